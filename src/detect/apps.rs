@@ -1,0 +1,351 @@
+//! Flask and FastAPI app objects, app factories and Celery apps, found in Python sources.
+//!
+//! A candidate is only what the tokens prove: a module-level `name = Flask(...)` whose `Flask` resolves
+//! through the module's imports to `flask.Flask` (any alias, any variable name), a top-level
+//! `def create_app` in a module that imports Flask or FastAPI, or a module-level `app = create_app()` that
+//! calls such a factory. Ranking and the final choice happen in `detect`; this module only lists.
+
+use std::path::Path;
+
+use super::files::{self, limit};
+use super::pysrc::{self, Module, Value};
+use super::{Evidence, Framework};
+
+/// A summarised module with its import path.
+#[derive(Debug)]
+pub struct Source {
+    /// The file, relative to the root.
+    pub file: String,
+    /// The directory it imports from (the first ancestor that is not a package).
+    pub app_dir: String,
+    /// Its dotted module name from `app_dir`.
+    pub module: String,
+    pub summary: Module,
+}
+
+/// How strongly a candidate says "this is what the server serves".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// Named by `FLASK_APP`.
+    Explicit,
+    /// `app = create_app()` at module level.
+    FactoryCall,
+    /// `app = Flask(__name__)` at module level.
+    Instance,
+    /// `def create_app()` that nothing calls at module level.
+    Factory,
+}
+
+#[derive(Debug, Clone)]
+pub struct Candidate {
+    pub framework: Framework,
+    pub kind: Kind,
+    pub app_dir: String,
+    pub module: String,
+    pub entrypoint: String,
+    pub evidence: Evidence,
+}
+
+const FACTORY_NAMES: &[&str] = &["create_app", "make_app", "get_app", "app_factory"];
+
+/// (app_dir, module) for a `.py` file: packages are climbed while the parent holds `__init__.py`.
+pub fn module_path(root: &Path, rel: &str) -> Option<(String, String)> {
+    let mut parts: Vec<&str> = rel.split('/').collect();
+    let file = parts.pop()?;
+    let mut module: Vec<String> = Vec::new();
+    if file != "__init__.py" {
+        module.push(file.strip_suffix(".py")?.to_string());
+    }
+    while let Some(last) = parts.last() {
+        let dir = parts.join("/");
+        if !files::is_file(&files::join(root, &format!("{dir}/__init__.py"))) {
+            break;
+        }
+        module.insert(0, last.to_string());
+        parts.pop();
+    }
+    if module.is_empty() || module.iter().any(|m| !is_identifier(m)) {
+        return None;
+    }
+    let app_dir = if parts.is_empty() {
+        ".".to_string()
+    } else {
+        parts.join("/")
+    };
+    Some((app_dir, module.join(".")))
+}
+
+fn is_identifier(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next().is_some_and(|f| f.is_alphabetic() || f == '_')
+        && c.all(|x| x.is_alphanumeric() || x == '_')
+}
+
+/// Reads and summarises candidate modules. Unreadable ones (binary, huge, not UTF-8, FIFOs) are skipped
+/// with a warning: a broken helper module must not stop detection.
+pub fn load(root: &Path, rels: &[String], warnings: &mut Vec<String>) -> Vec<Source> {
+    let mut out = Vec::new();
+    for rel in rels {
+        let text = match files::read_text(&files::join(root, rel), Path::new(rel), limit::SOURCE) {
+            Ok(t) => t,
+            Err(e) => {
+                warnings.push(format!("skipped {e}"));
+                continue;
+            }
+        };
+        // Cheap pre-check; the tokens below decide.
+        if !["Flask", "FastAPI", "Celery", "flask", "fastapi", "celery"]
+            .iter()
+            .chain(FACTORY_NAMES)
+            .any(|w| text.contains(w))
+        {
+            continue;
+        }
+        let Some((app_dir, module)) = module_path(root, rel) else {
+            continue;
+        };
+        out.push(Source {
+            file: rel.clone(),
+            app_dir,
+            module,
+            summary: pysrc::summarize(&text),
+        });
+    }
+    out
+}
+
+fn framework_of_callee(m: &Module, callee: &str) -> Option<Framework> {
+    match m.resolve(callee).as_str() {
+        "flask.Flask" => Some(Framework::Flask),
+        "fastapi.FastAPI" => Some(Framework::Fastapi),
+        _ => None,
+    }
+}
+
+fn factory_framework(m: &Module) -> Option<Framework> {
+    if m.imports_from("flask") {
+        Some(Framework::Flask)
+    } else if m.imports_from("fastapi") {
+        Some(Framework::Fastapi)
+    } else {
+        None
+    }
+}
+
+/// Every app candidate in the sources.
+pub fn candidates(sources: &[Source]) -> Vec<Candidate> {
+    // Factories first, so module-level calls to them can be recognised in any module.
+    let mut factories: Vec<(String, Framework)> = Vec::new();
+    for s in sources {
+        if let Some(fw) = factory_framework(&s.summary) {
+            for (name, _) in &s.summary.defs {
+                if FACTORY_NAMES.contains(&name.as_str()) {
+                    factories.push((name.clone(), fw));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    for s in sources {
+        let mut called = Vec::new();
+        for a in &s.summary.assigns {
+            let Value::Call { callee } = &a.value else {
+                continue;
+            };
+            if a.target.contains('.') || a.subscript {
+                continue;
+            }
+            let ev = Evidence::at(&s.file, a.line, "");
+            if let Some(fw) = framework_of_callee(&s.summary, callee) {
+                out.push(Candidate {
+                    framework: fw,
+                    kind: Kind::Instance,
+                    app_dir: s.app_dir.clone(),
+                    module: s.module.clone(),
+                    entrypoint: format!("{}:{}", s.module, a.target),
+                    evidence: Evidence {
+                        rule: format!("module-level `{} = {callee}(...)`", a.target),
+                        ..ev
+                    },
+                });
+                continue;
+            }
+            let last = callee.rsplit('.').next().unwrap_or(callee);
+            if let Some((_, fw)) = factories.iter().find(|(n, _)| n == last) {
+                called.push(last.to_string());
+                out.push(Candidate {
+                    framework: *fw,
+                    kind: Kind::FactoryCall,
+                    app_dir: s.app_dir.clone(),
+                    module: s.module.clone(),
+                    entrypoint: format!("{}:{}", s.module, a.target),
+                    evidence: Evidence {
+                        rule: format!(
+                            "module-level `{} = {callee}()` calls the app factory",
+                            a.target
+                        ),
+                        ..ev
+                    },
+                });
+            }
+        }
+        if let Some(fw) = factory_framework(&s.summary) {
+            for (name, line) in &s.summary.defs {
+                if FACTORY_NAMES.contains(&name.as_str()) && !called.contains(name) {
+                    out.push(Candidate {
+                        framework: fw,
+                        kind: Kind::Factory,
+                        app_dir: s.app_dir.clone(),
+                        module: s.module.clone(),
+                        entrypoint: format!("{}:{name}()", s.module),
+                        evidence: Evidence::at(
+                            &s.file,
+                            *line,
+                            &format!("app factory `def {name}()`"),
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A Celery app: `name = Celery(...)` at module level. Returns (app_dir, "module:name", evidence).
+pub fn celery_apps(sources: &[Source]) -> Vec<(String, String, Evidence)> {
+    let mut out = Vec::new();
+    for s in sources {
+        for a in &s.summary.assigns {
+            if let Value::Call { callee } = &a.value
+                && s.summary.resolve(callee) == "celery.Celery"
+                && !a.target.contains('.')
+            {
+                out.push((
+                    s.app_dir.clone(),
+                    format!("{}:{}", s.module, a.target),
+                    Evidence::at(
+                        &s.file,
+                        a.line,
+                        &format!("module-level `{} = {callee}(...)`", a.target),
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Whether any source configures a Celery beat schedule (`app.conf.beat_schedule = ...`).
+pub fn beat_schedule(sources: &[Source]) -> Option<Evidence> {
+    sources.iter().find_map(|s| {
+        s.summary
+            .assigns
+            .iter()
+            .find(|a| a.target.ends_with(".beat_schedule") || a.target == "CELERY_BEAT_SCHEDULE")
+            .map(|a| Evidence::at(&s.file, a.line, &format!("`{}` is configured", a.target)))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<Source>) {
+        let d = tempfile::tempdir().unwrap();
+        let mut rels = Vec::new();
+        for (name, text) in files {
+            let p = d.path().join(name);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+            rels.push(name.to_string());
+        }
+        let mut w = Vec::new();
+        let s = load(d.path(), &rels, &mut w);
+        (d, s)
+    }
+
+    #[test]
+    fn module_paths_climb_packages() {
+        let (d, _) = tree(&[
+            ("src/inventory/__init__.py", ""),
+            ("src/inventory/main.py", ""),
+            ("app/main.py", ""),
+            ("wsgi.py", ""),
+        ]);
+        assert_eq!(
+            module_path(d.path(), "src/inventory/main.py"),
+            Some(("src".into(), "inventory.main".into()))
+        );
+        assert_eq!(
+            module_path(d.path(), "src/inventory/__init__.py"),
+            Some(("src".into(), "inventory".into()))
+        );
+        assert_eq!(
+            module_path(d.path(), "app/main.py"),
+            Some(("app".into(), "main".into()))
+        );
+        assert_eq!(
+            module_path(d.path(), "wsgi.py"),
+            Some((".".into(), "wsgi".into()))
+        );
+        assert_eq!(module_path(d.path(), "my-app.py"), None);
+    }
+
+    #[test]
+    fn instances_need_a_resolved_import() {
+        let (_d, s) = tree(&[
+            ("a.py", "from flask import Flask as F\nweb = F(__name__)\n"),
+            ("b.py", "import fastapi\napi = fastapi.FastAPI()\n"),
+            (
+                "c.py",
+                "# Flask(__name__)\nFlask = lambda n: n\napp = Flask(__name__)\n",
+            ),
+            ("d.py", "app = FastAPI()\n"),
+        ]);
+        let c = candidates(&s);
+        let eps: Vec<&str> = c.iter().map(|c| c.entrypoint.as_str()).collect();
+        assert_eq!(eps, vec!["a:web", "b:api"]);
+        assert_eq!(c[0].framework, Framework::Flask);
+        assert_eq!(c[1].framework, Framework::Fastapi);
+    }
+
+    #[test]
+    fn factories_and_calls() {
+        let (_d, s) = tree(&[
+            (
+                "shop/__init__.py",
+                "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    return app\n",
+            ),
+            (
+                "wsgi.py",
+                "from shop import create_app\n\napp = create_app()\n",
+            ),
+        ]);
+        let mut c = candidates(&s);
+        c.sort_by_key(|c| c.kind);
+        assert_eq!(c[0].entrypoint, "wsgi:app");
+        assert_eq!(c[0].kind, Kind::FactoryCall);
+        assert_eq!(c[1].entrypoint, "shop:create_app()");
+        assert_eq!(c[1].evidence.line, Some(3));
+    }
+
+    #[test]
+    fn celery_app_and_beat() {
+        let (_d, s) = tree(&[
+            (
+                "proj/__init__.py",
+                "from .celery import app as celery_app\n",
+            ),
+            (
+                "proj/celery.py",
+                "from celery import Celery\napp = Celery('proj')\napp.conf.beat_schedule = {}\n",
+            ),
+        ]);
+        let apps = celery_apps(&s);
+        assert_eq!(apps.len(), 1);
+        assert_eq!(apps[0].1, "proj.celery:app");
+        assert_eq!(beat_schedule(&s).unwrap().line, Some(3));
+    }
+}

@@ -1,0 +1,438 @@
+//! Django: the settings module (from `manage.py`), the WSGI/ASGI application (from the settings), static
+//! files, and settings that will not work in a container.
+//!
+//! Settings are read as tokens, following `from .base import *` chains, so a `production.py` that imports
+//! `base.py` and overrides `DEBUG` is understood as Django will load it. Nothing is executed and the user's
+//! code is never edited: problems become warnings with file and line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::Evidence;
+use super::files::{self, limit};
+use super::pysrc::{self, Assign, Module, Value};
+use crate::error::{Error, Result};
+
+/// What the settings say, for `detect` to turn into decisions.
+#[derive(Debug, Default)]
+pub struct Django {
+    pub settings_module: String,
+    pub settings_evidence: Evidence,
+    /// "module:attr" for the server, and whether it is an ASGI application.
+    pub entrypoint: Option<(String, Evidence)>,
+    pub asgi_entrypoint: Option<(String, Evidence)>,
+    pub static_root: Option<Evidence>,
+    pub postgres: Option<Evidence>,
+    pub redis: Option<Evidence>,
+    pub beat: Option<Evidence>,
+    pub warnings: Vec<String>,
+}
+
+const DEV_NAMES: &[&str] = &["dev", "development", "local", "debug", "develop"];
+const PROD_NAMES: &[&str] = &["production", "prod"];
+const ENV_READERS: &[&str] = &[
+    "environ",
+    "getenv",
+    "env",
+    "config",
+    "dj_database_url",
+    "db_url",
+    "parse",
+];
+
+/// A settings file merged through its star imports: name -> (assignment, file).
+#[derive(Default)]
+struct Merged {
+    assigns: BTreeMap<String, (Assign, String)>,
+    strings: Vec<(String, usize, String)>,
+}
+
+/// The file a dotted module resolves to below `app_dir`: `a/b.py` or `a/b/__init__.py`.
+fn module_file(root: &Path, app_dir: &str, module: &str) -> Option<(String, bool)> {
+    let base = if app_dir == "." {
+        module.replace('.', "/")
+    } else {
+        format!("{app_dir}/{}", module.replace('.', "/"))
+    };
+    let file = format!("{base}.py");
+    if files::is_file(&files::join(root, &file)) {
+        return Some((file, false));
+    }
+    let pkg = format!("{base}/__init__.py");
+    files::is_file(&files::join(root, &pkg)).then_some((pkg, true))
+}
+
+fn read_module(root: &Path, rel: &str) -> Result<Module> {
+    let text = files::read_text(&files::join(root, rel), Path::new(rel), limit::SOURCE)?;
+    Ok(pysrc::summarize(&text))
+}
+
+fn merge(
+    root: &Path,
+    app_dir: &str,
+    module: &str,
+    out: &mut Merged,
+    depth: usize,
+    seen: &mut Vec<String>,
+) {
+    if depth > 8 || seen.iter().any(|s| s == module) {
+        return;
+    }
+    seen.push(module.to_string());
+    let Some((file, is_pkg)) = module_file(root, app_dir, module) else {
+        return;
+    };
+    let Ok(m) = read_module(root, &file) else {
+        return;
+    };
+    let package: Vec<&str> = if is_pkg {
+        module.split('.').collect()
+    } else {
+        let mut p: Vec<&str> = module.split('.').collect();
+        p.pop();
+        p
+    };
+    for (level, target) in &m.star_imports {
+        let abs = if *level == 0 {
+            target.clone()
+        } else {
+            let keep = package.len().saturating_sub(level - 1);
+            let mut parts: Vec<&str> = package[..keep].to_vec();
+            if !target.is_empty() {
+                parts.push(target);
+            }
+            parts.join(".")
+        };
+        merge(root, app_dir, &abs, out, depth + 1, seen);
+    }
+    for a in &m.assigns {
+        if !a.subscript {
+            out.assigns
+                .insert(a.target.clone(), (a.clone(), file.clone()));
+        }
+    }
+    for (s, line) in &m.strings {
+        out.strings.push((s.clone(), *line, file.clone()));
+    }
+}
+
+fn dotted_to_entrypoint(v: &str) -> Option<String> {
+    let (m, attr) = v.rsplit_once('.')?;
+    (!m.is_empty() && !attr.is_empty()).then(|| format!("{m}:{attr}"))
+}
+
+/// Finds the settings module for `manage.py` at `manage_rel` and reads it.
+pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
+    let manage = read_module(root, manage_rel)?;
+    let mut d = Django::default();
+    let (mut settings, mut ev) = match manage
+        .env_defaults
+        .iter()
+        .find(|(k, _, _)| k == "DJANGO_SETTINGS_MODULE")
+    {
+        Some((_, v, line)) => (
+            v.clone(),
+            Evidence::at(
+                manage_rel,
+                *line,
+                "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", ...)",
+            ),
+        ),
+        None => {
+            // Fallback: exactly one `<pkg>/settings.py` or `<pkg>/settings/` beside manage.py.
+            let found: Vec<String> = std::fs::read_dir(files::join(root, app_dir))
+                .map(|rd| {
+                    rd.flatten()
+                        .filter_map(|e| {
+                            let name = e.file_name().to_string_lossy().to_string();
+                            let rel = if app_dir == "." {
+                                name.clone()
+                            } else {
+                                format!("{app_dir}/{name}")
+                            };
+                            let has =
+                                files::is_file(&files::join(root, &format!("{rel}/settings.py")))
+                                    || files::is_file(&files::join(
+                                        root,
+                                        &format!("{rel}/settings/__init__.py"),
+                                    ));
+                            has.then(|| format!("{name}.settings"))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            match found.as_slice() {
+                [one] => (
+                    one.clone(),
+                    Evidence::file(
+                        manage_rel,
+                        "manage.py sets no DJANGO_SETTINGS_MODULE; the only settings module beside it",
+                    ),
+                ),
+                _ => {
+                    return Err(Error::Usage {
+                        message: format!(
+                            "`{manage_rel}` does not set DJANGO_SETTINGS_MODULE and no single settings module sits beside it; \
+                             pass --entrypoint (e.g. `mysite.wsgi:application`)"
+                        ),
+                    });
+                }
+            }
+        }
+    };
+
+    // Prefer production settings over dev ones when a settings package has both.
+    if let Some((file, is_pkg)) = module_file(root, app_dir, &settings) {
+        let last = settings.rsplit('.').next().unwrap_or_default().to_string();
+        let pkg_of = |s: &str| -> String {
+            if is_pkg {
+                s.to_string()
+            } else {
+                s.rsplit_once('.')
+                    .map(|(p, _)| p.to_string())
+                    .unwrap_or_default()
+            }
+        };
+        let empty_init = is_pkg
+            && read_module(root, &file)
+                .map(|m| m.assigns.is_empty() && m.star_imports.is_empty())
+                .unwrap_or(false);
+        if (DEV_NAMES.contains(&last.as_str()) && !is_pkg) || empty_init {
+            let pkg = pkg_of(&settings);
+            if let Some(prod) = PROD_NAMES
+                .iter()
+                .map(|p| format!("{pkg}.{p}"))
+                .find(|m| module_file(root, app_dir, m).is_some())
+            {
+                d.warnings.push(format!(
+                    "`{manage_rel}` selects `{settings}`; the image runs `{prod}` (production settings found beside it). \
+                     Override with DJANGO_SETTINGS_MODULE"
+                ));
+                ev = Evidence {
+                    rule: format!(
+                        "production settings `{prod}` chosen over `{settings}` named by {}",
+                        ev.rule
+                    ),
+                    ..ev
+                };
+                settings = prod;
+            }
+        }
+    } else {
+        d.warnings.push(format!(
+            "settings module `{settings}` (from `{manage_rel}`) was not found below `{app_dir}`"
+        ));
+    }
+    d.settings_module = settings.clone();
+    d.settings_evidence = ev;
+
+    let mut merged = Merged::default();
+    merge(root, app_dir, &settings, &mut merged, 0, &mut Vec::new());
+    let get = |name: &str| merged.assigns.get(name);
+    let at = |a: &Assign, file: &str, rule: &str| Evidence::at(file, a.line, rule);
+
+    if let Some((a, f)) = get("WSGI_APPLICATION")
+        && let Value::Str(v) = &a.value
+        && let Some(ep) = dotted_to_entrypoint(v)
+    {
+        d.entrypoint = Some((ep, at(a, f, "WSGI_APPLICATION in settings")));
+    }
+    if let Some((a, f)) = get("ASGI_APPLICATION")
+        && let Value::Str(v) = &a.value
+        && let Some(ep) = dotted_to_entrypoint(v)
+    {
+        d.asgi_entrypoint = Some((ep, at(a, f, "ASGI_APPLICATION in settings")));
+    }
+    if d.entrypoint.is_none() {
+        // Fallback: the package holding the settings also holds wsgi.py (Django's project layout).
+        let top = settings.split('.').next().unwrap_or_default();
+        let wsgi = format!("{top}.wsgi");
+        if let Some((file, _)) = module_file(root, app_dir, &wsgi) {
+            d.entrypoint = Some((
+                format!("{wsgi}:application"),
+                Evidence::file(
+                    &file,
+                    "no WSGI_APPLICATION in settings; the wsgi.py of the settings package",
+                ),
+            ));
+        }
+    }
+
+    match get("STATIC_ROOT") {
+        Some((a, f)) if a.value != Value::None => d.static_root = Some(at(a, f, "STATIC_ROOT in settings")),
+        _ => d.warnings.push(format!(
+            "STATIC_ROOT is not set in `{settings}`: collectstatic cannot run at build time, so static files will not be served"
+        )),
+    }
+    if let Some((a, f)) = get("DEBUG")
+        && a.value == Value::Bool(true)
+    {
+        d.warnings.push(format!(
+            "`{f}` line {}: DEBUG = True is hard-coded; read it from the environment for production",
+            a.line
+        ));
+    }
+    if let Some((a, f)) = get("ALLOWED_HOSTS")
+        && a.value == Value::EmptyList
+    {
+        d.warnings.push(format!(
+            "`{f}` line {}: ALLOWED_HOSTS = [] rejects every request when DEBUG is off; read it from the environment",
+            a.line
+        ));
+    }
+    match get("DATABASES") {
+        Some((a, f)) => {
+            // One level of indirection: `_db = urlparse(os.environ[...])` then `DATABASES = {... _db ...}`.
+            let env_driven = a.names.iter().any(|n| {
+                ENV_READERS.contains(&n.as_str())
+                    || get(n).is_some_and(|(b, _)| {
+                        b.names.iter().any(|m| ENV_READERS.contains(&m.as_str()))
+                    })
+            });
+            let engines: Vec<&String> = a
+                .strings
+                .iter()
+                .filter(|s| s.starts_with("django.db.backends.") || s.contains(".db.backends."))
+                .collect();
+            let sqlite_only = !engines.is_empty() && engines.iter().all(|e| e.ends_with("sqlite3"));
+            if sqlite_only && !env_driven {
+                d.warnings.push(format!(
+                    "`{f}` line {}: the only database is SQLite; data in the container is lost on rebuild and Postgres goes unused",
+                    a.line
+                ));
+            } else if !env_driven {
+                d.warnings.push(format!(
+                    "`{f}` line {}: DATABASES does not read the environment (DATABASE_URL or os.environ), so the compose database cannot be configured",
+                    a.line
+                ));
+            }
+            if let Some(e) = engines
+                .iter()
+                .find(|e| e.contains("postgresql") || e.contains("postgis"))
+            {
+                d.postgres = Some(at(a, f, &format!("DATABASES ENGINE `{e}`")));
+            }
+        }
+        None => d.warnings.push(format!("no DATABASES in `{settings}`")),
+    }
+    for (s, line, file) in &merged.strings {
+        if d.postgres.is_none() && (s.starts_with("postgres://") || s.starts_with("postgresql://"))
+        {
+            d.postgres = Some(Evidence::at(file, *line, "a postgres:// URL in settings"));
+        }
+        if d.redis.is_none() && (s.starts_with("redis://") || s.starts_with("rediss://")) {
+            d.redis = Some(Evidence::at(file, *line, "a redis:// URL in settings"));
+        }
+    }
+    if let Some((a, f)) = get("CELERY_BEAT_SCHEDULE").or_else(|| get("CELERYBEAT_SCHEDULE")) {
+        d.beat = Some(at(a, f, "CELERY_BEAT_SCHEDULE in settings"));
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let p = d.path().join(name);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        d
+    }
+
+    const MANAGE: &str = "import os\ndef main():\n    os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings.dev\")\n";
+
+    #[test]
+    fn settings_package_prefers_production_and_follows_star_imports() {
+        let d = tree(&[
+            ("manage.py", MANAGE),
+            ("mysite/__init__.py", ""),
+            ("mysite/settings/__init__.py", ""),
+            (
+                "mysite/settings/base.py",
+                "import os\nSTATIC_ROOT = BASE / 'static'\nWSGI_APPLICATION = 'mysite.wsgi.application'\n\
+                 DATABASES = {'default': {'ENGINE': 'django.db.backends.postgresql', 'NAME': os.environ['DB']}}\nDEBUG = True\n",
+            ),
+            (
+                "mysite/settings/dev.py",
+                "from .base import *\nDEBUG = True\n",
+            ),
+            (
+                "mysite/settings/production.py",
+                "from .base import *\nDEBUG = False\n",
+            ),
+        ]);
+        let dj = analyze(d.path(), ".", "manage.py").unwrap();
+        assert_eq!(dj.settings_module, "mysite.settings.production");
+        assert_eq!(dj.entrypoint.as_ref().unwrap().0, "mysite.wsgi:application");
+        assert_eq!(
+            dj.entrypoint.as_ref().unwrap().1.file.as_deref(),
+            Some("mysite/settings/base.py")
+        );
+        assert!(dj.static_root.is_some());
+        assert!(dj.postgres.is_some());
+        // DEBUG is overridden to False by production.py, so no DEBUG warning.
+        assert!(
+            !dj.warnings.iter().any(|w| w.contains("DEBUG")),
+            "{:?}",
+            dj.warnings
+        );
+        assert!(
+            dj.warnings
+                .iter()
+                .any(|w| w.contains("the image runs `mysite.settings.production`"))
+        );
+    }
+
+    #[test]
+    fn hostile_settings_are_reported() {
+        let d = tree(&[
+            (
+                "manage.py",
+                "import os\nos.environ.setdefault( 'DJANGO_SETTINGS_MODULE' , 'blog.settings' )\n",
+            ),
+            ("blog/__init__.py", ""),
+            ("blog/wsgi.py", "application = None\n"),
+            (
+                "blog/settings.py",
+                "DEBUG = True\nALLOWED_HOSTS = []\nDATABASES = {\n 'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}\n}\n",
+            ),
+        ]);
+        let dj = analyze(d.path(), ".", "manage.py").unwrap();
+        assert_eq!(dj.settings_module, "blog.settings");
+        assert_eq!(dj.settings_evidence.line, Some(2));
+        assert_eq!(dj.entrypoint.unwrap().0, "blog.wsgi:application");
+        let w = dj.warnings.join("\n");
+        for needle in [
+            "DEBUG = True",
+            "ALLOWED_HOSTS = []",
+            "only database is SQLite",
+            "STATIC_ROOT is not set",
+        ] {
+            assert!(w.contains(needle), "missing {needle:?} in {w}");
+        }
+        assert!(w.contains("`blog/settings.py` line 1"));
+    }
+
+    #[test]
+    fn asgi_application_is_read() {
+        let d = tree(&[
+            (
+                "manage.py",
+                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'chat.settings')\n",
+            ),
+            (
+                "chat/settings.py",
+                "ASGI_APPLICATION = \"chat.asgi.application\"\nWSGI_APPLICATION = 'chat.wsgi.application'\nSTATIC_ROOT = 'x'\nCACHES = {'default': {'LOCATION': 'redis://redis:6379/1'}}\n",
+            ),
+        ]);
+        let dj = analyze(d.path(), ".", "manage.py").unwrap();
+        assert_eq!(dj.asgi_entrypoint.unwrap().0, "chat.asgi:application");
+        assert_eq!(dj.redis.unwrap().line, Some(4));
+    }
+}

@@ -1,0 +1,231 @@
+//! `pyproject.toml`: PEP 621 metadata, `[build-system]`, and the `[tool.*]` tables that name a package manager.
+//!
+//! Only the fields detection uses are modelled; unknown keys are ignored, but a field we read with the wrong
+//! type is an error with its position (it would break the package manager too). Spans are kept so each
+//! dependency's evidence can cite its line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::Evidence;
+use super::deps::{DepSet, parse_req};
+use super::toml_util::{line_of, parse};
+use crate::error::{Error, Result};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PyProject {
+    pub project: Option<Project>,
+    #[serde(rename = "build-system")]
+    pub build_system: Option<toml::Table>,
+    #[serde(default)]
+    pub tool: Tool,
+    #[serde(rename = "dependency-groups")]
+    pub dependency_groups: Option<toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Project {
+    pub name: Option<String>,
+    #[serde(rename = "requires-python")]
+    pub requires_python: Option<Spanned<String>>,
+    #[serde(default)]
+    pub dependencies: Vec<Spanned<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct Tool {
+    pub uv: Option<UvTool>,
+    pub poetry: Option<PoetryTool>,
+    pub pdm: Option<toml::Table>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UvTool {
+    pub workspace: Option<UvWorkspace>,
+    pub package: Option<bool>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct UvWorkspace {
+    #[serde(default)]
+    pub members: Vec<String>,
+    #[serde(default)]
+    pub exclude: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct PoetryTool {
+    pub name: Option<String>,
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, Spanned<toml::Value>>,
+    #[serde(rename = "package-mode")]
+    pub package_mode: Option<bool>,
+}
+
+/// A parsed pyproject with its text (for line numbers) and shown path.
+#[derive(Debug)]
+pub struct Loaded {
+    pub data: PyProject,
+    pub text: String,
+    pub shown: String,
+}
+
+pub fn load(text: String, shown: &Path) -> Result<Loaded> {
+    let data: PyProject = parse(&text, shown)?;
+    Ok(Loaded {
+        data,
+        text,
+        shown: shown.to_string_lossy().replace('\\', "/"),
+    })
+}
+
+impl Loaded {
+    pub fn has_build_system(&self) -> bool {
+        self.data.build_system.is_some()
+    }
+
+    pub fn name(&self) -> Option<String> {
+        self.data
+            .project
+            .as_ref()
+            .and_then(|p| p.name.clone())
+            .or_else(|| self.data.tool.poetry.as_ref().and_then(|p| p.name.clone()))
+    }
+
+    /// The project's runtime dependencies: PEP 621 `[project].dependencies` plus Poetry's main group
+    /// (`[tool.poetry.dependencies]`, `python` excluded). Dev groups are not read.
+    pub fn runtime_deps(&self) -> Result<DepSet> {
+        let mut set = DepSet::default();
+        if let Some(p) = &self.data.project {
+            for d in &p.dependencies {
+                let line = line_of(&self.text, d.span());
+                let req = parse_req(d.get_ref()).map_err(|message| Error::Requirement {
+                    path: self.shown.clone().into(),
+                    line,
+                    message,
+                })?;
+                if req.applies {
+                    set.add(
+                        &req.name,
+                        req.extras,
+                        true,
+                        Evidence::at(&self.shown, line, "[project].dependencies"),
+                    );
+                }
+            }
+        }
+        if let Some(poetry) = &self.data.tool.poetry {
+            for (name, spec) in &poetry.dependencies {
+                if name.eq_ignore_ascii_case("python") {
+                    continue;
+                }
+                let line = line_of(&self.text, spec.span());
+                let extras = poetry_extras(spec.get_ref());
+                set.add(
+                    name,
+                    extras,
+                    true,
+                    Evidence::at(&self.shown, line, "[tool.poetry.dependencies]"),
+                );
+            }
+        }
+        Ok(set)
+    }
+
+    /// Poetry's `python = "^3.12"` constraint, with its line.
+    pub fn poetry_python(&self) -> Option<(String, usize)> {
+        let spec = self.data.tool.poetry.as_ref()?.dependencies.get("python")?;
+        let s = spec.get_ref().as_str()?.to_string();
+        Some((s, line_of(&self.text, spec.span())))
+    }
+
+    pub fn requires_python(&self) -> Option<(String, usize)> {
+        let r = self.data.project.as_ref()?.requires_python.as_ref()?;
+        Some((r.get_ref().clone(), line_of(&self.text, r.span())))
+    }
+
+    /// The line of a top-level table header such as `[tool.poetry]`, for evidence.
+    pub fn line_of_table(&self, header: &str) -> Option<usize> {
+        let want = format!("[{header}]");
+        let prefix = format!("[{header}.");
+        self.text
+            .lines()
+            .position(|l| {
+                let t = l.trim();
+                t == want || t.starts_with(&prefix)
+            })
+            .map(|i| i + 1)
+    }
+}
+
+/// Extras from a Poetry dependency value: `{ version = "^3", extras = ["redis"] }` (or a list of such).
+pub fn poetry_extras(v: &toml::Value) -> Vec<String> {
+    match v {
+        toml::Value::Table(t) => t
+            .get("extras")
+            .and_then(|e| e.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        toml::Value::Array(a) => a.iter().flat_map(poetry_extras).collect(),
+        _ => vec![],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_str(s: &str) -> Result<Loaded> {
+        load(s.to_string(), Path::new("pyproject.toml"))
+    }
+
+    #[test]
+    fn reads_pep621_and_poetry_dependencies_with_lines() {
+        let p = load_str(
+            "[project]\nname = \"x\"\nrequires-python = \">=3.12\"\ndependencies = [\n  \"Django>=5.2\",\n  \"psycopg[binary]\",\n]\n\
+             [tool.poetry.dependencies]\npython = \"^3.11\"\nCelery = { version = \"^5\", extras = [\"redis\"] }\n\
+             [tool.poetry.group.dev.dependencies]\npytest = \"*\"\n",
+        )
+        .unwrap();
+        let d = p.runtime_deps().unwrap();
+        assert_eq!(d.get("django").unwrap().evidence.line, Some(5));
+        assert!(d.get("psycopg").unwrap().extras.contains("binary"));
+        assert!(d.get("celery").unwrap().extras.contains("redis"));
+        assert!(!d.has("pytest"));
+        assert!(!d.has("python"));
+        assert_eq!(p.requires_python(), Some((">=3.12".into(), 3)));
+        assert_eq!(p.poetry_python(), Some(("^3.11".into(), 9)));
+        assert_eq!(p.line_of_table("tool.poetry"), Some(8));
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let e = load_str("[project]\nname = \"x\"\ndependencies = [\"django\" \"gunicorn\"]\n")
+            .unwrap_err();
+        match e {
+            Error::Parse {
+                pos: Some(p), path, ..
+            } => {
+                assert_eq!(path, Path::new("pyproject.toml"));
+                assert_eq!(p.line, 3);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_requirement_names_the_line() {
+        let e = load_str("[project]\nname = \"x\"\ndependencies = [\n\"ok\",\n\"bad name !!\"]\n")
+            .unwrap()
+            .runtime_deps()
+            .unwrap_err();
+        assert!(matches!(e, Error::Requirement { line: 5, .. }), "{e:?}");
+    }
+}

@@ -1,0 +1,755 @@
+//! A small Python tokenizer and the module summary detection reads from it.
+//!
+//! Detection must never substring-match Python: `# from flask import Flask` in a comment, `"FastAPI("` in a
+//! docstring, or `ALLOWED_HOSTS = []` inside a function are not evidence. This module tokenizes Python
+//! (strings with every prefix and triple quotes, comments, line continuations, bracket nesting) into logical
+//! lines and summarises a module: imports (with aliases), top-level assignments and function definitions,
+//! star imports, `os.environ.setdefault(...)` calls and string literals. It does not evaluate anything and it
+//! is not a full parser: constructs it does not understand yield [`Value::Other`], never an error.
+
+use std::collections::BTreeMap;
+
+/// One token. Only what summaries need is distinguished.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Tok {
+    Name(String),
+    Str(String),
+    Num,
+    Op(&'static str),
+}
+
+/// A logical line: its first physical line (1-based), its indentation and its tokens.
+#[derive(Debug, Clone)]
+pub struct Line {
+    pub lineno: usize,
+    pub indent: usize,
+    pub toks: Vec<Tok>,
+    /// The physical line of each token.
+    pub tok_lines: Vec<usize>,
+}
+
+const TWO_CHAR_OPS: &[&str] = &[
+    "==", "!=", "<=", ">=", ":=", "->", "**", "//", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=",
+    "@=", "<<", ">>",
+];
+const ONE_CHAR_OPS: &str = "()[]{},:.;=+-*/%&|^~<>@!";
+
+fn op_str(c: char) -> &'static str {
+    const ALL: [&str; 24] = [
+        "(", ")", "[", "]", "{", "}", ",", ":", ".", ";", "=", "+", "-", "*", "/", "%", "&", "|",
+        "^", "~", "<", ">", "@", "!",
+    ];
+    let i = ONE_CHAR_OPS.find(c).expect("caller checked");
+    ALL[ONE_CHAR_OPS[..i].chars().count()]
+}
+
+/// Splits Python source into logical lines. Never fails: unterminated strings end at end of input.
+pub fn logical_lines(src: &str) -> Vec<Line> {
+    let chars: Vec<char> = src.chars().collect();
+    let mut lines = Vec::new();
+    let mut cur: Vec<Tok> = Vec::new();
+    let mut cur_lines: Vec<usize> = Vec::new();
+    let mut cur_line = 1;
+    let mut cur_indent = 0;
+    let mut lineno = 1;
+    let mut depth: usize = 0;
+    let mut at_line_start = true;
+    let mut col = 0;
+    let mut i = 0;
+    let n = chars.len();
+
+    macro_rules! push_tok {
+        ($t:expr) => {{
+            if cur.is_empty() {
+                cur_line = lineno;
+                cur_indent = col;
+            }
+            cur.push($t);
+            cur_lines.push(lineno);
+        }};
+    }
+
+    while i < n {
+        let c = chars[i];
+        if at_line_start {
+            // Measure indentation of a new physical line outside brackets.
+            col = 0;
+            while i < n && (chars[i] == ' ' || chars[i] == '\t' || chars[i] == '\x0c') {
+                col += if chars[i] == '\t' { 8 - col % 8 } else { 1 };
+                i += 1;
+            }
+            at_line_start = false;
+            continue;
+        }
+        match c {
+            '\n' => {
+                lineno += 1;
+                i += 1;
+                if depth == 0 {
+                    if !cur.is_empty() {
+                        lines.push(Line {
+                            lineno: cur_line,
+                            indent: cur_indent,
+                            toks: std::mem::take(&mut cur),
+                            tok_lines: std::mem::take(&mut cur_lines),
+                        });
+                    }
+                    at_line_start = true;
+                }
+            }
+            '\r' | ' ' | '\t' | '\x0c' => i += 1,
+            '#' => {
+                while i < n && chars[i] != '\n' {
+                    i += 1;
+                }
+            }
+            '\\' if i + 1 < n && (chars[i + 1] == '\n' || chars[i + 1] == '\r') => {
+                // Explicit line joining: the logical line goes on.
+                i += 1;
+                if chars[i] == '\r' {
+                    i += 1;
+                }
+                if i < n && chars[i] == '\n' {
+                    i += 1;
+                }
+                lineno += 1;
+            }
+            '"' | '\'' => {
+                let start_line = lineno;
+                let (s, next, lines_in) = read_string(&chars, i, false);
+                if cur.is_empty() {
+                    cur_line = start_line;
+                    cur_indent = col;
+                }
+                cur.push(Tok::Str(s));
+                cur_lines.push(start_line);
+                lineno += lines_in;
+                i = next;
+            }
+            c if c.is_alphabetic() || c == '_' => {
+                let start = i;
+                while i < n && (chars[i].is_alphanumeric() || chars[i] == '_') {
+                    i += 1;
+                }
+                let word: String = chars[start..i].iter().collect();
+                let lower = word.to_ascii_lowercase();
+                let is_prefix = matches!(
+                    lower.as_str(),
+                    "r" | "u" | "b" | "f" | "br" | "rb" | "fr" | "rf" | "t" | "tr" | "rt"
+                );
+                if is_prefix && i < n && (chars[i] == '"' || chars[i] == '\'') {
+                    let start_line = lineno;
+                    let raw = lower.contains('r');
+                    let (s, next, lines_in) = read_string(&chars, i, raw);
+                    if cur.is_empty() {
+                        cur_line = start_line;
+                        cur_indent = col;
+                    }
+                    cur.push(Tok::Str(s));
+                    cur_lines.push(start_line);
+                    lineno += lines_in;
+                    i = next;
+                } else {
+                    push_tok!(Tok::Name(word));
+                }
+            }
+            c if c.is_ascii_digit() => {
+                while i < n
+                    && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
+                {
+                    i += 1;
+                }
+                push_tok!(Tok::Num);
+            }
+            c if ONE_CHAR_OPS.contains(c) => {
+                if i + 1 < n {
+                    let two: String = [c, chars[i + 1]].iter().collect();
+                    if let Some(op) = TWO_CHAR_OPS.iter().find(|o| **o == two) {
+                        push_tok!(Tok::Op(op));
+                        i += 2;
+                        continue;
+                    }
+                }
+                match c {
+                    '(' | '[' | '{' => depth += 1,
+                    ')' | ']' | '}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+                push_tok!(Tok::Op(op_str(c)));
+                i += 1;
+            }
+            _ => i += 1,
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(Line {
+            lineno: cur_line,
+            indent: cur_indent,
+            toks: cur,
+            tok_lines: cur_lines,
+        });
+    }
+    lines
+}
+
+/// Reads a string literal starting at the quote `chars[i]`; returns (value, next index, newlines inside).
+fn read_string(chars: &[char], mut i: usize, raw: bool) -> (String, usize, usize) {
+    let q = chars[i];
+    let n = chars.len();
+    let triple = i + 2 < n && chars[i + 1] == q && chars[i + 2] == q;
+    i += if triple { 3 } else { 1 };
+    let mut out = String::new();
+    let mut newlines = 0;
+    while i < n {
+        let c = chars[i];
+        if c == '\\' && i + 1 < n {
+            let e = chars[i + 1];
+            if e == '\n' {
+                newlines += 1;
+            }
+            if raw {
+                out.push('\\');
+                out.push(e);
+            } else {
+                match e {
+                    'n' => out.push('\n'),
+                    't' => out.push('\t'),
+                    '\n' => {}
+                    other => out.push(other),
+                }
+            }
+            i += 2;
+            continue;
+        }
+        if triple {
+            if c == q && i + 2 < n && chars[i + 1] == q && chars[i + 2] == q {
+                return (out, i + 3, newlines);
+            }
+        } else if c == q {
+            return (out, i + 1, newlines);
+        } else if c == '\n' {
+            // An unterminated single-quoted string ends at the line end (a syntax error in Python).
+            return (out, i, newlines);
+        }
+        if c == '\n' {
+            newlines += 1;
+        }
+        out.push(c);
+        i += 1;
+    }
+    (out, n, newlines)
+}
+
+/// What a top-level assignment assigns, as far as detection cares.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(String),
+    Bool(bool),
+    None,
+    EmptyList,
+    /// A call; `callee` is the dotted name as written (`Flask`, `flask.Flask`, `create_app`).
+    Call {
+        callee: String,
+    },
+    Other,
+}
+
+/// A module-level assignment `target = value` (also `target: T = value`, `a.b = value`, `A["k"] = value`).
+#[derive(Debug, Clone)]
+pub struct Assign {
+    pub target: String,
+    pub subscript: bool,
+    pub line: usize,
+    pub value: Value,
+    /// Every name that occurs in the value, to tell e.g. whether a setting reads the environment.
+    pub names: Vec<String>,
+    /// Every string literal in the value.
+    pub strings: Vec<String>,
+}
+
+/// A summary of one Python module.
+#[derive(Debug, Default, Clone)]
+pub struct Module {
+    /// Local name -> fully qualified name, from `import a.b as c` and `from a import b as c`.
+    pub imports: BTreeMap<String, String>,
+    /// `from X import *`: (relative level, module).
+    pub star_imports: Vec<(usize, String)>,
+    pub assigns: Vec<Assign>,
+    /// Top-level `def`/`async def` names with their line.
+    pub defs: Vec<(String, usize)>,
+    /// `os.environ.setdefault(KEY, VALUE)` anywhere: (key, value, line).
+    pub env_defaults: Vec<(String, String, usize)>,
+    /// Every string literal with its line.
+    pub strings: Vec<(String, usize)>,
+}
+
+impl Module {
+    /// Resolves a dotted callee through the imports: `Flask` -> `flask.Flask`, `fa.FastAPI` -> `fastapi.FastAPI`.
+    pub fn resolve(&self, dotted: &str) -> String {
+        let (head, tail) = match dotted.split_once('.') {
+            Some((h, t)) => (h, Some(t)),
+            None => (dotted, None),
+        };
+        match (self.imports.get(head), tail) {
+            (Some(q), Some(t)) => format!("{q}.{t}"),
+            (Some(q), None) => q.clone(),
+            (None, _) => dotted.to_string(),
+        }
+    }
+
+    /// The last top-level assignment to `name` (Python semantics: the last one wins).
+    pub fn last_assign(&self, name: &str) -> Option<&Assign> {
+        self.assigns
+            .iter()
+            .rev()
+            .find(|a| a.target == name && !a.subscript)
+    }
+
+    /// Whether the module imports anything from `package` (`import package`, `from package.x import y`).
+    pub fn imports_from(&self, package: &str) -> bool {
+        self.imports
+            .values()
+            .any(|q| q == package || q.starts_with(&format!("{package}.")))
+    }
+}
+
+/// Tokenizes and summarises a module.
+pub fn summarize(src: &str) -> Module {
+    let mut m = Module::default();
+    for line in logical_lines(src) {
+        for (k, t) in line.toks.iter().enumerate() {
+            if let Tok::Str(s) = t {
+                m.strings.push((s.clone(), line.tok_lines[k]));
+            }
+            // environ.setdefault("KEY", "VALUE")
+            if let Tok::Name(n) = t
+                && n == "setdefault"
+                && k >= 2
+                && line.toks[k - 1] == Tok::Op(".")
+                && line.toks[k - 2] == Tok::Name("environ".into())
+                && let (
+                    Some(Tok::Op("(")),
+                    Some(Tok::Str(key)),
+                    Some(Tok::Op(",")),
+                    Some(Tok::Str(val)),
+                ) = (
+                    line.toks.get(k + 1),
+                    line.toks.get(k + 2),
+                    line.toks.get(k + 3),
+                    line.toks.get(k + 4),
+                )
+            {
+                m.env_defaults
+                    .push((key.clone(), val.clone(), line.tok_lines[k]));
+            }
+        }
+        if line.indent == 0 {
+            top_level(&mut m, &line);
+        } else {
+            // Imports inside functions or try blocks still bind names we may need (e.g. a factory).
+            imports_of(&mut m, &line.toks);
+        }
+    }
+    m
+}
+
+fn name(t: Option<&Tok>) -> Option<&str> {
+    match t {
+        Some(Tok::Name(n)) => Some(n),
+        _ => None,
+    }
+}
+
+fn top_level(m: &mut Module, line: &Line) {
+    let toks = &line.toks;
+    match name(toks.first()) {
+        Some("import") | Some("from") => {
+            imports_of(m, toks);
+            return;
+        }
+        Some("def") => {
+            if let Some(n) = name(toks.get(1)) {
+                m.defs.push((n.to_string(), line.lineno));
+            }
+            return;
+        }
+        Some("async") if name(toks.get(1)) == Some("def") => {
+            if let Some(n) = name(toks.get(2)) {
+                m.defs.push((n.to_string(), line.lineno));
+            }
+            return;
+        }
+        Some("class") | Some("if") | Some("for") | Some("while") | Some("with") | Some("try")
+        | Some("return") => {
+            return;
+        }
+        _ => {}
+    }
+    // target [: annotation] = value, with target a dotted name, optionally subscripted.
+    let mut k = 0;
+    let mut target = String::new();
+    loop {
+        match toks.get(k) {
+            Some(Tok::Name(n)) => {
+                target.push_str(n);
+                k += 1;
+            }
+            _ => return,
+        }
+        if toks.get(k) == Some(&Tok::Op(".")) {
+            target.push('.');
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    let mut subscript = false;
+    if toks.get(k) == Some(&Tok::Op("[")) {
+        subscript = true;
+        let mut d = 0;
+        while let Some(t) = toks.get(k) {
+            match t {
+                Tok::Op("[") => d += 1,
+                Tok::Op("]") => {
+                    d -= 1;
+                    if d == 0 {
+                        k += 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            k += 1;
+        }
+    }
+    if toks.get(k) == Some(&Tok::Op(":")) {
+        // Annotation: skip to the `=` at bracket depth 0.
+        let mut d = 0i32;
+        k += 1;
+        while let Some(t) = toks.get(k) {
+            match t {
+                Tok::Op("(") | Tok::Op("[") | Tok::Op("{") => d += 1,
+                Tok::Op(")") | Tok::Op("]") | Tok::Op("}") => d -= 1,
+                Tok::Op("=") if d == 0 => break,
+                _ => {}
+            }
+            k += 1;
+        }
+    }
+    if toks.get(k) != Some(&Tok::Op("=")) {
+        return;
+    }
+    let value_toks = &toks[k + 1..];
+    // Chained assignment `a = b = value`: keep the rightmost value.
+    let value_toks = match value_toks.iter().rposition(|t| *t == Tok::Op("=")) {
+        Some(p) if depth_at(value_toks, p) == 0 => &value_toks[p + 1..],
+        _ => value_toks,
+    };
+    m.assigns.push(Assign {
+        target,
+        subscript,
+        line: line.lineno,
+        value: classify(value_toks),
+        names: value_toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Name(n) => Some(n.clone()),
+                _ => None,
+            })
+            .collect(),
+        strings: value_toks
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+    });
+}
+
+fn depth_at(toks: &[Tok], pos: usize) -> i32 {
+    toks[..pos].iter().fold(0, |d, t| match t {
+        Tok::Op("(") | Tok::Op("[") | Tok::Op("{") => d + 1,
+        Tok::Op(")") | Tok::Op("]") | Tok::Op("}") => d - 1,
+        _ => d,
+    })
+}
+
+fn classify(v: &[Tok]) -> Value {
+    match v {
+        [] => Value::Other,
+        [Tok::Name(n)] if n == "True" => Value::Bool(true),
+        [Tok::Name(n)] if n == "False" => Value::Bool(false),
+        [Tok::Name(n)] if n == "None" => Value::None,
+        [Tok::Op("["), Tok::Op("]")] | [Tok::Op("("), Tok::Op(")")] => Value::EmptyList,
+        _ if v.iter().all(|t| matches!(t, Tok::Str(_))) => Value::Str(
+            v.iter()
+                .map(|t| match t {
+                    Tok::Str(s) => s.as_str(),
+                    _ => "",
+                })
+                .collect(),
+        ),
+        _ => {
+            // A call: dotted name followed by `(` whose matching `)` ends the value.
+            let mut k = 0;
+            let mut callee = String::new();
+            while let Some(Tok::Name(n)) = v.get(k) {
+                callee.push_str(n);
+                k += 1;
+                if v.get(k) == Some(&Tok::Op(".")) {
+                    callee.push('.');
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            if callee.is_empty() || callee.ends_with('.') || v.get(k) != Some(&Tok::Op("(")) {
+                return Value::Other;
+            }
+            let mut d = 0;
+            for (j, t) in v.iter().enumerate().skip(k) {
+                match t {
+                    Tok::Op("(") | Tok::Op("[") | Tok::Op("{") => d += 1,
+                    Tok::Op(")") | Tok::Op("]") | Tok::Op("}") => {
+                        d -= 1;
+                        if d == 0 {
+                            return if j == v.len() - 1 {
+                                Value::Call { callee }
+                            } else {
+                                Value::Other
+                            };
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            Value::Other
+        }
+    }
+}
+
+fn dotted(toks: &[Tok], mut k: usize) -> (String, usize) {
+    let mut s = String::new();
+    while let Some(Tok::Name(n)) = toks.get(k) {
+        if n == "import" || n == "as" {
+            break;
+        }
+        s.push_str(n);
+        k += 1;
+        if toks.get(k) == Some(&Tok::Op(".")) {
+            s.push('.');
+            k += 1;
+        } else {
+            break;
+        }
+    }
+    (s, k)
+}
+
+fn imports_of(m: &mut Module, toks: &[Tok]) {
+    match name(toks.first()) {
+        Some("import") => {
+            // import a.b as c, d
+            let mut k = 1;
+            loop {
+                let (module, next) = dotted(toks, k);
+                if module.is_empty() {
+                    return;
+                }
+                k = next;
+                if name(toks.get(k)) == Some("as") {
+                    if let Some(alias) = name(toks.get(k + 1)) {
+                        m.imports.insert(alias.to_string(), module);
+                    }
+                    k += 2;
+                } else {
+                    let head = module.split('.').next().unwrap_or_default().to_string();
+                    m.imports.insert(head.clone(), head);
+                }
+                if toks.get(k) == Some(&Tok::Op(",")) {
+                    k += 1;
+                } else {
+                    return;
+                }
+            }
+        }
+        Some("from") => {
+            let mut k = 1;
+            let mut level = 0;
+            while toks.get(k) == Some(&Tok::Op(".")) {
+                level += 1;
+                k += 1;
+            }
+            let (module, next) = dotted(toks, k);
+            k = next;
+            if name(toks.get(k)) != Some("import") {
+                return;
+            }
+            k += 1;
+            if toks.get(k) == Some(&Tok::Op("*")) {
+                m.star_imports.push((level, module));
+                return;
+            }
+            let prefix = format!("{}{}", ".".repeat(level), module);
+            while let Some(t) = toks.get(k) {
+                match t {
+                    Tok::Name(n) => {
+                        let full = if prefix.ends_with('.') || prefix.is_empty() {
+                            format!("{prefix}{n}")
+                        } else {
+                            format!("{prefix}.{n}")
+                        };
+                        if name(toks.get(k + 1)) == Some("as") {
+                            if let Some(alias) = name(toks.get(k + 2)) {
+                                m.imports.insert(alias.to_string(), full);
+                            }
+                            k += 3;
+                        } else {
+                            m.imports.insert(n.clone(), full);
+                            k += 1;
+                        }
+                    }
+                    _ => k += 1,
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_docstrings_and_nested_code_are_not_assignments() {
+        let m = summarize(
+            r#"
+"""app = Flask(__name__) in a docstring"""
+# app = Flask(__name__)
+def make():
+    app = Flask(__name__)
+    return app
+x = "app = Flask(__name__)"
+"#,
+        );
+        assert_eq!(m.assigns.len(), 1);
+        assert_eq!(m.assigns[0].target, "x");
+        assert_eq!(
+            m.assigns[0].value,
+            Value::Str("app = Flask(__name__)".into())
+        );
+        assert_eq!(m.defs, vec![("make".to_string(), 4)]);
+    }
+
+    #[test]
+    fn imports_and_aliases_resolve() {
+        let m = summarize(
+            "import fastapi as fa\nfrom flask import Flask as F, request\nfrom . import views\nimport os.path\n\
+             api = fa.FastAPI(title='x')\nweb: F = F(__name__)\n",
+        );
+        assert_eq!(m.resolve("fa.FastAPI"), "fastapi.FastAPI");
+        assert_eq!(m.resolve("F"), "flask.Flask");
+        assert_eq!(m.resolve("views"), ".views");
+        assert_eq!(m.resolve("os.path.join"), "os.path.join");
+        assert_eq!(
+            m.last_assign("api").unwrap().value,
+            Value::Call {
+                callee: "fa.FastAPI".into()
+            }
+        );
+        let web = m.last_assign("web").unwrap();
+        assert_eq!(web.value, Value::Call { callee: "F".into() });
+        assert_eq!(web.line, 6);
+    }
+
+    #[test]
+    fn multi_line_values_and_continuations_keep_first_line() {
+        let m = summarize(
+            "A = 1\nDATABASES = {\n    'default': dj_database_url.config(\n        default='postgres://x'),\n}\n\
+             B = \\\n  'y'\nC = '''a\nb'''\nD = True\n",
+        );
+        let db = m.last_assign("DATABASES").unwrap();
+        assert_eq!(db.line, 2);
+        assert!(db.names.contains(&"dj_database_url".to_string()));
+        assert_eq!(m.last_assign("B").unwrap().value, Value::Str("y".into()));
+        assert_eq!(m.last_assign("B").unwrap().line, 6);
+        assert_eq!(m.last_assign("D").unwrap().line, 10);
+        assert_eq!(m.last_assign("D").unwrap().value, Value::Bool(true));
+        assert!(
+            m.strings
+                .iter()
+                .any(|(s, l)| s == "postgres://x" && *l == 4)
+        );
+    }
+
+    #[test]
+    fn setdefault_in_any_quote_style_and_spacing() {
+        for src in [
+            "import os\ndef main():\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'a.settings')\n",
+            "import os\ndef main():\n    os.environ.setdefault( \"DJANGO_SETTINGS_MODULE\" ,\"a.settings\" )\n",
+        ] {
+            let m = summarize(src);
+            assert_eq!(
+                m.env_defaults,
+                vec![("DJANGO_SETTINGS_MODULE".into(), "a.settings".into(), 3)]
+            );
+        }
+    }
+
+    #[test]
+    fn star_imports_and_string_prefixes() {
+        let m = summarize(
+            "from .base import *\nfrom mysite.settings.common import *\nX = rb'a\\b'\nY = f\"{1}\"\n",
+        );
+        assert_eq!(
+            m.star_imports,
+            vec![(1, "base".into()), (0, "mysite.settings.common".into())]
+        );
+        assert_eq!(
+            m.last_assign("X").unwrap().value,
+            Value::Str("a\\\\b".replace("\\\\", "\\"))
+        );
+        assert!(matches!(m.last_assign("Y").unwrap().value, Value::Str(_)));
+    }
+
+    #[test]
+    fn values_are_classified() {
+        let m = summarize(
+            "A = []\nB = None\nC = create_app()\nD = create_app().wsgi\nE = x == y\nF = G = Flask(n)\n",
+        );
+        assert_eq!(m.last_assign("A").unwrap().value, Value::EmptyList);
+        assert_eq!(m.last_assign("B").unwrap().value, Value::None);
+        assert_eq!(
+            m.last_assign("C").unwrap().value,
+            Value::Call {
+                callee: "create_app".into()
+            }
+        );
+        assert_eq!(m.last_assign("D").unwrap().value, Value::Other);
+        assert_eq!(m.last_assign("E").unwrap().value, Value::Other);
+        assert_eq!(
+            m.last_assign("F").unwrap().value,
+            Value::Call {
+                callee: "Flask".into()
+            }
+        );
+    }
+
+    #[test]
+    fn garbage_does_not_panic() {
+        for src in [
+            "'unterminated",
+            "\"\"\"open",
+            "(((",
+            ")))",
+            "\\",
+            "x = \\",
+            "é = 'ü'",
+            "\0\0\0",
+        ] {
+            let _ = summarize(src);
+        }
+    }
+}

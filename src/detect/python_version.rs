@@ -1,0 +1,177 @@
+//! The Python version of the image, by the precedence in detection-notes.md:
+//! explicit flag > `.python-version` > `.tool-versions` / `mise.toml` > `runtime.txt` > Pipfile
+//! `python_full_version` / `python_version` > `requires-python` (or Poetry's `python`) > the default.
+//!
+//! A pin yields its `major.minor`. A range yields the default when the default is inside it, else the
+//! newest supported minor inside it; a range never leaks into the value. The host's Python is never asked.
+
+use std::str::FromStr;
+
+use pep440_rs::{Version, VersionSpecifiers};
+
+use crate::knowledge::{DEFAULT_PYTHON, SUPPORTED_PYTHONS};
+
+/// `major.minor` from a version-ish string: `3.12`, `3.12.1`, `python-3.12.1`, `cpython-3.12`, `3.12-dev`.
+pub fn major_minor(s: &str) -> Option<(u64, u64)> {
+    let start = s.find(|c: char| c.is_ascii_digit())?;
+    let mut parts = s[start..].split(|c: char| !c.is_ascii_digit());
+    let major: u64 = parts.next()?.parse().ok()?;
+    let minor: u64 = parts.next()?.parse().ok()?;
+    if major != 3 {
+        return None;
+    }
+    Some((major, minor))
+}
+
+pub fn fmt((a, b): (u64, u64)) -> String {
+    format!("{a}.{b}")
+}
+
+/// First version in a `.python-version` file (one per line; comments allowed).
+pub fn from_python_version_file(text: &str) -> Option<(u64, u64)> {
+    text.lines()
+        .map(|l| l.trim())
+        .find(|l| !l.is_empty() && !l.starts_with('#'))
+        .and_then(major_minor)
+}
+
+/// `python 3.12.1` in asdf's `.tool-versions`.
+pub fn from_tool_versions(text: &str) -> Option<((u64, u64), usize)> {
+    text.lines().enumerate().find_map(|(i, l)| {
+        let mut w = l.split_whitespace();
+        (w.next()? == "python").then_some(())?;
+        Some((major_minor(w.next()?)?, i + 1))
+    })
+}
+
+/// `[tools] python = "3.12"` (or a list, or `{ version = "3.12" }`) in `mise.toml`.
+pub fn from_mise(text: &str) -> Option<(u64, u64)> {
+    let v: toml::Table = toml::from_str(text).ok()?;
+    let py = v.get("tools")?.get("python")?;
+    let s = match py {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Array(a) => a.first()?.as_str()?.to_string(),
+        toml::Value::Table(t) => t.get("version")?.as_str()?.to_string(),
+        _ => return None,
+    };
+    major_minor(&s)
+}
+
+/// Converts a Poetry constraint (`^3.12`, `~3.11`, `>=3.10,<3.13`, `3.12.*`, `>=3.9 || ^3.12`) to PEP 440
+/// alternatives.
+fn poetry_to_pep440(spec: &str) -> Vec<String> {
+    spec.split("||")
+        .map(|alt| {
+            alt.split([',', ' '])
+                .filter(|t| !t.is_empty())
+                .map(|t| {
+                    if let Some(v) = t.strip_prefix('^') {
+                        let nums: Vec<u64> = v.split('.').filter_map(|n| n.parse().ok()).collect();
+                        let upper = match nums.as_slice() {
+                            [0, m, ..] => format!("0.{}", m + 1),
+                            [a, ..] => format!("{}", a + 1),
+                            [] => "999".into(),
+                        };
+                        format!(">={v},<{upper}")
+                    } else if let Some(v) = t.strip_prefix('~').filter(|v| !v.starts_with('=')) {
+                        let nums: Vec<u64> = v.split('.').filter_map(|n| n.parse().ok()).collect();
+                        let upper = match nums.as_slice() {
+                            [a] => format!("{}", a + 1),
+                            [a, b, ..] => format!("{a}.{}", b + 1),
+                            [] => "999".into(),
+                        };
+                        format!(">={v},<{upper}")
+                    } else if t.starts_with(|c: char| c.is_ascii_digit()) {
+                        format!("=={t}")
+                    } else {
+                        t.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect()
+}
+
+/// Chooses a minor from a range: the default if inside, else the newest supported minor inside.
+/// `poetry` selects Poetry's constraint syntax. `Err` carries a message for an unparseable range.
+pub fn from_range(spec: &str, poetry: bool) -> Result<Option<(u64, u64)>, String> {
+    let alts = if poetry {
+        poetry_to_pep440(spec)
+    } else {
+        vec![spec.to_string()]
+    };
+    let mut parsed = Vec::new();
+    for a in &alts {
+        parsed.push(VersionSpecifiers::from_str(a).map_err(|e| e.to_string())?);
+    }
+    let inside = |(a, b): (u64, u64)| {
+        // A minor is inside if any of its patch releases is (`>=3.12.4` still admits 3.12).
+        [0u64, 999].iter().any(|p| {
+            let v = Version::new([a, b, *p]);
+            parsed.iter().any(|s| s.contains(&v))
+        })
+    };
+    if inside(DEFAULT_PYTHON) {
+        return Ok(Some(DEFAULT_PYTHON));
+    }
+    Ok(SUPPORTED_PYTHONS.iter().rev().copied().find(|m| inside(*m)))
+}
+
+/// Whether `minor` is one dockgen has images for.
+pub fn supported(minor: (u64, u64)) -> bool {
+    SUPPORTED_PYTHONS.contains(&minor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pins_reduce_to_major_minor() {
+        for (s, want) in [
+            ("3.12", Some((3, 12))),
+            ("3.12.1", Some((3, 12))),
+            ("python-3.11.9", Some((3, 11))),
+            ("cpython-3.13.0-linux", Some((3, 13))),
+            ("pypy3.10", Some((3, 10))),
+            ("system", None),
+            ("2.7", None),
+        ] {
+            assert_eq!(major_minor(s), want, "{s}");
+        }
+        assert_eq!(
+            from_python_version_file("# pinned\n\n3.12.4\n3.11\n"),
+            Some((3, 12))
+        );
+        assert_eq!(
+            from_tool_versions("nodejs 20.1.0\npython 3.12.7 3.11.0\n"),
+            Some(((3, 12), 2))
+        );
+        assert_eq!(from_mise("[tools]\npython = \"3.12\"\n"), Some((3, 12)));
+        assert_eq!(
+            from_mise("[tools]\npython = [\"3.11\", \"3.12\"]\n"),
+            Some((3, 11))
+        );
+    }
+
+    #[test]
+    fn ranges_choose_default_or_newest_inside() {
+        for (spec, poetry, want) in [
+            (">=3.12", false, Some((3, 13))),
+            (">=3.10,<3.13", false, Some((3, 12))),
+            ("==3.11.*", false, Some((3, 11))),
+            (">=3.12.4,<3.13", false, Some((3, 12))),
+            ("~=3.11", false, Some((3, 13))),
+            ("<3.9", false, None),
+            ("^3.11", true, Some((3, 13))),
+            ("~3.11", true, Some((3, 11))),
+            (">=3.10,<3.12", true, Some((3, 11))),
+            ("3.12.*", true, Some((3, 12))),
+            (">=3.8 <3.11", true, Some((3, 10))),
+        ] {
+            assert_eq!(from_range(spec, poetry).unwrap(), want, "{spec}");
+        }
+        assert!(from_range(">=banana", false).is_err());
+    }
+}

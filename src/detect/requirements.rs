@@ -1,0 +1,340 @@
+//! pip requirements files: PEP 508 lines, `-r`/`-c` includes, options, continuations and comments.
+//!
+//! Includes are followed relative to the including file, with cycle detection (a file that includes
+//! itself, directly or not, is read once and reported) and a depth bound. Every file goes through
+//! [`files::read_text`], so a FIFO, a 20 MB blob or a non-UTF-8 file is an error naming it, never a hang.
+//! This module does not choose which requirements file is the production one; [`production_file`] lists
+//! the conventional names in order and `detect` records the choice.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use super::Evidence;
+use super::deps::{DepSet, parse_req};
+use super::files::{self, limit};
+use crate::error::{Error, Result};
+
+const MAX_DEPTH: usize = 16;
+
+/// Conventional production requirements files, most specific first; dev/test files are never chosen.
+pub const PRODUCTION_FILES: &[&str] = &[
+    "requirements.txt",
+    "requirements/production.txt",
+    "requirements/prod.txt",
+    "requirements-prod.txt",
+    "requirements/base.txt",
+    "requirements/common.txt",
+    "requirements/main.txt",
+    "requirements/requirements.txt",
+];
+
+/// The first conventional production requirements file that exists in `dir`, as a relative path.
+pub fn production_file(dir: &Path) -> Option<&'static str> {
+    PRODUCTION_FILES
+        .iter()
+        .copied()
+        .find(|f| files::exists(&files::join(dir, f)))
+}
+
+/// The result of reading a requirements file and everything it includes.
+#[derive(Debug, Default)]
+pub struct Requirements {
+    pub deps: DepSet,
+    /// Every file read, relative to the root, in reading order (for the Dockerfile to copy them all).
+    pub files: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads `file` (relative to `root`) and its includes.
+pub fn read(root: &Path, file: &str) -> Result<Requirements> {
+    let mut out = Requirements::default();
+    let mut done = BTreeSet::new();
+    let mut stack = Vec::new();
+    read_one(
+        root,
+        &files::join(root, file),
+        true,
+        &mut out,
+        &mut done,
+        &mut stack,
+    )?;
+    Ok(out)
+}
+
+fn read_one(
+    root: &Path,
+    path: &Path,
+    installs: bool,
+    out: &mut Requirements,
+    done: &mut BTreeSet<PathBuf>,
+    stack: &mut Vec<PathBuf>,
+) -> Result<()> {
+    let shown = files::rel(root, path);
+    let canon = path.canonicalize().map_err(|source| Error::Io {
+        path: shown.clone().into(),
+        source,
+    })?;
+    if stack.contains(&canon) {
+        out.warnings.push(format!(
+            "`{shown}` includes itself (through {}); the repeated include was ignored",
+            stack
+                .iter()
+                .map(|p| format!("`{}`", files::rel(root, p)))
+                .collect::<Vec<_>>()
+                .join(" -> ")
+        ));
+        return Ok(());
+    }
+    if !done.insert(canon.clone()) {
+        return Ok(());
+    }
+    if stack.len() >= MAX_DEPTH {
+        out.warnings.push(format!(
+            "`{shown}`: includes nested deeper than {MAX_DEPTH} levels were not followed"
+        ));
+        return Ok(());
+    }
+    let text = files::read_text(path, Path::new(&shown), limit::REQUIREMENTS)?;
+    out.files.push(shown.clone());
+    stack.push(canon);
+    let dir = path.parent().unwrap_or(root).to_path_buf();
+    for (line_no, line) in logical_lines(&text) {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some((opt, arg)) = split_option(line) {
+            match opt {
+                "-r" | "--requirement" | "-c" | "--constraint" => {
+                    let Some(arg) = arg else {
+                        return Err(Error::Requirement {
+                            path: shown.into(),
+                            line: line_no,
+                            message: format!("`{opt}` needs a file name"),
+                        });
+                    };
+                    let include = dir.join(arg);
+                    if !files::exists(&include) {
+                        return Err(Error::Requirement {
+                            path: shown.into(),
+                            line: line_no,
+                            message: format!("included file `{arg}` does not exist"),
+                        });
+                    }
+                    let constraint = opt == "-c" || opt == "--constraint";
+                    read_one(root, &include, installs && !constraint, out, done, stack)?;
+                }
+                "-e" | "--editable" => {
+                    if let Some(egg) = arg.and_then(|a| a.split("#egg=").nth(1)) {
+                        add(out, installs, egg, &shown, line_no)?;
+                    }
+                }
+                // Index, hash and build options change where packages come from, not which.
+                _ => {}
+            }
+            continue;
+        }
+        // Per-requirement options such as `--hash=sha256:...` follow the requirement.
+        let req = match line.find(" --").or_else(|| line.find("\t--")) {
+            Some(i) => line[..i].trim(),
+            None => line,
+        };
+        if req.starts_with('.')
+            || req.starts_with('/')
+            || (req.contains("://") && !req.contains('@'))
+        {
+            out.warnings.push(format!(
+                "`{shown}` line {line_no}: `{req}` is a path or URL without a name; it was not read"
+            ));
+            continue;
+        }
+        add(out, installs, req, &shown, line_no)?;
+    }
+    stack.pop();
+    Ok(())
+}
+
+fn add(out: &mut Requirements, installs: bool, req: &str, shown: &str, line: usize) -> Result<()> {
+    let r = parse_req(req).map_err(|message| Error::Requirement {
+        path: shown.into(),
+        line,
+        message,
+    })?;
+    if installs && r.applies {
+        out.deps.add(
+            &r.name,
+            r.extras,
+            true,
+            Evidence::at(shown, line, "requirement line"),
+        );
+    }
+    Ok(())
+}
+
+/// `-r file`, `-rfile`, `--requirement=file`, `--requirement file` -> ("-r"/"--requirement", Some(file)).
+fn split_option(line: &str) -> Option<(&str, Option<&str>)> {
+    if !line.starts_with('-') {
+        return None;
+    }
+    if let Some(rest) = line.strip_prefix("--") {
+        let (name, arg) = match rest.find(['=', ' ', '\t']) {
+            Some(i) => (&line[..i + 2], Some(rest[i + 1..].trim())),
+            None => (line, None),
+        };
+        return Some((name, arg.filter(|a| !a.is_empty())));
+    }
+    let name = &line[..2.min(line.len())];
+    let arg = line[name.len()..].trim();
+    Some((name, if arg.is_empty() { None } else { Some(arg) }))
+}
+
+/// Joins backslash continuations and strips comments; yields (first line number, text).
+fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut buf = String::new();
+    let mut start = 0;
+    for (i, raw) in text.lines().enumerate() {
+        if buf.is_empty() {
+            start = i + 1;
+        }
+        let line = strip_comment(raw);
+        if let Some(cont) = line.strip_suffix('\\') {
+            buf.push_str(cont);
+            buf.push(' ');
+            continue;
+        }
+        buf.push_str(line);
+        out.push((start, std::mem::take(&mut buf)));
+    }
+    if !buf.is_empty() {
+        out.push((start, buf));
+    }
+    out
+}
+
+/// pip's rule: `#` starts a comment at the line start or after whitespace.
+fn strip_comment(line: &str) -> &str {
+    let b = line.as_bytes();
+    for (i, c) in b.iter().enumerate() {
+        if *c == b'#' && (i == 0 || b[i - 1] == b' ' || b[i - 1] == b'\t') {
+            return line[..i].trim_end();
+        }
+    }
+    line.trim_end()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            let p = dir.path().join(name);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, text).unwrap();
+        }
+        dir
+    }
+
+    #[test]
+    fn follows_includes_options_continuations_and_markers() {
+        let d = project(&[
+            ("requirements.txt", "-r requirements/production.txt\n"),
+            (
+                "requirements/production.txt",
+                "--index-url https://pypi.org/simple\n-r base.txt # shared\nsentry-sdk==2.0 \\\n  --hash=sha256:abc\n",
+            ),
+            (
+                "requirements/base.txt",
+                "# comment\nDjango>=5.2\ndj_database_url==2.3.0\npywin32==306; sys_platform == \"win32\"\n-c constraints.txt\n",
+            ),
+            ("requirements/constraints.txt", "urllib3<3\n"),
+        ]);
+        let r = read(d.path(), "requirements.txt").unwrap();
+        let names: Vec<&str> = r.deps.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, vec!["dj-database-url", "django", "sentry-sdk"]);
+        assert_eq!(
+            r.files,
+            vec![
+                "requirements.txt",
+                "requirements/production.txt",
+                "requirements/base.txt",
+                "requirements/constraints.txt"
+            ]
+        );
+        let s = &r.deps.get("sentry-sdk").unwrap().evidence;
+        assert_eq!(
+            (s.file.as_deref(), s.line),
+            (Some("requirements/production.txt"), Some(3))
+        );
+        assert!(r.warnings.is_empty());
+    }
+
+    #[test]
+    fn self_include_is_reported_not_looped() {
+        let d = project(&[("requirements.txt", "flask\n-r requirements.txt\n")]);
+        let r = read(d.path(), "requirements.txt").unwrap();
+        assert!(r.deps.has("flask"));
+        assert_eq!(r.warnings.len(), 1);
+        assert!(
+            r.warnings[0].contains("includes itself"),
+            "{}",
+            r.warnings[0]
+        );
+    }
+
+    #[test]
+    fn bad_line_names_file_and_line() {
+        let d = project(&[("requirements.txt", "flask\n\nthis is not valid\n")]);
+        let e = read(d.path(), "requirements.txt").unwrap_err();
+        assert!(
+            matches!(&e, Error::Requirement { line: 3, path, .. } if path == Path::new("requirements.txt")),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn missing_include_is_an_error() {
+        let d = project(&[("requirements.txt", "-r nope.txt\n")]);
+        let e = read(d.path(), "requirements.txt").unwrap_err();
+        assert!(e.to_string().contains("line 1"), "{e}");
+    }
+
+    #[test]
+    fn editable_egg_and_paths() {
+        let d = project(&[(
+            "requirements.txt",
+            "-e git+https://x/y.git#egg=mylib\n./vendor/pkg\n-e .\n",
+        )]);
+        let r = read(d.path(), "requirements.txt").unwrap();
+        assert!(r.deps.has("mylib"));
+        assert_eq!(r.warnings.len(), 1);
+    }
+
+    #[test]
+    fn comments_need_whitespace_before_hash() {
+        assert_eq!(
+            strip_comment("pkg @ https://x/y#sha  # note"),
+            "pkg @ https://x/y#sha"
+        );
+        assert_eq!(
+            split_option("--requirement=base.txt"),
+            Some(("--requirement", Some("base.txt")))
+        );
+        assert_eq!(split_option("-rbase.txt"), Some(("-r", Some("base.txt"))));
+        assert_eq!(split_option("-e ."), Some(("-e", Some("."))));
+    }
+
+    #[test]
+    fn production_file_prefers_root_then_conventions() {
+        let d = project(&[
+            ("requirements/dev.txt", "x\n"),
+            ("requirements/base.txt", "y\n"),
+        ]);
+        assert_eq!(production_file(d.path()), Some("requirements/base.txt"));
+        let d = project(&[("requirements-dev.txt", "x\n")]);
+        assert_eq!(production_file(d.path()), None);
+    }
+}

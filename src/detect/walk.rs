@@ -1,0 +1,200 @@
+//! The bounded, pruned walk of a project tree.
+//!
+//! One pass collects everything detection reads later: directories holding manifests, every `manage.py`,
+//! Python modules whose names can hold an app object, and Procfiles. Virtualenvs (by name, or by their
+//! `pyvenv.cfg` / `conda-meta` whatever their name), VCS folders, `node_modules`, `site-packages` and build
+//! output are pruned before they are entered, and `.gitignore` is honoured even outside a git checkout,
+//! so a tree with 150,000 files inside `.venv` costs a handful of directory reads. Symlinks are not
+//! followed (no loops, no escaping the project).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use ignore::WalkBuilder;
+
+use super::files;
+use crate::knowledge::{SKIP_DIRS, TEST_DIRS};
+
+/// How deep below the root the walk goes (`root/a/b/c/d/e/file`).
+pub const MAX_DEPTH: usize = 7;
+/// Entries visited before the walk gives up (a warning says so).
+pub const MAX_ENTRIES: usize = 200_000;
+
+/// Files whose presence makes a directory a Python project.
+pub const MARKERS: &[&str] = &[
+    "pyproject.toml",
+    "requirements.txt",
+    "Pipfile",
+    "Pipfile.lock",
+    "setup.py",
+    "setup.cfg",
+    "uv.lock",
+    "poetry.lock",
+    "pdm.lock",
+];
+
+/// Module file names that may hold an app object, a factory or a Celery app.
+pub const APP_MODULES: &[&str] = &[
+    "wsgi.py",
+    "asgi.py",
+    "app.py",
+    "main.py",
+    "application.py",
+    "server.py",
+    "api.py",
+    "run.py",
+    "factory.py",
+    "__init__.py",
+    "celery.py",
+    "worker.py",
+    "tasks.py",
+];
+
+#[derive(Debug, Default)]
+pub struct Scan {
+    /// Relative directory -> marker files in it.
+    pub project_dirs: BTreeMap<String, BTreeSet<String>>,
+    /// Relative paths of every `manage.py`.
+    pub manage_py: Vec<String>,
+    /// Relative paths of Python modules worth summarising.
+    pub modules: Vec<String>,
+    /// Directories skipped because they are virtualenvs or dependency trees (for the report).
+    pub pruned: BTreeSet<String>,
+    pub truncated: bool,
+}
+
+fn is_test_path(rel: &str) -> bool {
+    let parts: Vec<&str> = rel.split('/').collect();
+    let (dirs, file) = parts.split_at(parts.len() - 1);
+    dirs.iter().any(|d| TEST_DIRS.contains(d))
+        || file[0].starts_with("test_")
+        || file[0].ends_with("_test.py")
+        || file[0] == "conftest.py"
+}
+
+pub fn scan(root: &Path) -> Scan {
+    let mut out = Scan::default();
+    let pruned = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
+    let pruned_in_filter = pruned.clone();
+    let root_buf = root.to_path_buf();
+    let walker = WalkBuilder::new(root)
+        .max_depth(Some(MAX_DEPTH))
+        .follow_links(false)
+        .hidden(true)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .ignore(true)
+        .parents(false)
+        .require_git(false)
+        .filter_entry(move |e| {
+            let Some(ft) = e.file_type() else { return true };
+            if !ft.is_dir() || e.depth() == 0 {
+                return true;
+            }
+            let name = e.file_name().to_string_lossy();
+            let skip = SKIP_DIRS.contains(&name.as_ref())
+                || name.ends_with(".egg-info")
+                || e.path().join("pyvenv.cfg").exists()
+                || e.path().join("conda-meta").is_dir();
+            if skip && let Ok(mut p) = pruned_in_filter.lock() {
+                p.insert(files::rel(&root_buf, e.path()));
+            }
+            !skip
+        })
+        .build();
+    let mut seen = 0usize;
+    for entry in walker {
+        seen += 1;
+        if seen > MAX_ENTRIES {
+            out.truncated = true;
+            break;
+        }
+        let Ok(entry) = entry else { continue };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
+        let rel = files::rel(root, entry.path());
+        let name = entry.file_name().to_string_lossy().to_string();
+        let parent = match rel.rsplit_once('/') {
+            Some((p, _)) => p.to_string(),
+            None => ".".to_string(),
+        };
+        if ft.is_dir() {
+            continue;
+        }
+        // A FIFO or socket named like a marker still marks the project: reading it later fails clearly.
+        if MARKERS.contains(&name.as_str()) {
+            out.project_dirs
+                .entry(parent.clone())
+                .or_default()
+                .insert(name.clone());
+        }
+        if parent.ends_with("requirements") && name.ends_with(".txt") && !ft.is_symlink() {
+            let owner = match parent.rsplit_once('/') {
+                Some((p, _)) => p.to_string(),
+                None => ".".to_string(),
+            };
+            out.project_dirs
+                .entry(owner)
+                .or_default()
+                .insert("requirements/".into());
+        }
+        if name == "manage.py" && !is_test_path(&rel) {
+            out.manage_py.push(rel);
+        } else if APP_MODULES.contains(&name.as_str()) && !is_test_path(&rel) {
+            out.modules.push(rel);
+        }
+    }
+    out.manage_py.sort();
+    out.modules.sort();
+    out.pruned = pruned.lock().map(|p| p.clone()).unwrap_or_default();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn prunes_virtualenvs_by_name_and_by_pyvenv_cfg() {
+        let d = tempfile::tempdir().unwrap();
+        for f in [
+            "requirements.txt",
+            "app.py",
+            ".venv/lib/python3.12/site-packages/django/conf/project_template/manage.py",
+            "myenv/pyvenv.cfg",
+            "myenv/lib/x/app.py",
+            "node_modules/x/wsgi.py",
+            "pkg/__init__.py",
+            "tests/app.py",
+            "core/manage.py",
+            "requirements/base.txt",
+            "ignored/app.py",
+        ] {
+            let p = d.path().join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "").unwrap();
+        }
+        fs::write(d.path().join(".gitignore"), "ignored/\n").unwrap();
+        let s = scan(d.path());
+        assert_eq!(s.manage_py, vec!["core/manage.py"]);
+        assert_eq!(s.modules, vec!["app.py", "pkg/__init__.py"]);
+        let root = s.project_dirs.get(".").unwrap();
+        assert!(root.contains("requirements.txt") && root.contains("requirements/"));
+        assert!(!s.truncated);
+        assert!(s.pruned.contains("myenv") && s.pruned.contains("node_modules"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symlink_loops_are_not_followed() {
+        let d = tempfile::tempdir().unwrap();
+        fs::create_dir(d.path().join("a")).unwrap();
+        std::os::unix::fs::symlink(d.path(), d.path().join("a/loop")).unwrap();
+        fs::write(d.path().join("app.py"), "").unwrap();
+        let s = scan(d.path());
+        assert_eq!(s.modules, vec!["app.py"]);
+    }
+}

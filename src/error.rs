@@ -1,0 +1,151 @@
+//! The library's one error type.
+//!
+//! Every variant that concerns a file carries its path (relative to the project when it is inside it), so
+//! `main` can print uv-style messages: `error: failed to parse `pyproject.toml` (line 3, column 25): ...`.
+//! Hints are part of the error, not of the printing code, so every caller gets the same advice.
+
+use std::path::PathBuf;
+
+/// A `Result` whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A position in a text file, 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}, column {}", self.line, self.column)
+    }
+}
+
+/// Everything that can go wrong in detection, planning, rendering and writing.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("`{}` is not a directory", path.display())]
+    NotADirectory { path: PathBuf },
+
+    #[error("failed to read `{}`: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("`{}` is not a regular file ({kind})", path.display())]
+    NotAFile { path: PathBuf, kind: &'static str },
+
+    #[error("`{}` is {size} bytes, over the {limit}-byte limit for this kind of file", path.display())]
+    TooLarge {
+        path: PathBuf,
+        size: u64,
+        limit: u64,
+    },
+
+    #[error("`{}` is not valid UTF-8 text (first bad byte at offset {offset})", path.display())]
+    NotUtf8 { path: PathBuf, offset: usize },
+
+    #[error("failed to parse `{}`{}: {message}", path.display(), at(pos))]
+    Parse {
+        path: PathBuf,
+        pos: Option<Position>,
+        message: String,
+    },
+
+    #[error("invalid requirement in `{}` (line {line}): {message}", path.display())]
+    Requirement {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+
+    #[error("no Python web application found in `{}`", path.display())]
+    NoApp { path: PathBuf, looked_for: String },
+
+    #[error("found {} candidate applications in `{}`", candidates.len(), path.display())]
+    Ambiguous {
+        path: PathBuf,
+        candidates: Vec<String>,
+    },
+
+    #[error("`--app-dir {}` does not hold a Python web application", app_dir.display())]
+    AppDirNotFound {
+        app_dir: PathBuf,
+        candidates: Vec<String>,
+    },
+
+    #[error("{message}")]
+    Usage { message: String },
+}
+
+fn at(pos: &Option<Position>) -> String {
+    pos.map(|p| format!(" ({p})")).unwrap_or_default()
+}
+
+impl Error {
+    /// A line of advice the user can act on, printed after the error as `hint: ...`.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            Error::Parse { .. } => Some(
+                "fix the file, or pass --package-manager / --python to skip reading it where possible"
+                    .into(),
+            ),
+            Error::Requirement { .. } => {
+                Some("each line must be a PEP 508 requirement, an option such as `-r other.txt`, or a comment".into())
+            }
+            Error::NoApp { looked_for, .. } => Some(looked_for.clone()),
+            Error::Ambiguous { candidates, .. } => Some(format!(
+                "choose one with --app-dir:\n{}",
+                candidates
+                    .iter()
+                    .map(|c| format!("  {c}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )),
+            Error::AppDirNotFound { candidates, .. } if !candidates.is_empty() => Some(format!(
+                "candidates found:\n{}",
+                candidates
+                    .iter()
+                    .map(|c| format!("  {c}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )),
+            Error::TooLarge { .. } => Some("is this really a project file? move it out of the project or shrink it".into()),
+            Error::NotAFile { .. } => Some("replace it with a regular file, or remove it".into()),
+            _ => None,
+        }
+    }
+}
+
+/// 1-based line and column of a byte offset in `text`.
+pub fn position_of(text: &str, offset: usize) -> Position {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    Position { line, column }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_one_based() {
+        let text = "a = 1\nb = [\"x\" \"y\"]\n";
+        assert_eq!(position_of(text, 0), Position { line: 1, column: 1 });
+        assert_eq!(position_of(text, 6), Position { line: 2, column: 1 });
+        assert_eq!(position_of(text, 14), Position { line: 2, column: 9 });
+        assert_eq!(position_of(text, 999), Position { line: 3, column: 1 });
+    }
+}

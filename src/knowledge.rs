@@ -1,0 +1,236 @@
+//! What dockgen knows about the Python ecosystem, as data.
+//!
+//! Teams fork this table more than any code: which package implies which service, worker or server, and
+//! which packages compile against system libraries. Code elsewhere only looks rows up; adding a row here is
+//! enough to teach detection a new package. Names are PEP 503-normalised.
+
+use serde::Serialize;
+
+/// A backing service the app talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Service {
+    Postgres,
+    Redis,
+}
+
+impl Service {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Service::Postgres => "postgres",
+            Service::Redis => "redis",
+        }
+    }
+}
+
+/// A background worker system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Worker {
+    Celery,
+    Rq,
+}
+
+impl Worker {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Worker::Celery => "celery",
+            Worker::Rq => "rq",
+        }
+    }
+}
+
+/// An application server that can run the app in production.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Server {
+    Gunicorn,
+    Uvicorn,
+    Daphne,
+    Hypercorn,
+    Waitress,
+}
+
+/// System packages (Debian names) a source build needs in the builder stage and at run time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NativeDeps {
+    pub why: &'static str,
+    pub build: &'static [&'static str],
+    pub runtime: &'static [&'static str],
+}
+
+/// One row: a package (optionally only with an extra) and what it implies.
+pub struct PackageFacts {
+    pub package: &'static str,
+    pub extra: Option<&'static str>,
+    pub service: Option<Service>,
+    pub worker: Option<Worker>,
+    pub server: Option<Server>,
+    pub native: Option<&'static NativeDeps>,
+}
+
+const LIBPQ: NativeDeps = NativeDeps {
+    why: "libpq (PostgreSQL client library)",
+    build: &["gcc", "libc6-dev", "libpq-dev"],
+    runtime: &["libpq5"],
+};
+
+const MYSQL: NativeDeps = NativeDeps {
+    why: "the MySQL/MariaDB client library",
+    build: &[
+        "gcc",
+        "libc6-dev",
+        "default-libmysqlclient-dev",
+        "pkg-config",
+    ],
+    runtime: &["libmariadb3"],
+};
+
+const fn row(package: &'static str) -> PackageFacts {
+    PackageFacts {
+        package,
+        extra: None,
+        service: None,
+        worker: None,
+        server: None,
+        native: None,
+    }
+}
+
+const fn service(package: &'static str, s: Service) -> PackageFacts {
+    PackageFacts {
+        service: Some(s),
+        ..row(package)
+    }
+}
+
+const fn server(package: &'static str, s: Server) -> PackageFacts {
+    PackageFacts {
+        server: Some(s),
+        ..row(package)
+    }
+}
+
+/// The table. Order does not matter; every matching row applies.
+pub const PACKAGES: &[PackageFacts] = &[
+    // PostgreSQL drivers. Binary wheels need nothing; source builds need libpq.
+    service("psycopg", Service::Postgres),
+    service("psycopg-binary", Service::Postgres),
+    service("psycopg2-binary", Service::Postgres),
+    service("asyncpg", Service::Postgres),
+    service("pg8000", Service::Postgres),
+    PackageFacts {
+        native: Some(&LIBPQ),
+        ..service("psycopg2", Service::Postgres)
+    },
+    PackageFacts {
+        extra: Some("c"),
+        native: Some(&LIBPQ),
+        ..service("psycopg", Service::Postgres)
+    },
+    PackageFacts {
+        native: Some(&LIBPQ),
+        ..service("psycopg-c", Service::Postgres)
+    },
+    // MySQL: no service is generated for it, but a source build needs the client library.
+    PackageFacts {
+        native: Some(&MYSQL),
+        ..row("mysqlclient")
+    },
+    // Redis clients and everything that talks to Redis.
+    service("redis", Service::Redis),
+    service("hiredis", Service::Redis),
+    service("django-redis", Service::Redis),
+    service("channels-redis", Service::Redis),
+    service("aioredis", Service::Redis),
+    PackageFacts {
+        extra: Some("redis"),
+        ..service("celery", Service::Redis)
+    },
+    PackageFacts {
+        worker: Some(Worker::Rq),
+        ..service("rq", Service::Redis)
+    },
+    PackageFacts {
+        worker: Some(Worker::Rq),
+        ..service("django-rq", Service::Redis)
+    },
+    PackageFacts {
+        worker: Some(Worker::Rq),
+        ..service("flask-rq2", Service::Redis)
+    },
+    PackageFacts {
+        worker: Some(Worker::Celery),
+        ..row("celery")
+    },
+    // Application servers.
+    server("gunicorn", Server::Gunicorn),
+    server("uvicorn", Server::Uvicorn),
+    server("daphne", Server::Daphne),
+    server("hypercorn", Server::Hypercorn),
+    server("waitress", Server::Waitress),
+];
+
+/// Frameworks dockgen generates for, by package name.
+pub const FRAMEWORK_PACKAGES: &[(&str, crate::detect::Framework)] = &[
+    ("django", crate::detect::Framework::Django),
+    ("flask", crate::detect::Framework::Flask),
+    ("fastapi", crate::detect::Framework::Fastapi),
+];
+
+/// Packages that make a Django project an ASGI one when `ASGI_APPLICATION` is set.
+pub const DJANGO_ASGI_PACKAGES: &[&str] = &["channels", "daphne", "uvicorn"];
+
+/// Python minors dockgen generates images for, oldest first, and the default.
+pub const SUPPORTED_PYTHONS: &[(u64, u64)] = &[(3, 9), (3, 10), (3, 11), (3, 12), (3, 13), (3, 14)];
+pub const DEFAULT_PYTHON: (u64, u64) = (3, 13);
+
+/// Directory names never walked into: virtualenvs, caches, VCS and build output.
+pub const SKIP_DIRS: &[&str] = &[
+    ".git",
+    ".hg",
+    ".svn",
+    ".venv",
+    "venv",
+    "env",
+    ".env",
+    "node_modules",
+    "__pycache__",
+    "site-packages",
+    "dist-packages",
+    "build",
+    "dist",
+    ".tox",
+    ".nox",
+    ".mypy_cache",
+    ".pytest_cache",
+    ".ruff_cache",
+    ".eggs",
+    "htmlcov",
+    "staticfiles",
+];
+
+/// Directories whose Python files are tests, not the app (a test creating `app = Flask(...)` is no app).
+pub const TEST_DIRS: &[&str] = &["tests", "test", "testing", "docs", "examples", "scripts"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_names_are_normalised() {
+        for r in PACKAGES {
+            assert_eq!(
+                r.package,
+                r.package.to_lowercase().replace(['_', '.'], "-"),
+                "{}",
+                r.package
+            );
+        }
+    }
+
+    #[test]
+    fn default_python_is_supported() {
+        assert!(SUPPORTED_PYTHONS.contains(&DEFAULT_PYTHON));
+    }
+}

@@ -1,0 +1,11 @@
+//! dockgen: a production-grade container setup for Python web projects, in one command.
+//!
+//! The pipeline is `Options + dir --detect()--> Project --plan()--> Plan --render()--> files --write()-->
+//! Report`. Each stage is a plain value; the library never prints (the binary does).
+
+pub mod detect;
+pub mod error;
+pub mod knowledge;
+pub mod report;
+
+pub use error::{Error, Result};

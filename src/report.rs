@@ -1,0 +1,123 @@
+//! Human-readable rendering of a detection report, as a string (the binary prints it).
+//!
+//! Each decided value is shown with where it came from, in the spirit of flyctl's plan summary:
+//! `framework        django      core/manage.py: manage.py and a django dependency`.
+
+use std::fmt::Write;
+
+use crate::detect::{Evidence, Project};
+
+fn row(out: &mut String, key: &str, value: &str, ev: Option<&Evidence>) {
+    let _ = match ev {
+        Some(e) => writeln!(out, "  {key:<17} {value:<28} {e}"),
+        None => writeln!(out, "  {key:<17} {value}"),
+    };
+}
+
+fn list<T: AsRef<str>>(v: &[T]) -> String {
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The `dockgen detect` report for a person.
+pub fn human(p: &Project) -> String {
+    let mut out = String::new();
+    let e = |k: &str| p.evidence.get(k);
+    let _ = writeln!(
+        out,
+        "Detected a {} project ({}, Python {}) in `{}`\n",
+        p.framework, p.package_manager, p.python_version, p.project_dir
+    );
+    row(&mut out, "framework", p.framework.as_str(), e("framework"));
+    row(
+        &mut out,
+        "package manager",
+        p.package_manager.as_str(),
+        e("package_manager"),
+    );
+    row(&mut out, "python", &p.python_version, e("python_version"));
+    row(&mut out, "app dir", &p.app_dir, e("app_dir"));
+    row(
+        &mut out,
+        "entrypoint",
+        &format!("{} ({})", p.entrypoint, p.interface),
+        e("entrypoint"),
+    );
+    if let Some(s) = &p.django_settings_module {
+        row(&mut out, "settings", s, e("django_settings_module"));
+    }
+    if let Some(sr) = p.static_root {
+        row(
+            &mut out,
+            "static root",
+            if sr { "set" } else { "not set" },
+            e("static_root"),
+        );
+    }
+    let services: Vec<&str> = p.services.iter().map(|s| s.as_str()).collect();
+    row(&mut out, "services", &list(&services), None);
+    for s in &p.services {
+        if let Some(ev) = e(&format!("services.{}", s.as_str())) {
+            row(&mut out, &format!("  {}", s.as_str()), "", Some(ev));
+        }
+    }
+    let workers: Vec<&str> = p.workers.iter().map(|w| w.as_str()).collect();
+    row(&mut out, "workers", &list(&workers), None);
+    for w in &p.workers {
+        if let Some(ev) = e(&format!("workers.{}", w.as_str())) {
+            row(&mut out, &format!("  {}", w.as_str()), "", Some(ev));
+        }
+    }
+    if let Some(c) = &p.celery_app {
+        row(&mut out, "celery app", c, e("celery_app"));
+        row(
+            &mut out,
+            "celery beat",
+            if p.celery_beat { "yes" } else { "no" },
+            e("celery_beat"),
+        );
+    }
+    let servers: Vec<String> = p
+        .servers
+        .iter()
+        .map(|s| {
+            serde_json::to_value(s)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default()
+        })
+        .collect();
+    row(&mut out, "servers", &list(&servers), None);
+    if !p.native.is_empty() {
+        for n in &p.native {
+            row(
+                &mut out,
+                "native build",
+                &format!(
+                    "{} (build: {}; runtime: {})",
+                    n.why,
+                    n.build.join(" "),
+                    n.runtime.join(" ")
+                ),
+                None,
+            );
+        }
+    }
+    row(&mut out, "install files", &list(&p.install_files), None);
+    if p.candidates.len() > 1 {
+        let _ = writeln!(out, "\nOther candidates considered:");
+        for c in p.candidates.iter().skip(1) {
+            let _ = writeln!(out, "  - {c}");
+        }
+    }
+    if !p.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings:");
+        for w in &p.warnings {
+            let _ = writeln!(out, "  - {w}");
+        }
+    }
+    out
+}
