@@ -35,6 +35,8 @@ pub fn normalize(name: &str) -> String {
 /// One dependency: its normalised name, the extras requested, and where it was found.
 #[derive(Debug, Clone, Serialize)]
 pub struct Dep {
+    /// The normalised name (also the map key, so not repeated in reports).
+    #[serde(skip)]
     pub name: String,
     pub extras: BTreeSet<String>,
     /// Requested by the project itself (not only pulled in by another package).

@@ -1027,11 +1027,14 @@ fn read_dependencies(
                     if m.workspace_root.is_some() {
                         // Every member's manifest: uv resolves the whole workspace.
                         files_needed = vec!["pyproject.toml".into(), "uv.lock".into()];
-                        for (_, path) in &lock.local {
-                            if path != "." {
-                                files_needed.push(format!("{path}/pyproject.toml"));
-                            }
-                        }
+                        let mut members: Vec<String> = lock
+                            .local
+                            .iter()
+                            .filter(|(_, path)| path != ".")
+                            .map(|(_, path)| format!("{path}/pyproject.toml"))
+                            .collect();
+                        members.sort();
+                        files_needed.extend(members);
                     }
                     let name = m
                         .pyproject

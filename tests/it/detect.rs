@@ -1,0 +1,364 @@
+//! Detection over every fixture: a golden `--json` snapshot each, plus hand-written expectations read off
+//! the fixtures themselves (the snapshot proves "unchanged"; the table proves "right").
+
+use dockgen::detect::{Interface, Options, Project, detect};
+
+use crate::support::{fixtures, settings};
+
+/// What a fixture must detect, written by reading the fixture (see its README.md).
+struct Expect {
+    fixture: &'static str,
+    outcome: Result<Facts, &'static str>,
+}
+
+struct Facts {
+    framework: &'static str,
+    pm: &'static str,
+    python: &'static str,
+    app_dir: &'static str,
+    entrypoint: &'static str,
+    settings: Option<&'static str>,
+    services: &'static [&'static str],
+    workers: &'static [&'static str],
+    /// Each must appear in some warning; an empty list means no warnings at all.
+    warnings: &'static [&'static str],
+}
+
+const fn ok(
+    framework: &'static str,
+    pm: &'static str,
+    python: &'static str,
+    app_dir: &'static str,
+    entrypoint: &'static str,
+    settings: Option<&'static str>,
+    services: &'static [&'static str],
+    workers: &'static [&'static str],
+    warnings: &'static [&'static str],
+) -> Result<Facts, &'static str> {
+    Ok(Facts {
+        framework,
+        pm,
+        python,
+        app_dir,
+        entrypoint,
+        settings,
+        services,
+        workers,
+        warnings,
+    })
+}
+
+const PG: &[&str] = &["postgres"];
+const PG_REDIS: &[&str] = &["postgres", "redis"];
+const REDIS: &[&str] = &["redis"];
+const NONE: &[&str] = &[];
+
+#[rustfmt::skip]
+const EXPECTED: &[Expect] = &[
+    Expect { fixture: "broken-toml", outcome: Err("failed to parse `pyproject.toml` (line 3, column 26)") },
+    Expect { fixture: "django-asgi-channels", outcome: ok("django", "poetry", "3.13", ".", "chat_site.asgi:application", Some("chat_site.settings"), PG_REDIS, NONE, NONE) },
+    Expect { fixture: "django-celery-pip", outcome: ok("django", "pip", "3.13", ".", "proj.wsgi:application", Some("proj.settings"), PG_REDIS, &["celery"], NONE) },
+    Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), NONE, NONE,
+        &["DEBUG = True", "ALLOWED_HOSTS = []", "only database is SQLite", "STATIC_ROOT is not set"]) },
+    Expect { fixture: "django-redis-cache-pip", outcome: ok("django", "pip", "3.11", ".", "shopfront.wsgi:application", Some("shopfront.settings"), PG_REDIS, NONE, NONE) },
+    Expect { fixture: "django-settings-package", outcome: ok("django", "pip", "3.11", ".", "mysite.wsgi:application", Some("mysite.settings.production"), PG, NONE,
+        &["the image runs `mysite.settings.production`"]) },
+    Expect { fixture: "django-uv-subdir", outcome: ok("django", "uv", "3.12", "core", "config.wsgi:application", Some("config.settings"), PG_REDIS, NONE, NONE) },
+    Expect { fixture: "empty", outcome: Err("no Python web application found") },
+    Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
+    Expect { fixture: "flask-factory-pipenv", outcome: ok("flask", "pipenv", "3.11", ".", "myapp:create_app()", None, PG_REDIS, NONE, NONE) },
+    Expect { fixture: "flask-flaskenv", outcome: ok("flask", "pip", "3.13", ".", "server:srv", None, NONE, NONE, NONE) },
+    Expect { fixture: "lock-and-requirements", outcome: ok("fastapi", "poetry", "3.13", ".", "main:app", None, PG, NONE, &["the lockfile wins and `requirements.txt` is ignored"]) },
+    Expect { fixture: "monorepo", outcome: ok("fastapi", "uv", "3.13", "backend", "app.main:app", None, NONE, NONE, NONE) },
+    Expect { fixture: "pdm-flask", outcome: ok("flask", "pdm", "3.12", ".", "app:app", None, REDIS, &["rq"], NONE) },
+    Expect { fixture: "pip-pep621", outcome: ok("fastapi", "pip", "3.13", ".", "main:application", None, NONE, NONE, NONE) },
+    Expect { fixture: "poetry1-flask", outcome: ok("flask", "poetry", "3.13", ".", "wsgi:app", None, REDIS, &["rq"], NONE) },
+    Expect { fixture: "poetry2-fastapi", outcome: ok("fastapi", "poetry", "3.12", ".", "app.main:app", None, PG, NONE, NONE) },
+    Expect { fixture: "two-apps", outcome: Err("found 2 candidate applications") },
+    Expect { fixture: "uv-workspace", outcome: ok("django", "uv", "3.12", "apps/web", "web.wsgi:application", Some("web.settings"), PG, NONE, NONE) },
+    Expect { fixture: "venv-decoys", outcome: ok("flask", "pip", "3.13", ".", "app:application", None, NONE, NONE, NONE) },
+];
+
+fn run(fixture: &str) -> dockgen::Result<Project> {
+    detect(&fixtures().join(fixture), &Options::default())
+}
+
+#[test]
+fn every_fixture_has_an_expectation_and_a_readme() {
+    let mut dirs: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    dirs.sort();
+    let listed: Vec<&str> = EXPECTED.iter().map(|e| e.fixture).collect();
+    assert_eq!(
+        dirs, listed,
+        "tests/fixtures and EXPECTED must list the same cases"
+    );
+    assert!(dirs.len() >= 16);
+    for d in &dirs {
+        let readme = std::fs::read_to_string(fixtures().join(d).join("README.md")).unwrap();
+        assert_eq!(
+            readme.trim().lines().count(),
+            1,
+            "{d}/README.md must be one line"
+        );
+    }
+}
+
+#[test]
+fn fixtures_detect_what_their_readme_says() {
+    let mut failures = Vec::new();
+    for e in EXPECTED {
+        let got = run(e.fixture);
+        match (&e.outcome, got) {
+            (Err(want), Err(err)) => {
+                if !err.to_string().contains(want) {
+                    failures.push(format!("{}: error `{err}` lacks `{want}`", e.fixture));
+                }
+            }
+            (Err(want), Ok(p)) => failures.push(format!(
+                "{}: expected error `{want}`, got {:?}",
+                e.fixture, p.entrypoint
+            )),
+            (Ok(_), Err(err)) => failures.push(format!("{}: unexpected error `{err}`", e.fixture)),
+            (Ok(f), Ok(p)) => {
+                let services: Vec<&str> = p.services.iter().map(|s| s.as_str()).collect();
+                let workers: Vec<&str> = p.workers.iter().map(|s| s.as_str()).collect();
+                let checks = [
+                    (
+                        "framework",
+                        p.framework.as_str().to_string(),
+                        f.framework.to_string(),
+                    ),
+                    (
+                        "package_manager",
+                        p.package_manager.as_str().to_string(),
+                        f.pm.to_string(),
+                    ),
+                    (
+                        "python_version",
+                        p.python_version.clone(),
+                        f.python.to_string(),
+                    ),
+                    ("app_dir", p.app_dir.clone(), f.app_dir.to_string()),
+                    ("entrypoint", p.entrypoint.clone(), f.entrypoint.to_string()),
+                    (
+                        "settings",
+                        format!("{:?}", p.django_settings_module),
+                        format!("{:?}", f.settings.map(String::from)),
+                    ),
+                    ("services", services.join(","), f.services.join(",")),
+                    ("workers", workers.join(","), f.workers.join(",")),
+                ];
+                for (k, got, want) in checks {
+                    if got != want {
+                        failures.push(format!("{}: {k} = {got:?}, expected {want:?}", e.fixture));
+                    }
+                }
+                if f.warnings.is_empty() && !p.warnings.is_empty() {
+                    failures.push(format!(
+                        "{}: unexpected warnings {:?}",
+                        e.fixture, p.warnings
+                    ));
+                }
+                for w in f.warnings {
+                    if !p.warnings.iter().any(|x| x.contains(w)) {
+                        failures.push(format!(
+                            "{}: no warning contains `{w}` in {:?}",
+                            e.fixture, p.warnings
+                        ));
+                    }
+                }
+                for k in [
+                    "framework",
+                    "package_manager",
+                    "python_version",
+                    "app_dir",
+                    "entrypoint",
+                ] {
+                    if !p.evidence.contains_key(k) {
+                        failures.push(format!("{}: no evidence for {k}", e.fixture));
+                    }
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn golden_reports() {
+    settings().bind(|| {
+        insta::glob!("../fixtures", "*/README.md", |readme| {
+            let dir = readme.parent().unwrap();
+            match detect(dir, &Options::default()) {
+                Ok(p) => insta::assert_json_snapshot!("detect", p),
+                Err(e) => {
+                    // The message names the path as given; make it independent of the checkout location.
+                    let text = format!("error: {e}\nhint: {}", e.hint().unwrap_or_default())
+                        .replace(&dir.display().to_string(), "[fixture]");
+                    insta::assert_snapshot!("detect-error", text)
+                }
+            }
+        });
+    });
+}
+
+// ---- specific traps, beyond the table
+
+#[test]
+fn uvicorn_comes_from_fastapi_standard_in_the_lock() {
+    let p = run("fastapi-standard-uv").unwrap();
+    let uv = p
+        .dependencies
+        .get("uvicorn")
+        .expect("uvicorn is locked through fastapi[standard]");
+    assert!(!uv.direct);
+    assert!(
+        p.dependencies
+            .get("fastapi")
+            .unwrap()
+            .extras
+            .contains("standard")
+    );
+    assert_eq!(p.servers, vec![dockgen::knowledge::Server::Uvicorn]);
+    assert!(
+        !p.dependencies.has("pytest"),
+        "dev dependencies are not runtime"
+    );
+}
+
+#[test]
+fn dev_dependencies_never_count() {
+    for (fixture, dev) in [
+        ("django-settings-package", "django-debug-toolbar"),
+        ("django-celery-pip", "pytest"),
+        ("flask-factory-pipenv", "pytest"),
+        ("poetry1-flask", "pytest"),
+        ("pdm-flask", "pytest"),
+        ("django-asgi-channels", "pytest-django"),
+        ("lock-and-requirements", "pytest"),
+    ] {
+        let p = run(fixture).unwrap();
+        assert!(
+            !p.dependencies.has(dev),
+            "{fixture}: {dev} is a dev dependency"
+        );
+    }
+}
+
+#[test]
+fn names_are_normalised_and_markers_evaluated() {
+    let p = run("django-redis-cache-pip").unwrap();
+    for name in [
+        "django",
+        "django-redis",
+        "psycopg",
+        "djangorestframework",
+        "gunicorn",
+    ] {
+        assert!(p.dependencies.has(name), "{name}");
+    }
+    assert!(
+        !p.dependencies.has("pywin32"),
+        "a win32-only marker does not apply in the image"
+    );
+    assert!(
+        p.native.is_empty(),
+        "psycopg[binary] needs no libpq headers"
+    );
+}
+
+#[test]
+fn source_builds_need_native_packages() {
+    let p = run("django-settings-package").unwrap();
+    assert_eq!(p.native.len(), 1);
+    assert!(p.native[0].build.contains(&"libpq-dev") && p.native[0].runtime.contains(&"libpq5"));
+    let p = run("django-hostile-settings").unwrap();
+    assert!(p.native[0].build.contains(&"default-libmysqlclient-dev"));
+}
+
+#[test]
+fn django_details() {
+    let p = run("django-asgi-channels").unwrap();
+    assert_eq!(p.interface, Interface::Asgi);
+    assert_eq!(p.static_root, Some(true));
+    let p = run("django-celery-pip").unwrap();
+    assert_eq!(p.celery_app.as_deref(), Some("proj.celery:app"));
+    assert!(p.celery_beat);
+    let p = run("django-hostile-settings").unwrap();
+    assert_eq!(p.static_root, Some(false));
+    let p = run("django-uv-subdir").unwrap();
+    let ev = &p.evidence["django_settings_module"];
+    assert_eq!(
+        (ev.file.as_deref(), ev.line.is_some()),
+        (Some("core/manage.py"), true)
+    );
+}
+
+#[test]
+fn workspace_builds_from_its_root() {
+    let p = run("uv-workspace").unwrap();
+    assert_eq!(p.project_dir, ".");
+    assert_eq!(
+        p.install_files,
+        vec![
+            "pyproject.toml",
+            "uv.lock",
+            "apps/web/pyproject.toml",
+            "packages/common/pyproject.toml"
+        ]
+    );
+    let p = run("monorepo").unwrap();
+    assert_eq!(p.project_dir, "backend");
+}
+
+#[test]
+fn decoys_are_not_candidates() {
+    let p = run("venv-decoys").unwrap();
+    assert_eq!(p.candidates.len(), 1, "{:?}", p.candidates);
+    let p = run("fastapi-standard-uv").unwrap();
+    assert!(p.candidates.iter().all(|c| {
+        !c.evidence
+            .file
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("tests/")
+    }));
+}
+
+#[test]
+fn explicit_choices_win_and_say_so() {
+    let dir = fixtures().join("two-apps");
+    let p = detect(
+        &dir,
+        &Options {
+            app_dir: Some("services/orders".into()),
+            python: Some("3.12".into()),
+            package_manager: Some(dockgen::detect::PackageManager::Pip),
+            ..Options::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(p.framework.as_str(), "flask");
+    assert_eq!(p.app_dir, "services/orders");
+    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.evidence["python_version"].rule, "--python flag");
+    assert_eq!(p.evidence["app_dir"].rule, "--app-dir flag");
+    let err = detect(
+        &dir,
+        &Options {
+            app_dir: Some("nope".into()),
+            ..Options::default()
+        },
+    )
+    .unwrap_err();
+    assert!(
+        err.hint().unwrap().contains("services/billing"),
+        "{:?}",
+        err.hint()
+    );
+}

@@ -1,0 +1,5 @@
+//! The one integration-test binary: fixtures through the library, and the CLI through insta-cmd.
+
+mod cli;
+mod detect;
+mod support;
