@@ -28,7 +28,7 @@ pub enum Error {
     #[error("`{}` is not a directory", path.display())]
     NotADirectory { path: PathBuf },
 
-    #[error("failed to read `{}`: {source}", path.display())]
+    #[error("failed to read `{}`", path.display())]
     Io {
         path: PathBuf,
         #[source]
@@ -45,8 +45,8 @@ pub enum Error {
         limit: u64,
     },
 
-    #[error("`{}` is not valid UTF-8 text (first bad byte at offset {offset})", path.display())]
-    NotUtf8 { path: PathBuf, offset: usize },
+    #[error("`{}` is not valid UTF-8 text (first bad byte at {pos})", path.display())]
+    NotUtf8 { path: PathBuf, pos: Position },
 
     #[error("failed to parse `{}`{}: {message}", path.display(), at(pos))]
     Parse {
@@ -89,10 +89,7 @@ impl Error {
     /// A line of advice the user can act on, printed after the error as `hint: ...`.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Parse { .. } => Some(
-                "fix the file, or pass --package-manager / --python to skip reading it where possible"
-                    .into(),
-            ),
+            Error::Parse { .. } => Some("fix the file at that position: pip, uv and Poetry would reject it too".into()),
             Error::Requirement { .. } => {
                 Some("each line must be a PEP 508 requirement, an option such as `-r other.txt`, or a comment".into())
             }

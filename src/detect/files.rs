@@ -63,9 +63,13 @@ pub fn read_text(path: &Path, shown: &Path, max: u64) -> Result<String> {
             limit: max,
         });
     }
-    let text = String::from_utf8(bytes).map_err(|e| Error::NotUtf8 {
-        path: shown.to_path_buf(),
-        offset: e.utf8_error().valid_up_to(),
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or_default();
+        Error::NotUtf8 {
+            path: shown.to_path_buf(),
+            pos: crate::error::position_of(prefix, valid),
+        }
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
         Some(rest) => rest.to_string(),
@@ -135,7 +139,16 @@ mod tests {
         let bad = dir.path().join("bad.txt");
         fs::write(&bad, b"ok\xff\xfe").unwrap();
         let err = read_text(&bad, Path::new("bad.txt"), 100).unwrap_err();
-        assert!(matches!(err, Error::NotUtf8 { offset: 2, .. }), "{err:?}");
+        assert!(
+            matches!(
+                err,
+                Error::NotUtf8 {
+                    pos: crate::error::Position { line: 1, column: 3 },
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
 
         let big = dir.path().join("big.txt");
         fs::write(&big, vec![b'a'; 101]).unwrap();

@@ -965,6 +965,9 @@ fn choose_package_manager(
     )
 }
 
+/// A lockfile reader producing a dependency graph.
+type LockParser = fn(&str, &Path) -> Result<lockfiles::Graph>;
+
 fn read_dependencies(
     root: &Path,
     m: &Manifests,
@@ -1056,12 +1059,11 @@ fn read_dependencies(
             (set, files_needed)
         }
         PackageManager::Poetry | PackageManager::Pdm => {
-            let (lock_name, parse): (&str, fn(&str, &Path) -> Result<lockfiles::Graph>) =
-                if pm == PackageManager::Poetry {
-                    ("poetry.lock", lockfiles::parse_poetry)
-                } else {
-                    ("pdm.lock", lockfiles::parse_pdm)
-                };
+            let (lock_name, parse): (&str, LockParser) = if pm == PackageManager::Poetry {
+                ("poetry.lock", lockfiles::parse_poetry)
+            } else {
+                ("pdm.lock", lockfiles::parse_pdm)
+            };
             let mut files_needed: Vec<String> = pyproject_file.into_iter().collect();
             let set = match read_lock(lock_name)? {
                 Some(text) => {
