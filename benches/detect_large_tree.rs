@@ -1,1 +1,115 @@
-fn main() {}
+//! Benchmark: `dockgen detect` on a small project beside 150,000 files in node_modules/, .venv/ and .git/.
+//!
+//! Prints figures (no pass/fail): the walk must prune those trees, so the time should not grow with them.
+//! Run with `cargo bench --bench detect_large_tree`.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for e in fs::read_dir(from).unwrap().flatten() {
+        let t = to.join(e.file_name());
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &t);
+        } else {
+            fs::copy(e.path(), t).unwrap();
+        }
+    }
+}
+
+fn stats(mut v: Vec<Duration>) -> String {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    format!(
+        "min {:.2} ms, median {:.2} ms, max {:.2} ms over {} runs",
+        ms(v[0]),
+        ms(v[v.len() / 2]),
+        ms(v[v.len() - 1]),
+        v.len()
+    )
+}
+
+fn main() {
+    let root = tempfile::tempdir().unwrap();
+    let project = root.path();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django-uv-subdir"),
+        project,
+    );
+    let started = Instant::now();
+    let mut made = 0;
+    for (dir, count, per_dir) in [
+        ("node_modules", 100_000, 500),
+        (".venv/lib/python3.12/site-packages", 30_000, 300),
+        (".git/objects", 20_000, 256),
+    ] {
+        for i in 0..count {
+            let d = project.join(dir).join(format!("pkg{}", i / per_dir));
+            if i % per_dir == 0 {
+                fs::create_dir_all(&d).unwrap();
+            }
+            // Names that would be app candidates if the walk entered these trees.
+            let name = match i % 4 {
+                0 => "manage.py",
+                1 => "app.py",
+                2 => "wsgi.py",
+                _ => "index.js",
+            };
+            fs::write(
+                d.join(format!("{i}-{name}")),
+                b"from flask import Flask\napp = Flask(__name__)\n",
+            )
+            .unwrap();
+            if i % per_dir == 1 {
+                fs::write(
+                    d.join(name),
+                    b"from flask import Flask\napp = Flask(__name__)\n",
+                )
+                .unwrap();
+                made += 1;
+            }
+            made += 1;
+        }
+    }
+    println!(
+        "tree: {made} files under node_modules/, .venv/, .git/ (made in {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
+
+    let opts = dockgen::detect::Options::default();
+    let first = dockgen::detect::detect(project, &opts).expect("detects the project");
+    assert_eq!(first.entrypoint, "config.wsgi:application");
+    let mut lib = Vec::new();
+    for _ in 0..30 {
+        let t = Instant::now();
+        let p = dockgen::detect::detect(project, &opts).unwrap();
+        lib.push(t.elapsed());
+        assert_eq!(p.candidates.len(), 1, "no decoy may become a candidate");
+    }
+    println!("detect() in-process:        {}", stats(lib));
+
+    let bin = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/release/dockgen");
+    if bin.exists() {
+        let mut cli = Vec::new();
+        for _ in 0..30 {
+            let t = Instant::now();
+            let out = Command::new(&bin)
+                .arg("detect")
+                .arg("--json")
+                .arg(project)
+                .output()
+                .unwrap();
+            cli.push(t.elapsed());
+            assert!(out.status.success());
+        }
+        println!(
+            "`dockgen detect --json` CLI: {} (process start included)",
+            stats(cli)
+        );
+    } else {
+        println!("(build `cargo build --release` first to time the CLI binary too)");
+    }
+}
