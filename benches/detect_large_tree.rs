@@ -3,6 +3,9 @@
 //! Prints figures (no pass/fail): the walk must prune those trees, so the time should not grow with them.
 //! Run with `cargo bench --bench detect_large_tree`.
 
+// A benchmark exists to print its figures.
+#![allow(clippy::print_stdout)]
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
