@@ -79,8 +79,7 @@ impl Graph {
     }
 }
 
-fn json_error(text: &str, shown: &Path, e: serde_json::Error) -> Error {
-    let _ = text;
+fn json_error(shown: &Path, e: serde_json::Error) -> Error {
     Error::Parse {
         path: shown.to_path_buf(),
         pos: Some(crate::error::Position {
@@ -352,7 +351,7 @@ struct PipfileLockEntry {
 /// The production packages of a `Pipfile.lock` (its `default` section, already flattened by Pipenv) and
 /// the Python version it requires.
 pub fn parse_pipfile_lock(text: &str, shown: &Path) -> Result<(DepSet, Option<String>)> {
-    let lock: PipfileLock = serde_json::from_str(text).map_err(|e| json_error(text, shown, e))?;
+    let lock: PipfileLock = serde_json::from_str(text).map_err(|e| json_error(shown, e))?;
     let shown_s = shown.to_string_lossy();
     let mut set = DepSet::default();
     for (name, entry) in &lock.default {

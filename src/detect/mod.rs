@@ -579,10 +579,6 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
     for (w, e) in &workers {
         ev.insert(format!("workers.{}", w.as_str()), e.clone());
     }
-    if static_root == Some(false) && interface == Interface::Asgi {
-        // Nothing extra: the STATIC_ROOT warning already says it.
-    }
-
     let mut candidates: Vec<AppCandidate> = cands.into_iter().map(|c| c.0).collect();
     if let Some(first) = candidates.first_mut()
         && first.framework == Framework::Django
@@ -1154,19 +1150,12 @@ fn choose_python(
             ));
         }
         if let Some((spec, _, poetry)) = &range
-            && let Ok(Some(_)) = pv::from_range(spec, *poetry)
+            && pv::range_admits(spec, *poetry, v) == Ok(false)
         {
-            let inside = pv::from_range(&format!("=={}.*", pv::fmt(v)), false)
-                .ok()
-                .flatten()
-                .is_some()
-                && range_contains(spec, *poetry, v);
-            if !inside {
-                warnings.push(format!(
-                    "Python {} is outside the project's requires-python `{spec}`",
-                    pv::fmt(v)
-                ));
-            }
+            warnings.push(format!(
+                "Python {} is outside the project's requires-python `{spec}`",
+                pv::fmt(v)
+            ));
         }
     };
     if let Some(p) = &opts.python {
@@ -1235,7 +1224,7 @@ fn choose_python(
     }
     // Pipfile [requires] / Pipfile.lock _meta.requires.
     let pipfile = m.path("Pipfile");
-    if let Some(text) = read_small(&pipfile).or(None)
+    if let Some(text) = read_small(&pipfile)
         && let Ok((_, Some((v, line)))) = lockfiles::parse_pipfile(&text, Path::new(&pipfile))
         && let Some(mm) = pv::major_minor(&v)
     {
@@ -1282,15 +1271,4 @@ fn choose_python(
         )),
     );
     Ok(pv::fmt(knowledge::DEFAULT_PYTHON))
-}
-
-fn range_contains(spec: &str, poetry: bool, v: (u64, u64)) -> bool {
-    // Reuse from_range on the intersection: the pin is inside when the range admits some patch of it.
-    let pinned = format!("{spec},=={}.*", python_version::fmt(v));
-    let joined = if poetry {
-        format!("{spec},{}.*", python_version::fmt(v))
-    } else {
-        pinned
-    };
-    matches!(python_version::from_range(&joined, poetry), Ok(Some(_)))
 }

@@ -93,29 +93,42 @@ fn poetry_to_pep440(spec: &str) -> Vec<String> {
         .collect()
 }
 
-/// Chooses a minor from a range: the default if inside, else the newest supported minor inside.
-/// `poetry` selects Poetry's constraint syntax. `Err` carries a message for an unparseable range.
-pub fn from_range(spec: &str, poetry: bool) -> Result<Option<(u64, u64)>, String> {
+fn parse_range(spec: &str, poetry: bool) -> Result<Vec<VersionSpecifiers>, String> {
     let alts = if poetry {
         poetry_to_pep440(spec)
     } else {
         vec![spec.to_string()]
     };
-    let mut parsed = Vec::new();
-    for a in &alts {
-        parsed.push(VersionSpecifiers::from_str(a).map_err(|e| e.to_string())?);
-    }
-    let inside = |(a, b): (u64, u64)| {
-        // A minor is inside if any of its patch releases is (`>=3.12.4` still admits 3.12).
-        [0u64, 999].iter().any(|p| {
-            let v = Version::new([a, b, *p]);
-            parsed.iter().any(|s| s.contains(&v))
-        })
-    };
-    if inside(DEFAULT_PYTHON) {
+    alts.iter()
+        .map(|a| VersionSpecifiers::from_str(a).map_err(|e| e.to_string()))
+        .collect()
+}
+
+/// Whether any patch release of `minor` satisfies the range (`>=3.12.4` still admits 3.12).
+fn admits(parsed: &[VersionSpecifiers], (a, b): (u64, u64)) -> bool {
+    [0u64, 999].iter().any(|p| {
+        let v = Version::new([a, b, *p]);
+        parsed.iter().any(|s| s.contains(&v))
+    })
+}
+
+/// Whether the range (PEP 440, or Poetry syntax when `poetry`) admits `minor`.
+pub fn range_admits(spec: &str, poetry: bool, minor: (u64, u64)) -> Result<bool, String> {
+    Ok(admits(&parse_range(spec, poetry)?, minor))
+}
+
+/// Chooses a minor from a range: the default if inside, else the newest supported minor inside.
+/// `poetry` selects Poetry's constraint syntax. `Err` carries a message for an unparseable range.
+pub fn from_range(spec: &str, poetry: bool) -> Result<Option<(u64, u64)>, String> {
+    let parsed = parse_range(spec, poetry)?;
+    if admits(&parsed, DEFAULT_PYTHON) {
         return Ok(Some(DEFAULT_PYTHON));
     }
-    Ok(SUPPORTED_PYTHONS.iter().rev().copied().find(|m| inside(*m)))
+    Ok(SUPPORTED_PYTHONS
+        .iter()
+        .rev()
+        .copied()
+        .find(|m| admits(&parsed, *m)))
 }
 
 /// Whether `minor` is one dockgen has images for.
@@ -173,5 +186,7 @@ mod tests {
             assert_eq!(from_range(spec, poetry).unwrap(), want, "{spec}");
         }
         assert!(from_range(">=banana", false).is_err());
+        assert_eq!(range_admits(">=3.13", false, (3, 12)), Ok(false));
+        assert_eq!(range_admits("^3.8", true, (3, 8)), Ok(true));
     }
 }

@@ -41,6 +41,12 @@ fn run(mut cmd: Command) -> (i32, String, String) {
     )
 }
 
+fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut c = dockgen(dir);
+    c.args(args);
+    run(c)
+}
+
 #[test]
 fn help_teaches() {
     settings().bind(|| {
@@ -63,11 +69,7 @@ fn human_report_cites_evidence() {
 
 #[test]
 fn json_report_keeps_the_contract() {
-    let (code, out, err) = run({
-        let mut c = dockgen(&fixtures());
-        c.args(["detect", "--json", "django-celery-pip"]);
-        c
-    });
+    let (code, out, err) = run_in(&fixtures(), &["detect", "--json", "django-celery-pip"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["framework"], "django");
@@ -91,11 +93,7 @@ fn json_report_keeps_the_contract() {
     }
     assert_eq!(v["evidence"]["django_settings_module"]["file"], "manage.py");
     assert!(v["evidence"]["django_settings_module"]["line"].is_u64());
-    let (_, flask, _) = run({
-        let mut c = dockgen(&fixtures());
-        c.args(["detect", "--json", "flask-flaskenv"]);
-        c
-    });
+    let (_, flask, _) = run_in(&fixtures(), &["detect", "--json", "flask-flaskenv"]);
     let v: serde_json::Value = serde_json::from_str(&flask).unwrap();
     assert_eq!(v["django_settings_module"], serde_json::Value::Null);
 }
@@ -126,11 +124,10 @@ fn ambiguity_lists_candidates_and_app_dir_chooses() {
             dockgen(&fixtures().join("two-apps")).arg("detect")
         );
     });
-    let (code, out, err) = run({
-        let mut c = dockgen(&fixtures().join("two-apps"));
-        c.args(["detect", "--json", "--app-dir", "services/billing"]);
-        c
-    });
+    let (code, out, err) = run_in(
+        &fixtures().join("two-apps"),
+        &["detect", "--json", "--app-dir", "services/billing"],
+    );
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["framework"], "fastapi");
@@ -140,11 +137,7 @@ fn ambiguity_lists_candidates_and_app_dir_chooses() {
 
 #[test]
 fn usage_errors_exit_2() {
-    let (code, _, err) = run({
-        let mut c = dockgen(&fixtures());
-        c.args(["detect", "--framework", "rails"]);
-        c
-    });
+    let (code, _, err) = run_in(&fixtures(), &["detect", "--framework", "rails"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("possible values: django, flask, fastapi"),
@@ -155,11 +148,7 @@ fn usage_errors_exit_2() {
 #[test]
 fn missing_path_is_an_error_with_cause() {
     let d = tempfile::tempdir().unwrap();
-    let (code, _, err) = run({
-        let mut c = dockgen(d.path());
-        c.args(["detect", "no-such-dir"]);
-        c
-    });
+    let (code, _, err) = run_in(d.path(), &["detect", "no-such-dir"]);
     assert_eq!(code, 1);
     assert_eq!(
         err,
@@ -179,11 +168,7 @@ fn fifo_requirements_fail_fast_instead_of_hanging() {
         .status()
         .unwrap();
     assert!(status.success());
-    let (code, _, err) = run({
-        let mut c = dockgen(d.path());
-        c.arg("detect");
-        c
-    });
+    let (code, _, err) = run_in(d.path(), &["detect"]);
     assert_eq!(code, 1);
     assert!(
         err.starts_with("error: `requirements.txt` is not a regular file (a FIFO)\n"),
@@ -204,11 +189,7 @@ fn huge_requirements_file_is_refused_with_its_size() {
         ),
         ("requirements.txt", &big),
     ]);
-    let (code, _, err) = run({
-        let mut c = dockgen(d.path());
-        c.arg("detect");
-        c
-    });
+    let (code, _, err) = run_in(d.path(), &["detect"]);
     assert_eq!(code, 1);
     assert!(
         err.starts_with("error: `requirements.txt` is 20971522 bytes, over the 4194304-byte limit"),
@@ -226,11 +207,7 @@ fn self_including_requirements_warn_and_succeed() {
         ("requirements.txt", b"flask\n-r base.txt\n"),
         ("base.txt", b"gunicorn\n-r requirements.txt\n"),
     ]);
-    let (code, out, err) = run({
-        let mut c = dockgen(d.path());
-        c.args(["detect", "--json"]);
-        c
-    });
+    let (code, out, err) = run_in(d.path(), &["detect", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["servers"], serde_json::json!(["gunicorn"]));
@@ -245,11 +222,7 @@ fn binary_and_non_utf8_sources_are_skipped_with_a_warning() {
         ("main.py", b"from fastapi import FastAPI\napi = FastAPI()\n"),
         ("requirements.txt", b"fastapi\nuvicorn\n"),
     ]);
-    let (code, out, err) = run({
-        let mut c = dockgen(d.path());
-        c.args(["detect", "--json"]);
-        c
-    });
+    let (code, out, err) = run_in(d.path(), &["detect", "--json"]);
     assert_eq!(code, 0, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(v["entrypoint"], "main:api");
@@ -269,11 +242,7 @@ fn non_utf8_manifest_is_an_error_naming_it() {
         ("main.py", b"from fastapi import FastAPI\napp = FastAPI()\n"),
         ("pyproject.toml", b"[project]\nname = \"caf\xe9\"\n"),
     ]);
-    let (code, _, err) = run({
-        let mut c = dockgen(d.path());
-        c.arg("detect");
-        c
-    });
+    let (code, _, err) = run_in(d.path(), &["detect"]);
     assert_eq!(code, 1);
     assert_eq!(
         err,
@@ -291,21 +260,13 @@ fn symlink_loops_neither_hang_nor_panic() {
     std::os::unix::fs::symlink(d.path(), d.path().join("loop")).unwrap();
     std::os::unix::fs::symlink("a", d.path().join("b")).unwrap();
     std::os::unix::fs::symlink("b", d.path().join("a")).unwrap();
-    let (code, out, err) = run({
-        let mut c = dockgen(d.path());
-        c.args(["detect", "--json"]);
-        c
-    });
+    let (code, out, err) = run_in(d.path(), &["detect", "--json"]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\"entrypoint\": \"main:app\""));
 
     // A manifest that is itself a link loop is an error naming it.
     std::os::unix::fs::symlink("pyproject.toml", d.path().join("pyproject.toml")).unwrap();
-    let (code, _, err) = run({
-        let mut c = dockgen(d.path());
-        c.arg("detect");
-        c
-    });
+    let (code, _, err) = run_in(d.path(), &["detect"]);
     assert_eq!(code, 1);
     assert!(
         err.starts_with(
