@@ -77,6 +77,12 @@ pub enum Error {
         candidates: Vec<String>,
     },
 
+    #[error("{} existing file{} would change: {}", paths.len(), if paths.len() == 1 { "" } else { "s" }, paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))]
+    Conflicts { paths: Vec<String> },
+
+    #[error("failed to render template `{name}`: {message}")]
+    Template { name: String, message: String },
+
     #[error("{message}")]
     Usage { message: String },
 }
@@ -110,6 +116,9 @@ impl Error {
                     .collect::<Vec<_>>()
                     .join("\n")
             )),
+            Error::Conflicts { .. } => Some(
+                "nothing was written; see the differences with `dockgen init --check`, then pass --force to overwrite".into(),
+            ),
             Error::TooLarge { .. } => Some("is this really a project file? move it out of the project or shrink it".into()),
             Error::NotAFile { .. } => Some("replace it with a regular file, or remove it".into()),
             _ => None,

@@ -234,3 +234,67 @@ mod tests {
         assert!(SUPPORTED_PYTHONS.contains(&DEFAULT_PYTHON));
     }
 }
+
+/// Pinned versions of the tools and images generated files use. Bumping one is a one-line change here.
+pub mod pins {
+    /// The uv image tag the Dockerfile copies `/uv` from (ghcr.io/astral-sh/uv:<tag>).
+    pub const UV: &str = "0.13.9";
+    pub const POETRY: &str = "2.5.1";
+    pub const PDM: &str = "2.29.4";
+    pub const PIPENV: &str = "2026.10.3";
+    /// Servers installed when the project has none.
+    pub const GUNICORN: &str = "27.0.1";
+    pub const UVICORN: &str = "0.54.0";
+    /// Service images, pinned to a major tag.
+    pub const POSTGRES: &str = "17";
+    pub const REDIS: &str = "7";
+}
+
+/// How an environment variable the app reads is supplied by compose, by name. `{pg_url}` and friends are
+/// filled in by the plan. Names not listed pass through from `.env` when set.
+pub const ENV_CONVENTIONS: &[(&str, EnvSource)] = &[
+    ("DATABASE_URL", EnvSource::PostgresUrl),
+    ("POSTGRES_HOST", EnvSource::PostgresHost),
+    ("DB_HOST", EnvSource::PostgresHost),
+    ("DATABASE_HOST", EnvSource::PostgresHost),
+    ("PGHOST", EnvSource::PostgresHost),
+    ("POSTGRES_PORT", EnvSource::PostgresPort),
+    ("DB_PORT", EnvSource::PostgresPort),
+    ("PGPORT", EnvSource::PostgresPort),
+    ("POSTGRES_DB", EnvSource::PostgresDb),
+    ("DB_NAME", EnvSource::PostgresDb),
+    ("PGDATABASE", EnvSource::PostgresDb),
+    ("POSTGRES_USER", EnvSource::PostgresUser),
+    ("DB_USER", EnvSource::PostgresUser),
+    ("PGUSER", EnvSource::PostgresUser),
+    ("POSTGRES_PASSWORD", EnvSource::PostgresPassword),
+    ("DB_PASSWORD", EnvSource::PostgresPassword),
+    ("PGPASSWORD", EnvSource::PostgresPassword),
+    ("REDIS_URL", EnvSource::RedisUrl),
+    ("CELERY_BROKER_URL", EnvSource::RedisUrl),
+    ("CELERY_RESULT_BACKEND", EnvSource::RedisUrl),
+    ("BROKER_URL", EnvSource::RedisUrl),
+    ("RQ_REDIS_URL", EnvSource::RedisUrl),
+    ("CACHE_URL", EnvSource::RedisUrl),
+    ("REDIS_HOST", EnvSource::RedisHost),
+    ("REDIS_PORT", EnvSource::RedisPort),
+    ("PORT", EnvSource::Port),
+];
+
+/// Where a conventional variable's value comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvSource {
+    PostgresUrl,
+    PostgresHost,
+    PostgresPort,
+    PostgresDb,
+    PostgresUser,
+    PostgresPassword,
+    RedisUrl,
+    RedisHost,
+    RedisPort,
+    Port,
+}
+
+/// Name fragments that mark a variable as a secret: required, never defaulted, never baked into images.
+pub const SECRET_MARKERS: &[&str] = &["SECRET", "PASSWORD", "TOKEN", "_KEY", "PRIVATE"];

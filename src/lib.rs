@@ -6,6 +6,9 @@
 pub mod detect;
 pub mod error;
 pub mod knowledge;
+pub mod plan;
+pub mod render;
 pub mod report;
+pub mod write;
 
 pub use error::{Error, Result};

@@ -26,6 +26,8 @@ pub struct Django {
     pub redis: Option<Evidence>,
     pub beat: Option<Evidence>,
     pub warnings: Vec<String>,
+    /// Environment variables the settings read: (name, required, evidence).
+    pub env_reads: Vec<(String, bool, Evidence)>,
 }
 
 const DEV_NAMES: &[&str] = &["dev", "development", "local", "debug", "develop"];
@@ -45,6 +47,7 @@ const ENV_READERS: &[&str] = &[
 struct Merged {
     assigns: BTreeMap<String, (Assign, String)>,
     strings: Vec<(String, usize, String)>,
+    env_reads: Vec<(String, bool, Evidence)>,
 }
 
 /// The file a dotted module resolves to below `app_dir`: `a/b.py` or `a/b/__init__.py`.
@@ -113,6 +116,13 @@ fn merge(
     }
     for (s, line) in &m.strings {
         out.strings.push((s.clone(), *line, file.clone()));
+    }
+    for r in &m.env_reads {
+        out.env_reads.push((
+            r.name.clone(),
+            r.required,
+            Evidence::at(&file, r.line, "read by the settings"),
+        ));
     }
 }
 
@@ -327,6 +337,7 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     if let Some((a, f)) = get("CELERY_BEAT_SCHEDULE").or_else(|| get("CELERYBEAT_SCHEDULE")) {
         d.beat = Some(at(a, f, "CELERY_BEAT_SCHEDULE in settings"));
     }
+    d.env_reads = merged.env_reads;
     Ok(d)
 }
 

@@ -178,6 +178,17 @@ pub struct Project {
     pub dependencies: DepSet,
     /// Every app candidate considered, the chosen one first.
     pub candidates: Vec<AppCandidate>,
+    /// Environment variables the settings or app modules read, by name.
+    pub env_vars: Vec<EnvVar>,
+}
+
+/// An environment variable the application reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvVar {
+    pub name: String,
+    /// Whether the app fails to start without it.
+    pub required: bool,
+    pub evidence: Evidence,
 }
 
 /// Runs detection on `root`.
@@ -586,6 +597,33 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
         first.entrypoint = entrypoint.clone();
     }
 
+    // Environment variables: the Django settings, and app modules of the chosen project.
+    let mut env_vars: BTreeMap<String, EnvVar> = BTreeMap::new();
+    let mut note_env = |name: &str, required: bool, evidence: Evidence| {
+        let e = env_vars.entry(name.to_string()).or_insert_with(|| EnvVar {
+            name: name.to_string(),
+            required,
+            evidence,
+        });
+        e.required |= required;
+    };
+    if let Some(d) = &django_info {
+        for (name, required, e) in &d.env_reads {
+            note_env(name, *required, e.clone());
+        }
+    }
+    let in_project = |f: &str| project_dir == "." || f.starts_with(&format!("{project_dir}/"));
+    for s in sources.iter().filter(|s| in_project(&s.file)) {
+        for r in &s.summary.env_reads {
+            note_env(
+                &r.name,
+                r.required,
+                Evidence::at(&s.file, r.line, "read by the app"),
+            );
+        }
+    }
+    let env_vars: Vec<EnvVar> = env_vars.into_values().collect();
+
     Ok(Project {
         framework,
         package_manager: pm,
@@ -612,6 +650,7 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
         native,
         dependencies,
         candidates,
+        env_vars,
     })
 }
 

@@ -281,6 +281,54 @@ pub struct Module {
     pub env_defaults: Vec<(String, String, usize)>,
     /// Every string literal with its line.
     pub strings: Vec<(String, usize)>,
+    /// Environment variables the module reads: `os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`,
+    /// `env("X")` / `env.bool("X")` (django-environ), `config("X")` (python-decouple).
+    pub env_reads: Vec<EnvRead>,
+}
+
+/// One read of an environment variable.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvRead {
+    pub name: String,
+    pub line: usize,
+    /// Whether the read fails without the variable (`os.environ["X"]`, `env("X")` with no default).
+    pub required: bool,
+}
+
+fn is_env_name(s: &str) -> bool {
+    let mut c = s.chars();
+    c.next().is_some_and(|f| f.is_ascii_uppercase() || f == '_')
+        && c.all(|x| x.is_ascii_uppercase() || x.is_ascii_digit() || x == '_')
+}
+
+/// Whether `toks[k]` (a string) is the variable name of an environment read, and if so whether required.
+fn env_read_at(toks: &[Tok], k: usize) -> Option<bool> {
+    let at = |i: isize| -> Option<&Tok> { if i < 0 { None } else { toks.get(i as usize) } };
+    let k = k as isize;
+    let name_is = |i: isize, n: &str| matches!(at(i), Some(Tok::Name(x)) if x == n);
+    let next = at(k + 1);
+    let has_more_args = next == Some(&Tok::Op(","));
+    match at(k - 1) {
+        Some(Tok::Op("[")) if name_is(k - 2, "environ") => Some(next == Some(&Tok::Op("]"))),
+        Some(Tok::Op("(")) => match at(k - 2) {
+            Some(Tok::Name(f))
+                if f == "get" && at(k - 3) == Some(&Tok::Op(".")) && name_is(k - 4, "environ") =>
+            {
+                Some(false)
+            }
+            Some(Tok::Name(f)) if f == "getenv" => Some(false),
+            Some(Tok::Name(f))
+                if (f == "env" || f == "config") && at(k - 3) != Some(&Tok::Op(".")) =>
+            {
+                Some(!has_more_args)
+            }
+            Some(Tok::Name(_)) if at(k - 3) == Some(&Tok::Op(".")) && name_is(k - 4, "env") => {
+                Some(!has_more_args)
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 impl Module {
@@ -320,6 +368,15 @@ pub fn summarize(src: &str) -> Module {
         for (k, t) in line.toks.iter().enumerate() {
             if let Tok::Str(s) = t {
                 m.strings.push((s.clone(), line.tok_lines[k]));
+                if is_env_name(s)
+                    && let Some(required) = env_read_at(&line.toks, k)
+                {
+                    m.env_reads.push(EnvRead {
+                        name: s.clone(),
+                        line: line.tok_lines[k],
+                        required,
+                    });
+                }
             }
             // environ.setdefault("KEY", "VALUE")
             if let Tok::Name(n) = t
@@ -735,6 +792,33 @@ x = "app = Flask(__name__)"
                 callee: "Flask".into()
             }
         );
+    }
+
+    #[test]
+    fn environment_reads_are_found_with_requiredness() {
+        let m = summarize(
+            "import os\nfrom decouple import config\nimport environ\nenv = environ.Env()\n\
+             A = os.environ['SECRET_KEY']\nB = os.environ.get('DEBUG', '0')\nC = os.getenv(\"REDIS_URL\")\n\
+             D = env('DATABASE_URL')\nE = env.bool('USE_S3', default=False)\nF = config('API_TOKEN')\n\
+             G = {'k': 'NOT_AN_ENV'}\nH = d.get('ALSO_NOT')\n",
+        );
+        let got: Vec<(&str, bool)> = m
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.required))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("SECRET_KEY", true),
+                ("DEBUG", false),
+                ("REDIS_URL", false),
+                ("DATABASE_URL", true),
+                ("USE_S3", false),
+                ("API_TOKEN", true),
+            ]
+        );
+        assert_eq!(m.env_reads[0].line, 5);
     }
 
     #[test]

@@ -1,0 +1,163 @@
+//! Rendering: Plan -> file contents, in memory. Pure: reads no project files, writes nothing.
+//!
+//! Templates are embedded from `templates/python/` with include_dir. Autoescaping is off (these are not
+//! HTML) and undefined variables are errors. Quoting is done by filters, so values from the user's
+//! project reach YAML, JSON and shell quoted: `yaml` (a JSON string, which YAML reads as a double-quoted
+//! scalar), `compose` (the same, with `$` escaped from compose interpolation), `json_array` and
+//! `compose_array` for exec-form commands, `dockerfile_value` for `ENV` values. Output is normalised: LF
+//! newlines, no more than one blank line in a row, exactly one trailing newline.
+
+use std::collections::BTreeMap;
+
+use include_dir::{Dir, include_dir};
+use tera::{Kwargs, State, Tera};
+
+use crate::error::{Error, Result};
+use crate::plan::{Plan, compose_literal};
+
+static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/python");
+
+/// Template file name -> generated file name (relative to the build context).
+pub const OUTPUTS: &[(&str, &str)] = &[
+    ("Dockerfile.tera", "Dockerfile"),
+    ("entrypoint.sh.tera", "entrypoint.sh"),
+    ("dockerignore.tera", ".dockerignore"),
+    ("docker-compose.yml.tera", "docker-compose.yml"),
+    ("env.example.tera", ".env.example"),
+];
+
+/// The generated files that must be executable.
+pub const EXECUTABLE: &[&str] = &["entrypoint.sh"];
+
+/// The built-in templates, by file name.
+pub fn builtin_templates() -> BTreeMap<String, String> {
+    TEMPLATES
+        .files()
+        .filter_map(|f| {
+            Some((
+                f.path().to_string_lossy().into_owned(),
+                f.contents_utf8()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).expect("strings serialise")
+}
+
+fn engine(templates: &BTreeMap<String, String>) -> Result<Tera> {
+    let mut tera = Tera::new();
+    tera.autoescape_on(Vec::<&str>::new());
+    tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| json_string(v));
+    tera.register_filter("compose", |v: &str, _: Kwargs, _: &State| {
+        json_string(&compose_literal(v))
+    });
+    tera.register_filter("json_array", |v: Vec<String>, _: Kwargs, _: &State| {
+        serde_json::to_string(&v)
+            .expect("strings serialise")
+            .replace("\",\"", "\", \"")
+    });
+    tera.register_filter("compose_array", |v: Vec<String>, _: Kwargs, _: &State| {
+        let escaped: Vec<String> = v.iter().map(|s| compose_literal(s)).collect();
+        serde_json::to_string(&escaped)
+            .expect("strings serialise")
+            .replace("\",\"", "\", \"")
+    });
+    tera.register_filter("dockerfile_value", |v: &str, _: Kwargs, _: &State| {
+        if !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-_./:$=,@+".contains(c))
+        {
+            v.to_string()
+        } else {
+            json_string(v)
+        }
+    });
+    for (name, text) in templates {
+        tera.add_raw_template(name, text)
+            .map_err(|e| template_error(name, e))?;
+    }
+    Ok(tera)
+}
+
+fn template_error(name: &str, e: tera::Error) -> Error {
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(&e);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
+    }
+    Error::Template {
+        name: name.to_string(),
+        message,
+    }
+}
+
+/// Normalises generated text: LF newlines, trailing spaces trimmed, at most one blank line in a row,
+/// exactly one trailing newline.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.replace("\r\n", "\n").lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            if blank > 1 || out.is_empty() {
+                continue;
+            }
+        } else {
+            blank = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Renders every output with the given templates (built-in ones overlaid by a team's, by file name).
+pub fn render_with(
+    plan: &Plan,
+    templates: &BTreeMap<String, String>,
+) -> Result<BTreeMap<String, String>> {
+    let tera = engine(templates)?;
+    let context = tera::Context::from_serialize(plan).map_err(|e| Error::Template {
+        name: "(plan)".into(),
+        message: e.to_string(),
+    })?;
+    let mut out = BTreeMap::new();
+    for (template, file) in OUTPUTS {
+        let text = tera
+            .render(template, &context)
+            .map_err(|e| template_error(template, e))?;
+        out.insert(file.to_string(), normalize(&text));
+    }
+    Ok(out)
+}
+
+/// Renders with the built-in templates.
+pub fn render(plan: &Plan) -> Result<BTreeMap<String, String>> {
+    render_with(plan, &builtin_templates())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_output_has_a_builtin_template() {
+        let t = builtin_templates();
+        for (template, _) in OUTPUTS {
+            assert!(t.contains_key(*template), "{template}");
+        }
+        assert_eq!(t.len(), OUTPUTS.len(), "no stray templates");
+    }
+
+    #[test]
+    fn normalize_collapses_blank_lines_and_ends_with_one_newline() {
+        assert_eq!(normalize("\n\na  \n\n\n\nb\r\n\n\n"), "a\n\nb\n");
+    }
+}
