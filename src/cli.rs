@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use dockgen::detect::{Framework, Options, PackageManager};
+use dockgen::plan::PlanOptions;
+use dockgen::write::Mode;
 
 /// Production-grade container setups for Python web projects.
 ///
@@ -28,6 +30,96 @@ pub enum Command {
     ///   dockgen detect --app-dir services/orders
     #[command(verbatim_doc_comment)]
     Detect(DetectArgs),
+
+    /// Generate Dockerfile, entrypoint.sh, .dockerignore, docker-compose.yml and .env.example.
+    ///
+    /// Files go into the project directory (PATH, or the subfolder holding the app's manifests in a
+    /// monorepo). Existing files are never overwritten without --force; a re-run with nothing to change
+    /// is a no-op; `.env` is never touched.
+    ///
+    /// Examples:
+    ///   dockgen init                      # generate, refusing to overwrite changed files
+    ///   dockgen init --dry-run            # show the plan and the files, write nothing
+    ///   dockgen init --check              # CI: diff against what would be generated, exit 1 on drift
+    ///   dockgen init --force --port 8080  # regenerate with another port
+    #[command(verbatim_doc_comment)]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The project directory.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+
+    /// Never ask questions (also implied by CI=true or a non-terminal stdin).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+
+    /// Overwrite existing files that differ from what dockgen generates.
+    #[arg(long, conflicts_with_all = ["dry_run", "check"])]
+    pub force: bool,
+
+    /// Show the plan and the files that would be written; write nothing.
+    #[arg(long, conflicts_with = "check")]
+    pub dry_run: bool,
+
+    /// Write nothing; print a unified diff and exit 1 when files differ from what would be generated.
+    #[arg(long)]
+    pub check: bool,
+
+    /// Port the server listens on (EXPOSE, bind address, compose port).
+    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..), help_heading = "Overrides")]
+    pub port: Option<u16>,
+
+    /// Add a Postgres service even if the project shows no sign of needing one.
+    #[arg(long, overrides_with = "no_postgres", help_heading = "Overrides")]
+    pub postgres: bool,
+
+    /// Leave out the Postgres service.
+    #[arg(long, help_heading = "Overrides")]
+    pub no_postgres: bool,
+
+    /// Add a Redis service even if the project shows no sign of needing one.
+    #[arg(long, overrides_with = "no_redis", help_heading = "Overrides")]
+    pub redis: bool,
+
+    /// Leave out the Redis service.
+    #[arg(long, help_heading = "Overrides")]
+    pub no_redis: bool,
+
+    #[command(flatten)]
+    pub choices: Choices,
+}
+
+impl InitArgs {
+    pub fn plan_options(&self) -> PlanOptions {
+        let flag = |yes: bool, no: bool| match (yes, no) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        };
+        PlanOptions {
+            port: self.port,
+            postgres: flag(self.postgres, self.no_postgres),
+            redis: flag(self.redis, self.no_redis),
+            name_hint: self
+                .path
+                .canonicalize()
+                .ok()
+                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        if self.check {
+            Mode::Check
+        } else if self.dry_run {
+            Mode::DryRun
+        } else {
+            Mode::Write { force: self.force }
+        }
+    }
 }
 
 #[derive(Debug, Args)]

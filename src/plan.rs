@@ -24,6 +24,8 @@ pub struct PlanOptions {
     pub port: Option<u16>,
     pub postgres: Option<bool>,
     pub redis: Option<bool>,
+    /// A name for the image when the project declares none (the project directory's name).
+    pub name_hint: Option<String>,
 }
 
 /// The template context. Every field is documented because teams fork the templates against it.
@@ -206,6 +208,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     check_path("the app directory", &app_dir)?;
     for f in &p.install_files {
         check_path("the manifest", f)?;
+        if f.contains(char::is_whitespace) {
+            return Err(Error::Usage {
+                message: format!(
+                    "the manifest `{f}` has whitespace in its path, which Dockerfile COPY cannot express"
+                ),
+            });
+        }
     }
     if p.entrypoint.is_empty() {
         return Err(Error::Usage {
@@ -501,6 +510,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         commented_out: false,
     });
     env_example.push(EnvExample {
+        name: "DEV_PORT".into(),
+        value: (port.saturating_add(1)).to_string(),
+        comment: "Host port of the development server (`docker compose --profile dev up dev`)."
+            .into(),
+        commented_out: true,
+    });
+    env_example.push(EnvExample {
         name: "WEB_CONCURRENCY".into(),
         value: "2".into(),
         comment: "Server worker processes (gunicorn and uvicorn read it).".into(),
@@ -556,9 +572,6 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
                 inline.push(format!("{}={}", v.name, sh_quote(&dummy)));
             }
         }
-        if !inline.iter().any(|i| i.starts_with("SECRET_KEY=")) {
-            inline.push("SECRET_KEY=dockgen-build-only-not-a-secret".into());
-        }
         inline.push("python manage.py collectstatic --noinput".into());
         Some(inline.join(" "))
     } else {
@@ -594,12 +607,10 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         "docker-compose.yml",
     ]);
     // Never exclude what the Dockerfile copies.
+    let covers = |pat: &str, path: &str| path == pat || path.starts_with(&format!("{pat}/"));
     dockerignore.retain(|pat| {
         let pat = pat.trim_start_matches("**/");
-        !p.install_files
-            .iter()
-            .any(|f| f == pat || f.starts_with(&format!("{pat}/")))
-            && !(app_dir == pat || app_dir.starts_with(&format!("{pat}/")))
+        !p.install_files.iter().any(|f| covers(pat, f)) && !covers(pat, &app_dir)
     });
     let watch_sync = vec![WatchSync {
         path: if app_dir == "." {
@@ -639,7 +650,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         workdir,
         port,
         dev_port: port.saturating_add(1),
-        image_name: image_name(p),
+        image_name: image_name(p, opts.name_hint.as_deref()),
         postgres_data_dir: if pins::POSTGRES.parse::<u32>().unwrap_or(17) >= 18 {
             "/var/lib/postgresql".into()
         } else {
@@ -676,8 +687,12 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
 }
 
 /// A Docker image name from the project name (or the build context's directory name).
-fn image_name(p: &Project) -> String {
-    let base = p.project_name.clone().unwrap_or_else(|| "app".into());
+fn image_name(p: &Project, hint: Option<&str>) -> String {
+    let base = p
+        .project_name
+        .clone()
+        .or_else(|| hint.map(String::from))
+        .unwrap_or_else(|| "app".into());
     let mut out = String::new();
     for c in base.chars() {
         let c = c.to_ascii_lowercase();
@@ -691,17 +706,26 @@ fn image_name(p: &Project) -> String {
     if out.is_empty() { "app".into() } else { out }
 }
 
+/// One COPY per destination directory: `COPY pyproject.toml uv.lock ./`.
 fn copy_pairs(files: &[String]) -> Vec<CopyPair> {
-    files
-        .iter()
-        .map(|f| CopyPair {
-            src: f.clone(),
-            dest: match f.rsplit_once('/') {
-                Some((dir, _)) => format!("{dir}/"),
-                None => "./".into(),
-            },
-        })
-        .collect()
+    let mut out: Vec<CopyPair> = Vec::new();
+    for f in files {
+        let dest = match f.rsplit_once('/') {
+            Some((dir, _)) => format!("{dir}/"),
+            None => "./".into(),
+        };
+        match out.iter_mut().find(|c| c.dest == dest) {
+            Some(c) => {
+                c.src.push(' ');
+                c.src.push_str(f);
+            }
+            None => out.push(CopyPair {
+                src: f.clone(),
+                dest,
+            }),
+        }
+    }
+    out
 }
 
 fn tool_setup(tool: &str, version: &str) -> String {

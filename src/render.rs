@@ -64,6 +64,10 @@ fn engine(templates: &BTreeMap<String, String>) -> Result<Tera> {
             .expect("strings serialise")
             .replace("\",\"", "\", \"")
     });
+    // Dockerfile instructions expand `$VAR` in paths: escape it so a directory named `a$b` stays literal.
+    tera.register_filter("dockerfile_path", |v: &str, _: Kwargs, _: &State| {
+        v.replace('$', "\\$")
+    });
     tera.register_filter("dockerfile_value", |v: &str, _: Kwargs, _: &State| {
         if !v.is_empty()
             && v.chars()

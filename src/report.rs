@@ -121,3 +121,46 @@ pub fn human(p: &Project) -> String {
     }
     out
 }
+
+/// A short summary of what `init` generates and from what.
+pub fn plan_summary(p: &Project, plan: &crate::plan::Plan) -> String {
+    let services: Vec<&str> = [("postgres", plan.postgres), ("redis", plan.redis)]
+        .iter()
+        .filter(|(_, on)| *on)
+        .map(|(n, _)| *n)
+        .chain(plan.workers.iter().map(|w| w.name.as_str()))
+        .collect();
+    format!(
+        "dockgen: {} ({}, Python {}) in `{}`: `{}` on port {}; services: web{}{}",
+        p.framework,
+        p.package_manager,
+        plan.python_version,
+        plan.context_dir,
+        plan.command.join(" "),
+        plan.port,
+        if plan.migrate_command.is_some() {
+            ", migrate"
+        } else {
+            ""
+        },
+        services
+            .iter()
+            .map(|s| format!(", {s}"))
+            .collect::<String>()
+    )
+}
+
+/// The verb for a file's status, in the past tense or (dry run) the conditional.
+pub fn status_word(s: crate::write::Status, would: bool) -> &'static str {
+    use crate::write::Status::*;
+    match (s, would) {
+        (Created, false) => "created",
+        (Created, true) => "create",
+        (Unchanged, _) => "unchanged",
+        (Overwritten, false) => "overwritten",
+        (Overwritten, true) => "overwrite",
+        (ModeFixed, false) => "made +x",
+        (ModeFixed, true) => "make +x",
+        (Conflict, _) => "conflict",
+    }
+}

@@ -275,3 +275,177 @@ fn symlink_loops_neither_hang_nor_panic() {
         "{err}"
     );
 }
+
+// ---- init
+
+fn copy_fixture(name: &str) -> tempfile::TempDir {
+    fn copy(from: &Path, to: &Path) {
+        std::fs::create_dir_all(to).unwrap();
+        for e in std::fs::read_dir(from).unwrap().flatten() {
+            let t = to.join(e.file_name());
+            if e.file_type().unwrap().is_dir() {
+                copy(&e.path(), &t);
+            } else {
+                std::fs::copy(e.path(), t).unwrap();
+            }
+        }
+    }
+    let d = tempfile::tempdir().unwrap();
+    copy(&fixtures().join(name), d.path());
+    d
+}
+
+const GENERATED: &[&str] = &[
+    "Dockerfile",
+    "entrypoint.sh",
+    ".dockerignore",
+    "docker-compose.yml",
+    ".env.example",
+];
+
+#[test]
+fn init_writes_all_files_and_a_rerun_is_a_no_op() {
+    let d = copy_fixture("django-uv-subdir");
+    let (code, out, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    for f in GENERATED {
+        assert!(d.path().join(f).is_file(), "{f} missing");
+        assert!(out.contains(&format!("created     {f}")), "{out}");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.path().join("entrypoint.sh"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o111, 0o111, "entrypoint.sh is executable");
+    }
+    assert!(!d.path().join(".env").exists(), ".env is never written");
+    let (code, out, _) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0);
+    assert_eq!(out.matches("unchanged").count(), GENERATED.len(), "{out}");
+    assert!(
+        !out.contains("Next:"),
+        "nothing to do, nothing to advise: {out}"
+    );
+}
+
+#[test]
+fn init_refuses_to_overwrite_a_changed_file_and_writes_nothing() {
+    let d = copy_fixture("flask-flaskenv");
+    let mine = b"FROM python:3.12\n# my own\n";
+    std::fs::write(d.path().join("Dockerfile"), mine).unwrap();
+    let (code, out, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(err.starts_with("error: 1 existing file would change: `Dockerfile`\n  conflict: Dockerfile\nhint: nothing was written"), "{err}");
+    assert_eq!(
+        std::fs::read(d.path().join("Dockerfile")).unwrap(),
+        mine,
+        "bytes unchanged"
+    );
+    for f in &GENERATED[1..] {
+        assert!(
+            !d.path().join(f).exists(),
+            "{f} must not be written when another file conflicts"
+        );
+    }
+    let (code, out, err) = run_in(d.path(), &["init", "--yes", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("overwritten Dockerfile"), "{out}");
+    assert_ne!(std::fs::read(d.path().join("Dockerfile")).unwrap(), mine);
+}
+
+#[test]
+fn init_check_reports_drift_with_a_diff_and_exit_code() {
+    let d = copy_fixture("pdm-flask");
+    let (code, out, err) = run_in(d.path(), &["init", "--check"]);
+    assert_eq!(code, 1, "missing files are drift");
+    assert!(out.contains("+++ b/Dockerfile"), "{out}");
+    assert!(err.contains("5 of 5 files differ"), "{err}");
+    assert!(
+        !d.path().join("Dockerfile").exists(),
+        "--check writes nothing"
+    );
+
+    assert_eq!(run_in(d.path(), &["init", "--yes"]).0, 0);
+    let (code, out, err) = run_in(d.path(), &["init", "--check"]);
+    assert_eq!((code, out.as_str()), (0, ""), "{err}");
+
+    let compose = d.path().join("docker-compose.yml");
+    let text = std::fs::read_to_string(&compose)
+        .unwrap()
+        .replace("stop_grace_period: 35s", "stop_grace_period: 1s");
+    std::fs::write(&compose, text).unwrap();
+    let (code, out, _) = run_in(d.path(), &["init", "--check"]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("-    stop_grace_period: 1s\n+    stop_grace_period: 35s"),
+        "{out}"
+    );
+}
+
+#[test]
+fn init_dry_run_writes_nothing() {
+    let d = copy_fixture("django-celery-pip");
+    let before: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    let (code, out, err) = run_in(d.path(), &["init", "--dry-run"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("Would write (nothing was written):"), "{out}");
+    assert!(out.contains("create      Dockerfile"), "{out}");
+    assert!(
+        out.contains("services: web, migrate, postgres, redis, worker, beat"),
+        "{out}"
+    );
+    let after: Vec<_> = std::fs::read_dir(d.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name())
+        .collect();
+    assert_eq!(before, after);
+}
+
+#[test]
+fn init_overrides_reach_the_files() {
+    let d = copy_fixture("pip-pep621");
+    let (code, _, err) = run_in(
+        d.path(),
+        &[
+            "init",
+            "--yes",
+            "--port",
+            "9000",
+            "--postgres",
+            "--no-redis",
+            "--python",
+            "3.12",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let docker = std::fs::read_to_string(d.path().join("Dockerfile")).unwrap();
+    assert!(
+        docker.contains("ARG PYTHON_VERSION=3.12\n") && docker.contains("EXPOSE 9000\n"),
+        "{docker}"
+    );
+    let compose = std::fs::read_to_string(d.path().join("docker-compose.yml")).unwrap();
+    assert!(compose.contains("\n  db:\n") && !compose.contains("\n  redis:\n"));
+    assert!(compose.contains("\"${WEB_PORT:-9000}:9000\""));
+}
+
+#[test]
+fn init_without_a_terminal_never_blocks() {
+    // stdin is /dev/null and CI is set: no prompt may wait for input.
+    let d = copy_fixture("monorepo");
+    let mut c = dockgen(d.path());
+    c.arg("init").env("CI", "true").stdin(Stdio::null());
+    let (code, out, err) = run(c);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("created     backend/Dockerfile"),
+        "generated into the build context: {out}"
+    );
+}

@@ -2,4 +2,5 @@
 
 mod cli;
 mod detect;
+mod init;
 mod support;

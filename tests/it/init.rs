@@ -1,0 +1,342 @@
+//! `init` over every fixture: a golden snapshot of all generated files, and checks that parse, lint and
+//! cross-check them (hadolint, shellcheck, `docker compose config`), because a snapshot only proves
+//! "unchanged". The linters come from `scripts/tools`; a missing one fails the test, never skips it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dockgen::detect::{Options, detect};
+use dockgen::plan::{PlanOptions, plan};
+use dockgen::render::render;
+
+use crate::support::{fixtures, project, settings};
+
+/// A linter from `.tools/venv/bin` (scripts/tools) or the PATH.
+pub fn tool(name: &str) -> PathBuf {
+    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".tools/venv/bin")
+        .join(name);
+    if local.exists() {
+        return local;
+    }
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.exists())
+    });
+    found.unwrap_or_else(|| {
+        panic!("`{name}` is not installed: run scripts/tools (scripts/test does)")
+    })
+}
+
+fn generated(fixture: &str) -> Option<(dockgen::detect::Project, BTreeMap<String, String>)> {
+    let p = detect(&fixtures().join(fixture), &Options::default()).ok()?;
+    let opts = PlanOptions {
+        name_hint: Some(fixture.to_string()),
+        ..PlanOptions::default()
+    };
+    let plan = plan(&p, &opts).unwrap();
+    Some((p, render(&plan).unwrap()))
+}
+
+fn fixture_names() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn write_out(files: &BTreeMap<String, String>) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(d.path().join(name), text).unwrap();
+    }
+    std::fs::write(d.path().join(".env"), &files[".env.example"]).unwrap();
+    d
+}
+
+/// Lints one generated set; returns every finding as text (empty: clean).
+pub fn lint(dir: &Path) -> Vec<String> {
+    let mut findings = Vec::new();
+    let run = |cmd: &mut Command| -> (bool, String) {
+        let out = cmd.current_dir(dir).output().expect("linter runs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success() && text.trim().is_empty(), text)
+    };
+    let (ok, text) =
+        run(Command::new(tool("hadolint")).args(["--failure-threshold", "style", "Dockerfile"]));
+    if !ok {
+        findings.push(format!("hadolint: {text}"));
+    }
+    let (ok, text) = run(Command::new(tool("shellcheck")).args([
+        "--shell=sh",
+        "--severity=style",
+        "entrypoint.sh",
+    ]));
+    if !ok {
+        findings.push(format!("shellcheck: {text}"));
+    }
+    let (ok, text) = run(Command::new(tool("docker-compose")).args(["config", "-q"]));
+    if !ok {
+        findings.push(format!("docker compose config: {text}"));
+    }
+    findings
+}
+
+fn compose_json(dir: &Path) -> serde_json::Value {
+    let out = Command::new(tool("docker-compose"))
+        .args(["--profile", "dev", "config", "--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn golden_files() {
+    settings().bind(|| {
+        for fixture in fixture_names() {
+            let Some((_, files)) = generated(&fixture) else {
+                continue;
+            };
+            let mut all = String::new();
+            for (name, text) in &files {
+                all.push_str(&format!("===== {name} =====\n{text}"));
+            }
+            insta::assert_snapshot!(format!("init-{fixture}"), all);
+        }
+    });
+}
+
+#[test]
+fn every_fixture_generates_lint_clean_output() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for fixture in fixture_names() {
+        let Some((_, files)) = generated(&fixture) else {
+            continue;
+        };
+        let dir = write_out(&files);
+        for f in lint(dir.path()) {
+            failures.push(format!("{fixture}: {f}"));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 17, "only {checked} fixtures generated output");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// The checklist's cross-file and [R] items, read from the files themselves.
+#[test]
+fn generated_files_agree_with_each_other() {
+    let mut failures = Vec::new();
+    for fixture in fixture_names() {
+        let Some((p, files)) = generated(&fixture) else {
+            continue;
+        };
+        let dir = write_out(&files);
+        let docker = &files["Dockerfile"];
+        let entry = &files["entrypoint.sh"];
+        let ignore = &files[".dockerignore"];
+        let example = &files[".env.example"];
+        let compose_text = &files["docker-compose.yml"];
+        let c = compose_json(dir.path());
+        let mut fail = |m: String| failures.push(format!("{fixture}: {m}"));
+
+        // One port everywhere.
+        let expose: Vec<&str> = docker
+            .lines()
+            .filter_map(|l| l.strip_prefix("EXPOSE "))
+            .collect();
+        let port: u16 = expose[0].parse().unwrap();
+        if !docker.lines().any(|l| {
+            l.starts_with("CMD [")
+                && (l.contains(&format!("0.0.0.0:{port}")) || l.contains(&format!("\"{port}\"")))
+        }) {
+            fail(format!("CMD does not bind port {port}"));
+        }
+        let web = &c["services"]["web"];
+        if web["ports"][0]["target"].as_u64() != Some(port as u64) {
+            fail(format!(
+                "web port target {} != {port}",
+                web["ports"][0]["target"]
+            ));
+        }
+        if !web["healthcheck"]["test"]
+            .to_string()
+            .contains(&format!(", {port})"))
+        {
+            fail("web healthcheck probes another port".into());
+        }
+        // Every variable compose interpolates or passes through is documented in .env.example.
+        let documented = |name: &str| {
+            example
+                .lines()
+                .any(|l| l.trim_start_matches("# ").starts_with(&format!("{name}=")))
+        };
+        let mut rest = compose_text.as_str();
+        while let Some(i) = rest.find("${") {
+            let before = &rest[..i];
+            rest = &rest[i + 2..];
+            if before.ends_with('$') {
+                continue; // `$${X}` is a literal for the container's shell
+            }
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !documented(&name) {
+                fail(format!(
+                    "compose interpolates ${{{name}}} but .env.example does not list it"
+                ));
+            }
+        }
+        for line in compose_text.lines() {
+            let t = line.trim();
+            if t.ends_with(':')
+                && line.starts_with("    ")
+                && !line.starts_with("     ")
+                && t[..t.len() - 1]
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+            {
+                let name = &t[..t.len() - 1];
+                if !documented(name) {
+                    fail(format!(
+                        "compose passes {name} through but .env.example does not list it"
+                    ));
+                }
+            }
+        }
+        // Checklist [R] items.
+        if compose_text.lines().any(|l| l.starts_with("version:")) {
+            fail("top-level version: key".into());
+        }
+        for svc in ["db", "redis"] {
+            if c["services"][svc].is_object() && c["services"][svc]["ports"].is_array() {
+                fail(format!("{svc} publishes ports"));
+            }
+        }
+        if docker.lines().any(|l| {
+            (l.starts_with("ARG ") || l.starts_with("ENV ") || l.starts_with("    "))
+                && ["SECRET", "PASSWORD", "TOKEN", "KEY"]
+                    .iter()
+                    .any(|w| l.split('=').next().unwrap_or("").contains(w))
+        }) {
+            fail("an ARG/ENV name looks like a secret".into());
+        }
+        let user = docker
+            .lines()
+            .filter(|l| l.starts_with("USER "))
+            .last()
+            .unwrap_or("");
+        if !user[5..]
+            .split(':')
+            .all(|x| x.parse::<u32>().is_ok_and(|u| u != 0))
+        {
+            fail(format!("final USER is not a numeric non-root uid: {user}"));
+        }
+        if docker.matches("FROM ").count() < 2 || docker.contains(":latest") {
+            fail("not multi-stage, or an unpinned image".into());
+        }
+        if !entry.starts_with("#!/bin/sh\n")
+            || !entry.contains("\nset -eu\n")
+            || !entry.trim_end().ends_with("exec \"$@\"")
+        {
+            fail("entrypoint.sh shape".into());
+        }
+        if entry.contains('\r') {
+            fail("CRLF in entrypoint.sh".into());
+        }
+        // .dockerignore excludes secrets and never what the Dockerfile copies.
+        let patterns: Vec<&str> = ignore
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect();
+        for must in [".git", ".env", ".venv", "**/__pycache__", "node_modules"] {
+            if !patterns.contains(&must) {
+                fail(format!(".dockerignore lacks {must}"));
+            }
+        }
+        let app_dir_rel = dockgen::plan::plan(&p, &PlanOptions::default())
+            .unwrap()
+            .app_dir;
+        for copied in p
+            .install_files
+            .iter()
+            .chain(["entrypoint.sh".to_string(), app_dir_rel].iter())
+        {
+            for pat in &patterns {
+                let pat = pat.trim_start_matches("**/");
+                if !pat.starts_with('!')
+                    && (copied == pat || copied.starts_with(&format!("{pat}/")))
+                {
+                    fail(format!(".dockerignore pattern {pat} excludes {copied}"));
+                }
+            }
+        }
+        // web waits for its dependencies being healthy.
+        for dep in ["db", "redis"] {
+            if c["services"][dep].is_object()
+                && web["depends_on"][dep]["condition"] != "service_healthy"
+            {
+                fail(format!("web does not wait for {dep} healthy"));
+            }
+        }
+        if web["init"] != true || web["restart"] != "unless-stopped" {
+            fail("web lacks init/restart".into());
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn odd_paths_still_give_valid_yaml_and_sh() {
+    let d = project(&[
+        ("pyproject.toml", b"[project]\nname = \"my \\\"app\\\" $HOME #1\"\nrequires-python = \">=3.12\"\ndependencies = [\"fastapi\", \"uvicorn\", \"psycopg[binary]\"]\n"),
+        ("my app$x #1/main.py", b"from fastapi import FastAPI\napi = FastAPI()\n"),
+    ]);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    assert_eq!(p.app_dir, "my app$x #1");
+    let files = render(&plan(&p, &PlanOptions::default()).unwrap()).unwrap();
+    let out = write_out(&files);
+    let findings = lint(out.path());
+    assert!(findings.is_empty(), "{findings:?}");
+    assert!(files["Dockerfile"].contains("WORKDIR /app/my app\\$x #1"));
+    let c = compose_json(out.path());
+    let watched = c["services"]["web"]["develop"]["watch"][0]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // `config` prints compose syntax again, so the literal `$` comes back escaped as `$$`.
+    assert!(watched.ends_with("my app$$x #1"), "{watched}");
+    assert_eq!(c["services"]["web"]["image"], "my-app-home-1");
+}
+
+#[test]
+fn newline_in_a_path_is_a_clear_error() {
+    let d = project(&[
+        ("requirements.txt", b"fastapi\nuvicorn\n"),
+        (
+            "bad\ndir/main.py",
+            b"from fastapi import FastAPI\napp = FastAPI()\n",
+        ),
+    ]);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    let err = plan(&p, &PlanOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("newline"), "{err}");
+}
