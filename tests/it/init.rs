@@ -241,8 +241,7 @@ fn generated_files_agree_with_each_other() {
         }
         let user = docker
             .lines()
-            .filter(|l| l.starts_with("USER "))
-            .last()
+            .rfind(|l| l.starts_with("USER "))
             .unwrap_or("");
         if !user[5..]
             .split(':')
