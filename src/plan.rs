@@ -112,6 +112,8 @@ pub struct Install {
     pub cache: String,
     /// The locked, production-only dependency install.
     pub command: String,
+    /// Extra installs into the virtualenv that dockgen adds (a server the project lacks), before the source.
+    pub extra: Vec<String>,
     /// Installs that need the source (the project itself), after `COPY . .`.
     pub after_source: Vec<String>,
 }
@@ -300,9 +302,9 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         ));
         let cmd = match p.package_manager {
             PackageManager::Uv => format!("uv pip install --python {VENV} {pin}"),
-            _ => format!("{VENV}/bin/pip install {pin}"),
+            _ => format!("{VENV}/bin/pip install --no-cache-dir {pin}"),
         };
-        install.after_source.insert(0, cmd);
+        install.extra.push(cmd);
     }
 
     let dev_command = match p.framework {
@@ -783,6 +785,7 @@ fn install_plan(p: &Project, context: &str) -> Result<Install> {
                 manifests,
                 cache: "/root/.cache/uv".into(),
                 command,
+                extra: vec![],
                 after_source: after
                     .into_iter()
                     .map(|c| {
@@ -805,6 +808,7 @@ fn install_plan(p: &Project, context: &str) -> Result<Install> {
                 manifests,
                 cache: "/root/.cache/pypoetry".into(),
                 command: "/opt/poetry/bin/poetry install --only main --no-root".into(),
+                extra: vec![],
                 after_source: vec![],
             }
         }
@@ -814,6 +818,7 @@ fn install_plan(p: &Project, context: &str) -> Result<Install> {
             manifests,
             cache: "/root/.cache/pdm".into(),
             command: "/opt/pdm/bin/pdm sync --prod --no-self --no-editable".into(),
+            extra: vec![],
             after_source: vec![],
         },
         PackageManager::Pipenv => Install {
@@ -822,6 +827,7 @@ fn install_plan(p: &Project, context: &str) -> Result<Install> {
             manifests,
             cache: "/root/.cache/pip".into(),
             command: "/opt/pipenv/bin/pipenv install --deploy --system".into(),
+            extra: vec![],
             after_source: vec![],
         },
         PackageManager::Pip => {
@@ -857,6 +863,7 @@ fn install_plan(p: &Project, context: &str) -> Result<Install> {
                 manifests,
                 cache: "/root/.cache/pip".into(),
                 command,
+                extra: vec![],
                 after_source: vec![],
             }
         }

@@ -449,3 +449,45 @@ fn init_without_a_terminal_never_blocks() {
         "generated into the build context: {out}"
     );
 }
+
+#[test]
+fn init_installs_a_pinned_server_when_the_project_has_none_and_says_so() {
+    let d = project(&[
+        ("requirements.txt", b"flask==3.1.0\n"),
+        (
+            "app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    let (code, _, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains(
+            "warning: gunicorn is not a dependency of the project; the image installs gunicorn=="
+        ),
+        "{err}"
+    );
+    let docker = std::fs::read_to_string(d.path().join("Dockerfile")).unwrap();
+    let install = docker
+        .find("/opt/venv/bin/pip install --no-cache-dir gunicorn==")
+        .expect("pinned gunicorn install");
+    assert!(
+        install
+            < docker
+                .find("FROM python:${PYTHON_VERSION}-slim AS runtime")
+                .unwrap()
+    );
+    assert!(
+        docker.contains("CMD [\"gunicorn\", \"app:app\", \"--bind\", \"0.0.0.0:8000\""),
+        "{docker}"
+    );
+    let out = std::process::Command::new(crate::init::tool("hadolint"))
+        .arg(d.path().join("Dockerfile"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
