@@ -524,19 +524,35 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         comment: "Server worker processes (gunicorn and uvicorn read it).".into(),
         commented_out: false,
     });
+    // Variables entrypoint.sh reads: passed through from .env when set, documented here.
+    let mut entrypoint_vars = Vec::new();
     if postgres {
-        env_example.push(EnvExample {
-            name: "DB_WAIT_TIMEOUT".into(),
-            value: "60".into(),
-            comment: "Seconds the entrypoint waits for the database before giving up; WAIT_FOR_DB=0 skips the wait.".into(),
-            commented_out: true,
-        });
+        entrypoint_vars.push((
+            "WAIT_FOR_DB",
+            "1",
+            "0 skips the entrypoint's wait for the database.",
+        ));
+        entrypoint_vars.push((
+            "DB_WAIT_TIMEOUT",
+            "60",
+            "Seconds the entrypoint waits for the database before giving up.",
+        ));
     }
     if migrate_command.is_some() {
+        entrypoint_vars.push((
+            "RUN_MIGRATIONS",
+            "0",
+            "1 makes the entrypoint migrate before starting (compose runs a one-shot migrate service instead).",
+        ));
+    }
+    for (name, value, comment) in entrypoint_vars {
+        if !passthrough.iter().any(|p| p == name) && !app_env.iter().any(|e| e.name == name) {
+            passthrough.push(name.into());
+        }
         env_example.push(EnvExample {
-            name: "RUN_MIGRATIONS".into(),
-            value: "0".into(),
-            comment: "1 makes the entrypoint migrate before starting (compose runs a one-shot migrate service instead).".into(),
+            name: name.into(),
+            value: value.into(),
+            comment: comment.into(),
             commented_out: true,
         });
     }
