@@ -33,7 +33,7 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 install_step_cached() {
   local log=$1 pattern id
   pattern='uv sync --locked|pip install -r|poetry install|pipenv install|pdm sync|pip install -r /tmp/requirements.txt'
-  id=$(grep -E "^#[0-9]+ \[builder [0-9/ ]+\] RUN .*($pattern)" "$log" | head -1 | sed -E 's/^#([0-9]+) .*/\1/')
+  id=$(grep -E "^#[0-9]+ \[([a-z0-9_-]+ )?builder [0-9/ ]+\] RUN .*($pattern)" "$log" | head -1 | sed -E 's/^#([0-9]+) .*/\1/')
   [ -n "$id" ] && grep -qE "^#$id CACHED" "$log"
 }
 
