@@ -14,7 +14,7 @@ scripts/tools >/dev/null
 tests/e2e/images/build.sh
 cargo build --locked --quiet
 dockgen="$repo/target/debug/dockgen"
-compose="$repo/.tools/venv/bin/docker-compose"
+compose="$repo/.tools/bin/docker-compose"
 export COMPOSE_PROGRESS=plain
 apps=("$@")
 [ "${#apps[@]}" -gt 0 ] || apps=(django-celery-pip flask-pip)

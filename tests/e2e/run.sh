@@ -17,10 +17,15 @@ scripts/tools
 tests/e2e/images/build.sh
 cargo build --locked --quiet
 dockgen="$repo/target/debug/dockgen"
-compose="$repo/.tools/venv/bin/docker-compose"
+compose="$repo/.tools/bin/docker-compose"
 
 if [ "$#" -gt 0 ]; then apps=("$@"); else
   mapfile -t apps < <(find tests/e2e/apps -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
+fi
+
+if [ "${#apps[@]}" = 0 ]; then
+  echo "e2e: no example apps found in tests/e2e/apps" >&2
+  exit 1
 fi
 
 say() { printf '[%s] %s\n' "$app" "$*"; }
@@ -37,26 +42,36 @@ install_step_cached() {
   [ -n "$id" ] && grep -qE "^#$id CACHED" "$log"
 }
 
+teardown() {
+  if [ "$failed_checks" -gt 0 ]; then
+    say "logs of the stack:"
+    (cd "$ctx" && "$compose" logs --no-color --tail 80 2>&1 | sed "s/^/[$app] | /") || true
+  fi
+  (cd "$ctx" && "$compose" down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1) || true
+  if [ -n "$image" ]; then docker image rm -f "$image" >/dev/null 2>&1 || true; fi
+  cd "$repo"
+  rm -rf "$work"
+}
+
+# Sets up one app, runs its checks, and always tears it down.
 run_app() {
-  local work dir port started
+  local status=0
   failed_checks=0
+  image=""
   work=$(mktemp -d)
   cp -r "tests/e2e/apps/$app" "$work/$app"
   dir="$work/$app"
+  ctx="$dir"
   export COMPOSE_PROJECT_NAME="dockgen-e2e-${app//_/-}"
   export COMPOSE_PROGRESS=plain
-  teardown() {
-    if [ "$failed_checks" -gt 0 ]; then
-      say "logs of the stack:"
-      (cd "$dir" && "$compose" logs --no-color --tail 80 2>&1 | sed "s/^/[$app] | /") || true
-    fi
-    (cd "$dir" && "$compose" down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1) || true
-    docker image rm -f "$image" >/dev/null 2>&1 || true
-    rm -rf "$work"
-  }
-  image=""
-  trap teardown RETURN
+  checks || status=1
+  [ "$failed_checks" = 0 ] || status=1
+  teardown
+  return "$status"
+}
 
+checks() {
+  local port started
   say "dockgen init"
   "$dockgen" init --yes "$dir" | sed "s/^/[$app]   /"
   # The files are written into the build context (the project dir dockgen detected).

@@ -12,10 +12,10 @@ use dockgen::render::render;
 
 use crate::support::{fixtures, project, settings};
 
-/// A linter from `.tools/venv/bin` (scripts/tools) or the PATH.
+/// A linter from `.tools/bin` (scripts/tools) or the PATH.
 pub fn tool(name: &str) -> PathBuf {
     let local = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join(".tools/venv/bin")
+        .join(".tools/bin")
         .join(name);
     if local.exists() {
         return local;

@@ -32,6 +32,17 @@ if [ -z "$UV_VERSION" ] || [ -z "$POSTGRES_MAJOR" ] || [ -z "$REDIS_MAJOR" ]; th
 fi
 
 log() { printf '[images] %s\n' "$*" >&2; }
+
+if ! command -v debootstrap >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    log "installing debootstrap from Debian"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >&2
+  else
+    echo "error: debootstrap is missing (Debian/Ubuntu: sudo apt-get install debootstrap)" >&2
+    exit 1
+  fi
+fi
 have() { [ "${FORCE:-0}" != 1 ] && docker image inspect "$1" >/dev/null 2>&1; }
 
 # dockgen-e2e/debian:<suite>: a minbase root file system, imported.
