@@ -82,7 +82,7 @@ for app in "${apps[@]}"; do
       "$compose" down --volumes --remove-orphans --timeout 10 >/dev/null 2>&1 || true
     fi
     docker image rm -f "$image" >/dev/null 2>&1 || true
-    rows+=("$(printf '| %s | %s | %d MB | %s s | %s s | %s |' "$app" "$variant" $((size / 1000000)) "$cold" "$warm" "$healthy")")
+    rows+=("$(printf '| %s | %s | %s MB | %s s | %s s | %s |' "$app" "$variant" "$(python3 -c "print(f'{$size / 1e6:.1f}')")" "$cold" "$warm" "$healthy")")
     cd "$repo"; rm -rf "$work"
   done
 done
