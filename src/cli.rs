@@ -5,14 +5,21 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use dockgen::detect::{Framework, Options, PackageManager};
-use dockgen::plan::PlanOptions;
+use dockgen::answers::{self, Answers, Layer, Origin};
+use dockgen::detect::{Framework, PackageManager};
+use dockgen::plan::WorkerKind;
 use dockgen::write::Mode;
 
 /// Production-grade container setups for Python web projects.
 ///
 /// dockgen reads a Django, Flask or FastAPI project (uv, Poetry, Pipenv, PDM or pip) and explains what it
-/// found, with the file and line behind every decision.
+/// found, with the file and line behind every decision; `dockgen init` then writes a Dockerfile,
+/// entrypoint.sh, .dockerignore, docker-compose.yml and .env.example tailored to it.
+///
+/// Every choice is decided by, highest first: a flag, a DOCKGEN_* environment variable (DOCKGEN_PORT,
+/// DOCKGEN_PYTHON, ...), the saved answers in dockgen.toml, then detection.
+///
+/// Colour follows NO_COLOR and CLICOLOR_FORCE.
 #[derive(Debug, Parser)]
 #[command(name = "dockgen", version, propagate_version = true)]
 pub struct Cli {
@@ -44,6 +51,58 @@ pub enum Command {
     ///   dockgen init --force --port 8080  # regenerate with another port
     #[command(verbatim_doc_comment)]
     Init(InitArgs),
+
+    /// Fork the templates, or list the variables they can use.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+
+    /// Print a shell completion script.
+    ///
+    /// Examples:
+    ///   dockgen completions bash > ~/.local/share/bash-completion/completions/dockgen
+    ///   dockgen completions zsh > "${fpath[1]}/_dockgen"
+    ///   dockgen completions fish > ~/.config/fish/completions/dockgen.fish
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+
+    /// Print the man page (roff).
+    ///
+    /// Example: dockgen man > ~/.local/share/man/man1/dockgen.1
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write the built-in templates into DIR, for a team to fork.
+    ///
+    /// Edit the copies, then generate with them: `dockgen init --templates DIR` (saved in dockgen.toml,
+    /// so later runs and `dockgen init --check` use them too). A template missing from DIR falls back to
+    /// the built-in one, so a fork can keep only the files it changes.
+    ///
+    /// Example:
+    ///   dockgen templates export docker/templates
+    #[command(verbatim_doc_comment)]
+    Export {
+        /// Where to write the templates (created if missing).
+        dir: PathBuf,
+        /// Overwrite templates in DIR that differ from the built-in ones.
+        #[arg(long)]
+        force: bool,
+    },
+
+    /// List every variable a template can use, with its type and meaning.
+    Context {
+        /// As JSON (path, type, description).
+        #[arg(long, conflicts_with = "markdown")]
+        json: bool,
+        /// As a Markdown table (docs/template-context.md is this output).
+        #[arg(long)]
+        markdown: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -52,9 +111,13 @@ pub struct InitArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
 
-    /// Never ask questions (also implied by CI=true or a non-terminal stdin).
+    /// Never ask questions (also implied by CI=true, --json, --check, --dry-run or a non-terminal stdin).
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    /// Print the report as JSON (files with their status and diff, answers with their origin, warnings).
+    #[arg(long)]
+    pub json: bool,
 
     /// Overwrite existing files that differ from what dockgen generates.
     #[arg(long, conflicts_with_all = ["dry_run", "check"])]
@@ -88,27 +151,83 @@ pub struct InitArgs {
     #[arg(long, help_heading = "Overrides")]
     pub no_redis: bool,
 
+    /// Worker services to generate, comma-separated: celery, celery-beat, rq.
+    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_worker, help_heading = "Overrides")]
+    pub workers: Option<Vec<WorkerKind>>,
+
+    /// Generate no worker services.
+    #[arg(long, conflicts_with = "workers", help_heading = "Overrides")]
+    pub no_workers: bool,
+
+    /// A directory of forked templates overlaid on the built-in ones (see `dockgen templates export`).
+    #[arg(long, value_name = "DIR", help_heading = "Overrides")]
+    pub templates: Option<PathBuf>,
+
     #[command(flatten)]
     pub choices: Choices,
 }
 
 impl InitArgs {
-    pub fn plan_options(&self) -> PlanOptions {
+    /// The answers given as flags, each marked with its flag.
+    pub fn flags(&self) -> Layer {
+        let mut layer = self.choices.layer();
         let flag = |yes: bool, no: bool| match (yes, no) {
             (true, _) => Some(true),
             (_, true) => Some(false),
             _ => None,
         };
-        PlanOptions {
-            port: self.port,
-            postgres: flag(self.postgres, self.no_postgres),
-            redis: flag(self.redis, self.no_redis),
-            name_hint: self
-                .path
-                .canonicalize()
-                .ok()
-                .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
+        let a = &mut layer.answers;
+        a.port = self.port;
+        a.postgres = flag(self.postgres, self.no_postgres);
+        a.redis = flag(self.redis, self.no_redis);
+        a.workers = if self.no_workers {
+            Some(Vec::new())
+        } else {
+            self.workers.clone()
+        };
+        a.templates = self
+            .templates
+            .as_ref()
+            .map(|t| t.to_string_lossy().into_owned());
+        for (key, flag) in [
+            ("port", "--port"),
+            (
+                "postgres",
+                if self.no_postgres {
+                    "--no-postgres"
+                } else {
+                    "--postgres"
+                },
+            ),
+            (
+                "redis",
+                if self.no_redis {
+                    "--no-redis"
+                } else {
+                    "--redis"
+                },
+            ),
+            (
+                "workers",
+                if self.no_workers {
+                    "--no-workers"
+                } else {
+                    "--workers"
+                },
+            ),
+            ("templates", "--templates"),
+        ] {
+            layer.mark(key, Origin::Flag { flag: flag.into() });
         }
+        layer
+    }
+
+    /// The image name when the project declares none: PATH's directory name.
+    pub fn name_hint(&self) -> Option<String> {
+        self.path
+            .canonicalize()
+            .ok()
+            .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
     }
 
     pub fn mode(&self) -> Mode {
@@ -120,6 +239,14 @@ impl InitArgs {
             Mode::Write { force: self.force }
         }
     }
+}
+
+fn parse_worker(s: &str) -> Result<WorkerKind, String> {
+    s.parse()
+}
+
+fn valid(key: &'static str) -> impl Fn(&str) -> Result<String, String> + Clone {
+    move |s: &str| answers::validate(key, s).map(|()| s.to_string())
 }
 
 #[derive(Debug, Args)]
@@ -149,15 +276,15 @@ pub struct Choices {
     pub package_manager: Option<PackageManagerArg>,
 
     /// Python version for the image, as major.minor (e.g. 3.12).
-    #[arg(long, value_name = "VERSION", help_heading = "Overrides")]
+    #[arg(long, value_name = "VERSION", value_parser = valid("python"), help_heading = "Overrides")]
     pub python: Option<String>,
 
     /// The directory (relative to PATH) holding manage.py or the app module; picks one of several apps.
-    #[arg(long, value_name = "DIR", help_heading = "Overrides")]
+    #[arg(long, value_name = "DIR", value_parser = valid("app-dir"), help_heading = "Overrides")]
     pub app_dir: Option<String>,
 
     /// What the server serves, as module:attribute (e.g. config.wsgi:application, main:app).
-    #[arg(long, value_name = "MODULE:ATTR", help_heading = "Overrides")]
+    #[arg(long, value_name = "MODULE:ATTR", value_parser = valid("entrypoint"), help_heading = "Overrides")]
     pub entrypoint: Option<String>,
 }
 
@@ -178,23 +305,43 @@ pub enum PackageManagerArg {
 }
 
 impl Choices {
-    pub fn into_options(self) -> Options {
-        Options {
-            framework: self.framework.map(|f| match f {
-                FrameworkArg::Django => Framework::Django,
-                FrameworkArg::Flask => Framework::Flask,
-                FrameworkArg::Fastapi => Framework::Fastapi,
-            }),
-            package_manager: self.package_manager.map(|p| match p {
-                PackageManagerArg::Uv => PackageManager::Uv,
-                PackageManagerArg::Poetry => PackageManager::Poetry,
-                PackageManagerArg::Pipenv => PackageManager::Pipenv,
-                PackageManagerArg::Pdm => PackageManager::Pdm,
-                PackageManagerArg::Pip => PackageManager::Pip,
-            }),
-            python: self.python,
-            app_dir: self.app_dir,
-            entrypoint: self.entrypoint,
+    /// The answers given as flags, each marked with its flag.
+    pub fn layer(&self) -> Layer {
+        let mut layer = Layer {
+            answers: Answers {
+                framework: self.framework.map(|f| match f {
+                    FrameworkArg::Django => Framework::Django,
+                    FrameworkArg::Flask => Framework::Flask,
+                    FrameworkArg::Fastapi => Framework::Fastapi,
+                }),
+                package_manager: self.package_manager.map(|p| match p {
+                    PackageManagerArg::Uv => PackageManager::Uv,
+                    PackageManagerArg::Poetry => PackageManager::Poetry,
+                    PackageManagerArg::Pipenv => PackageManager::Pipenv,
+                    PackageManagerArg::Pdm => PackageManager::Pdm,
+                    PackageManagerArg::Pip => PackageManager::Pip,
+                }),
+                python: self.python.clone(),
+                app_dir: self.app_dir.clone(),
+                entrypoint: self.entrypoint.clone(),
+                ..Default::default()
+            },
+            origins: Default::default(),
+        };
+        for key in [
+            "framework",
+            "package-manager",
+            "python",
+            "app-dir",
+            "entrypoint",
+        ] {
+            layer.mark(
+                key,
+                Origin::Flag {
+                    flag: format!("--{key}"),
+                },
+            );
         }
+        layer
     }
 }

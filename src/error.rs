@@ -69,6 +69,8 @@ pub enum Error {
     Ambiguous {
         path: PathBuf,
         candidates: Vec<String>,
+        /// Each candidate's app directory, in the same order.
+        app_dirs: Vec<String>,
     },
 
     #[error("`--app-dir {}` does not hold a Python web application", app_dir.display())]
@@ -83,8 +85,18 @@ pub enum Error {
     #[error("failed to render template `{name}`: {message}")]
     Template { name: String, message: String },
 
+    #[error("failed to read the templates directory `{path}`")]
+    TemplatesDir {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("{message}")]
     Usage { message: String },
+
+    #[error("cancelled; nothing was written")]
+    Cancelled,
 }
 
 fn at(pos: &Option<Position>) -> String {
@@ -118,6 +130,12 @@ impl Error {
             )),
             Error::Conflicts { .. } => Some(
                 "nothing was written; see the differences with `dockgen init --check`, then pass --force to overwrite".into(),
+            ),
+            Error::Template { .. } => Some(
+                "fix the template at that line; `dockgen templates export DIR` writes the built-in ones to compare with, and `dockgen templates context` lists the variables".into(),
+            ),
+            Error::TemplatesDir { .. } => Some(
+                "create it with `dockgen templates export DIR`, or fix the `--templates` flag, DOCKGEN_TEMPLATES or the `templates` key in dockgen.toml".into(),
             ),
             Error::TooLarge { .. } => Some("is this really a project file? move it out of the project or shrink it".into()),
             Error::NotAFile { .. } => Some("replace it with a regular file, or remove it".into()),

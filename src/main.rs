@@ -1,14 +1,24 @@
-//! The `dockgen` binary: parses arguments, runs the library, prints reports and errors.
-//! This is the only place that writes to stdout/stderr.
+//! The `dockgen` binary: parses arguments, runs the library, prints reports and errors, and asks
+//! questions on a terminal. This is the only place that writes to stdout/stderr.
 
 mod cli;
+mod term;
 
-use std::io::Write;
+use std::fmt::Write as _;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
+use anstyle::{AnsiColor, Style};
+use clap::{CommandFactory, Parser};
 
-use cli::{Cli, Command};
+use cli::{Cli, Command, TemplatesCommand};
+use dockgen::answers;
+use dockgen::write::{Mode, Status};
+
+const ERROR: Style = AnsiColor::Red.on_default().bold();
+const WARNING: Style = AnsiColor::Yellow.on_default().bold();
+const HINT: Style = AnsiColor::Cyan.on_default().bold();
+const GOOD: Style = AnsiColor::Green.on_default();
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -16,7 +26,11 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             report_error(&e);
-            ExitCode::from(1)
+            ExitCode::from(if matches!(e, dockgen::Error::Cancelled) {
+                130
+            } else {
+                1
+            })
         }
     }
 }
@@ -24,7 +38,13 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> dockgen::Result<ExitCode> {
     match cli.command {
         Command::Detect(args) => {
-            let opts = args.choices.into_options();
+            let mut warnings = Vec::new();
+            let env = answers::from_env(std::env::vars(), &mut warnings)?;
+            let saved = answers::load_saved(&args.path)?
+                .map(|(l, _)| l)
+                .unwrap_or_default();
+            let merged = args.choices.layer().over(&env).over(&saved);
+            let opts = merged.answers.detect_options(&merged.origins);
             let project = dockgen::detect::detect(&args.path, &opts)?;
             let text = if args.json {
                 let mut s = serde_json::to_string_pretty(&project).expect("the report serialises");
@@ -34,37 +54,124 @@ fn run(cli: Cli) -> dockgen::Result<ExitCode> {
                 dockgen::report::human(&project)
             };
             let _ = std::io::stdout().write_all(text.as_bytes());
+            print_warnings(&warnings);
             Ok(ExitCode::SUCCESS)
         }
         Command::Init(args) => init(args),
+        Command::Templates(TemplatesCommand::Export { dir, force }) => export(&dir, force),
+        Command::Templates(TemplatesCommand::Context { json, markdown }) => {
+            let vars = dockgen::context::variables();
+            let text = if json {
+                let mut s = serde_json::to_string_pretty(&vars).expect("serialises");
+                s.push('\n');
+                s
+            } else if markdown {
+                dockgen::context::markdown(&vars)
+            } else {
+                dockgen::context::table(&vars)
+            };
+            let _ = std::io::stdout().write_all(text.as_bytes());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut cmd, "dockgen", &mut buf);
+            let _ = std::io::stdout().write_all(&buf);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => {
+            let mut buf = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut buf)
+                .map_err(|source| dockgen::Error::Io {
+                    path: "(stdout)".into(),
+                    source,
+                })?;
+            let _ = std::io::stdout().write_all(&buf);
+            Ok(ExitCode::SUCCESS)
+        }
     }
+}
+
+/// Whether `CI` says this is a CI run (any value but empty, `0` or `false`).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "False" | "FALSE"))
 }
 
 fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
     let mode = args.mode();
-    let plan_opts = args.plan_options();
-    let opts = args.choices.clone().into_options();
-    let project = dockgen::detect::detect(&args.path, &opts)?;
-    let plan = dockgen::plan::plan(&project, &plan_opts)?;
-    let files = dockgen::render::render(&plan)?;
-    let reports = dockgen::write::apply(
-        &args.path,
-        &plan.context_dir,
-        &files,
-        dockgen::render::EXECUTABLE,
+    let mut warnings = Vec::new();
+    let env = answers::from_env(std::env::vars(), &mut warnings)?;
+    let request = dockgen::init::Request {
+        root: args.path.clone(),
+        flags: args.flags(),
+        env,
         mode,
-    )?;
+        name_hint: args.name_hint(),
+        cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+    };
+    let interactive = !args.yes
+        && !args.json
+        && matches!(mode, Mode::Write { .. })
+        && !in_ci()
+        && std::io::stdin().is_terminal();
+    let outcome = if interactive {
+        let mut prompter = term::Dialoguer::new();
+        prompter.intro();
+        dockgen::init::run(&request, Some(&mut prompter))
+    } else {
+        dockgen::init::run(&request, None)
+    }?;
+    warnings.extend(outcome.warnings.iter().cloned());
+    let drift = outcome
+        .files
+        .iter()
+        .filter(|r| !matches!(r.status, Status::Unchanged))
+        .count();
+    let code = if mode == Mode::Check && drift > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
+
+    if args.json {
+        let p = &outcome.project;
+        let plan = &outcome.plan;
+        let report = serde_json::json!({
+            "mode": match mode { Mode::Check => "check", Mode::DryRun => "dry_run", Mode::Write { .. } => "write" },
+            "drift": if mode == Mode::Check { Some(drift > 0) } else { None },
+            "context_dir": plan.context_dir,
+            "framework": p.framework,
+            "package_manager": p.package_manager,
+            "python_version": plan.python_version,
+            "app_dir": p.app_dir,
+            "entrypoint": p.entrypoint,
+            "port": plan.port,
+            "postgres": plan.postgres,
+            "redis": plan.redis,
+            "workers": plan.workers.iter().map(|w| &w.name).collect::<Vec<_>>(),
+            "command": plan.command,
+            "files": outcome.files,
+            "answers": outcome.answers,
+            "saved": outcome.saved,
+            "warnings": warnings,
+        });
+        let mut s = serde_json::to_string_pretty(&report).expect("the report serialises");
+        s.push('\n');
+        let _ = std::io::stdout().write_all(s.as_bytes());
+        return Ok(code);
+    }
+
     let mut out = String::new();
     let mut err = String::new();
-    use dockgen::write::{Mode, Status};
-    use std::fmt::Write as _;
     match mode {
         Mode::Check => {
-            let drift: Vec<_> = reports
+            for r in outcome
+                .files
                 .iter()
                 .filter(|r| !matches!(r.status, Status::Unchanged))
-                .collect();
-            for r in &drift {
+            {
                 match &r.diff {
                     Some(d) => out.push_str(d),
                     None => {
@@ -72,52 +179,59 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
                     }
                 }
             }
-            if drift.is_empty() {
+            if drift == 0 {
                 let _ = writeln!(
                     err,
                     "dockgen: {} files match what dockgen generates",
-                    reports.len()
+                    outcome.files.len()
                 );
             } else {
                 let _ = writeln!(
                     err,
-                    "dockgen: {} of {} files differ from what dockgen generates (run `dockgen init --force` to update)",
-                    drift.len(),
-                    reports.len()
+                    "dockgen: {drift} of {} files differ from what dockgen generates (run `dockgen init --force` to update)",
+                    outcome.files.len()
                 );
             }
             emit(&out, &err);
-            return Ok(if drift.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            });
+            print_warnings(&warnings);
+            return Ok(code);
         }
-        Mode::DryRun => {
-            let _ = writeln!(out, "{}", dockgen::report::plan_summary(&project, &plan));
-            let _ = writeln!(out, "Would write (nothing was written):");
-            for r in &reports {
+        Mode::DryRun | Mode::Write { .. } => {
+            let would = mode == Mode::DryRun;
+            let _ = writeln!(
+                out,
+                "{}",
+                dockgen::report::plan_summary(&outcome.project, &outcome.plan)
+            );
+            if !outcome.answers.is_empty() {
+                let _ = writeln!(out, "Answers:");
+                for (key, a) in &outcome.answers {
+                    let _ = writeln!(out, "  {key:<16} {} (from {})", a.value, a.origin);
+                }
+            }
+            if would {
+                let _ = writeln!(out, "Would write (nothing was written):");
+            }
+            let good = GOOD;
+            for r in &outcome.files {
+                let word = dockgen::report::status_word(r.status, would);
                 let _ = writeln!(
                     out,
-                    "  {:<11} {}",
-                    dockgen::report::status_word(r.status, true),
-                    r.path
+                    "  {good}{word:<11}{good:#} {}",
+                    r.path,
+                    word = word,
+                    good = if matches!(r.status, Status::Created | Status::Overwritten) {
+                        good
+                    } else {
+                        Style::new()
+                    }
                 );
             }
-        }
-        Mode::Write { .. } => {
-            let _ = writeln!(out, "{}", dockgen::report::plan_summary(&project, &plan));
-            for r in &reports {
-                let _ = writeln!(
-                    out,
-                    "  {:<11} {}",
-                    dockgen::report::status_word(r.status, false),
-                    r.path
-                );
-            }
-            if reports
-                .iter()
-                .any(|r| r.status == Status::Created || r.status == Status::Overwritten)
+            if !would
+                && outcome
+                    .files
+                    .iter()
+                    .any(|r| r.status == Status::Created || r.status == Status::Overwritten)
             {
                 let _ = writeln!(
                     out,
@@ -126,21 +240,60 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
             }
         }
     }
-    for n in plan.notes.iter().chain(project.warnings.iter()) {
-        let _ = writeln!(err, "warning: {n}");
-    }
     emit(&out, &err);
+    print_warnings(&warnings);
+    Ok(code)
+}
+
+fn export(dir: &std::path::Path, force: bool) -> dockgen::Result<ExitCode> {
+    std::fs::create_dir_all(dir).map_err(|source| dockgen::Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let files: Vec<dockgen::write::OutFile> = dockgen::render::builtin_templates()
+        .into_iter()
+        .map(|(rel, content)| dockgen::write::OutFile {
+            rel,
+            content,
+            executable: false,
+        })
+        .collect();
+    let reports = dockgen::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
+    let mut out = String::new();
+    for r in &reports {
+        let _ = writeln!(
+            out,
+            "  {:<11} {}/{}",
+            dockgen::report::status_word(r.status, false),
+            dir.display(),
+            r.path
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nNext: edit the templates (delete the ones you keep as they are), then\n  dockgen init --templates {}\n\
+         `dockgen templates context` lists the variables they can use.",
+        dir.display()
+    );
+    emit(&out, "");
     Ok(ExitCode::SUCCESS)
 }
 
 fn emit(out: &str, err: &str) {
-    let _ = std::io::stdout().write_all(out.as_bytes());
-    let _ = std::io::stderr().write_all(err.as_bytes());
+    let _ = anstream::stdout().write_all(out.as_bytes());
+    let _ = anstream::stderr().write_all(err.as_bytes());
+}
+
+fn print_warnings(warnings: &[String]) {
+    let mut err = anstream::stderr().lock();
+    for w in warnings {
+        let _ = writeln!(err, "{WARNING}warning{WARNING:#}: {w}");
+    }
 }
 
 fn report_error(e: &dockgen::Error) {
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "error: {e}");
+    let mut err = anstream::stderr().lock();
+    let _ = writeln!(err, "{ERROR}error{ERROR:#}: {e}");
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         let _ = writeln!(err, "  caused by: {s}");
@@ -152,6 +305,6 @@ fn report_error(e: &dockgen::Error) {
         }
     }
     if let Some(h) = e.hint() {
-        let _ = writeln!(err, "hint: {h}");
+        let _ = writeln!(err, "{HINT}hint{HINT:#}: {h}");
     }
 }

@@ -24,12 +24,14 @@ pub struct PlanOptions {
     pub port: Option<u16>,
     pub postgres: Option<bool>,
     pub redis: Option<bool>,
+    /// The worker services to generate (detection's when `None`).
+    pub workers: Option<Vec<WorkerKind>>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
 }
 
 /// The template context. Every field is documented because teams fork the templates against it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
     /// dockgen's version, for the generated-file headers.
     pub dockgen_version: String,
@@ -52,12 +54,16 @@ pub struct Plan {
     pub image_name: String,
     /// Where the Postgres image keeps its data (`/var/lib/postgresql/data` up to 17, `/var/lib/postgresql` from 18).
     pub postgres_data_dir: String,
+    /// The numeric uid (and gid) the image runs as: non-root, and numeric so Kubernetes' runAsNonRoot can verify it.
     pub uid: u32,
+    /// The virtualenv the dependencies are installed into, at the same path in both stages (`/opt/venv`).
     pub venv: String,
+    /// The images the Dockerfile and compose file use besides the Python base.
     pub images: Images,
     pub install: Install,
     /// Debian packages for the builder (compilers, headers) and for the runtime (shared libraries).
     pub build_packages: Vec<String>,
+    /// Debian packages the runtime stage installs (shared libraries the compiled dependencies load).
     pub runtime_packages: Vec<String>,
     /// `ENV` of the runtime stage, in order.
     pub runtime_env: Vec<EnvPair>,
@@ -72,7 +78,9 @@ pub struct Plan {
     pub migrate_command: Option<Vec<String>>,
     /// The same as a shell word list, for entrypoint.sh.
     pub migrate_shell: Option<String>,
+    /// Whether compose has a Postgres service (`db`) and the app gets `DATABASE_URL`.
     pub postgres: bool,
+    /// Whether compose has a Redis service (`redis`) and the app gets `REDIS_URL`.
     pub redis: bool,
     /// Extra services sharing the image (Celery worker and beat, RQ worker).
     pub workers: Vec<WorkerService>,
@@ -86,21 +94,24 @@ pub struct Plan {
     pub dockerignore: Vec<String>,
     /// Paths compose `develop.watch` syncs into the container (relative to the context) and rebuilds on.
     pub watch_sync: Vec<WatchSync>,
+    /// Paths (relative to the context) whose change makes compose `develop.watch` rebuild the image: the manifests and lockfiles.
     pub watch_rebuild: Vec<String>,
     /// Messages for the user about what the plan did on its own (installed a server, ...).
     pub notes: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Images {
     /// The uv image the uv binary is copied from, when uv is used.
     pub uv: Option<String>,
+    /// The Postgres image with its pinned major version (`postgres:17`).
     pub postgres: String,
+    /// The Redis image with its pinned major version (`redis:7`).
     pub redis: String,
 }
 
 /// How dependencies are installed into the virtualenv in the builder stage.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Install {
     /// `ENV` of the builder stage.
     pub env: Vec<EnvPair>,
@@ -118,38 +129,121 @@ pub struct Install {
     pub after_source: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CopyPair {
+    /// The file, relative to the build context.
     pub src: String,
+    /// The directory in the image it is copied into (ends with `/`).
     pub dest: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EnvPair {
+    /// The variable's name.
     pub name: String,
+    /// Its value (for compose, already in compose syntax: `${X:?...}` references and `$$` escapes).
     pub value: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct EnvExample {
+    /// The variable's name.
     pub name: String,
+    /// The example value (`change-me` for secrets).
     pub value: String,
+    /// The comment written above it: what reads it, and where (file and line).
     pub comment: String,
     /// Written as `# NAME=value` (optional).
     pub commented_out: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WorkerService {
+    /// The compose service name (`worker`, `beat`, `rq-worker`).
     pub name: String,
+    /// Its command, exec form.
     pub command: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct WatchSync {
+    /// The host path, relative to the build context.
     pub path: String,
+    /// Where it is synced in the container.
     pub target: String,
 }
+
+/// A worker service kind, as named in answers (`celery`, `celery-beat`, `rq`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkerKind {
+    Celery,
+    CeleryBeat,
+    Rq,
+}
+
+impl WorkerKind {
+    pub const ALL: &[WorkerKind] = &[WorkerKind::Celery, WorkerKind::CeleryBeat, WorkerKind::Rq];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerKind::Celery => "celery",
+            WorkerKind::CeleryBeat => "celery-beat",
+            WorkerKind::Rq => "rq",
+        }
+    }
+}
+
+impl std::fmt::Display for WorkerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for WorkerKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        WorkerKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| format!("unknown worker `{s}`: expected celery, celery-beat or rq"))
+    }
+}
+
+/// The worker services detection calls for: a Celery worker when there is a Celery app, its beat when
+/// the app has a schedule, an RQ worker when RQ is a dependency.
+pub fn detected_workers(p: &Project) -> Vec<WorkerKind> {
+    let mut out = Vec::new();
+    if p.workers.contains(&Worker::Celery) && p.celery_app.is_some() {
+        out.push(WorkerKind::Celery);
+        if p.celery_beat {
+            out.push(WorkerKind::CeleryBeat);
+        }
+    }
+    if p.workers.contains(&Worker::Rq) {
+        out.push(WorkerKind::Rq);
+    }
+    out
+}
+
+/// Whether Redis is added when no answer says: a Redis dependency, or workers (their broker).
+pub fn default_redis(p: &Project, opts: &PlanOptions) -> bool {
+    p.services.contains(&Service::Redis)
+        || match &opts.workers {
+            Some(w) => !w.is_empty(),
+            None => !p.workers.is_empty(),
+        }
+}
+
+/// Whether Postgres is added when no answer says: a Postgres driver or URL parser among the dependencies.
+pub fn default_postgres(p: &Project) -> bool {
+    p.services.contains(&Service::Postgres)
+}
+
+/// The port when no answer says.
+pub const DEFAULT_PORT: u16 = 8000;
 
 fn pair(name: &str, value: impl Into<String>) -> EnvPair {
     EnvPair {
@@ -228,13 +322,9 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     } else {
         format!("/app/{app_dir}")
     };
-    let port = opts.port.unwrap_or(8000);
-    let postgres = opts
-        .postgres
-        .unwrap_or(p.services.contains(&Service::Postgres));
-    let redis = opts
-        .redis
-        .unwrap_or(p.services.contains(&Service::Redis) || !p.workers.is_empty());
+    let port = opts.port.unwrap_or(DEFAULT_PORT);
+    let postgres = opts.postgres.unwrap_or(default_postgres(p));
+    let redis = opts.redis.unwrap_or(default_redis(p, opts));
     let mut notes = Vec::new();
 
     // ---- install
@@ -352,51 +442,70 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
 
     // ---- workers
     let mut workers = Vec::new();
-    for w in &p.workers {
-        match w {
-            Worker::Celery => {
-                let Some(app) = &p.celery_app else {
-                    notes
-                        .push("no Celery app was found, so no worker service was generated".into());
-                    continue;
-                };
-                workers.push(WorkerService {
-                    name: "worker".into(),
-                    command: words(&["celery", "-A", app, "worker", "--loglevel=info"]),
+    let chosen = match &opts.workers {
+        Some(w) => {
+            if p.celery_app.is_none()
+                && let Some(k) = w.iter().find(|k| **k != WorkerKind::Rq)
+            {
+                return Err(Error::Usage {
+                    message: format!(
+                        "the `{k}` worker was asked for, but no Celery app was found to run it"
+                    ),
                 });
-                if p.celery_beat {
-                    workers.push(WorkerService {
-                        name: "beat".into(),
-                        command: words(&[
-                            "celery",
-                            "-A",
-                            app,
-                            "beat",
-                            "--loglevel=info",
-                            "--schedule",
-                            "/tmp/celerybeat-schedule",
-                        ]),
-                    });
-                }
             }
-            Worker::Rq => {
+            w.clone()
+        }
+        None => {
+            if p.workers.contains(&Worker::Celery) && p.celery_app.is_none() {
+                notes.push("no Celery app was found, so no worker service was generated".into());
+            }
+            detected_workers(p)
+        }
+    };
+    for k in &chosen {
+        match (k, &p.celery_app) {
+            (WorkerKind::Celery, Some(app)) => workers.push(WorkerService {
+                name: "worker".into(),
+                command: words(&["celery", "-A", app, "worker", "--loglevel=info"]),
+            }),
+            (WorkerKind::CeleryBeat, Some(app)) => workers.push(WorkerService {
+                name: "beat".into(),
+                command: words(&[
+                    "celery",
+                    "-A",
+                    app,
+                    "beat",
+                    "--loglevel=info",
+                    "--schedule",
+                    "/tmp/celerybeat-schedule",
+                ]),
+            }),
+            (WorkerKind::Rq, _) => {
                 let command = if p.framework == Framework::Django && p.dependencies.has("django-rq")
                 {
                     words(&["python", "manage.py", "rqworker", "default"])
                 } else {
                     words(&["rq", "worker", "--url", "redis://redis:6379/0"])
                 };
+                let name = if chosen.contains(&WorkerKind::Celery) {
+                    "rq-worker"
+                } else {
+                    "worker"
+                };
                 workers.push(WorkerService {
-                    name: if workers.iter().any(|w: &WorkerService| w.name == "worker") {
-                        "rq-worker".into()
-                    } else {
-                        "worker".into()
-                    },
+                    name: name.into(),
                     command,
                 });
             }
+            _ => {}
         }
     }
+    // Keep compose's order stable whatever order the answer listed them in.
+    workers.sort_by_key(|w| match w.name.as_str() {
+        "worker" => 0,
+        "beat" => 1,
+        _ => 2,
+    });
 
     // ---- environment
     let pg_user = "${POSTGRES_USER:-app}";

@@ -46,7 +46,63 @@ fn json_string(s: &str) -> String {
     serde_json::to_string(s).expect("strings serialise")
 }
 
-fn engine(templates: &BTreeMap<String, String>) -> Result<Tera> {
+/// A set of templates: the built-in ones, each possibly replaced by a team's fork.
+#[derive(Debug, Clone)]
+pub struct Templates {
+    /// Template name -> text.
+    pub text: BTreeMap<String, String>,
+    /// Template name -> the path shown in errors, for templates read from a directory.
+    pub shown: BTreeMap<String, String>,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates {
+            text: builtin_templates(),
+            shown: BTreeMap::new(),
+        }
+    }
+}
+
+impl Templates {
+    /// The built-in templates overlaid, file by file, with the `*.tera` files of `dir` (`shown` is how
+    /// the directory is named in messages). A fork's extra `.tera` files are loaded too, for
+    /// `{% include %}`; they are reported in `warnings` because a misspelt name would otherwise be
+    /// silently ignored.
+    pub fn overlay(dir: &std::path::Path, shown: &str, warnings: &mut Vec<String>) -> Result<Self> {
+        let mut t = Templates::default();
+        let entries = std::fs::read_dir(dir).map_err(|source| Error::TemplatesDir {
+            path: shown.to_string(),
+            source,
+        })?;
+        let mut names: Vec<String> = entries
+            .filter_map(|e| e.ok())
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| n.ends_with(".tera"))
+            .collect();
+        names.sort();
+        for name in names {
+            let shown_path = format!("{}/{name}", shown.trim_end_matches('/'));
+            let text = crate::detect::files::read_text(
+                &dir.join(&name),
+                std::path::Path::new(&shown_path),
+                1024 * 1024,
+            )?;
+            if !t.text.contains_key(&name) {
+                warnings.push(format!(
+                    "`{shown_path}` is not one of the built-in templates ({}); it is only used where another template includes it",
+                    OUTPUTS.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
+                ));
+            }
+            t.text.insert(name.clone(), text);
+            t.shown.insert(name, shown_path);
+        }
+        Ok(t)
+    }
+}
+
+fn engine(templates: &Templates) -> Result<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
     tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| json_string(v));
@@ -78,24 +134,45 @@ fn engine(templates: &BTreeMap<String, String>) -> Result<Tera> {
             json_string(v)
         }
     });
-    for (name, text) in templates {
+    for (name, text) in &templates.text {
         tera.add_raw_template(name, text)
-            .map_err(|e| template_error(name, e))?;
+            .map_err(|e| template_error(templates, name, e))?;
     }
     Ok(tera)
 }
 
-fn template_error(name: &str, e: tera::Error) -> Error {
+/// A template error naming the file as the user knows it (a fork's path), with tera's line:column
+/// report rewritten to that path.
+fn template_error(templates: &Templates, name: &str, e: tera::Error) -> Error {
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
         message.push_str(&format!(": {s}"));
         source = s.source();
     }
-    Error::Template {
-        name: name.to_string(),
-        message,
+    let message = message
+        .strip_prefix("error: ")
+        .unwrap_or(&message)
+        .to_string();
+    let mut message = message;
+    for (n, shown) in &templates.shown {
+        message = message.replace(&format!("--> {n}:"), &format!("--> {shown}:"));
     }
+    // The template the report points at (an included one may be the culprit).
+    let at = message
+        .split_once("--> ")
+        .and_then(|(_, rest)| rest.split(':').next())
+        .map(str::to_string);
+    let name = at
+        .filter(|a| templates.shown.values().any(|s| s == a) || templates.text.contains_key(a))
+        .unwrap_or_else(|| {
+            templates
+                .shown
+                .get(name)
+                .cloned()
+                .unwrap_or(name.to_string())
+        });
+    Error::Template { name, message }
 }
 
 /// Normalises generated text: LF newlines, trailing spaces trimmed, at most one blank line in a row,
@@ -123,10 +200,7 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// Renders every output with the given templates (built-in ones overlaid by a team's, by file name).
-pub fn render_with(
-    plan: &Plan,
-    templates: &BTreeMap<String, String>,
-) -> Result<BTreeMap<String, String>> {
+pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String, String>> {
     let tera = engine(templates)?;
     let context = tera::Context::from_serialize(plan).map_err(|e| Error::Template {
         name: "(plan)".into(),
@@ -136,7 +210,7 @@ pub fn render_with(
     for (template, file) in OUTPUTS {
         let text = tera
             .render(template, &context)
-            .map_err(|e| template_error(template, e))?;
+            .map_err(|e| template_error(templates, template, e))?;
         out.insert(file.to_string(), normalize(&text));
     }
     Ok(out)
@@ -144,7 +218,7 @@ pub fn render_with(
 
 /// Renders with the built-in templates.
 pub fn render(plan: &Plan) -> Result<BTreeMap<String, String>> {
-    render_with(plan, &builtin_templates())
+    render_with(plan, &Templates::default())
 }
 
 #[cfg(test)]

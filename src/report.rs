@@ -162,5 +162,6 @@ pub fn status_word(s: crate::write::Status, would: bool) -> &'static str {
         (ModeFixed, false) => "made +x",
         (ModeFixed, true) => "make +x",
         (Conflict, _) => "conflict",
+        (Kept, _) => "kept",
     }
 }

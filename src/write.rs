@@ -25,8 +25,10 @@ pub enum Status {
     Overwritten,
     /// Same content; only the executable bit was restored.
     ModeFixed,
-    /// Differs from what dockgen would generate and was left alone.
+    /// Differs from what dockgen would generate and stops the write (no `--force`, no answer).
     Conflict,
+    /// Differs from what dockgen would generate and was kept, as the user chose.
+    Kept,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -85,36 +87,73 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
         .to_string()
 }
 
-/// Preflights and (in write mode) writes `files` (relative to `root/context`) into the project.
-pub fn apply(
-    root: &Path,
+/// One file to write, relative to the project root.
+#[derive(Debug, Clone)]
+pub struct OutFile {
+    pub rel: String,
+    pub content: String,
+    pub executable: bool,
+}
+
+/// The generated files, placed in `context` (relative to the root), with their modes.
+pub fn out_files(
     context: &str,
     files: &BTreeMap<String, String>,
     executable: &[&str],
+) -> Vec<OutFile> {
+    files
+        .iter()
+        .map(|(name, content)| OutFile {
+            rel: if context == "." {
+                name.clone()
+            } else {
+                format!("{context}/{name}")
+            },
+            content: content.clone(),
+            executable: executable.contains(&name.as_str()),
+        })
+        .collect()
+}
+
+/// The preflight of a write: every target classified, nothing written yet.
+pub struct Prepared {
+    targets: Vec<Target>,
+    /// One report per file, in order.
+    pub reports: Vec<FileReport>,
     mode: Mode,
-) -> Result<Vec<FileReport>> {
+}
+
+/// How to settle one conflicting file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resolution {
+    Keep,
+    Overwrite,
+}
+
+/// Classifies every target (see the module docs); writes nothing.
+pub fn prepare(root: &Path, files: &[OutFile], mode: Mode) -> Result<Prepared> {
     let canon_root = root.canonicalize().map_err(|e| io(root, e))?;
-    let dir = crate::detect::files::join(root, context);
-    let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
-    if !canon_dir.starts_with(&canon_root) {
-        return Err(Error::Usage {
-            message: format!(
-                "`{context}` resolves outside the project (through a symlink); refusing to write there"
-            ),
-        });
-    }
     let mut targets = Vec::new();
-    for (name, content) in files {
+    for f in files {
+        let (dir_rel, name) = match f.rel.rsplit_once('/') {
+            Some((d, n)) => (d, n),
+            None => (".", f.rel.as_str()),
+        };
         if name == ".env" {
             return Err(Error::Usage {
                 message: "refusing to write `.env`: it holds the user's secrets".into(),
             });
         }
-        let rel = if context == "." {
-            name.clone()
-        } else {
-            format!("{context}/{name}")
-        };
+        let dir = crate::detect::files::join(root, dir_rel);
+        let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
+        if !canon_dir.starts_with(&canon_root) {
+            return Err(Error::Usage {
+                message: format!(
+                    "`{dir_rel}` resolves outside the project (through a symlink); refusing to write there"
+                ),
+            });
+        }
+        let rel = f.rel.clone();
         let path = canon_dir.join(name);
         let (existing, existing_exec) = match fs::symlink_metadata(&path) {
             Ok(meta) if meta.file_type().is_symlink() => {
@@ -140,8 +179,8 @@ pub fn apply(
         targets.push(Target {
             rel,
             path,
-            content: content.clone(),
-            executable: executable.contains(&name.as_str()),
+            content: f.content.clone(),
+            executable: f.executable,
             existing,
             existing_exec,
         });
@@ -181,45 +220,79 @@ pub fn apply(
             diff,
         });
     }
-    if !matches!(mode, Mode::Write { .. }) {
-        return Ok(reports);
-    }
-    let conflicts: Vec<String> = reports
-        .iter()
-        .filter(|r| r.status == Status::Conflict)
-        .map(|r| r.path.clone())
-        .collect();
-    if !conflicts.is_empty() {
-        return Err(Error::Conflicts { paths: conflicts });
+    Ok(Prepared {
+        targets,
+        reports,
+        mode,
+    })
+}
+
+impl Prepared {
+    /// Settles a conflicting file: keep the file on disk, or overwrite it.
+    pub fn resolve(&mut self, path: &str, how: Resolution) {
+        for r in &mut self.reports {
+            if r.path == path && r.status == Status::Conflict {
+                r.status = match how {
+                    Resolution::Keep => Status::Kept,
+                    Resolution::Overwrite => Status::Overwritten,
+                };
+            }
+        }
     }
 
-    // Write, remembering how to undo each step if a later one fails.
-    let mut done: Vec<(&Target, Status)> = Vec::new();
-    for (t, r) in targets.iter().zip(&reports) {
-        let result = match r.status {
-            Status::Created | Status::Overwritten => {
-                write_atomic(&t.path, t.content.as_bytes(), t.executable)
-            }
-            Status::ModeFixed => set_executable(&t.path),
-            Status::Unchanged | Status::Conflict => Ok(()),
-        };
-        if let Err(e) = result {
-            for (prev, status) in done.into_iter().rev() {
-                match (status, &prev.existing) {
-                    (Status::Created, _) => {
-                        let _ = fs::remove_file(&prev.path);
-                    }
-                    (Status::Overwritten, Some(old)) => {
-                        let _ = write_atomic(&prev.path, old, prev.existing_exec);
-                    }
-                    _ => {}
-                }
-            }
-            return Err(e);
+    /// Writes (in write mode) every created or overwritten file, atomically each, undoing the run's
+    /// earlier writes if a later one fails. Unsettled conflicts stop it before the first write.
+    pub fn commit(self) -> Result<Vec<FileReport>> {
+        if !matches!(self.mode, Mode::Write { .. }) {
+            return Ok(self.reports);
         }
-        done.push((t, r.status));
+        let conflicts: Vec<String> = self
+            .reports
+            .iter()
+            .filter(|r| r.status == Status::Conflict)
+            .map(|r| r.path.clone())
+            .collect();
+        if !conflicts.is_empty() {
+            return Err(Error::Conflicts { paths: conflicts });
+        }
+        let mut done: Vec<(&Target, Status)> = Vec::new();
+        for (t, r) in self.targets.iter().zip(&self.reports) {
+            let result = match r.status {
+                Status::Created | Status::Overwritten => {
+                    write_atomic(&t.path, t.content.as_bytes(), t.executable)
+                }
+                Status::ModeFixed => set_executable(&t.path),
+                Status::Unchanged | Status::Conflict | Status::Kept => Ok(()),
+            };
+            if let Err(e) = result {
+                for (prev, status) in done.into_iter().rev() {
+                    match (status, &prev.existing) {
+                        (Status::Created, _) => {
+                            let _ = fs::remove_file(&prev.path);
+                        }
+                        (Status::Overwritten, Some(old)) => {
+                            let _ = write_atomic(&prev.path, old, prev.existing_exec);
+                        }
+                        _ => {}
+                    }
+                }
+                return Err(e);
+            }
+            done.push((t, r.status));
+        }
+        Ok(self.reports)
     }
-    Ok(reports)
+}
+
+/// Preflights and (in write mode) writes `files` (relative to `root/context`) into the project.
+pub fn apply(
+    root: &Path,
+    context: &str,
+    files: &BTreeMap<String, String>,
+    executable: &[&str],
+    mode: Mode,
+) -> Result<Vec<FileReport>> {
+    prepare(root, &out_files(context, files, executable), mode)?.commit()
 }
 
 fn write_atomic(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {

@@ -79,7 +79,7 @@ impl fmt::Display for Evidence {
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
         $(#[$m])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
         #[serde(rename_all = "lowercase")]
         pub enum $name { $($variant),+ }
         impl $name {
@@ -122,6 +122,19 @@ pub struct Options {
     pub python: Option<String>,
     pub app_dir: Option<String>,
     pub entrypoint: Option<String>,
+    /// Where each given option came from, by answer key (`framework`, `package-manager`, `python`,
+    /// `app-dir`, `entrypoint`); an option without an entry is reported as its command-line flag.
+    pub origins: BTreeMap<String, Evidence>,
+}
+
+impl Options {
+    /// The evidence for an explicit choice of `key` (recorded origin, else the `--key` flag).
+    pub fn evidence(&self, key: &str) -> Evidence {
+        self.origins
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| Evidence::rule(&format!("--{key} flag")))
+    }
 }
 
 /// One possible app, as listed in reports and ambiguity errors.
@@ -289,14 +302,15 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
     let projects: BTreeSet<String> = cands.iter().map(|c| project_of(&c.0.app_dir)).collect();
     if projects.len() > 1 {
         let mut seen = BTreeSet::new();
-        let listed: Vec<String> = cands
+        let firsts: Vec<&AppCandidate> = cands
             .iter()
             .filter(|c| seen.insert(project_of(&c.0.app_dir)))
-            .map(|c| c.0.to_string())
+            .map(|c| &c.0)
             .collect();
         return Err(Error::Ambiguous {
             path: root.to_path_buf(),
-            candidates: listed,
+            candidates: firsts.iter().map(|c| c.to_string()).collect(),
+            app_dirs: firsts.iter().map(|c| c.app_dir.clone()).collect(),
         });
     }
     let project_dir = projects
@@ -335,7 +349,7 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
             framework = c.framework;
             app_dir = c.app_dir.clone();
             let rule = if opts.framework.is_some() {
-                "--framework flag".to_string()
+                opts.evidence("framework").to_string()
             } else if framework == Framework::Django {
                 format!(
                     "manage.py{}",
@@ -457,22 +471,26 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
                 Interface::Wsgi
             };
             entrypoint = String::new();
-            ev.insert("framework".into(), Evidence::rule("--framework flag"));
+            ev.insert("framework".into(), opts.evidence("framework"));
             ev.insert(
                 "app_dir".into(),
-                Evidence::rule("--app-dir flag (or the project root)"),
+                if opts.app_dir.is_some() {
+                    opts.evidence("app-dir")
+                } else {
+                    Evidence::rule("the project root (no app directory was given)")
+                },
             );
         }
     }
     if let Some(e) = &opts.entrypoint {
         entrypoint = e.clone();
-        ev.insert("entrypoint".into(), Evidence::rule("--entrypoint flag"));
+        ev.insert("entrypoint".into(), opts.evidence("entrypoint"));
         if framework == Framework::Django && e.contains("asgi") {
             interface = Interface::Asgi;
         }
     }
     if opts.app_dir.is_some() {
-        ev.insert("app_dir".into(), Evidence::rule("--app-dir flag"));
+        ev.insert("app_dir".into(), opts.evidence("app-dir"));
     }
 
     // ---- python version
@@ -919,7 +937,7 @@ fn choose_package_manager(
         }
     });
     if let Some(pm) = opts.package_manager {
-        return (pm, Evidence::rule("--package-manager flag"));
+        return (pm, opts.evidence("package-manager"));
     }
     if locks.len() > 1 {
         warnings.push(format!(
@@ -1201,7 +1219,7 @@ fn choose_python(
         let v = pv::major_minor(p).ok_or_else(|| Error::Usage {
             message: format!("invalid --python `{p}`: expected a version such as 3.12"),
         })?;
-        ev.insert("python_version".into(), Evidence::rule("--python flag"));
+        ev.insert("python_version".into(), opts.evidence("python"));
         check_pin(v, warnings);
         return Ok(pv::fmt(v));
     }

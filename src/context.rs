@@ -1,0 +1,219 @@
+//! The template context, documented: every variable a template can use, with its type and meaning.
+//!
+//! The list is derived from the [`Plan`] type itself (through its JSON schema, whose descriptions are the
+//! fields' doc comments), so it cannot fall behind the code: a field without a doc comment fails the
+//! test `every_context_variable_is_documented`, and docs/template-context.md is checked against
+//! `dockgen templates context --markdown`.
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::plan::Plan;
+
+/// One template variable.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Variable {
+    /// How a template reaches it: `port`, `install.env`, `install.env[].name` (a field of each item).
+    pub path: String,
+    /// `string`, `integer`, `boolean`, `list of string`, `object`, ...; `or null` when it may be absent.
+    #[serde(rename = "type")]
+    pub ty: String,
+    /// What it means (the field's doc comment).
+    pub description: String,
+}
+
+/// Every template variable, depth first in declaration order.
+pub fn variables() -> Vec<Variable> {
+    let schema = schemars::schema_for!(Plan);
+    let root = schema.as_value();
+    let defs = root
+        .get("$defs")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    walk("", root, &defs, &mut out);
+    out
+}
+
+fn resolve<'a>(v: &'a Value, defs: &'a Map<String, Value>) -> &'a Value {
+    match v.get("$ref").and_then(Value::as_str) {
+        Some(r) => defs
+            .get(r.trim_start_matches("#/$defs/"))
+            .map(|d| resolve(d, defs))
+            .unwrap_or(v),
+        None => v,
+    }
+}
+
+/// The type of `v` as text, and the object schema to descend into (for objects and lists of objects).
+fn type_of<'a>(v: &'a Value, defs: &'a Map<String, Value>) -> (String, Option<&'a Value>) {
+    // Option<T>: `anyOf: [T, null]` or `type: [t, "null"]`.
+    if let Some(any) = v.get("anyOf").and_then(Value::as_array) {
+        let non_null: Vec<&Value> = any
+            .iter()
+            .filter(|a| a.get("type").and_then(Value::as_str) != Some("null"))
+            .collect();
+        if non_null.len() == 1 {
+            let (t, sub) = type_of(non_null[0], defs);
+            return (format!("{t} or null"), sub);
+        }
+    }
+    let v = resolve(v, defs);
+    if let Some(values) = v.get("enum").and_then(Value::as_array) {
+        let names: Vec<String> = values.iter().map(|x| x.to_string()).collect();
+        return (format!("string, one of {}", names.join(", ")), None);
+    }
+    if let Some(alts) = v.get("oneOf").and_then(Value::as_array) {
+        let names: Vec<String> = alts
+            .iter()
+            .filter_map(|a| a.get("const").or_else(|| a.get("enum")?.get(0)))
+            .map(|x| x.to_string())
+            .collect();
+        if names.len() == alts.len() {
+            return (format!("string, one of {}", names.join(", ")), None);
+        }
+    }
+    let (base, nullable) = match v.get("type") {
+        Some(Value::String(t)) => (t.clone(), false),
+        Some(Value::Array(ts)) => {
+            let non_null: Vec<&str> = ts
+                .iter()
+                .filter_map(Value::as_str)
+                .filter(|t| *t != "null")
+                .collect();
+            (non_null.join(" or "), ts.len() > non_null.len())
+        }
+        _ => ("value".into(), false),
+    };
+    let (text, sub) = match base.as_str() {
+        "array" => {
+            let items = v.get("items").map(|i| type_of(i, defs));
+            match items {
+                Some((t, sub)) => (format!("list of {t}"), sub),
+                None => ("list".into(), None),
+            }
+        }
+        "object" if v.get("properties").is_some() => ("object".into(), Some(v)),
+        _ => (base, None),
+    };
+    (
+        if nullable {
+            format!("{text} or null")
+        } else {
+            text
+        },
+        sub,
+    )
+}
+
+fn description(v: &Value, defs: &Map<String, Value>) -> String {
+    v.get("description")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| {
+            let target = v
+                .get("anyOf")
+                .and_then(Value::as_array)
+                .and_then(|a| a.iter().find(|x| x.get("$ref").is_some()))
+                .unwrap_or(v);
+            resolve(target, defs)
+                .get("description")
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        })
+        .unwrap_or_default()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn walk(prefix: &str, object: &Value, defs: &Map<String, Value>, out: &mut Vec<Variable>) {
+    let Some(props) = object.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    for (name, field) in props {
+        let path = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}.{name}")
+        };
+        let (ty, sub) = type_of(field, defs);
+        out.push(Variable {
+            path: path.clone(),
+            ty: ty.clone(),
+            description: description(field, defs),
+        });
+        if let Some(sub) = sub {
+            let child = if ty.starts_with("list of") || ty.contains(" list of") {
+                format!("{path}[]")
+            } else {
+                path
+            };
+            walk(&child, sub, defs, out);
+        }
+    }
+}
+
+/// A plain-text table for the terminal.
+pub fn table(vars: &[Variable]) -> String {
+    let w = vars.iter().map(|v| v.path.len()).max().unwrap_or(0);
+    let mut s = String::from(
+        "Variables every template can use (the Plan; `x[].y` is field y of each item of list x):\n\n",
+    );
+    for v in vars {
+        s.push_str(&format!(
+            "{:<w$}  {}\n{:<w$}  {}\n",
+            v.path, v.ty, "", v.description
+        ));
+    }
+    s
+}
+
+/// The Markdown page (docs/template-context.md).
+pub fn markdown(vars: &[Variable]) -> String {
+    let mut s = String::from(
+        "# Template context\n\n\
+         Generated by `dockgen templates context --markdown`; a test fails when this page and the code \
+         disagree. Every template (built-in or forked, see [forking-templates.md](forking-templates.md)) \
+         renders with these variables. `x[].y` is the field `y` of each item of the list `x`.\n\n\
+         | Variable | Type | Meaning |\n|---|---|---|\n",
+    );
+    for v in vars {
+        s.push_str(&format!(
+            "| `{}` | {} | {} |\n",
+            v.path,
+            v.ty.replace('|', "\\|"),
+            v.description.replace('|', "\\|")
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_context_variable_is_documented() {
+        let vars = variables();
+        let undocumented: Vec<&str> = vars
+            .iter()
+            .filter(|v| v.description.trim().is_empty())
+            .map(|v| v.path.as_str())
+            .collect();
+        assert!(
+            undocumented.is_empty(),
+            "add a doc comment to these Plan fields: {undocumented:?}"
+        );
+        for must in [
+            "port",
+            "install.command",
+            "workers[].name",
+            "app_env[].value",
+            "images.uv",
+        ] {
+            assert!(vars.iter().any(|v| v.path == must), "{must} is listed");
+        }
+    }
+}
