@@ -109,14 +109,18 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     }
 
     let mut out = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
-    let saved_changed = match &saved_before {
-        Some((layer, _)) => layer.answers != saved,
-        None => saved != Answers::default(),
+    // dockgen.toml is one of the files: reported unchanged (its text, comments included, kept) when the
+    // answers in it stand, rewritten (a conflict like any other) when they change.
+    let saved_text = match &saved_before {
+        Some((layer, text)) if layer.answers == saved => Some(text.clone()),
+        Some(_) => Some(answers::render_saved(&saved)),
+        None if saved != Answers::default() => Some(answers::render_saved(&saved)),
+        None => None,
     };
-    if saved_changed {
+    if let Some(content) = saved_text {
         out.push(OutFile {
             rel: answers::FILE.into(),
-            content: answers::render_saved(&saved),
+            content,
             executable: false,
         });
     }

@@ -278,7 +278,7 @@ fn symlink_loops_neither_hang_nor_panic() {
 
 // ---- init
 
-fn copy_fixture(name: &str) -> tempfile::TempDir {
+pub fn copy_fixture(name: &str) -> tempfile::TempDir {
     fn copy(from: &Path, to: &Path) {
         std::fs::create_dir_all(to).unwrap();
         for e in std::fs::read_dir(from).unwrap().flatten() {

@@ -4,3 +4,4 @@ mod cli;
 mod detect;
 mod init;
 mod support;
+mod team;
