@@ -225,10 +225,11 @@ fn normalize_dir(d: &str) -> String {
 
 // ---------------------------------------------------------------- the guided flow
 
-/// "from manage.py:9: rule" for a detected value.
+/// "from manage.py:9: rule" for a value found in a file; the rule alone otherwise.
 fn why(e: Option<&Evidence>) -> String {
     match e {
-        Some(e) => format!("from {e}"),
+        Some(e) if e.file.is_some() => format!("from {e}"),
+        Some(e) => e.rule.clone(),
         None => "dockgen's default".into(),
     }
 }
@@ -236,7 +237,7 @@ fn why(e: Option<&Evidence>) -> String {
 /// Where the current value of `key` came from: an earlier answer, or detection's evidence.
 fn source(merged: &Layer, key: &str, detected: Option<&Evidence>) -> String {
     match merged.origins.get(key) {
-        Some(o) => format!("from {o}"),
+        Some(o) => why(Some(&o.evidence())),
         None => why(detected),
     }
 }
@@ -362,7 +363,7 @@ fn guide(
                 "Port ({})",
                 merged.origins.get("port").map_or(
                     "the usual one for a Python web server".to_string(),
-                    |o| format!("from {o}")
+                    |o| why(Some(&o.evidence()))
                 )
             );
             let answer = p.input(&q, &current)?;
@@ -386,7 +387,7 @@ fn guide(
             merged
                 .origins
                 .get("postgres")
-                .map_or(detected, |o| format!("from {o}"))
+                .map_or(detected, |o| why(Some(&o.evidence())))
         );
         let answer = p.confirm(&q, current)?;
         if answer != current {
@@ -406,7 +407,7 @@ fn guide(
             merged
                 .origins
                 .get("redis")
-                .map_or(detected, |o| format!("from {o}"))
+                .map_or(detected, |o| why(Some(&o.evidence())))
         );
         let answer = p.confirm(&q, current)?;
         if answer != current {
@@ -435,7 +436,7 @@ fn guide(
                 WorkerKind::Rq => project.evidence.get("workers.rq"),
             };
             let detail = match merged.origins.get("workers") {
-                Some(o) => format!("from {o}"),
+                Some(o) => why(Some(&o.evidence())),
                 None if k == WorkerKind::CeleryBeat && ev.is_none() => {
                     "no beat schedule was found".into()
                 }

@@ -206,7 +206,7 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
             if !outcome.answers.is_empty() {
                 let _ = writeln!(out, "Answers:");
                 for (key, a) in &outcome.answers {
-                    let _ = writeln!(out, "  {key:<16} {} (from {})", a.value, a.origin);
+                    let _ = writeln!(out, "  {key:<16} {} ({})", a.value, a.origin);
                 }
             }
             if would {

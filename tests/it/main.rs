@@ -5,3 +5,4 @@ mod detect;
 mod init;
 mod support;
 mod team;
+mod tty;

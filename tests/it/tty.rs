@@ -1,0 +1,143 @@
+//! One smoke test of the guided `dockgen init` in a real terminal, driven through tmux (installed by
+//! scripts/tools): the prompts appear with their provenance, Enter keeps a default, typed text answers,
+//! and the answers reach the files and dockgen.toml. Everything else about the flow is tested through the
+//! `Prompter` trait in team.rs.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use insta_cmd::get_cargo_bin;
+
+use crate::cli::copy_fixture;
+use crate::init::tool;
+
+/// A private tmux server, killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(tool("tmux"));
+        c.args(["-L", &self.socket, "-f", "/dev/null"]);
+        c
+    }
+    fn pane(&self) -> String {
+        let out = self
+            .cmd()
+            .args(["capture-pane", "-p", "-J", "-S", "-200", "-t", "t"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+    fn keys(&self, keys: &[&str]) {
+        let ok = self
+            .cmd()
+            .args(["send-keys", "-t", "t"])
+            .args(keys)
+            .status()
+            .unwrap();
+        assert!(ok.success());
+    }
+    /// Waits until one of the pane's last four non-empty lines (a prompt, or a select and its three
+    /// items) contains `what`; returns the pane.
+    fn wait_prompt(&self, what: &str) -> String {
+        let start = Instant::now();
+        loop {
+            let pane = self.pane();
+            let mut tail = pane.lines().rev().filter(|l| !l.trim().is_empty()).take(4);
+            if tail.any(|l| l.contains(what)) {
+                return pane;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no prompt `{what}` within 20 s; the pane shows:\n{pane}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd().arg("kill-server").status();
+    }
+}
+
+#[test]
+fn guided_init_in_a_real_terminal() {
+    let dir = copy_fixture("flask-flaskenv");
+    let tmux = Tmux {
+        socket: format!("dockgen-test-{}", std::process::id()),
+    };
+    let script = format!(
+        "cd '{}' && env -u CI -u DOCKGEN_PORT NO_COLOR=1 '{}' init; echo DOCKGEN-EXIT=$?; sleep 600",
+        dir.path().display(),
+        get_cargo_bin("dockgen").display()
+    );
+    let ok = tmux
+        .cmd()
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            "t",
+            "-x",
+            "220",
+            "-y",
+            "60",
+            &script,
+        ])
+        .status()
+        .unwrap();
+    assert!(ok.success(), "tmux starts");
+
+    // The fixture: FLASK_APP in .flaskenv names server:create_app(); requirements.txt has no database
+    // driver and no Redis client.
+    let pane = tmux.wait_prompt("Framework (from ");
+    assert!(pane.contains("Enter keeps it"), "{pane}");
+    tmux.keys(&["Enter"]);
+    tmux.wait_prompt("App directory (");
+    tmux.keys(&["Enter"]);
+    tmux.wait_prompt("Entrypoint (");
+    tmux.keys(&["Enter"]);
+    tmux.wait_prompt("Python version (");
+    tmux.keys(&["Enter"]);
+    tmux.wait_prompt("Port (");
+    tmux.keys(&["-l", "8088"]);
+    tmux.keys(&["Enter"]);
+    let pane = tmux.wait_prompt("Postgres service (no Postgres driver among the dependencies)");
+    assert!(!pane.contains('\u{1b}'), "NO_COLOR: no escapes in the text");
+    tmux.keys(&["y"]);
+    tmux.wait_prompt("Redis service (");
+    tmux.keys(&["Enter"]);
+
+    let start = Instant::now();
+    let pane = loop {
+        let pane = tmux.pane();
+        if pane.contains("DOCKGEN-EXIT=") {
+            break pane;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(20),
+            "dockgen did not finish:\n{pane}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(pane.contains("DOCKGEN-EXIT=0"), "{pane}");
+    let p = dir.path();
+    let compose = std::fs::read_to_string(p.join("docker-compose.yml")).unwrap();
+    assert!(compose.contains(":8088\""), "{compose}");
+    assert!(
+        compose.contains("\n  db:\n"),
+        "Postgres was added: {compose}"
+    );
+    let saved = std::fs::read_to_string(p.join("dockgen.toml")).unwrap();
+    assert!(saved.contains("port = 8088"), "{saved}");
+    assert!(saved.contains("postgres = true"), "{saved}");
+    assert!(
+        !Path::new(&p.join(".env")).exists(),
+        ".env is never written"
+    );
+}
