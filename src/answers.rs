@@ -388,9 +388,9 @@ struct SavedFile {
     python: Option<Spanned<String>>,
     app_dir: Option<Spanned<String>>,
     entrypoint: Option<Spanned<String>>,
-    port: Option<Spanned<i64>>,
-    postgres: Option<Spanned<bool>>,
-    redis: Option<Spanned<bool>>,
+    port: Option<Spanned<toml::Value>>,
+    postgres: Option<Spanned<toml::Value>>,
+    redis: Option<Spanned<toml::Value>>,
     workers: Option<Spanned<Vec<String>>>,
     templates: Option<Spanned<String>>,
 }
@@ -449,14 +449,26 @@ pub fn parse_saved(text: &str) -> Result<Layer> {
     if let Some((sp, v)) = s(file.entrypoint) {
         put("entrypoint", sp, v)?;
     }
-    if let Some(v) = file.port {
-        put("port", v.span(), v.into_inner().to_string())?;
-    }
-    if let Some(v) = file.postgres {
-        put("postgres", v.span(), v.into_inner().to_string())?;
-    }
-    if let Some(v) = file.redis {
-        put("redis", v.span(), v.into_inner().to_string())?;
+    // Typed by hand, so a wrong type gets the same message as a wrong value.
+    for (key, v) in [
+        ("port", file.port),
+        ("postgres", file.postgres),
+        ("redis", file.redis),
+    ] {
+        let Some(v) = v else { continue };
+        let span = v.span();
+        let text = match (key, v.into_inner()) {
+            ("port", toml::Value::Integer(i)) => i.to_string(),
+            ("port", other) => format!("{other}"),
+            (_, toml::Value::Boolean(b)) => b.to_string(),
+            (_, other) => {
+                return Err(err(
+                    Some(position_of(text, span.start)),
+                    format!("`{key}`: expected true or false, found {other}"),
+                ));
+            }
+        };
+        put(key, span, text)?;
     }
     if let Some(v) = file.workers {
         let span = v.span();
@@ -521,7 +533,18 @@ mod tests {
     #[test]
     fn malformed_saved_answers_name_line_and_column() {
         let cases = [
-            ("python = \"3.12\"\nport = \"x\"\n", 2, 8, "invalid type"),
+            (
+                "python = \"3.12\"\nport = \"x\"\n",
+                2,
+                8,
+                "`\"x\"` is not a port",
+            ),
+            (
+                "redis = \"no\"\n",
+                1,
+                9,
+                "`redis`: expected true or false, found \"no\"",
+            ),
             ("python = \"3.12\"\n\nport = 70000\n", 3, 8, "not a port"),
             ("pyhton = \"3.12\"\n", 1, 1, "unknown field `pyhton`"),
             ("framework = \"rails\"\n", 1, 13, "expected one of"),

@@ -44,11 +44,21 @@ pub enum Command {
     /// monorepo). Existing files are never overwritten without --force; a re-run with nothing to change
     /// is a no-op; `.env` is never touched.
     ///
+    /// In a terminal, init asks about each decision, with what it detected (and where) as the default,
+    /// and about each existing file it would change (keep, overwrite, or show the diff). Nothing is asked
+    /// with --yes, CI=true, or when stdin is not a terminal.
+    ///
+    /// Choices that differ from detection are saved in dockgen.toml at PATH, so later runs (and
+    /// `init --check` in CI) reproduce them. Precedence: flags > DOCKGEN_* variables > dockgen.toml >
+    /// detection. Each override has a variable: --port is DOCKGEN_PORT, --app-dir is DOCKGEN_APP_DIR,
+    /// --no-redis is DOCKGEN_REDIS=false, --workers is DOCKGEN_WORKERS (a list, or "none").
+    ///
     /// Examples:
-    ///   dockgen init                      # generate, refusing to overwrite changed files
+    ///   dockgen init                      # guided in a terminal; otherwise generate from what it finds
     ///   dockgen init --dry-run            # show the plan and the files, write nothing
     ///   dockgen init --check              # CI: diff against what would be generated, exit 1 on drift
-    ///   dockgen init --force --port 8080  # regenerate with another port
+    ///   dockgen init --force --port 8080  # regenerate with another port (saved in dockgen.toml)
+    ///   dockgen init --templates ops/templates   # render with a team's fork of the templates
     #[command(verbatim_doc_comment)]
     Init(InitArgs),
 
