@@ -141,3 +141,40 @@ fn guided_init_in_a_real_terminal() {
         ".env is never written"
     );
 }
+
+/// In a real terminal, `--yes` and `CI=true` each mean no questions: init finishes on its own.
+#[test]
+fn yes_and_ci_never_prompt_even_in_a_terminal() {
+    for (env, flag) in [("-u CI", "--yes"), ("CI=true", "")] {
+        let dir = copy_fixture("flask-flaskenv");
+        let tmux = Tmux {
+            socket: format!("dockgen-test-{}-{}", std::process::id(), flag.len()),
+        };
+        let script = format!(
+            "cd '{}' && env {env} NO_COLOR=1 '{}' init {flag}; echo DOCKGEN-EXIT=$?; sleep 600",
+            dir.path().display(),
+            get_cargo_bin("dockgen").display()
+        );
+        let ok = tmux
+            .cmd()
+            .args(["new-session", "-d", "-s", "t", "-x", "220", "-y", "60", &script])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "tmux starts");
+        let start = Instant::now();
+        let pane = loop {
+            let pane = tmux.pane();
+            if pane.contains("DOCKGEN-EXIT=") {
+                break pane;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "`{env} dockgen init {flag}` waited for input in a terminal:\n{pane}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert!(pane.contains("DOCKGEN-EXIT=0"), "{pane}");
+        assert!(!pane.contains("Framework ("), "asked: {pane}");
+        assert!(dir.path().join("Dockerfile").exists());
+    }
+}
