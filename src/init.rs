@@ -382,17 +382,7 @@ fn guide(
             || "no Postgres driver among the dependencies".to_string(),
             |e| format!("from {e}"),
         );
-        let q = format!(
-            "Postgres service ({})",
-            merged
-                .origins
-                .get("postgres")
-                .map_or(detected, |o| why(Some(&o.evidence())))
-        );
-        let answer = p.confirm(&q, current)?;
-        if answer != current {
-            set_prompt(merged, "postgres", &answer.to_string()).map_err(usage)?;
-        }
+        ask_yes_no(p, merged, "postgres", "Postgres service", current, detected)?;
     }
     if ask("redis") {
         let opts = merged.answers.plan_options(None);
@@ -402,17 +392,7 @@ fn guide(
             None if current => "the workers need a broker".into(),
             None => "no Redis client among the dependencies".into(),
         };
-        let q = format!(
-            "Redis service ({})",
-            merged
-                .origins
-                .get("redis")
-                .map_or(detected, |o| why(Some(&o.evidence())))
-        );
-        let answer = p.confirm(&q, current)?;
-        if answer != current {
-            set_prompt(merged, "redis", &answer.to_string()).map_err(usage)?;
-        }
+        ask_yes_no(p, merged, "redis", "Redis service", current, detected)?;
     }
     if ask("workers") {
         let detected = plan::detected_workers(&project);
@@ -451,6 +431,29 @@ fn guide(
             merged.answers.workers = Some(chosen);
             merged.origins.insert("workers".into(), Origin::Prompt);
         }
+    }
+    Ok(())
+}
+
+/// A yes/no decision: the source is the earlier answer's origin, else what detection found.
+fn ask_yes_no(
+    p: &mut dyn Prompter,
+    merged: &mut Layer,
+    key: &str,
+    label: &str,
+    current: bool,
+    detected: String,
+) -> Result<()> {
+    let q = format!(
+        "{label} ({})",
+        merged
+            .origins
+            .get(key)
+            .map_or(detected, |o| why(Some(&o.evidence())))
+    );
+    let answer = p.confirm(&q, current)?;
+    if answer != current {
+        set_prompt(merged, key, &answer.to_string()).map_err(usage)?;
     }
     Ok(())
 }

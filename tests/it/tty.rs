@@ -18,6 +18,51 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// Starts `dockgen init ARGS` in `dir` under `env` (arguments of env(1)) in a 220x60 terminal.
+    fn start(tag: &str, dir: &Path, env: &str, args: &str) -> Tmux {
+        let tmux = Tmux {
+            socket: format!("dockgen-test-{}-{tag}", std::process::id()),
+        };
+        let script = format!(
+            "cd '{}' && env {env} NO_COLOR=1 '{}' init {args}; echo DOCKGEN-EXIT=$?; sleep 600",
+            dir.display(),
+            get_cargo_bin("dockgen").display()
+        );
+        let ok = tmux
+            .cmd()
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                "t",
+                "-x",
+                "220",
+                "-y",
+                "60",
+                &script,
+            ])
+            .status()
+            .unwrap();
+        assert!(ok.success(), "tmux starts");
+        tmux
+    }
+
+    /// Waits (at most 20 s) for dockgen to exit; returns the pane.
+    fn wait_exit(&self) -> String {
+        let start = Instant::now();
+        loop {
+            let pane = self.pane();
+            if pane.contains("DOCKGEN-EXIT=") {
+                return pane;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "dockgen did not finish within 20 s (waiting for input?):\n{pane}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     fn cmd(&self) -> Command {
         let mut c = Command::new(tool("tmux"));
         c.args(["-L", &self.socket, "-f", "/dev/null"]);
@@ -113,18 +158,7 @@ fn guided_init_in_a_real_terminal() {
     tmux.wait_prompt("Redis service (");
     tmux.keys(&["Enter"]);
 
-    let start = Instant::now();
-    let pane = loop {
-        let pane = tmux.pane();
-        if pane.contains("DOCKGEN-EXIT=") {
-            break pane;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(20),
-            "dockgen did not finish:\n{pane}"
-        );
-        std::thread::sleep(Duration::from_millis(50));
-    };
+    let pane = tmux.wait_exit();
     assert!(pane.contains("DOCKGEN-EXIT=0"), "{pane}");
     let p = dir.path();
     let compose = std::fs::read_to_string(p.join("docker-compose.yml")).unwrap();
@@ -145,35 +179,10 @@ fn guided_init_in_a_real_terminal() {
 /// In a real terminal, `--yes` and `CI=true` each mean no questions: init finishes on its own.
 #[test]
 fn yes_and_ci_never_prompt_even_in_a_terminal() {
-    for (env, flag) in [("-u CI", "--yes"), ("CI=true", "")] {
+    for (tag, env, flag) in [("yes", "-u CI", "--yes"), ("ci", "CI=true", "")] {
         let dir = copy_fixture("flask-flaskenv");
-        let tmux = Tmux {
-            socket: format!("dockgen-test-{}-{}", std::process::id(), flag.len()),
-        };
-        let script = format!(
-            "cd '{}' && env {env} NO_COLOR=1 '{}' init {flag}; echo DOCKGEN-EXIT=$?; sleep 600",
-            dir.path().display(),
-            get_cargo_bin("dockgen").display()
-        );
-        let ok = tmux
-            .cmd()
-            .args(["new-session", "-d", "-s", "t", "-x", "220", "-y", "60", &script])
-            .status()
-            .unwrap();
-        assert!(ok.success(), "tmux starts");
-        let start = Instant::now();
-        let pane = loop {
-            let pane = tmux.pane();
-            if pane.contains("DOCKGEN-EXIT=") {
-                break pane;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "`{env} dockgen init {flag}` waited for input in a terminal:\n{pane}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        };
-        assert!(pane.contains("DOCKGEN-EXIT=0"), "{pane}");
+        let pane = Tmux::start(tag, dir.path(), env, flag).wait_exit();
+        assert!(pane.contains("DOCKGEN-EXIT=0"), "{env} {flag}: {pane}");
         assert!(!pane.contains("Framework ("), "asked: {pane}");
         assert!(dir.path().join("Dockerfile").exists());
     }
