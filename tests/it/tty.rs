@@ -113,33 +113,10 @@ impl Drop for Tmux {
 #[test]
 fn guided_init_in_a_real_terminal() {
     let dir = copy_fixture("flask-flaskenv");
-    let tmux = Tmux {
-        socket: format!("dockgen-test-{}", std::process::id()),
-    };
-    let script = format!(
-        "cd '{}' && env -u CI -u DOCKGEN_PORT NO_COLOR=1 '{}' init; echo DOCKGEN-EXIT=$?; sleep 600",
-        dir.path().display(),
-        get_cargo_bin("dockgen").display()
-    );
-    let ok = tmux
-        .cmd()
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "220",
-            "-y",
-            "60",
-            &script,
-        ])
-        .status()
-        .unwrap();
-    assert!(ok.success(), "tmux starts");
+    let tmux = Tmux::start("guided", dir.path(), "-u CI -u DOCKGEN_PORT", "");
 
-    // The fixture: FLASK_APP in .flaskenv names server:create_app(); requirements.txt has no database
-    // driver and no Redis client.
+    // The fixture: .flaskenv points FLASK_APP at server.py, whose app is `srv`; requirements.txt has no
+    // database driver and no Redis client.
     let pane = tmux.wait_prompt("Framework (from ");
     assert!(pane.contains("Enter keeps it"), "{pane}");
     tmux.keys(&["Enter"]);
