@@ -115,7 +115,9 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
         && !args.json
         && matches!(mode, Mode::Write { .. })
         && !in_ci()
-        && std::io::stdin().is_terminal();
+        && std::io::stdin().is_terminal()
+        // The questions are drawn on stderr: without a terminal there, nobody would see them.
+        && std::io::stderr().is_terminal();
     let outcome = if interactive {
         let mut prompter = term::Dialoguer::new();
         prompter.intro();

@@ -507,6 +507,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         _ => 2,
     });
 
+    if !redis && !workers.is_empty() {
+        notes.push(
+            "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one"
+                .into(),
+        );
+    }
+
     // ---- environment
     let pg_user = "${POSTGRES_USER:-app}";
     let pg_db = "${POSTGRES_DB:-app}";

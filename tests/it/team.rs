@@ -358,6 +358,20 @@ fn a_malformed_dockgen_toml_is_an_error_with_line_and_column_and_writes_nothing(
 }
 
 #[test]
+fn workers_without_redis_are_warned_about() {
+    let dir = copy_fixture("django-celery-pip");
+    let (code, _, err) = output(dockgen(dir.path()).args(["init", "--yes", "--no-redis"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: Redis is off but the worker services need a broker"),
+        "{err}"
+    );
+    let compose = read(dir.path(), "docker-compose.yml");
+    assert!(!compose.contains("\n  redis:\n"), "{compose}");
+    assert!(compose.contains("\n  worker:\n"), "{compose}");
+}
+
+#[test]
 fn a_bad_dockgen_variable_names_itself() {
     let dir = copy_fixture("flask-flaskenv");
     let (code, _, err) = output(
