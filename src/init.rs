@@ -94,11 +94,16 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     };
     let files = render::render_with(&plan, &templates)?;
 
-    // Saved answers: what was saved before, plus every given answer that differs from detection.
+    // Saved answers: what was saved before, plus every flag or prompt answer that differs from
+    // detection. `DOCKGEN_*` variables configure one run (a CI job's environment) and are not saved.
     let baseline = Baseline::of(root, req.name_hint.clone());
     let mut saved = saved_layer.answers.clone();
     for key in answers::KEYS {
-        if merged.answers.has(key) && (saved.has(key) || baseline.differs(key, &merged.answers)) {
+        let chosen_here = matches!(
+            merged.origins.get(*key),
+            Some(Origin::Flag { .. } | Origin::Prompt)
+        );
+        if chosen_here && (saved.has(key) || baseline.differs(key, &merged.answers)) {
             saved.take(key, &merged.answers);
         }
     }

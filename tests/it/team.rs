@@ -107,7 +107,7 @@ fn answers_given_as_flags_or_variables_are_not_asked() {
         },
     );
     req.env = dockgen::answers::from_env(
-        [("DOCKGEN_REDIS".to_string(), "yes".to_string())],
+        [("DOCKGEN_REDIS".to_string(), "no".to_string())],
         &mut Vec::new(),
     )
     .unwrap();
@@ -121,6 +121,10 @@ fn answers_given_as_flags_or_variables_are_not_asked() {
     assert_eq!(o.plan.port, 9000);
     assert_eq!(o.plan.python_version, "3.12");
     assert!(matches!(o.answers["redis"].origin, Origin::Env { .. }));
+    // Flags are saved; variables configure one run and are not (redis=no differs from detection).
+    let saved = read(dir.path(), "dockgen.toml");
+    assert!(saved.contains("\nport = 9000\n"), "{saved}");
+    assert!(!saved.contains("\nredis ="), "{saved}");
 }
 
 #[test]
