@@ -24,7 +24,7 @@ impl Tmux {
             socket: format!("dockgen-test-{}-{tag}", std::process::id()),
         };
         let script = format!(
-            "cd '{}' && env {env} NO_COLOR=1 '{}' init {args}; echo DOCKGEN-EXIT=$?; sleep 600",
+            "cd '{}' && env {env} '{}' init {args}; echo DOCKGEN-EXIT=$?; sleep 600",
             dir.display(),
             get_cargo_bin("dockgen").display()
         );
@@ -69,9 +69,14 @@ impl Tmux {
         c
     }
     fn pane(&self) -> String {
+        self.capture(false)
+    }
+    /// The pane's text; with `escapes`, with its colours and attributes as escape sequences.
+    fn capture(&self, escapes: bool) -> String {
         let out = self
             .cmd()
             .args(["capture-pane", "-p", "-J", "-S", "-200", "-t", "t"])
+            .args(if escapes { &["-e"][..] } else { &[][..] })
             .output()
             .unwrap();
         String::from_utf8_lossy(&out.stdout).into_owned()
@@ -113,7 +118,7 @@ impl Drop for Tmux {
 #[test]
 fn guided_init_in_a_real_terminal() {
     let dir = copy_fixture("flask-flaskenv");
-    let tmux = Tmux::start("guided", dir.path(), "-u CI -u DOCKGEN_PORT", "");
+    let tmux = Tmux::start("guided", dir.path(), "-u CI -u DOCKGEN_PORT NO_COLOR=1", "");
 
     // The fixture: .flaskenv points FLASK_APP at server.py, whose app is `srv`; requirements.txt has no
     // database driver and no Redis client.
@@ -129,8 +134,12 @@ fn guided_init_in_a_real_terminal() {
     tmux.wait_prompt("Port (");
     tmux.keys(&["-l", "8088"]);
     tmux.keys(&["Enter"]);
-    let pane = tmux.wait_prompt("Postgres service (no Postgres driver among the dependencies)");
-    assert!(!pane.contains('\u{1b}'), "NO_COLOR: no escapes in the text");
+    tmux.wait_prompt("Postgres service (no Postgres driver among the dependencies)");
+    let styled = tmux.capture(true);
+    assert!(
+        !styled.contains('\u{1b}'),
+        "NO_COLOR: no colour escapes: {styled:?}"
+    );
     tmux.keys(&["y"]);
     tmux.wait_prompt("Redis service (");
     tmux.keys(&["Enter"]);
@@ -156,11 +165,31 @@ fn guided_init_in_a_real_terminal() {
 /// In a real terminal, `--yes` and `CI=true` each mean no questions: init finishes on its own.
 #[test]
 fn yes_and_ci_never_prompt_even_in_a_terminal() {
-    for (tag, env, flag) in [("yes", "-u CI", "--yes"), ("ci", "CI=true", "")] {
+    for (tag, env, flag) in [
+        ("yes", "-u CI NO_COLOR=1", "--yes"),
+        ("ci", "CI=true NO_COLOR=1", ""),
+    ] {
         let dir = copy_fixture("flask-flaskenv");
         let pane = Tmux::start(tag, dir.path(), env, flag).wait_exit();
         assert!(pane.contains("DOCKGEN-EXIT=0"), "{env} {flag}: {pane}");
         assert!(!pane.contains("Framework ("), "asked: {pane}");
         assert!(dir.path().join("Dockerfile").exists());
     }
+}
+
+/// Without NO_COLOR the prompts are coloured (so the NO_COLOR check above means something), and Esc
+/// cancels: exit 130, nothing written.
+#[test]
+fn prompts_are_coloured_without_no_color_and_esc_cancels() {
+    let dir = copy_fixture("flask-flaskenv");
+    let tmux = Tmux::start("colour", dir.path(), "-u CI -u NO_COLOR", "");
+    tmux.wait_prompt("Framework (from ");
+    let styled = tmux.capture(true);
+    assert!(styled.contains("\u{1b}["), "coloured prompt: {styled:?}");
+    tmux.keys(&["Escape"]);
+    let pane = tmux.wait_exit();
+    assert!(pane.contains("cancelled; nothing was written"), "{pane}");
+    assert!(pane.contains("DOCKGEN-EXIT=130"), "{pane}");
+    assert!(!dir.path().join("Dockerfile").exists());
+    assert!(!dir.path().join("dockgen.toml").exists());
 }
