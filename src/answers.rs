@@ -221,7 +221,7 @@ impl Layer {
 
 // ---------------------------------------------------------------- validation
 
-/// Checks a value for `key`, returning it normalised (`3.12.1` stays as given; detection reduces it).
+/// Checks a text value for `key` (`3.12.1` is a valid Python version; detection reduces it to 3.12).
 pub fn validate(key: &str, value: &str) -> std::result::Result<(), String> {
     match key {
         "python" => {
@@ -393,6 +393,23 @@ struct SavedFile {
     redis: Option<Spanned<toml::Value>>,
     workers: Option<Spanned<Vec<String>>>,
     templates: Option<Spanned<String>>,
+}
+
+/// The answers for a project: the saved file (with its text, when there is one), and every key taken
+/// from the highest layer that gives it (flags, then the environment, then the saved file).
+pub struct Layers {
+    pub saved: Option<(Layer, String)>,
+    pub merged: Layer,
+}
+
+/// Reads the saved answers at `root` and puts `flags` and `env` over them.
+pub fn layers(root: &Path, flags: &Layer, env: &Layer) -> Result<Layers> {
+    let saved = load_saved(root)?;
+    let merged = flags
+        .clone()
+        .over(env)
+        .over(&saved.as_ref().map(|(l, _)| l.clone()).unwrap_or_default());
+    Ok(Layers { saved, merged })
 }
 
 /// Reads the saved answers at `root/dockgen.toml`; `None` when there is no such file. A malformed file

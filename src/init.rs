@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::answers::{self, Answers, Layer, Origin};
+use crate::detect::python_version as pv;
 use crate::detect::{self, Evidence, Framework, Project};
 use crate::error::{Error, Result};
 use crate::plan::{self, Plan, WorkerKind};
@@ -59,12 +60,14 @@ pub struct AnswerReport {
 pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Outcome> {
     let root = req.root.as_path();
     let mut warnings = Vec::new();
-    let saved_before = answers::load_saved(root)?;
+    let answers::Layers {
+        saved: saved_before,
+        mut merged,
+    } = answers::layers(root, &req.flags, &req.env)?;
     let saved_layer = saved_before
         .as_ref()
         .map(|(l, _)| l.clone())
         .unwrap_or_default();
-    let mut merged = req.flags.clone().over(&req.env).over(&saved_layer);
     let fixed: BTreeSet<String> = req
         .flags
         .origins
@@ -204,10 +207,14 @@ impl Baseline {
         match key {
             "framework" => a.framework != Some(p.framework),
             "package-manager" => a.package_manager != Some(p.package_manager),
-            "python" => a
-                .python
-                .as_deref()
-                .is_none_or(|v| major_minor(v) != p.python_version),
+            "python" => {
+                a.python
+                    .as_deref()
+                    .and_then(pv::major_minor)
+                    .map(pv::fmt)
+                    .as_ref()
+                    != Some(&p.python_version)
+            }
             "app-dir" => a.app_dir.as_deref().map(normalize_dir) != Some(p.app_dir.clone()),
             "entrypoint" => a.entrypoint.as_deref() != Some(p.entrypoint.as_str()),
             "port" => a.port != Some(plan.port),
@@ -217,10 +224,6 @@ impl Baseline {
             _ => true,
         }
     }
-}
-
-fn major_minor(v: &str) -> String {
-    v.split('.').take(2).collect::<Vec<_>>().join(".")
 }
 
 fn normalize_dir(d: &str) -> String {
@@ -262,10 +265,9 @@ fn guide(
     name_hint: Option<String>,
 ) -> Result<()> {
     let ask = |key: &str| !fixed.contains(key);
-    let detect_now = |m: &Layer| detect::detect(root, &m.answers.detect_options(&m.origins));
 
     // Which app: only asked when detection finds several.
-    let mut project = match detect_now(merged) {
+    let mut project = match detect::detect(root, &merged.answers.detect_options(&merged.origins)) {
         Err(Error::Ambiguous {
             candidates,
             app_dirs,
@@ -276,8 +278,7 @@ fn guide(
                 &candidates,
                 0,
             )?;
-            set_prompt(merged, "app-dir", &app_dirs[i]).map_err(usage)?;
-            detect_now(merged)?
+            apply_answer(root, merged, "app-dir", &app_dirs[i]).map_err(usage)?
         }
         other => other?,
     };
@@ -294,69 +295,28 @@ fn guide(
         );
         let i = p.select(&q, &items, default)?;
         if i != default {
-            set_prompt(merged, "framework", &items[i]).map_err(usage)?;
-            project = redetect(root, merged, p, "framework", &project)?;
+            match apply_answer(root, merged, "framework", &items[i]) {
+                Ok(pr) => project = pr,
+                Err(m) => p.show(&format!("{m}; keeping {}", project.framework)),
+            }
         }
     }
-    for (key, label) in [("app-dir", "App directory"), ("entrypoint", "Entrypoint")] {
+    for (key, label, ev_key) in [
+        ("app-dir", "App directory", "app_dir"),
+        ("entrypoint", "Entrypoint", "entrypoint"),
+        ("python", "Python version", "python_version"),
+    ] {
         if !ask(key) {
             continue;
         }
-        loop {
-            let current = if key == "app-dir" {
-                project.app_dir.clone()
-            } else {
-                project.entrypoint.clone()
-            };
-            let ev_key = if key == "app-dir" {
-                "app_dir"
-            } else {
-                "entrypoint"
-            };
-            let q = format!(
-                "{label} ({})",
-                source(merged, key, project.evidence.get(ev_key))
-            );
-            let answer = p.input(&q, &current)?;
-            let answer = answer.trim();
-            if answer.is_empty() || answer == current {
-                break;
-            }
-            let before = merged.clone();
-            if let Err(m) = set_prompt(merged, key, answer) {
-                p.show(&format!("{m}; try again"));
-                continue;
-            }
-            match detect_now(merged) {
-                Ok(pr) => {
-                    project = pr;
-                    break;
-                }
-                Err(e) => {
-                    *merged = before;
-                    p.show(&format!("{e}; try again"));
-                }
-            }
-        }
-    }
-    if ask("python") {
-        loop {
-            let q = format!(
-                "Python version ({})",
-                source(merged, "python", project.evidence.get("python_version"))
-            );
-            let answer = p.input(&q, &project.python_version)?;
-            let answer = answer.trim();
-            if answer.is_empty() || answer == project.python_version {
-                break;
-            }
-            match set_prompt(merged, "python", answer) {
-                Ok(()) => {
-                    project = detect_now(merged)?;
-                    break;
-                }
-                Err(m) => p.show(&format!("{m}; try again")),
-            }
+        let current = match key {
+            "app-dir" => project.app_dir.clone(),
+            "entrypoint" => project.entrypoint.clone(),
+            _ => project.python_version.clone(),
+        };
+        let detected = project.evidence.get(ev_key).cloned();
+        if let Some(pr) = ask_text(root, merged, p, key, label, &current, detected.as_ref())? {
+            project = pr;
         }
     }
 
@@ -467,21 +427,46 @@ fn usage(message: String) -> Error {
     Error::Usage { message }
 }
 
-/// Re-runs detection after an answer; if it fails, shows why, drops the answer and keeps the old result.
-fn redetect(
+/// Records a prompt answer for `key` and re-runs detection with it. If the answer is invalid or
+/// detection fails with it, the earlier answers are restored and the reason is returned.
+fn apply_answer(
+    root: &Path,
+    merged: &mut Layer,
+    key: &str,
+    value: &str,
+) -> std::result::Result<Project, String> {
+    let before = merged.clone();
+    let result = set_prompt(merged, key, value).and_then(|()| {
+        detect::detect(root, &merged.answers.detect_options(&merged.origins))
+            .map_err(|e| e.to_string())
+    });
+    if result.is_err() {
+        *merged = before;
+    }
+    result
+}
+
+/// Asks for `key` as text until the answer keeps `current` or detection accepts it; returns the new
+/// detection when the answer changed something.
+fn ask_text(
     root: &Path,
     merged: &mut Layer,
     p: &mut dyn Prompter,
     key: &str,
-    old: &Project,
-) -> Result<Project> {
-    match detect::detect(root, &merged.answers.detect_options(&merged.origins)) {
-        Ok(pr) => Ok(pr),
-        Err(e) => {
-            p.show(&format!("{e}; keeping {}", old.framework));
-            merged.answers.take(key, &Answers::default());
-            merged.origins.remove(key);
-            Ok(old.clone())
+    label: &str,
+    current: &str,
+    detected: Option<&Evidence>,
+) -> Result<Option<Project>> {
+    loop {
+        let q = format!("{label} ({})", source(merged, key, detected));
+        let answer = p.input(&q, current)?;
+        let answer = answer.trim();
+        if answer.is_empty() || answer == current {
+            return Ok(None);
+        }
+        match apply_answer(root, merged, key, answer) {
+            Ok(pr) => return Ok(Some(pr)),
+            Err(m) => p.show(&format!("{m}; try again")),
         }
     }
 }

@@ -40,10 +40,7 @@ fn run(cli: Cli) -> dockgen::Result<ExitCode> {
         Command::Detect(args) => {
             let mut warnings = Vec::new();
             let env = answers::from_env(std::env::vars(), &mut warnings)?;
-            let saved = answers::load_saved(&args.path)?
-                .map(|(l, _)| l)
-                .unwrap_or_default();
-            let merged = args.choices.layer().over(&env).over(&saved);
+            let merged = answers::layers(&args.path, &args.choices.layer(), &env)?.merged;
             let opts = merged.answers.detect_options(&merged.origins);
             let project = dockgen::detect::detect(&args.path, &opts)?;
             let text = if args.json {
@@ -214,20 +211,14 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
             if would {
                 let _ = writeln!(out, "Would write (nothing was written):");
             }
-            let good = GOOD;
             for r in &outcome.files {
                 let word = dockgen::report::status_word(r.status, would);
-                let _ = writeln!(
-                    out,
-                    "  {good}{word:<11}{good:#} {}",
-                    r.path,
-                    word = word,
-                    good = if matches!(r.status, Status::Created | Status::Overwritten) {
-                        good
-                    } else {
-                        Style::new()
-                    }
-                );
+                let style = if matches!(r.status, Status::Created | Status::Overwritten) {
+                    GOOD
+                } else {
+                    Style::new()
+                };
+                let _ = writeln!(out, "  {style}{word:<11}{style:#} {}", r.path);
             }
             if !would
                 && outcome

@@ -421,24 +421,17 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
             c
         }
     };
-    let (migrate_command, migrate_shell) = match p.framework {
-        Framework::Django => {
-            let c = words(&["python", "manage.py", "migrate", "--noinput"]);
-            let s = c.iter().map(|w| sh_quote(w)).collect::<Vec<_>>().join(" ");
-            (Some(c), Some(s))
-        }
+    let migrate_command = match p.framework {
+        Framework::Django => Some(words(&["python", "manage.py", "migrate", "--noinput"])),
         _ if p.dependencies.has("flask-migrate") => {
-            let c = words(&["flask", "--app", &p.entrypoint, "db", "upgrade"]);
-            let s = c.iter().map(|w| sh_quote(w)).collect::<Vec<_>>().join(" ");
-            (Some(c), Some(s))
+            Some(words(&["flask", "--app", &p.entrypoint, "db", "upgrade"]))
         }
-        _ if p.dependencies.has("alembic") => {
-            let c = words(&["alembic", "upgrade", "head"]);
-            let s = c.iter().map(|w| sh_quote(w)).collect::<Vec<_>>().join(" ");
-            (Some(c), Some(s))
-        }
-        _ => (None, None),
+        _ if p.dependencies.has("alembic") => Some(words(&["alembic", "upgrade", "head"])),
+        _ => None,
     };
+    let migrate_shell = migrate_command
+        .as_ref()
+        .map(|c| c.iter().map(|w| sh_quote(w)).collect::<Vec<_>>().join(" "));
 
     // ---- workers
     let mut workers = Vec::new();

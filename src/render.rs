@@ -150,11 +150,9 @@ fn template_error(templates: &Templates, name: &str, e: tera::Error) -> Error {
         message.push_str(&format!(": {s}"));
         source = s.source();
     }
-    let message = message
-        .strip_prefix("error: ")
-        .unwrap_or(&message)
-        .to_string();
-    let mut message = message;
+    if let Some(rest) = message.strip_prefix("error: ") {
+        message = rest.to_string();
+    }
     for (n, shown) in &templates.shown {
         message = message.replace(&format!("--> {n}:"), &format!("--> {shown}:"));
     }

@@ -284,17 +284,6 @@ impl Prepared {
     }
 }
 
-/// Preflights and (in write mode) writes `files` (relative to `root/context`) into the project.
-pub fn apply(
-    root: &Path,
-    context: &str,
-    files: &BTreeMap<String, String>,
-    executable: &[&str],
-    mode: Mode,
-) -> Result<Vec<FileReport>> {
-    prepare(root, &out_files(context, files, executable), mode)?.commit()
-}
-
 fn write_atomic(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
@@ -328,6 +317,17 @@ fn set_executable(path: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Preflights and (in write mode) writes `files` (relative to `root/context`) into the project.
+    fn apply(
+        root: &Path,
+        context: &str,
+        files: &BTreeMap<String, String>,
+        executable: &[&str],
+        mode: Mode,
+    ) -> Result<Vec<FileReport>> {
+        prepare(root, &out_files(context, files, executable), mode)?.commit()
+    }
 
     fn files() -> BTreeMap<String, String> {
         BTreeMap::from([
