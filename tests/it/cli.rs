@@ -3,37 +3,51 @@
 
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 
 use crate::support::{fixtures, project, settings};
 
-fn dockgen(dir: &Path) -> Command {
+/// The binary in `dir`, with no colour, no CI, no DOCKGEN_* answers from the test's environment, and
+/// stdin from /dev/null (a test may set another).
+pub fn dockgen(dir: &Path) -> Command {
     let mut c = Command::new(get_cargo_bin("dockgen"));
-    c.current_dir(dir).env("NO_COLOR", "1").env_remove("CI");
+    c.current_dir(dir)
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .stdin(Stdio::null());
+    for (k, _) in std::env::vars() {
+        if k.starts_with("DOCKGEN_") {
+            c.env_remove(k);
+        }
+    }
     c
 }
 
 /// Runs with a deadline: a hang is a failure, not a stuck test run.
-fn run(mut cmd: Command) -> (i32, String, String) {
-    let mut child = cmd
+pub fn run(cmd: &mut Command) -> (i32, String, String) {
+    let child = cmd
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    let start = Instant::now();
-    loop {
-        if child.try_wait().unwrap().is_some() {
-            break;
+    // Read the output while a watchdog waits: polling for exit first would deadlock on a full pipe.
+    let pid = child.id().to_string();
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    let watchdog = std::thread::spawn(move || {
+        let late = finished.recv_timeout(Duration::from_secs(20)).is_err();
+        if late {
+            let _ = Command::new("kill").args(["-9", &pid]).status();
         }
-        if start.elapsed() > Duration::from_secs(20) {
-            child.kill().ok();
-            panic!("dockgen did not finish within 20 s");
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    }
+        late
+    });
     let out = child.wait_with_output().unwrap();
+    let _ = done.send(());
+    assert!(
+        !watchdog.join().unwrap(),
+        "dockgen did not finish within 20 s"
+    );
     (
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -44,7 +58,7 @@ fn run(mut cmd: Command) -> (i32, String, String) {
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let mut c = dockgen(dir);
     c.args(args);
-    run(c)
+    run(&mut c)
 }
 
 #[test]
@@ -442,7 +456,7 @@ fn init_without_a_terminal_never_blocks() {
     let d = copy_fixture("monorepo");
     let mut c = dockgen(d.path());
     c.arg("init").env("CI", "true").stdin(Stdio::null());
-    let (code, out, err) = run(c);
+    let (code, out, err) = run(&mut c);
     assert_eq!(code, 0, "{err}");
     assert!(
         out.contains("created     backend/Dockerfile"),

@@ -11,7 +11,7 @@ use dockgen::prompt::{Reply, Scripted};
 use dockgen::write::{Mode, Status};
 use insta_cmd::get_cargo_bin;
 
-use crate::cli::copy_fixture;
+use crate::cli::{copy_fixture, dockgen, run as output};
 use crate::init::lint;
 
 fn request(root: &Path) -> Request {
@@ -236,29 +236,6 @@ fn several_apps_are_offered_as_a_choice() {
 }
 
 // ------------------------------------------------------------------ the CLI: precedence, errors, CI
-
-fn dockgen(dir: &Path) -> Command {
-    let mut c = Command::new(get_cargo_bin("dockgen"));
-    c.current_dir(dir).env("NO_COLOR", "1").env_remove("CI");
-    for (k, _) in std::env::vars() {
-        if k.starts_with("DOCKGEN_") {
-            c.env_remove(k);
-        }
-    }
-    c
-}
-
-fn output(c: &mut Command) -> (i32, String, String) {
-    let o = c
-        .stdin(std::process::Stdio::null())
-        .output()
-        .expect("dockgen runs");
-    (
-        o.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
 
 fn json(c: &mut Command) -> serde_json::Value {
     let (code, out, err) = output(c);
