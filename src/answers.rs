@@ -13,8 +13,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::detect::{Evidence, Framework, Options, PackageManager};
-use crate::error::{Error, Position, Result, position_of};
+use crate::base::error::{Error, Position, Result, position_of};
+use crate::detect::{Evidence, Framework, Options};
+use crate::manager::PackageManager;
 use crate::plan::{PlanOptions, WorkerKind};
 
 /// The saved-answers file, at the project root.
@@ -420,7 +421,7 @@ pub fn load_saved(root: &Path) -> Result<Option<(Layer, String)>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         _ => {}
     }
-    let text = crate::detect::files::read_text(&path, Path::new(FILE), 64 * 1024)?;
+    let text = crate::base::fs::read_text(&path, Path::new(FILE), 64 * 1024)?;
     parse_saved(&text).map(|l| Some((l, text)))
 }
 

@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use dockgen::answers::{self, Answers, Layer, Origin};
-use dockgen::detect::{Framework, PackageManager};
+use dockgen::framework::Framework;
+use dockgen::manager::PackageManager;
 use dockgen::plan::WorkerKind;
 use dockgen::write::Mode;
 
@@ -278,12 +279,12 @@ pub struct DetectArgs {
 #[derive(Debug, Args, Clone, Default)]
 pub struct Choices {
     /// Use this framework instead of detecting it.
-    #[arg(long, value_enum, help_heading = "Overrides")]
-    pub framework: Option<FrameworkArg>,
+    #[arg(long, value_parser = framework_parser(), help_heading = "Overrides")]
+    pub framework: Option<Framework>,
 
     /// Use this package manager instead of detecting it from lockfiles.
-    #[arg(long, value_enum, help_heading = "Overrides")]
-    pub package_manager: Option<PackageManagerArg>,
+    #[arg(long, value_parser = package_manager_parser(), help_heading = "Overrides")]
+    pub package_manager: Option<PackageManager>,
 
     /// Python version for the image, as major.minor (e.g. 3.12).
     #[arg(long, value_name = "VERSION", value_parser = valid("python"), help_heading = "Overrides")]
@@ -298,20 +299,17 @@ pub struct Choices {
     pub entrypoint: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum FrameworkArg {
-    Django,
-    Flask,
-    Fastapi,
+// The possible values come from the registries: a new framework or manager needs no change here.
+fn framework_parser() -> impl clap::builder::TypedValueParser<Value = Framework> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Framework::ALL.iter().map(|f| f.as_str()))
+        .map(|s| s.parse().expect("a registered framework"))
 }
 
-#[derive(Debug, Clone, Copy, clap::ValueEnum)]
-pub enum PackageManagerArg {
-    Uv,
-    Poetry,
-    Pipenv,
-    Pdm,
-    Pip,
+fn package_manager_parser() -> impl clap::builder::TypedValueParser<Value = PackageManager> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(PackageManager::ALL.iter().map(|m| m.as_str()))
+        .map(|s| s.parse().expect("a registered package manager"))
 }
 
 impl Choices {
@@ -319,18 +317,8 @@ impl Choices {
     pub fn layer(&self) -> Layer {
         let mut layer = Layer {
             answers: Answers {
-                framework: self.framework.map(|f| match f {
-                    FrameworkArg::Django => Framework::Django,
-                    FrameworkArg::Flask => Framework::Flask,
-                    FrameworkArg::Fastapi => Framework::Fastapi,
-                }),
-                package_manager: self.package_manager.map(|p| match p {
-                    PackageManagerArg::Uv => PackageManager::Uv,
-                    PackageManagerArg::Poetry => PackageManager::Poetry,
-                    PackageManagerArg::Pipenv => PackageManager::Pipenv,
-                    PackageManagerArg::Pdm => PackageManager::Pdm,
-                    PackageManagerArg::Pip => PackageManager::Pip,
-                }),
+                framework: self.framework,
+                package_manager: self.package_manager,
                 python: self.python.clone(),
                 app_dir: self.app_dir.clone(),
                 entrypoint: self.entrypoint.clone(),

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::answers::{self, Answers, Layer, Origin};
-use crate::detect::python_version as pv;
-use crate::detect::{self, Evidence, Framework, Project};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
+use crate::base::kinds::{Service, Worker};
+use crate::detect::{self, Evidence, Framework, Key, Project};
+use crate::parse::python_version as pv;
 use crate::plan::{self, Plan, WorkerKind};
 use crate::prompt::Prompter;
 use crate::render::{self, Templates};
@@ -215,7 +216,7 @@ impl Baseline {
                     .as_ref()
                     != Some(&p.python_version)
             }
-            "app-dir" => a.app_dir.as_deref().map(normalize_dir) != Some(p.app_dir.clone()),
+            "app-dir" => a.app_dir.as_deref().map(normalize_dir) != Some(p.app_dir.to_string()),
             "entrypoint" => a.entrypoint.as_deref() != Some(p.entrypoint.as_str()),
             "port" => a.port != Some(plan.port),
             "postgres" => a.postgres != Some(plan.postgres),
@@ -291,7 +292,7 @@ fn guide(
             .unwrap_or(0);
         let q = format!(
             "Framework ({})",
-            source(merged, "framework", project.evidence.get("framework"))
+            source(merged, "framework", project.evidence.get(&Key::Framework))
         );
         let i = p.select(&q, &items, default)?;
         if i != default {
@@ -302,19 +303,19 @@ fn guide(
         }
     }
     for (key, label, ev_key) in [
-        ("app-dir", "App directory", "app_dir"),
-        ("entrypoint", "Entrypoint", "entrypoint"),
-        ("python", "Python version", "python_version"),
+        ("app-dir", "App directory", Key::AppDir),
+        ("entrypoint", "Entrypoint", Key::Entrypoint),
+        ("python", "Python version", Key::PythonVersion),
     ] {
         if !ask(key) {
             continue;
         }
         let current = match key {
-            "app-dir" => project.app_dir.clone(),
+            "app-dir" => project.app_dir.to_string(),
             "entrypoint" => project.entrypoint.clone(),
             _ => project.python_version.clone(),
         };
-        let detected = project.evidence.get(ev_key).cloned();
+        let detected = project.evidence.get(&ev_key).cloned();
         if let Some(pr) = ask_text(root, merged, p, key, label, &current, detected.as_ref())? {
             project = pr;
         }
@@ -343,16 +344,19 @@ fn guide(
     }
     if ask("postgres") {
         let current = opts.postgres.unwrap_or(plan::default_postgres(&project));
-        let detected = project.evidence.get("services.postgres").map_or_else(
-            || "no Postgres driver among the dependencies".to_string(),
-            |e| format!("from {e}"),
-        );
+        let detected = project
+            .evidence
+            .get(&Key::Service(Service::Postgres))
+            .map_or_else(
+                || "no Postgres driver among the dependencies".to_string(),
+                |e| format!("from {e}"),
+            );
         ask_yes_no(p, merged, "postgres", "Postgres service", current, detected)?;
     }
     if ask("redis") {
         let opts = merged.answers.plan_options(None);
         let current = opts.redis.unwrap_or(plan::default_redis(&project, &opts));
-        let detected = match project.evidence.get("services.redis") {
+        let detected = match project.evidence.get(&Key::Service(Service::Redis)) {
             Some(e) => format!("from {e}"),
             None if current => "the workers need a broker".into(),
             None => "no Redis client among the dependencies".into(),
@@ -370,15 +374,15 @@ fn guide(
         if project.celery_app.is_some() {
             available.extend([WorkerKind::Celery, WorkerKind::CeleryBeat]);
         }
-        if project.workers.contains(&crate::knowledge::Worker::Rq) {
+        if project.workers.contains(&Worker::Rq) {
             available.push(WorkerKind::Rq);
         }
         let mut chosen = Vec::new();
         for k in available {
             let ev = match k {
-                WorkerKind::Celery => project.evidence.get("celery_app"),
-                WorkerKind::CeleryBeat => project.evidence.get("celery_beat"),
-                WorkerKind::Rq => project.evidence.get("workers.rq"),
+                WorkerKind::Celery => project.evidence.get(&Key::CeleryApp),
+                WorkerKind::CeleryBeat => project.evidence.get(&Key::CeleryBeat),
+                WorkerKind::Rq => project.evidence.get(&Key::Worker(Worker::Rq)),
             };
             let detail = match merged.origins.get("workers") {
                 Some(o) => why(Some(&o.evidence())),

@@ -6,50 +6,7 @@
 
 use serde::Serialize;
 
-/// A backing service the app talks to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Service {
-    Postgres,
-    Redis,
-}
-
-impl Service {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Service::Postgres => "postgres",
-            Service::Redis => "redis",
-        }
-    }
-}
-
-/// A background worker system.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Worker {
-    Celery,
-    Rq,
-}
-
-impl Worker {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Worker::Celery => "celery",
-            Worker::Rq => "rq",
-        }
-    }
-}
-
-/// An application server that can run the app in production.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Server {
-    Gunicorn,
-    Uvicorn,
-    Daphne,
-    Hypercorn,
-    Waitress,
-}
+pub use crate::base::kinds::{Server, Service, Worker};
 
 /// System packages (Debian names) a source build needs in the builder stage and at run time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -171,16 +128,6 @@ pub const PACKAGES: &[PackageFacts] = &[
     server("waitress", Server::Waitress),
 ];
 
-/// Frameworks dockgen generates for, by package name.
-pub const FRAMEWORK_PACKAGES: &[(&str, crate::detect::Framework)] = &[
-    ("django", crate::detect::Framework::Django),
-    ("flask", crate::detect::Framework::Flask),
-    ("fastapi", crate::detect::Framework::Fastapi),
-];
-
-/// Packages that make a Django project an ASGI one when `ASGI_APPLICATION` is set.
-pub const DJANGO_ASGI_PACKAGES: &[&str] = &["channels", "daphne", "uvicorn"];
-
 /// Python minors dockgen generates images for, oldest first, and the default.
 pub const SUPPORTED_PYTHONS: &[(u64, u64)] = &[(3, 9), (3, 10), (3, 11), (3, 12), (3, 13), (3, 14)];
 pub const DEFAULT_PYTHON: (u64, u64) = (3, 13);
@@ -235,13 +182,11 @@ mod tests {
     }
 }
 
-/// Pinned versions of the tools and images generated files use. Bumping one is a one-line change here.
+/// Pinned versions of the images and servers generated files use. Bumping one is a one-line change
+/// here. (The Poetry, PDM and Pipenv pins live in their managers' modules.)
 pub mod pins {
     /// The uv image tag the Dockerfile copies `/uv` from (ghcr.io/astral-sh/uv:<tag>).
     pub const UV: &str = "0.13.9";
-    pub const POETRY: &str = "2.5.1";
-    pub const PDM: &str = "2.29.4";
-    pub const PIPENV: &str = "2026.10.3";
     /// Servers installed when the project has none.
     pub const GUNICORN: &str = "27.0.1";
     pub const UVICORN: &str = "0.54.0";

@@ -287,12 +287,12 @@ fn print_warnings(warnings: &[String]) {
 fn report_error(e: &dockgen::Error) {
     let mut err = anstream::stderr().lock();
     let _ = writeln!(err, "{ERROR}error{ERROR:#}: {e}");
-    let mut source = std::error::Error::source(e);
+    let mut source = std::error::Error::source(e.kind());
     while let Some(s) = source {
         let _ = writeln!(err, "  caused by: {s}");
         source = s.source();
     }
-    if let dockgen::Error::Conflicts { paths } = e {
+    if let dockgen::Error::Conflicts { paths } = e.kind() {
         for p in paths {
             let _ = writeln!(err, "  conflict: {p}");
         }

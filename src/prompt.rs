@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// Something that can answer questions.
 pub trait Prompter {

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use include_dir::{Dir, include_dir};
 use tera::{Kwargs, State, Tera};
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 use crate::plan::{Plan, compose_literal};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/python");
@@ -84,7 +84,7 @@ impl Templates {
         names.sort();
         for name in names {
             let shown_path = format!("{}/{name}", shown.trim_end_matches('/'));
-            let text = crate::detect::files::read_text(
+            let text = crate::base::fs::read_text(
                 &dir.join(&name),
                 std::path::Path::new(&shown_path),
                 1024 * 1024,

@@ -5,7 +5,7 @@
 
 use std::fmt::Write;
 
-use crate::detect::{Evidence, Project};
+use crate::detect::{Evidence, Key, Project};
 
 fn row(out: &mut String, key: &str, value: &str, ev: Option<&Evidence>) {
     let _ = match ev {
@@ -25,71 +25,67 @@ fn list<T: AsRef<str>>(v: &[T]) -> String {
 /// The `dockgen detect` report for a person.
 pub fn human(p: &Project) -> String {
     let mut out = String::new();
-    let e = |k: &str| p.evidence.get(k);
+    let e = |k: Key| p.evidence.get(&k);
     let _ = writeln!(
         out,
         "Detected a {} project ({}, Python {}) in `{}`\n",
         p.framework, p.package_manager, p.python_version, p.project_dir
     );
-    row(&mut out, "framework", p.framework.as_str(), e("framework"));
+    row(
+        &mut out,
+        "framework",
+        p.framework.as_str(),
+        e(Key::Framework),
+    );
     row(
         &mut out,
         "package manager",
         p.package_manager.as_str(),
-        e("package_manager"),
+        e(Key::PackageManager),
     );
-    row(&mut out, "python", &p.python_version, e("python_version"));
-    row(&mut out, "app dir", &p.app_dir, e("app_dir"));
+    row(&mut out, "python", &p.python_version, e(Key::PythonVersion));
+    row(&mut out, "app dir", p.app_dir.as_str(), e(Key::AppDir));
     row(
         &mut out,
         "entrypoint",
         &format!("{} ({})", p.entrypoint, p.interface),
-        e("entrypoint"),
+        e(Key::Entrypoint),
     );
     if let Some(s) = &p.django_settings_module {
-        row(&mut out, "settings", s, e("django_settings_module"));
+        row(&mut out, "settings", s, e(Key::DjangoSettingsModule));
     }
     if let Some(sr) = p.static_root {
         row(
             &mut out,
             "static root",
             if sr { "set" } else { "not set" },
-            e("static_root"),
+            e(Key::StaticRoot),
         );
     }
     let services: Vec<&str> = p.services.iter().map(|s| s.as_str()).collect();
     row(&mut out, "services", &list(&services), None);
     for s in &p.services {
-        if let Some(ev) = e(&format!("services.{}", s.as_str())) {
+        if let Some(ev) = e(Key::Service(*s)) {
             row(&mut out, &format!("  {}", s.as_str()), "", Some(ev));
         }
     }
     let workers: Vec<&str> = p.workers.iter().map(|w| w.as_str()).collect();
     row(&mut out, "workers", &list(&workers), None);
     for w in &p.workers {
-        if let Some(ev) = e(&format!("workers.{}", w.as_str())) {
+        if let Some(ev) = e(Key::Worker(*w)) {
             row(&mut out, &format!("  {}", w.as_str()), "", Some(ev));
         }
     }
     if let Some(c) = &p.celery_app {
-        row(&mut out, "celery app", c, e("celery_app"));
+        row(&mut out, "celery app", c, e(Key::CeleryApp));
         row(
             &mut out,
             "celery beat",
             if p.celery_beat { "yes" } else { "no" },
-            e("celery_beat"),
+            e(Key::CeleryBeat),
         );
     }
-    let servers: Vec<String> = p
-        .servers
-        .iter()
-        .map(|s| {
-            serde_json::to_value(s)
-                .ok()
-                .and_then(|v| v.as_str().map(String::from))
-                .unwrap_or_default()
-        })
-        .collect();
+    let servers: Vec<&str> = p.servers.iter().map(|s| s.as_str()).collect();
     row(&mut out, "servers", &list(&servers), None);
     if !p.native.is_empty() {
         for n in &p.native {
@@ -106,7 +102,7 @@ pub fn human(p: &Project) -> String {
             );
         }
     }
-    row(&mut out, "install files", &list(&p.install_files), None);
+    row(&mut out, "install files", &list(p.install_files()), None);
     if p.candidates.len() > 1 {
         let _ = writeln!(out, "\nOther candidates considered:");
         for c in p.candidates.iter().skip(1) {

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
 
 /// What happened (or would happen) to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,7 +144,7 @@ pub fn prepare(root: &Path, files: &[OutFile], mode: Mode) -> Result<Prepared> {
                 message: "refusing to write `.env`: it holds the user's secrets".into(),
             });
         }
-        let dir = crate::detect::files::join(root, dir_rel);
+        let dir = crate::base::fs::join(root, dir_rel);
         let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
         if !canon_dir.starts_with(&canon_root) {
             return Err(Error::Usage {

@@ -1,7 +1,7 @@
 //! Detection over every fixture: a golden `--json` snapshot each, plus hand-written expectations read off
 //! the fixtures themselves (the snapshot proves "unchanged"; the table proves "right").
 
-use dockgen::detect::{Interface, Options, Project, detect};
+use dockgen::detect::{Interface, Key, Options, Project, detect};
 
 use crate::support::{fixtures, settings};
 
@@ -145,7 +145,7 @@ fn fixtures_detect_what_their_readme_says() {
                         p.python_version.clone(),
                         f.python.to_string(),
                     ),
-                    ("app_dir", p.app_dir.clone(), f.app_dir.to_string()),
+                    ("app_dir", p.app_dir.to_string(), f.app_dir.to_string()),
                     ("entrypoint", p.entrypoint.clone(), f.entrypoint.to_string()),
                     (
                         "settings",
@@ -175,13 +175,13 @@ fn fixtures_detect_what_their_readme_says() {
                     }
                 }
                 for k in [
-                    "framework",
-                    "package_manager",
-                    "python_version",
-                    "app_dir",
-                    "entrypoint",
+                    Key::Framework,
+                    Key::PackageManager,
+                    Key::PythonVersion,
+                    Key::AppDir,
+                    Key::Entrypoint,
                 ] {
-                    if !p.evidence.contains_key(k) {
+                    if !p.evidence.contains_key(&k) {
                         failures.push(format!("{}: no evidence for {k}", e.fixture));
                     }
                 }
@@ -294,7 +294,7 @@ fn django_details() {
     let p = run("django-hostile-settings").unwrap();
     assert_eq!(p.static_root, Some(false));
     let p = run("django-uv-subdir").unwrap();
-    let ev = &p.evidence["django_settings_module"];
+    let ev = &p.evidence[&Key::DjangoSettingsModule];
     assert_eq!(
         (ev.file.as_deref(), ev.line.is_some()),
         (Some("core/manage.py"), true)
@@ -306,7 +306,7 @@ fn workspace_builds_from_its_root() {
     let p = run("uv-workspace").unwrap();
     assert_eq!(p.project_dir, ".");
     assert_eq!(
-        p.install_files,
+        p.install_files(),
         vec![
             "pyproject.toml",
             "uv.lock",
@@ -340,7 +340,7 @@ fn explicit_choices_win_and_say_so() {
         &Options {
             app_dir: Some("services/orders".into()),
             python: Some("3.12".into()),
-            package_manager: Some(dockgen::detect::PackageManager::Pip),
+            package_manager: Some("pip".parse().unwrap()),
             ..Options::default()
         },
     )
@@ -348,8 +348,8 @@ fn explicit_choices_win_and_say_so() {
     assert_eq!(p.framework.as_str(), "flask");
     assert_eq!(p.app_dir, "services/orders");
     assert_eq!(p.python_version, "3.12");
-    assert_eq!(p.evidence["python_version"].rule, "--python flag");
-    assert_eq!(p.evidence["app_dir"].rule, "--app-dir flag");
+    assert_eq!(p.evidence[&Key::PythonVersion].rule, "--python flag");
+    assert_eq!(p.evidence[&Key::AppDir].rule, "--app-dir flag");
     let err = detect(
         &dir,
         &Options {

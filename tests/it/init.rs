@@ -275,7 +275,7 @@ fn generated_files_agree_with_each_other() {
             .unwrap()
             .app_dir;
         for copied in p
-            .install_files
+            .install_files()
             .iter()
             .chain(["entrypoint.sh".to_string(), app_dir_rel].iter())
         {

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use pep508_rs::{MarkerEnvironment, MarkerEnvironmentBuilder, Requirement};
 use serde::Serialize;
 
-use super::Evidence;
+use crate::base::evidence::Evidence;
 
 /// PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become one `-`.
 pub fn normalize(name: &str) -> String {

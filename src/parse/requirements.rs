@@ -9,10 +9,10 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::Evidence;
 use super::deps::{DepSet, parse_req};
-use super::files::{self, limit};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
+use crate::base::evidence::Evidence;
+use crate::base::fs::{self as files, limit};
 
 const MAX_DEPTH: usize = 16;
 

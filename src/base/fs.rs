@@ -10,7 +10,7 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::error::{Error, Result};
+use super::error::{Error, Result};
 
 /// Size limits by kind of file, in bytes.
 pub mod limit {
@@ -68,7 +68,7 @@ pub fn read_text(path: &Path, shown: &Path, max: u64) -> Result<String> {
         let prefix = std::str::from_utf8(&e.as_bytes()[..valid]).unwrap_or_default();
         Error::NotUtf8 {
             path: shown.to_path_buf(),
-            pos: crate::error::position_of(prefix, valid),
+            pos: super::error::position_of(prefix, valid),
         }
     })?;
     Ok(match text.strip_prefix('\u{feff}') {
@@ -143,7 +143,7 @@ mod tests {
             matches!(
                 err,
                 Error::NotUtf8 {
-                    pos: crate::error::Position { line: 1, column: 3 },
+                    pos: crate::base::error::Position { line: 1, column: 3 },
                     ..
                 }
             ),

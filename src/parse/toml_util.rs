@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde::de::DeserializeOwned;
 
-use crate::error::{Error, Result, position_of};
+use crate::base::error::{Error, Result, position_of};
 
 /// Parses TOML text into `T`; a syntax or shape error becomes [`Error::Parse`] with the position.
 pub fn parse<T: DeserializeOwned>(text: &str, shown: &Path) -> Result<T> {

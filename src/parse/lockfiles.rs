@@ -10,10 +10,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::Evidence;
 use super::deps::{DepSet, marker_applies, normalize, parse_req};
 use super::toml_util::parse;
-use crate::error::{Error, Result, position_of};
+use crate::base::error::{Error, Result, position_of};
+use crate::base::evidence::Evidence;
 
 /// An edge of the lock graph.
 #[derive(Debug, Clone)]
@@ -82,7 +82,7 @@ impl Graph {
 fn json_error(shown: &Path, e: serde_json::Error) -> Error {
     Error::Parse {
         path: shown.to_path_buf(),
-        pos: Some(crate::error::Position {
+        pos: Some(crate::base::error::Position {
             line: e.line(),
             column: e.column(),
         }),

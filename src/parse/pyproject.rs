@@ -10,10 +10,10 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::Evidence;
 use super::deps::{DepSet, parse_req};
 use super::toml_util::{line_of, parse};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
+use crate::base::evidence::Evidence;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PyProject {
@@ -39,7 +39,9 @@ pub struct Project {
 pub struct Tool {
     pub uv: Option<UvTool>,
     pub poetry: Option<PoetryTool>,
-    pub pdm: Option<toml::Table>,
+    /// Every other `[tool.*]` table, by name (read only for its presence).
+    #[serde(flatten)]
+    pub other: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +85,16 @@ pub fn load(text: String, shown: &Path) -> Result<Loaded> {
 }
 
 impl Loaded {
+    /// Whether `[tool.<name>]` is present.
+    pub fn has_tool(&self, name: &str) -> bool {
+        let t = &self.data.tool;
+        match name {
+            "uv" => t.uv.is_some(),
+            "poetry" => t.poetry.is_some(),
+            other => t.other.contains_key(other),
+        }
+    }
+
     pub fn has_build_system(&self) -> bool {
         self.data.build_system.is_some()
     }

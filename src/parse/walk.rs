@@ -12,7 +12,7 @@ use std::path::Path;
 
 use ignore::WalkBuilder;
 
-use super::files;
+use crate::base::fs as files;
 use crate::knowledge::{SKIP_DIRS, TEST_DIRS};
 
 /// How deep below the root the walk goes (`root/a/b/c/d/e/file`).
@@ -20,18 +20,15 @@ pub const MAX_DEPTH: usize = 7;
 /// Entries visited before the walk gives up (a warning says so).
 pub const MAX_ENTRIES: usize = 200_000;
 
-/// Files whose presence makes a directory a Python project.
-pub const MARKERS: &[&str] = &[
-    "pyproject.toml",
-    "requirements.txt",
-    "Pipfile",
-    "Pipfile.lock",
-    "setup.py",
-    "setup.cfg",
-    "uv.lock",
-    "poetry.lock",
-    "pdm.lock",
-];
+/// What the walk looks for; the registries supply the names.
+#[derive(Debug, Clone, Default)]
+pub struct Markers {
+    /// Files whose presence makes a directory a Python project (manifests, lockfiles).
+    pub project: Vec<&'static str>,
+    /// Files that mark an app by themselves (Django's `manage.py`), collected wherever they are
+    /// (outside test directories).
+    pub app: Vec<&'static str>,
+}
 
 /// Module file names that may hold an app object, a factory or a Celery app.
 pub const APP_MODULES: &[&str] = &[
@@ -54,8 +51,8 @@ pub const APP_MODULES: &[&str] = &[
 pub struct Scan {
     /// Relative directory -> marker files in it.
     pub project_dirs: BTreeMap<String, BTreeSet<String>>,
-    /// Relative paths of every `manage.py`.
-    pub manage_py: Vec<String>,
+    /// App marker file name -> relative paths of every such file, sorted.
+    pub app_markers: BTreeMap<&'static str, Vec<String>>,
     /// Relative paths of Python modules worth summarising.
     pub modules: Vec<String>,
     /// Directories skipped because they are virtualenvs or dependency trees (for the report).
@@ -72,7 +69,7 @@ fn is_test_path(rel: &str) -> bool {
         || file[0] == "conftest.py"
 }
 
-pub fn scan(root: &Path) -> Scan {
+pub fn scan(root: &Path, markers: &Markers) -> Scan {
     let mut out = Scan::default();
     let pruned = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
     let pruned_in_filter = pruned.clone();
@@ -124,7 +121,7 @@ pub fn scan(root: &Path) -> Scan {
             continue;
         }
         // A FIFO or socket named like a marker still marks the project: reading it later fails clearly.
-        if MARKERS.contains(&name.as_str()) {
+        if markers.project.contains(&name.as_str()) {
             out.project_dirs
                 .entry(parent.clone())
                 .or_default()
@@ -140,13 +137,17 @@ pub fn scan(root: &Path) -> Scan {
                 .or_default()
                 .insert("requirements/".into());
         }
-        if name == "manage.py" && !is_test_path(&rel) {
-            out.manage_py.push(rel);
+        if let Some(m) = markers.app.iter().find(|m| **m == name)
+            && !is_test_path(&rel)
+        {
+            out.app_markers.entry(m).or_default().push(rel);
         } else if APP_MODULES.contains(&name.as_str()) && !is_test_path(&rel) {
             out.modules.push(rel);
         }
     }
-    out.manage_py.sort();
+    for paths in out.app_markers.values_mut() {
+        paths.sort();
+    }
     out.modules.sort();
     out.pruned = pruned.lock().map(|p| p.clone()).unwrap_or_default();
     out
@@ -156,6 +157,13 @@ pub fn scan(root: &Path) -> Scan {
 mod tests {
     use super::*;
     use std::fs;
+
+    fn markers() -> Markers {
+        Markers {
+            project: vec!["requirements.txt", "pyproject.toml"],
+            app: vec!["manage.py"],
+        }
+    }
 
     #[test]
     fn prunes_virtualenvs_by_name_and_by_pyvenv_cfg() {
@@ -178,8 +186,8 @@ mod tests {
             fs::write(p, "").unwrap();
         }
         fs::write(d.path().join(".gitignore"), "ignored/\n").unwrap();
-        let s = scan(d.path());
-        assert_eq!(s.manage_py, vec!["core/manage.py"]);
+        let s = scan(d.path(), &markers());
+        assert_eq!(s.app_markers["manage.py"], vec!["core/manage.py"]);
         assert_eq!(s.modules, vec!["app.py", "pkg/__init__.py"]);
         let root = s.project_dirs.get(".").unwrap();
         assert!(root.contains("requirements.txt") && root.contains("requirements/"));
@@ -194,7 +202,7 @@ mod tests {
         fs::create_dir(d.path().join("a")).unwrap();
         std::os::unix::fs::symlink(d.path(), d.path().join("a/loop")).unwrap();
         fs::write(d.path().join("app.py"), "").unwrap();
-        let s = scan(d.path());
+        let s = scan(d.path(), &markers());
         assert_eq!(s.modules, vec!["app.py"]);
     }
 }

@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::Evidence;
-use super::files::{self, limit};
 use super::pysrc::{self, Assign, Module, Value};
-use crate::error::{Error, Result};
+use crate::base::error::{Error, Result};
+use crate::base::evidence::Evidence;
+use crate::base::fs::{self as files, limit};
 
 /// What the settings say, for `detect` to turn into decisions.
 #[derive(Debug, Default)]

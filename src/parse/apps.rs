@@ -3,13 +3,26 @@
 //! A candidate is only what the tokens prove: a module-level `name = Flask(...)` whose `Flask` resolves
 //! through the module's imports to `flask.Flask` (any alias, any variable name), a top-level
 //! `def create_app` in a module that imports Flask or FastAPI, or a module-level `app = create_app()` that
-//! calls such a factory. Ranking and the final choice happen in `detect`; this module only lists.
+//! calls such a factory. Which classes make an app is the framework registry's business: it passes an
+//! [`AppClass`] table, so this parser names no framework. Ranking and the final choice happen in
+//! `detect`; this module only lists.
 
 use std::path::Path;
 
-use super::files::{self, limit};
 use super::pysrc::{self, Module, Value};
-use super::{Evidence, Framework};
+use crate::base::evidence::Evidence;
+use crate::base::fs::{self as files, limit};
+
+/// A class whose module-level instance is a servable app: `flask.Flask` for Flask. `F` identifies the
+/// framework to the caller.
+#[derive(Debug, Clone, Copy)]
+pub struct AppClass<F> {
+    pub framework: F,
+    /// The class's import path, `flask.Flask`.
+    pub class: &'static str,
+    /// The top-level module whose import marks a factory as this framework's, `flask`.
+    pub module: &'static str,
+}
 
 /// A summarised module with its import path.
 #[derive(Debug)]
@@ -38,8 +51,8 @@ pub enum Kind {
 }
 
 #[derive(Debug, Clone)]
-pub struct Candidate {
-    pub framework: Framework,
+pub struct Candidate<F> {
+    pub framework: F,
     pub kind: Kind,
     pub app_dir: String,
     pub module: String,
@@ -84,7 +97,13 @@ fn is_identifier(s: &str) -> bool {
 
 /// Reads and summarises candidate modules. Unreadable ones (binary, huge, not UTF-8, FIFOs) are skipped
 /// with a warning: a broken helper module must not stop detection.
-pub fn load(root: &Path, rels: &[String], warnings: &mut Vec<String>) -> Vec<Source> {
+/// `words` is a cheap pre-filter: a module mentioning none of them is not summarised.
+pub fn load(
+    root: &Path,
+    rels: &[String],
+    words: &[&str],
+    warnings: &mut Vec<String>,
+) -> Vec<Source> {
     let mut out = Vec::new();
     for rel in rels {
         let text = match files::read_text(&files::join(root, rel), Path::new(rel), limit::SOURCE) {
@@ -95,8 +114,9 @@ pub fn load(root: &Path, rels: &[String], warnings: &mut Vec<String>) -> Vec<Sou
             }
         };
         // Cheap pre-check; the tokens below decide.
-        if !["Flask", "FastAPI", "Celery", "flask", "fastapi", "celery"]
+        if !words
             .iter()
+            .chain(["Celery", "celery"].iter())
             .chain(FACTORY_NAMES)
             .any(|w| text.contains(w))
         {
@@ -115,30 +135,36 @@ pub fn load(root: &Path, rels: &[String], warnings: &mut Vec<String>) -> Vec<Sou
     out
 }
 
-fn framework_of_callee(m: &Module, callee: &str) -> Option<Framework> {
-    match m.resolve(callee).as_str() {
-        "flask.Flask" => Some(Framework::Flask),
-        "fastapi.FastAPI" => Some(Framework::Fastapi),
-        _ => None,
-    }
+/// The pre-filter words for [`load`]: each class's name and module.
+pub fn words<F>(classes: &[AppClass<F>]) -> Vec<&'static str> {
+    classes
+        .iter()
+        .flat_map(|c| [c.module, c.class.rsplit('.').next().unwrap_or(c.class)])
+        .collect()
 }
 
-fn factory_framework(m: &Module) -> Option<Framework> {
-    if m.imports_from("flask") {
-        Some(Framework::Flask)
-    } else if m.imports_from("fastapi") {
-        Some(Framework::Fastapi)
-    } else {
-        None
-    }
+fn framework_of_callee<F: Copy>(classes: &[AppClass<F>], m: &Module, callee: &str) -> Option<F> {
+    let resolved = m.resolve(callee);
+    classes
+        .iter()
+        .find(|c| c.class == resolved)
+        .map(|c| c.framework)
 }
 
-/// Every app candidate in the sources.
-pub fn candidates(sources: &[Source]) -> Vec<Candidate> {
+fn factory_framework<F: Copy>(classes: &[AppClass<F>], m: &Module) -> Option<F> {
+    classes
+        .iter()
+        .find(|c| m.imports_from(c.module))
+        .map(|c| c.framework)
+}
+
+/// Every app candidate in the sources, for the frameworks whose classes are given (in that order of
+/// preference when a factory's module imports several).
+pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<Candidate<F>> {
     // Factories first, so module-level calls to them can be recognised in any module.
-    let mut factories: Vec<(String, Framework)> = Vec::new();
+    let mut factories: Vec<(String, F)> = Vec::new();
     for s in sources {
-        if let Some(fw) = factory_framework(&s.summary) {
+        if let Some(fw) = factory_framework(classes, &s.summary) {
             for (name, _) in &s.summary.defs {
                 if FACTORY_NAMES.contains(&name.as_str()) {
                     factories.push((name.clone(), fw));
@@ -157,7 +183,7 @@ pub fn candidates(sources: &[Source]) -> Vec<Candidate> {
                 continue;
             }
             let ev = Evidence::at(&s.file, a.line, "");
-            if let Some(fw) = framework_of_callee(&s.summary, callee) {
+            if let Some(fw) = framework_of_callee(classes, &s.summary, callee) {
                 out.push(Candidate {
                     framework: fw,
                     kind: Kind::Instance,
@@ -190,7 +216,7 @@ pub fn candidates(sources: &[Source]) -> Vec<Candidate> {
                 });
             }
         }
-        if let Some(fw) = factory_framework(&s.summary) {
+        if let Some(fw) = factory_framework(classes, &s.summary) {
             for (name, line) in &s.summary.defs {
                 if FACTORY_NAMES.contains(&name.as_str()) && !called.contains(name) {
                     out.push(Candidate {
@@ -252,6 +278,19 @@ mod tests {
     use super::*;
     use std::fs;
 
+    const CLASSES: &[AppClass<&str>] = &[
+        AppClass {
+            framework: "flask",
+            class: "flask.Flask",
+            module: "flask",
+        },
+        AppClass {
+            framework: "fastapi",
+            class: "fastapi.FastAPI",
+            module: "fastapi",
+        },
+    ];
+
     fn tree(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<Source>) {
         let d = tempfile::tempdir().unwrap();
         let mut rels = Vec::new();
@@ -262,7 +301,7 @@ mod tests {
             rels.push(name.to_string());
         }
         let mut w = Vec::new();
-        let s = load(d.path(), &rels, &mut w);
+        let s = load(d.path(), &rels, &words(CLASSES), &mut w);
         (d, s)
     }
 
@@ -304,11 +343,11 @@ mod tests {
             ),
             ("d.py", "app = FastAPI()\n"),
         ]);
-        let c = candidates(&s);
+        let c = candidates(&s, CLASSES);
         let eps: Vec<&str> = c.iter().map(|c| c.entrypoint.as_str()).collect();
         assert_eq!(eps, vec!["a:web", "b:api"]);
-        assert_eq!(c[0].framework, Framework::Flask);
-        assert_eq!(c[1].framework, Framework::Fastapi);
+        assert_eq!(c[0].framework, "flask");
+        assert_eq!(c[1].framework, "fastapi");
     }
 
     #[test]
@@ -323,7 +362,7 @@ mod tests {
                 "from shop import create_app\n\napp = create_app()\n",
             ),
         ]);
-        let mut c = candidates(&s);
+        let mut c = candidates(&s, CLASSES);
         c.sort_by_key(|c| c.kind);
         assert_eq!(c[0].entrypoint, "wsgi:app");
         assert_eq!(c[0].kind, Kind::FactoryCall);

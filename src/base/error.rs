@@ -2,7 +2,9 @@
 //!
 //! Every variant that concerns a file carries its path (relative to the project when it is inside it), so
 //! `main` can print uv-style messages: `error: failed to parse `pyproject.toml` (line 3, column 25): ...`.
-//! Hints are part of the error, not of the printing code, so every caller gets the same advice.
+//! Hints are part of the error, not of the printing code, so every caller gets the same advice. Generic
+//! hints (a file that is too large, a FIFO) live here; an owner with better advice attaches its own with
+//! [`Error::with_hint`] (as uv's crates do), so this leaf module never imports its callers.
 
 use std::path::PathBuf;
 
@@ -97,6 +99,11 @@ pub enum Error {
 
     #[error("cancelled; nothing was written")]
     Cancelled,
+
+    /// An error with advice from the code that raised it, which knows more than this module. It shows
+    /// as the inner error; [`Error::kind`] reaches the inner error and its causes.
+    #[error("{error}")]
+    Hinted { error: Box<Error>, hint: String },
 }
 
 fn at(pos: &Option<Position>) -> String {
@@ -104,13 +111,30 @@ fn at(pos: &Option<Position>) -> String {
 }
 
 impl Error {
+    /// The same error with `hint` in place of the generic one.
+    pub fn with_hint(self, hint: impl Into<String>) -> Error {
+        let error = match self {
+            Error::Hinted { error, .. } => error,
+            other => Box::new(other),
+        };
+        Error::Hinted {
+            error,
+            hint: hint.into(),
+        }
+    }
+
+    /// The error without an attached hint, to match on its kind.
+    pub fn kind(&self) -> &Error {
+        match self {
+            Error::Hinted { error, .. } => error.kind(),
+            other => other,
+        }
+    }
+
     /// A line of advice the user can act on, printed after the error as `hint: ...`.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Parse { path, .. } if path.as_os_str() == crate::answers::FILE => Some(format!(
-                "fix the saved answer at that position (keys: {}), or delete the file to start from detection",
-                crate::answers::KEYS.join(", ")
-            )),
+            Error::Hinted { hint, .. } => Some(hint.clone()),
             Error::Parse { .. } => Some("fix the file at that position: pip, uv and Poetry would reject it too".into()),
             Error::Requirement { .. } => {
                 Some("each line must be a PEP 508 requirement, an option such as `-r other.txt`, or a comment".into())

@@ -1,0 +1,73 @@
+//! Closed vocabularies every stage shares: backing services, worker systems, application servers and the
+//! server interface. They are closed on purpose: each value changes what compose generates, so adding one
+//! is a change to the templates too. (Frameworks and package managers are open: see the registries in
+//! `crate::framework` and `crate::manager`.)
+
+use std::fmt;
+
+use serde::Serialize;
+
+macro_rules! vocabulary {
+    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize, schemars::JsonSchema)]
+        #[serde(rename_all = "lowercase")]
+        pub enum $name { $($(#[$vm])* $variant),+ }
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// The lowercase name used in reports, JSON and evidence keys.
+            pub fn as_str(self) -> &'static str { match self { $($name::$variant => $s),+ } }
+        }
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result { f.write_str(self.as_str()) }
+        }
+        impl std::str::FromStr for $name {
+            type Err = String;
+            fn from_str(s: &str) -> Result<Self, String> {
+                let s = s.trim().to_ascii_lowercase();
+                Self::ALL.iter().copied().find(|v| v.as_str() == s).ok_or_else(|| {
+                    format!("expected one of: {}", Self::ALL.iter().map(|v| v.as_str()).collect::<Vec<_>>().join(", "))
+                })
+            }
+        }
+    };
+}
+
+vocabulary!(
+    /// A backing service the app talks to.
+    Service { Postgres = "postgres", Redis = "redis" }
+);
+vocabulary!(
+    /// A background worker system.
+    Worker { Celery = "celery", Rq = "rq" }
+);
+vocabulary!(
+    /// An application server that can run the app in production.
+    Server {
+        Gunicorn = "gunicorn",
+        Uvicorn = "uvicorn",
+        Daphne = "daphne",
+        Hypercorn = "hypercorn",
+        Waitress = "waitress",
+    }
+);
+vocabulary!(
+    /// The server interface of the app.
+    Interface { Wsgi = "wsgi", Asgi = "asgi" }
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for s in Server::ALL {
+            assert_eq!(s.as_str().parse::<Server>(), Ok(*s));
+            assert_eq!(serde_json::to_value(s).unwrap(), s.as_str());
+        }
+        assert_eq!("WSGI".parse::<Interface>(), Ok(Interface::Wsgi));
+        assert!("nginx".parse::<Server>().unwrap_err().contains("gunicorn"));
+    }
+}

@@ -1,0 +1,18 @@
+//! The leaf of the crate: vocabulary every stage shares, importing nothing from the rest of the crate.
+//!
+//! - [`error`]: the one error type; each owner attaches its own hint ([`Error::hint`] / [`Error::with_hint`]).
+//! - [`evidence`]: where a decision came from, keyed by a typed [`Key`](evidence::Key).
+//! - [`relpath`]: [`RelDir`](relpath::RelDir), a directory relative to the project (`.` or `a/b`).
+//! - [`fs`]: bounded reads of files a user did not write for us.
+//! - [`kinds`]: the small closed vocabularies (services, workers, servers, interfaces).
+//!
+//! Stages depend on this module and on each other downward only; nothing here knows about detection,
+//! plans or templates.
+
+pub mod error;
+pub mod evidence;
+pub mod fs;
+pub mod kinds;
+pub mod lookup;
+pub mod quote;
+pub mod relpath;

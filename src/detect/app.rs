@@ -1,0 +1,155 @@
+//! The chosen app, resolved through its framework: framework, app directory, entrypoint and interface,
+//! with evidence, and the framework's own analysis (Django's settings). Explicit options win.
+
+use std::path::Path;
+
+use super::candidates::Cand;
+use super::{AppCandidate, Options};
+use crate::base::error::{Error, Result};
+use crate::base::evidence::{Evidence, EvidenceMap, Key};
+use crate::base::kinds::Interface;
+use crate::base::relpath::RelDir;
+use crate::framework::{Analysis, AnalyzeCx, Framework};
+use crate::parse::deps::DepSet;
+
+/// What resolving the app decided.
+pub(super) struct Chosen {
+    pub framework: Framework,
+    pub app_dir: RelDir,
+    pub entrypoint: String,
+    pub interface: Interface,
+    pub analysis: Analysis,
+    /// Every candidate considered, the chosen one first.
+    pub candidates: Vec<AppCandidate>,
+}
+
+/// Resolves the best candidate (or, with none, the explicit options alone), then applies
+/// `--entrypoint` and `--app-dir`.
+pub(super) fn resolve(
+    root: &Path,
+    cands: &mut [Cand],
+    deps: &DepSet,
+    opts: &Options,
+    project_dir: &RelDir,
+    ev: &mut EvidenceMap,
+    warnings: &mut Vec<String>,
+) -> Result<Chosen> {
+    // A marker-found app whose framework is a dependency (manage.py with django) beats app objects.
+    if cands.len() > 1 {
+        cands.sort_by_key(|c| !(c.marker.is_some() && deps.has(c.app.framework.package())));
+    }
+    let mut chosen = match cands.first() {
+        Some(c) => from_candidate(root, c, deps, opts, project_dir, ev, warnings)?,
+        None => from_options(opts, ev)?,
+    };
+    if let Some(e) = &opts.entrypoint {
+        chosen.entrypoint = e.clone();
+        ev.insert(Key::Entrypoint, opts.evidence("entrypoint"));
+        if let Some(i) = chosen.framework.interface_of_entrypoint(e) {
+            chosen.interface = i;
+        }
+    }
+    if opts.app_dir.is_some() {
+        ev.insert(Key::AppDir, opts.evidence("app-dir"));
+    }
+    chosen.candidates = cands.iter().map(|c| c.app.clone()).collect();
+    if let (Some(first), Some(c)) = (chosen.candidates.first_mut(), cands.first())
+        && c.marker.is_some()
+    {
+        first.entrypoint = chosen.entrypoint.clone();
+    }
+    Ok(chosen)
+}
+
+fn from_candidate(
+    root: &Path,
+    c: &Cand,
+    deps: &DepSet,
+    opts: &Options,
+    project_dir: &RelDir,
+    ev: &mut EvidenceMap,
+    warnings: &mut Vec<String>,
+) -> Result<Chosen> {
+    let framework = c.app.framework;
+    let package = framework.package();
+    let (framework_rule, app_dir_rule) = match &c.marker {
+        Some(marker) => {
+            let name = marker.rsplit('/').next().unwrap_or(marker);
+            let with_dep = if deps.has(package) {
+                format!(" and a {package} dependency")
+            } else {
+                String::new()
+            };
+            (
+                format!("{name}{with_dep}"),
+                format!("the directory holding {name}"),
+            )
+        }
+        None => (
+            c.app.evidence.rule.clone(),
+            "the import root of the app module".to_string(),
+        ),
+    };
+    let framework_rule = match opts.framework {
+        Some(_) => opts.evidence("framework").to_string(),
+        None => framework_rule,
+    };
+    ev.insert(Key::Framework, c.app.evidence.with_rule(framework_rule));
+    ev.insert(Key::AppDir, c.app.evidence.with_rule(app_dir_rule));
+    if !deps.has(package) {
+        warnings.push(format!(
+            "{framework} is not among the production dependencies of `{project_dir}`; the image will not have it"
+        ));
+    }
+    let analysis = framework.analyze(&AnalyzeCx {
+        root,
+        app_dir: &c.app.app_dir,
+        marker: c.marker.as_deref().unwrap_or_default(),
+        entrypoint: &c.app.entrypoint,
+        evidence: &c.app.evidence,
+        named: c.named.as_ref(),
+        deps,
+    })?;
+    let (entrypoint, ep_evidence) = analysis
+        .entrypoint
+        .clone()
+        .unwrap_or_else(|| (c.app.entrypoint.clone(), c.app.evidence.clone()));
+    ev.insert(Key::Entrypoint, ep_evidence);
+    ev.extend(analysis.evidence.iter().cloned());
+    warnings.extend(analysis.warnings.iter().cloned());
+    Ok(Chosen {
+        framework,
+        app_dir: c.app.app_dir.clone(),
+        entrypoint,
+        interface: analysis
+            .interface
+            .unwrap_or_else(|| framework.default_interface()),
+        analysis,
+        candidates: Vec::new(),
+    })
+}
+
+/// No candidate: only reachable with `--entrypoint` (and `--framework`, maybe `--app-dir`).
+fn from_options(opts: &Options, ev: &mut EvidenceMap) -> Result<Chosen> {
+    let framework = opts.framework.ok_or_else(|| Error::Usage {
+        message: "no app was found to tell the framework; pass --framework with --entrypoint"
+            .into(),
+    })?;
+    ev.insert(Key::Framework, opts.evidence("framework"));
+    ev.insert(
+        Key::AppDir,
+        if opts.app_dir.is_some() {
+            opts.evidence("app-dir")
+        } else {
+            Evidence::rule("the project root (no app directory was given)")
+        },
+    );
+    Ok(Chosen {
+        framework,
+        app_dir: opts.app_dir().unwrap_or_default(),
+        entrypoint: String::new(),
+        interface: framework.default_interface(),
+        analysis: Analysis::default(),
+        candidates: Vec::new(),
+    })
+}

@@ -1,0 +1,284 @@
+//! App candidates: every framework's marker-file apps and app objects, ranked, and the one project they
+//! belong to (or an error listing the candidates when they belong to several).
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::{AppCandidate, Options, Registry};
+use crate::base::error::{Error, Result};
+use crate::base::relpath::RelDir;
+use crate::framework::{Framework, Named};
+use crate::parse::apps::{self, Kind, Source};
+use crate::parse::walk::Scan;
+
+/// A candidate with what ranking and resolving need.
+#[derive(Debug, Clone)]
+pub(super) struct Cand {
+    pub app: AppCandidate,
+    pub kind: Kind,
+    /// The marker file the app was found by (`core/manage.py`), for marker-found apps.
+    pub marker: Option<String>,
+    /// The project's own setting that named this candidate (`FLASK_APP`).
+    pub named: Option<Named>,
+}
+
+const LOOKED_FOR: &str = "looked for manage.py (Django), a module-level `Flask(...)` / `FastAPI(...)` object or a \
+     `create_app` factory in app.py, main.py, wsgi.py, asgi.py, application.py or a package \
+     __init__.py (virtualenvs, node_modules and tests excluded); pass --app-dir and --entrypoint \
+     to point at it";
+
+/// Reads and summarises the modules that may hold app objects.
+pub(super) fn load_sources(
+    root: &Path,
+    scan: &Scan,
+    reg: &Registry,
+    warnings: &mut Vec<String>,
+) -> Vec<Source> {
+    let classes = Framework::app_classes(reg.frameworks);
+    apps::load(root, &scan.modules, &apps::words(&classes), warnings)
+}
+
+/// Every candidate, filtered by `--framework` and `--app-dir`, ranked best first.
+pub(super) fn collect(
+    root: &Path,
+    scan: &Scan,
+    sources: &[Source],
+    reg: &Registry,
+    opts: &Options,
+) -> Result<Vec<Cand>> {
+    let mut cands = by_markers(scan, reg);
+    cands.extend(by_objects(root, scan, sources, reg));
+    if let Some(fw) = opts.framework {
+        cands.retain(|c| c.app.framework == fw);
+    }
+    let all_listed: Vec<String> = cands.iter().map(|c| c.app.to_string()).collect();
+    if let Some(want) = opts.app_dir() {
+        cands.retain(|c| c.app.app_dir == want || owning_project(scan, &c.app.app_dir) == want);
+        if cands.is_empty() && opts.entrypoint.is_none() {
+            return Err(Error::AppDirNotFound {
+                app_dir: want.as_str().into(),
+                candidates: all_listed,
+            });
+        }
+    }
+    if cands.is_empty() && opts.entrypoint.is_none() {
+        return Err(Error::NoApp {
+            path: root.to_path_buf(),
+            looked_for: LOOKED_FOR.into(),
+        });
+    }
+    cands.sort_by_key(|c| {
+        (
+            c.kind,
+            file_rank(&c.app),
+            c.app.app_dir.depth(),
+            c.app.app_dir.clone(),
+        )
+    });
+    Ok(cands)
+}
+
+/// Apps found by their framework's marker files (Django's `manage.py`).
+fn by_markers(scan: &Scan, reg: &Registry) -> Vec<Cand> {
+    let mut out = Vec::new();
+    for fw in reg.frameworks {
+        for f in fw.found_by_markers(scan) {
+            out.push(Cand {
+                app: AppCandidate {
+                    framework: *fw,
+                    app_dir: f.app_dir,
+                    entrypoint: String::new(),
+                    evidence: f.evidence,
+                },
+                kind: Kind::Instance,
+                marker: Some(f.marker),
+                named: None,
+            });
+        }
+    }
+    out
+}
+
+/// App objects and factories; one named by the project's own setting ranks as explicit.
+fn by_objects(root: &Path, scan: &Scan, sources: &[Source], reg: &Registry) -> Vec<Cand> {
+    let named: Vec<(Framework, Named)> = reg
+        .frameworks
+        .iter()
+        .filter_map(|fw| fw.named_app(root, scan).map(|n| (*fw, n)))
+        .collect();
+    let classes = Framework::app_classes(reg.frameworks);
+    apps::candidates(sources, &classes)
+        .into_iter()
+        .map(|c| {
+            let named = named
+                .iter()
+                .find(|(fw, n)| *fw == c.framework && target_matches(n, &c))
+                .map(|(_, n)| n.clone());
+            Cand {
+                kind: if named.is_some() {
+                    Kind::Explicit
+                } else {
+                    c.kind
+                },
+                app: AppCandidate {
+                    framework: c.framework,
+                    app_dir: RelDir::new(&c.app_dir),
+                    entrypoint: c.entrypoint,
+                    evidence: c.evidence,
+                },
+                marker: None,
+                named,
+            }
+        })
+        .collect()
+}
+
+/// The project directory the candidates belong to: one, or an ambiguity error listing the best
+/// candidate of each.
+pub(super) fn pick_project(
+    root: &Path,
+    scan: &Scan,
+    cands: &mut [Cand],
+    opts: &Options,
+) -> Result<RelDir> {
+    let project_of = |c: &Cand| owning_project(scan, &c.app.app_dir);
+    let projects: BTreeSet<RelDir> = cands.iter().map(project_of).collect();
+    if projects.len() > 1 {
+        let mut seen = BTreeSet::new();
+        let firsts: Vec<&AppCandidate> = cands
+            .iter()
+            .filter(|c| seen.insert(project_of(c)))
+            .map(|c| &c.app)
+            .collect();
+        return Err(Error::Ambiguous {
+            path: root.to_path_buf(),
+            candidates: firsts.iter().map(|c| c.to_string()).collect(),
+            app_dirs: firsts.iter().map(|c| c.app_dir.to_string()).collect(),
+        });
+    }
+    Ok(projects
+        .into_iter()
+        .next()
+        .or_else(|| opts.app_dir())
+        .unwrap_or_default())
+}
+
+/// Conventional file names rank first: wsgi/asgi, then app/main, then the rest.
+fn file_rank(c: &AppCandidate) -> usize {
+    let file = c.evidence.file.as_deref().unwrap_or_default();
+    let name = file.rsplit('/').next().unwrap_or(file);
+    match name {
+        "manage.py" => 0,
+        "wsgi.py" | "asgi.py" => 1,
+        "app.py" | "main.py" => 2,
+        "application.py" => 3,
+        "server.py" | "api.py" | "run.py" => 4,
+        "__init__.py" => 5,
+        _ => 6,
+    }
+}
+
+/// The project directory owning `app_dir`: its nearest ancestor (or itself) with a marker file, else
+/// `app_dir` itself. A uv workspace member is its own project; the lockfile is found above it later.
+fn owning_project(scan: &Scan, app_dir: &RelDir) -> RelDir {
+    let mut dir = Some(app_dir.clone());
+    while let Some(d) = dir {
+        if scan.project_dirs.contains_key(d.as_str()) {
+            return d;
+        }
+        dir = d.parent();
+    }
+    app_dir.clone()
+}
+
+/// Whether a candidate is what a setting such as `FLASK_APP=target` (relative to its directory) names.
+fn target_matches(n: &Named, c: &apps::Candidate<Framework>) -> bool {
+    let (module_part, attr) = match n.target.split_once(':') {
+        Some((m, a)) => (m, Some(a)),
+        None => (n.target.as_str(), None),
+    };
+    let module = module_part.trim_end_matches(".py").replace('/', ".");
+    let app_dir = RelDir::new(&c.app_dir);
+    let below = (!n.dir.is_root())
+        .then(|| app_dir.as_str().strip_prefix(&format!("{}/", n.dir)))
+        .flatten();
+    let full = match below {
+        Some(rest) => format!("{}.{}", rest.replace('/', "."), c.module),
+        None => c.module.clone(),
+    };
+    if full != module {
+        return false;
+    }
+    match attr {
+        None => true,
+        Some(a) => c
+            .entrypoint
+            .split_once(':')
+            .is_some_and(|(_, x)| x == a || x.trim_end_matches("()") == a.trim_end_matches("()")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::base::evidence::Evidence;
+
+    fn cand(app_dir: &str, module: &str, entrypoint: &str) -> apps::Candidate<Framework> {
+        apps::Candidate {
+            framework: crate::framework::ALL[1],
+            kind: Kind::Instance,
+            app_dir: app_dir.into(),
+            module: module.into(),
+            entrypoint: entrypoint.into(),
+            evidence: Evidence::rule("x"),
+        }
+    }
+
+    fn named(dir: &str, target: &str) -> Named {
+        Named {
+            dir: RelDir::new(dir),
+            target: target.into(),
+            evidence: Evidence::rule("FLASK_APP"),
+        }
+    }
+
+    #[test]
+    fn named_targets_match_modules_files_and_attributes() {
+        assert!(target_matches(
+            &named(".", "app.py"),
+            &cand(".", "app", "app:app")
+        ));
+        assert!(target_matches(
+            &named(".", "shop:create_app()"),
+            &cand(".", "shop", "shop:create_app()")
+        ));
+        assert!(target_matches(
+            &named(".", "shop:create_app"),
+            &cand(".", "shop", "shop:create_app()")
+        ));
+        assert!(!target_matches(
+            &named(".", "shop:other"),
+            &cand(".", "shop", "shop:app")
+        ));
+        assert!(target_matches(
+            &named("src", "shop"),
+            &cand("src", "shop", "shop:app")
+        ));
+        assert!(!target_matches(
+            &named(".", "wsgi"),
+            &cand(".", "app", "app:app")
+        ));
+    }
+
+    #[test]
+    fn conventional_files_rank_first() {
+        let c = |f: &str| AppCandidate {
+            framework: crate::framework::ALL[1],
+            app_dir: RelDir::root(),
+            entrypoint: String::new(),
+            evidence: Evidence::file(f, "x"),
+        };
+        assert!(file_rank(&c("pkg/wsgi.py")) < file_rank(&c("app.py")));
+        assert!(file_rank(&c("app.py")) < file_rank(&c("pkg/__init__.py")));
+    }
+}

@@ -1,0 +1,222 @@
+//! What the app needs around it: backing services, worker systems, application servers and native
+//! builds (from the dependency table in [`crate::knowledge`], the framework's analysis and the
+//! Procfile), the Celery app and beat, and the environment variables the code reads.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use super::EnvVar;
+use super::app::Chosen;
+use crate::base::evidence::{Evidence, EvidenceMap, Key};
+use crate::base::fs::{self as files, limit};
+use crate::base::kinds::{Server, Service, Worker};
+use crate::base::relpath::RelDir;
+use crate::knowledge::{NativeDeps, PACKAGES};
+use crate::parse::apps::{self, Source};
+use crate::parse::deps::{Dep, DepSet};
+
+/// The needs detection found.
+#[derive(Debug, Default)]
+pub(super) struct Needs {
+    pub services: Vec<Service>,
+    pub workers: Vec<Worker>,
+    pub servers: Vec<Server>,
+    pub native: Vec<NativeDeps>,
+    pub celery_app: Option<String>,
+    pub celery_beat: bool,
+}
+
+/// Services, workers, servers and native needs, with their evidence recorded in `ev`.
+pub(super) fn collect(
+    root: &Path,
+    project_dir: &RelDir,
+    deps: &DepSet,
+    chosen: &Chosen,
+    sources: &[Source],
+    ev: &mut EvidenceMap,
+    warnings: &mut Vec<String>,
+) -> Needs {
+    let mut services: BTreeMap<Service, Evidence> = BTreeMap::new();
+    let mut workers: BTreeMap<Worker, Evidence> = BTreeMap::new();
+    let mut needs = Needs::default();
+    let mut servers = BTreeSet::new();
+    from_dependencies(
+        deps,
+        &mut services,
+        &mut workers,
+        &mut servers,
+        &mut needs.native,
+        ev,
+    );
+    for (s, e) in &chosen.analysis.services {
+        services.entry(*s).or_insert_with(|| e.clone());
+    }
+    for (w, e) in procfile_workers(root, project_dir) {
+        workers.entry(w).or_insert(e);
+    }
+    if workers.contains_key(&Worker::Celery) {
+        celery(chosen, deps, sources, &mut needs, ev, warnings);
+    }
+    for (s, e) in &services {
+        ev.insert(Key::Service(*s), e.clone());
+    }
+    for (w, e) in &workers {
+        ev.insert(Key::Worker(*w), e.clone());
+    }
+    needs.services = services.into_keys().collect();
+    needs.workers = workers.into_keys().collect();
+    needs.servers = servers.into_iter().collect();
+    needs
+}
+
+/// Every row of the package table that a dependency (with the row's extra, if any) matches.
+fn from_dependencies(
+    deps: &DepSet,
+    services: &mut BTreeMap<Service, Evidence>,
+    workers: &mut BTreeMap<Worker, Evidence>,
+    servers: &mut BTreeSet<Server>,
+    native: &mut Vec<NativeDeps>,
+    ev: &mut EvidenceMap,
+) {
+    for d in deps.iter() {
+        for row in PACKAGES.iter().filter(|r| r.package == d.name) {
+            if row.extra.is_some_and(|x| !d.extras.contains(x)) {
+                continue;
+            }
+            let with = |what: &str| dependency_evidence(d, row.extra, what);
+            if let Some(s) = row.service {
+                services.entry(s).or_insert_with(|| with("dependency"));
+            }
+            if let Some(w) = row.worker {
+                workers.entry(w).or_insert_with(|| with("dependency"));
+            }
+            if let Some(s) = row.server {
+                servers.insert(s);
+                ev.entry(Key::Server(s))
+                    .or_insert_with(|| with("dependency"));
+            }
+            if let Some(n) = row.native
+                && !native.contains(n)
+            {
+                native.push(n.clone());
+                ev.entry(Key::Native(d.name.clone()))
+                    .or_insert_with(|| with("source build of"));
+            }
+        }
+    }
+}
+
+/// "dependency `celery[redis]`", "(locked, pulled in by another package)" for transitive ones.
+fn dependency_evidence(d: &Dep, extra: Option<&str>, what: &str) -> Evidence {
+    d.evidence.with_rule(format!(
+        "{what} `{}{}`{}",
+        d.name,
+        extra.map(|x| format!("[{x}]")).unwrap_or_default(),
+        if d.direct {
+            ""
+        } else {
+            " (locked, pulled in by another package)"
+        }
+    ))
+}
+
+/// Worker systems a Procfile runs (`worker: celery -A proj worker`, `rq worker`, `manage.py rqworker`).
+fn procfile_workers(root: &Path, project_dir: &RelDir) -> Vec<(Worker, Evidence)> {
+    let rel = project_dir.join("Procfile");
+    let path = files::join(root, &rel);
+    if !files::is_file(&path) {
+        return vec![];
+    }
+    let Ok(text) = files::read_text(&path, Path::new(&rel), limit::SMALL) else {
+        return vec![];
+    };
+    let mut out = Vec::new();
+    for (i, l) in text.lines().enumerate() {
+        let Some((name, cmd)) = l.split_once(':') else {
+            continue;
+        };
+        let name = name.trim();
+        if name.is_empty() || name.starts_with('#') {
+            continue;
+        }
+        let words: Vec<&str> = cmd.split_whitespace().collect();
+        let worker = if words.first() == Some(&"celery")
+            || words.windows(2).any(|p| p == ["-m", "celery"])
+        {
+            Worker::Celery
+        } else if words.first() == Some(&"rq") || words.contains(&"rqworker") {
+            Worker::Rq
+        } else {
+            continue;
+        };
+        let rule = format!("Procfile `{name}:` runs {worker}");
+        out.push((worker, Evidence::at(&rel, i + 1, &rule)));
+    }
+    out
+}
+
+/// The Celery app (`celery -A`) and whether beat has a schedule.
+fn celery(
+    chosen: &Chosen,
+    deps: &DepSet,
+    sources: &[Source],
+    needs: &mut Needs,
+    ev: &mut EvidenceMap,
+    warnings: &mut Vec<String>,
+) {
+    let found = apps::celery_apps(sources);
+    let app_dir = chosen.app_dir.as_str();
+    match found
+        .iter()
+        .find(|(dir, _, _)| dir == app_dir)
+        .or(found.first())
+    {
+        Some((_, target, e)) => {
+            needs.celery_app = Some(target.clone());
+            ev.insert(Key::CeleryApp, e.clone());
+        }
+        None => warnings.push(
+            "celery is a dependency but no `Celery(...)` app was found; the worker service needs `celery -A <module>`"
+                .into(),
+        ),
+    }
+    let beat = chosen
+        .analysis
+        .beat
+        .clone()
+        .or_else(|| apps::beat_schedule(sources))
+        .or_else(|| {
+            deps.get("django-celery-beat")
+                .map(|d| d.evidence.with_rule("dependency `django-celery-beat`"))
+        });
+    if let Some(b) = beat {
+        needs.celery_beat = true;
+        ev.insert(Key::CeleryBeat, b);
+    }
+}
+
+/// Environment variables read by the framework's configuration, then by the project's modules.
+pub(super) fn env_reads(chosen: &Chosen, sources: &[Source], project_dir: &RelDir) -> Vec<EnvVar> {
+    let mut vars: BTreeMap<String, EnvVar> = BTreeMap::new();
+    let mut note = |name: &str, required: bool, evidence: Evidence| {
+        let e = vars.entry(name.to_string()).or_insert_with(|| EnvVar {
+            name: name.to_string(),
+            required,
+            evidence,
+        });
+        e.required |= required;
+    };
+    for r in &chosen.analysis.env_reads {
+        note(&r.name, r.required, r.evidence.clone());
+    }
+    for s in sources.iter().filter(|s| project_dir.contains(&s.file)) {
+        for r in &s.summary.env_reads {
+            note(
+                &r.name,
+                r.required,
+                Evidence::at(&s.file, r.line, "read by the app"),
+            );
+        }
+    }
+    vars.into_values().collect()
+}

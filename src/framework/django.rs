@@ -1,0 +1,149 @@
+//! Django: found by `manage.py`; the settings (read by `parse::django`) decide the entrypoint, the
+//! interface, static files and the services they point at. Served by gunicorn (WSGI) or, for an ASGI
+//! app with channels/daphne/uvicorn installed, uvicorn or daphne.
+
+use std::path::Path;
+
+use super::{Analysis, AnalyzeCx, AppView, EnvRead, Found, FrameworkSpec, Named, WorkerSystem};
+use crate::base::error::{Error, Result};
+use crate::base::evidence::{Evidence, Key};
+use crate::base::kinds::{Interface, Server, Service};
+use crate::base::relpath::RelDir;
+use crate::parse::django;
+use crate::parse::walk::Scan;
+
+/// Packages that make a Django project an ASGI one when `ASGI_APPLICATION` is set.
+pub const ASGI_PACKAGES: &[&str] = &["channels", "daphne", "uvicorn"];
+
+pub struct Django;
+
+fn words(ws: &[&str]) -> Vec<String> {
+    ws.iter().map(|s| s.to_string()).collect()
+}
+
+impl Django {
+    /// The entrypoint and interface from the settings: ASGI when `ASGI_APPLICATION` is set and an ASGI
+    /// package is installed, else `WSGI_APPLICATION` (or the settings package's wsgi.py).
+    fn entrypoint(d: &django::Django, cx: &AnalyzeCx) -> Result<(Interface, String, Evidence)> {
+        let asgi_pkg = ASGI_PACKAGES.iter().find(|p| cx.deps.has(p));
+        if let (Some((ep, e)), Some(pkg)) = (&d.asgi_entrypoint, asgi_pkg) {
+            let e = e.with_rule(format!("{} with `{pkg}` installed", e.rule));
+            return Ok((Interface::Asgi, ep.clone(), e));
+        }
+        let (ep, e) = d.entrypoint.clone().ok_or_else(|| Error::Usage {
+            message: format!(
+                "no WSGI_APPLICATION in `{}` and no wsgi.py beside it; pass --entrypoint",
+                d.settings_module
+            ),
+        })?;
+        Ok((Interface::Wsgi, ep, e))
+    }
+}
+
+impl FrameworkSpec for Django {
+    fn name(&self) -> &'static str {
+        "django"
+    }
+    fn package(&self) -> &'static str {
+        "django"
+    }
+    fn about(&self) -> &'static str {
+        "Django: found by manage.py; settings decide the WSGI/ASGI application"
+    }
+    fn app_class(&self) -> Option<(&'static str, &'static str)> {
+        None
+    }
+    fn marker_files(&self) -> &'static [&'static str] {
+        &["manage.py"]
+    }
+    fn found_by_markers(&self, scan: &Scan) -> Vec<Found> {
+        let paths = scan
+            .app_markers
+            .get("manage.py")
+            .cloned()
+            .unwrap_or_default();
+        paths
+            .into_iter()
+            .map(|m| Found {
+                app_dir: RelDir::of_file(&m),
+                evidence: Evidence::file(&m, "manage.py"),
+                marker: m,
+            })
+            .collect()
+    }
+    fn named_app(&self, _root: &Path, _scan: &Scan) -> Option<Named> {
+        None
+    }
+    fn default_interface(&self) -> Interface {
+        Interface::Wsgi
+    }
+    fn interface_of_entrypoint(&self, entrypoint: &str) -> Option<Interface> {
+        entrypoint.contains("asgi").then_some(Interface::Asgi)
+    }
+    fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
+        let d = django::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
+        let (interface, entrypoint, ep_evidence) = Django::entrypoint(&d, cx)?;
+        let mut evidence = vec![
+            (Key::DjangoSettingsModule, d.settings_evidence.clone()),
+            (Key::Entrypoint, ep_evidence.clone()),
+        ];
+        if let Some(e) = &d.static_root {
+            evidence.push((Key::StaticRoot, e.clone()));
+        }
+        let services = [(Service::Postgres, &d.postgres), (Service::Redis, &d.redis)]
+            .into_iter()
+            .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
+            .collect();
+        Ok(Analysis {
+            entrypoint: Some((entrypoint, ep_evidence)),
+            interface: Some(interface),
+            settings_module: Some(d.settings_module.clone()),
+            static_root: Some(d.static_root.is_some()),
+            evidence,
+            services,
+            beat: d.beat.clone(),
+            env_reads: d
+                .env_reads
+                .iter()
+                .map(|(name, required, evidence)| EnvRead {
+                    name: name.clone(),
+                    required: *required,
+                    evidence: evidence.clone(),
+                })
+                .collect(),
+            warnings: d.warnings.clone(),
+        })
+    }
+    fn asgi_servers(&self) -> &'static [Server] {
+        &[Server::Uvicorn, Server::Daphne]
+    }
+    fn dev_command(&self, app: &AppView, _server: &[String]) -> Vec<String> {
+        words(&[
+            "python",
+            "manage.py",
+            "runserver",
+            &format!("0.0.0.0:{}", app.port),
+        ])
+    }
+    fn migrate_command(&self, _app: &AppView) -> Option<Vec<String>> {
+        Some(words(&["python", "manage.py", "migrate", "--noinput"]))
+    }
+    fn build_command(&self, app: &AppView) -> Option<Vec<String>> {
+        (app.static_root == Some(true))
+            .then(|| words(&["python", "manage.py", "collectstatic", "--noinput"]))
+    }
+    fn runtime_env(&self, app: &AppView) -> Vec<(&'static str, String)> {
+        app.settings_module
+            .map(|s| ("DJANGO_SETTINGS_MODULE", s.to_string()))
+            .into_iter()
+            .collect()
+    }
+    fn worker_command(&self, system: WorkerSystem, app: &AppView) -> Option<Vec<String>> {
+        match system {
+            WorkerSystem::Rq => app
+                .deps
+                .has("django-rq")
+                .then(|| words(&["python", "manage.py", "rqworker", "default"])),
+        }
+    }
+}

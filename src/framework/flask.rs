@@ -1,0 +1,149 @@
+//! Flask: found by a module-level `Flask(...)` object or a `create_app` factory; `FLASK_APP` in
+//! `.flaskenv` / `.env` (read, never written) names the app explicitly. Served by gunicorn; migrated by
+//! Flask-Migrate or Alembic.
+
+use std::path::Path;
+
+use super::{Analysis, AnalyzeCx, AppView, Found, FrameworkSpec, Named, WorkerSystem};
+use crate::base::error::Result;
+use crate::base::fs::{self as files, limit};
+use crate::base::kinds::{Interface, Server};
+use crate::base::relpath::RelDir;
+use crate::parse::walk::Scan;
+
+pub struct Flask;
+
+fn words(ws: &[&str]) -> Vec<String> {
+    ws.iter().map(|s| s.to_string()).collect()
+}
+
+/// `FLASK_APP=value` in a dotenv-style text: (value, 1-based line).
+fn flask_app_in(text: &str) -> Option<(String, usize)> {
+    text.lines().enumerate().find_map(|(i, line)| {
+        let l = line.trim().trim_start_matches("export ").trim();
+        let v = l
+            .strip_prefix("FLASK_APP")?
+            .trim_start()
+            .strip_prefix('=')?;
+        let v = v.trim().trim_matches(['"', '\'']).to_string();
+        (!v.is_empty()).then_some((v, i + 1))
+    })
+}
+
+impl FrameworkSpec for Flask {
+    fn name(&self) -> &'static str {
+        "flask"
+    }
+    fn package(&self) -> &'static str {
+        "flask"
+    }
+    fn about(&self) -> &'static str {
+        "Flask: a Flask(...) object or a create_app factory; FLASK_APP when set"
+    }
+    fn app_class(&self) -> Option<(&'static str, &'static str)> {
+        Some(("flask.Flask", "flask"))
+    }
+    fn marker_files(&self) -> &'static [&'static str] {
+        &[]
+    }
+    fn found_by_markers(&self, _scan: &Scan) -> Vec<Found> {
+        Vec::new()
+    }
+    /// `FLASK_APP` from `.flaskenv` or `.env` at the root or in a project directory.
+    fn named_app(&self, root: &Path, scan: &Scan) -> Option<Named> {
+        let mut dirs: Vec<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
+        if !dirs.contains(&RelDir::root()) {
+            dirs.insert(0, RelDir::root());
+        }
+        dirs.into_iter().find_map(|dir| {
+            [".flaskenv", ".env"].into_iter().find_map(|name| {
+                let rel = dir.join(name);
+                let path = files::join(root, &rel);
+                if !files::is_file(&path) {
+                    return None;
+                }
+                let text = files::read_text(&path, Path::new(&rel), limit::SMALL).ok()?;
+                let (target, line) = flask_app_in(&text)?;
+                Some(Named {
+                    evidence: crate::base::evidence::Evidence::at(
+                        &rel,
+                        line,
+                        &format!("FLASK_APP={target}"),
+                    ),
+                    dir: dir.clone(),
+                    target,
+                })
+            })
+        })
+    }
+    fn default_interface(&self) -> Interface {
+        Interface::Wsgi
+    }
+    fn interface_of_entrypoint(&self, _entrypoint: &str) -> Option<Interface> {
+        None
+    }
+    fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
+        let entrypoint = cx.named.map(|n| {
+            let rule = format!(
+                "{} (FLASK_APP={} in {})",
+                cx.evidence.rule,
+                n.target,
+                n.evidence.file.clone().unwrap_or_default()
+            );
+            (cx.entrypoint.to_string(), cx.evidence.with_rule(rule))
+        });
+        Ok(Analysis {
+            entrypoint,
+            ..Analysis::default()
+        })
+    }
+    fn asgi_servers(&self) -> &'static [Server] {
+        &[Server::Uvicorn]
+    }
+    fn dev_command(&self, app: &AppView, _server: &[String]) -> Vec<String> {
+        words(&[
+            "flask",
+            "--app",
+            app.entrypoint,
+            "run",
+            "--debug",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            &app.port.to_string(),
+        ])
+    }
+    fn migrate_command(&self, app: &AppView) -> Option<Vec<String>> {
+        if app.deps.has("flask-migrate") {
+            Some(words(&["flask", "--app", app.entrypoint, "db", "upgrade"]))
+        } else if app.deps.has("alembic") {
+            Some(words(&["alembic", "upgrade", "head"]))
+        } else {
+            None
+        }
+    }
+    fn build_command(&self, _app: &AppView) -> Option<Vec<String>> {
+        None
+    }
+    fn runtime_env(&self, app: &AppView) -> Vec<(&'static str, String)> {
+        vec![("FLASK_APP", app.entrypoint.to_string())]
+    }
+    fn worker_command(&self, _system: WorkerSystem, _app: &AppView) -> Option<Vec<String>> {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flask_app_lines() {
+        assert_eq!(
+            flask_app_in("# x\nexport FLASK_APP = \"shop:create_app()\"\n"),
+            Some(("shop:create_app()".into(), 2))
+        );
+        assert_eq!(flask_app_in("FLASK_APP=\nFLASK_DEBUG=1\n"), None);
+        assert_eq!(flask_app_in("FLASK_APPS=x\n"), None);
+    }
+}

@@ -1,0 +1,292 @@
+//! The framework registry: one module per web framework, each implementing [`FrameworkSpec`].
+//!
+//! A framework says how its apps are found (an app class such as `flask.Flask`, or a marker file such as
+//! Django's `manage.py`), what it reads once an app is chosen (Django's settings), its server interface,
+//! and the commands and environment the plan needs (dev server, migrations, build-time steps). Detection
+//! and planning only call these methods: nothing outside this folder names a framework.
+//!
+//! Adding a framework is one module here plus one line in [`ALL`] (see CONTRIBUTING.md). The trait has
+//! no default for anything a framework must decide, so an incomplete one does not compile, and the tests
+//! at the bottom check every registered one for names, help and consistency.
+//!
+//! The hooks take views ([`Found`], [`AnalyzeCx`], [`AppView`]) defined here rather than detection's
+//! `Project`, so this module depends only on `base`, `parse` and `knowledge`, never on the stages that
+//! call it.
+
+pub mod django;
+pub mod fastapi;
+pub mod flask;
+
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::error::Result;
+use crate::base::evidence::{Evidence, Key};
+use crate::base::kinds::{Interface, Server, Service};
+use crate::base::relpath::RelDir;
+use crate::parse::apps::AppClass;
+use crate::parse::deps::DepSet;
+use crate::parse::walk::Scan;
+
+/// Every framework dockgen generates for, in order of preference when a factory's module imports several.
+pub static ALL: &[Framework] = &[
+    Framework(&django::Django),
+    Framework(&flask::Flask),
+    Framework(&fastapi::FastApi),
+];
+
+/// An app found by a framework's marker file (Django's `manage.py`), before it is analysed.
+#[derive(Debug, Clone)]
+pub struct Found {
+    /// The directory the app runs from.
+    pub app_dir: RelDir,
+    /// The marker file, relative to the project root.
+    pub marker: String,
+    pub evidence: Evidence,
+}
+
+/// A value the user named explicitly in the project's own files (Flask's `FLASK_APP`): candidates it
+/// names rank first.
+#[derive(Debug, Clone)]
+pub struct Named {
+    /// The directory the setting applies from.
+    pub dir: RelDir,
+    /// `module`, `module:attr` or `path/to/module.py`.
+    pub target: String,
+    pub evidence: Evidence,
+}
+
+/// What a framework's analysis is given about the chosen app.
+pub struct AnalyzeCx<'a> {
+    pub root: &'a Path,
+    pub app_dir: &'a RelDir,
+    /// The marker file the app was found by (empty for app objects).
+    pub marker: &'a str,
+    /// The entrypoint the candidate gave (empty for marker-found apps).
+    pub entrypoint: &'a str,
+    pub evidence: &'a Evidence,
+    /// The explicit setting that named this candidate, if one did.
+    pub named: Option<&'a Named>,
+    pub deps: &'a DepSet,
+}
+
+/// An environment variable read by the app's code.
+#[derive(Debug, Clone, Serialize)]
+pub struct EnvRead {
+    pub name: String,
+    /// Whether the app fails to start without it.
+    pub required: bool,
+    pub evidence: Evidence,
+}
+
+/// What a framework found out about the chosen app.
+#[derive(Debug, Default)]
+pub struct Analysis {
+    /// The entrypoint and its evidence, when the analysis decides it (Django's `WSGI_APPLICATION`).
+    pub entrypoint: Option<(String, Evidence)>,
+    /// The interface, when the analysis decides it; otherwise the framework's default.
+    pub interface: Option<Interface>,
+    /// The settings module (Django).
+    pub settings_module: Option<String>,
+    /// Whether static files have a collection root (Django's `STATIC_ROOT`); `None` when the framework
+    /// has no such notion.
+    pub static_root: Option<bool>,
+    /// Evidence for the facts above, under their keys.
+    pub evidence: Vec<(Key, Evidence)>,
+    /// Services the configuration points at (a `postgres://` URL in settings).
+    pub services: Vec<(Service, Evidence)>,
+    /// A Celery beat schedule configured in the framework's settings.
+    pub beat: Option<Evidence>,
+    /// Environment variables the configuration reads.
+    pub env_reads: Vec<EnvRead>,
+    pub warnings: Vec<String>,
+}
+
+/// What the plan hooks see of the detected app.
+pub struct AppView<'a> {
+    /// `module:attr` as the server serves it.
+    pub entrypoint: &'a str,
+    pub interface: Interface,
+    pub settings_module: Option<&'a str>,
+    pub static_root: Option<bool>,
+    pub deps: &'a DepSet,
+    pub port: u16,
+}
+
+/// A worker service kind a framework may run its own way (Django's `manage.py rqworker`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkerSystem {
+    Rq,
+}
+
+/// One web framework. Implementations are unit structs listed in [`ALL`].
+pub trait FrameworkSpec: Sync {
+    /// The name in flags, JSON and dockgen.toml: `django`.
+    fn name(&self) -> &'static str;
+    /// The PyPI package (PEP 503-normalised) that provides it.
+    fn package(&self) -> &'static str;
+    /// One line for `--help`.
+    fn about(&self) -> &'static str;
+    /// The class whose module-level instance is an app, for frameworks found by their app objects.
+    fn app_class(&self) -> Option<(&'static str, &'static str)>;
+    /// Marker files that are apps by themselves (`manage.py`), for frameworks found that way.
+    fn marker_files(&self) -> &'static [&'static str];
+    /// Apps found by the marker files in the scan.
+    fn found_by_markers(&self, scan: &Scan) -> Vec<Found>;
+    /// A setting in the project's files that names the app explicitly (`FLASK_APP`).
+    fn named_app(&self, root: &Path, scan: &Scan) -> Option<Named>;
+    /// The interface of an app whose analysis does not decide it.
+    fn default_interface(&self) -> Interface;
+    /// The interface an explicit `--entrypoint` implies, when its name says (`mysite.asgi:application`).
+    fn interface_of_entrypoint(&self, entrypoint: &str) -> Option<Interface>;
+    /// Reads what the framework needs once the app is chosen (Django's settings).
+    fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis>;
+    /// ASGI servers that can serve it, in order of preference among those installed; the first is
+    /// installed when none is.
+    fn asgi_servers(&self) -> &'static [Server];
+    /// The development server with live reload, given the production server command.
+    fn dev_command(&self, app: &AppView, server: &[String]) -> Vec<String>;
+    /// The migration command, when the app has a migration tool.
+    fn migrate_command(&self, app: &AppView) -> Option<Vec<String>>;
+    /// A step to run at image build time (Django's `collectstatic`), as words.
+    fn build_command(&self, app: &AppView) -> Option<Vec<String>>;
+    /// `ENV` the runtime stage sets so the framework's own tools find the app.
+    fn runtime_env(&self, app: &AppView) -> Vec<(&'static str, String)>;
+    /// A worker command of the framework's own, when it has one for `system`.
+    fn worker_command(&self, system: WorkerSystem, app: &AppView) -> Option<Vec<String>>;
+}
+
+/// A registered framework: a handle to its [`FrameworkSpec`], compared and serialised by name.
+#[derive(Clone, Copy)]
+pub struct Framework(pub &'static dyn FrameworkSpec);
+
+impl Framework {
+    /// The registered frameworks.
+    pub const ALL: &'static [Framework] = ALL;
+
+    /// The name in flags, JSON and dockgen.toml.
+    pub fn as_str(self) -> &'static str {
+        self.0.name()
+    }
+
+    /// The app classes of every registered framework, for the app-object finder.
+    pub fn app_classes(all: &[Framework]) -> Vec<AppClass<Framework>> {
+        all.iter()
+            .filter_map(|f| {
+                f.app_class().map(|(class, module)| AppClass {
+                    framework: *f,
+                    class,
+                    module,
+                })
+            })
+            .collect()
+    }
+}
+
+impl std::ops::Deref for Framework {
+    type Target = dyn FrameworkSpec;
+    fn deref(&self) -> &Self::Target {
+        self.0
+    }
+}
+
+impl PartialEq for Framework {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for Framework {}
+impl std::hash::Hash for Framework {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+impl PartialOrd for Framework {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Framework {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Debug for Framework {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Framework({})", self.as_str())
+    }
+}
+
+impl fmt::Display for Framework {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Framework {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        crate::base::lookup::by_name(ALL, s, |f| f.as_str())
+    }
+}
+
+impl Serialize for Framework {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for Framework {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for Framework {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Framework".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        const DESCRIPTION: &str = "A web framework dockgen generates for.";
+        let names: Vec<&str> = ALL.iter().map(|f| f.as_str()).collect();
+        schemars::json_schema!({ "type": "string", "enum": names, "description": DESCRIPTION })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every registered framework is complete: a unique lowercase name, its package, help, and a way to
+    /// be found (an app class or marker files).
+    #[test]
+    fn every_registered_framework_is_complete() {
+        let mut names = std::collections::BTreeSet::new();
+        for f in ALL {
+            let name = f.as_str();
+            assert!(names.insert(name), "{name} is registered once");
+            assert_eq!(name, name.to_ascii_lowercase(), "{name}");
+            assert_eq!(name.parse::<Framework>(), Ok(*f));
+            assert!(!f.package().is_empty() && !f.about().is_empty(), "{name}");
+            assert!(
+                f.app_class().is_some() || !f.marker_files().is_empty(),
+                "{name} can be found"
+            );
+            assert!(!f.asgi_servers().is_empty(), "{name} has an ASGI server");
+            assert_eq!(
+                serde_json::to_value(f).unwrap(),
+                serde_json::Value::String(name.into())
+            );
+        }
+    }
+
+    #[test]
+    fn unknown_names_list_the_registered_ones() {
+        let e = "litestar".parse::<Framework>().unwrap_err();
+        assert_eq!(e, "expected one of: django, flask, fastapi");
+    }
+}

@@ -1,0 +1,450 @@
+//! The package-manager registry: one module per manager, each implementing [`ManagerSpec`].
+//!
+//! A manager says which files mark it (lockfile, manifest, `[tool.*]` table), how it reads the production
+//! dependencies and which files its locked install needs, and how the image installs them. Detection and
+//! planning only call these methods: nothing outside this folder names a manager.
+//!
+//! Choosing the manager is a ladder of evidence, strongest first: a lockfile (in [`ALL`]'s order), a
+//! manager's own manifest without its lock (a Pipfile), a `[tool.<manager>]` table, and last the
+//! fallback manager (pip: requirements files, a PEP 621 pyproject, or nothing). Adding a manager is one
+//! module here plus one line in [`ALL`] (see CONTRIBUTING.md).
+
+pub mod install;
+pub mod pdm;
+pub mod pip;
+pub mod pipenv;
+pub mod poetry;
+pub mod uv;
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::base::error::Result;
+use crate::base::evidence::Evidence;
+use crate::base::fs::{self as files, limit};
+use crate::base::relpath::RelDir;
+use crate::parse::deps::DepSet;
+use crate::parse::pyproject;
+use crate::parse::walk::Scan;
+pub use install::{CopyPair, EnvPair, Install};
+
+/// Every package manager, in the order their lockfiles win when several are present.
+pub static ALL: &[PackageManager] = &[
+    PackageManager(&uv::Uv),
+    PackageManager(&poetry::Poetry),
+    PackageManager(&pdm::Pdm),
+    PackageManager(&pipenv::Pipenv),
+    PackageManager(&pip::Pip),
+];
+
+/// The manifests of the chosen project, parsed once.
+pub struct Manifests {
+    /// The project directory, relative to the root.
+    pub dir: RelDir,
+    /// The directory holding the lockfile: the project's, or a uv workspace root above it.
+    pub lock_dir: RelDir,
+    pub pyproject: Option<pyproject::Loaded>,
+    /// The workspace root's pyproject, when the lock is a workspace's.
+    pub workspace_root: Option<pyproject::Loaded>,
+    /// Marker files present in `dir` and in `lock_dir`.
+    pub present: BTreeSet<String>,
+    pub lock_present: BTreeSet<String>,
+    /// The production requirements file in `dir`, if any.
+    pub requirements: Option<&'static str>,
+}
+
+impl Manifests {
+    /// Reads the manifests of the project at `dir`.
+    pub fn load(root: &Path, dir: &RelDir, scan: &Scan) -> Result<Self> {
+        let present = scan
+            .project_dirs
+            .get(dir.as_str())
+            .cloned()
+            .unwrap_or_default();
+        let pyproject = load_pyproject(root, dir)?;
+        let has_lock = ALL
+            .iter()
+            .any(|m| m.lockfile().is_some_and(|l| present.contains(l)));
+        let mut lock_dir = dir.clone();
+        let mut workspace_root = None;
+        if !has_lock {
+            for m in ALL {
+                if let Some((d, p)) = m.workspace_root(root, dir, scan)? {
+                    lock_dir = d;
+                    workspace_root = Some(p);
+                    break;
+                }
+            }
+        }
+        let lock_present = scan
+            .project_dirs
+            .get(lock_dir.as_str())
+            .cloned()
+            .unwrap_or_default();
+        Ok(Manifests {
+            requirements: crate::parse::requirements::production_file(&dir.on(root)),
+            dir: dir.clone(),
+            lock_dir,
+            pyproject,
+            workspace_root,
+            present,
+            lock_present,
+        })
+    }
+
+    /// `name` in the project directory, relative to the root.
+    pub fn path(&self, name: &str) -> String {
+        self.dir.join(name)
+    }
+
+    /// `name` in the lock directory, relative to the root.
+    pub fn lock_path(&self, name: &str) -> String {
+        self.lock_dir.join(name)
+    }
+
+    /// A path relative to the root, made relative to the build context (the lock directory).
+    pub fn in_context(&self, path: &str) -> String {
+        self.lock_dir.strip(path)
+    }
+
+    /// Reads the lockfile `name` in the lock directory; `None` when it is absent.
+    pub fn read_lock(&self, root: &Path, name: &str) -> Result<Option<(String, String)>> {
+        let rel = self.lock_path(name);
+        let path = files::join(root, &rel);
+        if !files::exists(&path) {
+            return Ok(None);
+        }
+        let text = files::read_text(&path, Path::new(&rel), limit::MANIFEST)?;
+        Ok(Some((text, rel)))
+    }
+
+    /// The project's pyproject.toml relative to the build context, when it has one.
+    pub fn pyproject_file(&self) -> Option<String> {
+        self.pyproject
+            .as_ref()
+            .map(|_| self.in_context(&self.path("pyproject.toml")))
+    }
+}
+
+/// Reads `dir/pyproject.toml`; `None` when it is absent.
+pub fn load_pyproject(root: &Path, dir: &RelDir) -> Result<Option<pyproject::Loaded>> {
+    let rel = dir.join("pyproject.toml");
+    let path = files::join(root, &rel);
+    if !files::exists(&path) {
+        return Ok(None);
+    }
+    let text = files::read_text(&path, Path::new(&rel), limit::MANIFEST)?;
+    Ok(Some(pyproject::load(text, Path::new(&rel))?))
+}
+
+/// What reading a project's dependencies gives: the production set and the facts the install needs.
+#[derive(Debug, Clone, Default)]
+pub struct Reading {
+    pub deps: DepSet,
+    pub facts: InstallFacts,
+}
+
+/// Facts about the locked install, as detection found them (never re-derived from file names).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct InstallFacts {
+    /// Files the locked install needs, relative to the build context.
+    pub files: Vec<String>,
+    /// The lockfile, relative to the build context, when the install is locked.
+    pub lockfile: Option<String>,
+    /// The workspace member to install, when the lock is a workspace's.
+    pub workspace_package: Option<String>,
+    /// The requirements file pip installs, relative to the build context.
+    pub requirements: Option<String>,
+    /// The project's pyproject.toml, relative to the build context, when it has one.
+    pub pyproject: Option<String>,
+}
+
+/// What reading is given.
+pub struct ReadCx<'a> {
+    pub root: &'a Path,
+    pub manifests: &'a Manifests,
+    /// The pyproject's own runtime dependencies (empty without one).
+    pub direct: DepSet,
+    pub warnings: &'a mut Vec<String>,
+}
+
+impl ReadCx<'_> {
+    /// The direct dependencies as closure roots (name, extras).
+    pub fn roots(&self) -> Vec<(String, Vec<String>)> {
+        self.direct
+            .iter()
+            .map(|d| (d.name.clone(), d.extras.iter().cloned().collect()))
+            .collect()
+    }
+}
+
+/// `locked` with the direct dependencies added (marked direct, with the manifest's evidence).
+pub fn merge_direct(mut locked: DepSet, direct: &DepSet) -> DepSet {
+    for d in direct.iter() {
+        let ev = d.evidence.clone();
+        locked.add(&d.name, d.extras.iter().cloned(), true, ev.clone());
+        if let Some(x) = locked.0.get_mut(&d.name) {
+            x.evidence = ev;
+        }
+    }
+    locked
+}
+
+/// What the install steps are given.
+pub struct InstallCx<'a> {
+    pub facts: &'a InstallFacts,
+    /// `major.minor`.
+    pub python_version: &'a str,
+    /// Whether the project is an installable package (`[build-system]` present).
+    pub installable: bool,
+    pub project_name: Option<&'a str>,
+    /// The virtualenv the dependencies go into.
+    pub venv: &'a str,
+}
+
+/// One package manager. Implementations are unit structs listed in [`ALL`].
+pub trait ManagerSpec: Sync {
+    /// The name in flags, JSON and dockgen.toml: `uv`.
+    fn name(&self) -> &'static str;
+    /// One line for `--help`.
+    fn about(&self) -> &'static str;
+    /// Files whose presence makes a directory a project of this manager (for the walk).
+    fn markers(&self) -> &'static [&'static str];
+    /// Its lockfile's name.
+    fn lockfile(&self) -> Option<&'static str>;
+    /// Its own manifest, which names it even without a lock (`Pipfile`).
+    fn manifest(&self) -> Option<&'static str>;
+    /// Its `[tool.*]` table in pyproject.toml (`tool.poetry`).
+    fn tool_table(&self) -> Option<&'static str>;
+    /// The lock directory and its pyproject above `dir`, when `dir` is a member of this manager's
+    /// workspace whose lock sits higher up.
+    fn workspace_root(
+        &self,
+        root: &Path,
+        dir: &RelDir,
+        scan: &Scan,
+    ) -> Result<Option<(RelDir, pyproject::Loaded)>>;
+    /// When nothing names any manager: this one, with its evidence (only the fallback manager, pip).
+    fn fallback(&self, m: &Manifests, warnings: &mut Vec<String>) -> Option<Evidence>;
+    /// Reads the production dependencies and the files the locked install needs.
+    fn read(&self, cx: &mut ReadCx) -> Result<Reading>;
+    /// The builder stage's install steps.
+    fn install(&self, cx: &InstallCx) -> Result<Install>;
+    /// The image the builder copies the manager's binary from (uv's), when it has one.
+    fn binary_image(&self) -> Option<String>;
+    /// A command that installs one more pinned package (`gunicorn==23.0.0`) into the virtualenv.
+    fn install_extra(&self, cx: &InstallCx, pin: &str) -> String;
+}
+
+/// A registered package manager: a handle to its [`ManagerSpec`], compared and serialised by name.
+#[derive(Clone, Copy)]
+pub struct PackageManager(pub &'static dyn ManagerSpec);
+
+impl PackageManager {
+    /// The registered managers.
+    pub const ALL: &'static [PackageManager] = ALL;
+
+    /// The name in flags, JSON and dockgen.toml.
+    pub fn as_str(self) -> &'static str {
+        self.0.name()
+    }
+}
+
+impl std::ops::Deref for PackageManager {
+    type Target = dyn ManagerSpec;
+    fn deref(&self) -> &Self::Target {
+        self.0
+    }
+}
+
+impl PartialEq for PackageManager {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+impl Eq for PackageManager {}
+impl std::hash::Hash for PackageManager {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.as_str().hash(state)
+    }
+}
+impl PartialOrd for PackageManager {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for PackageManager {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl fmt::Debug for PackageManager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "PackageManager({})", self.as_str())
+    }
+}
+
+impl fmt::Display for PackageManager {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for PackageManager {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        crate::base::lookup::by_name(ALL, s, |m| m.as_str())
+    }
+}
+
+impl Serialize for PackageManager {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for PackageManager {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+impl schemars::JsonSchema for PackageManager {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "PackageManager".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        const DESCRIPTION: &str = "A package manager whose locked install the image reproduces.";
+        let names: Vec<&str> = ALL.iter().map(|m| m.as_str()).collect();
+        schemars::json_schema!({ "type": "string", "enum": names, "description": DESCRIPTION })
+    }
+}
+
+/// Chooses the manager of the project whose manifests are `m`, from the strongest evidence present.
+pub fn choose(
+    all: &[PackageManager],
+    m: &Manifests,
+    warnings: &mut Vec<String>,
+) -> (PackageManager, Evidence) {
+    if let Some(found) = by_lockfile(all, m, warnings) {
+        return found;
+    }
+    for pm in all {
+        if let Some(manifest) = pm.manifest().filter(|f| m.present.contains(*f)) {
+            warnings.push(format!(
+                "`{}` has no {}: the install is not locked (run `{pm} lock`)",
+                m.path(manifest),
+                pm.lockfile().unwrap_or("lockfile")
+            ));
+            let rule = format!("{manifest} without a lock");
+            return (*pm, Evidence::file(&m.path(manifest), &rule));
+        }
+    }
+    if let Some(found) = by_tool_table(all, m, warnings) {
+        return found;
+    }
+    for pm in all {
+        if let Some(e) = pm.fallback(m, warnings) {
+            return (*pm, e);
+        }
+    }
+    unreachable!("the registry has a fallback manager (tested)")
+}
+
+fn by_lockfile(
+    all: &[PackageManager],
+    m: &Manifests,
+    warnings: &mut Vec<String>,
+) -> Option<(PackageManager, Evidence)> {
+    let locks: Vec<(&str, PackageManager)> = all
+        .iter()
+        .filter_map(|pm| pm.lockfile().map(|l| (l, *pm)))
+        .filter(|(l, _)| m.lock_present.contains(*l))
+        .collect();
+    if locks.len() > 1 {
+        let names: Vec<String> = locks.iter().map(|(f, _)| format!("`{f}`")).collect();
+        warnings.push(format!(
+            "several lockfiles in `{}`: {}; using {} (pass --package-manager to choose)",
+            m.lock_dir,
+            names.join(", "),
+            locks[0].0
+        ));
+    }
+    let (file, pm) = locks.first()?;
+    if let Some(req) = m.requirements {
+        warnings.push(format!(
+            "both `{}` and `{}` exist; the lockfile wins and `{req}` is ignored (pass --package-manager pip to use it)",
+            m.lock_path(file),
+            m.path(req)
+        ));
+    }
+    let rule = if m.lock_dir != m.dir {
+        format!("lockfile of the uv workspace containing `{}`", m.dir)
+    } else {
+        "lockfile present".into()
+    };
+    Some((*pm, Evidence::file(&m.lock_path(file), &rule)))
+}
+
+fn by_tool_table(
+    all: &[PackageManager],
+    m: &Manifests,
+    warnings: &mut Vec<String>,
+) -> Option<(PackageManager, Evidence)> {
+    let p = m.pyproject.as_ref()?;
+    let (pm, table) = all.iter().find_map(|pm| {
+        pm.tool_table()
+            .filter(|t| p.has_tool(t.trim_start_matches("tool.")))
+            .map(|t| (*pm, t))
+    })?;
+    let file = m.path("pyproject.toml");
+    warnings.push(format!(
+        "`{file}` configures {pm} but has no lockfile: the install is not locked (run `{pm} lock`)"
+    ));
+    let rule = format!("[{table}] in pyproject.toml, no lockfile");
+    Some((
+        pm,
+        Evidence::at_or_rule(&file, p.line_of_table(table), &rule),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every registered manager is complete: a unique name, help, markers that include its lockfile and
+    /// manifest, and exactly one fallback in the registry.
+    #[test]
+    fn every_registered_manager_is_complete() {
+        let mut names = BTreeSet::new();
+        for pm in ALL {
+            let name = pm.as_str();
+            assert!(names.insert(name), "{name} is registered once");
+            assert_eq!(name.parse::<PackageManager>(), Ok(*pm));
+            assert!(!pm.about().is_empty(), "{name}");
+            for f in pm.lockfile().into_iter().chain(pm.manifest()) {
+                assert!(pm.markers().contains(&f), "{name} marks its {f}");
+            }
+            assert!(
+                pm.lockfile().is_some()
+                    || pm.manifest().is_some()
+                    || pm.tool_table().is_some()
+                    || pm.markers().iter().any(|m| m.ends_with(".txt")),
+                "{name} can be recognised"
+            );
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let scan = crate::parse::walk::scan(dir.path(), &Default::default());
+        let m = Manifests::load(dir.path(), &RelDir::root(), &scan).unwrap();
+        let fallbacks = ALL
+            .iter()
+            .filter(|pm| pm.fallback(&m, &mut Vec::new()).is_some())
+            .count();
+        assert_eq!(fallbacks, 1, "exactly one fallback manager");
+    }
+}

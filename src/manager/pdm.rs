@@ -1,0 +1,72 @@
+//! PDM: `pdm.lock`, `[tool.pdm]`. The image installs a pinned PDM in a venv of its own and runs
+//! `pdm sync --prod --no-self --no-editable` into the app's venv.
+
+use std::path::Path;
+
+use super::install::{copy_pairs, tool_setup, venv_env};
+use super::poetry::read_graph_lock;
+use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading};
+use crate::base::error::Result;
+use crate::base::evidence::Evidence;
+use crate::base::relpath::RelDir;
+use crate::parse::{lockfiles, pyproject, walk::Scan};
+
+/// The PDM version the image installs.
+pub const PIN: &str = "2.29.4";
+
+pub struct Pdm;
+
+impl ManagerSpec for Pdm {
+    fn name(&self) -> &'static str {
+        "pdm"
+    }
+    fn about(&self) -> &'static str {
+        "PDM: pdm.lock, pdm sync --prod"
+    }
+    fn markers(&self) -> &'static [&'static str] {
+        &["pdm.lock"]
+    }
+    fn lockfile(&self) -> Option<&'static str> {
+        Some("pdm.lock")
+    }
+    fn manifest(&self) -> Option<&'static str> {
+        None
+    }
+    fn tool_table(&self) -> Option<&'static str> {
+        Some("tool.pdm")
+    }
+    fn workspace_root(
+        &self,
+        _root: &Path,
+        _dir: &RelDir,
+        _scan: &Scan,
+    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
+        Ok(None)
+    }
+    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
+        None
+    }
+    fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
+        read_graph_lock(cx, "pdm.lock", lockfiles::parse_pdm)
+    }
+    fn install(&self, cx: &InstallCx) -> Result<Install> {
+        Ok(Install {
+            env: venv_env(cx.venv),
+            setup: vec![
+                tool_setup("pdm", PIN),
+                format!("python -m venv {}", cx.venv),
+            ],
+            manifests: copy_pairs(&cx.facts.files),
+            cache: "/root/.cache/pdm".into(),
+            command: "/opt/pdm/bin/pdm sync --prod --no-self --no-editable".into(),
+            extra: vec![],
+            after_source: vec![],
+        })
+    }
+    fn binary_image(&self) -> Option<String> {
+        None
+    }
+    fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
+        format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)
+    }
+}

@@ -1,0 +1,91 @@
+//! Pipenv: `Pipfile.lock` (or a `Pipfile` alone, with a warning). The image installs a pinned Pipenv in a
+//! venv of its own and runs `pipenv install --deploy --system` into the app's venv.
+
+use std::path::Path;
+
+use super::install::{copy_pairs, tool_setup, venv_env};
+use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading, merge_direct};
+use crate::base::error::Result;
+use crate::base::evidence::Evidence;
+use crate::base::fs::{self as files, limit};
+use crate::base::relpath::RelDir;
+use crate::parse::deps::DepSet;
+use crate::parse::{lockfiles, pyproject, walk::Scan};
+
+/// The Pipenv version the image installs.
+pub const PIN: &str = "2026.10.3";
+
+pub struct Pipenv;
+
+impl ManagerSpec for Pipenv {
+    fn name(&self) -> &'static str {
+        "pipenv"
+    }
+    fn about(&self) -> &'static str {
+        "Pipenv: Pipfile.lock, pipenv install --deploy"
+    }
+    fn markers(&self) -> &'static [&'static str] {
+        &["Pipfile", "Pipfile.lock"]
+    }
+    fn lockfile(&self) -> Option<&'static str> {
+        Some("Pipfile.lock")
+    }
+    fn manifest(&self) -> Option<&'static str> {
+        Some("Pipfile")
+    }
+    fn tool_table(&self) -> Option<&'static str> {
+        None
+    }
+    fn workspace_root(
+        &self,
+        _root: &Path,
+        _dir: &RelDir,
+        _scan: &Scan,
+    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
+        Ok(None)
+    }
+    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
+        None
+    }
+    /// The Pipfile's `[packages]` (direct) over the lock's `default` section.
+    fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
+        let m = cx.manifests;
+        let mut reading = Reading::default();
+        let pipfile = m.path("Pipfile");
+        let mut direct = DepSet::default();
+        let path = files::join(cx.root, &pipfile);
+        if files::exists(&path) {
+            let text = files::read_text(&path, Path::new(&pipfile), limit::MANIFEST)?;
+            direct = lockfiles::parse_pipfile(&text, Path::new(&pipfile))?.0;
+            reading.facts.files.push("Pipfile".to_string());
+        }
+        let mut locked = DepSet::default();
+        if let Some((text, shown)) = m.read_lock(cx.root, "Pipfile.lock")? {
+            locked = lockfiles::parse_pipfile_lock(&text, Path::new(&shown))?.0;
+            reading.facts.files.push("Pipfile.lock".to_string());
+            reading.facts.lockfile = Some("Pipfile.lock".into());
+        }
+        reading.deps = merge_direct(locked, &direct);
+        Ok(reading)
+    }
+    fn install(&self, cx: &InstallCx) -> Result<Install> {
+        Ok(Install {
+            env: venv_env(cx.venv),
+            setup: vec![
+                tool_setup("pipenv", PIN),
+                format!("python -m venv {}", cx.venv),
+            ],
+            manifests: copy_pairs(&cx.facts.files),
+            cache: "/root/.cache/pip".into(),
+            command: "/opt/pipenv/bin/pipenv install --deploy --system".into(),
+            extra: vec![],
+            after_source: vec![],
+        })
+    }
+    fn binary_image(&self) -> Option<String> {
+        None
+    }
+    fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
+        format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)
+    }
+}

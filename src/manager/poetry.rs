@@ -1,0 +1,96 @@
+//! Poetry (1 and 2): `poetry.lock`, `[tool.poetry]`. The image installs a pinned Poetry in a venv of its
+//! own and runs `poetry install --only main --no-root` into the app's venv.
+
+use std::path::Path;
+
+use super::install::{copy_pairs, pair, tool_setup, venv_env};
+use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading, merge_direct};
+use crate::base::error::Result;
+use crate::base::evidence::Evidence;
+use crate::base::relpath::RelDir;
+use crate::parse::{lockfiles, pyproject, walk::Scan};
+
+/// The Poetry version the image installs.
+pub const PIN: &str = "2.5.1";
+
+pub struct Poetry;
+
+/// Reads a Poetry or PDM lock: the closure of the direct dependencies, plus the direct ones.
+pub(super) fn read_graph_lock(
+    cx: &mut ReadCx,
+    lockfile: &str,
+    parse: fn(&str, &Path) -> Result<lockfiles::Graph>,
+) -> Result<Reading> {
+    let m = cx.manifests;
+    let mut reading = Reading::default();
+    reading.facts.files.extend(m.pyproject_file());
+    let Some((text, shown)) = m.read_lock(cx.root, lockfile)? else {
+        reading.deps = cx.direct.clone();
+        return Ok(reading);
+    };
+    let graph = parse(&text, Path::new(&shown))?;
+    let in_context = m.in_context(&shown);
+    reading.facts.files.push(in_context.clone());
+    reading.facts.lockfile = Some(in_context);
+    let rule = format!("locked dependency in {lockfile}");
+    reading.deps = merge_direct(graph.closure(&cx.roots(), &shown, &rule), &cx.direct);
+    Ok(reading)
+}
+
+impl ManagerSpec for Poetry {
+    fn name(&self) -> &'static str {
+        "poetry"
+    }
+    fn about(&self) -> &'static str {
+        "Poetry: poetry.lock, poetry install --only main --no-root"
+    }
+    fn markers(&self) -> &'static [&'static str] {
+        &["poetry.lock"]
+    }
+    fn lockfile(&self) -> Option<&'static str> {
+        Some("poetry.lock")
+    }
+    fn manifest(&self) -> Option<&'static str> {
+        None
+    }
+    fn tool_table(&self) -> Option<&'static str> {
+        Some("tool.poetry")
+    }
+    fn workspace_root(
+        &self,
+        _root: &Path,
+        _dir: &RelDir,
+        _scan: &Scan,
+    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
+        Ok(None)
+    }
+    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
+        None
+    }
+    fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
+        read_graph_lock(cx, "poetry.lock", lockfiles::parse_poetry)
+    }
+    fn install(&self, cx: &InstallCx) -> Result<Install> {
+        let mut env = venv_env(cx.venv);
+        env.push(pair("POETRY_VIRTUALENVS_CREATE", "false"));
+        env.push(pair("POETRY_NO_INTERACTION", "1"));
+        Ok(Install {
+            env,
+            setup: vec![
+                tool_setup("poetry", PIN),
+                format!("python -m venv {}", cx.venv),
+            ],
+            manifests: copy_pairs(&cx.facts.files),
+            cache: "/root/.cache/pypoetry".into(),
+            command: "/opt/poetry/bin/poetry install --only main --no-root".into(),
+            extra: vec![],
+            after_source: vec![],
+        })
+    }
+    fn binary_image(&self) -> Option<String> {
+        None
+    }
+    fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
+        format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)
+    }
+}

@@ -1,0 +1,230 @@
+//! The app's environment in compose, the variables passed through from `.env`, `.env.example`, and the
+//! throwaway values a build-time step needs. Values come from the generated services where the
+//! variable's name is a known convention ([`ENV_CONVENTIONS`]); other variables the code reads are
+//! required (and must be set in `.env`) or passed through when set.
+
+use super::{EnvExample, EnvPair, pair};
+use crate::base::quote::sh_quote;
+use crate::detect::{EnvVar, Project};
+use crate::knowledge::{ENV_CONVENTIONS, EnvSource, SECRET_MARKERS};
+
+const PG_USER: &str = "${POSTGRES_USER:-app}";
+const PG_DB: &str = "${POSTGRES_DB:-app}";
+const PG_PASSWORD: &str = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}";
+const REDIS_URL: &str = "redis://redis:6379/0";
+
+/// Which services and features the environment is planned for.
+pub(super) struct Switches {
+    pub postgres: bool,
+    pub redis: bool,
+    pub port: u16,
+    pub migrations: bool,
+}
+
+/// The environment, planned.
+pub(super) struct EnvPlan {
+    pub app_env: Vec<EnvPair>,
+    pub passthrough: Vec<String>,
+    pub example: Vec<EnvExample>,
+}
+
+fn pg_url() -> String {
+    format!("postgres://{PG_USER}:{PG_PASSWORD}@db:5432/{PG_DB}")
+}
+
+fn push(env: &mut Vec<EnvPair>, name: &str, value: String) {
+    if !env.iter().any(|e| e.name == name) {
+        env.push(pair(name, value));
+    }
+}
+
+fn example(name: &str, value: &str, comment: &str, commented_out: bool) -> EnvExample {
+    EnvExample {
+        name: name.into(),
+        value: value.into(),
+        comment: comment.into(),
+        commented_out,
+    }
+}
+
+fn convention(name: &str) -> Option<EnvSource> {
+    ENV_CONVENTIONS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| *s)
+}
+
+fn is_secret(name: &str) -> bool {
+    SECRET_MARKERS.iter().any(|m| name.contains(m))
+}
+
+/// The compose value of a conventional variable, when its service is generated.
+fn conventional_value(v: &EnvVar, s: &Switches) -> Option<String> {
+    Some(match convention(&v.name)? {
+        EnvSource::PostgresUrl if s.postgres => pg_url(),
+        EnvSource::PostgresHost if s.postgres => "db".into(),
+        EnvSource::PostgresPort if s.postgres => "5432".into(),
+        EnvSource::PostgresDb if s.postgres => PG_DB.into(),
+        EnvSource::PostgresUser if s.postgres => PG_USER.into(),
+        EnvSource::PostgresPassword if s.postgres => PG_PASSWORD.into(),
+        EnvSource::RedisUrl if s.redis => REDIS_URL.into(),
+        EnvSource::RedisHost if s.redis => "redis".into(),
+        EnvSource::RedisPort if s.redis => "6379".into(),
+        EnvSource::Port => s.port.to_string(),
+        _ => return None,
+    })
+}
+
+/// Plans the app services' environment and `.env.example`.
+pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
+    let mut out = EnvPlan {
+        app_env: Vec::new(),
+        passthrough: Vec::new(),
+        example: Vec::new(),
+    };
+    if s.postgres {
+        push(&mut out.app_env, "DATABASE_URL", pg_url());
+    }
+    if s.redis {
+        push(&mut out.app_env, "REDIS_URL", REDIS_URL.into());
+    }
+    push(
+        &mut out.app_env,
+        "WEB_CONCURRENCY",
+        "${WEB_CONCURRENCY:-2}".into(),
+    );
+    let mut app_examples = Vec::new();
+    for v in &p.env_vars {
+        read_by_app(v, s, &mut out, &mut app_examples);
+    }
+    if s.postgres {
+        out.example.extend(postgres_examples());
+    }
+    out.example.extend(app_examples);
+    out.example.extend(server_examples(s.port));
+    entrypoint_vars(s, &mut out);
+    out
+}
+
+/// One variable the app reads: a service's value, required from `.env`, or passed through.
+fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<EnvExample>) {
+    let at = v.evidence.to_string();
+    let secret = is_secret(&v.name);
+    if let Some(value) = conventional_value(v, s) {
+        push(&mut out.app_env, &v.name, value);
+    } else if secret || v.required {
+        push(
+            &mut out.app_env,
+            &v.name,
+            format!("${{{0}:?set {0} in .env}}", v.name),
+        );
+        let comment = format!(
+            "Required{}. Read at {at}.",
+            if secret {
+                "; a secret: generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`"
+            } else {
+                ""
+            }
+        );
+        let value = if secret {
+            "change-me-to-a-long-random-string"
+        } else {
+            "change-me"
+        };
+        examples.push(example(&v.name, value, &comment, false));
+    } else if !out.passthrough.contains(&v.name) && !out.app_env.iter().any(|e| e.name == v.name) {
+        out.passthrough.push(v.name.clone());
+        let comment = format!("Optional; the app's default applies when unset. Read at {at}.");
+        examples.push(example(&v.name, "", &comment, true));
+    }
+}
+
+fn postgres_examples() -> Vec<EnvExample> {
+    vec![
+        example(
+            "POSTGRES_USER",
+            "app",
+            "Postgres credentials, used by the db service and to build DATABASE_URL.",
+            false,
+        ),
+        example(
+            "POSTGRES_PASSWORD",
+            "change-me",
+            "Required. Choose a strong password; it never leaves .env.",
+            false,
+        ),
+        example("POSTGRES_DB", "app", "", false),
+    ]
+}
+
+fn server_examples(port: u16) -> Vec<EnvExample> {
+    vec![
+        example(
+            "WEB_PORT",
+            &port.to_string(),
+            "Host port that publishes the web service.",
+            false,
+        ),
+        example(
+            "DEV_PORT",
+            &port.saturating_add(1).to_string(),
+            "Host port of the development server (`docker compose --profile dev up dev`).",
+            true,
+        ),
+        example(
+            "WEB_CONCURRENCY",
+            "2",
+            "Server worker processes (gunicorn and uvicorn read it).",
+            false,
+        ),
+    ]
+}
+
+/// Variables entrypoint.sh reads: passed through from .env when set, documented in the example.
+fn entrypoint_vars(s: &Switches, out: &mut EnvPlan) {
+    let mut vars = Vec::new();
+    if s.postgres {
+        vars.push((
+            "WAIT_FOR_DB",
+            "1",
+            "0 skips the entrypoint's wait for the database.",
+        ));
+        vars.push((
+            "DB_WAIT_TIMEOUT",
+            "60",
+            "Seconds the entrypoint waits for the database before giving up.",
+        ));
+    }
+    if s.migrations {
+        vars.push((
+            "RUN_MIGRATIONS",
+            "0",
+            "1 makes the entrypoint migrate before starting (compose runs a one-shot migrate service instead).",
+        ));
+    }
+    for (name, value, comment) in vars {
+        if !out.passthrough.iter().any(|p| p == name) && !out.app_env.iter().any(|e| e.name == name)
+        {
+            out.passthrough.push(name.into());
+        }
+        out.example.push(example(name, value, comment, true));
+    }
+}
+
+/// A build-time shell command with throwaway values, inline, for what the code requires at import time
+/// (never `ENV`/`ARG`, so nothing is baked into the image).
+pub(super) fn with_build_values(p: &Project, command: &[String]) -> String {
+    let mut inline: Vec<String> = Vec::new();
+    for v in &p.env_vars {
+        if v.required || is_secret(&v.name) {
+            let dummy = match convention(&v.name) {
+                Some(EnvSource::PostgresUrl) => "postgres://build:build@localhost:5432/build",
+                Some(EnvSource::RedisUrl) => "redis://localhost:6379/0",
+                _ => "dockgen-build-only-not-a-secret",
+            };
+            inline.push(format!("{}={}", v.name, sh_quote(dummy)));
+        }
+    }
+    inline.push(command.join(" "));
+    inline.join(" ")
+}

@@ -1,0 +1,448 @@
+//! The plan: every decision about the generated files, as data.
+//!
+//! `plan(project, options)` turns detection facts and explicit choices into a [`Plan`] that is exactly the
+//! template context: commands are complete, paths are relative to the build context, values that reach
+//! YAML or shell are escaped for compose interpolation here (templates add only quoting). Templates print;
+//! they never decide. Nothing here touches the file system.
+
+use serde::Serialize;
+
+mod env;
+mod files;
+mod server;
+mod workers;
+
+use crate::base::error::{Error, Result};
+use crate::base::kinds::{Service, Worker};
+pub use crate::base::quote::{compose_literal, sh_quote};
+use crate::detect::{Framework, Interface, Project};
+use crate::framework::AppView;
+use crate::knowledge::{self, pins};
+use crate::manager::InstallCx;
+use crate::manager::PackageManager;
+pub use crate::manager::install::{CopyPair, EnvPair, Install, pair};
+
+/// The non-root user the image runs as.
+pub const APP_UID: u32 = 10001;
+/// Where the virtualenv lives in both stages (same path: virtualenvs are not relocatable).
+pub const VENV: &str = "/opt/venv";
+
+/// Choices for `init` beyond detection's own overrides.
+#[derive(Debug, Clone, Default)]
+pub struct PlanOptions {
+    pub port: Option<u16>,
+    pub postgres: Option<bool>,
+    pub redis: Option<bool>,
+    /// The worker services to generate (detection's when `None`).
+    pub workers: Option<Vec<WorkerKind>>,
+    /// A name for the image when the project declares none (the project directory's name).
+    pub name_hint: Option<String>,
+}
+
+/// The template context. Every field is documented because teams fork the templates against it.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Plan {
+    /// dockgen's version, for the generated-file headers.
+    pub dockgen_version: String,
+    pub framework: Framework,
+    pub package_manager: PackageManager,
+    pub interface: Interface,
+    /// `major.minor`, the default of the Dockerfile's `PYTHON_VERSION` argument.
+    pub python_version: String,
+    /// Directory of the generated files and the build context, relative to the detected PATH.
+    pub context_dir: String,
+    /// The app directory relative to the build context ("." for the context itself).
+    pub app_dir: String,
+    /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
+    pub workdir: String,
+    /// The port the server binds, `EXPOSE`s, and compose publishes.
+    pub port: u16,
+    /// The host port of the `dev` profile's server (so it can run beside `web`).
+    pub dev_port: u16,
+    /// The image name compose tags the build with (shared by web, migrate and worker services).
+    pub image_name: String,
+    /// Where the Postgres image keeps its data (`/var/lib/postgresql/data` up to 17, `/var/lib/postgresql` from 18).
+    pub postgres_data_dir: String,
+    /// The numeric uid (and gid) the image runs as: non-root, and numeric so Kubernetes' runAsNonRoot can verify it.
+    pub uid: u32,
+    /// The virtualenv the dependencies are installed into, at the same path in both stages (`/opt/venv`).
+    pub venv: String,
+    /// The images the Dockerfile and compose file use besides the Python base.
+    pub images: Images,
+    pub install: Install,
+    /// Debian packages for the builder (compilers, headers) and for the runtime (shared libraries).
+    pub build_packages: Vec<String>,
+    /// Debian packages the runtime stage installs (shared libraries the compiled dependencies load).
+    pub runtime_packages: Vec<String>,
+    /// `ENV` of the runtime stage, in order.
+    pub runtime_env: Vec<EnvPair>,
+    /// A build-time `collectstatic` (complete shell command with throwaway inline values), if any.
+    pub collectstatic: Option<String>,
+    /// The server command, exec form.
+    pub command: Vec<String>,
+    /// The development server command (live reload), exec form, for the `dev` profile.
+    pub dev_command: Vec<String>,
+    /// The migration command, exec form, run by the one-shot `migrate` service and by
+    /// `RUN_MIGRATIONS=1` in the entrypoint.
+    pub migrate_command: Option<Vec<String>>,
+    /// The same as a shell word list, for entrypoint.sh.
+    pub migrate_shell: Option<String>,
+    /// Whether compose has a Postgres service (`db`) and the app gets `DATABASE_URL`.
+    pub postgres: bool,
+    /// Whether compose has a Redis service (`redis`) and the app gets `REDIS_URL`.
+    pub redis: bool,
+    /// Extra services sharing the image (Celery worker and beat, RQ worker).
+    pub workers: Vec<WorkerService>,
+    /// Environment of the app services in compose, in order (values in compose syntax).
+    pub app_env: Vec<EnvPair>,
+    /// Variables app services pass through from `.env` when set (read by the app, no default needed).
+    pub passthrough_env: Vec<String>,
+    /// `.env.example` entries.
+    pub env_example: Vec<EnvExample>,
+    /// `.dockerignore` patterns.
+    pub dockerignore: Vec<String>,
+    /// Paths compose `develop.watch` syncs into the container (relative to the context) and rebuilds on.
+    pub watch_sync: Vec<WatchSync>,
+    /// Paths (relative to the context) whose change makes compose `develop.watch` rebuild the image: the manifests and lockfiles.
+    pub watch_rebuild: Vec<String>,
+    /// Messages for the user about what the plan did on its own (installed a server, ...).
+    pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Images {
+    /// The uv image the uv binary is copied from, when uv is used.
+    pub uv: Option<String>,
+    /// The Postgres image with its pinned major version (`postgres:17`).
+    pub postgres: String,
+    /// The Redis image with its pinned major version (`redis:7`).
+    pub redis: String,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct EnvExample {
+    /// The variable's name.
+    pub name: String,
+    /// The example value (`change-me` for secrets).
+    pub value: String,
+    /// The comment written above it: what reads it, and where (file and line).
+    pub comment: String,
+    /// Written as `# NAME=value` (optional).
+    pub commented_out: bool,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct WorkerService {
+    /// The compose service name (`worker`, `beat`, `rq-worker`).
+    pub name: String,
+    /// Its command, exec form.
+    pub command: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct WatchSync {
+    /// The host path, relative to the build context.
+    pub path: String,
+    /// Where it is synced in the container.
+    pub target: String,
+}
+
+/// A worker service kind, as named in answers (`celery`, `celery-beat`, `rq`).
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkerKind {
+    Celery,
+    CeleryBeat,
+    Rq,
+}
+
+impl WorkerKind {
+    pub const ALL: &[WorkerKind] = &[WorkerKind::Celery, WorkerKind::CeleryBeat, WorkerKind::Rq];
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkerKind::Celery => "celery",
+            WorkerKind::CeleryBeat => "celery-beat",
+            WorkerKind::Rq => "rq",
+        }
+    }
+}
+
+impl std::fmt::Display for WorkerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for WorkerKind {
+    type Err = String;
+    fn from_str(s: &str) -> std::result::Result<Self, String> {
+        WorkerKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
+            .ok_or_else(|| format!("unknown worker `{s}`: expected celery, celery-beat or rq"))
+    }
+}
+
+/// The worker services detection calls for: a Celery worker when there is a Celery app, its beat when
+/// the app has a schedule, an RQ worker when RQ is a dependency.
+pub fn detected_workers(p: &Project) -> Vec<WorkerKind> {
+    let mut out = Vec::new();
+    if p.workers.contains(&Worker::Celery) && p.celery_app.is_some() {
+        out.push(WorkerKind::Celery);
+        if p.celery_beat {
+            out.push(WorkerKind::CeleryBeat);
+        }
+    }
+    if p.workers.contains(&Worker::Rq) {
+        out.push(WorkerKind::Rq);
+    }
+    out
+}
+
+/// Whether Redis is added when no answer says: a Redis dependency, or workers (their broker).
+pub fn default_redis(p: &Project, opts: &PlanOptions) -> bool {
+    p.services.contains(&Service::Redis)
+        || match &opts.workers {
+            Some(w) => !w.is_empty(),
+            None => !p.workers.is_empty(),
+        }
+}
+
+/// Whether Postgres is added when no answer says: a Postgres driver or URL parser among the dependencies.
+pub fn default_postgres(p: &Project) -> bool {
+    p.services.contains(&Service::Postgres)
+}
+
+/// The port when no answer says.
+pub const DEFAULT_PORT: u16 = 8000;
+
+fn check_path(what: &str, p: &str) -> Result<()> {
+    if p.contains(['\n', '\r', '"', '\\']) {
+        return Err(Error::Usage {
+            message: format!(
+                "{what} `{}` contains a quote, backslash or newline, which Dockerfiles cannot express",
+                p.escape_debug()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Paths that reach the Dockerfile must be expressible there, and an entrypoint must be known.
+fn check_inputs(p: &Project, app_dir: &str) -> Result<()> {
+    check_path("the app directory", app_dir)?;
+    for f in p.install_files() {
+        check_path("the manifest", f)?;
+        if f.contains(char::is_whitespace) {
+            return Err(Error::Usage {
+                message: format!(
+                    "the manifest `{f}` has whitespace in its path, which Dockerfile COPY cannot express"
+                ),
+            });
+        }
+    }
+    if p.entrypoint.is_empty() {
+        return Err(Error::Usage {
+            message: "no entrypoint was detected; pass --entrypoint MODULE:ATTR".into(),
+        });
+    }
+    Ok(())
+}
+
+/// What the framework hooks see of the project.
+fn app_view(p: &Project, port: u16) -> AppView<'_> {
+    AppView {
+        entrypoint: &p.entrypoint,
+        interface: p.interface,
+        settings_module: p.django_settings_module.as_deref(),
+        static_root: p.static_root,
+        deps: &p.dependencies,
+        port,
+    }
+}
+
+/// The builder stage's install, with a server the project lacks added (and a note saying so).
+fn install(p: &Project, server: &server::ServerPlan, notes: &mut Vec<String>) -> Result<Install> {
+    let cx = InstallCx {
+        facts: &p.install,
+        python_version: &p.python_version,
+        installable: p.installable,
+        project_name: p.project_name.as_deref(),
+        venv: VENV,
+    };
+    let mut install = p.package_manager.install(&cx)?;
+    if let Some((server, pin)) = &server.install {
+        notes.push(format!(
+            "{server} is not a dependency of the project; the image installs {pin} (add it to your dependencies to choose the version)"
+        ));
+        install
+            .extra
+            .push(p.package_manager.install_extra(&cx, pin));
+    }
+    Ok(install)
+}
+
+/// The runtime stage's `ENV`: Python's settings, the venv, the port, and the framework's own.
+fn runtime_env(p: &Project, view: &AppView, port: u16) -> Vec<EnvPair> {
+    let mut env = vec![
+        pair("PYTHONDONTWRITEBYTECODE", "1"),
+        pair("PYTHONUNBUFFERED", "1"),
+        pair("VIRTUAL_ENV", VENV),
+        pair("PATH", format!("{VENV}/bin:$PATH")),
+        pair("PORT", port.to_string()),
+    ];
+    for (name, value) in p.framework.runtime_env(view) {
+        env.push(pair(name, value));
+    }
+    env
+}
+
+/// Debian packages for source builds: the builder's compilers and headers, the runtime's libraries.
+fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
+    let mut build: Vec<String> = Vec::new();
+    let mut runtime: Vec<String> = Vec::new();
+    for n in &p.native {
+        for b in n.build {
+            if !build.iter().any(|x| x == b) {
+                build.push(b.to_string());
+            }
+        }
+        for r in n.runtime {
+            if !runtime.iter().any(|x| x == r) {
+                runtime.push(r.to_string());
+            }
+        }
+    }
+    build.sort();
+    runtime.sort();
+    (build, runtime)
+}
+
+/// Builds the plan: a list of named decisions, each its own function or module.
+pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
+    let context = p.project_dir.clone();
+    let app_dir = context.strip(p.app_dir.as_str());
+    check_inputs(p, &app_dir)?;
+    let workdir = if app_dir == "." {
+        "/app".to_string()
+    } else {
+        format!("/app/{app_dir}")
+    };
+    let port = opts.port.unwrap_or(DEFAULT_PORT);
+    let postgres = opts.postgres.unwrap_or(default_postgres(p));
+    let redis = opts.redis.unwrap_or(default_redis(p, opts));
+    let view = app_view(p, port);
+    let mut notes = Vec::new();
+    let server = server::choose(p, port);
+    let install = install(p, &server, &mut notes)?;
+    let dev_command = p.framework.dev_command(&view, &server.command);
+    let migrate_command = p.framework.migrate_command(&view);
+    let migrate_shell = migrate_command
+        .as_ref()
+        .map(|c| c.iter().map(|w| sh_quote(w)).collect::<Vec<_>>().join(" "));
+    let workers = workers::plan(p, opts, &view, &mut notes)?;
+    if !redis && !workers.is_empty() {
+        notes.push(
+            "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one"
+                .into(),
+        );
+    }
+    let env = env::plan(
+        p,
+        &env::Switches {
+            postgres,
+            redis,
+            port,
+            migrations: migrate_command.is_some(),
+        },
+    );
+    let collectstatic = p
+        .framework
+        .build_command(&view)
+        .map(|c| env::with_build_values(p, &c));
+    let (build_packages, runtime_packages) = native_packages(p);
+    Ok(Plan {
+        dockgen_version: env!("CARGO_PKG_VERSION").into(),
+        framework: p.framework,
+        package_manager: p.package_manager,
+        interface: p.interface,
+        python_version: p.python_version.clone(),
+        dockerignore: files::dockerignore(p, &app_dir),
+        watch_sync: files::watch_sync(&app_dir, &workdir),
+        watch_rebuild: p.install_files().to_vec(),
+        context_dir: context.to_string(),
+        app_dir,
+        workdir,
+        port,
+        dev_port: port.saturating_add(1),
+        image_name: image_name(p, opts.name_hint.as_deref()),
+        postgres_data_dir: postgres_data_dir(),
+        uid: APP_UID,
+        venv: VENV.into(),
+        images: images(p),
+        install,
+        build_packages,
+        runtime_packages,
+        runtime_env: runtime_env(p, &view, port),
+        collectstatic,
+        command: server.command,
+        dev_command,
+        migrate_command,
+        migrate_shell,
+        postgres,
+        redis,
+        workers,
+        app_env: env.app_env,
+        passthrough_env: env.passthrough,
+        env_example: env.example,
+        notes,
+    })
+}
+
+/// Where the Postgres image keeps its data: `/var/lib/postgresql/data` up to 17, the parent from 18.
+fn postgres_data_dir() -> String {
+    if pins::POSTGRES.parse::<u32>().unwrap_or(17) >= 18 {
+        "/var/lib/postgresql".into()
+    } else {
+        "/var/lib/postgresql/data".into()
+    }
+}
+
+fn images(p: &Project) -> Images {
+    Images {
+        uv: p.package_manager.binary_image(),
+        postgres: format!("postgres:{}", pins::POSTGRES),
+        redis: format!("redis:{}", pins::REDIS),
+    }
+}
+/// A Docker image name from the project name (or the build context's directory name).
+fn image_name(p: &Project, hint: Option<&str>) -> String {
+    let base = p
+        .project_name
+        .clone()
+        .or_else(|| hint.map(String::from))
+        .unwrap_or_else(|| "app".into());
+    let mut out = String::new();
+    for c in base.chars() {
+        let c = c.to_ascii_lowercase();
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { "app".into() } else { out }
+}
+
+/// The supported Pythons, for `--python` validation messages.
+pub fn supported_pythons() -> String {
+    knowledge::SUPPORTED_PYTHONS
+        .iter()
+        .map(|(a, b)| format!("{a}.{b}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}

@@ -1,0 +1,88 @@
+//! Worker services sharing the image: a Celery worker and beat (with the detected Celery app) and an
+//! RQ worker (the framework's own command when it has one, such as Django's `manage.py rqworker`).
+
+use super::{PlanOptions, WorkerKind, WorkerService, detected_workers};
+use crate::base::error::{Error, Result};
+use crate::base::kinds::Worker;
+use crate::detect::Project;
+use crate::framework::{AppView, WorkerSystem};
+
+fn words(ws: &[&str]) -> Vec<String> {
+    ws.iter().map(|s| s.to_string()).collect()
+}
+
+/// The worker services: the answer's, else detection's; in compose's stable order.
+pub(super) fn plan(
+    p: &Project,
+    opts: &PlanOptions,
+    view: &AppView,
+    notes: &mut Vec<String>,
+) -> Result<Vec<WorkerService>> {
+    let chosen = match &opts.workers {
+        Some(w) => {
+            if p.celery_app.is_none()
+                && let Some(k) = w.iter().find(|k| **k != WorkerKind::Rq)
+            {
+                return Err(Error::Usage {
+                    message: format!(
+                        "the `{k}` worker was asked for, but no Celery app was found to run it"
+                    ),
+                });
+            }
+            w.clone()
+        }
+        None => {
+            if p.workers.contains(&Worker::Celery) && p.celery_app.is_none() {
+                notes.push("no Celery app was found, so no worker service was generated".into());
+            }
+            detected_workers(p)
+        }
+    };
+    let mut workers: Vec<WorkerService> = chosen
+        .iter()
+        .filter_map(|k| service(*k, p, view, chosen.contains(&WorkerKind::Celery)))
+        .collect();
+    workers.sort_by_key(|w| match w.name.as_str() {
+        "worker" => 0,
+        "beat" => 1,
+        _ => 2,
+    });
+    Ok(workers)
+}
+
+fn service(
+    kind: WorkerKind,
+    p: &Project,
+    view: &AppView,
+    with_celery: bool,
+) -> Option<WorkerService> {
+    let (name, command) = match (kind, &p.celery_app) {
+        (WorkerKind::Celery, Some(app)) => (
+            "worker",
+            words(&["celery", "-A", app, "worker", "--loglevel=info"]),
+        ),
+        (WorkerKind::CeleryBeat, Some(app)) => (
+            "beat",
+            words(&[
+                "celery",
+                "-A",
+                app,
+                "beat",
+                "--loglevel=info",
+                "--schedule",
+                "/tmp/celerybeat-schedule",
+            ]),
+        ),
+        (WorkerKind::Rq, _) => (
+            if with_celery { "rq-worker" } else { "worker" },
+            p.framework
+                .worker_command(WorkerSystem::Rq, view)
+                .unwrap_or_else(|| words(&["rq", "worker", "--url", "redis://redis:6379/0"])),
+        ),
+        (WorkerKind::Celery | WorkerKind::CeleryBeat, None) => return None,
+    };
+    Some(WorkerService {
+        name: name.into(),
+        command,
+    })
+}
