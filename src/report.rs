@@ -25,72 +25,80 @@ fn list<T: AsRef<str>>(v: &[T]) -> String {
 /// The `dockgen detect` report for a person.
 pub fn human(p: &Project) -> String {
     let mut out = String::new();
+    decisions(&mut out, p);
+    needs(&mut out, p);
+    trailer(&mut out, p);
+    out
+}
+
+/// The header and the app's decisions: framework, manager, Python, app, entrypoint, settings.
+fn decisions(out: &mut String, p: &Project) {
     let e = |k: Key| p.evidence.get(&k);
     let _ = writeln!(
         out,
         "Detected a {} project ({}, Python {}) in `{}`\n",
         p.framework, p.package_manager, p.python_version, p.project_dir
     );
+    row(out, "framework", p.framework.as_str(), e(Key::Framework));
     row(
-        &mut out,
-        "framework",
-        p.framework.as_str(),
-        e(Key::Framework),
-    );
-    row(
-        &mut out,
+        out,
         "package manager",
         p.package_manager.as_str(),
         e(Key::PackageManager),
     );
-    row(&mut out, "python", &p.python_version, e(Key::PythonVersion));
-    row(&mut out, "app dir", p.app_dir.as_str(), e(Key::AppDir));
+    row(out, "python", &p.python_version, e(Key::PythonVersion));
+    row(out, "app dir", p.app_dir.as_str(), e(Key::AppDir));
     row(
-        &mut out,
+        out,
         "entrypoint",
         &format!("{} ({})", p.entrypoint, p.interface),
         e(Key::Entrypoint),
     );
     if let Some(s) = &p.django_settings_module {
-        row(&mut out, "settings", s, e(Key::DjangoSettingsModule));
+        row(out, "settings", s, e(Key::DjangoSettingsModule));
     }
     if let Some(sr) = p.static_root {
         row(
-            &mut out,
+            out,
             "static root",
             if sr { "set" } else { "not set" },
             e(Key::StaticRoot),
         );
     }
+}
+
+/// Services, workers, Celery, servers and native builds, each with its evidence.
+fn needs(out: &mut String, p: &Project) {
+    let e = |k: Key| p.evidence.get(&k);
     let services: Vec<&str> = p.services.iter().map(|s| s.as_str()).collect();
-    row(&mut out, "services", &list(&services), None);
+    row(out, "services", &list(&services), None);
     for s in &p.services {
         if let Some(ev) = e(Key::Service(*s)) {
-            row(&mut out, &format!("  {}", s.as_str()), "", Some(ev));
+            row(out, &format!("  {}", s.as_str()), "", Some(ev));
         }
     }
     let workers: Vec<&str> = p.workers.iter().map(|w| w.as_str()).collect();
-    row(&mut out, "workers", &list(&workers), None);
+    row(out, "workers", &list(&workers), None);
     for w in &p.workers {
         if let Some(ev) = e(Key::Worker(*w)) {
-            row(&mut out, &format!("  {}", w.as_str()), "", Some(ev));
+            row(out, &format!("  {}", w.as_str()), "", Some(ev));
         }
     }
     if let Some(c) = &p.celery_app {
-        row(&mut out, "celery app", c, e(Key::CeleryApp));
+        row(out, "celery app", c, e(Key::CeleryApp));
         row(
-            &mut out,
+            out,
             "celery beat",
             if p.celery_beat { "yes" } else { "no" },
             e(Key::CeleryBeat),
         );
     }
     let servers: Vec<&str> = p.servers.iter().map(|s| s.as_str()).collect();
-    row(&mut out, "servers", &list(&servers), None);
+    row(out, "servers", &list(&servers), None);
     if !p.native.is_empty() {
         for n in &p.native {
             row(
-                &mut out,
+                out,
                 "native build",
                 &format!(
                     "{} (build: {}; runtime: {})",
@@ -102,7 +110,11 @@ pub fn human(p: &Project) -> String {
             );
         }
     }
-    row(&mut out, "install files", &list(p.install_files()), None);
+}
+
+/// Install files, the other candidates, and the warnings.
+fn trailer(out: &mut String, p: &Project) {
+    row(out, "install files", &list(p.install_files()), None);
     if p.candidates.len() > 1 {
         let _ = writeln!(out, "\nOther candidates considered:");
         for c in p.candidates.iter().skip(1) {
@@ -115,7 +127,6 @@ pub fn human(p: &Project) -> String {
             let _ = writeln!(out, "  - {w}");
         }
     }
-    out
 }
 
 /// A short summary of what `init` generates and from what.

@@ -133,98 +133,103 @@ pub enum Resolution {
 /// Classifies every target (see the module docs); writes nothing.
 pub fn prepare(root: &Path, files: &[OutFile], mode: Mode) -> Result<Prepared> {
     let canon_root = root.canonicalize().map_err(|e| io(root, e))?;
-    let mut targets = Vec::new();
-    for f in files {
-        let (dir_rel, name) = match f.rel.rsplit_once('/') {
-            Some((d, n)) => (d, n),
-            None => (".", f.rel.as_str()),
-        };
-        if name == ".env" {
-            return Err(Error::Usage {
-                message: "refusing to write `.env`: it holds the user's secrets".into(),
-            });
-        }
-        let dir = crate::base::fs::join(root, dir_rel);
-        let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
-        if !canon_dir.starts_with(&canon_root) {
-            return Err(Error::Usage {
-                message: format!(
-                    "`{dir_rel}` resolves outside the project (through a symlink); refusing to write there"
-                ),
-            });
-        }
-        let rel = f.rel.clone();
-        let path = canon_dir.join(name);
-        let (existing, existing_exec) = match fs::symlink_metadata(&path) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                return Err(Error::Usage {
-                    message: format!(
-                        "`{rel}` is a symlink; dockgen never writes through links (replace it with a regular file)"
-                    ),
-                });
-            }
-            Ok(meta) if !meta.is_file() => {
-                return Err(Error::NotAFile {
-                    path: rel.into(),
-                    kind: "not a regular file",
-                });
-            }
-            Ok(meta) => (
-                Some(fs::read(&path).map_err(|e| io(Path::new(&rel), e))?),
-                is_executable(&meta),
-            ),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, false),
-            Err(e) => return Err(io(Path::new(&rel), e)),
-        };
-        targets.push(Target {
-            rel,
-            path,
-            content: f.content.clone(),
-            executable: f.executable,
-            existing,
-            existing_exec,
-        });
-    }
-
+    let targets = files
+        .iter()
+        .map(|f| target(root, &canon_root, f))
+        .collect::<Result<Vec<_>>>()?;
     let force = matches!(mode, Mode::Write { force: true });
-    let mut reports = Vec::new();
-    for t in &targets {
-        let (status, diff) = match &t.existing {
-            None => (Status::Created, None),
-            Some(old) if old == t.content.as_bytes() => {
-                if t.executable && !t.existing_exec {
-                    (Status::ModeFixed, None)
-                } else {
-                    (Status::Unchanged, None)
-                }
-            }
-            Some(old) => {
-                let diff = unified_diff(&t.rel, &String::from_utf8_lossy(old), &t.content);
-                (
-                    if force {
-                        Status::Overwritten
-                    } else {
-                        Status::Conflict
-                    },
-                    Some(diff),
-                )
-            }
-        };
-        let diff = match (mode, status) {
-            (Mode::Check, Status::Created) => Some(unified_diff(&t.rel, "", &t.content)),
-            _ => diff,
-        };
-        reports.push(FileReport {
-            path: t.rel.clone(),
-            status,
-            diff,
-        });
-    }
+    let reports = targets.iter().map(|t| report(t, mode, force)).collect();
     Ok(Prepared {
         targets,
         reports,
         mode,
     })
+}
+
+/// Where `f` goes and what is there now; refuses `.env`, paths through a symlink out of the project,
+/// symlinks and non-regular files.
+fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
+    let (dir_rel, name) = match f.rel.rsplit_once('/') {
+        Some((d, n)) => (d, n),
+        None => (".", f.rel.as_str()),
+    };
+    if name == ".env" {
+        return Err(Error::Usage {
+            message: "refusing to write `.env`: it holds the user's secrets".into(),
+        });
+    }
+    let dir = crate::base::fs::join(root, dir_rel);
+    let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
+    if !canon_dir.starts_with(canon_root) {
+        return Err(Error::Usage {
+            message: format!(
+                "`{dir_rel}` resolves outside the project (through a symlink); refusing to write there"
+            ),
+        });
+    }
+    let rel = f.rel.clone();
+    let path = canon_dir.join(name);
+    let (existing, existing_exec) = match fs::symlink_metadata(&path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            return Err(Error::Usage {
+                message: format!(
+                    "`{rel}` is a symlink; dockgen never writes through links (replace it with a regular file)"
+                ),
+            });
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(Error::NotAFile {
+                path: rel.into(),
+                kind: "not a regular file",
+            });
+        }
+        Ok(meta) => (
+            Some(fs::read(&path).map_err(|e| io(Path::new(&rel), e))?),
+            is_executable(&meta),
+        ),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, false),
+        Err(e) => return Err(io(Path::new(&rel), e)),
+    };
+    Ok(Target {
+        rel,
+        path,
+        content: f.content.clone(),
+        executable: f.executable,
+        existing,
+        existing_exec,
+    })
+}
+
+/// The status of one target (and its diff where there is one to show).
+fn report(t: &Target, mode: Mode, force: bool) -> FileReport {
+    let (status, diff) = match &t.existing {
+        None => (Status::Created, None),
+        Some(old) if old == t.content.as_bytes() => {
+            if t.executable && !t.existing_exec {
+                (Status::ModeFixed, None)
+            } else {
+                (Status::Unchanged, None)
+            }
+        }
+        Some(old) => {
+            let diff = unified_diff(&t.rel, &String::from_utf8_lossy(old), &t.content);
+            let status = if force {
+                Status::Overwritten
+            } else {
+                Status::Conflict
+            };
+            (status, Some(diff))
+        }
+    };
+    let diff = match (mode, status) {
+        (Mode::Check, Status::Created) => Some(unified_diff(&t.rel, "", &t.content)),
+        _ => diff,
+    };
+    FileReport {
+        path: t.rel.clone(),
+        status,
+        diff,
+    }
 }
 
 impl Prepared {

@@ -135,62 +135,104 @@ fn dotted_to_entrypoint(v: &str) -> Option<String> {
 pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     let manage = read_module(root, manage_rel)?;
     let mut d = Django::default();
-    let (mut settings, mut ev) = match manage
-        .env_defaults
-        .iter()
-        .find(|(k, _, _)| k == "DJANGO_SETTINGS_MODULE")
-    {
-        Some((_, v, line)) => (
-            v.clone(),
-            Evidence::at(
-                manage_rel,
-                *line,
-                "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", ...)",
-            ),
-        ),
-        None => {
-            // Fallback: exactly one `<pkg>/settings.py` or `<pkg>/settings/` beside manage.py.
-            let found: Vec<String> = std::fs::read_dir(files::join(root, app_dir))
-                .map(|rd| {
-                    rd.flatten()
-                        .filter_map(|e| {
-                            let name = e.file_name().to_string_lossy().to_string();
-                            let rel = if app_dir == "." {
-                                name.clone()
-                            } else {
-                                format!("{app_dir}/{name}")
-                            };
-                            let has =
-                                files::is_file(&files::join(root, &format!("{rel}/settings.py")))
-                                    || files::is_file(&files::join(
-                                        root,
-                                        &format!("{rel}/settings/__init__.py"),
-                                    ));
-                            has.then(|| format!("{name}.settings"))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            match found.as_slice() {
-                [one] => (
-                    one.clone(),
-                    Evidence::file(
-                        manage_rel,
-                        "manage.py sets no DJANGO_SETTINGS_MODULE; the only settings module beside it",
-                    ),
+    let (settings, ev) = settings_module(root, app_dir, manage_rel, &manage)?;
+    let (settings, ev) =
+        prefer_production(root, app_dir, manage_rel, settings, ev, &mut d.warnings);
+    d.settings_module = settings.clone();
+    d.settings_evidence = ev;
+
+    let mut merged = Merged::default();
+    merge(root, app_dir, &settings, &mut merged, 0, &mut Vec::new());
+    entrypoints(root, app_dir, &merged, &mut d);
+    container_checks(&merged, &mut d);
+    databases(&merged, &mut d);
+    service_urls(&merged, &mut d);
+    let get = |name: &str| merged.assigns.get(name);
+    if let Some((a, f)) = get("CELERY_BEAT_SCHEDULE").or_else(|| get("CELERYBEAT_SCHEDULE")) {
+        d.beat = Some(Evidence::at(f, a.line, "CELERY_BEAT_SCHEDULE in settings"));
+    }
+    d.env_reads = merged.env_reads;
+    Ok(d)
+}
+
+/// `DJANGO_SETTINGS_MODULE` from `os.environ.setdefault` in manage.py, else the one settings module
+/// beside it.
+fn settings_module(
+    root: &Path,
+    app_dir: &str,
+    manage_rel: &str,
+    manage: &Module,
+) -> Result<(String, Evidence)> {
+    Ok(
+        match manage
+            .env_defaults
+            .iter()
+            .find(|(k, _, _)| k == "DJANGO_SETTINGS_MODULE")
+        {
+            Some((_, v, line)) => (
+                v.clone(),
+                Evidence::at(
+                    manage_rel,
+                    *line,
+                    "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", ...)",
                 ),
-                _ => {
-                    return Err(Error::Usage {
-                        message: format!(
-                            "`{manage_rel}` does not set DJANGO_SETTINGS_MODULE and no single settings module sits beside it; \
-                             pass --entrypoint (e.g. `mysite.wsgi:application`)"
+            ),
+            None => {
+                // Fallback: exactly one `<pkg>/settings.py` or `<pkg>/settings/` beside manage.py.
+                let found: Vec<String> = std::fs::read_dir(files::join(root, app_dir))
+                    .map(|rd| {
+                        rd.flatten()
+                            .filter_map(|e| {
+                                let name = e.file_name().to_string_lossy().to_string();
+                                let rel = if app_dir == "." {
+                                    name.clone()
+                                } else {
+                                    format!("{app_dir}/{name}")
+                                };
+                                let has = files::is_file(&files::join(
+                                    root,
+                                    &format!("{rel}/settings.py"),
+                                )) || files::is_file(&files::join(
+                                    root,
+                                    &format!("{rel}/settings/__init__.py"),
+                                ));
+                                has.then(|| format!("{name}.settings"))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                match found.as_slice() {
+                    [one] => (
+                        one.clone(),
+                        Evidence::file(
+                            manage_rel,
+                            "manage.py sets no DJANGO_SETTINGS_MODULE; the only settings module beside it",
                         ),
-                    });
+                    ),
+                    _ => {
+                        return Err(Error::Usage {
+                            message: format!(
+                                "`{manage_rel}` does not set DJANGO_SETTINGS_MODULE and no single settings module sits beside it; \
+                             pass --entrypoint (e.g. `mysite.wsgi:application`)"
+                            ),
+                        });
+                    }
                 }
             }
-        }
-    };
+        },
+    )
+}
 
+/// A dev settings module (or an empty settings package) with production settings beside it: the
+/// image runs production, and says so.
+fn prefer_production(
+    root: &Path,
+    app_dir: &str,
+    manage_rel: &str,
+    mut settings: String,
+    mut ev: Evidence,
+    warnings: &mut Vec<String>,
+) -> (String, Evidence) {
     // Prefer production settings over dev ones when a settings package has both.
     if let Some((file, is_pkg)) = module_file(root, app_dir, &settings) {
         let last = settings.rsplit('.').next().unwrap_or_default().to_string();
@@ -214,7 +256,7 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
                 .map(|p| format!("{pkg}.{p}"))
                 .find(|m| module_file(root, app_dir, m).is_some())
             {
-                d.warnings.push(format!(
+                warnings.push(format!(
                     "`{manage_rel}` selects `{settings}`; the image runs `{prod}` (production settings found beside it). \
                      Override with DJANGO_SETTINGS_MODULE"
                 ));
@@ -229,18 +271,18 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
             }
         }
     } else {
-        d.warnings.push(format!(
+        warnings.push(format!(
             "settings module `{settings}` (from `{manage_rel}`) was not found below `{app_dir}`"
         ));
     }
-    d.settings_module = settings.clone();
-    d.settings_evidence = ev;
+    (settings, ev)
+}
 
-    let mut merged = Merged::default();
-    merge(root, app_dir, &settings, &mut merged, 0, &mut Vec::new());
+/// `WSGI_APPLICATION` / `ASGI_APPLICATION`, else the settings package's wsgi.py.
+fn entrypoints(root: &Path, app_dir: &str, merged: &Merged, d: &mut Django) {
     let get = |name: &str| merged.assigns.get(name);
     let at = |a: &Assign, file: &str, rule: &str| Evidence::at(file, a.line, rule);
-
+    let settings = d.settings_module.clone();
     if let Some((a, f)) = get("WSGI_APPLICATION")
         && let Value::Str(v) = &a.value
         && let Some(ep) = dotted_to_entrypoint(v)
@@ -267,7 +309,13 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
             ));
         }
     }
+}
 
+/// Settings that will not work in a container: no STATIC_ROOT, hard-coded DEBUG, empty ALLOWED_HOSTS.
+fn container_checks(merged: &Merged, d: &mut Django) {
+    let get = |name: &str| merged.assigns.get(name);
+    let at = |a: &Assign, file: &str, rule: &str| Evidence::at(file, a.line, rule);
+    let settings = d.settings_module.clone();
     match get("STATIC_ROOT") {
         Some((a, f)) if a.value != Value::None => d.static_root = Some(at(a, f, "STATIC_ROOT in settings")),
         _ => d.warnings.push(format!(
@@ -290,6 +338,13 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
             a.line
         ));
     }
+}
+
+/// DATABASES: whether it reads the environment, SQLite-only, and a Postgres engine.
+fn databases(merged: &Merged, d: &mut Django) {
+    let get = |name: &str| merged.assigns.get(name);
+    let at = |a: &Assign, file: &str, rule: &str| Evidence::at(file, a.line, rule);
+    let settings = d.settings_module.clone();
     match get("DATABASES") {
         Some((a, f)) => {
             // One level of indirection: `_db = urlparse(os.environ[...])` then `DATABASES = {... _db ...}`.
@@ -325,6 +380,10 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
         }
         None => d.warnings.push(format!("no DATABASES in `{settings}`")),
     }
+}
+
+/// `postgres://` and `redis://` URLs anywhere in the settings.
+fn service_urls(merged: &Merged, d: &mut Django) {
     for (s, line, file) in &merged.strings {
         if d.postgres.is_none() && (s.starts_with("postgres://") || s.starts_with("postgresql://"))
         {
@@ -334,11 +393,6 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
             d.redis = Some(Evidence::at(file, *line, "a redis:// URL in settings"));
         }
     }
-    if let Some((a, f)) = get("CELERY_BEAT_SCHEDULE").or_else(|| get("CELERYBEAT_SCHEDULE")) {
-        d.beat = Some(at(a, f, "CELERY_BEAT_SCHEDULE in settings"));
-    }
-    d.env_reads = merged.env_reads;
-    Ok(d)
 }
 
 #[cfg(test)]

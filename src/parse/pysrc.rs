@@ -45,151 +45,178 @@ fn op_str(c: char) -> &'static str {
 
 /// Splits Python source into logical lines. Never fails: unterminated strings end at end of input.
 pub fn logical_lines(src: &str) -> Vec<Line> {
-    let chars: Vec<char> = src.chars().collect();
-    let mut lines = Vec::new();
-    let mut cur: Vec<Tok> = Vec::new();
-    let mut cur_lines: Vec<usize> = Vec::new();
-    let mut cur_line = 1;
-    let mut cur_indent = 0;
-    let mut lineno = 1;
-    let mut depth: usize = 0;
+    let mut lx = Lexer {
+        chars: src.chars().collect(),
+        i: 0,
+        lineno: 1,
+        col: 0,
+        depth: 0,
+        lines: Vec::new(),
+        cur: Vec::new(),
+        cur_lines: Vec::new(),
+        cur_line: 1,
+        cur_indent: 0,
+    };
     let mut at_line_start = true;
-    let mut col = 0;
-    let mut i = 0;
-    let n = chars.len();
-
-    macro_rules! push_tok {
-        ($t:expr) => {{
-            if cur.is_empty() {
-                cur_line = lineno;
-                cur_indent = col;
-            }
-            cur.push($t);
-            cur_lines.push(lineno);
-        }};
-    }
-
-    while i < n {
-        let c = chars[i];
+    while lx.i < lx.chars.len() {
         if at_line_start {
-            // Measure indentation of a new physical line outside brackets.
-            col = 0;
-            while i < n && (chars[i] == ' ' || chars[i] == '\t' || chars[i] == '\x0c') {
-                col += if chars[i] == '\t' { 8 - col % 8 } else { 1 };
-                i += 1;
-            }
+            lx.indentation();
             at_line_start = false;
             continue;
         }
+        let c = lx.chars[lx.i];
         match c {
-            '\n' => {
-                lineno += 1;
-                i += 1;
-                if depth == 0 {
-                    if !cur.is_empty() {
-                        lines.push(Line {
-                            lineno: cur_line,
-                            indent: cur_indent,
-                            toks: std::mem::take(&mut cur),
-                            tok_lines: std::mem::take(&mut cur_lines),
-                        });
-                    }
-                    at_line_start = true;
-                }
-            }
-            '\r' | ' ' | '\t' | '\x0c' => i += 1,
-            '#' => {
-                while i < n && chars[i] != '\n' {
-                    i += 1;
-                }
-            }
-            '\\' if i + 1 < n && (chars[i + 1] == '\n' || chars[i + 1] == '\r') => {
-                // Explicit line joining: the logical line goes on.
-                i += 1;
-                if chars[i] == '\r' {
-                    i += 1;
-                }
-                if i < n && chars[i] == '\n' {
-                    i += 1;
-                }
-                lineno += 1;
-            }
-            '"' | '\'' => {
-                let start_line = lineno;
-                let (s, next, lines_in) = read_string(&chars, i, false);
-                if cur.is_empty() {
-                    cur_line = start_line;
-                    cur_indent = col;
-                }
-                cur.push(Tok::Str(s));
-                cur_lines.push(start_line);
-                lineno += lines_in;
-                i = next;
-            }
-            c if c.is_alphabetic() || c == '_' => {
-                let start = i;
-                while i < n && (chars[i].is_alphanumeric() || chars[i] == '_') {
-                    i += 1;
-                }
-                let word: String = chars[start..i].iter().collect();
-                let lower = word.to_ascii_lowercase();
-                let is_prefix = matches!(
-                    lower.as_str(),
-                    "r" | "u" | "b" | "f" | "br" | "rb" | "fr" | "rf" | "t" | "tr" | "rt"
-                );
-                if is_prefix && i < n && (chars[i] == '"' || chars[i] == '\'') {
-                    let start_line = lineno;
-                    let raw = lower.contains('r');
-                    let (s, next, lines_in) = read_string(&chars, i, raw);
-                    if cur.is_empty() {
-                        cur_line = start_line;
-                        cur_indent = col;
-                    }
-                    cur.push(Tok::Str(s));
-                    cur_lines.push(start_line);
-                    lineno += lines_in;
-                    i = next;
-                } else {
-                    push_tok!(Tok::Name(word));
-                }
-            }
-            c if c.is_ascii_digit() => {
-                while i < n
-                    && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
-                {
-                    i += 1;
-                }
-                push_tok!(Tok::Num);
-            }
-            c if ONE_CHAR_OPS.contains(c) => {
-                if i + 1 < n {
-                    let two: String = [c, chars[i + 1]].iter().collect();
-                    if let Some(op) = TWO_CHAR_OPS.iter().find(|o| **o == two) {
-                        push_tok!(Tok::Op(op));
-                        i += 2;
-                        continue;
-                    }
-                }
-                match c {
-                    '(' | '[' | '{' => depth += 1,
-                    ')' | ']' | '}' => depth = depth.saturating_sub(1),
-                    _ => {}
-                }
-                push_tok!(Tok::Op(op_str(c)));
-                i += 1;
-            }
-            _ => i += 1,
+            '\n' => at_line_start = lx.newline(),
+            '\r' | ' ' | '\t' | '\x0c' => lx.i += 1,
+            '#' => lx.comment(),
+            '\\' if matches!(lx.peek(1), Some('\n' | '\r')) => lx.line_continuation(),
+            '"' | '\'' => lx.string(false),
+            c if c.is_alphabetic() || c == '_' => lx.word(),
+            c if c.is_ascii_digit() => lx.number(),
+            c if ONE_CHAR_OPS.contains(c) => lx.op(c),
+            _ => lx.i += 1,
         }
     }
-    if !cur.is_empty() {
-        lines.push(Line {
-            lineno: cur_line,
-            indent: cur_indent,
-            toks: cur,
-            tok_lines: cur_lines,
-        });
+    lx.end_line();
+    lx.lines
+}
+
+/// The state of [`logical_lines`]: the position, bracket depth, and the logical line being built.
+struct Lexer {
+    chars: Vec<char>,
+    i: usize,
+    lineno: usize,
+    /// Indentation of the current physical line.
+    col: usize,
+    /// Open brackets: inside them, newlines do not end the logical line.
+    depth: usize,
+    lines: Vec<Line>,
+    cur: Vec<Tok>,
+    cur_lines: Vec<usize>,
+    cur_line: usize,
+    cur_indent: usize,
+}
+
+impl Lexer {
+    fn peek(&self, ahead: usize) -> Option<char> {
+        self.chars.get(self.i + ahead).copied()
     }
-    lines
+
+    fn push(&mut self, t: Tok, line: usize) {
+        if self.cur.is_empty() {
+            self.cur_line = line;
+            self.cur_indent = self.col;
+        }
+        self.cur.push(t);
+        self.cur_lines.push(line);
+    }
+
+    fn end_line(&mut self) {
+        if !self.cur.is_empty() {
+            self.lines.push(Line {
+                lineno: self.cur_line,
+                indent: self.cur_indent,
+                toks: std::mem::take(&mut self.cur),
+                tok_lines: std::mem::take(&mut self.cur_lines),
+            });
+        }
+    }
+
+    /// Measures the indentation of a new physical line outside brackets.
+    fn indentation(&mut self) {
+        self.col = 0;
+        while let Some(c @ (' ' | '\t' | '\x0c')) = self.peek(0) {
+            self.col += if c == '\t' { 8 - self.col % 8 } else { 1 };
+            self.i += 1;
+        }
+    }
+
+    /// A newline ends the logical line outside brackets; returns whether it did.
+    fn newline(&mut self) -> bool {
+        self.lineno += 1;
+        self.i += 1;
+        if self.depth == 0 {
+            self.end_line();
+        }
+        self.depth == 0
+    }
+
+    fn comment(&mut self) {
+        while self.peek(0).is_some_and(|c| c != '\n') {
+            self.i += 1;
+        }
+    }
+
+    /// Explicit line joining: the logical line goes on.
+    fn line_continuation(&mut self) {
+        self.i += 1;
+        if self.peek(0) == Some('\r') {
+            self.i += 1;
+        }
+        if self.peek(0) == Some('\n') {
+            self.i += 1;
+        }
+        self.lineno += 1;
+    }
+
+    fn string(&mut self, raw: bool) {
+        let start_line = self.lineno;
+        let (s, next, lines_in) = read_string(&self.chars, self.i, raw);
+        self.push(Tok::Str(s), start_line);
+        self.lineno += lines_in;
+        self.i = next;
+    }
+
+    /// A name, or a string prefix (`r`, `b`, `f`, ...) followed by its string.
+    fn word(&mut self) {
+        let start = self.i;
+        while self
+            .peek(0)
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        {
+            self.i += 1;
+        }
+        let word: String = self.chars[start..self.i].iter().collect();
+        let lower = word.to_ascii_lowercase();
+        let is_prefix = matches!(
+            lower.as_str(),
+            "r" | "u" | "b" | "f" | "br" | "rb" | "fr" | "rf" | "t" | "tr" | "rt"
+        );
+        if is_prefix && matches!(self.peek(0), Some('"' | '\'')) {
+            self.string(lower.contains('r'));
+        } else {
+            self.push(Tok::Name(word), self.lineno);
+        }
+    }
+
+    fn number(&mut self) {
+        while self
+            .peek(0)
+            .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+        {
+            self.i += 1;
+        }
+        self.push(Tok::Num, self.lineno);
+    }
+
+    /// A two-character operator when one matches, else one character (tracking bracket depth).
+    fn op(&mut self, c: char) {
+        if let Some(next) = self.peek(1) {
+            let two: String = [c, next].iter().collect();
+            if let Some(op) = TWO_CHAR_OPS.iter().find(|o| **o == two) {
+                self.push(Tok::Op(op), self.lineno);
+                self.i += 2;
+                return;
+            }
+        }
+        match c {
+            '(' | '[' | '{' => self.depth += 1,
+            ')' | ']' | '}' => self.depth = self.depth.saturating_sub(1),
+            _ => {}
+        }
+        self.push(Tok::Op(op_str(c)), self.lineno);
+        self.i += 1;
+    }
 }
 
 /// Reads a string literal starting at the quote `chars[i]`; returns (value, next index, newlines inside).
@@ -420,81 +447,35 @@ fn name(t: Option<&Tok>) -> Option<&str> {
 fn top_level(m: &mut Module, line: &Line) {
     let toks = &line.toks;
     match name(toks.first()) {
-        Some("import") | Some("from") => {
-            imports_of(m, toks);
-            return;
-        }
-        Some("def") => {
-            if let Some(n) = name(toks.get(1)) {
-                m.defs.push((n.to_string(), line.lineno));
-            }
-            return;
-        }
-        Some("async") if name(toks.get(1)) == Some("def") => {
-            if let Some(n) = name(toks.get(2)) {
-                m.defs.push((n.to_string(), line.lineno));
-            }
-            return;
-        }
+        Some("import") | Some("from") => imports_of(m, toks),
+        Some("def") => m
+            .defs
+            .extend(name(toks.get(1)).map(|n| (n.to_string(), line.lineno))),
+        Some("async") if name(toks.get(1)) == Some("def") => m
+            .defs
+            .extend(name(toks.get(2)).map(|n| (n.to_string(), line.lineno))),
         Some("class") | Some("if") | Some("for") | Some("while") | Some("with") | Some("try")
-        | Some("return") => {
-            return;
-        }
-        _ => {}
-    }
-    // target [: annotation] = value, with target a dotted name, optionally subscripted.
-    let mut k = 0;
-    let mut target = String::new();
-    loop {
-        match toks.get(k) {
-            Some(Tok::Name(n)) => {
-                target.push_str(n);
-                k += 1;
+        | Some("return") => {}
+        _ => {
+            if let Some(a) = assignment(toks, line.lineno) {
+                m.assigns.push(a);
             }
-            _ => return,
-        }
-        if toks.get(k) == Some(&Tok::Op(".")) {
-            target.push('.');
-            k += 1;
-        } else {
-            break;
         }
     }
-    let mut subscript = false;
-    if toks.get(k) == Some(&Tok::Op("[")) {
-        subscript = true;
-        let mut d = 0;
-        while let Some(t) = toks.get(k) {
-            match t {
-                Tok::Op("[") => d += 1,
-                Tok::Op("]") => {
-                    d -= 1;
-                    if d == 0 {
-                        k += 1;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            k += 1;
-        }
+}
+
+/// `target [: annotation] = value`, with target a dotted name, optionally subscripted.
+fn assignment(toks: &[Tok], lineno: usize) -> Option<Assign> {
+    let (target, mut k) = dotted_target(toks)?;
+    let subscript = toks.get(k) == Some(&Tok::Op("["));
+    if subscript {
+        k = skip_subscript(toks, k);
     }
     if toks.get(k) == Some(&Tok::Op(":")) {
-        // Annotation: skip to the `=` at bracket depth 0.
-        let mut d = 0i32;
-        k += 1;
-        while let Some(t) = toks.get(k) {
-            match t {
-                Tok::Op("(") | Tok::Op("[") | Tok::Op("{") => d += 1,
-                Tok::Op(")") | Tok::Op("]") | Tok::Op("}") => d -= 1,
-                Tok::Op("=") if d == 0 => break,
-                _ => {}
-            }
-            k += 1;
-        }
+        k = skip_annotation(toks, k + 1);
     }
     if toks.get(k) != Some(&Tok::Op("=")) {
-        return;
+        return None;
     }
     let value_toks = &toks[k + 1..];
     // Chained assignment `a = b = value`: keep the rightmost value.
@@ -502,10 +483,10 @@ fn top_level(m: &mut Module, line: &Line) {
         Some(p) if depth_at(value_toks, p) == 0 => &value_toks[p + 1..],
         _ => value_toks,
     };
-    m.assigns.push(Assign {
+    Some(Assign {
         target,
         subscript,
-        line: line.lineno,
+        line: lineno,
         value: classify(value_toks),
         names: value_toks
             .iter()
@@ -521,7 +502,59 @@ fn top_level(m: &mut Module, line: &Line) {
                 _ => None,
             })
             .collect(),
-    });
+    })
+}
+
+/// A dotted name at the start of `toks`, and the index after it.
+fn dotted_target(toks: &[Tok]) -> Option<(String, usize)> {
+    let mut k = 0;
+    let mut target = String::new();
+    loop {
+        let Some(Tok::Name(n)) = toks.get(k) else {
+            return None;
+        };
+        target.push_str(n);
+        k += 1;
+        if toks.get(k) != Some(&Tok::Op(".")) {
+            return Some((target, k));
+        }
+        target.push('.');
+        k += 1;
+    }
+}
+
+/// The index after the `[...]` that starts at `k`.
+fn skip_subscript(toks: &[Tok], mut k: usize) -> usize {
+    let mut d = 0;
+    while let Some(t) = toks.get(k) {
+        match t {
+            Tok::Op("[") => d += 1,
+            Tok::Op("]") => {
+                d -= 1;
+                if d == 0 {
+                    return k + 1;
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
+    k
+}
+
+/// The index of the `=` at bracket depth 0 that ends an annotation starting at `k`.
+fn skip_annotation(toks: &[Tok], mut k: usize) -> usize {
+    let mut d = 0i32;
+    while let Some(t) = toks.get(k) {
+        match t {
+            Tok::Op("(") | Tok::Op("[") | Tok::Op("{") => d += 1,
+            Tok::Op(")") | Tok::Op("]") | Tok::Op("}") => d -= 1,
+            Tok::Op("=") if d == 0 => break,
+            _ => {}
+        }
+        k += 1;
+    }
+    k
 }
 
 fn depth_at(toks: &[Tok], pos: usize) -> i32 {

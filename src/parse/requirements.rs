@@ -47,111 +47,134 @@ pub struct Requirements {
 
 /// Reads `file` (relative to `root`) and its includes.
 pub fn read(root: &Path, file: &str) -> Result<Requirements> {
-    let mut out = Requirements::default();
-    let mut done = BTreeSet::new();
-    let mut stack = Vec::new();
-    read_one(
+    let mut r = Reader {
         root,
-        &files::join(root, file),
-        true,
-        &mut out,
-        &mut done,
-        &mut stack,
-    )?;
-    Ok(out)
+        out: Requirements::default(),
+        done: BTreeSet::new(),
+        stack: Vec::new(),
+    };
+    r.read_one(&files::join(root, file), true)?;
+    Ok(r.out)
 }
 
-fn read_one(
-    root: &Path,
-    path: &Path,
-    installs: bool,
-    out: &mut Requirements,
-    done: &mut BTreeSet<PathBuf>,
-    stack: &mut Vec<PathBuf>,
-) -> Result<()> {
-    let shown = files::rel(root, path);
-    let canon = path.canonicalize().map_err(|source| Error::Io {
-        path: shown.clone().into(),
-        source,
-    })?;
-    if stack.contains(&canon) {
-        out.warnings.push(format!(
-            "`{shown}` includes itself (through {}); the repeated include was ignored",
-            stack
+/// One read of a requirements file and everything it includes.
+struct Reader<'a> {
+    root: &'a Path,
+    out: Requirements,
+    /// Files already read (canonical paths).
+    done: BTreeSet<PathBuf>,
+    /// The include chain being read, to report a file that includes itself.
+    stack: Vec<PathBuf>,
+}
+
+impl Reader<'_> {
+    /// Whether to read `path` (its canonical path when so): not when it includes itself, was read
+    /// already, or is nested too deep (warnings say which).
+    fn enter(&mut self, path: &Path, shown: &str) -> Result<Option<PathBuf>> {
+        let canon = path.canonicalize().map_err(|source| Error::Io {
+            path: shown.into(),
+            source,
+        })?;
+        if self.stack.contains(&canon) {
+            let chain: Vec<String> = self
+                .stack
                 .iter()
-                .map(|p| format!("`{}`", files::rel(root, p)))
-                .collect::<Vec<_>>()
-                .join(" -> ")
-        ));
-        return Ok(());
-    }
-    if !done.insert(canon.clone()) {
-        return Ok(());
-    }
-    if stack.len() >= MAX_DEPTH {
-        out.warnings.push(format!(
-            "`{shown}`: includes nested deeper than {MAX_DEPTH} levels were not followed"
-        ));
-        return Ok(());
-    }
-    let text = files::read_text(path, Path::new(&shown), limit::REQUIREMENTS)?;
-    out.files.push(shown.clone());
-    stack.push(canon);
-    let dir = path.parent().unwrap_or(root).to_path_buf();
-    for (line_no, line) in logical_lines(&text) {
-        let line = line.trim();
-        if line.is_empty() {
-            continue;
-        }
-        if let Some((opt, arg)) = split_option(line) {
-            match opt {
-                "-r" | "--requirement" | "-c" | "--constraint" => {
-                    let Some(arg) = arg else {
-                        return Err(Error::Requirement {
-                            path: shown.into(),
-                            line: line_no,
-                            message: format!("`{opt}` needs a file name"),
-                        });
-                    };
-                    let include = dir.join(arg);
-                    if !files::exists(&include) {
-                        return Err(Error::Requirement {
-                            path: shown.into(),
-                            line: line_no,
-                            message: format!("included file `{arg}` does not exist"),
-                        });
-                    }
-                    let constraint = opt == "-c" || opt == "--constraint";
-                    read_one(root, &include, installs && !constraint, out, done, stack)?;
-                }
-                "-e" | "--editable" => {
-                    if let Some(egg) = arg.and_then(|a| a.split("#egg=").nth(1)) {
-                        add(out, installs, egg, &shown, line_no)?;
-                    }
-                }
-                // Index, hash and build options change where packages come from, not which.
-                _ => {}
-            }
-            continue;
-        }
-        // Per-requirement options such as `--hash=sha256:...` follow the requirement.
-        let req = match line.find(" --").or_else(|| line.find("\t--")) {
-            Some(i) => line[..i].trim(),
-            None => line,
-        };
-        if req.starts_with('.')
-            || req.starts_with('/')
-            || (req.contains("://") && !req.contains('@'))
-        {
-            out.warnings.push(format!(
-                "`{shown}` line {line_no}: `{req}` is a path or URL without a name; it was not read"
+                .map(|p| format!("`{}`", files::rel(self.root, p)))
+                .collect();
+            self.out.warnings.push(format!(
+                "`{shown}` includes itself (through {}); the repeated include was ignored",
+                chain.join(" -> ")
             ));
-            continue;
+            return Ok(None);
         }
-        add(out, installs, req, &shown, line_no)?;
+        if !self.done.insert(canon.clone()) {
+            return Ok(None);
+        }
+        if self.stack.len() >= MAX_DEPTH {
+            self.out.warnings.push(format!(
+                "`{shown}`: includes nested deeper than {MAX_DEPTH} levels were not followed"
+            ));
+            return Ok(None);
+        }
+        Ok(Some(canon))
     }
-    stack.pop();
-    Ok(())
+
+    fn read_one(&mut self, path: &Path, installs: bool) -> Result<()> {
+        let shown = files::rel(self.root, path);
+        let Some(canon) = self.enter(path, &shown)? else {
+            return Ok(());
+        };
+        let text = files::read_text(path, Path::new(&shown), limit::REQUIREMENTS)?;
+        self.out.files.push(shown.clone());
+        self.stack.push(canon);
+        let dir = path.parent().unwrap_or(self.root).to_path_buf();
+        for (line_no, line) in logical_lines(&text) {
+            let line = line.trim();
+            if line.is_empty() {
+                continue;
+            }
+            if let Some((opt, arg)) = split_option(line) {
+                self.option(&dir, &shown, line_no, installs, opt, arg)?;
+                continue;
+            }
+            // Per-requirement options such as `--hash=sha256:...` follow the requirement.
+            let req = match line.find(" --").or_else(|| line.find("\t--")) {
+                Some(i) => line[..i].trim(),
+                None => line,
+            };
+            if req.starts_with('.')
+                || req.starts_with('/')
+                || (req.contains("://") && !req.contains('@'))
+            {
+                self.out.warnings.push(format!(
+                    "`{shown}` line {line_no}: `{req}` is a path or URL without a name; it was not read"
+                ));
+                continue;
+            }
+            add(&mut self.out, installs, req, &shown, line_no)?;
+        }
+        self.stack.pop();
+        Ok(())
+    }
+
+    /// An option line: `-r`/`-c` includes are followed, `-e` adds its egg, the rest change where
+    /// packages come from, not which.
+    fn option(
+        &mut self,
+        dir: &Path,
+        shown: &str,
+        line_no: usize,
+        installs: bool,
+        opt: &str,
+        arg: Option<&str>,
+    ) -> Result<()> {
+        match opt {
+            "-r" | "--requirement" | "-c" | "--constraint" => {
+                let Some(arg) = arg else {
+                    return Err(Error::Requirement {
+                        path: shown.into(),
+                        line: line_no,
+                        message: format!("`{opt}` needs a file name"),
+                    });
+                };
+                let include = dir.join(arg);
+                if !files::exists(&include) {
+                    return Err(Error::Requirement {
+                        path: shown.into(),
+                        line: line_no,
+                        message: format!("included file `{arg}` does not exist"),
+                    });
+                }
+                let constraint = opt == "-c" || opt == "--constraint";
+                self.read_one(&include, installs && !constraint)
+            }
+            "-e" | "--editable" => match arg.and_then(|a| a.split("#egg=").nth(1)) {
+                Some(egg) => add(&mut self.out, installs, egg, shown, line_no),
+                None => Ok(()),
+            },
+            _ => Ok(()),
+        }
+    }
 }
 
 fn add(out: &mut Requirements, installs: bool, req: &str, shown: &str, line: usize) -> Result<()> {

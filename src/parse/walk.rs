@@ -72,9 +72,32 @@ fn is_test_path(rel: &str) -> bool {
 pub fn scan(root: &Path, markers: &Markers) -> Scan {
     let mut out = Scan::default();
     let pruned = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
-    let pruned_in_filter = pruned.clone();
+    let walker = walker(root, pruned.clone());
+    for (seen, entry) in walker.enumerate() {
+        if seen >= MAX_ENTRIES {
+            out.truncated = true;
+            break;
+        }
+        let Ok(entry) = entry else { continue };
+        let Some(ft) = entry.file_type() else {
+            continue;
+        };
+        if !ft.is_dir() {
+            out.note(root, &entry, ft.is_symlink(), markers);
+        }
+    }
+    for paths in out.app_markers.values_mut() {
+        paths.sort();
+    }
+    out.modules.sort();
+    out.pruned = pruned.lock().map(|p| p.clone()).unwrap_or_default();
+    out
+}
+
+/// The ignore-aware walker, pruning virtualenvs and dependency trees (recorded in `pruned`).
+fn walker(root: &Path, pruned: std::sync::Arc<std::sync::Mutex<BTreeSet<String>>>) -> ignore::Walk {
     let root_buf = root.to_path_buf();
-    let walker = WalkBuilder::new(root)
+    WalkBuilder::new(root)
         .max_depth(Some(MAX_DEPTH))
         .follow_links(false)
         .hidden(true)
@@ -94,45 +117,36 @@ pub fn scan(root: &Path, markers: &Markers) -> Scan {
                 || name.ends_with(".egg-info")
                 || e.path().join("pyvenv.cfg").exists()
                 || e.path().join("conda-meta").is_dir();
-            if skip && let Ok(mut p) = pruned_in_filter.lock() {
+            if skip && let Ok(mut p) = pruned.lock() {
                 p.insert(files::rel(&root_buf, e.path()));
             }
             !skip
         })
-        .build();
-    let mut seen = 0usize;
-    for entry in walker {
-        seen += 1;
-        if seen > MAX_ENTRIES {
-            out.truncated = true;
-            break;
-        }
-        let Ok(entry) = entry else { continue };
-        let Some(ft) = entry.file_type() else {
-            continue;
-        };
+        .build()
+}
+
+impl Scan {
+    /// Records one file: a project marker, a `requirements/*.txt`, an app marker or an app module.
+    fn note(&mut self, root: &Path, entry: &ignore::DirEntry, symlink: bool, markers: &Markers) {
         let rel = files::rel(root, entry.path());
         let name = entry.file_name().to_string_lossy().to_string();
         let parent = match rel.rsplit_once('/') {
             Some((p, _)) => p.to_string(),
             None => ".".to_string(),
         };
-        if ft.is_dir() {
-            continue;
-        }
         // A FIFO or socket named like a marker still marks the project: reading it later fails clearly.
         if markers.project.contains(&name.as_str()) {
-            out.project_dirs
+            self.project_dirs
                 .entry(parent.clone())
                 .or_default()
                 .insert(name.clone());
         }
-        if parent.ends_with("requirements") && name.ends_with(".txt") && !ft.is_symlink() {
+        if parent.ends_with("requirements") && name.ends_with(".txt") && !symlink {
             let owner = match parent.rsplit_once('/') {
                 Some((p, _)) => p.to_string(),
                 None => ".".to_string(),
             };
-            out.project_dirs
+            self.project_dirs
                 .entry(owner)
                 .or_default()
                 .insert("requirements/".into());
@@ -140,17 +154,11 @@ pub fn scan(root: &Path, markers: &Markers) -> Scan {
         if let Some(m) = markers.app.iter().find(|m| **m == name)
             && !is_test_path(&rel)
         {
-            out.app_markers.entry(m).or_default().push(rel);
+            self.app_markers.entry(m).or_default().push(rel);
         } else if APP_MODULES.contains(&name.as_str()) && !is_test_path(&rel) {
-            out.modules.push(rel);
+            self.modules.push(rel);
         }
     }
-    for paths in out.app_markers.values_mut() {
-        paths.sort();
-    }
-    out.modules.sort();
-    out.pruned = pruned.lock().map(|p| p.clone()).unwrap_or_default();
-    out
 }
 
 #[cfg(test)]

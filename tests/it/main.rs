@@ -3,6 +3,7 @@
 mod cli;
 mod detect;
 mod init;
+mod registry;
 mod support;
 mod team;
 mod tty;
