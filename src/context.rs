@@ -155,6 +155,27 @@ fn walk(prefix: &str, object: &Value, defs: &Map<String, Value>, out: &mut Vec<V
     }
 }
 
+/// The top-level variables a template reads (names of the context that appear in it as identifiers).
+pub fn used_by(template: &str, vars: &[Variable]) -> Vec<String> {
+    // Identifiers inside `{{ ... }}` and `{% ... %}`, not the literal text around them.
+    let mut words = std::collections::BTreeSet::new();
+    for opener in ["{{", "{%"] {
+        for block in template.split(opener).skip(1) {
+            let inside = block.split(['}', '%']).next().unwrap_or_default();
+            words.extend(inside.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')));
+        }
+    }
+    let mut out: Vec<String> = vars
+        .iter()
+        .map(|v| v.path.as_str())
+        .filter(|p| !p.contains('.') && !p.contains('['))
+        .filter(|p| words.contains(p))
+        .map(String::from)
+        .collect();
+    out.dedup();
+    out
+}
+
 /// A plain-text table for the terminal.
 pub fn table(vars: &[Variable]) -> String {
     let w = vars.iter().map(|v| v.path.len()).max().unwrap_or(0);
@@ -185,6 +206,27 @@ pub fn markdown(vars: &[Variable]) -> String {
             v.path,
             v.ty.replace('|', "\\|"),
             v.description.replace('|', "\\|")
+        ));
+    }
+    s.push_str(&format!(
+        "\n## Version\n\nThis is context version {}. Renamed variables (a fork that uses the old name is told the new one):\n\n| Old name | New name | Since version |\n|---|---|---|\n",
+        crate::plan::CONTEXT_VERSION
+    ));
+    for (old, new, version) in crate::plan::RENAMED {
+        s.push_str(&format!("| `{old}` | `{new}` | {version} |\n"));
+    }
+    s.push_str("\n## What each built-in template reads\n\n");
+    for (template, output) in crate::render::OUTPUTS {
+        let text = crate::render::builtin_templates()
+            .remove(*template)
+            .unwrap_or_default();
+        let used: Vec<String> = used_by(&text, vars)
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect();
+        s.push_str(&format!(
+            "- `{template}` (writes `{output}`): {}\n",
+            used.join(", ")
         ));
     }
     s

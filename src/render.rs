@@ -170,7 +170,29 @@ fn template_error(templates: &Templates, name: &str, e: tera::Error) -> Error {
                 .cloned()
                 .unwrap_or(name.to_string())
         });
-    Error::Template { name, message }
+    let error = Error::Template { name, message };
+    match renamed_hint(&error) {
+        Some(hint) => error.with_hint(hint),
+        None => error,
+    }
+}
+
+/// For a fork that uses a variable the context renamed: which name to use now.
+fn renamed_hint(e: &Error) -> Option<String> {
+    let Error::Template { message, .. } = e else {
+        return None;
+    };
+    let var = message
+        .split_once("Variable `")?
+        .1
+        .split_once("` is not defined")?
+        .0;
+    let (old, new, version) = crate::plan::RENAMED
+        .iter()
+        .find(|(old, _, _)| *old == var)?;
+    Some(format!(
+        "`{old}` was renamed to `{new}` in template context version {version}: rename it in your fork (`dockgen templates context` lists every variable)"
+    ))
 }
 
 /// Normalises generated text: LF newlines, trailing spaces trimmed, at most one blank line in a row,

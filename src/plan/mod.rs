@@ -42,6 +42,10 @@ pub struct PlanOptions {
 /// The template context. Every field is documented because teams fork the templates against it.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Plan {
+    /// The version of this context (`CONTEXT_VERSION`). It changes when a variable is
+    /// renamed or removed; docs/template-context.md lists what changed, and a fork that uses an old name
+    /// is told the new one.
+    pub context_version: u32,
     /// dockgen's version, for the generated-file headers.
     pub dockgen_version: String,
     pub framework: Framework,
@@ -76,10 +80,15 @@ pub struct Plan {
     pub runtime_packages: Vec<String>,
     /// `ENV` of the runtime stage, in order.
     pub runtime_env: Vec<EnvPair>,
-    /// A build-time `collectstatic` (complete shell command with throwaway inline values), if any.
-    pub collectstatic: Option<String>,
+    /// The framework's build-time step (Django's `collectstatic`), a complete shell command with
+    /// throwaway inline values, if any. Was `collectstatic` before context version 2.
+    pub build_command: Option<String>,
     /// The server command, exec form.
     pub command: Vec<String>,
+    /// The same server command as data, for a fork that changes one option.
+    pub server: ServerCommand,
+    /// The backing services compose runs, with why.
+    pub services: Vec<ServiceDecision>,
     /// The development server command (live reload), exec form, for the `dev` profile.
     pub dev_command: Vec<String>,
     /// The migration command, exec form, run by the one-shot `migrate` service and by
@@ -129,6 +138,37 @@ pub struct EnvExample {
     pub comment: String,
     /// Written as `# NAME=value` (optional).
     pub commented_out: bool,
+}
+
+/// The production server's command, as data.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ServerCommand {
+    /// The program: `gunicorn`, `uvicorn` or `daphne`.
+    pub program: String,
+    /// What it serves, `module:attr` (a factory without its `()`).
+    pub app: String,
+    /// Every option after the program, in order, each flag with its value when it takes one.
+    pub options: Vec<ServerOption>,
+}
+
+/// One server option.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ServerOption {
+    /// The flag, `--bind`.
+    pub flag: String,
+    /// Its value, `0.0.0.0:8000`; none for a switch such as `--proxy-headers`.
+    pub value: Option<String>,
+}
+
+/// A backing service compose runs.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ServiceDecision {
+    /// `postgres` or `redis` (the compose services are `db` and `redis`).
+    pub name: String,
+    /// The image, with its pinned major version.
+    pub image: String,
+    /// Why it is there: the evidence detection found, or the answer that asked for it.
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -215,6 +255,13 @@ pub fn default_redis(p: &Project, opts: &PlanOptions) -> bool {
 pub fn default_postgres(p: &Project) -> bool {
     p.services.contains(&Service::Postgres)
 }
+
+/// The version of the template context. Version 1 was the context before `context_version` existed.
+pub const CONTEXT_VERSION: u32 = 2;
+
+/// Variables renamed in the template context: (old name, new name, the version that renamed it). A fork
+/// that still uses an old name is told the new one.
+pub const RENAMED: &[(&str, &str, u32)] = &[("collectstatic", "build_command", 2)];
 
 /// The port when no answer says.
 pub const DEFAULT_PORT: u16 = 8000;
@@ -326,11 +373,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let context = p.project_dir.clone();
     let app_dir = context.strip(p.app_dir.as_str());
     check_inputs(p, &app_dir)?;
-    let workdir = if app_dir == "." {
-        "/app".to_string()
-    } else {
-        format!("/app/{app_dir}")
-    };
+    let workdir = workdir(&app_dir);
     let port = opts.port.unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
@@ -340,16 +383,8 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let install = install(p, &server, &mut notes)?;
     let dev_command = p.framework.dev_command(&view, &server.command);
     let migrate_command = p.framework.migrate_command(&view);
-    let migrate_shell = migrate_command
-        .as_ref()
-        .map(|c| c.iter().map(|w| sh_quote(w)).collect::<Vec<_>>().join(" "));
-    let workers = workers::plan(p, opts, &view, &mut notes)?;
-    if !redis && !workers.is_empty() {
-        notes.push(
-            "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one"
-                .into(),
-        );
-    }
+    let migrate_shell = migrate_command.as_ref().map(|c| shell_line(c));
+    let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
     let env = env::plan(
         p,
         &env::Switches {
@@ -359,12 +394,15 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
             migrations: migrate_command.is_some(),
         },
     );
-    let collectstatic = p
+    let build_command = p
         .framework
         .build_command(&view)
         .map(|c| env::with_build_values(p, &c));
     let (build_packages, runtime_packages) = native_packages(p);
+    let images = images(p);
+    let services = services(p, postgres, redis, &images);
     Ok(Plan {
+        context_version: CONTEXT_VERSION,
         dockgen_version: env!("CARGO_PKG_VERSION").into(),
         framework: p.framework,
         package_manager: p.package_manager,
@@ -382,12 +420,14 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres_data_dir: postgres_data_dir(),
         uid: APP_UID,
         venv: VENV.into(),
-        images: images(p),
+        images,
+        services,
+        server: server::as_data(&server.command),
         install,
         build_packages,
         runtime_packages,
         runtime_env: runtime_env(p, &view, port),
-        collectstatic,
+        build_command,
         command: server.command,
         dev_command,
         migrate_command,
@@ -402,6 +442,24 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     })
 }
 
+/// Words as one shell line, each quoted where it needs to be.
+fn shell_line(words: &[String]) -> String {
+    words
+        .iter()
+        .map(|w| sh_quote(w))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The directory in the image the server runs from.
+fn workdir(app_dir: &str) -> String {
+    if app_dir == "." {
+        "/app".to_string()
+    } else {
+        format!("/app/{app_dir}")
+    }
+}
+
 /// Where the Postgres image keeps its data: `/var/lib/postgresql/data` up to 17, the parent from 18.
 fn postgres_data_dir() -> String {
     if pins::POSTGRES.parse::<u32>().unwrap_or(17) >= 18 {
@@ -409,6 +467,28 @@ fn postgres_data_dir() -> String {
     } else {
         "/var/lib/postgresql/data".into()
     }
+}
+
+/// The services compose runs, each with the evidence for it (or "asked for" when an answer added it).
+fn services(p: &Project, postgres: bool, redis: bool, images: &Images) -> Vec<ServiceDecision> {
+    [
+        (Service::Postgres, postgres, &images.postgres),
+        (Service::Redis, redis, &images.redis),
+    ]
+    .into_iter()
+    .filter(|(_, on, _)| *on)
+    .map(|(s, _, image)| ServiceDecision {
+        name: s.to_string(),
+        image: image.clone(),
+        why: p
+            .evidence
+            .get(&crate::base::evidence::Key::Service(s))
+            .map_or_else(
+                || "asked for (an answer or the workers' broker)".into(),
+                |e| e.to_string(),
+            ),
+    })
+    .collect()
 }
 
 fn images(p: &Project) -> Images {

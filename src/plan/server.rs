@@ -31,6 +31,37 @@ pub(super) fn choose(p: &Project, port: u16) -> ServerPlan {
     }
 }
 
+/// Server flags that take no value.
+const SWITCHES: &[&str] = &["--factory", "--proxy-headers", "--reload"];
+
+/// The exec-form command as data: program, the app it serves, and the options around it.
+pub(super) fn as_data(command: &[String]) -> super::ServerCommand {
+    let program = command.first().cloned().unwrap_or_default();
+    let mut options = Vec::new();
+    let mut app = String::new();
+    let mut rest = command.iter().skip(1).peekable();
+    while let Some(w) = rest.next() {
+        if !w.starts_with('-') {
+            app = w.clone();
+            continue;
+        }
+        let value = if SWITCHES.contains(&w.as_str()) {
+            None
+        } else {
+            rest.next().cloned()
+        };
+        options.push(super::ServerOption {
+            flag: w.clone(),
+            value,
+        });
+    }
+    super::ServerCommand {
+        program,
+        app,
+        options,
+    }
+}
+
 fn words(ws: &[&str]) -> Vec<String> {
     ws.iter().map(|s| s.to_string()).collect()
 }
@@ -83,6 +114,38 @@ fn pin(server: Server) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn commands_as_data() {
+        let d = as_data(&command(Server::Gunicorn, "config.wsgi:application", 8000));
+        assert_eq!(
+            (d.program.as_str(), d.app.as_str()),
+            ("gunicorn", "config.wsgi:application")
+        );
+        let flags: Vec<(&str, Option<&str>)> = d
+            .options
+            .iter()
+            .map(|o| (o.flag.as_str(), o.value.as_deref()))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                ("--bind", Some("0.0.0.0:8000")),
+                ("--access-logfile", Some("-"))
+            ]
+        );
+        let d = as_data(&command(Server::Uvicorn, "app.main:create_app()", 8000));
+        assert_eq!(d.app, "app.main:create_app");
+        assert_eq!(d.options[0].flag, "--factory");
+        assert_eq!(d.options[0].value, None);
+        assert_eq!(
+            d.options.last().map(|o| o.flag.as_str()),
+            Some("--proxy-headers")
+        );
+        let d = as_data(&command(Server::Daphne, "chat.asgi:application", 8000));
+        assert_eq!(d.app, "chat.asgi:application");
+        assert_eq!(d.options[1].value.as_deref(), Some("8000"));
+    }
 
     #[test]
     fn uvicorn_serves_factories_with_the_factory_flag() {

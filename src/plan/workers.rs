@@ -15,6 +15,7 @@ fn words(ws: &[&str]) -> Vec<String> {
 pub(super) fn plan(
     p: &Project,
     opts: &PlanOptions,
+    redis: bool,
     view: &AppView,
     notes: &mut Vec<String>,
 ) -> Result<Vec<WorkerService>> {
@@ -47,6 +48,12 @@ pub(super) fn plan(
         "beat" => 1,
         _ => 2,
     });
+    if !redis && !workers.is_empty() {
+        notes.push(
+            "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one"
+                .into(),
+        );
+    }
     Ok(workers)
 }
 

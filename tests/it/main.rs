@@ -1,6 +1,7 @@
 //! The one integration-test binary: fixtures through the library, and the CLI through insta-cmd.
 
 mod cli;
+mod context;
 mod detect;
 mod init;
 mod registry;

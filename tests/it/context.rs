@@ -1,0 +1,210 @@
+//! The template context as a contract: versioned, renamed variables explained to forks, and the crate's
+//! own layering (no module cycles, short functions) kept as the contributor guide describes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use dockgen::render::{Templates, render_with};
+
+use crate::support::{fixtures, project};
+
+#[test]
+fn a_fork_using_a_renamed_variable_is_told_the_new_name() {
+    let fork = project(&[(
+        "Dockerfile.tera",
+        b"FROM python:3.13-slim\nRUN {{ collectstatic }}\n",
+    )]);
+    let mut warnings = Vec::new();
+    let templates = Templates::overlay(fork.path(), "ops/templates", &mut warnings).unwrap();
+    let p =
+        dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
+    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
+    assert_eq!(plan.context_version, dockgen::plan::CONTEXT_VERSION);
+    let e = render_with(&plan, &templates).unwrap_err();
+    assert!(
+        e.to_string().contains("ops/templates/Dockerfile.tera"),
+        "{e}"
+    );
+    assert_eq!(
+        e.hint().as_deref(),
+        Some(
+            "`collectstatic` was renamed to `build_command` in template context version 2: rename it in your fork (`dockgen templates context` lists every variable)"
+        )
+    );
+    // A variable that never existed gets the generic hint.
+    let fork = project(&[("Dockerfile.tera", b"{{ nosuch }}\n")]);
+    let templates = Templates::overlay(fork.path(), "t", &mut warnings).unwrap();
+    let e = render_with(&plan, &templates).unwrap_err();
+    assert!(
+        e.hint()
+            .unwrap()
+            .starts_with("fix the template at that line"),
+        "{e}"
+    );
+}
+
+#[test]
+fn the_server_command_is_also_given_as_data() {
+    let p =
+        dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
+    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
+    let s = &plan.server;
+    let mut rebuilt = vec![s.program.clone(), s.app.clone()];
+    for o in &s.options {
+        rebuilt.push(o.flag.clone());
+        rebuilt.extend(o.value.clone());
+    }
+    assert_eq!(
+        rebuilt, plan.command,
+        "gunicorn: program, app, then options"
+    );
+    assert_eq!(plan.services[0].name, "postgres");
+    assert!(
+        plan.services[0].why.contains("dependency `psycopg`"),
+        "{}",
+        plan.services[0].why
+    );
+}
+
+/// Top-level modules of src/ and the crate modules each refers to (comments and tests left out).
+fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let rel = path
+                .strip_prefix(&src)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            let top = rel
+                .split('/')
+                .next()
+                .unwrap()
+                .trim_end_matches(".rs")
+                .to_string();
+            if ["main", "cli", "term", "lib"].contains(&top.as_str()) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            let deps = graph.entry(top.clone()).or_default();
+            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+                for part in line.split("crate::").skip(1) {
+                    let m: String = part
+                        .chars()
+                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                        .collect();
+                    if !m.is_empty() && m != top {
+                        deps.insert(m);
+                    }
+                }
+            }
+        }
+    }
+    graph
+}
+
+#[test]
+fn the_modules_form_no_cycle_and_base_is_a_leaf() {
+    let graph = module_graph();
+    assert!(graph["base"].is_empty(), "base imports {:?}", graph["base"]);
+    // Depth-first search for a back edge.
+    fn visit(
+        m: &str,
+        g: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) {
+        if let Some(i) = path.iter().position(|p| p == m) {
+            panic!("module cycle: {} -> {m}", path[i..].join(" -> "));
+        }
+        if !done.insert(m.to_string()) {
+            return;
+        }
+        path.push(m.to_string());
+        for d in g.get(m).into_iter().flatten() {
+            visit(d, g, path, done);
+        }
+        path.pop();
+    }
+    let mut done = BTreeSet::new();
+    for m in graph.keys() {
+        visit(m, &graph, &mut Vec::new(), &mut done);
+    }
+    for registry in ["framework", "manager"] {
+        for stage in ["detect", "plan", "init", "answers", "render"] {
+            assert!(
+                !graph[registry].contains(stage),
+                "{registry} must not depend on {stage}, which calls it"
+            );
+        }
+    }
+}
+
+/// Functions allowed over 80 lines, each with the reason.
+const LONG_FUNCTIONS: &[(&str, &str)] = &[];
+
+#[test]
+fn no_function_is_much_over_80_lines() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut long = Vec::new();
+    let mut stack = vec![src.clone()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let path = e.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let code = text.split("#[cfg(test)]").next().unwrap();
+            let lines: Vec<&str> = code.lines().collect();
+            let mut i = 0;
+            while i < lines.len() {
+                let l = lines[i];
+                let t = l.trim_start();
+                let is_fn = (t.starts_with("fn ")
+                    || t.starts_with("pub fn ")
+                    || t.starts_with("pub(super) fn ")
+                    || t.starts_with("pub(crate) fn "))
+                    && !l.trim_end().ends_with(';');
+                if is_fn {
+                    let indent = l.len() - t.len();
+                    let close = format!("{}}}", " ".repeat(indent));
+                    let end = (i + 1..lines.len())
+                        .find(|&j| lines[j] == close)
+                        .unwrap_or(i);
+                    let name: String = t
+                        .split("fn ")
+                        .nth(1)
+                        .unwrap()
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    let rel = path
+                        .strip_prefix(&src)
+                        .unwrap()
+                        .to_string_lossy()
+                        .to_string();
+                    if end - i + 1 > 80
+                        && !LONG_FUNCTIONS
+                            .iter()
+                            .any(|(f, _)| *f == format!("{rel}::{name}"))
+                    {
+                        long.push(format!("{rel}::{name} ({} lines)", end - i + 1));
+                    }
+                    i = end;
+                }
+                i += 1;
+            }
+        }
+    }
+    assert!(long.is_empty(), "split these into named steps: {long:?}");
+}
