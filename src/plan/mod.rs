@@ -175,6 +175,8 @@ pub struct ServiceDecision {
 pub struct WorkerService {
     /// The compose service name (`worker`, `beat`, `rq-worker`).
     pub name: String,
+    /// Why it is there: the evidence detection found, or the answer that asked for it.
+    pub why: String,
     /// Its command, exec form.
     pub command: Vec<String>,
 }

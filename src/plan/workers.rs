@@ -3,6 +3,7 @@
 
 use super::{PlanOptions, WorkerKind, WorkerService, detected_workers};
 use crate::base::error::{Error, Result};
+use crate::base::evidence::Key;
 use crate::base::kinds::Worker;
 use crate::detect::Project;
 use crate::framework::{AppView, WorkerSystem};
@@ -88,8 +89,17 @@ fn service(
         ),
         (WorkerKind::Celery | WorkerKind::CeleryBeat, None) => return None,
     };
+    let key = match kind {
+        WorkerKind::Celery => Key::CeleryApp,
+        WorkerKind::CeleryBeat => Key::CeleryBeat,
+        WorkerKind::Rq => Key::Worker(Worker::Rq),
+    };
     Some(WorkerService {
         name: name.into(),
+        why: p
+            .evidence
+            .get(&key)
+            .map_or_else(|| "asked for with the workers answer".into(), |e| e.to_string()),
         command,
     })
 }
