@@ -97,6 +97,10 @@ pub enum Error {
 
     #[error("cancelled; nothing was written")]
     Cancelled,
+
+    /// Another error with the advice of the code that raised it (see [`Error::with_hint`]).
+    #[error("{error}")]
+    Hinted { error: Box<Error>, hint: String },
 }
 
 fn at(pos: &Option<Position>) -> String {
@@ -104,9 +108,19 @@ fn at(pos: &Option<Position>) -> String {
 }
 
 impl Error {
+    /// This error with `hint` as its advice, for an owner that knows better than the generic hint (the
+    /// saved answers name their keys).
+    pub fn with_hint(self, hint: impl Into<String>) -> Error {
+        Error::Hinted {
+            error: Box::new(self),
+            hint: hint.into(),
+        }
+    }
+
     /// A line of advice the user can act on, printed after the error as `hint: ...`.
     pub fn hint(&self) -> Option<String> {
         match self {
+            Error::Hinted { hint, .. } => Some(hint.clone()),
             Error::Parse { path, .. } if path.as_os_str() == crate::answers::FILE => Some(format!(
                 "fix the saved answer at that position (keys: {}), or delete the file to start from detection",
                 crate::answers::KEYS.join(", ")
