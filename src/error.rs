@@ -121,10 +121,6 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Hinted { hint, .. } => Some(hint.clone()),
-            Error::Parse { path, .. } if path.as_os_str() == crate::answers::FILE => Some(format!(
-                "fix the saved answer at that position (keys: {}), or delete the file to start from detection",
-                crate::answers::KEYS.join(", ")
-            )),
             Error::Parse { .. } => Some("fix the file at that position: pip, uv and Poetry would reject it too".into()),
             Error::Requirement { .. } => {
                 Some("each line must be a PEP 508 requirement, an option such as `-r other.txt`, or a comment".into())
