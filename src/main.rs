@@ -136,6 +136,14 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
         return Ok(code);
     }
 
+    let (out, err) = human_report(&outcome, mode, drift);
+    emit(&out, &err);
+    print_warnings(&warnings);
+    Ok(code)
+}
+
+/// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
+fn human_report(outcome: &dockgen::init::Outcome, mode: Mode, drift: usize) -> (String, String) {
     let mut out = String::new();
     let mut err = String::new();
     match mode {
@@ -165,9 +173,7 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
                     outcome.files.len()
                 );
             }
-            emit(&out, &err);
-            print_warnings(&warnings);
-            return Ok(code);
+            return (out, err);
         }
         Mode::DryRun | Mode::Write { .. } => {
             let would = mode == Mode::DryRun;
@@ -207,9 +213,7 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
             }
         }
     }
-    emit(&out, &err);
-    print_warnings(&warnings);
-    Ok(code)
+    (out, err)
 }
 
 fn export(dir: &std::path::Path, force: bool) -> dockgen::Result<ExitCode> {
