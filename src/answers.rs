@@ -3,8 +3,17 @@
 //! Four layers decide every value, highest first: command-line flags, `DOCKGEN_*` environment variables,
 //! saved answers in `dockgen.toml` at the project root, then detection. `init` saves the choices that
 //! differ from detection (and keeps the ones saved before), so a later `dockgen init --check` with no
-//! flags produces the same files. This module parses, validates, merges and renders answers; it reads
-//! only the files and variables it is handed.
+//! flags produces the same files.
+//!
+//! Every answer is declared once, as a row of [`ANSWERS`]: its key (which is also its `dockgen.toml` name,
+//! its flag `--KEY` and its variable `DOCKGEN_KEY`), its kind of value (which decides how it is parsed,
+//! shown, saved and offered as a flag), its help, and its prompt label. Everything else here (the layers,
+//! the variables, the saved file) and the flags in the binary's `cli.rs` work over that table, so a new
+//! answer is one new row plus the code that uses its value.
+//!
+//! This module parses, validates, merges and renders answers; it reads only the files and variables it is
+//! handed. It does not know about clap (the binary builds the flags from the table) nor about prompts
+//! (`init` asks the questions).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,7 +22,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
-use crate::base::error::{Error, Position, Result, position_of};
+use crate::base::error::{Error, Result, position_of};
 use crate::detect::{Evidence, Framework, Options};
 use crate::manager::PackageManager;
 use crate::plan::{PlanOptions, WorkerKind};
@@ -23,47 +32,496 @@ pub const FILE: &str = "dockgen.toml";
 /// The prefix of the environment variables that give answers.
 pub const ENV_PREFIX: &str = "DOCKGEN_";
 
-/// Every answer key, in the order they are asked and saved. `dockgen.toml` uses these names;
-/// the environment variable is `DOCKGEN_` + the key upper-cased with `_` for `-`.
-pub const KEYS: &[&str] = &[
-    "framework",
-    "package-manager",
-    "python",
-    "app-dir",
-    "entrypoint",
-    "port",
-    "postgres",
-    "redis",
-    "workers",
-    "templates",
+// ---------------------------------------------------------------- the table
+
+/// The kind of an answer's value: how it is parsed from text, shown, saved and offered as a flag.
+#[derive(Debug, Clone, Copy)]
+pub enum Kind {
+    /// Text, checked by the function (which says why a value is refused).
+    Text(fn(&str) -> std::result::Result<(), String>),
+    /// A filesystem path, taken as given.
+    Path,
+    /// A TCP port, 1-65535; saved as an integer.
+    Port,
+    /// Yes or no; saved as a boolean. The flag `--KEY` says yes, `--no-KEY` says no.
+    Bool,
+    /// Worker kinds, comma-separated, or `none`; saved as an array of names. `--no-KEY` says none.
+    Workers,
+    /// A framework, by name (one of `Framework::ALL`).
+    Framework,
+    /// A package manager, by name (one of `PackageManager::ALL`).
+    PackageManager,
+}
+
+/// Which commands take an answer as a flag.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commands {
+    /// `detect` and `init`: the answers detection itself uses.
+    DetectAndInit,
+    /// `init` only: the answers the plan uses.
+    InitOnly,
+}
+
+/// One answer, declared once. The flag is `--KEY`, the variable `DOCKGEN_KEY` (upper-cased, `_` for
+/// `-`), and the name in `dockgen.toml` is the key itself.
+#[derive(Debug)]
+pub struct AnswerSpec {
+    /// The answer's name: kebab-case, as in `dockgen.toml` and the `init` report.
+    pub key: &'static str,
+    pub kind: Kind,
+    /// Which commands have the flag.
+    pub commands: Commands,
+    /// The flag's help, as one line without a final period (clap's style).
+    pub help: &'static str,
+    /// The placeholder in `--help` (`--port <PORT>`); `None` for a yes/no flag, which takes no value.
+    pub value_name: Option<&'static str>,
+    /// The help of the `--no-KEY` flag, for the answers that can be turned off.
+    pub negation: Option<&'static str>,
+    /// The question's label at the prompt. For workers, `{}` stands for the worker's name (one question
+    /// per worker).
+    pub prompt: &'static str,
+}
+
+/// Every answer, in the order they are asked, saved and listed (`init --help` shows the `init`-only
+/// flags first).
+pub static ANSWERS: &[AnswerSpec] = TABLE;
+
+const TABLE: &[AnswerSpec] = &[
+    AnswerSpec {
+        key: "framework",
+        kind: Kind::Framework,
+        commands: Commands::DetectAndInit,
+        help: "Use this framework instead of detecting it",
+        value_name: Some("FRAMEWORK"),
+        negation: None,
+        prompt: "Framework",
+    },
+    AnswerSpec {
+        key: "package-manager",
+        kind: Kind::PackageManager,
+        commands: Commands::DetectAndInit,
+        help: "Use this package manager instead of detecting it from lockfiles",
+        value_name: Some("PACKAGE_MANAGER"),
+        negation: None,
+        prompt: "Package manager",
+    },
+    AnswerSpec {
+        key: "python",
+        kind: Kind::Text(check_python),
+        commands: Commands::DetectAndInit,
+        help: "Python version for the image, as major.minor (e.g. 3.12)",
+        value_name: Some("VERSION"),
+        negation: None,
+        prompt: "Python version",
+    },
+    AnswerSpec {
+        key: "app-dir",
+        kind: Kind::Text(check_app_dir),
+        commands: Commands::DetectAndInit,
+        help: "The directory (relative to PATH) holding manage.py or the app module; picks one of several apps",
+        value_name: Some("DIR"),
+        negation: None,
+        prompt: "App directory",
+    },
+    AnswerSpec {
+        key: "entrypoint",
+        kind: Kind::Text(check_entrypoint),
+        commands: Commands::DetectAndInit,
+        help: "What the server serves, as module:attribute (e.g. config.wsgi:application, main:app)",
+        value_name: Some("MODULE:ATTR"),
+        negation: None,
+        prompt: "Entrypoint",
+    },
+    AnswerSpec {
+        key: "port",
+        kind: Kind::Port,
+        commands: Commands::InitOnly,
+        help: "Port the server listens on (EXPOSE, bind address, compose port)",
+        value_name: Some("PORT"),
+        negation: None,
+        prompt: "Port",
+    },
+    AnswerSpec {
+        key: "postgres",
+        kind: Kind::Bool,
+        commands: Commands::InitOnly,
+        help: "Add a Postgres service even if the project shows no sign of needing one",
+        value_name: None,
+        negation: Some("Leave out the Postgres service"),
+        prompt: "Postgres service",
+    },
+    AnswerSpec {
+        key: "redis",
+        kind: Kind::Bool,
+        commands: Commands::InitOnly,
+        help: "Add a Redis service even if the project shows no sign of needing one",
+        value_name: None,
+        negation: Some("Leave out the Redis service"),
+        prompt: "Redis service",
+    },
+    AnswerSpec {
+        key: "workers",
+        kind: Kind::Workers,
+        commands: Commands::InitOnly,
+        help: "Worker services to generate, comma-separated",
+        value_name: Some("LIST"),
+        negation: Some("Generate no worker services"),
+        prompt: "Run a `{}` worker service",
+    },
+    AnswerSpec {
+        key: "templates",
+        kind: Kind::Path,
+        commands: Commands::InitOnly,
+        help: "A directory of forked templates overlaid on the built-in ones (see `dockgen templates export`)",
+        value_name: Some("DIR"),
+        negation: None,
+        prompt: "Templates directory",
+    },
 ];
 
-/// One value for each choice; `None` means "not given at this layer".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct Answers {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub framework: Option<Framework>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub package_manager: Option<PackageManager>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub python: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub app_dir: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub entrypoint: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub port: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub postgres: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub redis: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workers: Option<Vec<WorkerKind>>,
-    /// A directory of forked templates (relative to the project root when saved).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub templates: Option<String>,
+const KEY_LIST: [&str; TABLE.len()] = {
+    let mut out = [""; TABLE.len()];
+    let mut i = 0;
+    while i < TABLE.len() {
+        out[i] = TABLE[i].key;
+        i += 1;
+    }
+    out
+};
+
+/// Every answer key, in [`ANSWERS`]' order.
+pub static KEYS: &[&str] = &KEY_LIST;
+
+/// The row for `key`.
+pub fn spec(key: &str) -> Option<&'static AnswerSpec> {
+    ANSWERS.iter().find(|s| s.key == key)
 }
+
+/// The row for `key`, which the caller knows is in the table.
+fn known(key: &str) -> &'static AnswerSpec {
+    spec(key).unwrap_or_else(|| panic!("`{key}` is not in answers::ANSWERS"))
+}
+
+/// The environment variable for an answer key.
+pub fn env_var(key: &str) -> String {
+    format!("{ENV_PREFIX}{}", key.to_ascii_uppercase().replace('-', "_"))
+}
+
+impl AnswerSpec {
+    /// `--KEY`.
+    pub fn flag(&self) -> String {
+        format!("--{}", self.key)
+    }
+
+    /// `--no-KEY`, for the answers that can be turned off.
+    pub fn negation_flag(&self) -> Option<String> {
+        self.negation.map(|_| format!("--no-{}", self.key))
+    }
+
+    /// `DOCKGEN_KEY`.
+    pub fn env_var(&self) -> String {
+        env_var(self.key)
+    }
+
+    /// The name in `dockgen.toml`: the key.
+    pub fn saved_name(&self) -> &'static str {
+        self.key
+    }
+
+    /// The flag's full help: [`AnswerSpec::help`], plus the names a worker list can hold.
+    pub fn help_text(&self) -> String {
+        match self.kind {
+            Kind::Workers => format!("{}: {}", self.help, names(WorkerKind::ALL).join(", ")),
+            _ => self.help.to_string(),
+        }
+    }
+
+    /// The names a value can take, for the kinds that are one of a list (frameworks, package managers).
+    pub fn choices(&self) -> Option<Vec<String>> {
+        match self.kind {
+            Kind::Framework => Some(names(Framework::ALL)),
+            Kind::PackageManager => Some(names(PackageManager::ALL)),
+            _ => None,
+        }
+    }
+
+    /// Parses and validates a value from text (a flag, a variable, a prompt answer or a saved value).
+    pub fn parse(&self, text: &str) -> std::result::Result<Value, String> {
+        Ok(match self.kind {
+            Kind::Text(check) => {
+                check(text)?;
+                Value::Text(text.into())
+            }
+            Kind::Path => Value::Text(text.into()),
+            Kind::Port => Value::Port(parse_port(text)?),
+            Kind::Bool => Value::Bool(parse_bool(text)?),
+            Kind::Workers => Value::Workers(parse_workers(text)?),
+            Kind::Framework => Value::Framework(by_name(text)?),
+            Kind::PackageManager => Value::PackageManager(by_name(text)?),
+        })
+    }
+
+    /// The value `--no-KEY` gives.
+    pub fn off(&self) -> Option<Value> {
+        match self.kind {
+            Kind::Bool => Some(Value::Bool(false)),
+            Kind::Workers => Some(Value::Workers(Vec::new())),
+            _ => None,
+        }
+    }
+}
+
+/// A framework or package manager by name (their `FromStr`, whatever its error type).
+fn by_name<T: std::str::FromStr>(text: &str) -> std::result::Result<T, String>
+where
+    T::Err: fmt::Display,
+{
+    text.parse().map_err(|e: T::Err| e.to_string())
+}
+
+fn names<T: fmt::Display>(all: &[T]) -> Vec<String> {
+    all.iter().map(|t| t.to_string()).collect()
+}
+
+// ---------------------------------------------------------------- values
+
+/// One answer's value. Which variant a key holds follows from its [`Kind`].
+#[derive(Debug, Clone)]
+pub enum Value {
+    /// [`Kind::Text`] and [`Kind::Path`].
+    Text(String),
+    Port(u16),
+    Bool(bool),
+    Workers(Vec<WorkerKind>),
+    Framework(Framework),
+    PackageManager(PackageManager),
+}
+
+impl Value {
+    /// A short display: what a user would type (`yes`, `celery, rq`, `none`, `8000`).
+    pub fn show(&self) -> String {
+        match self {
+            Value::Text(s) => s.clone(),
+            Value::Port(p) => p.to_string(),
+            Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
+            Value::Workers(w) => show_workers(w),
+            Value::Framework(f) => f.to_string(),
+            Value::PackageManager(p) => p.to_string(),
+        }
+    }
+
+    /// The value in `dockgen.toml`.
+    fn to_toml(&self) -> toml::Value {
+        match self {
+            Value::Port(p) => toml::Value::Integer(i64::from(*p)),
+            Value::Bool(b) => toml::Value::Boolean(*b),
+            Value::Workers(w) => toml::Value::Array(
+                w.iter()
+                    .map(|w| toml::Value::String(w.to_string()))
+                    .collect(),
+            ),
+            other => toml::Value::String(other.show()),
+        }
+    }
+}
+
+/// Two values are equal when they are of one kind and show the same (frameworks and package managers
+/// compare by name, so this needs nothing of them but their names).
+impl PartialEq for Value {
+    fn eq(&self, other: &Value) -> bool {
+        std::mem::discriminant(self) == std::mem::discriminant(other) && self.show() == other.show()
+    }
+}
+
+impl Eq for Value {}
+
+/// As in the `init --json` report: text, numbers, booleans, and worker lists as arrays of names.
+impl Serialize for Value {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            Value::Port(p) => s.serialize_u16(*p),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Workers(w) => s.collect_seq(w.iter().map(|w| w.to_string())),
+            other => s.serialize_str(&other.show()),
+        }
+    }
+}
+
+/// `celery, celery-beat` or `none`.
+pub fn show_workers(w: &[WorkerKind]) -> String {
+    if w.is_empty() {
+        "none".into()
+    } else {
+        w.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// One value for each choice; a key without a value is "not given at this layer".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Answers {
+    values: BTreeMap<&'static str, Value>,
+}
+
+/// A map from key to value, in [`ANSWERS`]' order (the `saved` object of the `init --json` report).
+impl Serialize for Answers {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_map(
+            ANSWERS
+                .iter()
+                .filter_map(|spec| self.values.get(spec.key).map(|v| (spec.key, v))),
+        )
+    }
+}
+
+impl Answers {
+    /// The value of `key`, if given.
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.values.get(known(key).key)
+    }
+
+    /// Whether `key` has a value.
+    pub fn has(&self, key: &str) -> bool {
+        self.get(key).is_some()
+    }
+
+    /// Whether no key has a value.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// Gives `key` a value. Panics when the value is not of the key's kind (a bug in the caller).
+    pub fn insert(&mut self, key: &str, value: Value) {
+        let spec = known(key);
+        let fits = matches!(
+            (spec.kind, &value),
+            (Kind::Text(_) | Kind::Path, Value::Text(_))
+                | (Kind::Port, Value::Port(_))
+                | (Kind::Bool, Value::Bool(_))
+                | (Kind::Workers, Value::Workers(_))
+                | (Kind::Framework, Value::Framework(_))
+                | (Kind::PackageManager, Value::PackageManager(_))
+        );
+        assert!(fits, "`{key}` cannot hold {value:?}");
+        self.values.insert(spec.key, value);
+    }
+
+    /// Sets `key` from text, validating it.
+    pub fn set(&mut self, key: &str, text: &str) -> std::result::Result<(), String> {
+        let spec = spec(key).ok_or_else(|| format!("unknown answer `{key}`"))?;
+        self.values.insert(spec.key, spec.parse(text)?);
+        Ok(())
+    }
+
+    /// Copies `key` from `other` into `self` (removing it when `other` has none).
+    pub fn take(&mut self, key: &str, other: &Answers) {
+        let key = known(key).key;
+        match other.values.get(key) {
+            Some(v) => self.values.insert(key, v.clone()),
+            None => self.values.remove(key),
+        };
+    }
+
+    /// A short display of `key`'s value ("" when unset).
+    pub fn show(&self, key: &str) -> String {
+        self.get(key).map(Value::show).unwrap_or_default()
+    }
+
+    fn text(&self, key: &str) -> Option<&str> {
+        match self.get(key) {
+            Some(Value::Text(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    fn flag(&self, key: &str) -> Option<bool> {
+        match self.get(key) {
+            Some(Value::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn framework(&self) -> Option<Framework> {
+        match self.get("framework") {
+            Some(Value::Framework(f)) => Some(*f),
+            _ => None,
+        }
+    }
+
+    pub fn package_manager(&self) -> Option<PackageManager> {
+        match self.get("package-manager") {
+            Some(Value::PackageManager(p)) => Some(*p),
+            _ => None,
+        }
+    }
+
+    /// The Python version as given (`3.12.1` is valid; detection reduces it to 3.12).
+    pub fn python(&self) -> Option<&str> {
+        self.text("python")
+    }
+
+    pub fn app_dir(&self) -> Option<&str> {
+        self.text("app-dir")
+    }
+
+    pub fn entrypoint(&self) -> Option<&str> {
+        self.text("entrypoint")
+    }
+
+    pub fn port(&self) -> Option<u16> {
+        match self.get("port") {
+            Some(Value::Port(p)) => Some(*p),
+            _ => None,
+        }
+    }
+
+    pub fn postgres(&self) -> Option<bool> {
+        self.flag("postgres")
+    }
+
+    pub fn redis(&self) -> Option<bool> {
+        self.flag("redis")
+    }
+
+    pub fn workers(&self) -> Option<&[WorkerKind]> {
+        match self.get("workers") {
+            Some(Value::Workers(w)) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// A directory of forked templates (relative to the project root when saved).
+    pub fn templates(&self) -> Option<&str> {
+        self.text("templates")
+    }
+
+    /// Detection's options from these answers, with the origins as evidence.
+    pub fn detect_options(&self, origins: &BTreeMap<String, Origin>) -> Options {
+        Options {
+            framework: self.framework(),
+            package_manager: self.package_manager(),
+            python: self.python().map(str::to_string),
+            app_dir: self.app_dir().map(str::to_string),
+            entrypoint: self.entrypoint().map(str::to_string),
+            origins: origins
+                .iter()
+                .map(|(k, o)| (k.clone(), o.evidence()))
+                .collect(),
+        }
+    }
+
+    /// The plan's options from these answers.
+    pub fn plan_options(&self, name_hint: Option<String>) -> PlanOptions {
+        PlanOptions {
+            port: self.port(),
+            postgres: self.postgres(),
+            redis: self.redis(),
+            workers: self.workers().map(<[WorkerKind]>::to_vec),
+            name_hint,
+        }
+    }
+}
+
+// ---------------------------------------------------------------- origins and layers
 
 /// Where an answer came from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -99,105 +557,6 @@ pub struct Layer {
     pub origins: BTreeMap<String, Origin>,
 }
 
-/// The environment variable for an answer key.
-pub fn env_var(key: &str) -> String {
-    format!("{ENV_PREFIX}{}", key.to_ascii_uppercase().replace('-', "_"))
-}
-
-impl Answers {
-    /// Whether `key` has a value.
-    pub fn has(&self, key: &str) -> bool {
-        match key {
-            "framework" => self.framework.is_some(),
-            "package-manager" => self.package_manager.is_some(),
-            "python" => self.python.is_some(),
-            "app-dir" => self.app_dir.is_some(),
-            "entrypoint" => self.entrypoint.is_some(),
-            "port" => self.port.is_some(),
-            "postgres" => self.postgres.is_some(),
-            "redis" => self.redis.is_some(),
-            "workers" => self.workers.is_some(),
-            "templates" => self.templates.is_some(),
-            _ => false,
-        }
-    }
-
-    /// Copies `key` from `other` into `self`.
-    pub fn take(&mut self, key: &str, other: &Answers) {
-        match key {
-            "framework" => self.framework = other.framework,
-            "package-manager" => self.package_manager = other.package_manager,
-            "python" => self.python = other.python.clone(),
-            "app-dir" => self.app_dir = other.app_dir.clone(),
-            "entrypoint" => self.entrypoint = other.entrypoint.clone(),
-            "port" => self.port = other.port,
-            "postgres" => self.postgres = other.postgres,
-            "redis" => self.redis = other.redis,
-            "workers" => self.workers = other.workers.clone(),
-            "templates" => self.templates = other.templates.clone(),
-            _ => {}
-        }
-    }
-
-    /// A short display of `key`'s value ("" when unset).
-    pub fn show(&self, key: &str) -> String {
-        match key {
-            "framework" => self.framework.map(|f| f.to_string()),
-            "package-manager" => self.package_manager.map(|p| p.to_string()),
-            "python" => self.python.clone(),
-            "app-dir" => self.app_dir.clone(),
-            "entrypoint" => self.entrypoint.clone(),
-            "port" => self.port.map(|p| p.to_string()),
-            "postgres" => self.postgres.map(yes_no),
-            "redis" => self.redis.map(yes_no),
-            "workers" => self.workers.as_ref().map(|w| show_workers(w)),
-            "templates" => self.templates.clone(),
-            _ => None,
-        }
-        .unwrap_or_default()
-    }
-
-    /// Detection's options from these answers, with the origins as evidence.
-    pub fn detect_options(&self, origins: &BTreeMap<String, Origin>) -> Options {
-        let mut opts = Options {
-            framework: self.framework,
-            package_manager: self.package_manager,
-            python: self.python.clone(),
-            app_dir: self.app_dir.clone(),
-            entrypoint: self.entrypoint.clone(),
-            origins: BTreeMap::new(),
-        };
-        for (k, o) in origins {
-            opts.origins.insert(k.clone(), o.evidence());
-        }
-        opts
-    }
-
-    /// The plan's options from these answers.
-    pub fn plan_options(&self, name_hint: Option<String>) -> PlanOptions {
-        PlanOptions {
-            port: self.port,
-            postgres: self.postgres,
-            redis: self.redis,
-            workers: self.workers.clone(),
-            name_hint,
-        }
-    }
-}
-
-fn yes_no(b: bool) -> String {
-    if b { "yes" } else { "no" }.into()
-}
-
-/// `celery, celery-beat` or `none`.
-pub fn show_workers(w: &[WorkerKind]) -> String {
-    if w.is_empty() {
-        "none".into()
-    } else {
-        w.iter().map(|w| w.as_str()).collect::<Vec<_>>().join(", ")
-    }
-}
-
 impl Layer {
     /// `self` over `lower`: each key from the first layer that has it.
     pub fn over(mut self, lower: &Layer) -> Layer {
@@ -220,54 +579,54 @@ impl Layer {
     }
 }
 
-// ---------------------------------------------------------------- validation
+// ---------------------------------------------------------------- parsing and validation
 
-/// Checks a text value for `key` (`3.12.1` is a valid Python version; detection reduces it to 3.12).
+/// Checks a text value for `key`: parses it as that answer would be.
 pub fn validate(key: &str, value: &str) -> std::result::Result<(), String> {
-    match key {
-        "python" => {
-            let parts: Vec<&str> = value.split('.').collect();
-            if parts.len() >= 2
-                && parts.len() <= 3
-                && parts
-                    .iter()
-                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
-                && parts[0] == "3"
-            {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`{value}` is not a Python version: expected major.minor, such as 3.12"
-                ))
-            }
-        }
-        "app-dir" => {
-            if value.is_empty() {
-                Err("the app directory is empty: use `.` for the project root".into())
-            } else if value.starts_with('/') || value.split('/').any(|c| c == "..") {
-                Err(format!(
-                    "`{value}` must be a directory inside the project, relative to it"
-                ))
-            } else {
-                Ok(())
-            }
-        }
-        "entrypoint" => {
-            let ok = value.split_once(':').is_some_and(|(m, a)| {
-                !m.is_empty()
-                    && !a.is_empty()
-                    && m.split('.').all(is_identifier)
-                    && (is_identifier(a) || a.ends_with(')') && a.contains('('))
-            });
-            if ok {
-                Ok(())
-            } else {
-                Err(format!(
-                    "`{value}` is not an entrypoint: expected module:attribute, such as config.wsgi:application or main:app"
-                ))
-            }
-        }
-        _ => Ok(()),
+    let spec = spec(key).ok_or_else(|| format!("unknown answer `{key}`"))?;
+    spec.parse(value).map(drop)
+}
+
+/// A Python version: `3.12`, or `3.12.1` (detection reduces it to 3.12).
+fn check_python(value: &str) -> std::result::Result<(), String> {
+    let parts: Vec<&str> = value.split('.').collect();
+    let digits = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
+    if (2..=3).contains(&parts.len()) && parts.iter().all(digits) && parts[0] == "3" {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a Python version: expected major.minor, such as 3.12"
+        ))
+    }
+}
+
+/// A directory inside the project, relative to it.
+fn check_app_dir(value: &str) -> std::result::Result<(), String> {
+    if value.is_empty() {
+        Err("the app directory is empty: use `.` for the project root".into())
+    } else if value.starts_with('/') || value.split('/').any(|c| c == "..") {
+        Err(format!(
+            "`{value}` must be a directory inside the project, relative to it"
+        ))
+    } else {
+        Ok(())
+    }
+}
+
+/// `module:attribute` (or `module:factory()`).
+fn check_entrypoint(value: &str) -> std::result::Result<(), String> {
+    let ok = value.split_once(':').is_some_and(|(m, a)| {
+        !m.is_empty()
+            && !a.is_empty()
+            && m.split('.').all(is_identifier)
+            && (is_identifier(a) || a.ends_with(')') && a.contains('('))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not an entrypoint: expected module:attribute, such as config.wsgi:application or main:app"
+        ))
     }
 }
 
@@ -321,7 +680,7 @@ pub fn from_env(
     warnings: &mut Vec<String>,
 ) -> Result<Layer> {
     let mut layer = Layer::default();
-    let known: BTreeMap<String, &str> = KEYS.iter().map(|k| (env_var(k), *k)).collect();
+    let known: BTreeMap<String, &str> = ANSWERS.iter().map(|s| (s.env_var(), s.key)).collect();
     let mut vars: Vec<(String, String)> = vars
         .into_iter()
         .filter(|(k, _)| k.starts_with(ENV_PREFIX))
@@ -329,12 +688,10 @@ pub fn from_env(
     vars.sort();
     for (var, value) in vars {
         let Some(key) = known.get(&var) else {
+            let all: Vec<String> = ANSWERS.iter().map(AnswerSpec::env_var).collect();
             warnings.push(format!(
                 "ignoring `{var}`: dockgen reads only {}",
-                KEYS.iter()
-                    .map(|k| env_var(k))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                all.join(", ")
             ));
             continue;
         };
@@ -344,7 +701,7 @@ pub fn from_env(
         let bad = |message: String| Error::Usage {
             message: format!("invalid environment variable `{var}={value}`: {message}"),
         };
-        set(&mut layer.answers, key, value.trim()).map_err(bad)?;
+        layer.answers.set(key, value.trim()).map_err(bad)?;
         layer
             .origins
             .insert(key.to_string(), Origin::Env { var: var.clone() });
@@ -352,49 +709,7 @@ pub fn from_env(
     Ok(layer)
 }
 
-/// Sets `key` from text, validating it.
-pub fn set(a: &mut Answers, key: &str, value: &str) -> std::result::Result<(), String> {
-    match key {
-        "framework" => a.framework = Some(value.parse()?),
-        "package-manager" => a.package_manager = Some(value.parse()?),
-        "python" => {
-            validate(key, value)?;
-            a.python = Some(value.into());
-        }
-        "app-dir" => {
-            validate(key, value)?;
-            a.app_dir = Some(value.into());
-        }
-        "entrypoint" => {
-            validate(key, value)?;
-            a.entrypoint = Some(value.into());
-        }
-        "port" => a.port = Some(parse_port(value)?),
-        "postgres" => a.postgres = Some(parse_bool(value)?),
-        "redis" => a.redis = Some(parse_bool(value)?),
-        "workers" => a.workers = Some(parse_workers(value)?),
-        "templates" => a.templates = Some(value.into()),
-        _ => return Err(format!("unknown answer `{key}`")),
-    }
-    Ok(())
-}
-
 // ---------------------------------------------------------------- the saved layer
-
-#[derive(Deserialize)]
-#[serde(rename_all = "kebab-case", deny_unknown_fields)]
-struct SavedFile {
-    framework: Option<Spanned<String>>,
-    package_manager: Option<Spanned<String>>,
-    python: Option<Spanned<String>>,
-    app_dir: Option<Spanned<String>>,
-    entrypoint: Option<Spanned<String>>,
-    port: Option<Spanned<toml::Value>>,
-    postgres: Option<Spanned<toml::Value>>,
-    redis: Option<Spanned<toml::Value>>,
-    workers: Option<Spanned<Vec<String>>>,
-    templates: Option<Spanned<String>>,
-}
 
 /// The answers for a project: the saved file (with its text, when there is one), and every key taken
 /// from the highest layer that gives it (flags, then the environment, then the saved file).
@@ -425,94 +740,188 @@ pub fn load_saved(root: &Path) -> Result<Option<(Layer, String)>> {
     parse_saved(&text).map(|l| Some((l, text)))
 }
 
-/// Parses saved answers from text.
+/// A value in `dockgen.toml` as read, before it is checked against its answer's kind. An array keeps
+/// each entry's position, so a bad entry is reported where it is.
+enum Raw {
+    Scalar(toml::Value),
+    List(Vec<Spanned<toml::Value>>),
+}
+
+impl<'de> Deserialize<'de> for Raw {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Raw, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Raw;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a TOML value")
+            }
+            fn visit_bool<E>(self, v: bool) -> std::result::Result<Raw, E> {
+                Ok(Raw::Scalar(toml::Value::Boolean(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> std::result::Result<Raw, E> {
+                Ok(Raw::Scalar(toml::Value::Integer(v)))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> std::result::Result<Raw, E> {
+                let v = i64::try_from(v).map_err(E::custom)?;
+                Ok(Raw::Scalar(toml::Value::Integer(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> std::result::Result<Raw, E> {
+                Ok(Raw::Scalar(toml::Value::Float(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> std::result::Result<Raw, E> {
+                Ok(Raw::Scalar(toml::Value::String(v.into())))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> std::result::Result<Raw, A::Error> {
+                let mut out = Vec::new();
+                while let Some(v) = seq.next_element()? {
+                    out.push(v);
+                }
+                Ok(Raw::List(out))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> std::result::Result<Raw, A::Error> {
+                // Tables and dates.
+                toml::Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+                    .map(Raw::Scalar)
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
+impl Raw {
+    fn into_value(self) -> toml::Value {
+        match self {
+            Raw::Scalar(v) => v,
+            Raw::List(l) => toml::Value::Array(l.into_iter().map(Spanned::into_inner).collect()),
+        }
+    }
+}
+
+/// Parses saved answers from text. Errors carry the position and a hint naming the keys.
 pub fn parse_saved(text: &str) -> Result<Layer> {
-    let err = |pos: Option<Position>, message: String| Error::Parse {
+    parse_saved_answers(text).map_err(|e| {
+        e.with_hint(format!(
+            "fix the saved answer at that position (keys: {}), or delete the file to start from detection",
+            KEYS.join(", ")
+        ))
+    })
+}
+
+fn parse_saved_answers(text: &str) -> Result<Layer> {
+    let err = |offset: usize, message: String| Error::Parse {
         path: FILE.into(),
-        pos,
+        pos: Some(position_of(text, offset)),
         message,
     };
-    let file: SavedFile = toml::from_str(text).map_err(|e| {
-        err(
-            e.span().map(|s| position_of(text, s.start)),
-            e.message().trim().to_string(),
-        )
-    })?;
+    let file: BTreeMap<Spanned<String>, Spanned<Raw>> =
+        toml::from_str(text).map_err(|e| Error::Parse {
+            path: FILE.into(),
+            pos: e.span().map(|s| position_of(text, s.start)),
+            message: e.message().trim().to_string(),
+        })?;
+    // First, in the file's order, the key names and the shape of each value.
+    let mut entries: Vec<(Spanned<String>, Spanned<Raw>)> = file.into_iter().collect();
+    entries.sort_by_key(|(k, _)| k.span().start);
+    let mut found: BTreeMap<&'static str, (usize, Raw)> = BTreeMap::new();
+    for (key, value) in entries {
+        let Some(spec) = spec(key.get_ref()) else {
+            let unknown = <toml::de::Error as serde::de::Error>::unknown_field(key.get_ref(), KEYS);
+            return Err(err(key.span().start, unknown.message().to_string()));
+        };
+        let start = value.span().start;
+        let raw = value.into_inner();
+        check_shape(spec, &raw).map_err(|(offset, m)| err(offset.unwrap_or(start), m))?;
+        found.insert(spec.key, (start, raw));
+    }
+    // Then, in the table's order, each value.
     let mut layer = Layer::default();
-    let mut put = |key: &str, span: std::ops::Range<usize>, value: String| -> Result<()> {
-        set(&mut layer.answers, key, &value)
-            .map_err(|m| err(Some(position_of(text, span.start)), format!("`{key}`: {m}")))?;
-        layer.origins.insert(
-            key.into(),
-            Origin::Saved {
-                file: FILE.into(),
-                line: position_of(text, span.start).line,
-            },
-        );
-        Ok(())
-    };
-    let s = |v: Option<Spanned<String>>| v.map(|v| (v.span(), v.into_inner()));
-    if let Some((sp, v)) = s(file.framework) {
-        put("framework", sp, v)?;
-    }
-    if let Some((sp, v)) = s(file.package_manager) {
-        put("package-manager", sp, v)?;
-    }
-    if let Some((sp, v)) = s(file.python) {
-        put("python", sp, v)?;
-    }
-    if let Some((sp, v)) = s(file.app_dir) {
-        put("app-dir", sp, v)?;
-    }
-    if let Some((sp, v)) = s(file.entrypoint) {
-        put("entrypoint", sp, v)?;
-    }
-    // Typed by hand, so a wrong type gets the same message as a wrong value.
-    for (key, v) in [
-        ("port", file.port),
-        ("postgres", file.postgres),
-        ("redis", file.redis),
-    ] {
-        let Some(v) = v else { continue };
-        let span = v.span();
-        let text = match (key, v.into_inner()) {
-            ("port", toml::Value::Integer(i)) => i.to_string(),
-            ("port", other) => format!("{other}"),
-            (_, toml::Value::Boolean(b)) => b.to_string(),
-            (_, other) => {
-                return Err(err(
-                    Some(position_of(text, span.start)),
-                    format!("`{key}`: expected true or false, found {other}"),
-                ));
-            }
+    for spec in ANSWERS {
+        let Some((start, raw)) = found.remove(spec.key) else {
+            continue;
         };
-        put(key, span, text)?;
-    }
-    if let Some(v) = file.workers {
-        let span = v.span();
-        let list = v.into_inner();
-        if list.iter().any(|w| w.contains(',') || w.trim().is_empty()) {
-            return Err(err(
-                Some(position_of(text, span.start)),
-                "`workers`: each entry is one worker name".into(),
-            ));
-        }
-        let joined = if list.is_empty() {
-            "none".to_string()
-        } else {
-            list.join(",")
+        let key = spec.key;
+        let value = saved_text(spec, raw)
+            .and_then(|t| spec.parse(&t))
+            .map_err(|m| err(start, format!("`{key}`: {m}")))?;
+        layer.answers.insert(key, value);
+        let line = position_of(text, start).line;
+        let origin = Origin::Saved {
+            file: FILE.into(),
+            line,
         };
-        put("workers", span, joined)?;
-    }
-    if let Some((sp, v)) = s(file.templates) {
-        put("templates", sp, v)?;
+        layer.origins.insert(key.into(), origin);
     }
     Ok(layer)
 }
 
+/// Whether a saved value has the TOML type its kind is saved as (a string, or an array of strings); the
+/// error has serde's wording and, for an array entry, the entry's offset.
+fn check_shape(spec: &AnswerSpec, raw: &Raw) -> std::result::Result<(), (Option<usize>, String)> {
+    let msg = |e: toml::de::Error| e.message().to_string();
+    match (spec.kind, raw) {
+        // Typed by hand in `saved_text`, so a wrong type gets the same message as a wrong value.
+        (Kind::Port | Kind::Bool, _) => Ok(()),
+        (Kind::Workers, Raw::List(entries)) => {
+            for e in entries {
+                String::deserialize(e.get_ref().clone())
+                    .map_err(|m| (Some(e.span().start), msg(m)))?;
+            }
+            Ok(())
+        }
+        (Kind::Workers, Raw::Scalar(v)) => Vec::<String>::deserialize(v.clone())
+            .map(drop)
+            .map_err(|m| (None, msg(m))),
+        (_, Raw::Scalar(v)) => String::deserialize(v.clone())
+            .map(drop)
+            .map_err(|m| (None, msg(m))),
+        (_, Raw::List(_)) => {
+            let e = <toml::de::Error as serde::de::Error>::invalid_type(
+                serde::de::Unexpected::Seq,
+                &"a string",
+            );
+            Err((None, msg(e)))
+        }
+    }
+}
+
+/// A saved value as the text its answer parses.
+fn saved_text(spec: &AnswerSpec, raw: Raw) -> std::result::Result<String, String> {
+    Ok(match (spec.kind, raw.into_value()) {
+        (Kind::Port, toml::Value::Integer(i)) => i.to_string(),
+        (Kind::Port, other) => format!("{other}"),
+        (Kind::Bool, toml::Value::Boolean(b)) => b.to_string(),
+        (Kind::Bool, other) => return Err(format!("expected true or false, found {other}")),
+        (Kind::Workers, toml::Value::Array(list)) => {
+            let names: Vec<&str> = list.iter().filter_map(toml::Value::as_str).collect();
+            if names.iter().any(|w| w.contains(',') || w.trim().is_empty()) {
+                return Err("each entry is one worker name".into());
+            }
+            if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(",")
+            }
+        }
+        (_, toml::Value::String(s)) => s,
+        (_, other) => format!("{other}"),
+    })
+}
+
 /// The text of `dockgen.toml` for `answers`.
 pub fn render_saved(answers: &Answers) -> String {
-    let body = toml::to_string(answers).expect("answers serialise");
+    let mut body = String::new();
+    for spec in ANSWERS {
+        if let Some(v) = answers.get(spec.key) {
+            let one = BTreeMap::from([(spec.saved_name(), v.to_toml())]);
+            body.push_str(&toml::to_string(&one).expect("answers serialise"));
+        }
+    }
     format!(
         "# dockgen's saved answers: the choices that differ from what dockgen detects.\n\
          # `dockgen init` and `dockgen init --check` read them; flags and DOCKGEN_* variables override them.\n\
@@ -525,17 +934,133 @@ pub fn render_saved(answers: &Answers) -> String {
 mod tests {
     use super::*;
 
+    /// A value of every kind, as text a user would type.
+    fn example(spec: &AnswerSpec) -> &'static str {
+        match spec.kind {
+            Kind::Text(_) => match spec.key {
+                "python" => "3.12",
+                "app-dir" => "services/api",
+                "entrypoint" => "config.wsgi:application",
+                other => panic!("no example text for `{other}`: add one here"),
+            },
+            Kind::Path => "ops/templates",
+            Kind::Port => "8080",
+            Kind::Bool => "no",
+            Kind::Workers => "celery, celery-beat",
+            Kind::Framework => "flask",
+            Kind::PackageManager => "poetry",
+        }
+    }
+
+    fn every_answer() -> Answers {
+        let mut a = Answers::default();
+        for spec in ANSWERS {
+            a.set(spec.key, example(spec)).unwrap();
+        }
+        a
+    }
+
+    #[test]
+    fn the_table_is_complete() {
+        let mut seen = std::collections::BTreeSet::new();
+        for spec in ANSWERS {
+            let key = spec.key;
+            assert!(seen.insert(key), "`{key}` is declared twice");
+            assert!(
+                !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
+                "`{key}` is not kebab-case"
+            );
+            assert!(!spec.help.trim().is_empty(), "`{key}` has no help");
+            assert!(
+                !spec.help.ends_with('.'),
+                "`{key}`: clap's help has no period"
+            );
+            assert!(
+                !spec.prompt.trim().is_empty(),
+                "`{key}` has no prompt label"
+            );
+            assert_eq!(spec.flag(), format!("--{key}"));
+            assert_eq!(
+                spec.env_var(),
+                format!("DOCKGEN_{}", key.to_uppercase().replace('-', "_"))
+            );
+            assert_eq!(spec.saved_name(), key);
+            // A yes/no answer takes no value; every other one names its value.
+            assert_eq!(
+                spec.value_name.is_none(),
+                matches!(spec.kind, Kind::Bool),
+                "`{key}`"
+            );
+            // A negation exactly for the kinds that can be turned off.
+            assert_eq!(spec.negation.is_some(), spec.off().is_some(), "`{key}`");
+            if let Some(n) = spec.negation {
+                assert!(!n.trim().is_empty() && !n.ends_with('.'), "`{key}`");
+            }
+            // parse -> show -> parse gives the same value.
+            let value = spec.parse(example(spec)).unwrap();
+            assert_eq!(spec.parse(&value.show()), Ok(value.clone()), "`{key}`");
+            if let Some(off) = spec.off() {
+                assert_eq!(spec.parse(&off.show()), Ok(off), "`{key}`");
+            }
+        }
+        assert_eq!(KEYS, ANSWERS.iter().map(|s| s.key).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn every_answer_is_saved_and_read_back() {
+        let a = every_answer();
+        let text = render_saved(&a);
+        let layer = parse_saved(&text).unwrap();
+        assert_eq!(layer.answers, a, "{text}");
+        for spec in ANSWERS {
+            let line = text
+                .lines()
+                .position(|l| l.starts_with(&format!("{} = ", spec.saved_name())))
+                .unwrap_or_else(|| panic!("`{}` is not saved:\n{text}", spec.key));
+            assert_eq!(
+                layer.origins[spec.key],
+                Origin::Saved {
+                    file: FILE.into(),
+                    line: line + 1
+                }
+            );
+        }
+        // Each kind has its TOML type.
+        assert!(text.contains("\nport = 8080\n"), "{text}");
+        assert!(text.contains("\npostgres = false\n"), "{text}");
+        assert!(
+            text.contains("\nworkers = [\"celery\", \"celery-beat\"]\n"),
+            "{text}"
+        );
+        assert!(text.contains("\nframework = \"flask\"\n"), "{text}");
+    }
+
+    #[test]
+    fn every_answer_has_a_variable() {
+        let vars = ANSWERS
+            .iter()
+            .map(|s| (s.env_var(), example(s).to_string()));
+        let mut warnings = Vec::new();
+        let layer = from_env(vars, &mut warnings).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(layer.answers, every_answer());
+    }
+
     #[test]
     fn saved_answers_round_trip_and_carry_lines() {
-        let a = Answers {
-            python: Some("3.12".into()),
-            port: Some(8080),
-            redis: Some(false),
-            workers: Some(vec![WorkerKind::Celery]),
-            templates: Some("ops/templates".into()),
-            ..Default::default()
-        };
+        let mut a = Answers::default();
+        a.insert("python", Value::Text("3.12".into()));
+        a.insert("port", Value::Port(8080));
+        a.insert("redis", Value::Bool(false));
+        a.insert("workers", Value::Workers(vec![WorkerKind::Celery]));
+        a.insert("templates", Value::Text("ops/templates".into()));
         let text = render_saved(&a);
+        assert!(
+            text.ends_with(
+                "\n\npython = \"3.12\"\nport = 8080\nredis = false\nworkers = [\"celery\"]\ntemplates = \"ops/templates\"\n"
+            ),
+            "{text}"
+        );
         let layer = parse_saved(&text).unwrap();
         assert_eq!(layer.answers, a);
         let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
@@ -564,27 +1089,65 @@ mod tests {
                 "`redis`: expected true or false, found \"no\"",
             ),
             ("python = \"3.12\"\n\nport = 70000\n", 3, 8, "not a port"),
-            ("pyhton = \"3.12\"\n", 1, 1, "unknown field `pyhton`"),
+            (
+                "pyhton = \"3.12\"\n",
+                1,
+                1,
+                "unknown field `pyhton`, expected one of `framework`, `package-manager`,",
+            ),
             ("framework = \"rails\"\n", 1, 13, "expected one of"),
             ("python = \"2.7x\"\n", 1, 10, "not a Python version"),
             ("workers = [\"celery\", \"sidekiq\"]\n", 1, 11, "sidekiq"),
             ("python = \n", 1, 10, ""),
+            (
+                "python = 3\n",
+                1,
+                10,
+                "invalid type: integer `3`, expected a string",
+            ),
+            (
+                "workers = \"celery\"\n",
+                1,
+                11,
+                "invalid type: string \"celery\", expected a sequence",
+            ),
+            (
+                "workers = [\"celery\", 1]\n",
+                1,
+                22,
+                "invalid type: integer `1`, expected a string",
+            ),
+            (
+                "workers = [\"celery,rq\"]\n",
+                1,
+                11,
+                "`workers`: each entry is one worker name",
+            ),
         ];
         for (text, line, column, msg) in cases {
-            match parse_saved(text) {
-                Err(Error::Parse {
-                    path,
-                    pos: Some(pos),
-                    message,
-                }) => {
-                    assert_eq!(path, Path::new(FILE));
-                    assert_eq!(
-                        (pos.line, pos.column),
-                        (line, column),
-                        "{text:?}: {message}"
-                    );
-                    assert!(message.contains(msg), "{text:?}: {message}");
-                }
+            let err = parse_saved(text).unwrap_err();
+            let hint = err.hint().unwrap_or_default();
+            assert!(
+                hint.starts_with("fix the saved answer at that position (keys: framework, "),
+                "{text:?}: {hint}"
+            );
+            match err {
+                Error::Hinted { error, .. } => match *error {
+                    Error::Parse {
+                        path,
+                        pos: Some(pos),
+                        message,
+                    } => {
+                        assert_eq!(path, Path::new(FILE));
+                        assert_eq!(
+                            (pos.line, pos.column),
+                            (line, column),
+                            "{text:?}: {message}"
+                        );
+                        assert!(message.contains(msg), "{text:?}: {message}");
+                    }
+                    other => panic!("{text:?}: {other:?}"),
+                },
                 other => panic!("{text:?}: {other:?}"),
             }
         }
@@ -593,7 +1156,7 @@ mod tests {
     #[test]
     fn layers_take_each_key_from_the_highest_that_has_it() {
         let mut flags = Layer::default();
-        flags.answers.port = Some(1);
+        flags.answers.insert("port", Value::Port(1));
         flags.mark(
             "port",
             Origin::Flag {
@@ -616,9 +1179,9 @@ mod tests {
         assert!(warnings[0].contains("DOCKGEN_PYTON"));
         let saved = parse_saved("port = 3\npython = \"3.10\"\nredis = false\n").unwrap();
         let merged = flags.over(&env).over(&saved);
-        assert_eq!(merged.answers.port, Some(1));
-        assert_eq!(merged.answers.python.as_deref(), Some("3.11"));
-        assert_eq!(merged.answers.redis, Some(false));
+        assert_eq!(merged.answers.port(), Some(1));
+        assert_eq!(merged.answers.python(), Some("3.11"));
+        assert_eq!(merged.answers.redis(), Some(false));
         assert_eq!(
             merged.origins["python"],
             Origin::Env {
@@ -653,9 +1216,20 @@ mod tests {
         assert!(validate("entrypoint", "a b:c").is_err());
         assert!(validate("app-dir", "../x").is_err());
         assert!(validate("python", "3.12").is_ok());
+        assert!(validate("python", "3.12.1").is_ok());
         assert!(validate("python", "3").is_err());
+        assert!(validate("nonsense", "x").is_err());
         assert_eq!(parse_workers("none").unwrap(), vec![]);
         assert!(parse_workers("celery,bogus").is_err());
         assert!(parse_port("0").is_err());
+    }
+
+    #[test]
+    fn the_report_shows_saved_answers_typed_in_table_order() {
+        let json = serde_json::to_string(&every_answer()).unwrap();
+        assert_eq!(
+            json,
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"templates":"ops/templates"}"#
+        );
     }
 }

@@ -1,13 +1,13 @@
-//! Command-line definitions. clap lives here and nowhere else; `into_options` turns flags into the
-//! library's plain [`Options`].
+//! Command-line definitions. clap lives here and nowhere else: the subcommands are derived, and the
+//! answers' flags (`--port`, `--no-redis`, ...) are built from the library's table,
+//! [`dockgen::answers::ANSWERS`], by [`AnswerFlags`], which hands the library a plain [`Layer`].
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::PossibleValuesParser;
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand};
 
-use dockgen::answers::{self, Answers, Layer, Origin};
-use dockgen::framework::Framework;
-use dockgen::manager::PackageManager;
+use dockgen::answers::{ANSWERS, AnswerSpec, Commands, Kind, Layer, Origin};
 use dockgen::plan::WorkerKind;
 use dockgen::write::Mode;
 
@@ -142,95 +142,14 @@ pub struct InitArgs {
     #[arg(long)]
     pub check: bool,
 
-    /// Port the server listens on (EXPOSE, bind address, compose port).
-    #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u16).range(1..), help_heading = "Overrides")]
-    pub port: Option<u16>,
-
-    /// Add a Postgres service even if the project shows no sign of needing one.
-    #[arg(long, overrides_with = "no_postgres", help_heading = "Overrides")]
-    pub postgres: bool,
-
-    /// Leave out the Postgres service.
-    #[arg(long, help_heading = "Overrides")]
-    pub no_postgres: bool,
-
-    /// Add a Redis service even if the project shows no sign of needing one.
-    #[arg(long, overrides_with = "no_redis", help_heading = "Overrides")]
-    pub redis: bool,
-
-    /// Leave out the Redis service.
-    #[arg(long, help_heading = "Overrides")]
-    pub no_redis: bool,
-
-    /// Worker services to generate, comma-separated: celery, celery-beat, rq.
-    #[arg(long, value_name = "LIST", value_delimiter = ',', value_parser = parse_worker, help_heading = "Overrides")]
-    pub workers: Option<Vec<WorkerKind>>,
-
-    /// Generate no worker services.
-    #[arg(long, conflicts_with = "workers", help_heading = "Overrides")]
-    pub no_workers: bool,
-
-    /// A directory of forked templates overlaid on the built-in ones (see `dockgen templates export`).
-    #[arg(long, value_name = "DIR", help_heading = "Overrides")]
-    pub templates: Option<PathBuf>,
-
     #[command(flatten)]
-    pub choices: Choices,
+    pub overrides: AnswerFlags<true>,
 }
 
 impl InitArgs {
     /// The answers given as flags, each marked with its flag.
     pub fn flags(&self) -> Layer {
-        let mut layer = self.choices.layer();
-        let flag = |yes: bool, no: bool| match (yes, no) {
-            (true, _) => Some(true),
-            (_, true) => Some(false),
-            _ => None,
-        };
-        let a = &mut layer.answers;
-        a.port = self.port;
-        a.postgres = flag(self.postgres, self.no_postgres);
-        a.redis = flag(self.redis, self.no_redis);
-        a.workers = if self.no_workers {
-            Some(Vec::new())
-        } else {
-            self.workers.clone()
-        };
-        a.templates = self
-            .templates
-            .as_ref()
-            .map(|t| t.to_string_lossy().into_owned());
-        for (key, flag) in [
-            ("port", "--port"),
-            (
-                "postgres",
-                if self.no_postgres {
-                    "--no-postgres"
-                } else {
-                    "--postgres"
-                },
-            ),
-            (
-                "redis",
-                if self.no_redis {
-                    "--no-redis"
-                } else {
-                    "--redis"
-                },
-            ),
-            (
-                "workers",
-                if self.no_workers {
-                    "--no-workers"
-                } else {
-                    "--workers"
-                },
-            ),
-            ("templates", "--templates"),
-        ] {
-            layer.mark(key, Origin::Flag { flag: flag.into() });
-        }
-        layer
+        self.overrides.layer.clone()
     }
 
     /// The image name when the project declares none: PATH's directory name.
@@ -252,14 +171,6 @@ impl InitArgs {
     }
 }
 
-fn parse_worker(s: &str) -> Result<WorkerKind, String> {
-    s.parse()
-}
-
-fn valid(key: &'static str) -> impl Fn(&str) -> Result<String, String> + Clone {
-    move |s: &str| answers::validate(key, s).map(|()| s.to_string())
-}
-
 #[derive(Debug, Args)]
 pub struct DetectArgs {
     /// The project directory.
@@ -272,74 +183,241 @@ pub struct DetectArgs {
     pub json: bool,
 
     #[command(flatten)]
-    pub choices: Choices,
+    pub overrides: AnswerFlags<false>,
 }
 
-/// Explicit choices that override detection.
-#[derive(Debug, Args, Clone, Default)]
-pub struct Choices {
-    /// Use this framework instead of detecting it.
-    #[arg(long, value_parser = framework_parser(), help_heading = "Overrides")]
-    pub framework: Option<Framework>,
+// ---------------------------------------------------------------- the answers' flags
 
-    /// Use this package manager instead of detecting it from lockfiles.
-    #[arg(long, value_parser = package_manager_parser(), help_heading = "Overrides")]
-    pub package_manager: Option<PackageManager>,
-
-    /// Python version for the image, as major.minor (e.g. 3.12).
-    #[arg(long, value_name = "VERSION", value_parser = valid("python"), help_heading = "Overrides")]
-    pub python: Option<String>,
-
-    /// The directory (relative to PATH) holding manage.py or the app module; picks one of several apps.
-    #[arg(long, value_name = "DIR", value_parser = valid("app-dir"), help_heading = "Overrides")]
-    pub app_dir: Option<String>,
-
-    /// What the server serves, as module:attribute (e.g. config.wsgi:application, main:app).
-    #[arg(long, value_name = "MODULE:ATTR", value_parser = valid("entrypoint"), help_heading = "Overrides")]
-    pub entrypoint: Option<String>,
+/// The answers given as flags. Its flags come from [`ANSWERS`]: `--KEY` for each answer the command
+/// takes (`INIT`: every answer; otherwise the ones `detect` uses), plus `--no-KEY` for the answers that
+/// can be turned off, all under "Overrides".
+#[derive(Debug, Clone, Default)]
+pub struct AnswerFlags<const INIT: bool> {
+    pub layer: Layer,
 }
 
-// The possible values come from the registries: a new framework or manager needs no change here.
-fn framework_parser() -> impl clap::builder::TypedValueParser<Value = Framework> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(Framework::ALL.iter().map(|f| f.as_str()))
-        .map(|s| s.parse().expect("a registered framework"))
+/// The answers a command takes, in `--help` order: `init` lists its own first, then the ones it
+/// shares with `detect` (the order its help has always had).
+fn rows(init: bool) -> Vec<&'static AnswerSpec> {
+    let shared = ANSWERS
+        .iter()
+        .filter(|s| s.commands == Commands::DetectAndInit);
+    if init {
+        ANSWERS
+            .iter()
+            .filter(|s| s.commands == Commands::InitOnly)
+            .chain(shared)
+            .collect()
+    } else {
+        shared.collect()
+    }
 }
 
-fn package_manager_parser() -> impl clap::builder::TypedValueParser<Value = PackageManager> {
-    use clap::builder::TypedValueParser;
-    clap::builder::PossibleValuesParser::new(PackageManager::ALL.iter().map(|m| m.as_str()))
-        .map(|s| s.parse().expect("a registered package manager"))
+/// clap's id of `--KEY` (the field name clap derive would give it).
+fn id(spec: &AnswerSpec) -> String {
+    spec.key.replace('-', "_")
 }
 
-impl Choices {
-    /// The answers given as flags, each marked with its flag.
-    pub fn layer(&self) -> Layer {
-        let mut layer = Layer {
-            answers: Answers {
-                framework: self.framework,
-                package_manager: self.package_manager,
-                python: self.python.clone(),
-                app_dir: self.app_dir.clone(),
-                entrypoint: self.entrypoint.clone(),
-                ..Default::default()
-            },
-            origins: Default::default(),
-        };
-        for key in [
-            "framework",
-            "package-manager",
-            "python",
-            "app-dir",
-            "entrypoint",
-        ] {
-            layer.mark(
-                key,
-                Origin::Flag {
-                    flag: format!("--{key}"),
-                },
+/// clap's id of `--no-KEY`.
+fn no_id(spec: &AnswerSpec) -> String {
+    format!("no_{}", id(spec))
+}
+
+/// `--KEY`, then `--no-KEY` when the answer can be turned off.
+fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
+    let arg = Arg::new(id(spec))
+        .long(spec.key)
+        .help(spec.help_text())
+        .help_heading("Overrides");
+    let arg = match spec.value_name {
+        Some(name) => arg.value_name(name),
+        None => arg,
+    };
+    let arg = match spec.kind {
+        // The last of --KEY and --no-KEY wins.
+        Kind::Bool => arg.action(ArgAction::SetTrue).overrides_with(no_id(spec)),
+        Kind::Port => arg.value_parser(clap::value_parser!(u16).range(1..)),
+        Kind::Path => arg.value_parser(clap::value_parser!(PathBuf)),
+        Kind::Workers => arg
+            .action(ArgAction::Append)
+            .value_delimiter(',')
+            .value_parser(|s: &str| s.parse::<WorkerKind>().map(|k| k.to_string())),
+        Kind::Framework | Kind::PackageManager => arg.value_parser(PossibleValuesParser::new(
+            spec.choices().unwrap_or_default(),
+        )),
+        Kind::Text(_) => arg.value_parser(move |s: &str| spec.parse(s).map(|_| s.to_string())),
+    };
+    let mut out = vec![arg];
+    if let (Some(help), Some(long)) = (spec.negation, spec.negation_flag()) {
+        let no = Arg::new(no_id(spec))
+            .long(long.trim_start_matches("--").to_string())
+            .help(help)
+            .help_heading("Overrides")
+            .action(ArgAction::SetTrue);
+        // A list and "none" at once is a mistake; yes then no is a change of mind.
+        out.push(match spec.kind {
+            Kind::Bool => no,
+            _ => no.conflicts_with(id(spec)),
+        });
+    }
+    out
+}
+
+/// The text `spec`'s flags give, and the flag that gave it.
+fn given(m: &ArgMatches, spec: &AnswerSpec) -> Option<(String, String)> {
+    let id = id(spec);
+    let negated = spec.negation.is_some() && m.get_flag(&no_id(spec));
+    let text = match spec.kind {
+        Kind::Bool if m.get_flag(&id) => Some("true".to_string()),
+        _ if negated => spec.off().map(|v| v.show()),
+        Kind::Bool => None,
+        Kind::Port => m.get_one::<u16>(&id).map(u16::to_string),
+        Kind::Path => m
+            .get_one::<PathBuf>(&id)
+            .map(|p| p.to_string_lossy().into_owned()),
+        Kind::Workers => m
+            .get_many::<String>(&id)
+            .map(|w| w.cloned().collect::<Vec<_>>().join(",")),
+        _ => m.get_one::<String>(&id).cloned(),
+    }?;
+    let flag = if negated {
+        spec.negation_flag()?
+    } else {
+        spec.flag()
+    };
+    Some((text, flag))
+}
+
+impl<const INIT: bool> FromArgMatches for AnswerFlags<INIT> {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut layer = Layer::default();
+        for spec in rows(INIT) {
+            let Some((text, flag)) = given(m, spec) else {
+                continue;
+            };
+            layer
+                .answers
+                .set(spec.key, &text)
+                .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, e))?;
+            layer.origins.insert(spec.key.into(), Origin::Flag { flag });
+        }
+        Ok(AnswerFlags { layer })
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        let given = Self::from_arg_matches(m)?;
+        self.layer = given.layer.over(&self.layer);
+        Ok(())
+    }
+}
+
+impl<const INIT: bool> Args for AnswerFlags<INIT> {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.args(rows(INIT).into_iter().flat_map(flags_of))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        Self::augment_args(cmd)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    /// The long flags under "Overrides" of a subcommand, in `--help` order.
+    fn overrides(sub: &str) -> Vec<String> {
+        let cmd = Cli::command();
+        let sub = cmd.find_subcommand(sub).unwrap();
+        sub.get_arguments()
+            .filter(|a| a.get_help_heading() == Some("Overrides"))
+            .map(|a| format!("--{}", a.get_long().unwrap()))
+            .collect()
+    }
+
+    fn expected(init: bool) -> Vec<String> {
+        let mut out = Vec::new();
+        for spec in rows(init) {
+            out.push(spec.flag());
+            out.extend(spec.negation_flag());
+        }
+        out
+    }
+
+    #[test]
+    fn the_command_is_valid() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn one_flag_per_answer_plus_the_negations() {
+        assert_eq!(overrides("init"), expected(true));
+        assert_eq!(overrides("detect"), expected(false));
+        // Every answer is on init, and once.
+        let mut all = expected(true);
+        assert_eq!(
+            all.iter().filter(|f| !f.starts_with("--no-")).count(),
+            ANSWERS.len()
+        );
+        all.sort();
+        all.dedup();
+        assert_eq!(all.len(), expected(true).len());
+        for spec in ANSWERS {
+            let on_detect = overrides("detect").contains(&spec.flag());
+            assert_eq!(
+                on_detect,
+                spec.commands == Commands::DetectAndInit,
+                "{}",
+                spec.key
             );
         }
-        layer
+    }
+
+    #[test]
+    fn flags_become_answers_with_their_flag_as_origin() {
+        let cli = Cli::try_parse_from([
+            "dockgen",
+            "init",
+            "--port",
+            "8080",
+            "--no-redis",
+            "--postgres",
+            "--workers",
+            "celery,rq",
+            "--framework",
+            "flask",
+            "--templates",
+            "ops/t",
+        ])
+        .unwrap();
+        let Command::Init(args) = cli.command else {
+            panic!("not init")
+        };
+        let layer = args.flags();
+        assert_eq!(layer.answers.port(), Some(8080));
+        assert_eq!(layer.answers.redis(), Some(false));
+        assert_eq!(layer.answers.postgres(), Some(true));
+        assert_eq!(layer.answers.show("workers"), "celery, rq");
+        assert_eq!(layer.answers.show("framework"), "flask");
+        assert_eq!(layer.answers.templates(), Some("ops/t"));
+        let flag = |k: &str| match &layer.origins[k] {
+            Origin::Flag { flag } => flag.clone(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(flag("redis"), "--no-redis");
+        assert_eq!(flag("postgres"), "--postgres");
+        assert_eq!(flag("workers"), "--workers");
+        assert_eq!(layer.origins.len(), 6);
+
+        let cli = Cli::try_parse_from(["dockgen", "init", "--no-workers"]).unwrap();
+        let Command::Init(args) = cli.command else {
+            panic!("not init")
+        };
+        assert_eq!(args.flags().answers.workers(), Some(&[][..]));
+        assert!(Cli::try_parse_from(["dockgen", "detect", "--port", "1"]).is_err());
+        assert!(Cli::try_parse_from(["dockgen", "init", "--port", "0"]).is_err());
+        assert!(Cli::try_parse_from(["dockgen", "init", "--python", "2"]).is_err());
     }
 }

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::answers::{self, Answers, Layer, Origin};
+use crate::answers::{self, Answers, Layer, Origin, Value};
 use crate::base::error::{Error, Result};
-use crate::base::kinds::{Service, Worker};
-use crate::detect::{self, Evidence, Framework, Key, Project};
+use crate::base::kinds::Service;
+use crate::detect::{self, Evidence, Framework, Key, PackageManager, Project};
 use crate::parse::python_version as pv;
 use crate::plan::{self, Plan, WorkerKind};
 use crate::prompt::Prompter;
@@ -56,6 +56,96 @@ pub struct AnswerReport {
     pub origin: Origin,
 }
 
+/// The `init --json` report: what was decided, what happened to each file, and where each answer came
+/// from. Scripts read it, so its keys are a contract; [`JsonReport::to_json`] writes them sorted.
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonReport {
+    /// What `init` was asked to do: `write`, `dry_run` or `check`.
+    pub mode: &'static str,
+    /// With `--check`: whether any file differs from what would be generated; `null` otherwise.
+    pub drift: Option<bool>,
+    /// Where the files go and the build context, relative to PATH (`.`, or the app's folder in a
+    /// monorepo).
+    pub context_dir: String,
+    /// The framework, by name (`django`, `flask`, `fastapi`).
+    pub framework: Framework,
+    /// The package manager, by name (`uv`, `poetry`, `pipenv`, `pdm`, `pip`).
+    pub package_manager: PackageManager,
+    /// The image's Python version, `major.minor`.
+    pub python_version: String,
+    /// The app directory, relative to PATH (`.` for PATH itself).
+    pub app_dir: String,
+    /// What the server serves, as `module:attribute`.
+    pub entrypoint: String,
+    /// The port the server listens on.
+    pub port: u16,
+    /// Whether compose has a Postgres service.
+    pub postgres: bool,
+    /// Whether compose has a Redis service.
+    pub redis: bool,
+    /// The names of the worker services compose runs (`worker`, `beat`, ...).
+    pub workers: Vec<String>,
+    /// The server command, exec form.
+    pub command: Vec<String>,
+    /// One report per file (path, status, and the diff when it differs), `dockgen.toml` included.
+    pub files: Vec<FileReport>,
+    /// Every answer that decided something: its value as shown, and its origin.
+    pub answers: BTreeMap<String, AnswerReport>,
+    /// The saved answers after this run, typed as in `dockgen.toml`.
+    pub saved: Answers,
+    /// Every warning of the run, the binary's own (unknown `DOCKGEN_*` variables) included.
+    pub warnings: Vec<String>,
+}
+
+impl JsonReport {
+    /// The report of `outcome`, run in `mode`, with every warning of the run.
+    pub fn new(outcome: &Outcome, mode: Mode, warnings: Vec<String>) -> Self {
+        let (p, plan) = (&outcome.project, &outcome.plan);
+        JsonReport {
+            mode: match mode {
+                Mode::Check => "check",
+                Mode::DryRun => "dry_run",
+                Mode::Write { .. } => "write",
+            },
+            drift: (mode == Mode::Check).then(|| outcome.drift() > 0),
+            context_dir: plan.context_dir.clone(),
+            framework: p.framework,
+            package_manager: p.package_manager,
+            python_version: plan.python_version.clone(),
+            app_dir: p.app_dir.to_string(),
+            entrypoint: p.entrypoint.clone(),
+            port: plan.port,
+            postgres: plan.postgres,
+            redis: plan.redis,
+            workers: plan.workers.iter().map(|w| w.name.clone()).collect(),
+            command: plan.command.clone(),
+            files: outcome.files.clone(),
+            answers: outcome.answers.clone(),
+            saved: outcome.saved.clone(),
+            warnings,
+        }
+    }
+
+    /// Pretty JSON with a final newline. Keys are sorted at every level (through `serde_json::Value`,
+    /// whose maps are sorted), as the report has always been.
+    pub fn to_json(&self) -> String {
+        let value = serde_json::to_value(self).expect("the report serialises");
+        let mut s = serde_json::to_string_pretty(&value).expect("the report serialises");
+        s.push('\n');
+        s
+    }
+}
+
+impl Outcome {
+    /// How many files differ from what is on disk (created, overwritten, or in conflict).
+    pub fn drift(&self) -> usize {
+        self.files
+            .iter()
+            .filter(|r| r.status != Status::Unchanged)
+            .count()
+    }
+}
+
 /// Runs `init`. With a prompter, asks about every decision not fixed by a flag or variable, and about
 /// each existing file that would change.
 pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Outcome> {
@@ -65,43 +155,72 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         saved: saved_before,
         mut merged,
     } = answers::layers(root, &req.flags, &req.env)?;
-    let saved_layer = saved_before
-        .as_ref()
-        .map(|(l, _)| l.clone())
-        .unwrap_or_default();
-    let fixed: BTreeSet<String> = req
-        .flags
+    if let Some(p) = prompter.as_deref_mut() {
+        guide(root, &mut merged, &fixed(req), p, req.name_hint.clone())?;
+    }
+
+    let project = detect::detect(root, &merged.answers.detect_options(&merged.origins))?;
+    let plan = plan::plan(
+        &project,
+        &merged.answers.plan_options(req.name_hint.clone()),
+    )?;
+    let templates = templates(req, &merged, &mut warnings)?;
+    let files = render::render_with(&plan, &templates)?;
+
+    let saved = to_save(req, &merged, saved_before.as_ref());
+    let mut out = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
+    out.extend(saved_file(saved_before.as_ref(), &saved));
+    let mut prepared = write::prepare(root, &out, req.mode)?;
+    if let Some(p) = prompter
+        && matches!(req.mode, Mode::Write { force: false })
+    {
+        settle_conflicts(&mut prepared, p)?;
+    }
+    let files = prepared.commit()?;
+
+    warnings.extend(plan.notes.iter().cloned());
+    warnings.extend(project.warnings.iter().cloned());
+    Ok(Outcome {
+        answers: answer_report(&merged),
+        project,
+        plan,
+        files,
+        saved,
+        warnings,
+    })
+}
+
+/// The keys given as flags or variables: never asked.
+fn fixed(req: &Request) -> BTreeSet<String> {
+    req.flags
         .origins
         .keys()
         .chain(req.env.origins.keys())
         .cloned()
-        .collect();
+        .collect()
+}
 
-    if let Some(p) = prompter.as_deref_mut() {
-        guide(root, &mut merged, &fixed, p, req.name_hint.clone())?;
-    }
-
-    let project = detect::detect(root, &merged.answers.detect_options(&merged.origins))?;
-    let plan_opts = merged.answers.plan_options(req.name_hint.clone());
-    let plan = plan::plan(&project, &plan_opts)?;
-
-    let templates = match &merged.answers.templates {
-        Some(dir) => {
-            let base = match merged.origins.get("templates") {
-                Some(Origin::Saved { .. }) => root.to_path_buf(),
-                _ => req.cwd.clone(),
-            };
-            let path = base.join(dir);
-            Templates::overlay(&path, dir, &mut warnings)?
-        }
-        None => Templates::default(),
+/// The built-in templates, or a fork overlaid on them. A saved `templates` path is relative to the
+/// project root; one given as a flag or variable, to the working directory.
+fn templates(req: &Request, merged: &Layer, warnings: &mut Vec<String>) -> Result<Templates> {
+    let Some(dir) = merged.answers.templates() else {
+        return Ok(Templates::default());
     };
-    let files = render::render_with(&plan, &templates)?;
+    let base = match merged.origins.get("templates") {
+        Some(Origin::Saved { .. }) => req.root.clone(),
+        _ => req.cwd.clone(),
+    };
+    Templates::overlay(&base.join(dir), dir, warnings)
+}
 
-    // Saved answers: what was saved before, plus every flag or prompt answer that differs from
-    // detection. `DOCKGEN_*` variables configure one run (a CI job's environment) and are not saved.
+/// The answers to save: what was saved before, plus every flag or prompt answer that differs from
+/// detection. `DOCKGEN_*` variables configure one run (a CI job's environment) and are not saved.
+fn to_save(req: &Request, merged: &Layer, saved_before: Option<&(Layer, String)>) -> Answers {
+    let root = req.root.as_path();
     let baseline = Baseline::of(root, req.name_hint.clone());
-    let mut saved = saved_layer.answers.clone();
+    let mut saved = saved_before
+        .map(|(l, _)| l.answers.clone())
+        .unwrap_or_default();
     for key in answers::KEYS {
         let chosen_here = matches!(
             merged.origins.get(*key),
@@ -111,36 +230,33 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
             saved.take(key, &merged.answers);
         }
     }
-    if let Some(dir) = &saved.templates
+    if let Some(dir) = saved.templates().map(str::to_string)
         && !matches!(merged.origins.get("templates"), Some(Origin::Saved { .. }))
     {
-        saved.templates = Some(root_relative(root, &req.cwd.join(dir)));
+        let rel = root_relative(root, &req.cwd.join(dir));
+        saved.insert("templates", Value::Text(rel));
     }
+    saved
+}
 
-    let mut out = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
-    // dockgen.toml is one of the files: reported unchanged (its text, comments included, kept) when the
-    // answers in it stand, rewritten (a conflict like any other) when they change.
-    let saved_text = match &saved_before {
-        Some((layer, text)) if layer.answers == saved => Some(text.clone()),
-        Some(_) => Some(answers::render_saved(&saved)),
-        None if saved != Answers::default() => Some(answers::render_saved(&saved)),
-        None => None,
+/// `dockgen.toml` as one of the files: its text kept (comments included) when the answers in it stand,
+/// rewritten (a conflict like any other) when they change, and absent when there is nothing to save.
+fn saved_file(saved_before: Option<&(Layer, String)>, saved: &Answers) -> Option<OutFile> {
+    let content = match saved_before {
+        Some((layer, text)) if layer.answers == *saved => text.clone(),
+        Some(_) => answers::render_saved(saved),
+        None if !saved.is_empty() => answers::render_saved(saved),
+        None => return None,
     };
-    if let Some(content) = saved_text {
-        out.push(OutFile {
-            rel: answers::FILE.into(),
-            content,
-            executable: false,
-        });
-    }
-    let mut prepared = write::prepare(root, &out, req.mode)?;
-    if let Some(p) = prompter
-        && matches!(req.mode, Mode::Write { force: false })
-    {
-        settle_conflicts(&mut prepared, p)?;
-    }
-    let files = prepared.commit()?;
+    Some(OutFile {
+        rel: answers::FILE.into(),
+        content,
+        executable: false,
+    })
+}
 
+/// Every answer that decided something, in the table's order, with where it came from.
+fn answer_report(merged: &Layer) -> BTreeMap<String, AnswerReport> {
     let mut report = BTreeMap::new();
     for key in answers::KEYS {
         if let Some(origin) = merged.origins.get(*key) {
@@ -153,16 +269,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
             );
         }
     }
-    warnings.extend(plan.notes.iter().cloned());
-    warnings.extend(project.warnings.iter().cloned());
-    Ok(Outcome {
-        project,
-        plan,
-        files,
-        answers: report,
-        saved,
-        warnings,
-    })
+    report
 }
 
 /// A path as saved: relative to the project root when inside it.
@@ -200,29 +307,36 @@ impl Baseline {
     }
 
     /// Whether the answer for `key` differs from what detection alone gives (`true` when detection
-    /// alone fails, as in a project with two apps).
+    /// alone fails, as in a project with two apps). Every key of [`answers::ANSWERS`] needs an arm: a
+    /// new answer panics here (and fails `every_answer_has_a_baseline`) until it is given one.
     fn differs(&self, key: &str, a: &Answers) -> bool {
         let (Some(p), Some(plan)) = (&self.project, &self.plan) else {
             return true;
         };
+        // Frameworks and package managers compare by name.
+        let name = |v: Option<String>, detected: String| v != Some(detected);
         match key {
-            "framework" => a.framework != Some(p.framework),
-            "package-manager" => a.package_manager != Some(p.package_manager),
+            "framework" => name(
+                a.framework().map(|f| f.to_string()),
+                p.framework.to_string(),
+            ),
+            "package-manager" => name(
+                a.package_manager().map(|m| m.to_string()),
+                p.package_manager.to_string(),
+            ),
             "python" => {
-                a.python
-                    .as_deref()
-                    .and_then(pv::major_minor)
-                    .map(pv::fmt)
-                    .as_ref()
+                a.python().and_then(pv::major_minor).map(pv::fmt).as_ref()
                     != Some(&p.python_version)
             }
-            "app-dir" => a.app_dir.as_deref().map(normalize_dir) != Some(p.app_dir.to_string()),
-            "entrypoint" => a.entrypoint.as_deref() != Some(p.entrypoint.as_str()),
-            "port" => a.port != Some(plan.port),
-            "postgres" => a.postgres != Some(plan.postgres),
-            "redis" => a.redis != Some(plan.redis),
-            "workers" => a.workers.as_ref() != Some(&plan::detected_workers(p)),
-            _ => true,
+            "app-dir" => a.app_dir().map(normalize_dir) != Some(p.app_dir.to_string()),
+            "entrypoint" => a.entrypoint() != Some(p.entrypoint.as_str()),
+            "port" => a.port() != Some(plan.port),
+            "postgres" => a.postgres() != Some(plan.postgres),
+            "redis" => a.redis() != Some(plan.redis),
+            "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
+            // Detection never picks a fork of the templates.
+            "templates" => true,
+            other => panic!("init::Baseline::differs does not know the answer `{other}`"),
         }
     }
 }
@@ -251,10 +365,24 @@ fn source(merged: &Layer, key: &str, detected: Option<&Evidence>) -> String {
     }
 }
 
+/// `key`'s question: its label from the table, and where the current value came from.
+fn question(key: &str, source: &str) -> String {
+    let spec = answers::spec(key).expect("an answer in answers::ANSWERS");
+    format!("{} ({source})", spec.prompt)
+}
+
 fn set_prompt(merged: &mut Layer, key: &str, value: &str) -> std::result::Result<(), String> {
-    answers::set(&mut merged.answers, key, value)?;
+    merged.answers.set(key, value)?;
     merged.origins.insert(key.into(), Origin::Prompt);
     Ok(())
+}
+
+/// One guided session: the project, the answers so far, and who answers.
+struct Guide<'a> {
+    root: &'a Path,
+    merged: &'a mut Layer,
+    fixed: &'a BTreeSet<String>,
+    p: &'a mut dyn Prompter,
 }
 
 /// Asks about each decision not fixed by a flag or variable, with the current value as the default.
@@ -265,166 +393,216 @@ fn guide(
     p: &mut dyn Prompter,
     name_hint: Option<String>,
 ) -> Result<()> {
-    let ask = |key: &str| !fixed.contains(key);
-
-    // Which app: only asked when detection finds several.
-    let mut project = match detect::detect(root, &merged.answers.detect_options(&merged.origins)) {
-        Err(Error::Ambiguous {
-            candidates,
-            app_dirs,
-            ..
-        }) if ask("app-dir") => {
-            let i = p.select(
-                "Several apps were found; which one should the image run?",
-                &candidates,
-                0,
-            )?;
-            apply_answer(root, merged, "app-dir", &app_dirs[i]).map_err(usage)?
-        }
-        other => other?,
+    let mut g = Guide {
+        root,
+        merged,
+        fixed,
+        p,
     };
+    let mut project = g.which_app()?;
+    g.framework(&mut project)?;
+    g.detected_texts(&mut project)?;
+    g.port(name_hint)?;
+    g.services(&project)?;
+    g.workers(&project)
+}
 
-    if ask("framework") {
+impl Guide<'_> {
+    fn ask(&self, key: &str) -> bool {
+        !self.fixed.contains(key)
+    }
+
+    /// Detection with the answers so far; asks which app only when detection finds several.
+    fn which_app(&mut self) -> Result<Project> {
+        let opts = self.merged.answers.detect_options(&self.merged.origins);
+        match detect::detect(self.root, &opts) {
+            Err(Error::Ambiguous {
+                candidates,
+                app_dirs,
+                ..
+            }) if self.ask("app-dir") => {
+                let i = self.p.select(
+                    "Several apps were found; which one should the image run?",
+                    &candidates,
+                    0,
+                )?;
+                apply_answer(self.root, self.merged, "app-dir", &app_dirs[i]).map_err(usage)
+            }
+            other => other,
+        }
+    }
+
+    fn framework(&mut self, project: &mut Project) -> Result<()> {
+        if !self.ask("framework") {
+            return Ok(());
+        }
         let items: Vec<String> = Framework::ALL.iter().map(|f| f.to_string()).collect();
-        let default = Framework::ALL
-            .iter()
-            .position(|f| *f == project.framework)
-            .unwrap_or(0);
-        let q = format!(
-            "Framework ({})",
-            source(merged, "framework", project.evidence.get(&Key::Framework))
+        let detected = project.framework.to_string();
+        let default = items.iter().position(|f| *f == detected).unwrap_or(0);
+        let from = source(
+            self.merged,
+            "framework",
+            project.evidence.get(&Key::Framework),
         );
-        let i = p.select(&q, &items, default)?;
+        let i = self
+            .p
+            .select(&question("framework", &from), &items, default)?;
         if i != default {
-            match apply_answer(root, merged, "framework", &items[i]) {
-                Ok(pr) => project = pr,
-                Err(m) => p.show(&format!("{m}; keeping {}", project.framework)),
+            match apply_answer(self.root, self.merged, "framework", &items[i]) {
+                Ok(pr) => *project = pr,
+                Err(m) => self.p.show(&format!("{m}; keeping {}", project.framework)),
+            }
+        }
+        Ok(())
+    }
+
+    /// The answers detection finds as text: app directory, entrypoint, Python version.
+    fn detected_texts(&mut self, project: &mut Project) -> Result<()> {
+        for (key, ev_key) in [
+            ("app-dir", Key::AppDir),
+            ("entrypoint", Key::Entrypoint),
+            ("python", Key::PythonVersion),
+        ] {
+            if !self.ask(key) {
+                continue;
+            }
+            let current = match key {
+                "app-dir" => project.app_dir.to_string(),
+                "entrypoint" => project.entrypoint.clone(),
+                _ => project.python_version.clone(),
+            };
+            let detected = project.evidence.get(&ev_key).cloned();
+            if let Some(pr) = self.text(key, &current, detected.as_ref())? {
+                *project = pr;
+            }
+        }
+        Ok(())
+    }
+
+    /// Asks for `key` as text until the answer keeps `current` or detection accepts it; returns the new
+    /// detection when the answer changed something.
+    fn text(
+        &mut self,
+        key: &str,
+        current: &str,
+        detected: Option<&Evidence>,
+    ) -> Result<Option<Project>> {
+        loop {
+            let q = question(key, &source(self.merged, key, detected));
+            let answer = self.p.input(&q, current)?;
+            let answer = answer.trim();
+            if answer.is_empty() || answer == current {
+                return Ok(None);
+            }
+            match apply_answer(self.root, self.merged, key, answer) {
+                Ok(pr) => return Ok(Some(pr)),
+                Err(m) => self.p.show(&format!("{m}; try again")),
             }
         }
     }
-    for (key, label, ev_key) in [
-        ("app-dir", "App directory", Key::AppDir),
-        ("entrypoint", "Entrypoint", Key::Entrypoint),
-        ("python", "Python version", Key::PythonVersion),
-    ] {
-        if !ask(key) {
-            continue;
-        }
-        let current = match key {
-            "app-dir" => project.app_dir.to_string(),
-            "entrypoint" => project.entrypoint.clone(),
-            _ => project.python_version.clone(),
-        };
-        let detected = project.evidence.get(&ev_key).cloned();
-        if let Some(pr) = ask_text(root, merged, p, key, label, &current, detected.as_ref())? {
-            project = pr;
-        }
-    }
 
-    let opts = merged.answers.plan_options(name_hint);
-    if ask("port") {
+    fn port(&mut self, name_hint: Option<String>) -> Result<()> {
+        if !self.ask("port") {
+            return Ok(());
+        }
+        let opts = self.merged.answers.plan_options(name_hint);
         let current = opts.port.unwrap_or(plan::DEFAULT_PORT).to_string();
         loop {
-            let q = format!(
-                "Port ({})",
-                merged.origins.get("port").map_or(
-                    "the usual one for a Python web server".to_string(),
-                    |o| why(Some(&o.evidence()))
-                )
-            );
-            let answer = p.input(&q, &current)?;
+            let from = self
+                .merged
+                .origins
+                .get("port")
+                .map_or("the usual one for a Python web server".to_string(), |o| {
+                    why(Some(&o.evidence()))
+                });
+            let answer = self.p.input(&question("port", &from), &current)?;
             if answer.trim().is_empty() || answer.trim() == current {
-                break;
+                return Ok(());
             }
-            match set_prompt(merged, "port", answer.trim()) {
-                Ok(()) => break,
-                Err(m) => p.show(&format!("{m}; try again")),
+            match set_prompt(self.merged, "port", answer.trim()) {
+                Ok(()) => return Ok(()),
+                Err(m) => self.p.show(&format!("{m}; try again")),
             }
         }
     }
-    if ask("postgres") {
-        let current = opts.postgres.unwrap_or(plan::default_postgres(&project));
-        let detected = project
-            .evidence
-            .get(&Key::Service(Service::Postgres))
-            .map_or_else(
-                || "no Postgres driver among the dependencies".to_string(),
-                |e| format!("from {e}"),
-            );
-        ask_yes_no(p, merged, "postgres", "Postgres service", current, detected)?;
-    }
-    if ask("redis") {
-        let opts = merged.answers.plan_options(None);
-        let current = opts.redis.unwrap_or(plan::default_redis(&project, &opts));
-        let detected = match project.evidence.get(&Key::Service(Service::Redis)) {
-            Some(e) => format!("from {e}"),
-            None if current => "the workers need a broker".into(),
-            None => "no Redis client among the dependencies".into(),
-        };
-        ask_yes_no(p, merged, "redis", "Redis service", current, detected)?;
-    }
-    if ask("workers") {
-        let detected = plan::detected_workers(&project);
-        let current = merged
-            .answers
-            .workers
-            .clone()
-            .unwrap_or_else(|| detected.clone());
-        let mut available: Vec<WorkerKind> = Vec::new();
-        if project.celery_app.is_some() {
-            available.extend([WorkerKind::Celery, WorkerKind::CeleryBeat]);
+
+    /// Postgres, then Redis (whose default depends on the workers).
+    fn services(&mut self, project: &Project) -> Result<()> {
+        if self.ask("postgres") {
+            let opts = self.merged.answers.plan_options(None);
+            let current = opts.postgres.unwrap_or(plan::default_postgres(project));
+            let detected = project
+                .evidence
+                .get(&Key::Service(Service::Postgres))
+                .map_or_else(
+                    || "no Postgres driver among the dependencies".to_string(),
+                    |e| format!("from {e}"),
+                );
+            self.yes_no("postgres", current, detected)?;
         }
-        if project.workers.contains(&Worker::Rq) {
-            available.push(WorkerKind::Rq);
-        }
-        let mut chosen = Vec::new();
-        for k in available {
-            let ev = match k {
-                WorkerKind::Celery => project.evidence.get(&Key::CeleryApp),
-                WorkerKind::CeleryBeat => project.evidence.get(&Key::CeleryBeat),
-                WorkerKind::Rq => project.evidence.get(&Key::Worker(Worker::Rq)),
+        if self.ask("redis") {
+            let opts = self.merged.answers.plan_options(None);
+            let current = opts.redis.unwrap_or(plan::default_redis(project, &opts));
+            let detected = match project.evidence.get(&Key::Service(Service::Redis)) {
+                Some(e) => format!("from {e}"),
+                None if current => "the workers need a broker".into(),
+                None => "no Redis client among the dependencies".into(),
             };
-            let detail = match merged.origins.get("workers") {
+            self.yes_no("redis", current, detected)?;
+        }
+        Ok(())
+    }
+
+    /// A yes/no decision: the source is the earlier answer's origin, else what detection found.
+    fn yes_no(&mut self, key: &str, current: bool, detected: String) -> Result<()> {
+        let from = self
+            .merged
+            .origins
+            .get(key)
+            .map_or(detected, |o| why(Some(&o.evidence())));
+        let answer = self.p.confirm(&question(key, &from), current)?;
+        if answer != current {
+            set_prompt(self.merged, key, &answer.to_string()).map_err(usage)?;
+        }
+        Ok(())
+    }
+
+    /// One yes/no question per worker the project can run.
+    fn workers(&mut self, project: &Project) -> Result<()> {
+        if !self.ask("workers") {
+            return Ok(());
+        }
+        let detected = plan::detected_workers(project);
+        let current = self
+            .merged
+            .answers
+            .workers()
+            .map_or_else(|| detected.clone(), <[WorkerKind]>::to_vec);
+        let label = answers::spec("workers")
+            .expect("workers is an answer")
+            .prompt;
+        let mut chosen = Vec::new();
+        for (k, ev) in plan::available_workers(project) {
+            let detail = match self.merged.origins.get("workers") {
                 Some(o) => why(Some(&o.evidence())),
                 None if k == WorkerKind::CeleryBeat && ev.is_none() => {
                     "no beat schedule was found".into()
                 }
                 None => why(ev),
             };
-            let q = format!("Run a `{k}` worker service ({detail})");
-            if p.confirm(&q, current.contains(&k))? {
+            let q = format!("{} ({detail})", label.replace("{}", k.as_str()));
+            if self.p.confirm(&q, current.contains(&k))? {
                 chosen.push(k);
             }
         }
         if chosen != current {
-            merged.answers.workers = Some(chosen);
-            merged.origins.insert("workers".into(), Origin::Prompt);
+            self.merged
+                .answers
+                .insert("workers", Value::Workers(chosen));
+            self.merged.origins.insert("workers".into(), Origin::Prompt);
         }
+        Ok(())
     }
-    Ok(())
-}
-
-/// A yes/no decision: the source is the earlier answer's origin, else what detection found.
-fn ask_yes_no(
-    p: &mut dyn Prompter,
-    merged: &mut Layer,
-    key: &str,
-    label: &str,
-    current: bool,
-    detected: String,
-) -> Result<()> {
-    let q = format!(
-        "{label} ({})",
-        merged
-            .origins
-            .get(key)
-            .map_or(detected, |o| why(Some(&o.evidence())))
-    );
-    let answer = p.confirm(&q, current)?;
-    if answer != current {
-        set_prompt(merged, key, &answer.to_string()).map_err(usage)?;
-    }
-    Ok(())
 }
 
 fn usage(message: String) -> Error {
@@ -448,31 +626,6 @@ fn apply_answer(
         *merged = before;
     }
     result
-}
-
-/// Asks for `key` as text until the answer keeps `current` or detection accepts it; returns the new
-/// detection when the answer changed something.
-fn ask_text(
-    root: &Path,
-    merged: &mut Layer,
-    p: &mut dyn Prompter,
-    key: &str,
-    label: &str,
-    current: &str,
-    detected: Option<&Evidence>,
-) -> Result<Option<Project>> {
-    loop {
-        let q = format!("{label} ({})", source(merged, key, detected));
-        let answer = p.input(&q, current)?;
-        let answer = answer.trim();
-        if answer.is_empty() || answer == current {
-            return Ok(None);
-        }
-        match apply_answer(root, merged, key, answer) {
-            Ok(pr) => return Ok(Some(pr)),
-            Err(m) => p.show(&format!("{m}; try again")),
-        }
-    }
 }
 
 /// Asks what to do with each existing file that would change: keep it, overwrite it, or see the diff.
@@ -504,4 +657,24 @@ fn settle_conflicts(prepared: &mut write::Prepared, p: &mut dyn Prompter) -> Res
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_answer_has_a_baseline() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django-celery-pip");
+        let baseline = Baseline::of(&root, None);
+        assert!(baseline.project.is_some() && baseline.plan.is_some());
+        // No answer is never what detection gives; a key without an arm panics.
+        for spec in answers::ANSWERS {
+            assert!(
+                baseline.differs(spec.key, &Answers::default()),
+                "{}",
+                spec.key
+            );
+        }
+    }
 }

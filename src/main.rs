@@ -40,7 +40,7 @@ fn run(cli: Cli) -> dockgen::Result<ExitCode> {
         Command::Detect(args) => {
             let mut warnings = Vec::new();
             let env = answers::from_env(std::env::vars(), &mut warnings)?;
-            let merged = answers::layers(&args.path, &args.choices.layer(), &env)?.merged;
+            let merged = answers::layers(&args.path, &args.overrides.layer, &env)?.merged;
             let opts = merged.answers.detect_options(&merged.origins);
             let project = dockgen::detect::detect(&args.path, &opts)?;
             let text = if args.json {
@@ -123,11 +123,7 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
         dockgen::init::run(&request, None)
     }?;
     warnings.extend(outcome.warnings.iter().cloned());
-    let drift = outcome
-        .files
-        .iter()
-        .filter(|r| !matches!(r.status, Status::Unchanged))
-        .count();
+    let drift = outcome.drift();
     let code = if mode == Mode::Check && drift > 0 {
         ExitCode::from(1)
     } else {
@@ -135,33 +131,19 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
     };
 
     if args.json {
-        let p = &outcome.project;
-        let plan = &outcome.plan;
-        let report = serde_json::json!({
-            "mode": match mode { Mode::Check => "check", Mode::DryRun => "dry_run", Mode::Write { .. } => "write" },
-            "drift": if mode == Mode::Check { Some(drift > 0) } else { None },
-            "context_dir": plan.context_dir,
-            "framework": p.framework,
-            "package_manager": p.package_manager,
-            "python_version": plan.python_version,
-            "app_dir": p.app_dir,
-            "entrypoint": p.entrypoint,
-            "port": plan.port,
-            "postgres": plan.postgres,
-            "redis": plan.redis,
-            "workers": plan.workers.iter().map(|w| &w.name).collect::<Vec<_>>(),
-            "command": plan.command,
-            "files": outcome.files,
-            "answers": outcome.answers,
-            "saved": outcome.saved,
-            "warnings": warnings,
-        });
-        let mut s = serde_json::to_string_pretty(&report).expect("the report serialises");
-        s.push('\n');
-        let _ = std::io::stdout().write_all(s.as_bytes());
+        let report = dockgen::init::JsonReport::new(&outcome, mode, warnings);
+        let _ = std::io::stdout().write_all(report.to_json().as_bytes());
         return Ok(code);
     }
 
+    let (out, err) = human_report(&outcome, mode, drift);
+    emit(&out, &err);
+    print_warnings(&warnings);
+    Ok(code)
+}
+
+/// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
+fn human_report(outcome: &dockgen::init::Outcome, mode: Mode, drift: usize) -> (String, String) {
     let mut out = String::new();
     let mut err = String::new();
     match mode {
@@ -191,9 +173,7 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
                     outcome.files.len()
                 );
             }
-            emit(&out, &err);
-            print_warnings(&warnings);
-            return Ok(code);
+            return (out, err);
         }
         Mode::DryRun | Mode::Write { .. } => {
             let would = mode == Mode::DryRun;
@@ -233,9 +213,7 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
             }
         }
     }
-    emit(&out, &err);
-    print_warnings(&warnings);
-    Ok(code)
+    (out, err)
 }
 
 fn export(dir: &std::path::Path, force: bool) -> dockgen::Result<ExitCode> {

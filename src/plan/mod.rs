@@ -13,6 +13,7 @@ mod server;
 mod workers;
 
 use crate::base::error::{Error, Result};
+use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{Service, Worker};
 pub use crate::base::quote::{compose_literal, sh_quote};
 use crate::detect::{Framework, Interface, Project};
@@ -242,6 +243,20 @@ pub fn detected_workers(p: &Project) -> Vec<WorkerKind> {
         out.push(WorkerKind::Rq);
     }
     out
+}
+
+/// The worker services the project can run (asked about by the guided init), each with the evidence
+/// for it: Celery's worker and beat when there is a Celery app, an RQ worker when RQ is used.
+pub fn available_workers(p: &Project) -> Vec<(WorkerKind, Option<&Evidence>)> {
+    let mut available = Vec::new();
+    if p.celery_app.is_some() {
+        available.push((WorkerKind::Celery, p.evidence.get(&Key::CeleryApp)));
+        available.push((WorkerKind::CeleryBeat, p.evidence.get(&Key::CeleryBeat)));
+    }
+    if p.workers.contains(&Worker::Rq) {
+        available.push((WorkerKind::Rq, p.evidence.get(&Key::Worker(Worker::Rq))));
+    }
+    available
 }
 
 /// Whether Redis is added when no answer says: a Redis dependency, or workers (their broker).

@@ -96,10 +96,10 @@ fn service(
     };
     Some(WorkerService {
         name: name.into(),
-        why: p
-            .evidence
-            .get(&key)
-            .map_or_else(|| "asked for with the workers answer".into(), |e| e.to_string()),
+        why: p.evidence.get(&key).map_or_else(
+            || "asked for with the workers answer".into(),
+            |e| e.to_string(),
+        ),
         command,
     })
 }

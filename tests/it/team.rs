@@ -92,14 +92,14 @@ fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
 fn answers_given_as_flags_or_variables_are_not_asked() {
     let dir = copy_fixture("django-celery-pip");
     let mut req = request(dir.path());
-    req.flags.answers.port = Some(9000);
+    req.flags.answers.set("port", "9000").unwrap();
     req.flags.mark(
         "port",
         Origin::Flag {
             flag: "--port".into(),
         },
     );
-    req.flags.answers.python = Some("3.12".into());
+    req.flags.answers.set("python", "3.12").unwrap();
     req.flags.mark(
         "python",
         Origin::Flag {
