@@ -57,6 +57,35 @@ vocabulary!(
     Interface { Wsgi = "wsgi", Asgi = "asgi" }
 );
 
+/// What an environment variable's value feeds, traced from how the code reads it. The plan sets each
+/// role from the generated services.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum EnvRole {
+    /// A database URL, in the scheme its consumer accepts (`postgres` for dj-database-url,
+    /// `postgresql+asyncpg` for SQLAlchemy's async engine with asyncpg).
+    DatabaseUrl {
+        scheme: String,
+    },
+    /// Django's `DATABASES` `ENGINE`.
+    DatabaseEngine,
+    DatabaseHost,
+    DatabasePort,
+    DatabaseName,
+    DatabaseUser,
+    DatabasePassword,
+    /// A switch compared against this value to select PostgreSQL (`DB == "postgres"`).
+    DatabaseSwitch {
+        value: String,
+    },
+    /// A Redis URL: a cache location, a Celery broker or result backend, an RQ connection.
+    RedisUrl,
+    RedisHost,
+    RedisPort,
+    /// The port the server listens on.
+    Port,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

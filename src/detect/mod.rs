@@ -13,6 +13,7 @@
 
 mod app;
 mod candidates;
+mod env;
 mod needs;
 mod python;
 
@@ -207,7 +208,13 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         &mut evidence,
         &mut warnings,
     );
-    let env_vars = needs::env_reads(&chosen, &sources, &manifests.lock_dir);
+    let mut env_vars = needs::env_reads(&chosen, &sources, &manifests.lock_dir);
+    let comparisons = needs::comparisons(&chosen, &sources, &manifests.lock_dir);
+    let consumer = env::Consumer {
+        framework_scheme: chosen.framework.database_url_scheme(),
+        deps: &dependencies,
+    };
+    env::trace(&mut env_vars, &comparisons, &consumer);
     Ok(Project {
         framework: chosen.framework,
         package_manager: manager,

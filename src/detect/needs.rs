@@ -198,25 +198,36 @@ fn celery(
 /// Environment variables read by the framework's configuration, then by the project's modules.
 pub(super) fn env_reads(chosen: &Chosen, sources: &[Source], project_dir: &RelDir) -> Vec<EnvVar> {
     let mut vars: BTreeMap<String, EnvVar> = BTreeMap::new();
-    let mut note = |name: &str, required: bool, evidence: Evidence| {
-        let e = vars.entry(name.to_string()).or_insert_with(|| EnvVar {
-            name: name.to_string(),
-            required,
-            evidence,
-        });
+    let mut note = |v: EnvVar| {
+        let required = v.required;
+        let e = vars.entry(v.name.clone()).or_insert(v);
         e.required |= required;
     };
     for r in &chosen.analysis.env_reads {
-        note(&r.name, r.required, r.evidence.clone());
+        note(r.clone());
     }
     for s in sources.iter().filter(|s| project_dir.contains(&s.file)) {
         for r in &s.summary.env_reads {
-            note(
-                &r.name,
-                r.required,
-                Evidence::at(&s.file, r.line, "read by the app"),
-            );
+            note(EnvVar::new(r, &s.file, "read by the app"));
         }
     }
     vars.into_values().collect()
+}
+
+/// `name == "value"` comparisons in the framework's configuration and the project's modules.
+pub(super) fn comparisons(
+    chosen: &Chosen,
+    sources: &[Source],
+    project_dir: &RelDir,
+) -> Vec<(crate::parse::pysrc::Comparison, String)> {
+    let mut out = chosen.analysis.comparisons.clone();
+    for s in sources.iter().filter(|s| project_dir.contains(&s.file)) {
+        out.extend(
+            s.summary
+                .comparisons
+                .iter()
+                .map(|c| (c.clone(), s.file.clone())),
+        );
+    }
+    out
 }

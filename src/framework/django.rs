@@ -105,14 +105,19 @@ impl FrameworkSpec for Django {
             env_reads: d
                 .env_reads
                 .iter()
-                .map(|(name, required, evidence)| EnvRead {
-                    name: name.clone(),
-                    required: *required,
-                    evidence: evidence.clone(),
+                .map(|(read, file)| {
+                    let mut v = EnvRead::new(read, file, "read by the settings");
+                    // Django refuses to start with an empty SECRET_KEY.
+                    v.required |= read.target.as_deref() == Some("SECRET_KEY") && !read.has_default;
+                    v
                 })
                 .collect(),
+            comparisons: d.comparisons.clone(),
             warnings: d.warnings.clone(),
         })
+    }
+    fn database_url_scheme(&self) -> Option<&'static str> {
+        Some("postgres")
     }
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn, Server::Daphne]

@@ -41,6 +41,9 @@ impl FrameworkSpec for FastApi {
     fn analyze(&self, _cx: &AnalyzeCx) -> Result<Analysis> {
         Ok(Analysis::default())
     }
+    fn database_url_scheme(&self) -> Option<&'static str> {
+        None
+    }
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn]
     }

@@ -97,6 +97,9 @@ impl FrameworkSpec for Flask {
             ..Analysis::default()
         })
     }
+    fn database_url_scheme(&self) -> Option<&'static str> {
+        None
+    }
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn]
     }

@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::base::error::Result;
 use crate::base::evidence::{Evidence, Key};
-use crate::base::kinds::{Interface, Server, Service};
+use crate::base::kinds::{EnvRole, Interface, Server, Service};
 use crate::base::relpath::RelDir;
 use crate::parse::apps::AppClass;
 use crate::parse::deps::DepSet;
@@ -79,6 +79,33 @@ pub struct EnvRead {
     /// Whether the app fails to start without it.
     pub required: bool,
     pub evidence: Evidence,
+    /// What its value feeds, when detection traced it, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role: Option<Traced>,
+    /// The read as the tokenizer saw it (default, assignment target, dict key, callee).
+    #[serde(skip)]
+    pub read: crate::parse::pysrc::EnvRead,
+}
+
+/// A traced role with the evidence for it: `{"kind": "database_host", "because": {...}}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Traced {
+    #[serde(flatten)]
+    pub role: EnvRole,
+    pub because: Evidence,
+}
+
+impl EnvRead {
+    /// A read of `read.name` in `file`, with `rule` as its evidence.
+    pub fn new(read: &crate::parse::pysrc::EnvRead, file: &str, rule: &str) -> Self {
+        EnvRead {
+            name: read.name.clone(),
+            required: read.required,
+            evidence: Evidence::at(file, read.line, rule),
+            role: None,
+            read: read.clone(),
+        }
+    }
 }
 
 /// What a framework found out about the chosen app.
@@ -101,6 +128,8 @@ pub struct Analysis {
     pub beat: Option<Evidence>,
     /// Environment variables the configuration reads.
     pub env_reads: Vec<EnvRead>,
+    /// `name == "value"` comparisons in the configuration, with their file.
+    pub comparisons: Vec<(crate::parse::pysrc::Comparison, String)>,
     pub warnings: Vec<String>,
 }
 
@@ -143,6 +172,10 @@ pub trait FrameworkSpec: Sync {
     fn interface_of_entrypoint(&self, entrypoint: &str) -> Option<Interface>;
     /// Reads what the framework needs once the app is chosen (Django's settings).
     fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis>;
+    /// The scheme its own configuration tools accept in a database URL (Django's dj-database-url and
+    /// django-environ take `postgres`); `None` when the app hands URLs to SQLAlchemy or a driver, whose
+    /// scheme detection works out from the installed driver.
+    fn database_url_scheme(&self) -> Option<&'static str>;
     /// ASGI servers that can serve it, in order of preference among those installed; the first is
     /// installed when none is.
     fn asgi_servers(&self) -> &'static [Server];

@@ -27,7 +27,9 @@ pub struct Django {
     pub beat: Option<Evidence>,
     pub warnings: Vec<String>,
     /// Environment variables the settings read: (name, required, evidence).
-    pub env_reads: Vec<(String, bool, Evidence)>,
+    pub env_reads: Vec<(pysrc::EnvRead, String)>,
+    /// `name == "value"` comparisons in the settings, with their file.
+    pub comparisons: Vec<(pysrc::Comparison, String)>,
 }
 
 const DEV_NAMES: &[&str] = &["dev", "development", "local", "debug", "develop"];
@@ -47,7 +49,8 @@ const ENV_READERS: &[&str] = &[
 struct Merged {
     assigns: BTreeMap<String, (Assign, String)>,
     strings: Vec<(String, usize, String)>,
-    env_reads: Vec<(String, bool, Evidence)>,
+    env_reads: Vec<(pysrc::EnvRead, String)>,
+    comparisons: Vec<(pysrc::Comparison, String)>,
 }
 
 /// The file a dotted module resolves to below `app_dir`: `a/b.py` or `a/b/__init__.py`.
@@ -118,11 +121,10 @@ fn merge(
         out.strings.push((s.clone(), *line, file.clone()));
     }
     for r in &m.env_reads {
-        out.env_reads.push((
-            r.name.clone(),
-            r.required,
-            Evidence::at(&file, r.line, "read by the settings"),
-        ));
+        out.env_reads.push((r.clone(), file.clone()));
+    }
+    for c in &m.comparisons {
+        out.comparisons.push((c.clone(), file.clone()));
     }
 }
 
@@ -152,6 +154,7 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
         d.beat = Some(Evidence::at(f, a.line, "CELERY_BEAT_SCHEDULE in settings"));
     }
     d.env_reads = merged.env_reads;
+    d.comparisons = merged.comparisons;
     Ok(d)
 }
 

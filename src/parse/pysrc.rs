@@ -311,15 +311,40 @@ pub struct Module {
     /// Environment variables the module reads: `os.environ["X"]`, `os.environ.get("X")`, `os.getenv("X")`,
     /// `env("X")` / `env.bool("X")` (django-environ), `config("X")` (python-decouple).
     pub env_reads: Vec<EnvRead>,
+    /// `name == "value"` comparisons anywhere.
+    pub comparisons: Vec<Comparison>,
 }
 
-/// One read of an environment variable.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One read of an environment variable, with where its value goes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvRead {
     pub name: String,
     pub line: usize,
     /// Whether the read fails without the variable (`os.environ["X"]`, `env("X")` with no default).
     pub required: bool,
+    /// The literal default, when one is given as a string (`os.getenv("DB", "sqlite")`).
+    pub default: Option<String>,
+    /// Whether any default is given (a string or not).
+    pub has_default: bool,
+    /// The name the statement assigns, at any indentation: `DATABASES` in `DATABASES = {...}`, `DB` in
+    /// `DB = os.getenv(...)`.
+    pub target: Option<String>,
+    /// The string key of the dict entry whose value holds the read: `HOST` in `'HOST': os.getenv(...)`.
+    pub key: Option<String>,
+    /// The innermost call the read is an argument of: `create_engine`, `config`, `int`.
+    pub callee: Option<String>,
+}
+
+/// `name == "value"` (either way round), where `name` is a variable or an environment variable read
+/// in place: the values a setting is switched on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// The variable, or the environment variable's name when the read is compared directly.
+    pub name: String,
+    /// Whether `name` is an environment variable read in place (`os.getenv("DB") == "postgres"`).
+    pub env: bool,
+    pub value: String,
+    pub line: usize,
 }
 
 fn is_env_name(s: &str) -> bool {
@@ -398,11 +423,9 @@ pub fn summarize(src: &str) -> Module {
                 if is_env_name(s)
                     && let Some(required) = env_read_at(&line.toks, k)
                 {
-                    m.env_reads.push(EnvRead {
-                        name: s.clone(),
-                        line: line.tok_lines[k],
-                        required,
-                    });
+                    let read = env_read(&line, k, s, required);
+                    m.comparisons.extend(compared_read(&line, k, s));
+                    m.env_reads.push(read);
                 }
             }
             // environ.setdefault("KEY", "VALUE")
@@ -427,6 +450,7 @@ pub fn summarize(src: &str) -> Module {
                     .push((key.clone(), val.clone(), line.tok_lines[k]));
             }
         }
+        m.comparisons.extend(comparisons(&line));
         if line.indent == 0 {
             top_level(&mut m, &line);
         } else {
@@ -435,6 +459,134 @@ pub fn summarize(src: &str) -> Module {
         }
     }
     m
+}
+
+/// The read of `name` at `toks[k]`, with its default, the statement's target, its dict key and callee.
+fn env_read(line: &Line, k: usize, name: &str, required: bool) -> EnvRead {
+    let toks = &line.toks;
+    let default = match (
+        toks.get(k + 1),
+        toks.get(k + 2),
+        toks.get(k + 3),
+        toks.get(k + 4),
+    ) {
+        (Some(Tok::Op(",")), Some(Tok::Str(d)), _, _) => Some(d.clone()),
+        (Some(Tok::Op(",")), Some(Tok::Name(kw)), Some(Tok::Op("=")), Some(Tok::Str(d)))
+            if kw == "default" =>
+        {
+            Some(d.clone())
+        }
+        _ => None,
+    };
+    let target = dotted_target(toks)
+        .filter(|(_, after)| {
+            matches!(toks.get(*after), Some(Tok::Op("=") | Tok::Op(":"))) && *after < k
+        })
+        .map(|(t, _)| t);
+    let (key, callee) = context_of(toks, k.saturating_sub(1));
+    let has_default = toks.get(k + 1) == Some(&Tok::Op(","));
+    // `os.environ.get("X").split()` and `int(os.getenv("X"))` crash when X is unset.
+    let after = closing(toks, k).and_then(|c| toks.get(c + 1));
+    let crashes_without = !has_default
+        && (after == Some(&Tok::Op(".")) || matches!(callee.as_deref(), Some("int" | "float")));
+    EnvRead {
+        name: name.to_string(),
+        line: line.tok_lines[k],
+        required: required || crashes_without,
+        default,
+        has_default,
+        target,
+        key,
+        callee,
+    }
+}
+
+/// Walking back from the read's own bracket at `open`: the dict key it is the value of and the
+/// innermost call it is an argument of.
+fn context_of(toks: &[Tok], open: usize) -> (Option<String>, Option<String>) {
+    let mut depth = 0usize;
+    let mut callee = None;
+    let mut j = open;
+    while j > 0 {
+        j -= 1;
+        match &toks[j] {
+            Tok::Op(")" | "]" | "}") => depth += 1,
+            Tok::Op("(") if depth == 0 => match toks.get(j.wrapping_sub(1)) {
+                Some(Tok::Name(n)) if j > 0 => {
+                    callee.get_or_insert_with(|| n.clone());
+                }
+                _ => return (None, callee),
+            },
+            Tok::Op("(" | "[" | "{") if depth == 0 => return (None, callee),
+            Tok::Op("(" | "[" | "{") => depth -= 1,
+            Tok::Op(",") if depth == 0 => return (None, callee),
+            Tok::Op(":") if depth == 0 => {
+                let key = match toks.get(j.wrapping_sub(1)) {
+                    Some(Tok::Str(k)) if j > 0 => Some(k.clone()),
+                    _ => None,
+                };
+                return (key, callee);
+            }
+            _ => {}
+        }
+    }
+    (None, callee)
+}
+
+/// The index of the bracket that closes the read whose name is at `k`.
+fn closing(toks: &[Tok], k: usize) -> Option<usize> {
+    let mut depth = 0usize;
+    (k..toks.len()).find(|&j| {
+        match &toks[j] {
+            Tok::Op("(" | "[") => depth += 1,
+            Tok::Op(")" | "]") if depth == 0 => return true,
+            Tok::Op(")" | "]") => depth -= 1,
+            _ => {}
+        }
+        false
+    })
+}
+
+/// `os.getenv("DB") == "postgres"`: the read at `k` compared in place.
+fn compared_read(line: &Line, k: usize, name: &str) -> Option<Comparison> {
+    let toks = &line.toks;
+    let close = closing(toks, k)?;
+    match (toks.get(close + 1), toks.get(close + 2)) {
+        (Some(Tok::Op("==")), Some(Tok::Str(v))) => Some(Comparison {
+            name: name.to_string(),
+            env: true,
+            value: v.clone(),
+            line: line.tok_lines[close + 1],
+        }),
+        _ => None,
+    }
+}
+
+/// `name == "value"` and `"value" == name` in a line.
+fn comparisons(line: &Line) -> Vec<Comparison> {
+    let toks = &line.toks;
+    let mut out = Vec::new();
+    for (j, t) in toks.iter().enumerate().skip(1) {
+        if *t != Tok::Op("==") {
+            continue;
+        }
+        let pair = match (&toks[j - 1], toks.get(j + 1)) {
+            (Tok::Name(n), Some(Tok::Str(v))) => Some((n, v)),
+            (Tok::Str(v), Some(Tok::Name(n))) => Some((n, v)),
+            _ => None,
+        };
+        if let Some((n, v)) = pair
+            && toks.get(j.wrapping_sub(2)) != Some(&Tok::Op("."))
+        {
+            out.push(Comparison {
+                name: n.clone(),
+                env: false,
+                value: v.clone(),
+                line: line.tok_lines[j],
+            });
+        }
+    }
+    out
 }
 
 fn name(t: Option<&Tok>) -> Option<&str> {
@@ -868,5 +1020,45 @@ x = "app = Flask(__name__)"
         ] {
             let _ = summarize(src);
         }
+    }
+
+    #[test]
+    fn env_reads_know_where_their_value_goes() {
+        let m = summarize(
+            "import os\nDB = os.getenv('DB', 'sqlite')\nif DB == 'postgres':\n    DATABASES = {\n        'default': {\n            'ENGINE': 'django.db.backends.postgresql',\n            'HOST': os.environ.get('SQL_HOST', 'localhost'),\n            'PORT': int(os.getenv('SQL_PORT', '5432')),\n        }\n    }\nengine = create_engine(os.environ['DATABASE_URL'], echo=True)\nif os.getenv('USE_S3') == 'TRUE':\n    pass\n",
+        );
+        let r = |n: &str| m.env_reads.iter().find(|r| r.name == n).unwrap();
+        assert_eq!(r("DB").target.as_deref(), Some("DB"));
+        assert_eq!(r("DB").default.as_deref(), Some("sqlite"));
+        assert_eq!(r("SQL_HOST").target.as_deref(), Some("DATABASES"));
+        assert_eq!(r("SQL_HOST").key.as_deref(), Some("HOST"));
+        assert_eq!(r("SQL_PORT").key.as_deref(), Some("PORT"));
+        assert_eq!(r("SQL_PORT").callee.as_deref(), Some("int"));
+        assert_eq!(r("DATABASE_URL").callee.as_deref(), Some("create_engine"));
+        assert_eq!(r("DATABASE_URL").target.as_deref(), Some("engine"));
+        assert!(r("DATABASE_URL").required);
+        assert!(!r("DB").required && r("DB").has_default);
+        let m2 = summarize(
+            "import os\nALLOWED_HOSTS = os.environ.get('ALLOWED_HOSTS').split(' ')\nX = int(os.getenv('WORKERS'))\nY = os.getenv('OPTIONAL')\n",
+        );
+        let req: Vec<(&str, bool)> = m2
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.required))
+            .collect();
+        assert_eq!(
+            req,
+            [
+                ("ALLOWED_HOSTS", true),
+                ("WORKERS", true),
+                ("OPTIONAL", false)
+            ]
+        );
+        let cmp: Vec<(&str, bool, &str)> = m
+            .comparisons
+            .iter()
+            .map(|c| (c.name.as_str(), c.env, c.value.as_str()))
+            .collect();
+        assert_eq!(cmp, [("DB", false, "postgres"), ("USE_S3", true, "TRUE")]);
     }
 }

@@ -1,12 +1,14 @@
 //! The app's environment in compose, the variables passed through from `.env`, `.env.example`, and the
-//! throwaway values a build-time step needs. Values come from the generated services where the
-//! variable's name is a known convention ([`ENV_CONVENTIONS`]); other variables the code reads are
-//! required (and must be set in `.env`) or passed through when set.
+//! throwaway values a build-time step needs. Values come from the generated services by each variable's
+//! traced role (detection's `EnvRole`: a DATABASES key, a switch, a URL in its consumer's scheme); other
+//! variables the code reads are required (and must be set in `.env`) when the code cannot run without
+//! them, and passed through when set otherwise. A secret-looking name never makes a variable required.
 
 use super::{EnvExample, EnvPair, pair};
+use crate::base::kinds::EnvRole;
 use crate::base::quote::sh_quote;
 use crate::detect::{EnvVar, Project};
-use crate::knowledge::{ENV_CONVENTIONS, EnvSource, SECRET_MARKERS};
+use crate::knowledge::SECRET_MARKERS;
 
 const PG_USER: &str = "${POSTGRES_USER:-app}";
 const PG_DB: &str = "${POSTGRES_DB:-app}";
@@ -28,8 +30,20 @@ pub(super) struct EnvPlan {
     pub example: Vec<EnvExample>,
 }
 
-fn pg_url() -> String {
-    format!("postgres://{PG_USER}:{PG_PASSWORD}@db:5432/{PG_DB}")
+fn pg_url(scheme: &str) -> String {
+    format!("{scheme}://{PG_USER}:{PG_PASSWORD}@db:5432/{PG_DB}")
+}
+
+/// The scheme of the `DATABASE_URL` compose sets: the one its consumer accepts when the app reads it.
+fn database_url_scheme(p: &Project) -> String {
+    p.env_vars
+        .iter()
+        .filter(|v| v.name == "DATABASE_URL")
+        .find_map(|v| match v.role.as_ref().map(|t| &t.role) {
+            Some(EnvRole::DatabaseUrl { scheme }) => Some(scheme.clone()),
+            _ => None,
+        })
+        .unwrap_or_else(|| "postgres".into())
 }
 
 fn push(env: &mut Vec<EnvPair>, name: &str, value: String) {
@@ -47,30 +61,27 @@ fn example(name: &str, value: &str, comment: &str, commented_out: bool) -> EnvEx
     }
 }
 
-fn convention(name: &str) -> Option<EnvSource> {
-    ENV_CONVENTIONS
-        .iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, s)| *s)
-}
-
 fn is_secret(name: &str) -> bool {
     SECRET_MARKERS.iter().any(|m| name.contains(m))
 }
 
-/// The compose value of a conventional variable, when its service is generated.
-fn conventional_value(v: &EnvVar, s: &Switches) -> Option<String> {
-    Some(match convention(&v.name)? {
-        EnvSource::PostgresUrl if s.postgres => pg_url(),
-        EnvSource::PostgresHost if s.postgres => "db".into(),
-        EnvSource::PostgresPort if s.postgres => "5432".into(),
-        EnvSource::PostgresDb if s.postgres => PG_DB.into(),
-        EnvSource::PostgresUser if s.postgres => PG_USER.into(),
-        EnvSource::PostgresPassword if s.postgres => PG_PASSWORD.into(),
-        EnvSource::RedisUrl if s.redis => REDIS_URL.into(),
-        EnvSource::RedisHost if s.redis => "redis".into(),
-        EnvSource::RedisPort if s.redis => "6379".into(),
-        EnvSource::Port => s.port.to_string(),
+/// The compose value of a variable whose role detection traced, when its service is generated.
+fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
+    let role = &v.role.as_ref()?.role;
+    let pg = s.postgres;
+    Some(match role {
+        EnvRole::DatabaseUrl { scheme } if pg => pg_url(scheme),
+        EnvRole::DatabaseEngine if pg => "django.db.backends.postgresql".into(),
+        EnvRole::DatabaseSwitch { value } if pg => value.clone(),
+        EnvRole::DatabaseHost if pg => "db".into(),
+        EnvRole::DatabasePort if pg => "5432".into(),
+        EnvRole::DatabaseName if pg => PG_DB.into(),
+        EnvRole::DatabaseUser if pg => PG_USER.into(),
+        EnvRole::DatabasePassword if pg => PG_PASSWORD.into(),
+        EnvRole::RedisUrl if s.redis => REDIS_URL.into(),
+        EnvRole::RedisHost if s.redis => "redis".into(),
+        EnvRole::RedisPort if s.redis => "6379".into(),
+        EnvRole::Port => s.port.to_string(),
         _ => return None,
     })
 }
@@ -83,7 +94,11 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
         example: Vec::new(),
     };
     if s.postgres {
-        push(&mut out.app_env, "DATABASE_URL", pg_url());
+        push(
+            &mut out.app_env,
+            "DATABASE_URL",
+            pg_url(&database_url_scheme(p)),
+        );
     }
     if s.redis {
         push(&mut out.app_env, "REDIS_URL", REDIS_URL.into());
@@ -110,9 +125,9 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
 fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<EnvExample>) {
     let at = v.evidence.to_string();
     let secret = is_secret(&v.name);
-    if let Some(value) = conventional_value(v, s) {
+    if let Some(value) = role_value(v, s) {
         push(&mut out.app_env, &v.name, value);
-    } else if secret || v.required {
+    } else if v.required {
         push(
             &mut out.app_env,
             &v.name,
@@ -134,7 +149,13 @@ fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<E
         examples.push(example(&v.name, value, &comment, false));
     } else if !out.passthrough.contains(&v.name) && !out.app_env.iter().any(|e| e.name == v.name) {
         out.passthrough.push(v.name.clone());
-        let comment = format!("Optional; the app's default applies when unset. Read at {at}.");
+        let comment = if secret {
+            format!(
+                "Optional (the app has a default), but a secret: set your own for production. Read at {at}."
+            )
+        } else {
+            format!("Optional; the app's default applies when unset. Read at {at}.")
+        };
         examples.push(example(&v.name, "", &comment, true));
     }
 }
@@ -215,15 +236,15 @@ fn entrypoint_vars(s: &Switches, out: &mut EnvPlan) {
 /// (never `ENV`/`ARG`, so nothing is baked into the image).
 pub(super) fn with_build_values(p: &Project, command: &[String]) -> String {
     let mut inline: Vec<String> = Vec::new();
-    for v in &p.env_vars {
-        if v.required || is_secret(&v.name) {
-            let dummy = match convention(&v.name) {
-                Some(EnvSource::PostgresUrl) => "postgres://build:build@localhost:5432/build",
-                Some(EnvSource::RedisUrl) => "redis://localhost:6379/0",
-                _ => "dockgen-build-only-not-a-secret",
-            };
-            inline.push(format!("{}={}", v.name, sh_quote(dummy)));
-        }
+    for v in p.env_vars.iter().filter(|v| v.required) {
+        let dummy = match v.role.as_ref().map(|t| &t.role) {
+            Some(EnvRole::DatabaseUrl { scheme }) => {
+                format!("{scheme}://build:build@localhost:5432/build")
+            }
+            Some(EnvRole::RedisUrl) => "redis://localhost:6379/0".into(),
+            _ => "dockgen-build-only-not-a-secret".into(),
+        };
+        inline.push(format!("{}={}", v.name, sh_quote(&dummy)));
     }
     inline.push(command.join(" "));
     inline.join(" ")

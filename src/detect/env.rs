@@ -1,0 +1,210 @@
+//! What each environment variable the code reads feeds, traced from how it is read rather than from its
+//! name: a key of Django's `DATABASES` (`'HOST': os.getenv("SQL_HOST")`), a switch compared against an
+//! engine name (`DB = os.getenv("DB")` then `if DB == "postgres":`), a URL handed to SQLAlchemy's
+//! `create_engine`, a cache `LOCATION` or a Celery broker. Names are only the last resort
+//! ([`crate::knowledge::ENV_CONVENTIONS`]). A database URL gets the scheme its consumer accepts:
+//! SQLAlchemy needs the driver in it (`postgresql+asyncpg://`), dj-database-url takes `postgres://`.
+
+use super::EnvVar;
+use crate::base::evidence::Evidence;
+use crate::base::kinds::EnvRole;
+use crate::framework::Traced;
+use crate::knowledge::{ENV_CONVENTIONS, EnvSource};
+use crate::parse::deps::DepSet;
+use crate::parse::pysrc::Comparison;
+
+/// Values that select PostgreSQL when a switch is compared against them.
+const POSTGRES_VALUES: &[&str] = &[
+    "postgres",
+    "postgresql",
+    "psql",
+    "pg",
+    "django.db.backends.postgresql",
+    "django.db.backends.postgresql_psycopg2",
+];
+
+/// Statement targets whose value is a database URL.
+const URL_TARGETS: &[&str] = &[
+    "SQLALCHEMY_DATABASE_URI",
+    "SQLALCHEMY_DATABASE_URL",
+    "DATABASE_URL",
+    "DATABASE_URI",
+    "DB_URL",
+    "DB_URI",
+];
+
+/// Calls whose argument is a database URL.
+const URL_CALLS: &[&str] = &[
+    "create_engine",
+    "create_async_engine",
+    "parse",
+    "db_url",
+    "create_pool",
+    "connect",
+];
+
+/// Statement targets and keys whose value is a Redis URL.
+const REDIS_TARGETS: &[&str] = &[
+    "CELERY_BROKER_URL",
+    "BROKER_URL",
+    "CELERY_RESULT_BACKEND",
+    "broker_url",
+    "result_backend",
+    "RQ_REDIS_URL",
+    "REDIS_URL",
+    "CACHE_REDIS_URL",
+];
+
+/// What reads the values: the framework's own URL scheme (if it has one) and the dependencies.
+pub(super) struct Consumer<'a> {
+    pub framework_scheme: Option<&'static str>,
+    pub deps: &'a DepSet,
+}
+
+/// Assigns a role to every variable it can trace.
+pub(super) fn trace(vars: &mut [EnvVar], comparisons: &[(Comparison, String)], c: &Consumer) {
+    for v in vars.iter_mut() {
+        v.role = by_use(v, comparisons, c)
+            .or_else(|| by_name(v, c))
+            .map(|(role, because)| Traced { role, because });
+    }
+}
+
+fn because(v: &EnvVar, rule: String) -> Evidence {
+    v.evidence.with_rule(rule)
+}
+
+/// The role from where the value goes.
+fn by_use(
+    v: &EnvVar,
+    comparisons: &[(Comparison, String)],
+    c: &Consumer,
+) -> Option<(EnvRole, Evidence)> {
+    let r = &v.read;
+    let target = r.target.as_deref().unwrap_or_default();
+    let key = r.key.as_deref().unwrap_or_default();
+    if target == "DATABASES" {
+        let role = match key {
+            "ENGINE" => EnvRole::DatabaseEngine,
+            "HOST" => EnvRole::DatabaseHost,
+            "PORT" => EnvRole::DatabasePort,
+            "NAME" => EnvRole::DatabaseName,
+            "USER" => EnvRole::DatabaseUser,
+            "PASSWORD" => EnvRole::DatabasePassword,
+            _ if r.callee.is_some() => url_role(v, c)?,
+            _ => return None,
+        };
+        return Some((role, because(v, format!("the `{key}` of DATABASES"))));
+    }
+    if let Some(found) = switch(v, comparisons) {
+        return Some(found);
+    }
+    let callee = r.callee.as_deref().unwrap_or_default();
+    if URL_TARGETS.contains(&target) || URL_CALLS.contains(&callee) {
+        let role = url_role(v, c)?;
+        let what = if URL_CALLS.contains(&callee) {
+            format!("passed to `{callee}(...)`")
+        } else {
+            format!("assigned to `{target}`")
+        };
+        return Some((role, because(v, format!("a database URL {what}"))));
+    }
+    if target == "CACHES" && key == "LOCATION"
+        || REDIS_TARGETS.contains(&target)
+        || REDIS_TARGETS.contains(&key)
+    {
+        let what = if target == "CACHES" {
+            "the cache LOCATION".to_string()
+        } else {
+            format!("`{target}{key}`")
+        };
+        return Some((
+            EnvRole::RedisUrl,
+            because(v, format!("a Redis URL: {what}")),
+        ));
+    }
+    None
+}
+
+/// A switch: the variable (or the name it is assigned to) compared against a PostgreSQL value.
+fn switch(v: &EnvVar, comparisons: &[(Comparison, String)]) -> Option<(EnvRole, Evidence)> {
+    let assigned = v.read.target.as_deref();
+    let (cmp, file) = comparisons.iter().find(|(cmp, _)| {
+        let same = if cmp.env {
+            cmp.name == v.name
+        } else {
+            Some(cmp.name.as_str()) == assigned
+        };
+        same && POSTGRES_VALUES.contains(&cmp.value.to_ascii_lowercase().as_str())
+    })?;
+    let rule = format!("compared with `{}` to select PostgreSQL", cmp.value);
+    Some((
+        EnvRole::DatabaseSwitch {
+            value: cmp.value.clone(),
+        },
+        Evidence::at(file, cmp.line, &rule),
+    ))
+}
+
+/// The role for a variable known only by its conventional name.
+fn by_name(v: &EnvVar, c: &Consumer) -> Option<(EnvRole, Evidence)> {
+    let source = ENV_CONVENTIONS.iter().find(|(n, _)| *n == v.name)?.1;
+    let role = match source {
+        EnvSource::PostgresUrl => url_role(v, c)?,
+        EnvSource::PostgresHost => EnvRole::DatabaseHost,
+        EnvSource::PostgresPort => EnvRole::DatabasePort,
+        EnvSource::PostgresDb => EnvRole::DatabaseName,
+        EnvSource::PostgresUser => EnvRole::DatabaseUser,
+        EnvSource::PostgresPassword => EnvRole::DatabasePassword,
+        EnvSource::RedisUrl => EnvRole::RedisUrl,
+        EnvSource::RedisHost => EnvRole::RedisHost,
+        EnvSource::RedisPort => EnvRole::RedisPort,
+        EnvSource::Port => EnvRole::Port,
+    };
+    Some((
+        role,
+        because(v, format!("the conventional name `{}`", v.name)),
+    ))
+}
+
+/// A database URL role with the scheme its consumer accepts.
+fn url_role(v: &EnvVar, c: &Consumer) -> Option<EnvRole> {
+    Some(EnvRole::DatabaseUrl {
+        scheme: url_scheme(v, c),
+    })
+}
+
+/// `postgres` for Django (dj-database-url, django-environ); for SQLAlchemy the dialect with the
+/// installed driver: `postgresql+asyncpg` (async engine), `postgresql+psycopg` (psycopg 3),
+/// `postgresql` (psycopg2, SQLAlchemy's default), `postgresql+pg8000`.
+pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
+    let callee = v.read.callee.as_deref().unwrap_or_default();
+    let target = v.read.target.as_deref().unwrap_or_default();
+    let sqlalchemy = callee.contains("engine") || target.contains("SQLALCHEMY");
+    if !sqlalchemy && let Some(scheme) = c.framework_scheme {
+        return scheme.into();
+    }
+    let sqlalchemy_app = ["sqlalchemy", "flask-sqlalchemy", "sqlmodel"]
+        .iter()
+        .any(|p| c.deps.has(p));
+    if !sqlalchemy && !sqlalchemy_app {
+        return "postgres".into();
+    }
+    let has = |p: &str| c.deps.has(p);
+    let psycopg3 = has("psycopg") || has("psycopg-binary") || has("psycopg-c");
+    let psycopg2 = has("psycopg2") || has("psycopg2-binary");
+    let is_async = callee == "create_async_engine" || (has("asyncpg") && !psycopg3 && !psycopg2);
+    if is_async && has("asyncpg") {
+        "postgresql+asyncpg".into()
+    } else if psycopg3 {
+        "postgresql+psycopg".into()
+    } else if psycopg2 {
+        "postgresql".into()
+    } else if has("asyncpg") {
+        "postgresql+asyncpg".into()
+    } else if has("pg8000") {
+        "postgresql+pg8000".into()
+    } else {
+        "postgresql".into()
+    }
+}
