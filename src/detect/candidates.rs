@@ -38,6 +38,32 @@ pub(super) fn load_sources(
     apps::load(root, &scan.modules, &apps::words(&classes), warnings)
 }
 
+/// Words that mark a module as reading the environment (a cheap filter; the tokenizer decides).
+const ENV_WORDS: &[&str] = &[
+    "environ",
+    "getenv",
+    "BaseSettings",
+    "env(",
+    "env.",
+    "config(",
+];
+
+/// Reads and summarises the modules of the project at `dir` that may read environment variables.
+pub(super) fn load_env_sources(
+    root: &Path,
+    scan: &Scan,
+    dir: &RelDir,
+    warnings: &mut Vec<String>,
+) -> Vec<Source> {
+    let files: Vec<String> = scan
+        .py_files
+        .iter()
+        .filter(|f| dir.contains(f))
+        .cloned()
+        .collect();
+    apps::load(root, &files, ENV_WORDS, warnings)
+}
+
 /// Every candidate, filtered by `--framework` and `--app-dir`, ranked best first.
 pub(super) fn collect(
     root: &Path,

@@ -178,6 +178,12 @@ fn url_role(v: &EnvVar, c: &Consumer) -> Option<EnvRole> {
 /// installed driver: `postgresql+asyncpg` (async engine), `postgresql+psycopg` (psycopg 3),
 /// `postgresql` (psycopg2, SQLAlchemy's default), `postgresql+pg8000`.
 pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
+    // The code's own default URL says what its consumer accepts.
+    if let Some((scheme, _)) = v.read.default.as_deref().and_then(|d| d.split_once("://"))
+        && scheme.starts_with("postgres")
+    {
+        return scheme.to_string();
+    }
     let callee = v.read.callee.as_deref().unwrap_or_default();
     let target = v.read.target.as_deref().unwrap_or_default();
     let sqlalchemy = callee.contains("engine") || target.contains("SQLALCHEMY");
@@ -206,5 +212,120 @@ pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
         "postgresql+pg8000".into()
     } else {
         "postgresql".into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::pysrc::summarize;
+
+    fn vars(src: &str) -> (Vec<EnvVar>, Vec<(Comparison, String)>) {
+        let m = summarize(src);
+        let vars = m
+            .env_reads
+            .iter()
+            .map(|r| EnvVar::new(r, "settings.py", "read"))
+            .collect();
+        let cmps = m
+            .comparisons
+            .iter()
+            .map(|c| (c.clone(), "settings.py".to_string()))
+            .collect();
+        (vars, cmps)
+    }
+
+    fn deps(names: &[&str]) -> DepSet {
+        let mut d = DepSet::default();
+        for n in names {
+            d.add(n, Vec::<String>::new(), true, Evidence::rule("x"));
+        }
+        d
+    }
+
+    fn roles(
+        src: &str,
+        scheme: Option<&'static str>,
+        dep_names: &[&str],
+    ) -> Vec<(String, EnvRole)> {
+        let (mut v, c) = vars(src);
+        let d = deps(dep_names);
+        trace(
+            &mut v,
+            &c,
+            &Consumer {
+                framework_scheme: scheme,
+                deps: &d,
+            },
+        );
+        v.into_iter()
+            .filter_map(|v| v.role.map(|t| (v.name, t.role)))
+            .collect()
+    }
+
+    #[test]
+    fn django_settings_switches_and_custom_names() {
+        let src = "import os\nDB = os.getenv('DB', 'sqlite')\nif DB == 'postgres':\n    DATABASES = {'default': {\n        'ENGINE': os.environ.get('SQL_ENGINE', 'django.db.backends.sqlite3'),\n        'NAME': os.environ.get('SQL_DATABASE'),\n        'USER': os.environ.get('SQL_USER'),\n        'PASSWORD': os.environ.get('SQL_PASSWORD'),\n        'HOST': os.environ.get('SQL_HOST'),\n        'PORT': os.environ.get('SQL_PORT'),\n    }}\nCELERY_BROKER_URL = os.getenv('BROKER', 'redis://localhost')\n";
+        let r = roles(src, Some("postgres"), &["django"]);
+        let get = |n: &str| r.iter().find(|(x, _)| x == n).map(|(_, r)| r.clone());
+        assert_eq!(
+            get("DB"),
+            Some(EnvRole::DatabaseSwitch {
+                value: "postgres".into()
+            })
+        );
+        assert_eq!(get("SQL_ENGINE"), Some(EnvRole::DatabaseEngine));
+        assert_eq!(get("SQL_DATABASE"), Some(EnvRole::DatabaseName));
+        assert_eq!(get("SQL_HOST"), Some(EnvRole::DatabaseHost));
+        assert_eq!(get("SQL_PASSWORD"), Some(EnvRole::DatabasePassword));
+        assert_eq!(get("BROKER"), Some(EnvRole::RedisUrl));
+    }
+
+    #[test]
+    fn sqlalchemy_urls_get_the_installed_driver() {
+        let url = |src: &str, d: &[&str]| roles(src, None, d).remove(0).1;
+        let scheme = |s: &str| EnvRole::DatabaseUrl { scheme: s.into() };
+        let async_engine = "import os\nengine = create_async_engine(os.environ['DATABASE_URL'])\n";
+        assert_eq!(
+            url(async_engine, &["sqlalchemy", "asyncpg"]),
+            scheme("postgresql+asyncpg")
+        );
+        let sync = "import os\nengine = create_engine(os.getenv('DB_URL'))\n";
+        assert_eq!(
+            url(sync, &["sqlalchemy", "psycopg"]),
+            scheme("postgresql+psycopg")
+        );
+        assert_eq!(
+            url(sync, &["sqlalchemy", "psycopg2-binary"]),
+            scheme("postgresql")
+        );
+        let uri = "import os\nSQLALCHEMY_DATABASE_URI = os.environ['DATABASE_URL']\n";
+        assert_eq!(
+            url(uri, &["flask-sqlalchemy", "psycopg"]),
+            scheme("postgresql+psycopg")
+        );
+        // The code's default URL says which scheme its consumer takes.
+        let dflt = "import os\nURL = os.getenv('DATABASE_URL', 'postgresql+pg8000://u@h/d')\n";
+        assert_eq!(url(dflt, &["sqlalchemy"]), scheme("postgresql+pg8000"));
+        // Django's own tools take postgres://.
+        assert_eq!(
+            roles(
+                "import os\nX = os.environ['DATABASE_URL']\n",
+                Some("postgres"),
+                &["django", "psycopg"]
+            )[0]
+            .1,
+            scheme("postgres")
+        );
+    }
+
+    #[test]
+    fn a_switch_compared_with_another_value_is_not_a_postgres_switch() {
+        let r = roles(
+            "import os\nMODE = os.getenv('MODE')\nif MODE == 'debug':\n    pass\n",
+            None,
+            &[],
+        );
+        assert!(r.is_empty(), "{r:?}");
     }
 }

@@ -208,8 +208,9 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         &mut evidence,
         &mut warnings,
     );
-    let mut env_vars = needs::env_reads(&chosen, &sources, &manifests.lock_dir);
-    let comparisons = needs::comparisons(&chosen, &sources, &manifests.lock_dir);
+    let env_sources = candidates::load_env_sources(root, &scan, &manifests.lock_dir, &mut warnings);
+    let mut env_vars = needs::env_reads(&chosen, &env_sources, &manifests.lock_dir);
+    let comparisons = needs::comparisons(&chosen, &env_sources, &manifests.lock_dir);
     let consumer = env::Consumer {
         framework_scheme: chosen.framework.database_url_scheme(),
         deps: &dependencies,

@@ -381,6 +381,12 @@ fn databases(merged: &Merged, d: &mut Django) {
                 d.postgres = Some(at(a, f, &format!("DATABASES ENGINE `{e}`")));
             }
         }
+        // Assigned inside a conditional that reads the environment (`if DB == "postgres":`): the
+        // switch is traced and set by compose, so there is nothing to warn about.
+        None if merged
+            .env_reads
+            .iter()
+            .any(|(r, _)| r.target.as_deref() == Some("DATABASES")) => {}
         None => d.warnings.push(format!("no DATABASES in `{settings}`")),
     }
 }

@@ -413,10 +413,128 @@ impl Module {
     }
 }
 
+/// A pydantic-settings class being read: its fields become environment reads.
+#[derive(Default)]
+struct SettingsClass {
+    /// The indentation of the class body's statements.
+    body: Option<usize>,
+    prefix: String,
+    fields: Vec<EnvRead>,
+}
+
+impl SettingsClass {
+    /// Whether `line` starts a class deriving from pydantic's `BaseSettings`.
+    fn starts(m: &Module, line: &Line) -> bool {
+        let toks = &line.toks;
+        line.indent == 0
+            && name(toks.first()) == Some("class")
+            && toks.iter().any(|t| match t {
+                Tok::Name(n) => matches!(
+                    m.resolve(n).as_str(),
+                    "pydantic_settings.BaseSettings" | "pydantic.BaseSettings"
+                ),
+                _ => false,
+            })
+    }
+
+    /// One line of the class: a field (`name: type [= default]`) or the `env_prefix` setting.
+    fn line(&mut self, line: &Line) {
+        let toks = &line.toks;
+        if let Some(k) = toks
+            .iter()
+            .position(|t| *t == Tok::Name("env_prefix".into()))
+            && let (Some(Tok::Op("=")), Some(Tok::Str(p))) = (toks.get(k + 1), toks.get(k + 2))
+        {
+            self.prefix = p.clone();
+        }
+        let body = *self.body.get_or_insert(line.indent);
+        if line.indent != body || toks.get(1) != Some(&Tok::Op(":")) {
+            return;
+        }
+        let Some(field) = name(toks.first()) else {
+            return;
+        };
+        if field == "model_config" || field.starts_with('_') {
+            return;
+        }
+        let value = toks
+            .iter()
+            .position(|t| *t == Tok::Op("="))
+            .map(|i| &toks[i + 1..]);
+        let (has_default, alias) = match value {
+            None => (false, None),
+            Some(v) if name(v.first()) == Some("Field") => field_call(v),
+            Some(_) => (true, None),
+        };
+        // An alias is the variable's whole name: env_prefix does not apply to it.
+        let key = alias.is_some().then_some("alias".to_string());
+        self.fields.push(EnvRead {
+            key,
+            name: alias.unwrap_or_else(|| field.to_string()),
+            line: line.lineno,
+            required: !has_default,
+            has_default,
+            target: Some(field.to_string()),
+            ..EnvRead::default()
+        });
+    }
+
+    /// The environment reads, with the prefix, upper-cased (pydantic-settings matches names
+    /// case-insensitively; the conventional spelling is upper case).
+    fn finish(self) -> Vec<EnvRead> {
+        let prefix = self.prefix;
+        self.fields
+            .into_iter()
+            .map(|mut r| {
+                let prefix = if r.key.is_some() { "" } else { prefix.as_str() };
+                r.name = format!("{prefix}{}", r.name).to_ascii_uppercase();
+                r.key = None;
+                r
+            })
+            .collect()
+    }
+}
+
+/// `Field(...)`: whether it gives a default, and its alias.
+fn field_call(v: &[Tok]) -> (bool, Option<String>) {
+    let mut alias = None;
+    let mut has_default = false;
+    // The first argument: `...` means required; any other positional value is the default.
+    match (v.get(2), v.get(3)) {
+        (Some(Tok::Op(".")), _) | (Some(Tok::Op(")")), _) => {}
+        (Some(Tok::Name(_)), Some(Tok::Op("="))) => {}
+        (Some(_), _) => has_default = true,
+        _ => {}
+    }
+    for (i, t) in v.iter().enumerate() {
+        if let Tok::Name(kw) = t
+            && v.get(i + 1) == Some(&Tok::Op("="))
+        {
+            match (kw.as_str(), v.get(i + 2)) {
+                ("default" | "default_factory", _) => has_default = true,
+                ("alias" | "validation_alias", Some(Tok::Str(a))) => alias = Some(a.clone()),
+                _ => {}
+            }
+        }
+    }
+    (has_default, alias)
+}
+
 /// Tokenizes and summarises a module.
 pub fn summarize(src: &str) -> Module {
     let mut m = Module::default();
+    let mut settings: Option<SettingsClass> = None;
     for line in logical_lines(src) {
+        if line.indent == 0
+            && let Some(class) = settings.take()
+        {
+            m.env_reads.extend(class.finish());
+        }
+        if let Some(class) = settings.as_mut() {
+            class.line(&line);
+        } else if SettingsClass::starts(&m, &line) {
+            settings = Some(SettingsClass::default());
+        }
         for (k, t) in line.toks.iter().enumerate() {
             if let Tok::Str(s) = t {
                 m.strings.push((s.clone(), line.tok_lines[k]));
@@ -457,6 +575,9 @@ pub fn summarize(src: &str) -> Module {
             // Imports inside functions or try blocks still bind names we may need (e.g. a factory).
             imports_of(&mut m, &line.toks);
         }
+    }
+    if let Some(class) = settings {
+        m.env_reads.extend(class.finish());
     }
     m
 }
@@ -1060,5 +1181,31 @@ x = "app = Flask(__name__)"
             .map(|c| (c.name.as_str(), c.env, c.value.as_str()))
             .collect();
         assert_eq!(cmp, [("DB", false, "postgres"), ("USE_S3", true, "TRUE")]);
+    }
+
+    #[test]
+    fn pydantic_settings_fields_are_environment_reads() {
+        let m = summarize(
+            "from pydantic import Field\nfrom pydantic_settings import BaseSettings, SettingsConfigDict\n\n\nclass Settings(BaseSettings):\n    app_name: str = 'Inventory'\n    admin_email: str\n    database_url: str = Field(..., alias='DB_DSN')\n    redis_url: str = Field(default='redis://localhost')\n    debug: bool = False\n\n    model_config = SettingsConfigDict(env_prefix='inv_', env_file='.env')\n\n    def url(self) -> str:\n        x: int = 1\n        return self.database_url\n\nsettings = Settings()\n",
+        );
+        let got: Vec<(&str, bool)> = m
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.required))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("INV_APP_NAME", false),
+                ("INV_ADMIN_EMAIL", true),
+                ("DB_DSN", true),
+                ("INV_REDIS_URL", false),
+                ("INV_DEBUG", false),
+            ]
+        );
+        assert_eq!(m.env_reads[1].line, 7);
+        // A class that is not a settings class contributes nothing.
+        let m = summarize("class Item(BaseModel):\n    name: str\n");
+        assert!(m.env_reads.is_empty());
     }
 }

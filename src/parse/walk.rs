@@ -17,6 +17,8 @@ use crate::knowledge::{SKIP_DIRS, TEST_DIRS};
 
 /// How deep below the root the walk goes (`root/a/b/c/d/e/file`).
 pub const MAX_DEPTH: usize = 7;
+/// Python modules listed for their environment reads; the rest are not read.
+pub const MAX_PY_FILES: usize = 5_000;
 /// Entries visited before the walk gives up (a warning says so).
 pub const MAX_ENTRIES: usize = 200_000;
 
@@ -55,6 +57,9 @@ pub struct Scan {
     pub app_markers: BTreeMap<&'static str, Vec<String>>,
     /// Relative paths of Python modules worth summarising.
     pub modules: Vec<String>,
+    /// Every Python module outside tests (at most [`MAX_PY_FILES`]), for the environment variables
+    /// the code reads.
+    pub py_files: Vec<String>,
     /// Directories skipped because they are virtualenvs or dependency trees (for the report).
     pub pruned: BTreeSet<String>,
     pub truncated: bool,
@@ -90,6 +95,7 @@ pub fn scan(root: &Path, markers: &Markers) -> Scan {
         paths.sort();
     }
     out.modules.sort();
+    out.py_files.sort();
     out.pruned = pruned.lock().map(|p| p.clone()).unwrap_or_default();
     out
 }
@@ -155,8 +161,13 @@ impl Scan {
             && !is_test_path(&rel)
         {
             self.app_markers.entry(m).or_default().push(rel);
-        } else if APP_MODULES.contains(&name.as_str()) && !is_test_path(&rel) {
-            self.modules.push(rel);
+        } else if name.ends_with(".py") && !is_test_path(&rel) {
+            if self.py_files.len() < MAX_PY_FILES {
+                self.py_files.push(rel.clone());
+            }
+            if APP_MODULES.contains(&name.as_str()) {
+                self.modules.push(rel);
+            }
         }
     }
 }
