@@ -20,6 +20,10 @@ pub struct NativeDeps {
 pub struct PackageFacts {
     pub package: &'static str,
     pub extra: Option<&'static str>,
+    /// A package whose presence cancels the row (psycopg needs no system libpq beside psycopg-binary).
+    pub unless: Option<&'static str>,
+    /// An extra of the package that cancels the row (`psycopg[binary]`).
+    pub unless_extra: Option<&'static str>,
     pub service: Option<Service>,
     pub worker: Option<Worker>,
     pub server: Option<Server>,
@@ -30,6 +34,20 @@ const LIBPQ: NativeDeps = NativeDeps {
     why: "libpq (PostgreSQL client library)",
     build: &["gcc", "libc6-dev", "libpq-dev"],
     runtime: &["libpq5"],
+};
+
+/// psycopg 3's pure-Python implementation loads the system libpq at run time.
+const LIBPQ_RUNTIME: NativeDeps = NativeDeps {
+    why: "libpq, which psycopg loads at run time without psycopg-binary",
+    build: &[],
+    runtime: &["libpq5"],
+};
+
+/// A C compiler for packages published as source only.
+const COMPILER: NativeDeps = NativeDeps {
+    why: "a C compiler (the package is published as source only)",
+    build: &["gcc", "libc6-dev"],
+    runtime: &[],
 };
 
 const MYSQL: NativeDeps = NativeDeps {
@@ -47,6 +65,8 @@ const fn row(package: &'static str) -> PackageFacts {
     PackageFacts {
         package,
         extra: None,
+        unless: None,
+        unless_extra: None,
         service: None,
         worker: None,
         server: None,
@@ -88,6 +108,17 @@ pub const PACKAGES: &[PackageFacts] = &[
     PackageFacts {
         native: Some(&LIBPQ),
         ..service("psycopg-c", Service::Postgres)
+    },
+    PackageFacts {
+        native: Some(&LIBPQ_RUNTIME),
+        unless: Some("psycopg-binary"),
+        unless_extra: Some("binary"),
+        ..row("psycopg")
+    },
+    // uWSGI ships no wheels.
+    PackageFacts {
+        native: Some(&COMPILER),
+        ..row("uwsgi")
     },
     // MySQL: no service is generated for it, but a source build needs the client library.
     PackageFacts {

@@ -156,6 +156,10 @@ pub struct Project {
     pub candidates: Vec<AppCandidate>,
     /// Environment variables the settings or app modules read, by name.
     pub env_vars: Vec<EnvVar>,
+    /// The directory holding `alembic.ini`, relative to PATH, when it is above the app directory
+    /// (Alembic then runs from there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub alembic_dir: Option<RelDir>,
 }
 
 fn install_files<S: Serializer>(
@@ -216,7 +220,9 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         deps: &dependencies,
     };
     env::trace(&mut env_vars, &comparisons, &consumer);
+    let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
     Ok(Project {
+        alembic_dir,
         framework: chosen.framework,
         package_manager: manager,
         python_version,
@@ -303,6 +309,25 @@ fn read_dependencies(
     let mut reading = manager.read(&mut cx)?;
     reading.facts.pyproject = m.pyproject_file();
     Ok((reading.deps, reading.facts))
+}
+
+/// The directory holding `alembic.ini` between the app directory (excluded: the app runs from there)
+/// and the build context.
+fn alembic_dir(root: &Path, app_dir: &RelDir, context: &RelDir) -> Option<RelDir> {
+    if crate::base::fs::is_file(&app_dir.file_on(root, "alembic.ini")) {
+        return None;
+    }
+    let mut dir = app_dir.parent();
+    while let Some(d) = dir {
+        if !context.contains(d.as_str()) {
+            return None;
+        }
+        if crate::base::fs::is_file(&d.file_on(root, "alembic.ini")) {
+            return Some(d);
+        }
+        dir = d.parent();
+    }
+    None
 }
 
 fn dedup(v: Vec<String>) -> Vec<String> {

@@ -80,7 +80,10 @@ fn from_dependencies(
 ) {
     for d in deps.iter() {
         for row in PACKAGES.iter().filter(|r| r.package == d.name) {
-            if row.extra.is_some_and(|x| !d.extras.contains(x)) {
+            if row.extra.is_some_and(|x| !d.extras.contains(x))
+                || row.unless.is_some_and(|u| deps.has(u))
+                || row.unless_extra.is_some_and(|x| d.extras.contains(x))
+            {
                 continue;
             }
             let with = |what: &str| dependency_evidence(d, row.extra, what);
@@ -99,8 +102,13 @@ fn from_dependencies(
                 && !native.contains(n)
             {
                 native.push(n.clone());
+                let what = if n.build.is_empty() {
+                    "system library loaded at run time by"
+                } else {
+                    "source build of"
+                };
                 ev.entry(Key::Native(d.name.clone()))
-                    .or_insert_with(|| with("source build of"));
+                    .or_insert_with(|| with(what));
             }
         }
     }

@@ -4,7 +4,9 @@
 
 use std::path::Path;
 
-use super::{Analysis, AnalyzeCx, AppView, EnvRead, Found, FrameworkSpec, Named, WorkerSystem};
+use super::{
+    Analysis, AnalyzeCx, AppView, EnvRead, Found, FrameworkSpec, Migration, Named, WorkerSystem,
+};
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{Interface, Server, Service};
@@ -130,8 +132,13 @@ impl FrameworkSpec for Django {
             &format!("0.0.0.0:{}", app.port),
         ])
     }
-    fn migrate_command(&self, _app: &AppView) -> Option<Vec<String>> {
-        Some(words(&["python", "manage.py", "migrate", "--noinput"]))
+    fn migration(&self, _app: &AppView) -> Option<Migration> {
+        Some(Migration::in_app_dir(&[
+            "python",
+            "manage.py",
+            "migrate",
+            "--noinput",
+        ]))
     }
     fn build_command(&self, app: &AppView) -> Option<Vec<String>> {
         (app.static_root == Some(true))

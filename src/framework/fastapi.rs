@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::{Analysis, AnalyzeCx, AppView, Found, FrameworkSpec, Named, WorkerSystem};
+use super::{Analysis, AnalyzeCx, AppView, Found, FrameworkSpec, Migration, Named, WorkerSystem};
 use crate::base::error::Result;
 use crate::base::kinds::{Interface, Server};
 use crate::parse::walk::Scan;
@@ -53,10 +53,8 @@ impl FrameworkSpec for FastApi {
         c.push("--reload".into());
         c
     }
-    fn migrate_command(&self, app: &AppView) -> Option<Vec<String>> {
-        app.deps
-            .has("alembic")
-            .then(|| ["alembic", "upgrade", "head"].map(String::from).to_vec())
+    fn migration(&self, app: &AppView) -> Option<Migration> {
+        app.deps.has("alembic").then(|| Migration::alembic(app))
     }
     fn build_command(&self, _app: &AppView) -> Option<Vec<String>> {
         None

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Analysis, AnalyzeCx, AppView, Found, FrameworkSpec, Named, WorkerSystem};
+use super::{Analysis, AnalyzeCx, AppView, Found, FrameworkSpec, Migration, Named, WorkerSystem};
 use crate::base::error::Result;
 use crate::base::fs::{self as files, limit};
 use crate::base::kinds::{Interface, Server};
@@ -116,11 +116,17 @@ impl FrameworkSpec for Flask {
             &app.port.to_string(),
         ])
     }
-    fn migrate_command(&self, app: &AppView) -> Option<Vec<String>> {
+    fn migration(&self, app: &AppView) -> Option<Migration> {
         if app.deps.has("flask-migrate") {
-            Some(words(&["flask", "--app", app.entrypoint, "db", "upgrade"]))
+            Some(Migration::in_app_dir(&[
+                "flask",
+                "--app",
+                app.entrypoint,
+                "db",
+                "upgrade",
+            ]))
         } else if app.deps.has("alembic") {
-            Some(words(&["alembic", "upgrade", "head"]))
+            Some(Migration::alembic(app))
         } else {
             None
         }

@@ -142,6 +142,36 @@ pub struct AppView<'a> {
     pub static_root: Option<bool>,
     pub deps: &'a DepSet,
     pub port: u16,
+    /// The directory holding `alembic.ini` in the image, when it is not the app's directory.
+    pub alembic_dir: Option<&'a str>,
+}
+
+/// How the app's schema is migrated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Migration {
+    /// The command, exec form.
+    pub command: Vec<String>,
+    /// The directory it must run from when that is not the app's (Alembic's `prepend_sys_path` and
+    /// `script_location` are relative to it), absolute in the image.
+    pub workdir: Option<String>,
+}
+
+impl Migration {
+    /// `command` run from the app's directory.
+    pub fn in_app_dir(command: &[&str]) -> Self {
+        Migration {
+            command: command.iter().map(|s| s.to_string()).collect(),
+            workdir: None,
+        }
+    }
+
+    /// `alembic upgrade head`, from the directory holding `alembic.ini`.
+    pub fn alembic(app: &AppView) -> Self {
+        Migration {
+            workdir: app.alembic_dir.map(String::from),
+            ..Migration::in_app_dir(&["alembic", "upgrade", "head"])
+        }
+    }
 }
 
 /// A worker service kind a framework may run its own way (Django's `manage.py rqworker`).
@@ -181,8 +211,8 @@ pub trait FrameworkSpec: Sync {
     fn asgi_servers(&self) -> &'static [Server];
     /// The development server with live reload, given the production server command.
     fn dev_command(&self, app: &AppView, server: &[String]) -> Vec<String>;
-    /// The migration command, when the app has a migration tool.
-    fn migrate_command(&self, app: &AppView) -> Option<Vec<String>>;
+    /// The migration step, when the app has a migration tool.
+    fn migration(&self, app: &AppView) -> Option<Migration>;
     /// A step to run at image build time (Django's `collectstatic`), as words.
     fn build_command(&self, app: &AppView) -> Option<Vec<String>>;
     /// `ENV` the runtime stage sets so the framework's own tools find the app.

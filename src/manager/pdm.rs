@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use super::install::{copy_pairs, tool_setup, venv_env};
+use super::install::{copy_pairs, venv_env};
 use super::poetry::read_graph_lock;
 use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading};
 use crate::base::error::Result;
@@ -52,8 +52,10 @@ impl ManagerSpec for Pdm {
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         Ok(Install {
             env: venv_env(cx.venv),
+            // `pdm[locked]` pins PDM's own dependencies: an unpinned install picked up an
+            // incompatible hishel 2 and PDM crashed on import.
             setup: vec![
-                tool_setup("pdm", PIN),
+                format!("python -m venv /opt/pdm && /opt/pdm/bin/pip install 'pdm[locked]=={PIN}'"),
                 format!("python -m venv {}", cx.venv),
             ],
             manifests: copy_pairs(&cx.facts.files),

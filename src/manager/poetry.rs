@@ -1,9 +1,12 @@
-//! Poetry (1 and 2): `poetry.lock`, `[tool.poetry]`. The image installs a pinned Poetry in a venv of its
-//! own and runs `poetry install --only main --no-root` into the app's venv.
+//! Poetry (1 and 2): `poetry.lock`, `[tool.poetry]`. The image installs a pinned Poetry with its export
+//! plugin in a venv of its own, exports the lock's main group with hashes, and pip installs exactly that
+//! (`--require-hashes --no-deps`) into the app's venv. Exporting reads only the lock, so the install needs
+//! only the index's files: `poetry install` also asks PyPI's per-release JSON API, which mirrors and
+//! proxies do not always serve.
 
 use std::path::Path;
 
-use super::install::{copy_pairs, pair, tool_setup, venv_env};
+use super::install::{copy_pairs, pair, venv_env};
 use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading, merge_direct};
 use crate::base::error::Result;
 use crate::base::evidence::Evidence;
@@ -12,6 +15,8 @@ use crate::parse::{lockfiles, pyproject, walk::Scan};
 
 /// The Poetry version the image installs.
 pub const PIN: &str = "2.5.1";
+/// The poetry-plugin-export version beside it (Poetry 2 no longer bundles `poetry export`).
+pub const EXPORT_PIN: &str = "1.10.1";
 
 pub struct Poetry;
 
@@ -72,17 +77,22 @@ impl ManagerSpec for Poetry {
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let mut env = venv_env(cx.venv);
-        env.push(pair("POETRY_VIRTUALENVS_CREATE", "false"));
         env.push(pair("POETRY_NO_INTERACTION", "1"));
+        env.push(pair("PIP_DISABLE_PIP_VERSION_CHECK", "1"));
+        let venv = cx.venv;
         Ok(Install {
             env,
             setup: vec![
-                tool_setup("poetry", PIN),
-                format!("python -m venv {}", cx.venv),
+                format!(
+                    "python -m venv /opt/poetry && /opt/poetry/bin/pip install poetry=={PIN} poetry-plugin-export=={EXPORT_PIN}"
+                ),
+                format!("python -m venv {venv}"),
             ],
             manifests: copy_pairs(&cx.facts.files),
-            cache: "/root/.cache/pypoetry".into(),
-            command: "/opt/poetry/bin/poetry install --only main --no-root".into(),
+            cache: "/root/.cache/pip".into(),
+            command: format!(
+                "/opt/poetry/bin/poetry export --only main --format requirements.txt --output /tmp/requirements.txt && {venv}/bin/pip install --require-hashes --no-deps -r /tmp/requirements.txt"
+            ),
             extra: vec![],
             after_source: vec![],
         })

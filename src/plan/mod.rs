@@ -95,6 +95,9 @@ pub struct Plan {
     /// The migration command, exec form, run by the one-shot `migrate` service and by
     /// `RUN_MIGRATIONS=1` in the entrypoint.
     pub migrate_command: Option<Vec<String>>,
+    /// The directory the migration runs from when it is not `workdir` (the one holding
+    /// `alembic.ini`), for the migrate service's `working_dir`.
+    pub migrate_workdir: Option<String>,
     /// The same as a shell word list, for entrypoint.sh.
     pub migrate_shell: Option<String>,
     /// Whether compose has a Postgres service (`db`) and the app gets `DATABASE_URL`.
@@ -317,8 +320,9 @@ fn check_inputs(p: &Project, app_dir: &str) -> Result<()> {
 }
 
 /// What the framework hooks see of the project.
-fn app_view(p: &Project, port: u16) -> AppView<'_> {
+fn app_view<'a>(p: &'a Project, port: u16, alembic_dir: Option<&'a str>) -> AppView<'a> {
     AppView {
+        alembic_dir,
         entrypoint: &p.entrypoint,
         interface: p.interface,
         settings_module: p.django_settings_module.as_deref(),
@@ -390,17 +394,23 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let context = p.project_dir.clone();
     let app_dir = context.strip(p.app_dir.as_str());
     check_inputs(p, &app_dir)?;
-    let workdir = workdir(&app_dir);
+    let workdir = workdir_of(&app_dir);
     let port = opts.port.unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
-    let view = app_view(p, port);
+    let alembic_dir = p
+        .alembic_dir
+        .as_ref()
+        .map(|d| workdir_of(&context.strip(d.as_str())));
+    let view = app_view(p, port, alembic_dir.as_deref());
     let mut notes = Vec::new();
     let server = server::choose(p, port);
     let install = install(p, &server, &mut notes)?;
     let dev_command = p.framework.dev_command(&view, &server.command);
-    let migrate_command = p.framework.migrate_command(&view);
-    let migrate_shell = migrate_command.as_ref().map(|c| shell_line(c));
+    let migration = p.framework.migration(&view);
+    let migrate_shell = migration.as_ref().map(migrate_shell);
+    let migrate_workdir = migration.as_ref().and_then(|m| m.workdir.clone());
+    let migrate_command = migration.map(|m| m.command);
     let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
     let env = env::plan(
         p,
@@ -448,6 +458,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         command: server.command,
         dev_command,
         migrate_command,
+        migrate_workdir,
         migrate_shell,
         postgres,
         redis,
@@ -457,6 +468,14 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         env_example: env.example,
         notes,
     })
+}
+
+/// The migration as one shell line for entrypoint.sh, run from its own directory in a subshell.
+fn migrate_shell(m: &crate::framework::Migration) -> String {
+    match &m.workdir {
+        Some(dir) => format!("(cd {} && {})", sh_quote(dir), shell_line(&m.command)),
+        None => shell_line(&m.command),
+    }
 }
 
 /// Words as one shell line, each quoted where it needs to be.
@@ -469,7 +488,7 @@ fn shell_line(words: &[String]) -> String {
 }
 
 /// The directory in the image the server runs from.
-fn workdir(app_dir: &str) -> String {
+fn workdir_of(app_dir: &str) -> String {
     if app_dir == "." {
         "/app".to_string()
     } else {

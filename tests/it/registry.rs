@@ -65,7 +65,7 @@ impl FrameworkSpec for Litestar {
             .map(String::from)
             .to_vec()
     }
-    fn migrate_command(&self, _app: &AppView) -> Option<Vec<String>> {
+    fn migration(&self, _app: &AppView) -> Option<framework::Migration> {
         None
     }
     fn build_command(&self, _app: &AppView) -> Option<Vec<String>> {
