@@ -30,6 +30,9 @@
 #   TASK_DONE       path to poll (default PAGE); TASK_DONE_RE regex (with {token}) that shows the task ran
 #   STATIC          path of a static file; STATIC_EXPECT a substring of its content
 #   NOT_FOUND       a path that does not exist (default /no-such-page-e2e/)
+# CORPUS_POETRY_SIMPLE_INDEX=1 (diagnostic, with POETRY=path/to/poetry): re-lock Poetry apps in the temp
+# copy against a simple-index source first, to see what fails after `poetry install` on this network.
+#
 #   ONE_OFF         commands the app's README has the operator run once after deploying, run with
 #                   `docker compose exec -T web sh -c CMD` (e.g. Flask's `flask --app flaskr init-db`)
 set -euo pipefail
@@ -107,6 +110,14 @@ run_app() {
   rm -rf "$out" && mkdir -p "$out"
   cp -r "$corpus/$app" "$work/$app"
   dir="$work/$app"
+  # Diagnostic only (never a pass): `poetry install` cannot work behind a proxy that answers 404 for
+  # PyPI's per-version JSON API, which hides everything after the build. This re-locks the temp copy with
+  # a primary simple-index source so the generated Dockerfile's `poetry install` can run. Needs poetry.
+  if [ "${CORPUS_POETRY_SIMPLE_INDEX:-0}" = 1 ] && [ -f "$dir/poetry.lock" ]; then
+    say "diagnostic: poetry.lock re-locked against a simple-index source (CORPUS_POETRY_SIMPLE_INDEX=1)"
+    (cd "$dir" && "${POETRY:-poetry}" source add --priority=primary pypi-simple https://pypi.org/simple/ >/dev/null &&
+      "${POETRY:-poetry}" lock >/dev/null) || fail "re-locking with the simple index"
+  fi
   ctx="$dir"
   export COMPOSE_PROJECT_NAME="dockgen-corpus-${app//_/-}"
   export COMPOSE_PROGRESS=plain
