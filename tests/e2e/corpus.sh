@@ -32,6 +32,9 @@
 #   NOT_FOUND       a path that does not exist (default /no-such-page-e2e/)
 # CORPUS_POETRY_SIMPLE_INDEX=1 (diagnostic, with POETRY=path/to/poetry): re-lock Poetry apps in the temp
 # copy against a simple-index source first, to see what fails after `poetry install` on this network.
+# CORPUS_PATCH=script.sh (diagnostic): run in the build context after `dockgen init` and .env, to edit
+# the generated files by hand and check that a fix described in FINDINGS.md is enough
+# (tests/e2e/corpus-diagnostics/<app>.sh).
 #
 #   ONE_OFF         commands the app's README has the operator run once after deploying, run with
 #                   `docker compose exec -T web sh -c CMD` (e.g. Flask's `flask --app flaskr init-db`)
@@ -152,6 +155,11 @@ checks() {
   image=$(compose_image)
   port=$(free_port)
   fill_env_example "$port"
+  if [ -n "${CORPUS_PATCH:-}" ]; then
+    say "diagnostic: $CORPUS_PATCH edits the generated files (never a pass)"
+    bash "$CORPUS_PATCH" || fail "diagnostic patch $CORPUS_PATCH"
+    cp Dockerfile docker-compose.yml .env "$out/" 2>/dev/null || true
+  fi
 
   say "build"
   started=$(date +%s.%N)
@@ -264,5 +272,8 @@ for app in "${apps[@]}"; do
   if run_app; then passed=$((passed + 1)); result=passed; else failed=$((failed + 1)); result=FAILED; fi
   say "$result in $(since "$started_app")s (artefacts: $out_root/$app)"
 done
+if [ -n "${CORPUS_PATCH:-}" ] || [ "${CORPUS_POETRY_SIMPLE_INDEX:-0}" = 1 ]; then
+  echo "e2e corpus: diagnostic run (CORPUS_PATCH / CORPUS_POETRY_SIMPLE_INDEX): results are not dockgen's"
+fi
 echo "e2e corpus: $passed passed, $failed failed"
 [ "$failed" = 0 ]
