@@ -39,6 +39,7 @@
 #   ONE_OFF         commands the app's README has the operator run once after deploying, run with
 #                   `docker compose exec -T web sh -c CMD` (e.g. Flask's `flask --app flaskr init-db`)
 set -euo pipefail
+if [ -n "${CORPUS_PATCH:-}" ]; then CORPUS_PATCH=$(realpath "$CORPUS_PATCH"); fi
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
 # shellcheck source=tests/e2e/lib.sh
@@ -64,9 +65,11 @@ e2e_prepare "$repo"
 http() {
   local method=$1 path=$2
   shift 2
+  rm -f "$work/body"
   curl -sS --max-time 20 -o "$work/body" -w '%{http_code}' -X "$method" -b "$work/cookies" -c "$work/cookies" \
     "$@" "http://127.0.0.1:$port$path" >"$work/code" 2>"$work/curl.err" || echo 000 >"$work/code"
-  cat "$work/body" 2>/dev/null || true
+  # No HTTP answer at all: the curl error is the body (connection refused: the server is gone).
+  if [ "$(cat "$work/code")" = 000 ]; then cat "$work/curl.err"; else cat "$work/body" 2>/dev/null || true; fi
 }
 code() { cat "$work/code"; }
 
