@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `ok` cannot fail, so `cond && ok ... || fail ...` below is an if/else.
-# shellcheck disable=SC2015
+# shellcheck disable=SC2015,SC2154  # SC2154: dockgen and compose come from e2e_prepare (lib.sh)
 # End-to-end tier: for each example app in tests/e2e/apps, run `dockgen init --yes`, build the image with
 # the generated Dockerfile, bring the generated compose stack up from fresh volumes, and check the running
 # system. Everything is torn down afterwards (containers, volumes, networks, the app image), also when a
@@ -12,12 +12,10 @@
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$repo"
+# shellcheck source=tests/e2e/lib.sh
+. tests/e2e/lib.sh
 
-scripts/tools
-tests/e2e/images/build.sh
-cargo build --locked --quiet
-dockgen="$repo/target/debug/dockgen"
-compose="$repo/.tools/bin/docker-compose"
+e2e_prepare "$repo"
 
 if [ "$#" -gt 0 ]; then apps=("$@"); else
   mapfile -t apps < <(find tests/e2e/apps -mindepth 1 -maxdepth 1 -type d -printf '%f\n' | sort)
@@ -27,12 +25,6 @@ if [ "${#apps[@]}" = 0 ]; then
   echo "e2e: no example apps found in tests/e2e/apps" >&2
   exit 1
 fi
-
-say() { printf '[%s] %s\n' "$app" "$*"; }
-fail() { say "FAIL: $*"; failed_checks=$((failed_checks + 1)); }
-ok() { say "ok: $*"; }
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # The dependency-install step of the builder stage, as BuildKit prints it.
 install_step_cached() {
@@ -77,20 +69,10 @@ checks() {
   # The files are written into the build context (the project dir dockgen detected).
   ctx="$dir/$("$dockgen" detect --json "$dir" | python3 -c 'import json, sys; print(json.load(sys.stdin)["project_dir"])')"
   cd "$ctx"
-  image=$(python3 - <<'PY'
-import re
-text = open("docker-compose.yml").read()
-print(re.search(r'^  image: "([^"]+)"', text, re.M).group(1))
-PY
-)
+  image=$(compose_image)
   port=$(free_port)
   # .env from .env.example, with real (throwaway) secrets and a free host port.
-  sed -E \
-    -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=e2e-$RANDOM-pw/" \
-    -e "s/=change-me-to-a-long-random-string$/=e2e-$RANDOM$RANDOM-secret-value-long-enough-for-django/" \
-    -e "s/=change-me$/=e2e-value/" \
-    -e "s/^WEB_PORT=.*/WEB_PORT=$port/" \
-    .env.example >.env
+  fill_env_example "$port"
 
   say "cold build"
   started=$(date +%s.%N)

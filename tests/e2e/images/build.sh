@@ -2,9 +2,12 @@
 # Builds local stand-ins for exactly the image tags dockgen's templates reference, from Debian packages,
 # because no registry can be reached here (and air-gapped CI is a real setting for our users):
 #
-#   python:3.13-slim            Debian trixie  python3.13 (+ venv, pip), at /usr/local/bin/python like the official
-#                               image, and like it without Debian's EXTERNALLY-MANAGED marker
+#   python:3.13-slim            Debian trixie  python3.13 (+ venv, pip, and the C headers: the official image has
+#                               them, and source builds such as psycopg2 or uWSGI need them), at
+#                               /usr/local/bin/python like the official image, and like it without Debian's
+#                               EXTERNALLY-MANAGED marker
 #   python:3.11-slim            Debian bookworm python3.11
+#   python:3.14-slim            Debian forky (testing) python3.14, the suite whose default python3 is 3.14
 #   postgres:<major>            Debian trixie  postgresql-<major>, with the official image's POSTGRES_USER /
 #                               POSTGRES_PASSWORD / POSTGRES_DB / PGDATA behaviour and pg_isready on PATH
 #   redis:<major>               Debian bookworm redis-server + redis-cli
@@ -13,7 +16,8 @@
 # Each base is `debootstrap --variant=minbase` then `docker import`; packages are added with a plain
 # `docker build` (no BuildKit needed). The stand-ins trust this machine's CA bundle
 # (/etc/ssl/certs/ca-certificates.crt) because downloads go through an intercepting proxy: that belongs
-# here, never in the generated Dockerfile. Images whose tags exist are reused; FORCE=1 rebuilds them.
+# here, never in the generated Dockerfile. Images whose tags exist are reused; FORCE=1 rebuilds them all,
+# FORCE="python:3.13-slim python:3.11-slim" only those tags.
 # Needs root (debootstrap), docker, python3 with pip.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -43,7 +47,8 @@ if ! command -v debootstrap >/dev/null 2>&1; then
     exit 1
   fi
 fi
-have() { [ "${FORCE:-0}" != 1 ] && docker image inspect "$1" >/dev/null 2>&1; }
+forced() { [ "${FORCE:-0}" = 1 ] || case " ${FORCE:-} " in *" $1 "*) true ;; *) false ;; esac; }
+have() { ! forced "$1" && docker image inspect "$1" >/dev/null 2>&1; }
 
 # dockgen-e2e/debian:<suite>: a minbase root file system, imported.
 base() {
@@ -54,7 +59,12 @@ base() {
     log "debootstrap $suite (a few minutes)"
     local root
     root=$(mktemp -d "$cache/rootfs-$suite.XXXX")
-    debootstrap --variant=minbase "$suite" "$root" "$mirror" >"$cache/debootstrap-$suite.log" 2>&1 ||
+    # An older debootstrap has no script for a newer suite (bookworm's 1.0.128 lacks forky); sid's
+    # script bootstraps any suite newer than the last release it knows.
+    local script=""
+    [ -e "/usr/share/debootstrap/scripts/$suite" ] || script=/usr/share/debootstrap/scripts/sid
+    # shellcheck disable=SC2086
+    debootstrap --variant=minbase "$suite" "$root" "$mirror" $script >"$cache/debootstrap-$suite.log" 2>&1 ||
       { tail -20 "$cache/debootstrap-$suite.log" >&2; exit 1; }
     rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
     tar -C "$root" -cf "$tarball.tmp" . && mv "$tarball.tmp" "$tarball"
@@ -84,13 +94,19 @@ ENV SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt \
     UV_NATIVE_TLS=1'
 
 python_image() {
-  local minor=$1 suite=$2 tag="python:$1-slim"
+  local minor=$1 suite=$2 tag="python:$1-slim" apt_conf=""
   if have "$tag"; then log "reuse $tag"; return; fi
   base "$suite"
+  # Debian testing's Release file is valid for a week only, and the mirror here can lag behind the
+  # clock: without this, apt-get update refuses forky ("Release file ... is expired").
+  if [ "$suite" = forky ]; then
+    apt_conf="RUN echo 'Acquire::Check-Valid-Until \"false\";' >/etc/apt/apt.conf.d/99no-check-valid-until"
+  fi
   build "$tag" <<DOCKERFILE
 FROM dockgen-e2e/debian:$suite
+$apt_conf
 RUN apt-get update \\
-    && apt-get install -y --no-install-recommends ca-certificates python$minor python$minor-venv python3-pip \\
+    && apt-get install -y --no-install-recommends ca-certificates python$minor python$minor-venv python$minor-dev python3-pip \\
     && rm -rf /var/lib/apt/lists/* /usr/lib/python3*/EXTERNALLY-MANAGED \\
     && ln -s /usr/bin/pip3 /usr/local/bin/pip \\
     && ln -s /usr/bin/python$minor /usr/local/bin/python$minor \\
@@ -176,7 +192,8 @@ PY
 
 python_image 3.13 trixie
 python_image 3.11 bookworm
+python_image 3.14 forky
 postgres_image
 redis_image
 uv_image
-log "ready: python:3.13-slim python:3.11-slim postgres:$POSTGRES_MAJOR redis:$REDIS_MAJOR ghcr.io/astral-sh/uv:$UV_VERSION"
+log "ready: python:3.13-slim python:3.11-slim python:3.14-slim postgres:$POSTGRES_MAJOR redis:$REDIS_MAJOR ghcr.io/astral-sh/uv:$UV_VERSION"
