@@ -29,7 +29,7 @@ fi
 # The dependency-install step of the builder stage, as BuildKit prints it.
 install_step_cached() {
   local log=$1 pattern id
-  pattern='uv sync --locked|pip install -r|poetry install|pipenv install|pdm sync|pip install -r /tmp/requirements.txt'
+  pattern='uv sync --locked|pip install -r|poetry (install|export)|pipenv install|pdm sync|pip install -r /tmp/requirements.txt'
   id=$(grep -E "^#[0-9]+ \[([a-z0-9_-]+ )?builder [0-9/ ]+\] RUN .*($pattern)" "$log" | head -1 | sed -E 's/^#([0-9]+) .*/\1/')
   [ -n "$id" ] && grep -qE "^#$id CACHED" "$log"
 }
