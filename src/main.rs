@@ -136,14 +136,38 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
         return Ok(code);
     }
 
-    let (out, err) = human_report(&outcome, mode, drift);
+    let dir = output_dir(&args.path, &outcome.plan.context_dir);
+    let (out, err) = human_report(&outcome, mode, drift, &dir);
     emit(&out, &err);
     print_warnings(&warnings);
     Ok(code)
 }
 
 /// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
-fn human_report(outcome: &dockgen::init::Outcome, mode: Mode, drift: usize) -> (String, String) {
+/// The directory the files went to, as the user would `cd` to it (`.` for the current directory).
+fn output_dir(path: &std::path::Path, context_dir: &str) -> String {
+    let dir = path.join(context_dir);
+    let shown: Vec<String> = dir
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match shown.as_slice() {
+        [] => ".".into(),
+        _ => dir
+            .to_string_lossy()
+            .trim_start_matches("./")
+            .trim_end_matches("/.")
+            .to_string(),
+    }
+}
+
+fn human_report(
+    outcome: &dockgen::init::Outcome,
+    mode: Mode,
+    drift: usize,
+    dir: &str,
+) -> (String, String) {
     let mut out = String::new();
     let mut err = String::new();
     match mode {
@@ -206,14 +230,37 @@ fn human_report(outcome: &dockgen::init::Outcome, mode: Mode, drift: usize) -> (
                     .iter()
                     .any(|r| r.status == Status::Created || r.status == Status::Overwritten)
             {
-                let _ = writeln!(
-                    out,
-                    "\nNext: cp .env.example .env (then set the secrets), and docker compose up --build --wait"
-                );
+                let _ = write!(out, "{}", next_steps(outcome, dir));
             }
         }
     }
     (out, err)
+}
+
+/// What to do next: the blockers with their fixes, or the commands that start the stack (from the
+/// directory the files were written to).
+fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
+    let mut out = String::new();
+    let cd = match dir {
+        "." => String::new(),
+        dir => format!("cd {dir} && "),
+    };
+    if outcome.plan.blockers.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nNext: {cd}cp .env.example .env (then set the secrets), and docker compose up --build --wait"
+        );
+        return out;
+    }
+    let _ = writeln!(out, "\nThe generated stack will not work yet:");
+    for b in &outcome.plan.blockers {
+        let _ = writeln!(out, "  - {}\n    fix: {}", b.problem, b.fix);
+    }
+    let _ = writeln!(
+        out,
+        "Then: {cd}cp .env.example .env (then set the secrets), and docker compose up --build --wait"
+    );
+    out
 }
 
 fn export(dir: &std::path::Path, force: bool) -> dockgen::Result<ExitCode> {

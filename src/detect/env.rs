@@ -176,7 +176,7 @@ fn url_role(v: &EnvVar, c: &Consumer) -> Option<EnvRole> {
 
 /// `postgres` for Django (dj-database-url, django-environ); for SQLAlchemy the dialect with the
 /// installed driver: `postgresql+asyncpg` (async engine), `postgresql+psycopg` (psycopg 3),
-/// `postgresql` (psycopg2, SQLAlchemy's default), `postgresql+pg8000`.
+/// `postgresql+psycopg2`, `postgresql+pg8000`.
 pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
     // The code's own default URL says what its consumer accepts.
     if let Some((scheme, _)) = v.read.default.as_deref().and_then(|d| d.split_once("://"))
@@ -205,7 +205,8 @@ pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
     } else if psycopg3 {
         "postgresql+psycopg".into()
     } else if psycopg2 {
-        "postgresql".into()
+        // Spelled out: SQLAlchemy 2.1 made psycopg 3 the default driver of plain `postgresql://`.
+        "postgresql+psycopg2".into()
     } else if has("asyncpg") {
         "postgresql+asyncpg".into()
     } else if has("pg8000") {
@@ -297,7 +298,7 @@ mod tests {
         );
         assert_eq!(
             url(sync, &["sqlalchemy", "psycopg2-binary"]),
-            scheme("postgresql")
+            scheme("postgresql+psycopg2")
         );
         let uri = "import os\nSQLALCHEMY_DATABASE_URI = os.environ['DATABASE_URL']\n";
         assert_eq!(

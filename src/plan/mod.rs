@@ -120,6 +120,9 @@ pub struct Plan {
     pub watch_rebuild: Vec<String>,
     /// Messages for the user about what the plan did on its own (installed a server, ...).
     pub notes: Vec<String>,
+    /// Reasons the generated stack is known not to work as the project stands, each with what to
+    /// change. `init` prints them instead of "Next: docker compose up".
+    pub blockers: Vec<Blocker>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -142,6 +145,15 @@ pub struct EnvExample {
     pub comment: String,
     /// Written as `# NAME=value` (optional).
     pub commented_out: bool,
+}
+
+/// Why the generated stack will not work as the project stands, and what to change.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct Blocker {
+    /// What goes wrong.
+    pub problem: String,
+    /// What to change (in the project, or an answer to give).
+    pub fix: String,
 }
 
 /// The production server's command, as data.
@@ -466,8 +478,28 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         app_env: env.app_env,
         passthrough_env: env.passthrough,
         env_example: env.example,
+        blockers: blockers(p, postgres),
         notes,
     })
+}
+
+/// What is known to break the stack: a database compose starts that the app never reads.
+fn blockers(p: &Project, postgres: bool) -> Vec<Blocker> {
+    use crate::base::kinds::EnvRole::*;
+    let mut out = Vec::new();
+    let reads_database = p.env_vars.iter().any(|v| {
+        matches!(
+            v.role.as_ref().map(|t| &t.role),
+            Some(DatabaseUrl { .. } | DatabaseHost | DatabaseSwitch { .. } | DatabaseEngine)
+        )
+    });
+    if postgres && !reads_database {
+        out.push(Blocker {
+            problem: "compose starts Postgres, but nothing in the app reads a database setting from the environment, so the app would keep its own database (SQLite, or localhost) and Postgres would stay empty".into(),
+            fix: "read the database from the environment (DATABASE_URL with dj-database-url in Django settings, SQLALCHEMY_DATABASE_URI = os.environ[\"DATABASE_URL\"] for Flask-SQLAlchemy, a pydantic-settings field), then run dockgen init again; or pass --no-postgres".into(),
+        });
+    }
+    out
 }
 
 /// The migration as one shell line for entrypoint.sh, run from its own directory in a subshell.

@@ -505,3 +505,60 @@ fn init_installs_a_pinned_server_when_the_project_has_none_and_says_so() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+/// A database compose would start but the app never reads: init says so and what to change, instead of
+/// "Next: docker compose up".
+#[test]
+fn init_says_why_the_stack_would_not_work_instead_of_next() {
+    let dir = crate::support::project(&[
+        (
+            "requirements.txt",
+            b"flask==3.1.0\nflask-sqlalchemy==3.1.1\npsycopg2-binary==2.9.10\n",
+        ),
+        (
+            "app.py",
+            b"from flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\n\napp = Flask(__name__)\napp.config[\"SQLALCHEMY_DATABASE_URI\"] = \"sqlite:///app.db\"\ndb = SQLAlchemy(app)\n",
+        ),
+    ]);
+    let (code, out, _) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("The generated stack will not work yet:"),
+        "{out}"
+    );
+    assert!(
+        out.contains("nothing in the app reads a database setting"),
+        "{out}"
+    );
+    assert!(
+        out.contains("fix: read the database from the environment"),
+        "{out}"
+    );
+    assert!(!out.contains("\nNext:"), "{out}");
+
+    // Reading the URL from the environment clears it, and Next names the directory to go to.
+    let parent = tempfile::tempdir().unwrap();
+    let app = parent.path().join("shop");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::copy(
+        dir.path().join("requirements.txt"),
+        app.join("requirements.txt"),
+    )
+    .unwrap();
+    std::fs::write(
+        app.join("app.py"),
+        "import os\nfrom flask import Flask\nfrom flask_sqlalchemy import SQLAlchemy\n\napp = Flask(__name__)\napp.config[\"SQLALCHEMY_DATABASE_URI\"] = os.environ[\"DATABASE_URL\"]\ndb = SQLAlchemy(app)\n",
+    )
+    .unwrap();
+    let (code, out, _) = run_in(parent.path(), &["init", "--yes", "shop"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("\nNext: cd shop && cp .env.example .env"),
+        "{out}"
+    );
+    let compose = std::fs::read_to_string(app.join("docker-compose.yml")).unwrap();
+    assert!(
+        compose.contains("DATABASE_URL: \"postgresql+psycopg2://"),
+        "psycopg2 with SQLAlchemy gets postgresql+psycopg2://: {compose}"
+    );
+}
