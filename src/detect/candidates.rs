@@ -39,14 +39,7 @@ pub(super) fn load_sources(
 }
 
 /// Words that mark a module as reading the environment (a cheap filter; the tokenizer decides).
-const ENV_WORDS: &[&str] = &[
-    "environ",
-    "getenv",
-    "BaseSettings",
-    "env(",
-    "env.",
-    "config(",
-];
+const ENV_WORDS: &[&str] = &["env", "Settings", "config("];
 
 /// Reads and summarises the modules of the project at `dir` that may read environment variables.
 pub(super) fn load_env_sources(

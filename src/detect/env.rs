@@ -91,7 +91,11 @@ fn by_use(
             "NAME" => EnvRole::DatabaseName,
             "USER" => EnvRole::DatabaseUser,
             "PASSWORD" => EnvRole::DatabasePassword,
-            _ if r.callee.is_some() => url_role(v, c)?,
+            _ if r.callee.is_some() => {
+                let callee = r.callee.as_deref().unwrap_or_default();
+                let rule = format!("a database URL read by `{callee}(...)` in DATABASES");
+                return Some((url_role(v, c)?, because(v, rule)));
+            }
             _ => return None,
         };
         return Some((role, because(v, format!("the `{key}` of DATABASES"))));

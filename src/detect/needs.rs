@@ -214,9 +214,24 @@ pub(super) fn env_reads(chosen: &Chosen, sources: &[Source], project_dir: &RelDi
     for r in &chosen.analysis.env_reads {
         note(r.clone());
     }
+    // The project's own helpers (`def env_str(name, default=...)`), from any of its modules.
+    let helpers: BTreeMap<&str, bool> = sources
+        .iter()
+        .flat_map(|s| s.summary.env_helpers.iter())
+        .map(|h| (h.name.as_str(), h.raises))
+        .collect();
     for s in sources.iter().filter(|s| project_dir.contains(&s.file)) {
         for r in &s.summary.env_reads {
             note(EnvVar::new(r, &s.file, "read by the app"));
+        }
+        for (callee, r) in &s.summary.name_calls {
+            if let Some(raises) = helpers.get(callee.as_str()) {
+                let mut r = r.clone();
+                // A helper that raises fails without the variable when the call gives no default.
+                r.required = *raises && !r.has_default;
+                let rule = format!("read through the project's `{callee}`");
+                note(EnvVar::new(&r, &s.file, &rule));
+            }
         }
     }
     vars.into_values().collect()

@@ -52,10 +52,12 @@ impl ManagerSpec for Pdm {
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         Ok(Install {
             env: venv_env(cx.venv),
-            // `pdm[locked]` pins PDM's own dependencies: an unpinned install picked up an
-            // incompatible hishel 2 and PDM crashed on import.
+            // PDM 2.29 crashes on import with hishel 2 (`SyncSqliteStorage`); `pdm[locked]` would pin
+            // it but pins a certifi release the index no longer serves.
             setup: vec![
-                format!("python -m venv /opt/pdm && /opt/pdm/bin/pip install 'pdm[locked]=={PIN}'"),
+                format!(
+                    "python -m venv /opt/pdm && /opt/pdm/bin/pip install pdm=={PIN} 'hishel<2'"
+                ),
                 format!("python -m venv {}", cx.venv),
             ],
             manifests: copy_pairs(&cx.facts.files),

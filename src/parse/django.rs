@@ -153,7 +153,7 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     if let Some((a, f)) = get("CELERY_BEAT_SCHEDULE").or_else(|| get("CELERYBEAT_SCHEDULE")) {
         d.beat = Some(Evidence::at(f, a.line, "CELERY_BEAT_SCHEDULE in settings"));
     }
-    d.env_reads = merged.env_reads;
+    d.env_reads.extend(merged.env_reads);
     d.comparisons = merged.comparisons;
     Ok(d)
 }
@@ -351,12 +351,27 @@ fn databases(merged: &Merged, d: &mut Django) {
     match get("DATABASES") {
         Some((a, f)) => {
             // One level of indirection: `_db = urlparse(os.environ[...])` then `DATABASES = {... _db ...}`.
+            // Project helpers (`env_str`, `env_int`) count: detection traces their calls.
+            let reader = |n: &str| ENV_READERS.contains(&n) || n.starts_with("env_");
             let env_driven = a.names.iter().any(|n| {
-                ENV_READERS.contains(&n.as_str())
-                    || get(n).is_some_and(|(b, _)| {
-                        b.names.iter().any(|m| ENV_READERS.contains(&m.as_str()))
-                    })
+                reader(n) || get(n).is_some_and(|(b, _)| b.names.iter().any(|m| reader(m)))
             });
+            // `dj_database_url.config()` without `env=` reads DATABASE_URL itself.
+            if a.names.iter().any(|n| n == "dj_database_url")
+                && a.names.iter().any(|n| n == "config")
+                && !a.names.iter().any(|n| n == "env")
+            {
+                d.env_reads.push((
+                    pysrc::EnvRead {
+                        name: "DATABASE_URL".into(),
+                        line: a.line,
+                        target: Some("DATABASES".into()),
+                        callee: Some("config".into()),
+                        ..pysrc::EnvRead::default()
+                    },
+                    f.clone(),
+                ));
+            }
             let engines: Vec<&String> = a
                 .strings
                 .iter()

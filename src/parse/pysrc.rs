@@ -313,6 +313,67 @@ pub struct Module {
     pub env_reads: Vec<EnvRead>,
     /// `name == "value"` comparisons anywhere.
     pub comparisons: Vec<Comparison>,
+    /// Top-level functions that read the environment variable named by their first parameter
+    /// (`def env_str(name, default=...)`): the project's own helpers.
+    pub env_helpers: Vec<EnvHelper>,
+    /// Calls whose first argument is an environment-variable-like name (`env_str("SECRET_KEY")`), with
+    /// the callee: they are reads when the callee is a helper of the project.
+    pub name_calls: Vec<(String, EnvRead)>,
+}
+
+/// A project's own function that reads the environment variable named by its first parameter.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnvHelper {
+    pub name: String,
+    /// Whether it raises (so a call without a default fails when the variable is unset).
+    pub raises: bool,
+}
+
+/// A top-level `def` being read, to tell whether it is an environment helper.
+struct HelperDef {
+    name: String,
+    param: String,
+    reads: bool,
+    raises: bool,
+}
+
+impl HelperDef {
+    fn starts(line: &Line) -> Option<HelperDef> {
+        let toks = &line.toks;
+        if line.indent != 0
+            || name(toks.first()) != Some("def")
+            || toks.get(2) != Some(&Tok::Op("("))
+        {
+            return None;
+        }
+        Some(HelperDef {
+            name: name(toks.get(1))?.to_string(),
+            param: name(toks.get(3))?.to_string(),
+            reads: false,
+            raises: false,
+        })
+    }
+
+    /// A body line: an `os.environ.get(param)`, `os.getenv(param)` or `os.environ[param]`; a `raise`.
+    fn line(&mut self, line: &Line) {
+        let toks = &line.toks;
+        self.raises |= name(toks.first()) == Some("raise");
+        for (k, t) in toks.iter().enumerate() {
+            if *t == Tok::Name(self.param.clone())
+                && k >= 2
+                && match (&toks[k - 1], &toks[k - 2]) {
+                    (Tok::Op("("), Tok::Name(f)) => {
+                        f == "getenv"
+                            || (f == "get" && k >= 4 && toks[k - 4] == Tok::Name("environ".into()))
+                    }
+                    (Tok::Op("["), Tok::Name(e)) => e == "environ",
+                    _ => false,
+                }
+            {
+                self.reads = true;
+            }
+        }
+    }
 }
 
 /// One read of an environment variable, with where its value goes.
@@ -520,11 +581,71 @@ fn field_call(v: &[Tok]) -> (bool, Option<String>) {
     (has_default, alias)
 }
 
+/// What single tokens of a line say: strings, environment reads, calls with a variable name,
+/// `os.environ.setdefault`.
+fn tokens(m: &mut Module, line: &Line) {
+    for (k, t) in line.toks.iter().enumerate() {
+        if let Tok::Str(s) = t {
+            m.strings.push((s.clone(), line.tok_lines[k]));
+            if is_env_name(s)
+                && let Some(required) = env_read_at(&line.toks, k)
+            {
+                let read = env_read(line, k, s, required);
+                m.comparisons.extend(compared_read(line, k, s));
+                m.env_reads.push(read);
+            } else if is_env_name(s)
+                && k >= 2
+                && line.toks[k - 1] == Tok::Op("(")
+                && let Tok::Name(callee) = &line.toks[k - 2]
+            {
+                m.name_calls
+                    .push((callee.clone(), env_read(line, k, s, false)));
+            }
+        }
+        // environ.setdefault("KEY", "VALUE")
+        if let Tok::Name(n) = t
+            && n == "setdefault"
+            && k >= 2
+            && line.toks[k - 1] == Tok::Op(".")
+            && line.toks[k - 2] == Tok::Name("environ".into())
+            && let (
+                Some(Tok::Op("(")),
+                Some(Tok::Str(key)),
+                Some(Tok::Op(",")),
+                Some(Tok::Str(val)),
+            ) = (
+                line.toks.get(k + 1),
+                line.toks.get(k + 2),
+                line.toks.get(k + 3),
+                line.toks.get(k + 4),
+            )
+        {
+            m.env_defaults
+                .push((key.clone(), val.clone(), line.tok_lines[k]));
+        }
+    }
+}
+
 /// Tokenizes and summarises a module.
 pub fn summarize(src: &str) -> Module {
     let mut m = Module::default();
     let mut settings: Option<SettingsClass> = None;
+    let mut helper: Option<HelperDef> = None;
     for line in logical_lines(src) {
+        if line.indent == 0
+            && let Some(h) = helper.take()
+            && h.reads
+        {
+            m.env_helpers.push(EnvHelper {
+                name: h.name,
+                raises: h.raises,
+            });
+        }
+        if let Some(h) = helper.as_mut() {
+            h.line(&line);
+        } else if let Some(h) = HelperDef::starts(&line) {
+            helper = Some(h);
+        }
         if line.indent == 0
             && let Some(class) = settings.take()
         {
@@ -535,39 +656,7 @@ pub fn summarize(src: &str) -> Module {
         } else if SettingsClass::starts(&m, &line) {
             settings = Some(SettingsClass::default());
         }
-        for (k, t) in line.toks.iter().enumerate() {
-            if let Tok::Str(s) = t {
-                m.strings.push((s.clone(), line.tok_lines[k]));
-                if is_env_name(s)
-                    && let Some(required) = env_read_at(&line.toks, k)
-                {
-                    let read = env_read(&line, k, s, required);
-                    m.comparisons.extend(compared_read(&line, k, s));
-                    m.env_reads.push(read);
-                }
-            }
-            // environ.setdefault("KEY", "VALUE")
-            if let Tok::Name(n) = t
-                && n == "setdefault"
-                && k >= 2
-                && line.toks[k - 1] == Tok::Op(".")
-                && line.toks[k - 2] == Tok::Name("environ".into())
-                && let (
-                    Some(Tok::Op("(")),
-                    Some(Tok::Str(key)),
-                    Some(Tok::Op(",")),
-                    Some(Tok::Str(val)),
-                ) = (
-                    line.toks.get(k + 1),
-                    line.toks.get(k + 2),
-                    line.toks.get(k + 3),
-                    line.toks.get(k + 4),
-                )
-            {
-                m.env_defaults
-                    .push((key.clone(), val.clone(), line.tok_lines[k]));
-            }
-        }
+        tokens(&mut m, &line);
         m.comparisons.extend(comparisons(&line));
         if line.indent == 0 {
             top_level(&mut m, &line);
@@ -578,6 +667,12 @@ pub fn summarize(src: &str) -> Module {
     }
     if let Some(class) = settings {
         m.env_reads.extend(class.finish());
+    }
+    if let Some(h) = helper.filter(|h| h.reads) {
+        m.env_helpers.push(EnvHelper {
+            name: h.name,
+            raises: h.raises,
+        });
     }
     m
 }
@@ -1207,5 +1302,33 @@ x = "app = Flask(__name__)"
         // A class that is not a settings class contributes nothing.
         let m = summarize("class Item(BaseModel):\n    name: str\n");
         assert!(m.env_reads.is_empty());
+    }
+
+    #[test]
+    fn project_env_helpers_and_their_calls() {
+        let m = summarize(
+            "import os\n\n\ndef env_str(name, default=_MISSING):\n    value = os.environ.get(name)\n    if value is None:\n        if default is _MISSING:\n            raise ImproperlyConfigured(name)\n        return default\n    return value\n\n\ndef env_bool(name, default):\n    return os.getenv(name, str(default)) == '1'\n\n\ndef unrelated(name):\n    return name.upper()\n",
+        );
+        let got: Vec<(&str, bool)> = m
+            .env_helpers
+            .iter()
+            .map(|h| (h.name.as_str(), h.raises))
+            .collect();
+        assert_eq!(got, [("env_str", true), ("env_bool", false)]);
+        let m = summarize(
+            "SECRET_KEY = env_str('DJANGO_SECRET_KEY')\nDATABASES = {'default': {'HOST': env_str('PGHOST', 'localhost')}}\n",
+        );
+        let calls: Vec<(&str, &str, bool, Option<&str>)> = m
+            .name_calls
+            .iter()
+            .map(|(c, r)| (c.as_str(), r.name.as_str(), r.has_default, r.key.as_deref()))
+            .collect();
+        assert_eq!(
+            calls,
+            [
+                ("env_str", "DJANGO_SECRET_KEY", false, None),
+                ("env_str", "PGHOST", true, Some("HOST"))
+            ]
+        );
     }
 }
