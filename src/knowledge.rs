@@ -231,6 +231,8 @@ pub mod pins {
 pub const ENV_CONVENTIONS: &[(&str, EnvSource)] = &[
     ("DATABASE_URL", EnvSource::PostgresUrl),
     ("POSTGRES_HOST", EnvSource::PostgresHost),
+    // The official full-stack FastAPI template's name for the host.
+    ("POSTGRES_SERVER", EnvSource::PostgresHost),
     ("DB_HOST", EnvSource::PostgresHost),
     ("DATABASE_HOST", EnvSource::PostgresHost),
     ("PGHOST", EnvSource::PostgresHost),

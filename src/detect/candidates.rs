@@ -27,15 +27,59 @@ const LOOKED_FOR: &str = "looked for manage.py (Django), a module-level `Flask(.
      __init__.py (virtualenvs, node_modules and tests excluded); pass --app-dir and --entrypoint \
      to point at it";
 
-/// Reads and summarises the modules that may hold app objects.
+/// Apps the project names itself: a framework's setting (`FLASK_APP`), or the server its Procfile's
+/// `web:` runs (`gunicorn microblog:app`, any framework).
+pub(super) fn named(root: &Path, scan: &Scan, reg: &Registry) -> Vec<(Option<Framework>, Named)> {
+    let mut out: Vec<(Option<Framework>, Named)> = reg
+        .frameworks
+        .iter()
+        .filter_map(|fw| fw.named_app(root, scan).map(|n| (Some(*fw), n)))
+        .collect();
+    let mut dirs: BTreeSet<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
+    dirs.insert(RelDir::root());
+    for dir in dirs {
+        let Some((rel, processes)) = super::procfile(root, &dir) else {
+            continue;
+        };
+        for p in processes.iter().filter(|p| p.name == "web") {
+            if let Some(target) = p.served_app() {
+                let rule = format!("Procfile `web:` runs `{} {target}`", p.program());
+                out.push((
+                    None,
+                    Named {
+                        dir: dir.clone(),
+                        target: target.to_string(),
+                        evidence: crate::base::evidence::Evidence::at(&rel, p.line, &rule),
+                    },
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Reads and summarises the modules that may hold app objects: the conventional module names, and the
+/// modules the project names itself whatever their name (`FLASK_APP=microblog.py`).
 pub(super) fn load_sources(
     root: &Path,
     scan: &Scan,
     reg: &Registry,
+    named: &[(Option<Framework>, Named)],
     warnings: &mut Vec<String>,
 ) -> Vec<Source> {
     let classes = Framework::app_classes(reg.frameworks);
-    apps::load(root, &scan.modules, &apps::words(&classes), warnings)
+    let mut modules = scan.modules.clone();
+    for (_, n) in named {
+        let module = n.target.split(':').next().unwrap_or_default();
+        let path = module.trim_end_matches(".py").replace('.', "/");
+        for file in [format!("{path}.py"), format!("{path}/__init__.py")] {
+            let rel = n.dir.join(&file);
+            if scan.py_files.contains(&rel) && !modules.contains(&rel) {
+                modules.push(rel);
+            }
+        }
+    }
+    apps::load(root, &modules, &apps::words(&classes), warnings)
 }
 
 /// Words that mark a module as reading the environment (a cheap filter; the tokenizer decides).
@@ -63,10 +107,11 @@ pub(super) fn collect(
     scan: &Scan,
     sources: &[Source],
     reg: &Registry,
+    named: &[(Option<Framework>, Named)],
     opts: &Options,
 ) -> Result<Vec<Cand>> {
     let mut cands = by_markers(scan, reg);
-    cands.extend(by_objects(root, scan, sources, reg));
+    cands.extend(by_objects(sources, reg, named));
     if let Some(fw) = opts.framework {
         cands.retain(|c| c.app.framework == fw);
     }
@@ -118,23 +163,31 @@ fn by_markers(scan: &Scan, reg: &Registry) -> Vec<Cand> {
     out
 }
 
-/// App objects and factories; one named by the project's own setting ranks as explicit.
-fn by_objects(root: &Path, scan: &Scan, sources: &[Source], reg: &Registry) -> Vec<Cand> {
-    let named: Vec<(Framework, Named)> = reg
-        .frameworks
-        .iter()
-        .filter_map(|fw| fw.named_app(root, scan).map(|n| (*fw, n)))
-        .collect();
+/// App objects and factories; one the project names itself ranks as explicit.
+fn by_objects(
+    sources: &[Source],
+    reg: &Registry,
+    named: &[(Option<Framework>, Named)],
+) -> Vec<Cand> {
     let classes = Framework::app_classes(reg.frameworks);
     apps::candidates(sources, &classes)
         .into_iter()
         .map(|c| {
-            let named = named
+            let matching = |fw: &Option<Framework>, n: &Named| {
+                fw.is_none_or(|f| f == c.framework) && target_matches(n, &c)
+            };
+            // The framework's own setting goes to its analysis; a Procfile's only ranks and explains.
+            let by_framework = named
                 .iter()
-                .find(|(fw, n)| *fw == c.framework && target_matches(n, &c))
+                .find(|(fw, n)| fw.is_some() && matching(fw, n))
                 .map(|(_, n)| n.clone());
+            let by_procfile = named.iter().find(|(fw, n)| fw.is_none() && matching(fw, n));
+            let mut evidence = c.evidence;
+            if let Some((_, n)) = by_procfile {
+                evidence.rule = format!("{} ({})", evidence.rule, n.evidence);
+            }
             Cand {
-                kind: if named.is_some() {
+                kind: if by_framework.is_some() || by_procfile.is_some() {
                     Kind::Explicit
                 } else {
                     c.kind
@@ -143,10 +196,10 @@ fn by_objects(root: &Path, scan: &Scan, sources: &[Source], reg: &Registry) -> V
                     framework: c.framework,
                     app_dir: RelDir::new(&c.app_dir),
                     entrypoint: c.entrypoint,
-                    evidence: c.evidence,
+                    evidence,
                 },
                 marker: None,
-                named,
+                named: by_framework,
             }
         })
         .collect()

@@ -148,6 +148,9 @@ pub struct Project {
     /// Celery: the app to pass to `celery -A`, relative to `app_dir`.
     pub celery_app: Option<String>,
     pub celery_beat: bool,
+    /// The queues the RQ worker listens on (from the Procfile; empty: the default queue).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub rq_queues: Vec<String>,
     /// System packages for source builds.
     pub native: Vec<NativeDeps>,
     /// Production dependencies (normalised name, extras, locked version, evidence).
@@ -186,8 +189,9 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     check_dir(root)?;
     let mut warnings = Vec::new();
     let scan = scan_tree(root, &reg, &mut warnings);
-    let sources = candidates::load_sources(root, &scan, &reg, &mut warnings);
-    let mut found = candidates::collect(root, &scan, &sources, &reg, opts)?;
+    let named = candidates::named(root, &scan, &reg);
+    let sources = candidates::load_sources(root, &scan, &reg, &named, &mut warnings);
+    let mut found = candidates::collect(root, &scan, &sources, &reg, &named, opts)?;
     let project_dir = candidates::pick_project(root, &scan, &mut found, opts)?;
     let manifests = Manifests::load(root, &project_dir, &scan)?;
     let (manager, manager_evidence) = choose_manager(&manifests, opts, &reg, &mut warnings);
@@ -244,6 +248,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         install,
         static_root: chosen.analysis.static_root,
         celery_app: needs.celery_app,
+        rq_queues: needs.rq_queues,
         celery_beat: needs.celery_beat,
         native: needs.native,
         dependencies,
@@ -309,6 +314,18 @@ fn read_dependencies(
     let mut reading = manager.read(&mut cx)?;
     reading.facts.pyproject = m.pyproject_file();
     Ok((reading.deps, reading.facts))
+}
+
+/// The Procfile in `dir`: its path and processes, when there is a readable one.
+fn procfile(root: &Path, dir: &RelDir) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
+    let rel = dir.join("Procfile");
+    let path = crate::base::fs::join(root, &rel);
+    if !crate::base::fs::is_file(&path) {
+        return None;
+    }
+    let text =
+        crate::base::fs::read_text(&path, Path::new(&rel), crate::base::fs::limit::SMALL).ok()?;
+    Some((rel, crate::parse::procfile::parse(&text)))
 }
 
 /// The directory holding `alembic.ini` between the app directory (excluded: the app runs from there)

@@ -8,7 +8,6 @@ use std::path::Path;
 use super::EnvVar;
 use super::app::Chosen;
 use crate::base::evidence::{Evidence, EvidenceMap, Key};
-use crate::base::fs::{self as files, limit};
 use crate::base::kinds::{Server, Service, Worker};
 use crate::base::relpath::RelDir;
 use crate::knowledge::{NativeDeps, PACKAGES};
@@ -24,6 +23,10 @@ pub(super) struct Needs {
     pub native: Vec<NativeDeps>,
     pub celery_app: Option<String>,
     pub celery_beat: bool,
+    /// The queues the Procfile's RQ worker listens on.
+    pub rq_queues: Vec<String>,
+    /// The Celery app the Procfile runs (`celery -A make_celery`), with its evidence.
+    pub procfile_celery: Option<(String, Evidence)>,
 }
 
 /// Services, workers, servers and native needs, with their evidence recorded in `ev`.
@@ -51,7 +54,7 @@ pub(super) fn collect(
     for (s, e) in &chosen.analysis.services {
         services.entry(*s).or_insert_with(|| e.clone());
     }
-    for (w, e) in procfile_workers(root, project_dir) {
+    for (w, e) in procfile_workers(root, project_dir, &mut needs) {
         workers.entry(w).or_insert(e);
     }
     if workers.contains_key(&Worker::Celery) {
@@ -128,37 +131,33 @@ fn dependency_evidence(d: &Dep, extra: Option<&str>, what: &str) -> Evidence {
     ))
 }
 
-/// Worker systems a Procfile runs (`worker: celery -A proj worker`, `rq worker`, `manage.py rqworker`).
-fn procfile_workers(root: &Path, project_dir: &RelDir) -> Vec<(Worker, Evidence)> {
-    let rel = project_dir.join("Procfile");
-    let path = files::join(root, &rel);
-    if !files::is_file(&path) {
-        return vec![];
-    }
-    let Ok(text) = files::read_text(&path, Path::new(&rel), limit::SMALL) else {
+/// Worker systems a Procfile runs (`worker: celery -A proj worker`, `rq worker`, `manage.py rqworker`),
+/// with the RQ queues and the Celery app it names.
+fn procfile_workers(
+    root: &Path,
+    project_dir: &RelDir,
+    needs: &mut Needs,
+) -> Vec<(Worker, Evidence)> {
+    let Some((rel, processes)) = super::procfile(root, project_dir) else {
         return vec![];
     };
     let mut out = Vec::new();
-    for (i, l) in text.lines().enumerate() {
-        let Some((name, cmd)) = l.split_once(':') else {
-            continue;
+    for p in &processes {
+        let worker = match p.program() {
+            "celery" => Worker::Celery,
+            "rq" => Worker::Rq,
+            _ if p.words.iter().any(|w| w == "rqworker") => Worker::Rq,
+            _ => continue,
         };
-        let name = name.trim();
-        if name.is_empty() || name.starts_with('#') {
-            continue;
+        let at = |rule: String| Evidence::at(&rel, p.line, &rule);
+        if worker == Worker::Rq && needs.rq_queues.is_empty() {
+            needs.rq_queues = p.rq_queues();
         }
-        let words: Vec<&str> = cmd.split_whitespace().collect();
-        let worker = if words.first() == Some(&"celery")
-            || words.windows(2).any(|p| p == ["-m", "celery"])
-        {
-            Worker::Celery
-        } else if words.first() == Some(&"rq") || words.contains(&"rqworker") {
-            Worker::Rq
-        } else {
-            continue;
-        };
-        let rule = format!("Procfile `{name}:` runs {worker}");
-        out.push((worker, Evidence::at(&rel, i + 1, &rule)));
+        if let Some(app) = p.celery_app().filter(|_| needs.procfile_celery.is_none()) {
+            let rule = format!("Procfile `{}:` runs `celery -A {app}`", p.name);
+            needs.procfile_celery = Some((app.to_string(), at(rule)));
+        }
+        out.push((worker, at(format!("Procfile `{}:` runs {worker}", p.name))));
     }
     out
 }
@@ -172,17 +171,25 @@ fn celery(
     ev: &mut EvidenceMap,
     warnings: &mut Vec<String>,
 ) {
+    // What the project runs itself (`celery -A make_celery worker` in its Procfile) wins: Flask's own
+    // pattern builds the Celery app in a function, where no `X = Celery(...)` shows it.
+    if let Some((app, e)) = needs.procfile_celery.clone() {
+        needs.celery_app = Some(app);
+        ev.insert(Key::CeleryApp, e);
+    }
     let found = apps::celery_apps(sources);
     let app_dir = chosen.app_dir.as_str();
     match found
         .iter()
         .find(|(dir, _, _)| dir == app_dir)
         .or(found.first())
+        .filter(|_| needs.celery_app.is_none())
     {
         Some((_, target, e)) => {
             needs.celery_app = Some(target.clone());
             ev.insert(Key::CeleryApp, e.clone());
         }
+        None if needs.celery_app.is_some() => {}
         None => warnings.push(
             "celery is a dependency but no `Celery(...)` app was found; the worker service needs `celery -A <module>`"
                 .into(),

@@ -10,6 +10,7 @@ pub mod apps;
 pub mod deps;
 pub mod django;
 pub mod lockfiles;
+pub mod procfile;
 pub mod pyproject;
 pub mod pysrc;
 pub mod python_version;

@@ -58,6 +58,23 @@ pub(super) fn plan(
     Ok(workers)
 }
 
+/// The RQ worker: the framework's own command or `rq worker`, on the queues the project's Procfile
+/// names (the default queue otherwise).
+fn rq_command(p: &Project, view: &AppView) -> Vec<String> {
+    let mut command = p
+        .framework
+        .worker_command(WorkerSystem::Rq, view)
+        .unwrap_or_else(|| words(&["rq", "worker", "--url", "redis://redis:6379/0"]));
+    if !p.rq_queues.is_empty() {
+        // The framework's command may end with its default queue: the project's queues replace it.
+        if command.last().is_some_and(|w| w == "default") {
+            command.pop();
+        }
+        command.extend(p.rq_queues.iter().cloned());
+    }
+    command
+}
+
 fn service(
     kind: WorkerKind,
     p: &Project,
@@ -83,9 +100,7 @@ fn service(
         ),
         (WorkerKind::Rq, _) => (
             if with_celery { "rq-worker" } else { "worker" },
-            p.framework
-                .worker_command(WorkerSystem::Rq, view)
-                .unwrap_or_else(|| words(&["rq", "worker", "--url", "redis://redis:6379/0"])),
+            rq_command(p, view),
         ),
         (WorkerKind::Celery | WorkerKind::CeleryBeat, None) => return None,
     };

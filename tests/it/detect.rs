@@ -289,7 +289,13 @@ fn django_details() {
     assert_eq!(p.interface, Interface::Asgi);
     assert_eq!(p.static_root, Some(true));
     let p = run("django-celery-pip").unwrap();
-    assert_eq!(p.celery_app.as_deref(), Some("proj.celery:app"));
+    // The project's own Procfile runs `celery -A proj worker`: what it runs beats the Celery(...)
+    // object found in proj/celery.py (both name the same app).
+    assert_eq!(p.celery_app.as_deref(), Some("proj"));
+    assert_eq!(
+        p.evidence[&Key::CeleryApp].to_string(),
+        "Procfile:2: Procfile `worker:` runs `celery -A proj`"
+    );
     assert!(p.celery_beat);
     let p = run("django-hostile-settings").unwrap();
     assert_eq!(p.static_root, Some(false));

@@ -65,7 +65,7 @@ fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
         "[yes]",
         "Redis service (",
         "[yes]",
-        "Run a `celery` worker service (from proj/celery.py:7:",
+        "Run a `celery` worker service (from Procfile:2:",
         "[yes]",
         "Run a `celery-beat` worker service (from proj/settings.py:31: CELERY_BEAT_SCHEDULE in settings) [yes]",
     ];
