@@ -12,6 +12,7 @@
 pub mod error;
 pub mod evidence;
 pub mod fs;
+pub mod handle;
 pub mod kinds;
 pub mod lookup;
 pub mod quote;

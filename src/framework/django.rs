@@ -2,11 +2,7 @@
 //! interface, static files and the services they point at. Served by gunicorn (WSGI) or, for an ASGI
 //! app with channels/daphne/uvicorn installed, uvicorn or daphne.
 
-use std::path::Path;
-
-use super::{
-    Analysis, AnalyzeCx, AppView, EnvRead, Found, FrameworkSpec, Migration, Named, WorkerSystem,
-};
+use super::{Analysis, AnalyzeCx, AppView, EnvRead, Found, FrameworkSpec, Migration, WorkerSystem};
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{Interface, Server, Service};
@@ -52,9 +48,6 @@ impl FrameworkSpec for Django {
     fn about(&self) -> &'static str {
         "Django: found by manage.py; settings decide the WSGI/ASGI application"
     }
-    fn app_class(&self) -> Option<(&'static str, &'static str)> {
-        None
-    }
     fn marker_files(&self) -> &'static [&'static str] {
         &["manage.py"]
     }
@@ -72,9 +65,6 @@ impl FrameworkSpec for Django {
                 marker: m,
             })
             .collect()
-    }
-    fn named_app(&self, _root: &Path, _scan: &Scan) -> Option<Named> {
-        None
     }
     fn default_interface(&self) -> Interface {
         Interface::Wsgi

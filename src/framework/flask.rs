@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use super::{Analysis, AnalyzeCx, AppView, Found, FrameworkSpec, Migration, Named, WorkerSystem};
+use super::{Analysis, AnalyzeCx, AppView, FrameworkSpec, Migration, Named};
 use crate::base::error::Result;
 use crate::base::fs::{self as files, limit};
 use crate::base::kinds::{Interface, Server};
@@ -43,12 +43,6 @@ impl FrameworkSpec for Flask {
     fn app_class(&self) -> Option<(&'static str, &'static str)> {
         Some(("flask.Flask", "flask"))
     }
-    fn marker_files(&self) -> &'static [&'static str] {
-        &[]
-    }
-    fn found_by_markers(&self, _scan: &Scan) -> Vec<Found> {
-        Vec::new()
-    }
     /// `FLASK_APP` from `.flaskenv` or `.env` at the root or in a project directory.
     fn named_app(&self, root: &Path, scan: &Scan) -> Option<Named> {
         let mut dirs: Vec<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
@@ -79,9 +73,6 @@ impl FrameworkSpec for Flask {
     fn default_interface(&self) -> Interface {
         Interface::Wsgi
     }
-    fn interface_of_entrypoint(&self, _entrypoint: &str) -> Option<Interface> {
-        None
-    }
     fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
         let entrypoint = cx.named.map(|n| {
             let rule = format!(
@@ -96,9 +87,6 @@ impl FrameworkSpec for Flask {
             entrypoint,
             ..Analysis::default()
         })
-    }
-    fn database_url_scheme(&self) -> Option<&'static str> {
-        None
     }
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn]
@@ -131,14 +119,8 @@ impl FrameworkSpec for Flask {
             None
         }
     }
-    fn build_command(&self, _app: &AppView) -> Option<Vec<String>> {
-        None
-    }
     fn runtime_env(&self, app: &AppView) -> Vec<(&'static str, String)> {
         vec![("FLASK_APP", app.entrypoint.to_string())]
-    }
-    fn worker_command(&self, _system: WorkerSystem, _app: &AppView) -> Option<Vec<String>> {
-        None
     }
 }
 

@@ -6,8 +6,10 @@
 //! and planning only call these methods: nothing outside this folder names a framework.
 //!
 //! Adding a framework is one module here plus one line in [`ALL`] (see CONTRIBUTING.md). The trait has
-//! no default for anything a framework must decide, so an incomplete one does not compile, and the tests
-//! at the bottom check every registered one for names, help and consistency.
+//! no default for anything a framework must decide (names, interface, servers, dev and migration
+//! commands), so an incomplete one does not compile; the defaults are for capabilities a framework may
+//! simply not have (marker files, a named app, a build step), and mean "none". The tests at the bottom
+//! check every registered one for names, help and a way to be found.
 //!
 //! The hooks take views ([`Found`], [`AnalyzeCx`], [`AppView`]) defined here rather than detection's
 //! `Project`, so this module depends only on `base`, `parse` and `knowledge`, never on the stages that
@@ -17,10 +19,9 @@ pub mod django;
 pub mod fastapi;
 pub mod flask;
 
-use std::fmt;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::base::error::Result;
 use crate::base::evidence::{Evidence, Key};
@@ -189,23 +190,37 @@ pub trait FrameworkSpec: Sync {
     /// One line for `--help`.
     fn about(&self) -> &'static str;
     /// The class whose module-level instance is an app, for frameworks found by their app objects.
-    fn app_class(&self) -> Option<(&'static str, &'static str)>;
+    fn app_class(&self) -> Option<(&'static str, &'static str)> {
+        None
+    }
     /// Marker files that are apps by themselves (`manage.py`), for frameworks found that way.
-    fn marker_files(&self) -> &'static [&'static str];
+    fn marker_files(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Apps found by the marker files in the scan.
-    fn found_by_markers(&self, scan: &Scan) -> Vec<Found>;
+    fn found_by_markers(&self, _scan: &Scan) -> Vec<Found> {
+        Vec::new()
+    }
     /// A setting in the project's files that names the app explicitly (`FLASK_APP`).
-    fn named_app(&self, root: &Path, scan: &Scan) -> Option<Named>;
+    fn named_app(&self, _root: &Path, _scan: &Scan) -> Option<Named> {
+        None
+    }
     /// The interface of an app whose analysis does not decide it.
     fn default_interface(&self) -> Interface;
     /// The interface an explicit `--entrypoint` implies, when its name says (`mysite.asgi:application`).
-    fn interface_of_entrypoint(&self, entrypoint: &str) -> Option<Interface>;
+    fn interface_of_entrypoint(&self, _entrypoint: &str) -> Option<Interface> {
+        None
+    }
     /// Reads what the framework needs once the app is chosen (Django's settings).
-    fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis>;
+    fn analyze(&self, _cx: &AnalyzeCx) -> Result<Analysis> {
+        Ok(Analysis::default())
+    }
     /// The scheme its own configuration tools accept in a database URL (Django's dj-database-url and
     /// django-environ take `postgres`); `None` when the app hands URLs to SQLAlchemy or a driver, whose
     /// scheme detection works out from the installed driver.
-    fn database_url_scheme(&self) -> Option<&'static str>;
+    fn database_url_scheme(&self) -> Option<&'static str> {
+        None
+    }
     /// ASGI servers that can serve it, in order of preference among those installed; the first is
     /// installed when none is.
     fn asgi_servers(&self) -> &'static [Server];
@@ -214,26 +229,28 @@ pub trait FrameworkSpec: Sync {
     /// The migration step, when the app has a migration tool.
     fn migration(&self, app: &AppView) -> Option<Migration>;
     /// A step to run at image build time (Django's `collectstatic`), as words.
-    fn build_command(&self, app: &AppView) -> Option<Vec<String>>;
+    fn build_command(&self, _app: &AppView) -> Option<Vec<String>> {
+        None
+    }
     /// `ENV` the runtime stage sets so the framework's own tools find the app.
-    fn runtime_env(&self, app: &AppView) -> Vec<(&'static str, String)>;
+    fn runtime_env(&self, _app: &AppView) -> Vec<(&'static str, String)> {
+        Vec::new()
+    }
     /// A worker command of the framework's own, when it has one for `system`.
-    fn worker_command(&self, system: WorkerSystem, app: &AppView) -> Option<Vec<String>>;
+    fn worker_command(&self, _system: WorkerSystem, _app: &AppView) -> Option<Vec<String>> {
+        None
+    }
 }
 
-/// A registered framework: a handle to its [`FrameworkSpec`], compared and serialised by name.
-#[derive(Clone, Copy)]
-pub struct Framework(pub &'static dyn FrameworkSpec);
+crate::registry_handle!(
+    /// A registered framework: a handle to its [`FrameworkSpec`], compared and serialised by name.
+    Framework,
+    FrameworkSpec,
+    ALL,
+    "A web framework dockgen generates for."
+);
 
 impl Framework {
-    /// The registered frameworks.
-    pub const ALL: &'static [Framework] = ALL;
-
-    /// The name in flags, JSON and dockgen.toml.
-    pub fn as_str(self) -> &'static str {
-        self.0.name()
-    }
-
     /// The app classes of every registered framework, for the app-object finder.
     pub fn app_classes(all: &[Framework]) -> Vec<AppClass<Framework>> {
         all.iter()
@@ -245,78 +262,6 @@ impl Framework {
                 })
             })
             .collect()
-    }
-}
-
-impl std::ops::Deref for Framework {
-    type Target = dyn FrameworkSpec;
-    fn deref(&self) -> &Self::Target {
-        self.0
-    }
-}
-
-impl PartialEq for Framework {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for Framework {}
-impl std::hash::Hash for Framework {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
-    }
-}
-impl PartialOrd for Framework {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Framework {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-
-impl fmt::Debug for Framework {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Framework({})", self.as_str())
-    }
-}
-
-impl fmt::Display for Framework {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for Framework {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        crate::base::lookup::by_name(ALL, s, |f| f.as_str())
-    }
-}
-
-impl Serialize for Framework {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Framework {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-impl schemars::JsonSchema for Framework {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "Framework".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        const DESCRIPTION: &str = "A web framework dockgen generates for.";
-        let names: Vec<&str> = ALL.iter().map(|f| f.as_str()).collect();
-        schemars::json_schema!({ "type": "string", "enum": names, "description": DESCRIPTION })
     }
 }
 

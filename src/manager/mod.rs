@@ -17,10 +17,9 @@ pub mod poetry;
 pub mod uv;
 
 use std::collections::BTreeSet;
-use std::fmt;
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::base::error::Result;
 use crate::base::evidence::Evidence;
@@ -216,114 +215,46 @@ pub trait ManagerSpec: Sync {
     /// Its lockfile's name.
     fn lockfile(&self) -> Option<&'static str>;
     /// Its own manifest, which names it even without a lock (`Pipfile`).
-    fn manifest(&self) -> Option<&'static str>;
+    fn manifest(&self) -> Option<&'static str> {
+        None
+    }
     /// Its `[tool.*]` table in pyproject.toml (`tool.poetry`).
-    fn tool_table(&self) -> Option<&'static str>;
+    fn tool_table(&self) -> Option<&'static str> {
+        None
+    }
     /// The lock directory and its pyproject above `dir`, when `dir` is a member of this manager's
     /// workspace whose lock sits higher up.
     fn workspace_root(
         &self,
-        root: &Path,
-        dir: &RelDir,
-        scan: &Scan,
-    ) -> Result<Option<(RelDir, pyproject::Loaded)>>;
+        _root: &Path,
+        _dir: &RelDir,
+        _scan: &Scan,
+    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
+        Ok(None)
+    }
     /// When nothing names any manager: this one, with its evidence (only the fallback manager, pip).
-    fn fallback(&self, m: &Manifests, warnings: &mut Vec<String>) -> Option<Evidence>;
+    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
+        None
+    }
     /// Reads the production dependencies and the files the locked install needs.
     fn read(&self, cx: &mut ReadCx) -> Result<Reading>;
     /// The builder stage's install steps.
     fn install(&self, cx: &InstallCx) -> Result<Install>;
     /// The image the builder copies the manager's binary from (uv's), when it has one.
-    fn binary_image(&self) -> Option<String>;
+    fn binary_image(&self) -> Option<String> {
+        None
+    }
     /// A command that installs one more pinned package (`gunicorn==23.0.0`) into the virtualenv.
     fn install_extra(&self, cx: &InstallCx, pin: &str) -> String;
 }
 
-/// A registered package manager: a handle to its [`ManagerSpec`], compared and serialised by name.
-#[derive(Clone, Copy)]
-pub struct PackageManager(pub &'static dyn ManagerSpec);
-
-impl PackageManager {
-    /// The registered managers.
-    pub const ALL: &'static [PackageManager] = ALL;
-
-    /// The name in flags, JSON and dockgen.toml.
-    pub fn as_str(self) -> &'static str {
-        self.0.name()
-    }
-}
-
-impl std::ops::Deref for PackageManager {
-    type Target = dyn ManagerSpec;
-    fn deref(&self) -> &Self::Target {
-        self.0
-    }
-}
-
-impl PartialEq for PackageManager {
-    fn eq(&self, other: &Self) -> bool {
-        self.as_str() == other.as_str()
-    }
-}
-impl Eq for PackageManager {}
-impl std::hash::Hash for PackageManager {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.as_str().hash(state)
-    }
-}
-impl PartialOrd for PackageManager {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for PackageManager {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.as_str().cmp(other.as_str())
-    }
-}
-
-impl fmt::Debug for PackageManager {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "PackageManager({})", self.as_str())
-    }
-}
-
-impl fmt::Display for PackageManager {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for PackageManager {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        crate::base::lookup::by_name(ALL, s, |m| m.as_str())
-    }
-}
-
-impl Serialize for PackageManager {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for PackageManager {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
-impl schemars::JsonSchema for PackageManager {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "PackageManager".into()
-    }
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        const DESCRIPTION: &str = "A package manager whose locked install the image reproduces.";
-        let names: Vec<&str> = ALL.iter().map(|m| m.as_str()).collect();
-        schemars::json_schema!({ "type": "string", "enum": names, "description": DESCRIPTION })
-    }
-}
+crate::registry_handle!(
+    /// A registered package manager: a handle to its [`ManagerSpec`], compared and serialised by name.
+    PackageManager,
+    ManagerSpec,
+    ALL,
+    "A package manager whose locked install the image reproduces."
+);
 
 /// Chooses the manager of the project whose manifests are `m`, from the strongest evidence present.
 pub fn choose(

@@ -1,15 +1,11 @@
 //! PDM: `pdm.lock`, `[tool.pdm]`. The image installs a pinned PDM in a venv of its own and runs
 //! `pdm sync --prod --no-self --no-editable` into the app's venv.
 
-use std::path::Path;
-
 use super::install::{copy_pairs, venv_env};
 use super::poetry::read_graph_lock;
-use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading};
+use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading};
 use crate::base::error::Result;
-use crate::base::evidence::Evidence;
-use crate::base::relpath::RelDir;
-use crate::parse::{lockfiles, pyproject, walk::Scan};
+use crate::parse::lockfiles;
 
 /// The PDM version the image installs.
 pub const PIN: &str = "2.29.4";
@@ -29,22 +25,8 @@ impl ManagerSpec for Pdm {
     fn lockfile(&self) -> Option<&'static str> {
         Some("pdm.lock")
     }
-    fn manifest(&self) -> Option<&'static str> {
-        None
-    }
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.pdm")
-    }
-    fn workspace_root(
-        &self,
-        _root: &Path,
-        _dir: &RelDir,
-        _scan: &Scan,
-    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
-        Ok(None)
-    }
-    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
-        None
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
         read_graph_lock(cx, "pdm.lock", lockfiles::parse_pdm)
@@ -66,9 +48,6 @@ impl ManagerSpec for Pdm {
             extra: vec![],
             after_source: vec![],
         })
-    }
-    fn binary_image(&self) -> Option<String> {
-        None
     }
     fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
         format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)

@@ -2,8 +2,6 @@
 //! pyproject.toml without a lock, else nothing. The image makes a venv without pip and fills it with the
 //! base image's pip (`PIP_PYTHON`), which keeps the runtime image smaller.
 
-use std::path::Path;
-
 use super::install::{copy_pairs, pair, venv_env};
 use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading};
 use crate::base::error::{Error, Result};
@@ -11,7 +9,7 @@ use crate::base::evidence::Evidence;
 use crate::base::quote::sh_quote;
 use crate::base::relpath::RelDir;
 use crate::parse::deps::DepSet;
-use crate::parse::{pyproject, requirements, walk::Scan};
+use crate::parse::requirements;
 
 pub struct Pip;
 
@@ -38,20 +36,6 @@ impl ManagerSpec for Pip {
     }
     fn lockfile(&self) -> Option<&'static str> {
         None
-    }
-    fn manifest(&self) -> Option<&'static str> {
-        None
-    }
-    fn tool_table(&self) -> Option<&'static str> {
-        None
-    }
-    fn workspace_root(
-        &self,
-        _root: &Path,
-        _dir: &RelDir,
-        _scan: &Scan,
-    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
-        Ok(None)
     }
     fn fallback(&self, m: &Manifests, warnings: &mut Vec<String>) -> Option<Evidence> {
         Some(if let Some(req) = m.requirements {
@@ -135,9 +119,6 @@ impl ManagerSpec for Pip {
         })
     }
     /// The pip venv has no pip of its own: the base image's pip installs into it (PIP_PYTHON).
-    fn binary_image(&self) -> Option<String> {
-        None
-    }
     fn install_extra(&self, _cx: &InstallCx, pin: &str) -> String {
         format!("pip install --no-cache-dir {pin}")
     }

@@ -4,13 +4,11 @@
 use std::path::Path;
 
 use super::install::{copy_pairs, tool_setup, venv_env};
-use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading, merge_direct};
+use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
 use crate::base::error::Result;
-use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
-use crate::base::relpath::RelDir;
 use crate::parse::deps::DepSet;
-use crate::parse::{lockfiles, pyproject, walk::Scan};
+use crate::parse::lockfiles;
 
 /// The Pipenv version the image installs.
 pub const PIN: &str = "2026.10.3";
@@ -32,20 +30,6 @@ impl ManagerSpec for Pipenv {
     }
     fn manifest(&self) -> Option<&'static str> {
         Some("Pipfile")
-    }
-    fn tool_table(&self) -> Option<&'static str> {
-        None
-    }
-    fn workspace_root(
-        &self,
-        _root: &Path,
-        _dir: &RelDir,
-        _scan: &Scan,
-    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
-        Ok(None)
-    }
-    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
-        None
     }
     /// The Pipfile's `[packages]` (direct) over the lock's `default` section.
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
@@ -81,9 +65,6 @@ impl ManagerSpec for Pipenv {
             extra: vec![],
             after_source: vec![],
         })
-    }
-    fn binary_image(&self) -> Option<String> {
-        None
     }
     fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
         format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)

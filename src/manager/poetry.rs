@@ -7,11 +7,9 @@
 use std::path::Path;
 
 use super::install::{copy_pairs, pair, venv_env};
-use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading, merge_direct};
+use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
 use crate::base::error::Result;
-use crate::base::evidence::Evidence;
-use crate::base::relpath::RelDir;
-use crate::parse::{lockfiles, pyproject, walk::Scan};
+use crate::parse::lockfiles;
 
 /// The Poetry version the image installs.
 pub const PIN: &str = "2.5.1";
@@ -55,22 +53,8 @@ impl ManagerSpec for Poetry {
     fn lockfile(&self) -> Option<&'static str> {
         Some("poetry.lock")
     }
-    fn manifest(&self) -> Option<&'static str> {
-        None
-    }
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.poetry")
-    }
-    fn workspace_root(
-        &self,
-        _root: &Path,
-        _dir: &RelDir,
-        _scan: &Scan,
-    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
-        Ok(None)
-    }
-    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
-        None
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
         read_graph_lock(cx, "poetry.lock", lockfiles::parse_poetry)
@@ -96,9 +80,6 @@ impl ManagerSpec for Poetry {
             extra: vec![],
             after_source: vec![],
         })
-    }
-    fn binary_image(&self) -> Option<String> {
-        None
     }
     fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
         format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)

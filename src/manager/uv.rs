@@ -5,11 +5,8 @@
 use std::path::Path;
 
 use super::install::{copy_pairs, pair};
-use super::{
-    Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading, load_pyproject, merge_direct,
-};
+use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, load_pyproject, merge_direct};
 use crate::base::error::Result;
-use crate::base::evidence::Evidence;
 use crate::base::quote::sh_quote;
 use crate::base::relpath::RelDir;
 use crate::parse::{deps, lockfiles, pyproject, walk::Scan};
@@ -36,9 +33,6 @@ impl ManagerSpec for Uv {
     }
     fn lockfile(&self) -> Option<&'static str> {
         Some("uv.lock")
-    }
-    fn manifest(&self) -> Option<&'static str> {
-        None
     }
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.uv")
@@ -69,9 +63,6 @@ impl ManagerSpec for Uv {
             d = parent;
         }
         Ok(None)
-    }
-    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
-        None
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
         let m = cx.manifests;

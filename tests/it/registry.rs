@@ -3,20 +3,12 @@
 //! with no other change to the crate. If adding one ever needs an edit elsewhere (a `match` on a name, a
 //! hand-written list), this test stops compiling or fails.
 
-use std::path::Path;
-
 use dockgen::base::error::Result;
-use dockgen::base::evidence::Evidence;
 use dockgen::base::kinds::{Interface, Server};
-use dockgen::base::relpath::RelDir;
 use dockgen::detect::{Options, Registry, detect_with};
-use dockgen::framework::{
-    self, Analysis, AnalyzeCx, AppView, Found, FrameworkSpec, Named, WorkerSystem,
-};
+use dockgen::framework::{self, AppView, FrameworkSpec};
 use dockgen::manager::install::{copy_pairs, venv_env};
-use dockgen::manager::{self, Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading};
-use dockgen::parse::pyproject;
-use dockgen::parse::walk::Scan;
+use dockgen::manager::{self, Install, InstallCx, ManagerSpec, ReadCx, Reading};
 
 use crate::support::project;
 
@@ -36,26 +28,8 @@ impl FrameworkSpec for Litestar {
     fn app_class(&self) -> Option<(&'static str, &'static str)> {
         Some(("litestar.Litestar", "litestar"))
     }
-    fn marker_files(&self) -> &'static [&'static str] {
-        &[]
-    }
-    fn found_by_markers(&self, _scan: &Scan) -> Vec<Found> {
-        Vec::new()
-    }
-    fn named_app(&self, _root: &Path, _scan: &Scan) -> Option<Named> {
-        None
-    }
     fn default_interface(&self) -> Interface {
         Interface::Asgi
-    }
-    fn interface_of_entrypoint(&self, _entrypoint: &str) -> Option<Interface> {
-        None
-    }
-    fn analyze(&self, _cx: &AnalyzeCx) -> Result<Analysis> {
-        Ok(Analysis::default())
-    }
-    fn database_url_scheme(&self) -> Option<&'static str> {
-        None
     }
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn]
@@ -68,14 +42,8 @@ impl FrameworkSpec for Litestar {
     fn migration(&self, _app: &AppView) -> Option<framework::Migration> {
         None
     }
-    fn build_command(&self, _app: &AppView) -> Option<Vec<String>> {
-        None
-    }
     fn runtime_env(&self, app: &AppView) -> Vec<(&'static str, String)> {
         vec![("LITESTAR_APP", app.entrypoint.to_string())]
-    }
-    fn worker_command(&self, _system: WorkerSystem, _app: &AppView) -> Option<Vec<String>> {
-        None
     }
 }
 
@@ -101,17 +69,6 @@ impl ManagerSpec for Hatch {
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.hatch")
     }
-    fn workspace_root(
-        &self,
-        _root: &Path,
-        _dir: &RelDir,
-        _scan: &Scan,
-    ) -> Result<Option<(RelDir, pyproject::Loaded)>> {
-        Ok(None)
-    }
-    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
-        None
-    }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
         let mut reading = Reading {
             deps: cx.direct.clone(),
@@ -130,9 +87,6 @@ impl ManagerSpec for Hatch {
             extra: vec![],
             after_source: vec![],
         })
-    }
-    fn binary_image(&self) -> Option<String> {
-        None
     }
     fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
         format!("{}/bin/pip install {pin}", cx.venv)
