@@ -159,6 +159,10 @@ pub struct Project {
     pub candidates: Vec<AppCandidate>,
     /// Environment variables the settings or app modules read, by name.
     pub env_vars: Vec<EnvVar>,
+    /// Compose files already in the build context that `docker compose` reads before the generated
+    /// `docker-compose.yml` (`compose.yaml`, `compose.yml`, `docker-compose.yaml`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub shadowing_compose: Vec<String>,
     /// The directory holding `alembic.ini`, relative to PATH, when it is above the app directory
     /// (Alembic then runs from there).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -225,7 +229,9 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     };
     env::trace(&mut env_vars, &comparisons, &consumer);
     let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
+    let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
     Ok(Project {
+        shadowing_compose,
         alembic_dir,
         framework: chosen.framework,
         package_manager: manager,
@@ -326,6 +332,15 @@ fn procfile(root: &Path, dir: &RelDir) -> Option<(String, Vec<crate::parse::proc
     let text =
         crate::base::fs::read_text(&path, Path::new(&rel), crate::base::fs::limit::SMALL).ok()?;
     Some((rel, crate::parse::procfile::parse(&text)))
+}
+
+/// Compose files `docker compose` prefers over `docker-compose.yml`, present in the build context.
+fn shadowing_compose(root: &Path, context: &RelDir) -> Vec<String> {
+    ["compose.yaml", "compose.yml", "docker-compose.yaml"]
+        .into_iter()
+        .map(|f| context.join(f))
+        .filter(|rel| crate::base::fs::exists(&crate::base::fs::join(root, rel)))
+        .collect()
 }
 
 /// The directory holding `alembic.ini` between the app directory (excluded: the app runs from there)

@@ -493,6 +493,16 @@ fn blockers(p: &Project, postgres: bool) -> Vec<Blocker> {
             Some(DatabaseUrl { .. } | DatabaseHost | DatabaseSwitch { .. } | DatabaseEngine)
         )
     });
+    for file in &p.shadowing_compose {
+        out.push(Blocker {
+            problem: format!(
+                "`{file}` exists, and `docker compose` reads it instead of the generated docker-compose.yml"
+            ),
+            fix: format!(
+                "remove or rename `{file}` (or merge what you need into docker-compose.yml), or run `docker compose -f docker-compose.yml up`"
+            ),
+        });
+    }
     if postgres && !reads_database {
         out.push(Blocker {
             problem: "compose starts Postgres, but nothing in the app reads a database setting from the environment, so the app would keep its own database (SQLite, or localhost) and Postgres would stay empty".into(),

@@ -562,3 +562,34 @@ fn init_says_why_the_stack_would_not_work_instead_of_next() {
         "psycopg2 with SQLAlchemy gets postgresql+psycopg2://: {compose}"
     );
 }
+
+/// The project's own compose.yaml would shadow the generated file; its own Dockerfile's FROM is a pin.
+#[test]
+fn an_existing_compose_yaml_blocks_and_an_existing_dockerfile_pins_python() {
+    let dir = crate::support::project(&[
+        ("requirements.txt", b"flask==3.1.0\ngunicorn==23.0.0\n"),
+        ("app.py", b"from flask import Flask\n\napp = Flask(__name__)\n"),
+        ("compose.yaml", b"services:\n  web:\n    build: .\n"),
+        (
+            "Dockerfile",
+            b"FROM --platform=linux/amd64 python:3.11-slim-bookworm\nCOPY . .\nCMD [\"flask\", \"run\"]\n",
+        ),
+    ]);
+    let (code, out, _) = run_in(dir.path(), &["detect", "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["python_version"], "3.11");
+    assert_eq!(
+        v["evidence"]["python_version"]["rule"],
+        "`FROM python:3.11-slim-bookworm` in the project's own Dockerfile"
+    );
+    assert_eq!(v["shadowing_compose"][0], "compose.yaml");
+    std::fs::remove_file(dir.path().join("Dockerfile")).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("`compose.yaml` exists, and `docker compose` reads it instead of the generated docker-compose.yml"),
+        "{out}"
+    );
+    assert!(!out.contains("\nNext:"), "{out}");
+}

@@ -61,7 +61,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "django-asgi-channels", outcome: ok("django", "poetry", "3.13", ".", "chat_site.asgi:application", Some("chat_site.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "django-celery-pip", outcome: ok("django", "pip", "3.13", ".", "proj.wsgi:application", Some("proj.settings"), PG_REDIS, &["celery"], NONE) },
     Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), NONE, NONE,
-        &["DEBUG = True", "ALLOWED_HOSTS = []", "only database is SQLite", "STATIC_ROOT is not set"]) },
+        &["DEBUG = True", "ALLOWED_HOSTS = []", "only database is SQLite", "STATIC_ROOT is not set", "no Python version is pinned"]) },
     Expect { fixture: "django-redis-cache-pip", outcome: ok("django", "pip", "3.11", ".", "shopfront.wsgi:application", Some("shopfront.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "django-settings-package", outcome: ok("django", "pip", "3.11", ".", "mysite.wsgi:application", Some("mysite.settings.production"), PG, NONE,
         &["the image runs `mysite.settings.production`"]) },
@@ -69,7 +69,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "empty", outcome: Err("no Python web application found") },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-factory-pipenv", outcome: ok("flask", "pipenv", "3.11", ".", "myapp:create_app()", None, PG_REDIS, NONE, NONE) },
-    Expect { fixture: "flask-flaskenv", outcome: ok("flask", "pip", "3.13", ".", "server:srv", None, NONE, NONE, NONE) },
+    Expect { fixture: "flask-flaskenv", outcome: ok("flask", "pip", "3.13", ".", "server:srv", None, NONE, NONE, &["no Python version is pinned"]) },
     Expect { fixture: "lock-and-requirements", outcome: ok("fastapi", "poetry", "3.13", ".", "main:app", None, PG, NONE, &["the lockfile wins and `requirements.txt` is ignored"]) },
     Expect { fixture: "monorepo", outcome: ok("fastapi", "uv", "3.13", "backend", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "pdm-flask", outcome: ok("flask", "pdm", "3.12", ".", "app:app", None, REDIS, &["rq"], NONE) },
@@ -78,7 +78,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "poetry2-fastapi", outcome: ok("fastapi", "poetry", "3.12", ".", "app.main:app", None, PG, NONE, NONE) },
     Expect { fixture: "two-apps", outcome: Err("found 2 candidate applications") },
     Expect { fixture: "uv-workspace", outcome: ok("django", "uv", "3.12", "apps/web", "web.wsgi:application", Some("web.settings"), PG, NONE, NONE) },
-    Expect { fixture: "venv-decoys", outcome: ok("flask", "pip", "3.13", ".", "app:application", None, NONE, NONE, NONE) },
+    Expect { fixture: "venv-decoys", outcome: ok("flask", "pip", "3.13", ".", "app:application", None, NONE, NONE, &["no Python version is pinned"]) },
 ];
 
 fn run(fixture: &str) -> dockgen::Result<Project> {
