@@ -67,6 +67,8 @@ pub enum EnvRole {
     DatabaseUrl {
         scheme: String,
     },
+    /// A libpq connection string (`dbname=app host=db ...`).
+    DatabaseConninfo,
     /// Django's `DATABASES` `ENGINE`.
     DatabaseEngine,
     DatabaseHost,

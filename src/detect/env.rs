@@ -103,6 +103,15 @@ fn by_use(
     if let Some(found) = switch(v, comparisons) {
         return Some(found);
     }
+    // A libpq connection string as the default (`DATABASE='dbname=flaskr'`).
+    if let Some(d) = r.default.as_deref()
+        && d.split_whitespace().all(|kv| kv.contains('='))
+        && d.split_whitespace()
+            .any(|kv| kv.starts_with("dbname=") || kv.starts_with("host="))
+    {
+        let rule = format!("a libpq connection string (its default is `{d}`)");
+        return Some((EnvRole::DatabaseConninfo, because(v, rule)));
+    }
     let callee = r.callee.as_deref().unwrap_or_default();
     if URL_TARGETS.contains(&target) || URL_CALLS.contains(&callee) {
         let role = url_role(v, c)?;

@@ -231,6 +231,9 @@ pub(super) fn env_reads(chosen: &Chosen, sources: &[Source], project_dir: &RelDi
         for r in &s.summary.env_reads {
             note(EnvVar::new(r, &s.file, "read by the app"));
         }
+        for v in prefixed_env_reads(s) {
+            note(v);
+        }
         for (callee, r) in &s.summary.name_calls {
             if let Some(raises) = helpers.get(callee.as_str()) {
                 let mut r = r.clone();
@@ -242,6 +245,41 @@ pub(super) fn env_reads(chosen: &Chosen, sources: &[Source], project_dir: &RelDi
         }
     }
     vars.into_values().collect()
+}
+
+/// Flask's `config.from_prefixed_env()`: every config key the module sets in code can be overridden by
+/// `FLASK_<KEY>` (`FLASK_<KEY>__<nested>` for a key of a dict value).
+fn prefixed_env_reads(s: &Source) -> Vec<EnvVar> {
+    let Some((prefix, line)) = &s.summary.prefixed_env else {
+        return Vec::new();
+    };
+    let keys = &s.summary.config_keys;
+    keys.iter()
+        // A dict value is read through its nested keys.
+        .filter(|c| {
+            c.nested.is_some() || !keys.iter().any(|n| n.key == c.key && n.nested.is_some())
+        })
+        .map(|c| {
+            let name = match &c.nested {
+                Some(n) => format!("{prefix}_{}__{n}", c.key),
+                None => format!("{prefix}_{}", c.key),
+            };
+            let read = crate::parse::pysrc::EnvRead {
+                name,
+                line: c.line,
+                default: c.default.clone(),
+                has_default: true,
+                target: Some(c.key.clone()),
+                key: c.nested.clone(),
+                ..Default::default()
+            };
+            let rule = format!(
+                "`{}` set here, overridable through from_prefixed_env at line {line}",
+                c.key
+            );
+            EnvVar::new(&read, &s.file, &rule)
+        })
+        .collect()
 }
 
 /// `name == "value"` comparisons in the framework's configuration and the project's modules.

@@ -316,9 +316,92 @@ pub struct Module {
     /// Top-level functions that read the environment variable named by their first parameter
     /// (`def env_str(name, default=...)`): the project's own helpers.
     pub env_helpers: Vec<EnvHelper>,
+    /// `config.from_prefixed_env()` (Flask): its prefix (`FLASK` by default) and line.
+    pub prefixed_env: Option<(String, usize)>,
+    /// Config keys the module sets through `config.from_mapping(KEY=...)` or `config.update(KEY=...)`:
+    /// (key, nested key of a dict value, literal default, line).
+    pub config_keys: Vec<ConfigKey>,
     /// Calls whose first argument is an environment-variable-like name (`env_str("SECRET_KEY")`), with
     /// the callee: they are reads when the callee is a helper of the project.
     pub name_calls: Vec<(String, EnvRead)>,
+}
+
+/// A config key set in code (`from_mapping(SQLALCHEMY_DATABASE_URI="sqlite://")`, or the `broker_url`
+/// of `CELERY=dict(...)`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigKey {
+    pub key: String,
+    pub nested: Option<String>,
+    pub default: Option<String>,
+    pub line: usize,
+}
+
+/// `from_prefixed_env(...)` and `from_mapping(...)` / `update(...)` keyword arguments in a line.
+fn flask_config(m: &mut Module, line: &Line) {
+    let toks = &line.toks;
+    for (k, t) in toks.iter().enumerate() {
+        let Tok::Name(n) = t else { continue };
+        if toks.get(k + 1) != Some(&Tok::Op("(")) || k == 0 || toks[k - 1] != Tok::Op(".") {
+            continue;
+        }
+        match n.as_str() {
+            "from_prefixed_env" => {
+                let prefix = match toks.get(k + 2) {
+                    Some(Tok::Str(p)) => p.clone(),
+                    _ => "FLASK".into(),
+                };
+                m.prefixed_env = Some((prefix, line.tok_lines[k]));
+            }
+            "from_mapping" | "update" => config_kwargs(m, line, k + 2, None),
+            _ => {}
+        }
+    }
+}
+
+/// The `KEY=value` keyword arguments of the call whose arguments start at `start` (and one level of
+/// `KEY=dict(sub=value)` below them).
+fn config_kwargs(m: &mut Module, line: &Line, start: usize, outer: Option<&str>) {
+    let toks = &line.toks;
+    let mut depth = 0usize;
+    let mut k = start;
+    while k < toks.len() {
+        match &toks[k] {
+            Tok::Op("(" | "[" | "{") => depth += 1,
+            Tok::Op(")" | "]" | "}") if depth == 0 => return,
+            Tok::Op(")" | "]" | "}") => depth -= 1,
+            Tok::Name(key) if depth == 0 && toks.get(k + 1) == Some(&Tok::Op("=")) => {
+                let value = toks.get(k + 2);
+                if outer.is_none()
+                    && value == Some(&Tok::Name("dict".into()))
+                    && toks.get(k + 3) == Some(&Tok::Op("("))
+                {
+                    config_kwargs(m, line, k + 4, Some(key));
+                }
+                let default = match value {
+                    Some(Tok::Str(v)) => Some(v.clone()),
+                    _ => None,
+                };
+                let (key, nested) = match outer {
+                    Some(o) => (o.to_string(), Some(key.clone())),
+                    None => (key.clone(), None),
+                };
+                if nested.is_some()
+                    || key
+                        .chars()
+                        .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+                {
+                    m.config_keys.push(ConfigKey {
+                        key,
+                        nested,
+                        default,
+                        line: line.tok_lines[k],
+                    });
+                }
+            }
+            _ => {}
+        }
+        k += 1;
+    }
 }
 
 /// A project's own function that reads the environment variable named by its first parameter.
@@ -658,6 +741,7 @@ pub fn summarize(src: &str) -> Module {
         }
         tokens(&mut m, &line);
         m.comparisons.extend(comparisons(&line));
+        flask_config(&mut m, &line);
         if line.indent == 0 {
             top_level(&mut m, &line);
         } else {
@@ -1328,6 +1412,29 @@ x = "app = Flask(__name__)"
             [
                 ("env_str", "DJANGO_SECRET_KEY", false, None),
                 ("env_str", "PGHOST", true, Some("HOST"))
+            ]
+        );
+    }
+
+    #[test]
+    fn flask_prefixed_env_and_config_keys() {
+        let m = summarize(
+            "def create_app():\n    app = Flask(__name__)\n    app.config.from_mapping(\n        CELERY=dict(broker_url='redis://localhost', task_ignore_result=True),\n        SQLALCHEMY_DATABASE_URI='sqlite:///orders.db',\n        DATABASE='dbname=flaskr',\n    )\n    app.config.from_prefixed_env()\n",
+        );
+        assert_eq!(m.prefixed_env, Some(("FLASK".into(), 8)));
+        let keys: Vec<(&str, Option<&str>, Option<&str>)> = m
+            .config_keys
+            .iter()
+            .map(|c| (c.key.as_str(), c.nested.as_deref(), c.default.as_deref()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("CELERY", Some("broker_url"), Some("redis://localhost")),
+                ("CELERY", Some("task_ignore_result"), None),
+                ("CELERY", None, None),
+                ("SQLALCHEMY_DATABASE_URI", None, Some("sqlite:///orders.db")),
+                ("DATABASE", None, Some("dbname=flaskr")),
             ]
         );
     }

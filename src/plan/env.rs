@@ -72,6 +72,9 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
     Some(match role {
         EnvRole::DatabaseUrl { scheme } if pg => pg_url(scheme),
         EnvRole::DatabaseEngine if pg => "django.db.backends.postgresql".into(),
+        EnvRole::DatabaseConninfo if pg => {
+            format!("host=db port=5432 dbname={PG_DB} user={PG_USER} password={PG_PASSWORD}")
+        }
         EnvRole::DatabaseSwitch { value } if pg => value.clone(),
         EnvRole::DatabaseHost if pg => "db".into(),
         EnvRole::DatabasePort if pg => "5432".into(),

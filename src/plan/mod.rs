@@ -490,7 +490,13 @@ fn blockers(p: &Project, postgres: bool) -> Vec<Blocker> {
     let reads_database = p.env_vars.iter().any(|v| {
         matches!(
             v.role.as_ref().map(|t| &t.role),
-            Some(DatabaseUrl { .. } | DatabaseHost | DatabaseSwitch { .. } | DatabaseEngine)
+            Some(
+                DatabaseUrl { .. }
+                    | DatabaseHost
+                    | DatabaseSwitch { .. }
+                    | DatabaseEngine
+                    | DatabaseConninfo
+            )
         )
     });
     for file in &p.shadowing_compose {
