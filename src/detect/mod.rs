@@ -159,6 +159,9 @@ pub struct Project {
     pub candidates: Vec<AppCandidate>,
     /// Environment variables the settings or app modules read, by name.
     pub env_vars: Vec<EnvVar>,
+    /// Facts the framework's analysis recorded for its own plan hooks.
+    #[serde(skip)]
+    pub framework_facts: std::collections::BTreeSet<&'static str>,
     /// Compose files already in the build context that `docker compose` reads before the generated
     /// `docker-compose.yml` (`compose.yaml`, `compose.yml`, `docker-compose.yaml`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -231,6 +234,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
     let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
     Ok(Project {
+        framework_facts: chosen.analysis.facts.clone(),
         shadowing_compose,
         alembic_dir,
         framework: chosen.framework,

@@ -106,6 +106,7 @@ impl FrameworkSpec for Django {
                 .collect(),
             comparisons: d.comparisons.clone(),
             warnings: d.warnings.clone(),
+            facts: Default::default(),
         })
     }
     fn database_url_scheme(&self) -> Option<&'static str> {

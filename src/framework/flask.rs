@@ -13,6 +13,9 @@ use crate::parse::walk::Scan;
 
 pub struct Flask;
 
+/// The analysis found the app's migrations/ folder.
+const MIGRATIONS: &str = "migrations-folder";
+
 fn words(ws: &[&str]) -> Vec<String> {
     ws.iter().map(|s| s.to_string()).collect()
 }
@@ -83,10 +86,23 @@ impl FrameworkSpec for Flask {
             );
             (cx.entrypoint.to_string(), cx.evidence.with_rule(rule))
         });
-        Ok(Analysis {
+        let mut analysis = Analysis {
             entrypoint,
             ..Analysis::default()
-        })
+        };
+        // Flask-Migrate upgrades from the committed migrations/ folder; without it `flask db upgrade`
+        // fails, and web would wait for the migrate service forever.
+        if cx.deps.has("flask-migrate") {
+            if cx.app_dir.child("migrations").on(cx.root).is_dir() {
+                analysis.facts.insert(MIGRATIONS);
+            } else {
+                analysis.warnings.push(format!(
+                    "Flask-Migrate is a dependency but `{}` has no migrations/ folder, so no migrate service is generated: run `flask db init` and `flask db migrate`, and commit migrations/",
+                    cx.app_dir
+                ));
+            }
+        }
+        Ok(analysis)
     }
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn]
@@ -106,6 +122,9 @@ impl FrameworkSpec for Flask {
     }
     fn migration(&self, app: &AppView) -> Option<Migration> {
         if app.deps.has("flask-migrate") {
+            if !app.facts.contains(MIGRATIONS) {
+                return None;
+            }
             Some(Migration::in_app_dir(&[
                 "flask",
                 "--app",

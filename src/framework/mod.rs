@@ -127,6 +127,8 @@ pub struct Analysis {
     pub services: Vec<(Service, Evidence)>,
     /// A Celery beat schedule configured in the framework's settings.
     pub beat: Option<Evidence>,
+    /// Facts the framework's own plan hooks read back through [`AppView::facts`] (`migrations-folder`).
+    pub facts: std::collections::BTreeSet<&'static str>,
     /// Environment variables the configuration reads.
     pub env_reads: Vec<EnvRead>,
     /// `name == "value"` comparisons in the configuration, with their file.
@@ -145,6 +147,8 @@ pub struct AppView<'a> {
     pub port: u16,
     /// The directory holding `alembic.ini` in the image, when it is not the app's directory.
     pub alembic_dir: Option<&'a str>,
+    /// What the framework's analysis recorded for its own hooks.
+    pub facts: &'a std::collections::BTreeSet<&'static str>,
 }
 
 /// How the app's schema is migrated.

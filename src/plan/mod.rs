@@ -335,6 +335,7 @@ fn check_inputs(p: &Project, app_dir: &str) -> Result<()> {
 fn app_view<'a>(p: &'a Project, port: u16, alembic_dir: Option<&'a str>) -> AppView<'a> {
     AppView {
         alembic_dir,
+        facts: &p.framework_facts,
         entrypoint: &p.entrypoint,
         interface: p.interface,
         settings_module: p.django_settings_module.as_deref(),

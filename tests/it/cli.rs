@@ -593,3 +593,40 @@ fn an_existing_compose_yaml_blocks_and_an_existing_dockerfile_pins_python() {
     );
     assert!(!out.contains("\nNext:"), "{out}");
 }
+
+/// Flask-Migrate upgrades from a committed migrations/ folder: without one, no migrate service (it would
+/// fail and keep web waiting forever), and a warning says what to run.
+#[test]
+fn flask_migrate_without_migrations_gets_no_migrate_service_and_a_warning() {
+    let files: &[(&str, &[u8])] = &[
+        (
+            "requirements.txt",
+            b"flask==3.1.0\nflask-sqlalchemy==3.1.1\nflask-migrate==4.1.0\npsycopg2-binary==2.9.10\n",
+        ),
+        (
+            "app.py",
+            b"import os\nfrom flask import Flask\nfrom flask_migrate import Migrate\nfrom flask_sqlalchemy import SQLAlchemy\n\napp = Flask(__name__)\napp.config[\"SQLALCHEMY_DATABASE_URI\"] = os.environ[\"DATABASE_URL\"]\ndb = SQLAlchemy(app)\nmigrate = Migrate(app, db)\n",
+        ),
+    ];
+    let dir = crate::support::project(files);
+    let (code, out, err) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains("has no migrations/ folder, so no migrate service is generated"),
+        "{err}"
+    );
+    let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
+    assert!(!compose.contains("  migrate:"), "{compose}");
+
+    let dir = crate::support::project(files);
+    std::fs::create_dir(dir.path().join("migrations")).unwrap();
+    std::fs::write(dir.path().join("migrations/env.py"), "").unwrap();
+    let (code, _, err) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 0);
+    assert!(!err.contains("migrations/ folder"), "{err}");
+    let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
+    assert!(
+        compose.contains("command: [\"flask\", \"--app\", \"app:app\", \"db\", \"upgrade\"]"),
+        "{compose}"
+    );
+}
