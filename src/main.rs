@@ -245,6 +245,16 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
         "." => String::new(),
         dir => format!("cd {dir} && "),
     };
+    let must_set = &outcome.plan.must_set;
+    if !must_set.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nThe app needs these in .env (nothing generated provides them):"
+        );
+        for m in must_set {
+            let _ = writeln!(out, "  {}  (read at {})", m.name, m.read_at);
+        }
+    }
     if outcome.plan.blockers.is_empty() {
         let _ = writeln!(
             out,

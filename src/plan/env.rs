@@ -4,7 +4,7 @@
 //! variables the code reads are required (and must be set in `.env`) when the code cannot run without
 //! them, and passed through when set otherwise. A secret-looking name never makes a variable required.
 
-use super::{EnvExample, EnvPair, pair};
+use super::{EnvExample, EnvPair, MustSet, pair};
 use crate::base::kinds::EnvRole;
 use crate::base::quote::sh_quote;
 use crate::detect::{EnvVar, Project};
@@ -25,6 +25,8 @@ pub(super) struct Switches {
 
 /// The environment, planned.
 pub(super) struct EnvPlan {
+    /// Required variables no generated service provides.
+    pub must_set: Vec<MustSet>,
     pub app_env: Vec<EnvPair>,
     pub passthrough: Vec<String>,
     pub example: Vec<EnvExample>,
@@ -92,6 +94,7 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
 /// Plans the app services' environment and `.env.example`.
 pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     let mut out = EnvPlan {
+        must_set: Vec::new(),
         app_env: Vec::new(),
         passthrough: Vec::new(),
         example: Vec::new(),
@@ -131,6 +134,10 @@ fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<E
     if let Some(value) = role_value(v, s) {
         push(&mut out.app_env, &v.name, value);
     } else if v.required {
+        out.must_set.push(MustSet {
+            name: v.name.clone(),
+            read_at: at.clone(),
+        });
         push(
             &mut out.app_env,
             &v.name,

@@ -120,6 +120,8 @@ pub struct Plan {
     pub watch_rebuild: Vec<String>,
     /// Messages for the user about what the plan did on its own (installed a server, ...).
     pub notes: Vec<String>,
+    /// Variables the app cannot start without that no generated service provides: set them in `.env`.
+    pub must_set: Vec<MustSet>,
     /// Reasons the generated stack is known not to work as the project stands, each with what to
     /// change. `init` prints them instead of "Next: docker compose up".
     pub blockers: Vec<Blocker>,
@@ -145,6 +147,15 @@ pub struct EnvExample {
     pub comment: String,
     /// Written as `# NAME=value` (optional).
     pub commented_out: bool,
+}
+
+/// A variable to set in `.env`.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct MustSet {
+    /// The variable's name.
+    pub name: String,
+    /// Where the code reads it (file:line and how).
+    pub read_at: String,
 }
 
 /// Why the generated stack will not work as the project stands, and what to change.
@@ -439,8 +450,6 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         .build_command(&view)
         .map(|c| env::with_build_values(p, &c));
     let (build_packages, runtime_packages) = native_packages(p);
-    let images = images(p);
-    let services = services(p, postgres, redis, &images);
     Ok(Plan {
         context_version: CONTEXT_VERSION,
         dockgen_version: env!("CARGO_PKG_VERSION").into(),
@@ -460,8 +469,8 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres_data_dir: postgres_data_dir(),
         uid: APP_UID,
         venv: VENV.into(),
-        images,
-        services,
+        services: services(p, postgres, redis, &images(p)),
+        images: images(p),
         server: server::as_data(&server.command),
         install,
         build_packages,
@@ -476,6 +485,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres,
         redis,
         workers,
+        must_set: env.must_set,
         app_env: env.app_env,
         passthrough_env: env.passthrough,
         env_example: env.example,

@@ -552,6 +552,11 @@ fn init_says_why_the_stack_would_not_work_instead_of_next() {
     .unwrap();
     let (code, out, _) = run_in(parent.path(), &["init", "--yes", "shop"]);
     assert_eq!(code, 0, "{out}");
+    // Every variable this app reads is provided, so nothing is listed to set.
+    assert!(
+        !out.contains("The app needs these in .env"),
+        "no required variable in this app: {out}"
+    );
     assert!(
         out.contains("\nNext: cd shop && cp .env.example .env"),
         "{out}"
@@ -627,6 +632,34 @@ fn flask_migrate_without_migrations_gets_no_migrate_service_and_a_warning() {
     let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
     assert!(
         compose.contains("command: [\"flask\", \"--app\", \"app:app\", \"db\", \"upgrade\"]"),
+        "{compose}"
+    );
+}
+
+/// A required variable nothing generated provides is named, with where it is read, before Next.
+#[test]
+fn required_variables_are_listed_before_next() {
+    let dir = crate::support::project(&[
+        ("requirements.txt", b"fastapi==0.118.0\npydantic-settings==2.11.0\n"),
+        (
+            "main.py",
+            b"from fastapi import FastAPI\nfrom pydantic_settings import BaseSettings\n\n\nclass Settings(BaseSettings):\n    admin_email: str\n    debug: bool = False\n\n\nsettings = Settings()\napp = FastAPI()\n",
+        ),
+    ]);
+    let (code, out, _) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{out}");
+    let listed = out
+        .split("The app needs these in .env (nothing generated provides them):\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        listed.starts_with("  ADMIN_EMAIL  (read at main.py:6: read by the app)\n"),
+        "{out}"
+    );
+    assert!(!listed.contains("DEBUG"), "optional: {out}");
+    let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
+    assert!(
+        compose.contains("ADMIN_EMAIL: \"${ADMIN_EMAIL:?set ADMIN_EMAIL in .env}\""),
         "{compose}"
     );
 }
