@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmark (prints figures; not a test): dockgen's generated image against the Dockerfiles the tutorials
-# in shared/seeds teach, on the same stand-in base images and the same example apps:
+# that popular tutorials teach (reproduced below), on the same stand-in base images and the same example apps:
 #   (a) dockgen init's multi-stage Dockerfile
 #   (b) seeds/000: single stage, build-essential + libpq-dev + postgresql-client in the final image
 #   (c) seeds/004: multi-stage with `pip install --user` copied from a builder
