@@ -34,14 +34,17 @@ const URL_TARGETS: &[&str] = &[
 ];
 
 /// Calls whose argument is a database URL.
-const URL_CALLS: &[&str] = &[
-    "create_engine",
-    "create_async_engine",
-    "parse",
-    "db_url",
-    "create_pool",
-    "connect",
-];
+const URL_CALLS: &[&str] = &["create_engine", "create_async_engine", "db_url"];
+
+/// Calls that take a database URL among other things (`dj_database_url.parse`, `asyncpg.connect`):
+/// they count only for a variable whose name says it is a database's.
+const MAYBE_URL_CALLS: &[&str] = &["parse", "connect", "create_pool"];
+
+fn names_a_database(name: &str) -> bool {
+    ["DATABASE", "DB", "DSN", "POSTGRES", "PG"]
+        .iter()
+        .any(|w| name.contains(w))
+}
 
 /// Statement targets and keys whose value is a Redis URL.
 const REDIS_TARGETS: &[&str] = &[
@@ -113,19 +116,23 @@ fn by_use(
         return Some((EnvRole::DatabaseConninfo, because(v, rule)));
     }
     let callee = r.callee.as_deref().unwrap_or_default();
-    if URL_TARGETS.contains(&target) || URL_CALLS.contains(&callee) {
+    let url_call = URL_CALLS.contains(&callee)
+        || (MAYBE_URL_CALLS.contains(&callee) && names_a_database(&v.name));
+    if URL_TARGETS.contains(&target) || url_call {
         let role = url_role(v, c)?;
-        let what = if URL_CALLS.contains(&callee) {
+        let what = if url_call {
             format!("passed to `{callee}(...)`")
         } else {
             format!("assigned to `{target}`")
         };
         return Some((role, because(v, format!("a database URL {what}"))));
     }
-    if target == "CACHES" && key == "LOCATION"
-        || REDIS_TARGETS.contains(&target)
-        || REDIS_TARGETS.contains(&key)
-    {
+    // A cache LOCATION is Redis's when the code says so (memcached caches have one too).
+    let redis_cache = target == "CACHES"
+        && key == "LOCATION"
+        && (v.name.contains("REDIS")
+            || r.default.as_deref().is_some_and(|d| d.starts_with("redis")));
+    if redis_cache || REDIS_TARGETS.contains(&target) || REDIS_TARGETS.contains(&key) {
         let what = if target == "CACHES" {
             "the cache LOCATION".to_string()
         } else {
@@ -331,6 +338,33 @@ mod tests {
             .1,
             scheme("postgres")
         );
+    }
+
+    #[test]
+    fn a_memcached_location_is_not_a_redis_url() {
+        let src = "import os\nCACHES = {'default': {'BACKEND': 'django.core.cache.backends.memcached.PyMemcacheCache', 'LOCATION': os.getenv('MEMCACHED_ADDR', '127.0.0.1:11211')}}\n";
+        assert!(roles(src, Some("postgres"), &["django"]).is_empty());
+        let src = "import os\nCACHES = {'default': {'LOCATION': os.getenv('CACHE_LOCATION', 'redis://127.0.0.1:6379')}}\n";
+        assert_eq!(
+            roles(src, Some("postgres"), &["django"])[0].1,
+            EnvRole::RedisUrl
+        );
+    }
+
+    #[test]
+    fn a_generic_call_makes_a_url_only_of_a_database_variable() {
+        let r = roles(
+            "import os\nstart = parser.parse(os.getenv('START_DATE'))\n",
+            None,
+            &["asyncpg"],
+        );
+        assert!(r.is_empty(), "{r:?}");
+        let r = roles(
+            "import os\npool = asyncpg.create_pool(os.getenv('APP_DSN'))\n",
+            None,
+            &["asyncpg"],
+        );
+        assert_eq!(r[0].0, "APP_DSN");
     }
 
     #[test]
