@@ -17,7 +17,7 @@ dockgen="$repo/target/debug/dockgen"
 compose="$repo/.tools/bin/docker-compose"
 export COMPOSE_PROGRESS=plain
 apps=("$@")
-[ "${#apps[@]}" -gt 0 ] || apps=(django-celery-pip flask-pip)
+[ "${#apps[@]}" -gt 0 ] || apps=(django-startproject-pip flask-microblog-pip)
 
 now() { python3 -c 'import time; print(time.time())'; }
 since() { python3 -c "import time; print(f'{time.time() - $1:.1f}')"; }
@@ -55,7 +55,7 @@ rows=()
 for app in "${apps[@]}"; do
   for variant in dockgen seed000 seed004; do
     work=$(mktemp -d)
-    cp -r "tests/e2e/apps/$app" "$work/app"
+    cp -r "tests/e2e/corpus/$app" "$work/app"
     cd "$work/app"
     "$dockgen" init --yes . >/dev/null 2>&1
     cmd=$(sed -n 's/^CMD //p' Dockerfile)

@@ -262,6 +262,7 @@ checks() {
   else
     fail "$NOT_FOUND: HTTP $code_ $(printf '%s' "$body" | matches "You're seeing this error because you have|DEBUG = True" && echo '(Django debug page: DEBUG is on)')"
   fi
+  runtime_checks "$out"
   t_checks=$(since "$started")
   cd "$repo"
   [ "$failed_checks" = 0 ]

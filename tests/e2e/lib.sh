@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# shellcheck disable=SC2034,SC2154  # the variables are the callers' (app) or for the callers (dockgen, compose)
-# Helpers shared by the end-to-end runners (tests/e2e/run.sh, tests/e2e/corpus.sh). Sourced, not run.
+# shellcheck disable=SC2034,SC2154,SC2015  # SC2015: `ok` cannot fail, so `a && ok || fail` is an if/else; the variables are the callers' (app) or for the callers (dockgen, compose)
+# Helpers of the end-to-end runner (tests/e2e/corpus.sh) and the benchmark. Sourced, not run.
 # The caller sets `app` (the app being checked) and `failed_checks` (a counter) before using say/ok/fail.
 
 # `ok` cannot fail, so `cond && ok ... || fail ...` in the runners is an if/else.
@@ -46,4 +46,60 @@ text = open("docker-compose.yml").read()
 m = re.search(r'^  image: "?([^"\n]+)"?$', text, re.M)
 print(m.group(1) if m else "")
 PY
+}
+
+# The dependency-install step of the builder stage, as BuildKit prints it, was CACHED in the log $1.
+install_step_cached() {
+  local log=$1 pattern id
+  pattern='uv sync|pip install|poetry (install|export)|pipenv install|pdm sync'
+  id=$(grep -E "^#[0-9]+ \[([a-z0-9_-]+ )?builder [0-9/ ]+\] RUN .*($pattern)" "$log" | head -1 | sed -E 's/^#([0-9]+) .*/\1/')
+  [ -n "$id" ] && grep -qE "^#$id CACHED" "$log"
+}
+
+# What every generated stack must do at run time, whatever the app (run from the build context, with
+# the stack up): web runs as a non-root uid; PID 1 is the init with the server as its child (or the
+# server); `compose stop` ends web with exit code 0 within the grace period; and a rebuild after touching
+# a .py file reuses the dependency layer. $1: a directory for the rebuild's log.
+runtime_checks() {
+  local logs=$1 uid procs pid1 child started stopped code py warm
+  uid=$("$compose" exec -T web id -u | tr -d '\r')
+  [ -n "$uid" ] && [ "$uid" != 0 ] && ok "web runs as uid $uid" || fail "web uid is '$uid'"
+  procs=$("$compose" exec -T web python -c '
+import os
+def cmd(pid):
+    return open(f"/proc/{pid}/cmdline", "rb").read().replace(b"\0", b" ").decode().strip()
+print("1:", cmd(1))
+for pid in filter(str.isdigit, os.listdir("/proc")):
+    try:
+        ppid = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        continue
+    if ppid == "1":
+        print("child:", cmd(pid))
+')
+  pid1=$(echo "$procs" | sed -n 's/^1: //p')
+  child=$(echo "$procs" | sed -n 's/^child: //p' | head -1)
+  case "$pid1" in
+    */docker-init*|*tini*) case "$child" in
+        *gunicorn*|*uvicorn*|*daphne*) ok "PID 1 is the init, its child the server" ;;
+        *) fail "the init's child is not the server: $child" ;; esac ;;
+    *gunicorn*|*uvicorn*|*daphne*) ok "PID 1 is the server" ;;
+    *) fail "PID 1 is '$pid1'" ;;
+  esac
+  started=$(date +%s.%N)
+  "$compose" stop web >/dev/null 2>&1
+  stopped=$(since "$started")
+  code=$(docker inspect --format '{{.State.ExitCode}}' "$("$compose" ps -a -q web)")
+  if [ "$code" = 0 ] && python3 -c "import sys; sys.exit(not $stopped < 35)"; then
+    ok "web stopped with exit code 0 in ${stopped}s"
+  else
+    fail "web stop: exit $code after ${stopped}s"
+  fi
+  py=$(find . -name '*.py' -not -path './.venv/*' | head -1)
+  printf '\n# touched by the e2e test\n' >>"$py"
+  started=$(date +%s.%N)
+  "$compose" build web >"$logs/rebuild.log" 2>&1 || fail "rebuild"
+  warm=$(since "$started")
+  install_step_cached "$logs/rebuild.log" && ok "rebuild after touching $py: dependency install CACHED (${warm}s)" ||
+    fail "dependency install step not CACHED after a code-only change (see $logs/rebuild.log)"
 }

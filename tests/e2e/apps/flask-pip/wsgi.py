@@ -1,3 +1,0 @@
-from catalog import create_app
-
-app = create_app()
