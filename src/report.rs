@@ -27,6 +27,7 @@ pub fn human(p: &Project) -> String {
     let mut out = String::new();
     decisions(&mut out, p);
     needs(&mut out, p);
+    environment(&mut out, p);
     trailer(&mut out, p);
     out
 }
@@ -109,6 +110,42 @@ fn needs(out: &mut String, p: &Project) {
                 None,
             );
         }
+    }
+}
+
+/// The environment variables the code reads: what each feeds (and why), or whether it is required.
+fn environment(out: &mut String, p: &Project) {
+    if p.env_vars.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  environment");
+    let w = p.env_vars.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    for v in &p.env_vars {
+        let (what, why) = match &v.role {
+            Some(t) => (role_text(&t.role), &t.because),
+            None if v.required => ("required, set it in .env".to_string(), &v.evidence),
+            None => ("optional".to_string(), &v.evidence),
+        };
+        let _ = writeln!(out, "    {:<w$}  {what:<28} {why}", v.name);
+    }
+}
+
+fn role_text(r: &crate::base::kinds::EnvRole) -> String {
+    use crate::base::kinds::EnvRole::*;
+    match r {
+        DatabaseUrl { scheme } => format!("database URL ({scheme}://)"),
+        DatabaseConninfo => "libpq connection string".into(),
+        DatabaseEngine => "DATABASES ENGINE".into(),
+        DatabaseHost => "database host".into(),
+        DatabasePort => "database port".into(),
+        DatabaseName => "database name".into(),
+        DatabaseUser => "database user".into(),
+        DatabasePassword => "database password".into(),
+        DatabaseSwitch { value } => format!("switch, set to `{value}`"),
+        RedisUrl => "Redis URL".into(),
+        RedisHost => "Redis host".into(),
+        RedisPort => "Redis port".into(),
+        Port => "the server's port".into(),
     }
 }
 
