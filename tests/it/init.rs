@@ -1,5 +1,5 @@
 //! `init` over every fixture: a golden snapshot of all generated files, and checks that parse, lint and
-//! cross-check them (hadolint, shellcheck, `docker compose config`), because a snapshot only proves
+//! cross-check them (hadolint, checkov, shellcheck, `docker compose config`), because a snapshot only proves
 //! "unchanged". The linters come from `scripts/tools`; a missing one fails the test, never skips it.
 
 use std::collections::BTreeMap;
@@ -138,6 +138,80 @@ fn every_fixture_generates_lint_clean_output() {
     }
     assert!(checked >= 17, "only {checked} fixtures generated output");
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// checkov's Dockerfile policies over every fixture's generated Dockerfile, in one run over a directory
+/// of `<fixture>/Dockerfile` (one process start instead of one per fixture). Offline: no API key, no
+/// guideline or policy download (`--skip-download`, `BC_SKIP_MAPPING`), no PyPI update check
+/// (`CKV_SKIP_PACKAGE_UPDATE_CHECK`).
+#[test]
+fn every_fixture_dockerfile_passes_checkov() {
+    let root = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for fixture in fixture_names() {
+        let Some((_, files)) = generated(&fixture) else {
+            continue;
+        };
+        let d = root.path().join(&fixture);
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("Dockerfile"), &files["Dockerfile"]).unwrap();
+        checked += 1;
+    }
+    assert!(checked >= 17, "only {checked} fixtures generated output");
+    let out = Command::new(tool("checkov"))
+        .args(["--framework", "dockerfile", "--directory", "."])
+        .args([
+            "--compact",
+            "--quiet",
+            "--skip-download",
+            "--output",
+            "json",
+        ])
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .env("CKV_SKIP_PACKAGE_UPDATE_CHECK", "TRUE")
+        .env_remove("BC_API_KEY")
+        .current_dir(root.path())
+        .output()
+        .expect("checkov runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if out.status.success() {
+        return;
+    }
+    // Exit 1 with a JSON report: list each failed check as `fixture: CHECK_ID name`.
+    let mut failures = Vec::new();
+    if let Ok(report) = serde_json::from_str::<serde_json::Value>(&stdout) {
+        let reports = match report {
+            serde_json::Value::Array(v) => v,
+            one => vec![one],
+        };
+        for r in &reports {
+            for c in r["results"]["failed_checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let file = c["file_path"].as_str().unwrap_or("?");
+                let fixture = file
+                    .trim_start_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap_or("?");
+                failures.push(format!(
+                    "{fixture}: {} {}",
+                    c["check_id"].as_str().unwrap_or("?"),
+                    c["check_name"].as_str().unwrap_or("")
+                ));
+            }
+        }
+    }
+    failures.sort();
+    panic!(
+        "checkov failed ({}):\n{}\n{}{}",
+        out.status,
+        failures.join("\n"),
+        if failures.is_empty() { &stdout } else { "" },
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The checklist's cross-file and [R] items, read from the files themselves.
