@@ -236,7 +236,14 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
     let arg = match spec.kind {
         // The last of --KEY and --no-KEY wins.
         Kind::Bool => arg.action(ArgAction::SetTrue).overrides_with(no_id(spec)),
-        Kind::Port => arg.value_parser(clap::value_parser!(u16).range(1..)),
+        // Our own parser, so `--port http` says what a port is, not `invalid digit found in string`.
+        Kind::Port => arg.value_parser(|s: &str| {
+            s.trim()
+                .parse::<u16>()
+                .ok()
+                .filter(|p| *p > 0)
+                .ok_or_else(|| "not a port: expected a number from 1 to 65535".to_string())
+        }),
         Kind::Path => arg.value_parser(clap::value_parser!(PathBuf)),
         Kind::Workers => arg
             .action(ArgAction::Append)

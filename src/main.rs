@@ -36,6 +36,9 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> dockgen::Result<ExitCode> {
+    if let Some(code) = refuse_a_file_as_project(&cli.command) {
+        return Ok(code);
+    }
     match cli.command {
         Command::Detect(args) => {
             let mut warnings = Vec::new();
@@ -317,6 +320,30 @@ fn print_warnings(warnings: &[String]) {
     for w in warnings {
         let _ = writeln!(err, "{WARNING}warning{WARNING:#}: {w}");
     }
+}
+
+/// `dockgen detect some/file.py`: a usage mistake (exit 2), caught before the answer layers try to
+/// read `<file>/dockgen.toml` and fail with "Not a directory".
+fn refuse_a_file_as_project(command: &Command) -> Option<ExitCode> {
+    let path = match command {
+        Command::Detect(args) => Some(&args.path),
+        Command::Init(args) => Some(&args.path),
+        _ => None,
+    };
+    if let Some(path) = path.filter(|p| p.is_file()) {
+        // A usage mistake (exit 2), caught before the answer layers try to read `<file>/dockgen.toml`.
+        report_error(
+            &dockgen::Error::Usage {
+                message: format!("`{}` is a file, not a project directory", path.display()),
+            }
+            .with_hint(match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                Some(dir) => format!("pass its directory: `{}`", dir.display()),
+                None => "pass its directory: `.`".to_string(),
+            }),
+        );
+        return Some(ExitCode::from(2));
+    }
+    None
 }
 
 fn report_error(e: &dockgen::Error) {

@@ -663,3 +663,43 @@ fn required_variables_are_listed_before_next() {
         "{compose}"
     );
 }
+
+#[test]
+fn a_port_that_is_not_a_number_says_what_a_port_is() {
+    let d = project(&[(
+        "app.py",
+        b"from flask import Flask\napp = Flask(__name__)\n",
+    )]);
+    for bad in ["http", "0", "70000"] {
+        let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--yes", "--port", bad]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with(&format!(
+                "error: invalid value '{bad}' for '--port <PORT>': not a port: expected a number from 1 to 65535\n"
+            )),
+            "{err}"
+        );
+        assert!(!err.contains("invalid digit"), "{err}");
+    }
+}
+
+#[test]
+fn a_file_given_as_the_project_is_a_usage_error_with_a_hint() {
+    let d = project(&[
+        ("some/file.py", b"print(1)\n"),
+        (
+            "app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    for cmd in ["detect", "init"] {
+        let (code, _, err) = run_in(d.path(), &[cmd, "some/file.py"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.starts_with("error: `some/file.py` is a file, not a project directory\n"),
+            "{err}"
+        );
+        assert!(err.contains("hint: pass its directory: `some`"), "{err}");
+        assert!(!err.contains("Not a directory"), "{err}");
+    }
+}
