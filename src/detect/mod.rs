@@ -159,6 +159,9 @@ pub struct Project {
     pub candidates: Vec<AppCandidate>,
     /// Environment variables the settings or app modules read, by name.
     pub env_vars: Vec<EnvVar>,
+    /// Where the app creates its tables itself (`metadata.create_all()`), if it does.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub creates_tables: Option<Evidence>,
     /// Facts the framework's analysis recorded for its own plan hooks.
     #[serde(skip)]
     pub framework_facts: std::collections::BTreeSet<&'static str>,
@@ -233,7 +236,12 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     env::trace(&mut env_vars, &comparisons, &consumer);
     let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
     let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
+    let creates_tables = env_sources
+        .iter()
+        .find_map(|s| s.summary.create_all.first().map(|l| (s, *l)))
+        .map(|(s, l)| Evidence::at(&s.file, l, "the app creates its tables with create_all()"));
     Ok(Project {
+        creates_tables,
         framework_facts: chosen.analysis.facts.clone(),
         shadowing_compose,
         alembic_dir,

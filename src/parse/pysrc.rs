@@ -316,6 +316,9 @@ pub struct Module {
     /// Top-level functions that read the environment variable named by their first parameter
     /// (`def env_str(name, default=...)`): the project's own helpers.
     pub env_helpers: Vec<EnvHelper>,
+    /// Lines that call `create_all(` (SQLAlchemy's `metadata.create_all`, Flask-SQLAlchemy's
+    /// `db.create_all()`): the app creates its tables itself.
+    pub create_all: Vec<usize>,
     /// `config.from_prefixed_env()` (Flask): its prefix (`FLASK` by default) and line.
     pub prefixed_env: Option<(String, usize)>,
     /// Config keys the module sets through `config.from_mapping(KEY=...)` or `config.update(KEY=...)`:
@@ -667,6 +670,16 @@ fn field_call(v: &[Tok]) -> (bool, Option<String>) {
 /// What single tokens of a line say: strings, environment reads, calls with a variable name,
 /// `os.environ.setdefault`.
 fn tokens(m: &mut Module, line: &Line) {
+    let toks = &line.toks;
+    if let Some(k) = toks
+        .iter()
+        .position(|t| *t == Tok::Name("create_all".into()))
+        && k > 0
+        && toks[k - 1] == Tok::Op(".")
+        && toks.get(k + 1) == Some(&Tok::Op("("))
+    {
+        m.create_all.push(line.tok_lines[k]);
+    }
     for (k, t) in line.toks.iter().enumerate() {
         if let Tok::Str(s) = t {
             m.strings.push((s.clone(), line.tok_lines[k]));

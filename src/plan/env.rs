@@ -17,6 +17,8 @@ const REDIS_URL: &str = "redis://redis:6379/0";
 
 /// Which services and features the environment is planned for.
 pub(super) struct Switches {
+    /// Server worker processes by default (`WEB_CONCURRENCY`).
+    pub workers: u8,
     pub postgres: bool,
     pub redis: bool,
     pub port: u16,
@@ -109,11 +111,8 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     if s.redis {
         push(&mut out.app_env, "REDIS_URL", REDIS_URL.into());
     }
-    push(
-        &mut out.app_env,
-        "WEB_CONCURRENCY",
-        "${WEB_CONCURRENCY:-2}".into(),
-    );
+    let concurrency = format!("${{WEB_CONCURRENCY:-{}}}", s.workers);
+    push(&mut out.app_env, "WEB_CONCURRENCY", concurrency);
     let mut app_examples = Vec::new();
     for v in &p.env_vars {
         read_by_app(v, s, &mut out, &mut app_examples);
@@ -122,7 +121,7 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
         out.example.extend(postgres_examples());
     }
     out.example.extend(app_examples);
-    out.example.extend(server_examples(s.port));
+    out.example.extend(server_examples(s.port, s.workers));
     entrypoint_vars(s, &mut out);
     out
 }
@@ -188,7 +187,7 @@ fn postgres_examples() -> Vec<EnvExample> {
     ]
 }
 
-fn server_examples(port: u16) -> Vec<EnvExample> {
+fn server_examples(port: u16, workers: u8) -> Vec<EnvExample> {
     vec![
         example(
             "WEB_PORT",
@@ -204,7 +203,7 @@ fn server_examples(port: u16) -> Vec<EnvExample> {
         ),
         example(
             "WEB_CONCURRENCY",
-            "2",
+            &workers.to_string(),
             "Server worker processes (gunicorn and uvicorn read it).",
             false,
         ),

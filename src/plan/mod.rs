@@ -439,6 +439,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let env = env::plan(
         p,
         &env::Switches {
+            workers: web_concurrency(p, migrate_command.is_some(), &mut notes),
             postgres,
             redis,
             port,
@@ -534,6 +535,20 @@ fn migrate_shell(m: &crate::framework::Migration) -> String {
     match &m.workdir {
         Some(dir) => format!("(cd {} && {})", sh_quote(dir), shell_line(&m.command)),
         None => shell_line(&m.command),
+    }
+}
+
+/// Server processes by default: 2, or 1 when the app creates its tables at startup with no migration
+/// step (several processes would race on CREATE TABLE and one would fail to start).
+fn web_concurrency(p: &Project, migrates: bool, notes: &mut Vec<String>) -> u8 {
+    match &p.creates_tables {
+        Some(at) if !migrates => {
+            notes.push(format!(
+                "the app creates its tables at startup ({at}) and has no migration step: several server processes would race on CREATE TABLE, so WEB_CONCURRENCY defaults to 1 (migrations, e.g. Alembic, let it run more)"
+            ));
+            1
+        }
+        _ => 2,
     }
 }
 

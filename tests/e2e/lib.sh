@@ -90,8 +90,11 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
   "$compose" stop web >/dev/null 2>&1
   stopped=$(since "$started")
   code=$(docker inspect --format '{{.State.ExitCode}}' "$("$compose" ps -a -q web)")
-  if [ "$code" = 0 ] && python3 -c "import sys; sys.exit(not $stopped < 35)"; then
-    ok "web stopped with exit code 0 in ${stopped}s"
+  # Graceful means it handled SIGTERM before the grace period ran out: exit 0 (gunicorn, uvicorn's
+  # supervisor), or 143 from a single uvicorn process, which re-raises SIGTERM after its graceful
+  # shutdown. 137 would be the SIGKILL that follows a grace period that ran out.
+  if { [ "$code" = 0 ] || [ "$code" = 143 ]; } && python3 -c "import sys; sys.exit(not $stopped < 35)"; then
+    ok "web stopped gracefully (exit code $code) in ${stopped}s"
   else
     fail "web stop: exit $code after ${stopped}s"
   fi

@@ -703,3 +703,42 @@ fn a_file_given_as_the_project_is_a_usage_error_with_a_hint() {
         assert!(!err.contains("Not a directory"), "{err}");
     }
 }
+
+/// An app that creates its tables at startup, with no migration step, runs one server process by
+/// default: several would race on CREATE TABLE (seen on the corpus: one uvicorn worker died with a
+/// UniqueViolation on pg_type). With Alembic the default stays 2.
+#[test]
+fn create_all_at_startup_without_migrations_runs_one_process() {
+    let files: &[(&str, &[u8])] = &[
+        (
+            "requirements.txt",
+            b"fastapi==0.118.0\nsqlmodel==0.0.27\npsycopg2-binary==2.9.10\nuvicorn==0.37.0\n",
+        ),
+        (
+            "main.py",
+            b"import os\nfrom contextlib import asynccontextmanager\nfrom fastapi import FastAPI\nfrom sqlmodel import SQLModel, create_engine\n\nengine = create_engine(os.environ[\"DATABASE_URL\"])\n\n\n@asynccontextmanager\nasync def lifespan(app):\n    SQLModel.metadata.create_all(engine)\n    yield\n\napp = FastAPI(lifespan=lifespan)\n",
+        ),
+    ];
+    let dir = crate::support::project(files);
+    let (code, _, err) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("the app creates its tables at startup (main.py:11:"),
+        "{err}"
+    );
+    let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
+    assert!(
+        compose.contains("WEB_CONCURRENCY: \"${WEB_CONCURRENCY:-1}\""),
+        "{compose}"
+    );
+
+    let dir = crate::support::project(files);
+    std::fs::write(dir.path().join("requirements.txt"), "fastapi==0.118.0\nsqlmodel==0.0.27\npsycopg2-binary==2.9.10\nuvicorn==0.37.0\nalembic==1.16.5\n").unwrap();
+    let (code, _, err) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
+    assert!(
+        compose.contains("WEB_CONCURRENCY: \"${WEB_CONCURRENCY:-2}\""),
+        "{compose}"
+    );
+}
