@@ -44,7 +44,7 @@ const LIBPQ_RUNTIME: NativeDeps = NativeDeps {
 };
 
 /// A C compiler for packages published as source only.
-const COMPILER: NativeDeps = NativeDeps {
+pub const COMPILER: NativeDeps = NativeDeps {
     why: "a C compiler (the package is published as source only)",
     build: &["gcc", "libc6-dev"],
     runtime: &[],

@@ -31,7 +31,7 @@ use crate::base::relpath::RelDir;
 pub use crate::framework::{EnvRead as EnvVar, Framework};
 use crate::knowledge::NativeDeps;
 pub use crate::manager::PackageManager;
-use crate::manager::{InstallFacts, Manifests, ReadCx};
+use crate::manager::{InstallFacts, LockArtifacts, Manifests, ReadCx};
 use crate::parse::deps::DepSet;
 use crate::parse::walk;
 
@@ -205,7 +205,8 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let project_dir = candidates::pick_project(root, &scan, &mut found, opts)?;
     let manifests = Manifests::load(root, &project_dir, &scan)?;
     let (manager, manager_evidence) = choose_manager(&manifests, opts, &reg, &mut warnings);
-    let (dependencies, install) = read_dependencies(root, &manifests, manager, &mut warnings)?;
+    let (dependencies, install, artifacts) =
+        read_dependencies(root, &manifests, manager, &mut warnings)?;
     let mut evidence = EvidenceMap::from([(Key::PackageManager, manager_evidence)]);
     let chosen = app::resolve(
         root,
@@ -216,8 +217,13 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         &mut evidence,
         &mut warnings,
     )?;
-    let python_version = python::choose(root, &manifests, opts, &mut evidence, &mut warnings)?;
-    let needs = needs::collect(
+    let locked = python::Locked {
+        deps: &dependencies,
+        artifacts: artifacts.as_ref(),
+    };
+    let (python, source_builds) =
+        python::decide(root, &manifests, opts, locked, &mut evidence, &mut warnings)?;
+    let mut needs = needs::collect(
         root,
         &manifests.lock_dir,
         &dependencies,
@@ -226,14 +232,9 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         &mut evidence,
         &mut warnings,
     );
+    needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
     let env_sources = candidates::load_env_sources(root, &scan, &manifests.lock_dir, &mut warnings);
-    let mut env_vars = needs::env_reads(&chosen, &env_sources, &manifests.lock_dir);
-    let comparisons = needs::comparisons(&chosen, &env_sources, &manifests.lock_dir);
-    let consumer = env::Consumer {
-        framework_scheme: chosen.framework.database_url_scheme(),
-        deps: &dependencies,
-    };
-    env::trace(&mut env_vars, &comparisons, &consumer);
+    let env_vars = environment(&chosen, &env_sources, &manifests.lock_dir, &dependencies);
     let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
     let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
     let creates_tables = env_sources
@@ -247,7 +248,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         alembic_dir,
         framework: chosen.framework,
         package_manager: manager,
-        python_version,
+        python_version: crate::parse::python_version::fmt(python.version),
         app_dir: chosen.app_dir,
         entrypoint: chosen.entrypoint,
         django_settings_module: chosen.analysis.settings_module.clone(),
@@ -273,6 +274,23 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         candidates: chosen.candidates,
         env_vars,
     })
+}
+
+/// The environment variables the code reads, each traced to what it feeds.
+fn environment(
+    chosen: &app::Chosen,
+    sources: &[crate::parse::apps::Source],
+    context: &RelDir,
+    deps: &DepSet,
+) -> Vec<EnvVar> {
+    let mut env_vars = needs::env_reads(chosen, sources, context);
+    let comparisons = needs::comparisons(chosen, sources, context);
+    let consumer = env::Consumer {
+        framework_scheme: chosen.framework.database_url_scheme(),
+        deps,
+    };
+    env::trace(&mut env_vars, &comparisons, &consumer);
+    env_vars
 }
 
 fn check_dir(root: &Path) -> Result<()> {
@@ -318,7 +336,7 @@ fn read_dependencies(
     m: &Manifests,
     manager: PackageManager,
     warnings: &mut Vec<String>,
-) -> Result<(DepSet, InstallFacts)> {
+) -> Result<(DepSet, InstallFacts, Option<LockArtifacts>)> {
     let direct = match &m.pyproject {
         Some(p) => p.runtime_deps()?,
         None => DepSet::default(),
@@ -331,7 +349,7 @@ fn read_dependencies(
     };
     let mut reading = manager.read(&mut cx)?;
     reading.facts.pyproject = m.pyproject_file();
-    Ok((reading.deps, reading.facts))
+    Ok((reading.deps, reading.facts, reading.artifacts))
 }
 
 /// The Procfile in `dir`: its path and processes, when there is a readable one.

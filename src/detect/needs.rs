@@ -299,3 +299,19 @@ pub(super) fn comparisons(
     }
     out
 }
+
+/// A C compiler in the builder for the locked packages pip builds from source (their evidence is the
+/// lockfile's list of files).
+pub(super) fn add_source_builds(
+    native: &mut Vec<NativeDeps>,
+    builds: &[super::python::SourceBuild],
+    ev: &mut EvidenceMap,
+) {
+    for b in builds {
+        if !native.contains(&crate::knowledge::COMPILER) {
+            native.push(crate::knowledge::COMPILER.clone());
+        }
+        ev.entry(Key::Native(b.package.clone()))
+            .or_insert_with(|| b.evidence.clone());
+    }
+}

@@ -11,11 +11,35 @@ use crate::base::fs::{self as files, limit};
 use crate::base::relpath::RelDir;
 use crate::knowledge;
 use crate::manager::Manifests;
+use crate::parse::deps::DepSet;
 use crate::parse::lockfiles;
 use crate::parse::python_version as pv;
+use crate::parse::wheels;
 
 /// The project's declared range: (spec, line, whether it is Poetry's syntax).
-type Range = (String, usize, bool);
+pub(super) type Range = (String, usize, bool);
+
+/// The chosen version, and how free the choice was.
+pub(super) struct Choice {
+    pub version: (u64, u64),
+    /// Given with `--python` or pinned in a file: never changed.
+    pub pinned: bool,
+    /// The project's declared range, which any other choice must stay inside.
+    pub range: Option<Range>,
+    /// Nothing chose it but dockgen's default.
+    pub defaulted: bool,
+}
+
+impl Choice {
+    /// Whether `v` is a version dockgen may choose instead: supported and inside the declared range.
+    pub fn admits(&self, v: (u64, u64)) -> bool {
+        pv::supported(v)
+            && self
+                .range
+                .as_ref()
+                .is_none_or(|(spec, _, poetry)| pv::range_admits(spec, *poetry, v) == Ok(true))
+    }
+}
 
 type Finder = fn(&str) -> Option<((u64, u64), Option<usize>)>;
 
@@ -39,13 +63,13 @@ const PIN_FILES: [(&str, &str, Finder); 5] = [
 ];
 
 /// Chooses the Python version and records its evidence.
-pub(super) fn choose(
+fn choose(
     root: &Path,
     m: &Manifests,
     opts: &Options,
     ev: &mut EvidenceMap,
     warnings: &mut Vec<String>,
-) -> Result<String> {
+) -> Result<Choice> {
     let range = declared_range(m);
     let pinned = match &opts.python {
         Some(p) => Some(explicit(p, opts)?),
@@ -56,23 +80,45 @@ pub(super) fn choose(
     if let Some((v, e)) = pinned {
         check_pin(v, range.as_ref(), warnings);
         ev.insert(Key::PythonVersion, e);
-        return Ok(pv::fmt(v));
+        return Ok(Choice {
+            version: v,
+            pinned: true,
+            range,
+            defaulted: false,
+        });
     }
     if let Some(r) = &range
         && let Some((v, e)) = from_range(m, r, warnings)?
     {
         ev.insert(Key::PythonVersion, e);
-        return Ok(pv::fmt(v));
+        return Ok(Choice {
+            version: v,
+            pinned: false,
+            range,
+            defaulted: false,
+        });
     }
     let default = pv::fmt(knowledge::DEFAULT_PYTHON);
-    warnings.push(format!(
-        "no Python version is pinned (.python-version, requires-python, Pipfile); the image uses {default}: pin the version you test with in .python-version, or pass --python"
-    ));
     ev.insert(
         Key::PythonVersion,
         Evidence::rule(&format!("no version pinned; dockgen's default {default}")),
     );
-    Ok(default)
+    Ok(Choice {
+        version: knowledge::DEFAULT_PYTHON,
+        pinned: false,
+        range,
+        defaulted: true,
+    })
+}
+
+/// The warning for a version nothing pinned (after the lockfile's wheels had their say).
+fn warn_unpinned(c: &Choice, warnings: &mut Vec<String>) {
+    if c.defaulted {
+        let v = pv::fmt(c.version);
+        warnings.push(format!(
+            "no Python version is pinned (.python-version, requires-python, Pipfile); the image uses {v}: pin the version you test with in .python-version, or pass --python"
+        ));
+    }
 }
 
 fn declared_range(m: &Manifests) -> Option<Range> {
@@ -209,4 +255,144 @@ fn from_range(
             message: format!("invalid Python version range `{spec}`: {e}"),
         }),
     }
+}
+
+/// The locked production dependencies and the files the lockfile lists for them.
+#[derive(Clone, Copy)]
+pub(super) struct Locked<'a> {
+    pub deps: &'a DepSet,
+    pub artifacts: Option<&'a crate::manager::LockArtifacts>,
+}
+
+/// The Python version ([`choose`]), fitted to the lockfile's wheels ([`fit_wheels`]), and the packages
+/// the image builds from source for it.
+pub(super) fn decide(
+    root: &Path,
+    m: &Manifests,
+    opts: &Options,
+    locked: Locked,
+    ev: &mut EvidenceMap,
+    warnings: &mut Vec<String>,
+) -> Result<(Choice, Vec<SourceBuild>)> {
+    let mut choice = choose(root, m, opts, ev, warnings)?;
+    let builds = fit_wheels(&mut choice, locked.deps, locked.artifacts, ev, warnings);
+    warn_unpinned(&choice, warnings);
+    Ok((choice, builds))
+}
+
+/// A locked package that pip will build from source in the image, with why.
+pub(super) struct SourceBuild {
+    pub package: String,
+    pub evidence: Evidence,
+}
+
+/// The lockfile's files for the production dependencies: (name, version, files).
+fn locked_files<'a>(
+    deps: &'a DepSet,
+    artifacts: &'a lockfiles::Artifacts,
+) -> Vec<(&'a str, Option<&'a str>, &'a [String])> {
+    deps.iter()
+        .filter_map(|d| {
+            let (version, files) = artifacts.get(&d.name)?;
+            (!files.is_empty()).then_some((d.name.as_str(), version.as_deref(), files.as_slice()))
+        })
+        .collect()
+}
+
+/// The packages that have wheels, but none for `v`.
+fn no_wheel_for<'a>(
+    locked: &[(&'a str, Option<&'a str>, &[String])],
+    v: (u64, u64),
+) -> Vec<&'a str> {
+    locked
+        .iter()
+        .filter(|(_, _, files)| wheels::fit(files, v) == wheels::Fit::NoWheelForPython)
+        .map(|(name, _, _)| *name)
+        .collect()
+}
+
+/// Fits the chosen version to the wheels the lockfile lists (uv.lock, poetry.lock, pdm.lock).
+///
+/// A version dockgen chose (not pinned) moves to the newest one the declared range admits for which
+/// every locked package has a wheel, when the first choice lacks some. A pinned version stays, with a
+/// warning per package pip would build from source for it. Returns the packages built from source
+/// (sdist only, or no wheel for the final version): the builder needs a compiler for them.
+fn fit_wheels(
+    choice: &mut Choice,
+    deps: &DepSet,
+    artifacts: Option<&crate::manager::LockArtifacts>,
+    ev: &mut EvidenceMap,
+    warnings: &mut Vec<String>,
+) -> Vec<SourceBuild> {
+    let Some((artifacts, lockfile)) = artifacts else {
+        return vec![];
+    };
+    let locked = locked_files(deps, artifacts);
+    let missing = no_wheel_for(&locked, choice.version);
+    if !choice.pinned && !missing.is_empty() {
+        let better = knowledge::SUPPORTED_PYTHONS
+            .iter()
+            .rev()
+            .copied()
+            .find(|v| choice.admits(*v) && no_wheel_for(&locked, *v).is_empty());
+        if let Some(v) = better {
+            let was = pv::fmt(choice.version);
+            let shown: Vec<String> = locked
+                .iter()
+                .filter(|(n, _, _)| missing.contains(n))
+                .map(|(n, ver, _)| format!("{n} {}", ver.unwrap_or("?")))
+                .collect();
+            let rule = format!(
+                "the newest supported Python{} for which every package in {lockfile} has a wheel ({} {} none for {was})",
+                if choice.range.is_some() {
+                    " inside the declared range"
+                } else {
+                    ""
+                },
+                shown.join(" and "),
+                if shown.len() == 1 { "has" } else { "have" },
+            );
+            ev.insert(Key::PythonVersion, Evidence::file(lockfile, &rule));
+            choice.version = v;
+        }
+    }
+    let v = choice.version;
+    let mut builds = vec![];
+    for (name, version, files) in &locked {
+        let shown = match version {
+            Some(ver) => format!("{name} {ver}"),
+            None => name.to_string(),
+        };
+        let why = match wheels::fit(files, v) {
+            wheels::Fit::Wheel => continue,
+            wheels::Fit::SourceOnly => {
+                format!("{lockfile} lists only a source distribution of {shown}")
+            }
+            wheels::Fit::NoWheelForPython => {
+                let with: Vec<String> = knowledge::SUPPORTED_PYTHONS
+                    .iter()
+                    .filter(|s| files.iter().any(|f| wheels::wheel_fits(f, **s)))
+                    .map(|s| pv::fmt(*s))
+                    .collect();
+                warnings.push(format!(
+                    "`{shown}` in {lockfile} has no wheel for Python {} on Linux x86_64{}: the image builds it from source (the builder gets a C compiler; it may need more); pin a Python it has wheels for, or upgrade it",
+                    pv::fmt(v),
+                    if with.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it has wheels for {})", with.join(", "))
+                    },
+                ));
+                format!(
+                    "{lockfile} lists no wheel of {shown} for Python {}",
+                    pv::fmt(v)
+                )
+            }
+        };
+        builds.push(SourceBuild {
+            package: name.to_string(),
+            evidence: Evidence::file(lockfile, &why),
+        });
+    }
+    builds
 }

@@ -26,8 +26,8 @@ use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
 use crate::base::relpath::RelDir;
 use crate::parse::deps::DepSet;
-use crate::parse::pyproject;
 use crate::parse::walk::Scan;
+use crate::parse::{lockfiles, pyproject};
 pub use install::{CopyPair, EnvPair, Install};
 
 /// Every package manager, in the order their lockfiles win when several are present.
@@ -144,7 +144,13 @@ pub fn load_pyproject(root: &Path, dir: &RelDir) -> Result<Option<pyproject::Loa
 pub struct Reading {
     pub deps: DepSet,
     pub facts: InstallFacts,
+    /// The files the lockfile lists per package (wheels, sdists), and the lockfile as shown, for the
+    /// lock formats that list them.
+    pub artifacts: Option<LockArtifacts>,
 }
+
+/// The files a lockfile lists per package, and the lockfile as shown.
+pub type LockArtifacts = (lockfiles::Artifacts, String);
 
 /// Facts about the locked install, as detection found them (never re-derived from file names).
 #[derive(Debug, Clone, Default, Serialize)]

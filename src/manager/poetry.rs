@@ -32,6 +32,10 @@ pub(super) fn read_graph_lock(
         return Ok(reading);
     };
     let graph = parse(&text, Path::new(&shown))?;
+    reading.artifacts = Some((
+        lockfiles::artifacts(&text, Path::new(&shown))?,
+        shown.clone(),
+    ));
     let in_context = m.in_context(&shown);
     reading.facts.files.push(in_context.clone());
     reading.facts.lockfile = Some(in_context);

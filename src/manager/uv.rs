@@ -73,6 +73,10 @@ impl ManagerSpec for Uv {
             return Ok(reading);
         };
         let lock = lockfiles::parse_uv(&text, Path::new(&shown))?;
+        reading.artifacts = Some((
+            lockfiles::artifacts(&text, Path::new(&shown))?,
+            shown.clone(),
+        ));
         let in_context = m.in_context(&shown);
         reading.facts.files.push(in_context.clone());
         reading.facts.lockfile = Some(in_context);

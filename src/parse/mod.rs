@@ -17,3 +17,4 @@ pub mod python_version;
 pub mod requirements;
 pub mod toml_util;
 pub mod walk;
+pub mod wheels;

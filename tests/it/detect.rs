@@ -70,6 +70,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-factory-pipenv", outcome: ok("flask", "pipenv", "3.11", ".", "myapp:create_app()", None, PG_REDIS, NONE, NONE) },
     Expect { fixture: "flask-flaskenv", outcome: ok("flask", "pip", "3.13", ".", "server:srv", None, NONE, NONE, &["no Python version is pinned"]) },
+    Expect { fixture: "flask-old-pins-uv", outcome: ok("flask", "uv", "3.11", ".", "wsgi:app", None, PG, NONE, &["no Python version is pinned (.python-version, requires-python, Pipfile); the image uses 3.11"]) },
     Expect { fixture: "lock-and-requirements", outcome: ok("fastapi", "poetry", "3.13", ".", "main:app", None, PG, NONE, &["the lockfile wins and `requirements.txt` is ignored"]) },
     Expect { fixture: "monorepo", outcome: ok("fastapi", "uv", "3.13", "backend", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "pdm-flask", outcome: ok("flask", "pdm", "3.12", ".", "app:app", None, REDIS, &["rq"], NONE) },
@@ -368,5 +369,70 @@ fn explicit_choices_win_and_say_so() {
         err.hint().unwrap().contains("services/billing"),
         "{:?}",
         err.hint()
+    );
+}
+
+#[test]
+fn an_unpinned_python_follows_the_wheels_the_lockfile_lists() {
+    let p = run("flask-old-pins-uv").unwrap();
+    // greenlet 3.0.1 has cp311/cp312 wheels, psycopg2-binary 2.9.6 cp311 only: 3.13 (the default) and
+    // 3.12 would build them from source.
+    assert_eq!(p.python_version, "3.11");
+    let why = &p.evidence[&Key::PythonVersion];
+    assert_eq!(why.file.as_deref(), Some("uv.lock"));
+    assert!(
+        why.rule
+            .contains("greenlet 3.0.1 and psycopg2-binary 2.9.6 have none for 3.13"),
+        "{why:?}"
+    );
+    // docopt is published as an sdist only: the builder gets a compiler, with the lock as evidence.
+    assert!(
+        p.native.contains(&dockgen::knowledge::COMPILER),
+        "{:?}",
+        p.native
+    );
+    let docopt = &p.evidence[&Key::Native("docopt".into())];
+    assert!(
+        docopt
+            .rule
+            .contains("lists only a source distribution of docopt 0.6.2"),
+        "{docopt:?}"
+    );
+    assert!(!p.evidence.contains_key(&Key::Native("greenlet".into())));
+}
+
+#[test]
+fn a_pinned_python_without_wheels_is_kept_and_warned_about() {
+    let opts = Options {
+        python: Some("3.13".into()),
+        ..Options::default()
+    };
+    let p = detect(&fixtures().join("flask-old-pins-uv"), &opts).unwrap();
+    assert_eq!(p.python_version, "3.13");
+    let warned = |pkg: &str, with: &str| {
+        p.warnings.iter().any(|w| {
+            w.starts_with(&format!("`{pkg}` in uv.lock has no wheel for Python 3.13"))
+                && w.contains(&format!("(it has wheels for {with})"))
+        })
+    };
+    assert!(warned("greenlet 3.0.1", "3.11, 3.12"), "{:#?}", p.warnings);
+    assert!(warned("psycopg2-binary 2.9.6", "3.11"), "{:#?}", p.warnings);
+    assert!(p.evidence.contains_key(&Key::Native("greenlet".into())));
+    assert!(
+        !p.warnings
+            .iter()
+            .any(|w| w.contains("no Python version is pinned"))
+    );
+}
+
+#[test]
+fn a_range_never_gives_way_to_the_wheels() {
+    // fastapi-standard-uv allows >=3.10,<3.13; its lock has wheels for 3.12, so the range's choice stands.
+    let p = run("fastapi-standard-uv").unwrap();
+    assert_eq!(p.python_version, "3.12");
+    assert!(
+        p.evidence[&Key::PythonVersion]
+            .rule
+            .contains("requires-python")
     );
 }
