@@ -66,6 +66,14 @@ fn decisions(out: &mut String, p: &Project) {
             e(Key::StaticRoot),
         );
     }
+    if p.evidence.contains_key(&Key::CompressOffline) {
+        row(
+            out,
+            "compression",
+            "offline: `manage.py compress` at build time",
+            e(Key::CompressOffline),
+        );
+    }
 }
 
 /// Services, workers, Celery, servers and native builds, each with its evidence.
@@ -146,6 +154,7 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
         RedisHost => "Redis host".into(),
         RedisPort => "Redis port".into(),
         Port => "the server's port".into(),
+        AllowedHosts { separator } => format!("ALLOWED_HOSTS, `{separator}`-separated"),
     }
 }
 

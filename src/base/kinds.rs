@@ -86,6 +86,10 @@ pub enum EnvRole {
     RedisPort,
     /// The port the server listens on.
     Port,
+    /// Django's `ALLOWED_HOSTS`, read as one string split on `separator`.
+    AllowedHosts {
+        separator: String,
+    },
 }
 
 #[cfg(test)]

@@ -103,6 +103,15 @@ fn by_use(
         };
         return Some((role, because(v, format!("the `{key}` of DATABASES"))));
     }
+    if target == "ALLOWED_HOSTS"
+        && let Some(sep) = &r.split
+    {
+        let rule = format!("split on `{sep}` into Django's ALLOWED_HOSTS");
+        let role = EnvRole::AllowedHosts {
+            separator: sep.clone(),
+        };
+        return Some((role, because(v, rule)));
+    }
     if let Some(found) = switch(v, comparisons) {
         return Some(found);
     }
@@ -300,6 +309,28 @@ mod tests {
         assert_eq!(get("SQL_HOST"), Some(EnvRole::DatabaseHost));
         assert_eq!(get("SQL_PASSWORD"), Some(EnvRole::DatabasePassword));
         assert_eq!(get("BROKER"), Some(EnvRole::RedisUrl));
+    }
+
+    #[test]
+    fn allowed_hosts_split_from_a_variable_is_traced_with_its_separator() {
+        let src = "import os\nALLOWED_HOSTS = os.environ.get('DJANGO_ALLOWED_HOSTS').split(' ')\nCSRF_TRUSTED_ORIGINS = os.getenv('ORIGINS', '').split(',')\nHOSTS = os.getenv('HOSTS_LIST').split()\nALLOWED_HOSTS_X = os.getenv('NOT_SPLIT')\n";
+        let r = roles(src, Some("postgres"), &["django"]);
+        let hosts = |sep: &str| EnvRole::AllowedHosts {
+            separator: sep.into(),
+        };
+        assert_eq!(r, vec![("DJANGO_ALLOWED_HOSTS".to_string(), hosts(" "))]);
+        let r = roles(
+            "import os\nALLOWED_HOSTS = os.environ['HOSTS'].split()\n",
+            Some("postgres"),
+            &["django"],
+        );
+        assert_eq!(r, vec![("HOSTS".to_string(), hosts(" "))]);
+        let r = roles(
+            "import os\nALLOWED_HOSTS = os.getenv('H', 'localhost').split(',')\n",
+            Some("postgres"),
+            &["django"],
+        );
+        assert_eq!(r, vec![("H".to_string(), hosts(","))]);
     }
 
     #[test]

@@ -75,7 +75,8 @@ fn choose(
         Some(p) => Some(explicit(p, opts)?),
         None => pin_file(root, m)
             .or_else(|| pipfile(root, m))
-            .or_else(|| existing_dockerfile(root, m)),
+            .or_else(|| existing_dockerfile(root, m))
+            .or_else(|| ci_config(root, range.as_ref())),
     };
     if let Some((v, e)) = pinned {
         check_pin(v, range.as_ref(), warnings);
@@ -214,6 +215,58 @@ fn existing_dockerfile(root: &Path, m: &Manifests) -> Option<((u64, u64), Eviden
             )
         })
     })
+}
+
+/// The CI files dockgen reads, relative to PATH: GitHub Actions workflows (at most 50) and GitLab CI.
+fn ci_files(root: &Path) -> Vec<(String, bool)> {
+    let mut found: Vec<(String, bool)> = std::fs::read_dir(files::join(root, ".github/workflows"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .take(50)
+        .filter_map(|e| {
+            let name = e.file_name().to_str()?.to_string();
+            (name.ends_with(".yml") || name.ends_with(".yaml"))
+                .then(|| (format!(".github/workflows/{name}"), false))
+        })
+        .collect();
+    found.sort();
+    found.push((".gitlab-ci.yml".into(), true));
+    found
+}
+
+/// The newest supported version the project's CI tests on (inside the declared range, if any).
+fn ci_config(root: &Path, range: Option<&Range>) -> Option<((u64, u64), Evidence)> {
+    let admitted = |v: (u64, u64)| {
+        pv::supported(v)
+            && range.is_none_or(|(spec, _, poetry)| pv::range_admits(spec, *poetry, v) == Ok(true))
+    };
+    // (chosen version, file, every version the file names)
+    type Found = ((u64, u64), String, Vec<(u64, u64)>);
+    let mut best: Option<Found> = None;
+    for (rel, gitlab) in ci_files(root) {
+        let Some(text) = read_small(root, &rel) else {
+            continue;
+        };
+        let tested = crate::parse::ci::pythons(&text, gitlab);
+        if let Some(v) = tested.iter().copied().filter(|v| admitted(*v)).max()
+            && best.as_ref().is_none_or(|(b, _, _)| v > *b)
+        {
+            best = Some((v, rel, tested));
+        }
+    }
+    let (v, rel, tested) = best?;
+    let tested: Vec<String> = tested.into_iter().map(pv::fmt).collect();
+    let rule = format!(
+        "the project's CI tests on Python {}: the newest{}",
+        tested.join(", "),
+        if range.is_some() {
+            " inside the declared range"
+        } else {
+            ""
+        }
+    );
+    Some((v, Evidence::file(&rel, &rule)))
 }
 
 /// The default when the range admits it, else the newest supported version inside it.

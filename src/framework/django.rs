@@ -15,6 +15,9 @@ pub const ASGI_PACKAGES: &[&str] = &["channels", "daphne", "uvicorn"];
 
 pub struct Django;
 
+/// The analysis fact for `COMPRESS_OFFLINE = True`.
+const COMPRESS_OFFLINE: &str = "compress-offline";
+
 fn words(ws: &[&str]) -> Vec<String> {
     ws.iter().map(|s| s.to_string()).collect()
 }
@@ -82,6 +85,11 @@ impl FrameworkSpec for Django {
         if let Some(e) = &d.static_root {
             evidence.push((Key::StaticRoot, e.clone()));
         }
+        let mut facts = std::collections::BTreeSet::new();
+        if let Some(e) = &d.compress_offline {
+            evidence.push((Key::CompressOffline, e.clone()));
+            facts.insert(COMPRESS_OFFLINE);
+        }
         let services = [(Service::Postgres, &d.postgres), (Service::Redis, &d.redis)]
             .into_iter()
             .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
@@ -106,7 +114,7 @@ impl FrameworkSpec for Django {
                 .collect(),
             comparisons: d.comparisons.clone(),
             warnings: d.warnings.clone(),
-            facts: Default::default(),
+            facts,
         })
     }
     fn database_url_scheme(&self) -> Option<&'static str> {
@@ -131,9 +139,22 @@ impl FrameworkSpec for Django {
             "--noinput",
         ]))
     }
-    fn build_command(&self, app: &AppView) -> Option<Vec<String>> {
-        (app.static_root == Some(true))
-            .then(|| words(&["python", "manage.py", "collectstatic", "--noinput"]))
+    fn build_commands(&self, app: &AppView) -> Vec<Vec<String>> {
+        let mut steps = vec![];
+        if app.static_root == Some(true) {
+            steps.push(words(&[
+                "python",
+                "manage.py",
+                "collectstatic",
+                "--noinput",
+            ]));
+            // Offline compression renders every `{% compress %}` block into STATIC_ROOT's CACHE
+            // and its manifest; the app then refuses to render one that is missing.
+            if app.facts.contains(COMPRESS_OFFLINE) {
+                steps.push(words(&["python", "manage.py", "compress", "--force"]));
+            }
+        }
+        steps
     }
     fn runtime_env(&self, app: &AppView) -> Vec<(&'static str, String)> {
         app.settings_module

@@ -232,9 +232,10 @@ pub trait FrameworkSpec: Sync {
     fn dev_command(&self, app: &AppView, server: &[String]) -> Vec<String>;
     /// The migration step, when the app has a migration tool.
     fn migration(&self, app: &AppView) -> Option<Migration>;
-    /// A step to run at image build time (Django's `collectstatic`), as words.
-    fn build_command(&self, _app: &AppView) -> Option<Vec<String>> {
-        None
+    /// The steps to run at image build time, in order (Django's `collectstatic`, then `compress` for
+    /// offline compression), each as words.
+    fn build_commands(&self, _app: &AppView) -> Vec<Vec<String>> {
+        Vec::new()
     }
     /// `ENV` the runtime stage sets so the framework's own tools find the app.
     fn runtime_env(&self, _app: &AppView) -> Vec<(&'static str, String)> {

@@ -25,6 +25,8 @@ pub struct Django {
     pub postgres: Option<Evidence>,
     pub redis: Option<Evidence>,
     pub beat: Option<Evidence>,
+    /// `COMPRESS_OFFLINE = True` (django-compressor needs `manage.py compress` before serving).
+    pub compress_offline: Option<Evidence>,
     pub warnings: Vec<String>,
     /// Environment variables the settings read: (name, required, evidence).
     pub env_reads: Vec<(pysrc::EnvRead, String)>,
@@ -152,6 +154,15 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     let get = |name: &str| merged.assigns.get(name);
     if let Some((a, f)) = get("CELERY_BEAT_SCHEDULE").or_else(|| get("CELERYBEAT_SCHEDULE")) {
         d.beat = Some(Evidence::at(f, a.line, "CELERY_BEAT_SCHEDULE in settings"));
+    }
+    if let Some((a, f)) = get("COMPRESS_OFFLINE")
+        && a.value == Value::Bool(true)
+    {
+        d.compress_offline = Some(Evidence::at(
+            f,
+            a.line,
+            "COMPRESS_OFFLINE = True in settings",
+        ));
     }
     d.env_reads.extend(merged.env_reads);
     d.comparisons = merged.comparisons;

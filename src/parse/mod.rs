@@ -7,6 +7,7 @@
 //! package-manager registries and `detect` do. They depend only on `base` and `knowledge`.
 
 pub mod apps;
+pub mod ci;
 pub mod deps;
 pub mod django;
 pub mod lockfiles;

@@ -480,6 +480,8 @@ pub struct EnvRead {
     pub key: Option<String>,
     /// The innermost call the read is an argument of: `create_engine`, `config`, `int`.
     pub callee: Option<String>,
+    /// The separator of a `.split(...)` applied to the read's value (`" "` for `.split()`).
+    pub split: Option<String>,
 }
 
 /// `name == "value"` (either way round), where `name` is a variable or an environment variable read
@@ -799,10 +801,21 @@ fn env_read(line: &Line, k: usize, name: &str, required: bool) -> EnvRead {
     let (key, callee) = context_of(toks, k.saturating_sub(1));
     let has_default = toks.get(k + 1) == Some(&Tok::Op(","));
     // `os.environ.get("X").split()` and `int(os.getenv("X"))` crash when X is unset.
-    let after = closing(toks, k).and_then(|c| toks.get(c + 1));
+    let close = closing(toks, k);
+    let after = close.and_then(|c| toks.get(c + 1));
     let crashes_without = !has_default
         && (after == Some(&Tok::Op(".")) || matches!(callee.as_deref(), Some("int" | "float")));
+    let split = close.and_then(|c| match &toks[c + 1..] {
+        [Tok::Op("."), Tok::Name(m), Tok::Op("("), Tok::Str(sep), ..] if m == "split" => {
+            Some(sep.clone())
+        }
+        [Tok::Op("."), Tok::Name(m), Tok::Op("("), Tok::Op(")"), ..] if m == "split" => {
+            Some(" ".to_string())
+        }
+        _ => None,
+    });
     EnvRead {
+        split,
         name: name.to_string(),
         line: line.tok_lines[k],
         required: required || crashes_without,

@@ -69,6 +69,9 @@ fn is_secret(name: &str) -> bool {
     SECRET_MARKERS.iter().any(|m| name.contains(m))
 }
 
+/// The hosts a traced ALLOWED_HOSTS variable defaults to: local requests and the health check.
+const LOCAL_HOSTS: &[&str] = &["localhost", "127.0.0.1"];
+
 /// The compose value of a variable whose role detection traced, when its service is generated.
 fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
     let role = &v.role.as_ref()?.role;
@@ -89,6 +92,11 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
         EnvRole::RedisHost if s.redis => "redis".into(),
         EnvRole::RedisPort if s.redis => "6379".into(),
         EnvRole::Port => s.port.to_string(),
+        // Read without a default: one that serves local requests and the health check (production
+        // sets its domain). With a default, the app's own applies.
+        EnvRole::AllowedHosts { separator } if v.required => {
+            format!("${{{}:-{}}}", v.name, LOCAL_HOSTS.join(separator))
+        }
         _ => return None,
     })
 }
@@ -132,6 +140,17 @@ fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<E
     let secret = is_secret(&v.name);
     if let Some(value) = role_value(v, s) {
         push(&mut out.app_env, &v.name, value);
+        if let Some(EnvRole::AllowedHosts { separator }) = v.role.as_ref().map(|t| &t.role) {
+            let by = match separator.as_str() {
+                " " => "spaces".to_string(),
+                sep => format!("`{sep}`"),
+            };
+            let comment = format!(
+                "The hosts Django serves (ALLOWED_HOSTS), separated by {by}: add your domain for production. Read at {at}."
+            );
+            let local = LOCAL_HOSTS.join(separator);
+            examples.push(example(&v.name, &local, &comment, true));
+        }
     } else if v.required {
         out.must_set.push(MustSet {
             name: v.name.clone(),
@@ -243,7 +262,18 @@ fn entrypoint_vars(s: &Switches, out: &mut EnvPlan) {
 
 /// A build-time shell command with throwaway values, inline, for what the code requires at import time
 /// (never `ENV`/`ARG`, so nothing is baked into the image).
-pub(super) fn with_build_values(p: &Project, command: &[String]) -> String {
+/// The build-time steps as one shell command (`&&` between steps), each with its throwaway values.
+pub(super) fn build_command(p: &Project, steps: &[Vec<String>]) -> Option<String> {
+    (!steps.is_empty()).then(|| {
+        steps
+            .iter()
+            .map(|c| with_build_values(p, c))
+            .collect::<Vec<_>>()
+            .join(" && ")
+    })
+}
+
+fn with_build_values(p: &Project, command: &[String]) -> String {
     let mut inline: Vec<String> = Vec::new();
     for v in p.env_vars.iter().filter(|v| v.required) {
         let dummy = match v.role.as_ref().map(|t| &t.role) {

@@ -81,8 +81,9 @@ pub struct Plan {
     pub runtime_packages: Vec<String>,
     /// `ENV` of the runtime stage, in order.
     pub runtime_env: Vec<EnvPair>,
-    /// The framework's build-time step (Django's `collectstatic`), a complete shell command with
-    /// throwaway inline values, if any. Was `collectstatic` before context version 2.
+    /// The framework's build-time steps (Django's `collectstatic`, then `compress` when
+    /// `COMPRESS_OFFLINE` is on), one complete shell command (steps joined by `&&`)
+    /// with throwaway inline values, if any. Was `collectstatic` before context version 2.
     pub build_command: Option<String>,
     /// The server command, exec form.
     pub command: Vec<String>,
@@ -446,10 +447,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
             migrations: migrate_command.is_some(),
         },
     );
-    let build_command = p
-        .framework
-        .build_command(&view)
-        .map(|c| env::with_build_values(p, &c));
+    let build_command = env::build_command(p, &p.framework.build_commands(&view));
     let (build_packages, runtime_packages) = native_packages(p);
     Ok(Plan {
         context_version: CONTEXT_VERSION,

@@ -60,6 +60,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "broken-toml", outcome: Err("failed to parse `pyproject.toml` (line 3, column 26)") },
     Expect { fixture: "django-asgi-channels", outcome: ok("django", "poetry", "3.13", ".", "chat_site.asgi:application", Some("chat_site.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "django-celery-pip", outcome: ok("django", "pip", "3.13", ".", "proj.wsgi:application", Some("proj.settings"), PG_REDIS, &["celery"], NONE) },
+    Expect { fixture: "django-compressor-pip", outcome: ok("django", "pip", "3.13", ".", "mysite.wsgi:application", Some("mysite.settings"), PG, NONE, &["no Python version is pinned"]) },
     Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), NONE, NONE,
         &["DEBUG = True", "ALLOWED_HOSTS = []", "only database is SQLite", "STATIC_ROOT is not set", "no Python version is pinned"]) },
     Expect { fixture: "django-redis-cache-pip", outcome: ok("django", "pip", "3.11", ".", "shopfront.wsgi:application", Some("shopfront.settings"), PG_REDIS, NONE, NONE) },
@@ -68,6 +69,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "django-uv-subdir", outcome: ok("django", "uv", "3.12", "core", "config.wsgi:application", Some("config.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "empty", outcome: Err("no Python web application found") },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
+    Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-factory-pipenv", outcome: ok("flask", "pipenv", "3.11", ".", "myapp:create_app()", None, PG_REDIS, NONE, NONE) },
     Expect { fixture: "flask-flaskenv", outcome: ok("flask", "pip", "3.13", ".", "server:srv", None, NONE, NONE, &["no Python version is pinned"]) },
     Expect { fixture: "flask-old-pins-uv", outcome: ok("flask", "uv", "3.11", ".", "wsgi:app", None, PG, NONE, &["no Python version is pinned (.python-version, requires-python, Pipfile); the image uses 3.11"]) },
@@ -435,4 +437,41 @@ fn a_range_never_gives_way_to_the_wheels() {
             .rule
             .contains("requires-python")
     );
+}
+
+#[test]
+fn the_ci_matrix_is_evidence_for_the_python_version() {
+    let p = run("flask-ci-matrix-pip").unwrap();
+    assert_eq!(p.python_version, "3.12");
+    let why = &p.evidence[&Key::PythonVersion];
+    assert_eq!(why.file.as_deref(), Some(".github/workflows/tests.yml"));
+    assert!(why.rule.contains("3.10, 3.11, 3.12"), "{why:?}");
+}
+
+#[test]
+fn offline_compression_runs_compress_after_collectstatic_at_build_time() {
+    let p = run("django-compressor-pip").unwrap();
+    let why = &p.evidence[&Key::CompressOffline];
+    assert_eq!(
+        (why.file.as_deref(), why.line),
+        (Some("mysite/settings.py"), Some(46))
+    );
+    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
+    let cmd = plan.build_command.expect("a build step");
+    let steps: Vec<&str> = cmd.split(" && ").collect();
+    assert_eq!(steps.len(), 2, "{cmd}");
+    assert!(
+        steps[0].ends_with("python manage.py collectstatic --noinput"),
+        "{cmd}"
+    );
+    assert!(
+        steps[1].ends_with("python manage.py compress --force"),
+        "{cmd}"
+    );
+    // Both steps get the throwaway SECRET_KEY the settings require.
+    assert!(steps.iter().all(|s| s.starts_with("SECRET_KEY=")), "{cmd}");
+    // Without COMPRESS_OFFLINE, only collectstatic.
+    let p = run("django-celery-pip").unwrap();
+    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
+    assert!(!plan.build_command.unwrap().contains("compress"));
 }
