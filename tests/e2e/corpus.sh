@@ -17,7 +17,8 @@
 # Everything is torn down afterwards (containers, volumes, image), also on failure or Ctrl-C.
 #
 # Usage: tests/e2e/corpus.sh [APP...]      (default: every app in tests/e2e/corpus)
-# Output: per-check lines, then exactly `e2e corpus: N passed, M failed`; exit 1 when any app failed.
+# Output: per-check lines, then exactly `e2e: N passed, M failed`; exit 1 when any app failed. Every app
+# must pass: there is no list of known failures.
 # Artefacts (detect/init output, build and up logs, the stack's logs, the generated files) are kept in
 # $CORPUS_OUT (default /tmp/dockgen-corpus/<app>/); timings go to $CORPUS_OUT/timings.tsv.
 #
@@ -268,36 +269,20 @@ checks() {
   [ "$failed_checks" = 0 ]
 }
 
-# Apps known not to work yet, one `app: reason` a line (tests/e2e/corpus/KNOWN_FAILURES). They still run
-# every time: a known failure is reported with its reason and not counted as passed; a known failure
-# that passes fails the run, so the list can only shrink.
-known_file="$corpus/KNOWN_FAILURES"
-known_reason() { [ -f "$known_file" ] && sed -n "s/^$1: //p" "$known_file" | head -n 1; }
 passed=0
 failed=0
-known=()
 [ -f "$out_root/timings.tsv" ] || printf 'app\tresult\tbuild_s\tup_s\tchecks_s\n' >"$out_root/timings.tsv"
 for app in "${apps[@]}"; do
   started_app=$(date +%s.%N)
-  reason=$(known_reason "$app")
   if run_app; then
-    if [ -n "$reason" ]; then
-      failed=$((failed + 1)); result="FAILED: it passes now, so remove it from tests/e2e/corpus/KNOWN_FAILURES"
-    else
-      passed=$((passed + 1)); result=passed
-    fi
-  elif [ -n "$reason" ]; then
-    known+=("$app"); result="known failure ($reason)"
+    passed=$((passed + 1)); result=passed
   else
     failed=$((failed + 1)); result=FAILED
   fi
   say "$result in $(since "$started_app")s (artefacts: $out_root/$app)"
 done
-if [ "${#known[@]}" -gt 0 ]; then
-  echo "e2e corpus: ${#known[@]} known failures, not counted as passed (tests/e2e/corpus/KNOWN_FAILURES): ${known[*]}"
-fi
 if [ -n "${CORPUS_PATCH:-}" ] || [ "${CORPUS_POETRY_SIMPLE_INDEX:-0}" = 1 ]; then
   echo "e2e corpus: diagnostic run (CORPUS_PATCH / CORPUS_POETRY_SIMPLE_INDEX): results are not dockgen's"
 fi
-echo "e2e corpus: $passed passed, $failed failed"
+echo "e2e: $passed passed, $failed failed"
 [ "$failed" = 0 ]
