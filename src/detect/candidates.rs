@@ -82,8 +82,9 @@ pub(super) fn load_sources(
     apps::load(root, &modules, &apps::words(&classes), warnings)
 }
 
-/// Words that mark a module as reading the environment (a cheap filter; the tokenizer decides).
-const ENV_WORDS: &[&str] = &["env", "Settings", "config("];
+/// Words that mark a module worth summarising: it may read the environment, define click commands or
+/// create its tables (a cheap filter; the tokenizer decides).
+const ENV_WORDS: &[&str] = &["env", "Settings", "config(", "click", "create_all"];
 
 /// Reads and summarises the modules of the project at `dir` that may read environment variables.
 pub(super) fn load_env_sources(

@@ -162,6 +162,10 @@ pub struct Project {
     /// Where the app creates its tables itself (`metadata.create_all()`), if it does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creates_tables: Option<Evidence>,
+    /// The app's own CLI commands that create its schema (`init-db`, as in Flask's tutorial), with
+    /// where they are defined. dockgen never runs them (they usually drop and recreate the tables).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub schema_commands: Vec<(String, Evidence)>,
     /// Facts the framework's analysis recorded for its own plan hooks.
     #[serde(skip)]
     pub framework_facts: std::collections::BTreeSet<&'static str>,
@@ -237,12 +241,11 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let env_vars = environment(&chosen, &env_sources, &manifests.lock_dir, &dependencies);
     let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
     let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
-    let creates_tables = env_sources
-        .iter()
-        .find_map(|s| s.summary.create_all.first().map(|l| (s, *l)))
-        .map(|(s, l)| Evidence::at(&s.file, l, "the app creates its tables with create_all()"));
+    let creates_tables = creates_tables(&env_sources);
+    let schema_commands = schema_commands(&env_sources);
     Ok(Project {
         creates_tables,
+        schema_commands,
         framework_facts: chosen.analysis.facts.clone(),
         shadowing_compose,
         alembic_dir,
@@ -274,6 +277,46 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         candidates: chosen.candidates,
         env_vars,
     })
+}
+
+/// Where the app creates its tables itself (`metadata.create_all()`), if it does.
+fn creates_tables(sources: &[crate::parse::apps::Source]) -> Option<Evidence> {
+    sources
+        .iter()
+        .find_map(|s| s.summary.create_all.first().map(|l| (s, *l)))
+        .map(|(s, l)| Evidence::at(&s.file, l, "the app creates its tables with create_all()"))
+}
+
+/// Names of CLI commands that create a schema, compared without case, `-` or `_`.
+const SCHEMA_COMMANDS: &[&str] = &[
+    "initdb",
+    "dbinit",
+    "createdb",
+    "initdatabase",
+    "createdatabase",
+    "createtables",
+    "inittables",
+    "initschema",
+    "createschema",
+];
+
+/// The app's click commands named like a schema creation (`init-db`).
+fn schema_commands(sources: &[crate::parse::apps::Source]) -> Vec<(String, Evidence)> {
+    let mut out = vec![];
+    for s in sources {
+        for (name, line) in &s.summary.cli_commands {
+            let key: String = name
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            if SCHEMA_COMMANDS.contains(&key.as_str()) {
+                let rule = format!("click command `{name}`");
+                out.push((name.clone(), Evidence::at(&s.file, *line, &rule)));
+            }
+        }
+    }
+    out
 }
 
 /// The environment variables the code reads, each traced to what it feeds.

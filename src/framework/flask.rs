@@ -107,6 +107,9 @@ impl FrameworkSpec for Flask {
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn]
     }
+    fn cli_invocation(&self, command: &str) -> Option<Vec<String>> {
+        Some(vec!["flask".into(), command.into()])
+    }
     fn dev_command(&self, app: &AppView, _server: &[String]) -> Vec<String> {
         words(&[
             "flask",

@@ -237,6 +237,11 @@ pub trait FrameworkSpec: Sync {
     fn build_commands(&self, _app: &AppView) -> Vec<Vec<String>> {
         Vec::new()
     }
+    /// How the framework's CLI runs one of the app's own commands in the container (Flask:
+    /// `flask <command>`, with `FLASK_APP` set), when it has a CLI for them.
+    fn cli_invocation(&self, _command: &str) -> Option<Vec<String>> {
+        None
+    }
     /// `ENV` the runtime stage sets so the framework's own tools find the app.
     fn runtime_env(&self, _app: &AppView) -> Vec<(&'static str, String)> {
         Vec::new()

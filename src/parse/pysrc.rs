@@ -319,6 +319,9 @@ pub struct Module {
     /// Lines that call `create_all(` (SQLAlchemy's `metadata.create_all`, Flask-SQLAlchemy's
     /// `db.create_all()`): the app creates its tables itself.
     pub create_all: Vec<usize>,
+    /// Click commands: `@click.command("init-db")` and `@app.cli.command(...)` (Flask's CLI), by the
+    /// name they are run with and the decorator's line.
+    pub cli_commands: Vec<(String, usize)>,
     /// `config.from_prefixed_env()` (Flask): its prefix (`FLASK` by default) and line.
     pub prefixed_env: Option<(String, usize)>,
     /// Config keys the module sets through `config.from_mapping(KEY=...)` or `config.update(KEY=...)`:
@@ -729,7 +732,9 @@ pub fn summarize(src: &str) -> Module {
     let mut m = Module::default();
     let mut settings: Option<SettingsClass> = None;
     let mut helper: Option<HelperDef> = None;
+    let mut pending_cli: Option<(Option<String>, usize)> = None;
     for line in logical_lines(src) {
+        pending_cli = cli_command(&mut m, &line, pending_cli);
         if line.indent == 0
             && let Some(h) = helper.take()
             && h.reads
@@ -774,6 +779,52 @@ pub fn summarize(src: &str) -> Module {
         });
     }
     m
+}
+
+/// Click commands: a `@click.command(...)` or `@<x>.cli.command(...)` decorator line starts one (with
+/// its explicit name, if any); the `def` it decorates ends it, naming it as click does when no name is
+/// given (`init_db_command` runs as `init-db`). Returns what is still pending.
+fn cli_command(
+    m: &mut Module,
+    line: &Line,
+    pending: Option<(Option<String>, usize)>,
+) -> Option<(Option<String>, usize)> {
+    let toks = &line.toks;
+    if toks.first() == Some(&Tok::Op("@")) {
+        let mut k = 1;
+        let mut path = vec![];
+        while let Some(Tok::Name(n)) = toks.get(k) {
+            path.push(n.as_str());
+            if toks.get(k + 1) != Some(&Tok::Op(".")) {
+                break;
+            }
+            k += 2;
+        }
+        let is_command = matches!(path.as_slice(), ["click", "command"])
+            || (path.len() >= 3 && path[path.len() - 2..] == ["cli", "command"]);
+        if is_command && toks.get(k + 1) == Some(&Tok::Op("(")) {
+            let name = match toks.get(k + 2) {
+                Some(Tok::Str(n)) => Some(n.clone()),
+                _ => None,
+            };
+            return Some((name, line.tok_lines[0]));
+        }
+        return pending;
+    }
+    let (explicit, at) = pending?;
+    let def = match (name(toks.first()), name(toks.get(1)), name(toks.get(2))) {
+        (Some("def"), Some(f), _) | (Some("async"), Some("def"), Some(f)) => f,
+        _ => return None,
+    };
+    let derived = || {
+        let base = ["_command", "_cmd"]
+            .iter()
+            .find_map(|s| def.strip_suffix(s))
+            .unwrap_or(def);
+        base.replace('_', "-").to_lowercase()
+    };
+    m.cli_commands.push((explicit.unwrap_or_else(derived), at));
+    None
 }
 
 /// The read of `name` at `toks[k]`, with its default, the statement's target, its dict key and callee.
@@ -1346,6 +1397,17 @@ x = "app = Flask(__name__)"
         ] {
             let _ = summarize(src);
         }
+    }
+
+    #[test]
+    fn click_commands_by_their_run_name() {
+        let m = summarize(
+            "import click\n\n@click.command('init-db')\n@with_appcontext\ndef init_db_command():\n    pass\n\n@app.cli.command()\ndef seed_data_command():\n    pass\n\n# @click.command('commented')\ndef plain():\n    '''@click.command(\"in-a-docstring\")'''\n\n@bp.route('/x')\ndef view():\n    pass\n",
+        );
+        assert_eq!(
+            m.cli_commands,
+            vec![("init-db".to_string(), 3), ("seed-data".to_string(), 8)]
+        );
     }
 
     #[test]

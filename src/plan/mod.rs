@@ -437,6 +437,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let migrate_workdir = migration.as_ref().and_then(|m| m.workdir.clone());
     let migrate_command = migration.map(|m| m.command);
     let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
+    notes.extend(schema_note(p, migrate_command.is_some(), postgres));
     let env = env::plan(
         p,
         &env::Switches {
@@ -534,6 +535,24 @@ fn migrate_shell(m: &crate::framework::Migration) -> String {
         Some(dir) => format!("(cd {} && {})", sh_quote(dir), shell_line(&m.command)),
         None => shell_line(&m.command),
     }
+}
+
+/// What to say about the schema when nothing generated creates it: the app's own schema command to
+/// run once, or that no migration step was found.
+fn schema_note(p: &Project, migrates: bool, postgres: bool) -> Option<String> {
+    if migrates || !postgres || p.creates_tables.is_some() {
+        return None;
+    }
+    let invoked = p.schema_commands.iter().find_map(|(name, at)| {
+        let cmd = p.framework.cli_invocation(name)?;
+        Some((shell_line(&cmd), at))
+    });
+    Some(match invoked {
+        Some((cmd, at)) => format!(
+            "the database schema comes from the app's own `{cmd}` ({at}), which dockgen does not run (such commands usually drop and recreate the tables): once the stack is up, run it once with `docker compose exec web {cmd}`"
+        ),
+        None => "no migration step was found (Django migrations, Alembic, Flask-Migrate, create_all()): the app's tables must be created before it serves requests".to_string(),
+    })
 }
 
 /// Server processes by default: 2, or 1 when the app creates its tables at startup with no migration

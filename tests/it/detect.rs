@@ -475,3 +475,35 @@ fn offline_compression_runs_compress_after_collectstatic_at_build_time() {
     let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
     assert!(!plan.build_command.unwrap().contains("compress"));
 }
+
+#[test]
+fn a_schema_made_by_the_apps_own_command_is_named_not_run() {
+    // The Flask tutorial's `flask --app flaskr init-db` (tests/e2e/corpus/flaskr-uwsgi-pip): no
+    // migration tool, so init says to run the app's own command once (it drops and recreates tables,
+    // so no service runs it on every start).
+    let dir = fixtures().join("../e2e/corpus/flaskr-uwsgi-pip");
+    let p = detect(&dir, &Options::default()).unwrap();
+    let names: Vec<(&str, Option<&str>, Option<usize>)> = p
+        .schema_commands
+        .iter()
+        .map(|(n, e)| (n.as_str(), e.file.as_deref(), e.line))
+        .collect();
+    assert_eq!(names, vec![("init-db", Some("flaskr/db.py"), Some(29))]);
+    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
+    assert!(plan.migrate_command.is_none());
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n.contains("run it once with `docker compose exec web flask init-db`")),
+        "{:#?}",
+        plan.notes
+    );
+    // A Flask app with Flask-Migrate gets its migrations, and no such note.
+    let p = run("poetry1-flask").unwrap();
+    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
+    assert!(
+        !plan.notes.iter().any(|n| n.contains("schema")),
+        "{:#?}",
+        plan.notes
+    );
+}
