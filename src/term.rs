@@ -185,6 +185,14 @@ impl Prompter for Dialoguer {
     }
 
     fn show(&mut self, text: &str) {
+        // A diff (the conflict view) in git's colours, as `init --check` prints it.
+        let styled;
+        let text = if colour_on() && text.lines().any(|l| l.starts_with("@@ ")) {
+            styled = crate::styled_diff(text);
+            styled.as_str()
+        } else {
+            text
+        };
         let _ = self.term.write_str(text);
         if !text.ends_with('\n') {
             let _ = self.term.write_line("");

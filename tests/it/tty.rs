@@ -259,3 +259,43 @@ fn ctrl_c_at_a_menu_restores_the_cursor() {
     assert!(pane.contains("DOCKGEN-EXIT=130"), "{pane}");
     assert!(tmux.cursor_visible(), "{pane}");
 }
+
+/// The conflict view's diff is coloured as `init --check`'s (and plain with NO_COLOR).
+#[test]
+fn the_conflict_diff_is_coloured() {
+    for (tag, env, coloured) in [
+        ("diff-colour", "-u CI -u NO_COLOR", true),
+        ("diff-plain", "-u CI NO_COLOR=1", false),
+    ] {
+        let dir = copy_fixture("flask-flaskenv");
+        std::fs::write(dir.path().join(".dockerignore"), ".git\nmine\n").unwrap();
+        let tmux = Tmux::start(tag, dir.path(), env, "");
+        for q in [
+            "Framework (",
+            "App directory (",
+            "Entrypoint (",
+            "Python version (",
+            "Port (",
+            "Postgres service (",
+            "Redis service (",
+        ] {
+            tmux.wait_prompt(q);
+            tmux.keys(&["Enter"]);
+        }
+        tmux.wait_prompt("show diff");
+        tmux.keys(&["Down"]);
+        tmux.keys(&["Down"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_prompt("keep");
+        let styled = tmux.capture(true);
+        let pane = tmux.pane();
+        assert!(pane.contains("-mine"), "{pane}");
+        let red = styled
+            .lines()
+            .any(|l| l.contains("-mine") && l.contains("\u{1b}[31m"));
+        assert_eq!(red, coloured, "{tag}: {styled:?}");
+        assert_eq!(styled.contains('\u{1b}'), coloured, "{tag}");
+        tmux.keys(&["Escape"]);
+        assert!(tmux.wait_exit().contains("DOCKGEN-EXIT=130"));
+    }
+}
