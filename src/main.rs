@@ -156,7 +156,7 @@ fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
 /// (said on stderr when it moved; -v says it always).
 fn project_root(path: &Path, ui: Ui) -> dockgen::Result<PathBuf> {
     refuse_a_file_as_project(path)?;
-    let root = dockgen::detect::find_root(path);
+    let root = dockgen::detect::find_root(path, &[answers::FILE]);
     if root.up > 0 || ui.verbose {
         ui.note(&format!(
             "project root: {} ({})",

@@ -3,8 +3,9 @@
 //! Started in `src/pkg/` of a uv project, dockgen must work on the project (the directory holding
 //! `pyproject.toml`), not on a dependency-less folder of it. The rule:
 //! - the start directory is the root when it holds a project marker (a manifest, a lockfile, a
-//!   `requirements*.txt` or a framework's marker file such as `manage.py`; the names come from the
-//!   registries), or when projects sit below it (a monorepo's top), or when it is a VCS root;
+//!   `requirements*.txt`, a framework's marker file such as `manage.py`, or dockgen's own
+//!   `dockgen.toml`; the names come from the registries), or when projects sit below it (a
+//!   monorepo's top), or when it is a VCS root;
 //! - otherwise the nearest ancestor holding a marker is the root, the search stopping at a VCS root
 //!   (`.git`, `.hg`, `.svn`: a checkout's top; that directory is still looked at);
 //! - with no marker anywhere up to there, the start directory stays the root, and detection says what
@@ -32,14 +33,15 @@ pub struct Root {
     pub because: String,
 }
 
-/// Finds the project root for `start` (see the module's rule). A `start` that is not a readable
-/// directory is returned as is: detection reports it.
-pub fn find_root(start: &Path) -> Root {
-    find_root_with(start, Registry::builtin())
+/// Finds the project root for `start` (see the module's rule); `extra` names more marker files (the
+/// caller's own: `dockgen.toml`, which this module cannot name without depending on `answers`). A
+/// `start` that is not a readable directory is returned as is: detection reports it.
+pub fn find_root(start: &Path, extra: &[&'static str]) -> Root {
+    find_root_with(start, extra, Registry::builtin())
 }
 
 /// [`find_root`] with the given registries' markers.
-pub fn find_root_with(start: &Path, reg: Registry) -> Root {
+pub fn find_root_with(start: &Path, extra: &[&'static str], reg: Registry) -> Root {
     let stay = |because: &str| Root {
         dir: start.to_path_buf(),
         up: 0,
@@ -52,7 +54,7 @@ pub fn find_root_with(start: &Path, reg: Registry) -> Root {
         return stay("not a directory");
     }
     let markers = reg.markers();
-    if let Some(m) = marker_in(&canon, &markers) {
+    if let Some(m) = marker_in(&canon, &markers, extra) {
         return stay(&m);
     }
     if is_vcs_root(&canon) {
@@ -63,7 +65,7 @@ pub fn find_root_with(start: &Path, reg: Registry) -> Root {
         return stay("projects below it");
     }
     for (up, dir) in canon.ancestors().enumerate().skip(1) {
-        if let Some(m) = marker_in(dir, &markers) {
+        if let Some(m) = marker_in(dir, &markers, extra) {
             return Root {
                 dir: shown(start, &canon, up, dir),
                 up,
@@ -78,11 +80,12 @@ pub fn find_root_with(start: &Path, reg: Registry) -> Root {
 }
 
 /// The first marker in `dir`, in the registries' order (`pyproject.toml` first).
-fn marker_in(dir: &Path, markers: &walk::Markers) -> Option<String> {
+fn marker_in(dir: &Path, markers: &walk::Markers, extra: &[&'static str]) -> Option<String> {
     let named = markers
         .project
         .iter()
         .chain(&markers.app)
+        .chain(extra)
         .find(|m| dir.join(m).is_file())
         .map(|m| m.to_string());
     named.or_else(|| {
@@ -155,7 +158,7 @@ mod tests {
 
     fn from(d: &tempfile::TempDir, rel: &str) -> Root {
         let start = d.path().join(rel);
-        let root = find_root(&start);
+        let root = find_root(&start, &["dockgen.toml"]);
         Root {
             dir: root
                 .dir
@@ -177,6 +180,8 @@ mod tests {
         assert_eq!(from(&d, "blog").because, "manage.py");
         let d = tree(&["requirements-prod.txt", "blog/models.py"]);
         assert_eq!(from(&d, "blog").because, "requirements-prod.txt");
+        let d = tree(&["dockgen.toml", "svc/x.py"]);
+        assert_eq!(from(&d, "svc").because, "dockgen.toml");
     }
 
     #[test]
@@ -204,6 +209,6 @@ mod tests {
         let canon = d.path().canonicalize().unwrap();
         let start = canon.join("a/b");
         assert_eq!(shown(&start, &start, 2, &canon), canon);
-        assert_eq!(find_root(&start).dir, canon);
+        assert_eq!(find_root(&start, &[]).dir, canon);
     }
 }

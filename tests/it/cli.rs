@@ -1027,3 +1027,22 @@ fn check_diffs_follow_color() {
     assert!(err2.contains('\u{1b}'), "{err2:?}");
     drop(err);
 }
+
+/// Saved answers mark the root too: a project whose manifests sit in subfolders, with `dockgen.toml` at
+/// its top, is found from a folder inside it.
+#[test]
+fn saved_answers_mark_the_project_root() {
+    let d = project(&[
+        ("dockgen.toml", b"app-dir = \"services/api\"\n"),
+        ("services/api/requirements.txt", b"flask\n"),
+        (
+            "services/api/app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+        ("docs/notes/x.md", b""),
+    ]);
+    let (code, out, err) = run_in(&d.path().join("docs/notes"), &["detect", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("project root: ../.. (dockgen.toml)"), "{err}");
+    assert!(out.contains("\"app_dir\": \"services/api\""), "{out}");
+}
