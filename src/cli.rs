@@ -279,9 +279,14 @@ fn no_id(spec: &AnswerSpec) -> String {
 
 /// `--KEY`, then `--no-KEY` when the answer can be turned off.
 fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
+    // clap lists a worker list's possible values itself.
+    let help = match spec.kind {
+        Kind::Workers => spec.help.to_string(),
+        _ => spec.help_text(),
+    };
     let arg = Arg::new(id(spec))
         .long(spec.key)
-        .help(spec.help_text())
+        .help(help)
         .help_heading("Overrides");
     let arg = match spec.value_name {
         Some(name) => arg.value_name(name),

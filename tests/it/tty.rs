@@ -299,3 +299,20 @@ fn the_conflict_diff_is_coloured() {
         assert!(tmux.wait_exit().contains("DOCKGEN-EXIT=130"));
     }
 }
+
+/// `--color never` turns the prompts' colour off even in a colour terminal without NO_COLOR.
+#[test]
+fn color_never_reaches_the_prompts() {
+    let dir = copy_fixture("flask-flaskenv");
+    let tmux = Tmux::start(
+        "color-never",
+        dir.path(),
+        "-u CI -u NO_COLOR",
+        "--color never",
+    );
+    tmux.wait_prompt("Framework (from ");
+    let styled = tmux.capture(true);
+    assert!(!styled.contains('\u{1b}'), "{styled:?}");
+    tmux.keys(&["Escape"]);
+    assert!(tmux.wait_exit().contains("DOCKGEN-EXIT=130"));
+}
