@@ -156,7 +156,16 @@ fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
 /// (said on stderr when it moved; -v says it always).
 fn project_root(path: &Path, ui: Ui) -> dockgen::Result<PathBuf> {
     refuse_a_file_as_project(path)?;
-    let root = dockgen::detect::find_root(path, &[answers::FILE]);
+    let home: Vec<PathBuf> = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    let search = dockgen::detect::Search {
+        extra_markers: &[answers::FILE],
+        ceilings: &home,
+    };
+    let root = dockgen::detect::find_root(path, &search);
     if root.up > 0 || ui.verbose {
         ui.note(&format!(
             "project root: {} ({})",

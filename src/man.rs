@@ -147,6 +147,11 @@ fn environment(roff: &mut Roff, name: &str) {
         );
         item(roff, &spec.env_var(), &text);
     }
+    item(
+        roff,
+        "HOME",
+        "The search for the project root upward from PATH never enters this directory.",
+    );
     if init {
         item(
             roff,

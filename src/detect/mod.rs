@@ -35,7 +35,7 @@ pub use crate::manager::PackageManager;
 use crate::manager::{InstallFacts, Manifests, ReadCx};
 use crate::parse::deps::DepSet;
 use crate::parse::walk;
-pub use root::{Root, find_root, find_root_with};
+pub use root::{Root, Search, find_root, find_root_with};
 
 /// The frameworks and package managers detection knows.
 #[derive(Clone, Copy)]

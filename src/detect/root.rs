@@ -7,7 +7,8 @@
 //!   `dockgen.toml`; the names come from the registries), or when projects sit below it (a
 //!   monorepo's top), or when it is a VCS root;
 //! - otherwise the nearest ancestor holding a marker is the root, the search stopping at a VCS root
-//!   (`.git`, `.hg`, `.svn`: a checkout's top; that directory is still looked at);
+//!   (`.git`, `.hg`, `.svn`: a checkout's top; that directory is still looked at) and before a ceiling
+//!   the caller names (the user's home directory);
 //! - with no marker anywhere up to there, the start directory stays the root, and detection says what
 //!   it looked for.
 //!
@@ -33,15 +34,26 @@ pub struct Root {
     pub because: String,
 }
 
-/// Finds the project root for `start` (see the module's rule); `extra` names more marker files (the
-/// caller's own: `dockgen.toml`, which this module cannot name without depending on `answers`). A
-/// `start` that is not a readable directory is returned as is: detection reports it.
-pub fn find_root(start: &Path, extra: &[&'static str]) -> Root {
-    find_root_with(start, extra, Registry::builtin())
+/// Where the search may look, besides the registries' markers.
+#[derive(Debug, Clone, Default)]
+pub struct Search<'a> {
+    /// More marker file names: the caller's own (`dockgen.toml`, which this module cannot name
+    /// without depending on `answers`).
+    pub extra_markers: &'a [&'static str],
+    /// Directories the search never enters on its way up, as git's `GIT_CEILING_DIRECTORIES`: the
+    /// user's home directory, so a stray `~/requirements.txt` never makes the whole home a project.
+    pub ceilings: &'a [PathBuf],
+}
+
+/// Finds the project root for `start` (see the module's rule). A `start` that is not a readable
+/// directory is returned as is: detection reports it.
+pub fn find_root(start: &Path, search: &Search) -> Root {
+    find_root_with(start, search, Registry::builtin())
 }
 
 /// [`find_root`] with the given registries' markers.
-pub fn find_root_with(start: &Path, extra: &[&'static str], reg: Registry) -> Root {
+pub fn find_root_with(start: &Path, search: &Search, reg: Registry) -> Root {
+    let extra = search.extra_markers;
     let stay = |because: &str| Root {
         dir: start.to_path_buf(),
         up: 0,
@@ -64,7 +76,15 @@ pub fn find_root_with(start: &Path, extra: &[&'static str], reg: Registry) -> Ro
     if !scan.project_dirs.is_empty() || scan.app_markers.values().any(|v| !v.is_empty()) {
         return stay("projects below it");
     }
+    let ceilings: Vec<PathBuf> = search
+        .ceilings
+        .iter()
+        .filter_map(|c| c.canonicalize().ok())
+        .collect();
     for (up, dir) in canon.ancestors().enumerate().skip(1) {
+        if ceilings.iter().any(|c| c == dir) {
+            break;
+        }
         if let Some(m) = marker_in(dir, &markers, extra) {
             return Root {
                 dir: shown(start, &canon, up, dir),
@@ -158,7 +178,11 @@ mod tests {
 
     fn from(d: &tempfile::TempDir, rel: &str) -> Root {
         let start = d.path().join(rel);
-        let root = find_root(&start, &["dockgen.toml"]);
+        let search = Search {
+            extra_markers: &["dockgen.toml"],
+            ceilings: &[d.path().join("home")],
+        };
+        let root = find_root(&start, &search);
         Root {
             dir: root
                 .dir
@@ -182,6 +206,19 @@ mod tests {
         assert_eq!(from(&d, "blog").because, "requirements-prod.txt");
         let d = tree(&["dockgen.toml", "svc/x.py"]);
         assert_eq!(from(&d, "svc").because, "dockgen.toml");
+        // Never the home directory (a ceiling), nor above it.
+        let d = tree(&[
+            "requirements.txt",
+            "home/requirements.txt",
+            "home/me/app/x.py",
+        ]);
+        let r = from(&d, "home/me/app");
+        assert_eq!(
+            (r.up, r.because.as_str()),
+            (0, "no project marker in it or above it")
+        );
+        let d = tree(&["home/me/requirements.txt", "home/me/app/x.py"]);
+        assert_eq!(from(&d, "home/me/app").up, 1);
     }
 
     #[test]
@@ -209,6 +246,6 @@ mod tests {
         let canon = d.path().canonicalize().unwrap();
         let start = canon.join("a/b");
         assert_eq!(shown(&start, &start, 2, &canon), canon);
-        assert_eq!(find_root(&start, &[]).dir, canon);
+        assert_eq!(find_root(&start, &Search::default()).dir, canon);
     }
 }

@@ -827,6 +827,20 @@ fn the_root_search_stops_at_a_checkout() {
     assert_eq!(code, 0, "{err}");
     assert!(!err.contains("project root"), "{err}");
     assert!(out.contains("\"entrypoint\": \"app:app\""), "{out}");
+    // Nor does it enter the home directory: a stray `~/requirements.txt` is no project root.
+    let home = project(&[
+        ("requirements.txt", b"requests\n"),
+        (
+            "shop/app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    let mut c = dockgen(&home.path().join("shop"));
+    c.env("HOME", home.path()).args(["detect", "--json"]);
+    let (code, out, err) = run(&mut c);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("project root"), "{err}");
+    assert!(out.contains("\"app_dir\": \".\""), "{out}");
 }
 
 /// Every usage error exits 2, every other failure 1: clap's own, a bad variable, a file as PATH,
