@@ -167,11 +167,17 @@ fn project_root(path: &Path, ui: Ui) -> dockgen::Result<PathBuf> {
     };
     let root = dockgen::detect::find_root(path, &search);
     if root.up > 0 || ui.verbose {
-        ui.note(&format!(
-            "project root: {} ({})",
-            root.dir.display(),
-            root.because
-        ));
+        // Directory names are the user's, and may hold control characters: shown escaped.
+        let dir: String = root
+            .dir
+            .to_string_lossy()
+            .chars()
+            .flat_map(|c| match c.is_control() {
+                true => c.escape_default().collect::<Vec<_>>(),
+                false => vec![c],
+            })
+            .collect();
+        ui.note(&format!("project root: {dir} ({})", root.because));
     }
     Ok(root.dir)
 }

@@ -118,6 +118,8 @@ fn marker_in(dir: &Path, markers: &walk::Markers, extra: &[&'static str]) -> Opt
             .flatten()
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|n| n.starts_with("requirements") && n.ends_with(".txt"))
+            // The name is printed: none that could carry terminal escapes.
+            .filter(|n| !n.chars().any(char::is_control))
             .collect();
         reqs.sort();
         reqs.into_iter().next()
@@ -219,6 +221,9 @@ mod tests {
         );
         let d = tree(&["home/me/requirements.txt", "home/me/app/x.py"]);
         assert_eq!(from(&d, "home/me/app").up, 1);
+        // A name with a terminal escape in it is no marker (it would be printed).
+        let d = tree(&["requirements\u{1b}[2J.txt", "blog/x.py"]);
+        assert_eq!(from(&d, "blog").up, 0);
     }
 
     #[test]
