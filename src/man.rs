@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 use roff::{Roff, bold, roman};
 
-use dockgen::answers::{ANSWERS, Commands};
+use dockgen::answers::{ANSWERS, Commands, Kind};
 
 use crate::cli::Cli;
 
@@ -141,8 +141,13 @@ fn environment(roff: &mut Roff, name: &str) {
             Some(no) => format!("{} and {no}", spec.flag()),
             None => spec.flag(),
         };
+        let takes = match spec.kind {
+            Kind::Bool => " Takes true or false (also yes/no, 1/0, on/off).",
+            Kind::Workers => " Takes a comma-separated list, or none.",
+            _ => "",
+        };
         let text = format!(
-            "{}. The same answer as {flag}, which wins over it; it wins over dockgen.toml. Not saved. Empty counts as unset.",
+            "{}.{takes} The same answer as {flag}, which wins over it; it wins over dockgen.toml. Not saved. Empty counts as unset.",
             spec.help_text()
         );
         item(roff, &spec.env_var(), &text);
