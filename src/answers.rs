@@ -592,7 +592,15 @@ fn check_python(value: &str) -> std::result::Result<(), String> {
     let parts: Vec<&str> = value.split('.').collect();
     let digits = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
     if (2..=3).contains(&parts.len()) && parts.iter().all(digits) && parts[0] == "3" {
-        Ok(())
+        let minor = parts[1].parse::<u64>().map_err(|e| e.to_string())?;
+        if crate::knowledge::SUPPORTED_PYTHONS.contains(&(3, minor)) {
+            Ok(())
+        } else {
+            Err(format!(
+                "dockgen has no tested image for Python 3.{minor} (`python:3.{minor}-slim`): choose one of {}",
+                crate::plan::supported_pythons()
+            ))
+        }
     } else {
         Err(format!(
             "`{value}` is not a Python version: expected major.minor, such as 3.12"
@@ -689,8 +697,9 @@ pub fn from_env(
     for (var, value) in vars {
         let Some(key) = known.get(&var) else {
             let all: Vec<String> = ANSWERS.iter().map(AnswerSpec::env_var).collect();
+            let close = crate::base::lookup::suggest(&var, all.iter().map(String::as_str));
             warnings.push(format!(
-                "ignoring `{var}`: dockgen reads only {}",
+                "ignoring `{var}`: dockgen reads only {}{close}",
                 all.join(", ")
             ));
             continue;
@@ -832,7 +841,11 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
     for (key, value) in entries {
         let Some(spec) = spec(key.get_ref()) else {
             let unknown = <toml::de::Error as serde::de::Error>::unknown_field(key.get_ref(), KEYS);
-            return Err(err(key.span().start, unknown.message().to_string()));
+            let close = crate::base::lookup::suggest(key.get_ref(), KEYS.iter().copied());
+            return Err(err(
+                key.span().start,
+                format!("{}{close}", unknown.message()),
+            ));
         };
         let start = value.span().start;
         let raw = value.into_inner();

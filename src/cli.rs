@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use clap::builder::PossibleValuesParser;
-use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand};
+use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueHint};
 
 use dockgen::answers::{ANSWERS, AnswerSpec, Commands, Kind, Layer, Origin};
 use dockgen::plan::WorkerKind;
@@ -20,12 +20,52 @@ use dockgen::write::Mode;
 /// Every choice is decided by, highest first: a flag, a DOCKGEN_* environment variable (DOCKGEN_PORT,
 /// DOCKGEN_PYTHON, ...), the saved answers in dockgen.toml, then detection.
 ///
-/// Colour follows NO_COLOR and CLICOLOR_FORCE.
+/// Colour follows --color, else NO_COLOR and CLICOLOR_FORCE.
+///
+/// Exit status: 0 success; 1 failure, or drift found by `init --check`; 2 usage error (an unknown
+/// option, a flag or DOCKGEN_* variable that is not valid); 130 cancelled at a question.
 #[derive(Debug, Parser)]
 #[command(name = "dockgen", version, propagate_version = true)]
 pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// When to colour the output.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorWhen {
+    /// When writing to a terminal, unless NO_COLOR is set (CLICOLOR_FORCE forces it)
+    Auto,
+    /// Always, even into a pipe or a file
+    Always,
+    /// Never
+    Never,
+}
+
+/// The options every command takes, before or after the subcommand (as uv's and cargo's).
+#[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Global options")]
+pub struct GlobalArgs {
+    /// Run as if dockgen had been started in DIR (as `git -C` and `cargo -C`)
+    #[arg(short = 'C', long = "directory", global = true, value_name = "DIR")]
+    pub directory: Option<PathBuf>,
+
+    /// When to use colour
+    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorWhen::Auto)]
+    pub color: ColorWhen,
+
+    /// Print only errors and what was asked for (detect's report, --check's diffs, --json): no
+    /// warnings, notes, summaries or next steps
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Also print how the project root was found, the detection report with the evidence for every
+    /// decision (init), and how long the run took
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -80,10 +120,23 @@ pub enum Command {
         shell: clap_complete::Shell,
     },
 
-    /// Print the man page (roff).
+    /// Print a man page (roff), or write them all with --dir.
     ///
-    /// Example: dockgen man > ~/.local/share/man/man1/dockgen.1
-    Man,
+    /// Every page has EXIT STATUS, ENVIRONMENT and FILES sections where they apply.
+    ///
+    /// Examples:
+    ///   dockgen man | man -l -                       # read the main page
+    ///   dockgen man init > dockgen-init.1            # one subcommand's page
+    ///   dockgen man --dir ~/.local/share/man/man1    # every page: dockgen.1, dockgen-init.1, ...
+    #[command(verbatim_doc_comment)]
+    Man {
+        /// The page: a subcommand (`init`, `templates-export`); the main page when left out.
+        #[arg(conflicts_with = "dir", value_hint = ValueHint::Other)]
+        page: Option<String>,
+        /// Write every page into DIR (created if missing) instead.
+        #[arg(long, value_name = "DIR", value_hint = ValueHint::DirPath)]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +152,7 @@ pub enum TemplatesCommand {
     #[command(verbatim_doc_comment)]
     Export {
         /// Where to write the templates (created if missing).
+        #[arg(value_hint = ValueHint::DirPath)]
         dir: PathBuf,
         /// Overwrite templates in DIR that differ from the built-in ones.
         #[arg(long)]
@@ -118,8 +172,8 @@ pub enum TemplatesCommand {
 
 #[derive(Debug, Args)]
 pub struct InitArgs {
-    /// The project directory.
-    #[arg(default_value = ".")]
+    /// The project directory, or a directory inside it (the root is found upward, as cargo and uv do).
+    #[arg(default_value = ".", value_hint = ValueHint::DirPath)]
     pub path: PathBuf,
 
     /// Never ask questions (also implied by CI=true, --json, --check, --dry-run or a non-terminal stdin).
@@ -173,8 +227,8 @@ impl InitArgs {
 
 #[derive(Debug, Args)]
 pub struct DetectArgs {
-    /// The project directory.
-    #[arg(default_value = ".")]
+    /// The project directory, or a directory inside it (the root is found upward, as cargo and uv do).
+    #[arg(default_value = ".", value_hint = ValueHint::DirPath)]
     pub path: PathBuf,
 
     /// Print a machine-readable JSON report (stable keys: framework, package_manager, python_version,
@@ -225,13 +279,25 @@ fn no_id(spec: &AnswerSpec) -> String {
 
 /// `--KEY`, then `--no-KEY` when the answer can be turned off.
 fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
+    // clap lists a worker list's possible values itself.
+    let help = match spec.kind {
+        Kind::Workers => spec.help.to_string(),
+        _ => spec.help_text(),
+    };
     let arg = Arg::new(id(spec))
         .long(spec.key)
-        .help(spec.help_text())
+        .help(help)
         .help_heading("Overrides");
     let arg = match spec.value_name {
         Some(name) => arg.value_name(name),
         None => arg,
+    };
+    // What a shell completes: directories for the paths, nothing for free text (not file names).
+    let arg = match spec.kind {
+        Kind::Bool => arg,
+        Kind::Path => arg.value_hint(ValueHint::DirPath),
+        Kind::Text(_) if spec.key == "app-dir" => arg.value_hint(ValueHint::DirPath),
+        _ => arg.value_hint(ValueHint::Other),
     };
     let arg = match spec.kind {
         // The last of --KEY and --no-KEY wins.
@@ -245,10 +311,14 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
                 .ok_or_else(|| "not a port: expected a number from 1 to 65535".to_string())
         }),
         Kind::Path => arg.value_parser(clap::value_parser!(PathBuf)),
+        // The names as possible values, so completions offer them and a typo gets clap's "did you
+        // mean"; `none` as in DOCKGEN_WORKERS.
         Kind::Workers => arg
             .action(ArgAction::Append)
             .value_delimiter(',')
-            .value_parser(|s: &str| s.parse::<WorkerKind>().map(|k| k.to_string())),
+            .value_parser(PossibleValuesParser::new(
+                WorkerKind::ALL.iter().map(|k| k.as_str()).chain(["none"]),
+            )),
         Kind::Framework | Kind::PackageManager => arg.value_parser(PossibleValuesParser::new(
             spec.choices().unwrap_or_default(),
         )),

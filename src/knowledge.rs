@@ -188,6 +188,21 @@ pub const SKIP_DIRS: &[&str] = &[
     "staticfiles",
 ];
 
+/// Other ecosystems' manifests, in the order they are looked for: a folder holding one of these and no
+/// Python web app is told what it looks like ("this looks like a Node.js project (package.json)").
+pub const OTHER_ECOSYSTEMS: &[(&str, &str)] = &[
+    ("package.json", "a Node.js project"),
+    ("deno.json", "a Deno project"),
+    ("go.mod", "a Go module"),
+    ("Gemfile", "a Ruby project"),
+    ("Cargo.toml", "a Rust crate"),
+    ("composer.json", "a PHP project"),
+    ("pom.xml", "a Java project (Maven)"),
+    ("build.gradle", "a Java project (Gradle)"),
+    ("build.gradle.kts", "a Kotlin project (Gradle)"),
+    ("mix.exs", "an Elixir project"),
+];
+
 /// Directories whose Python files are tests, not the app (a test creating `app = Flask(...)` is no app).
 pub const TEST_DIRS: &[&str] = &["tests", "test", "testing", "docs", "examples", "scripts"];
 

@@ -2,16 +2,20 @@
 //! questions on a terminal. This is the only place that writes to stdout/stderr.
 
 mod cli;
+mod man;
 mod term;
 
+use std::ffi::OsString;
 use std::fmt::Write as _;
 use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anstyle::{AnsiColor, Style};
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
-use cli::{Cli, Command, TemplatesCommand};
+use cli::{Cli, ColorWhen, Command, TemplatesCommand};
 use dockgen::answers;
 use dockgen::write::{Mode, Status};
 
@@ -19,46 +23,103 @@ const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
 const GOOD: Style = AnsiColor::Green.on_default();
+const NOTE: Style = Style::new().bold();
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match run(cli) {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    // Read --color before clap, so clap's own errors and help follow it too.
+    let color = color_from_args(&args);
+    set_color(color);
+    let clap_color = match color {
+        Some(ColorWhen::Always) => clap::ColorChoice::Always,
+        Some(ColorWhen::Never) => clap::ColorChoice::Never,
+        _ => clap::ColorChoice::Auto,
+    };
+    let matches = Cli::command()
+        .color(clap_color)
+        .try_get_matches_from(&args)
+        .unwrap_or_else(|e| e.exit());
+    let cli = Cli::from_arg_matches(&matches)
+        .unwrap_or_else(|e| e.format(&mut Cli::command().color(clap_color)).exit());
+    let ui = Ui {
+        quiet: cli.global.quiet,
+        verbose: cli.global.verbose,
+        started: Instant::now(),
+    };
+    match run(cli, ui) {
         Ok(code) => code,
         Err(e) => {
             report_error(&e);
-            ExitCode::from(if matches!(e, dockgen::Error::Cancelled) {
-                130
-            } else {
-                1
-            })
+            ExitCode::from(e.exit_code())
         }
     }
 }
 
-fn run(cli: Cli) -> dockgen::Result<ExitCode> {
-    if let Some(code) = refuse_a_file_as_project(&cli.command) {
-        return Ok(code);
-    }
-    match cli.command {
-        Command::Detect(args) => {
-            let mut warnings = Vec::new();
-            let env = answers::from_env(std::env::vars(), &mut warnings)?;
-            let merged = answers::layers(&args.path, &args.overrides.layer, &env)?.merged;
-            let opts = merged.answers.detect_options(&merged.origins);
-            let project = dockgen::detect::detect(&args.path, &opts)?;
-            let text = if args.json {
-                let mut s = serde_json::to_string_pretty(&project).expect("the report serialises");
-                s.push('\n');
-                s
-            } else {
-                dockgen::report::human(&project)
-            };
-            let _ = std::io::stdout().write_all(text.as_bytes());
-            print_warnings(&warnings);
-            Ok(ExitCode::SUCCESS)
+/// How much to print, from -q and -v.
+#[derive(Debug, Clone, Copy)]
+struct Ui {
+    quiet: bool,
+    verbose: bool,
+    started: Instant,
+}
+
+impl Ui {
+    /// A line on stderr that -q silences.
+    fn note(&self, text: &str) {
+        if !self.quiet {
+            let _ = writeln!(anstream::stderr(), "{NOTE}dockgen{NOTE:#}: {text}");
         }
-        Command::Init(args) => init(args),
-        Command::Templates(TemplatesCommand::Export { dir, force }) => export(&dir, force),
+    }
+}
+
+/// The last `--color WHEN` / `--color=WHEN` before `--`, if valid (clap reports an invalid one).
+fn color_from_args(args: &[OsString]) -> Option<ColorWhen> {
+    let mut found = None;
+    let mut it = args
+        .iter()
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned());
+    while let Some(a) = it.next() {
+        let value = match a.as_str() {
+            "--" => break,
+            "--color" => it.next(),
+            _ => a.strip_prefix("--color=").map(str::to_string),
+        };
+        if let Some(v) = value.and_then(|v| ColorWhen::from_str(&v, true).ok()) {
+            found = Some(v);
+        }
+    }
+    found
+}
+
+/// `--color always|never` over NO_COLOR/CLICOLOR_FORCE and the terminal check, for anstream and
+/// dialoguer; `auto` leaves them to decide.
+fn set_color(color: Option<ColorWhen>) {
+    let on = match color {
+        Some(ColorWhen::Always) => true,
+        Some(ColorWhen::Never) => false,
+        _ => return,
+    };
+    let choice = if on {
+        anstream::ColorChoice::Always
+    } else {
+        anstream::ColorChoice::Never
+    };
+    choice.write_global();
+    dialoguer::console::set_colors_enabled(on);
+    dialoguer::console::set_colors_enabled_stderr(on);
+}
+
+fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
+    if let Some(dir) = &cli.global.directory {
+        std::env::set_current_dir(dir).map_err(|e| dockgen::Error::Usage {
+            message: format!("cannot run in `{}` (-C): {e}", dir.display()),
+        })?;
+    }
+    let code = match cli.command {
+        Command::Detect(args) => detect(args, ui)?,
+        Command::Init(args) => init(args, ui)?,
+        Command::Templates(TemplatesCommand::Export { dir, force }) => export(&dir, force, ui)?,
         Command::Templates(TemplatesCommand::Context { json, markdown }) => {
             let vars = dockgen::context::variables();
             let text = if json {
@@ -71,27 +132,75 @@ fn run(cli: Cli) -> dockgen::Result<ExitCode> {
                 dockgen::context::table(&vars)
             };
             let _ = std::io::stdout().write_all(text.as_bytes());
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             let mut buf = Vec::new();
             clap_complete::generate(shell, &mut cmd, "dockgen", &mut buf);
             let _ = std::io::stdout().write_all(&buf);
-            Ok(ExitCode::SUCCESS)
+            ExitCode::SUCCESS
         }
-        Command::Man => {
-            let mut buf = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut buf)
-                .map_err(|source| dockgen::Error::Io {
-                    path: "(stdout)".into(),
-                    source,
-                })?;
-            let _ = std::io::stdout().write_all(&buf);
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Man { page, dir } => man::run(page.as_deref(), dir.as_deref())?,
+    };
+    if ui.verbose {
+        ui.note(&format!(
+            "finished in {} ms",
+            ui.started.elapsed().as_millis()
+        ));
     }
+    Ok(code)
+}
+
+/// The project root for PATH: PATH itself, or the nearest directory above it with a project marker
+/// (said on stderr when it moved; -v says it always).
+fn project_root(path: &Path, ui: Ui) -> dockgen::Result<PathBuf> {
+    refuse_a_file_as_project(path)?;
+    let home: Vec<PathBuf> = std::env::var_os("HOME")
+        .filter(|h| !h.is_empty())
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    let search = dockgen::detect::Search {
+        extra_markers: &[answers::FILE],
+        ceilings: &home,
+    };
+    let root = dockgen::detect::find_root(path, &search);
+    if root.up > 0 || ui.verbose {
+        // Directory names are the user's, and may hold control characters: shown escaped.
+        let dir: String = root
+            .dir
+            .to_string_lossy()
+            .chars()
+            .flat_map(|c| match c.is_control() {
+                true => c.escape_default().collect::<Vec<_>>(),
+                false => vec![c],
+            })
+            .collect();
+        ui.note(&format!("project root: {dir} ({})", root.because));
+    }
+    Ok(root.dir)
+}
+
+fn detect(mut args: cli::DetectArgs, ui: Ui) -> dockgen::Result<ExitCode> {
+    args.path = project_root(&args.path, ui)?;
+    let mut warnings = Vec::new();
+    let env = answers::from_env(std::env::vars(), &mut warnings)?;
+    let merged = answers::layers(&args.path, &args.overrides.layer, &env)?.merged;
+    let opts = merged.answers.detect_options(&merged.origins);
+    let project = dockgen::detect::detect(&args.path, &opts)?;
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(&project).expect("the report serialises");
+        s.push('\n');
+        s
+    } else {
+        dockgen::report::human(&project)
+    };
+    let _ = std::io::stdout().write_all(text.as_bytes());
+    if !ui.quiet {
+        print_warnings(&warnings);
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Whether `CI` says this is a CI run (any value but empty, `0` or `false`).
@@ -99,7 +208,8 @@ fn in_ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !matches!(v.trim(), "" | "0" | "false" | "False" | "FALSE"))
 }
 
-fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
+fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
+    args.path = project_root(&args.path, ui)?;
     let mode = args.mode();
     let mut warnings = Vec::new();
     let env = answers::from_env(std::env::vars(), &mut warnings)?;
@@ -140,10 +250,35 @@ fn init(args: cli::InitArgs) -> dockgen::Result<ExitCode> {
     }
 
     let dir = output_dir(&args.path, &outcome.plan.context_dir);
+    if mode == Mode::Check && never_generated(&outcome) {
+        return Err(dockgen::Error::Project {
+            message: format!("nothing to check: the files are not generated yet in `{dir}`"),
+        }
+        .with_hint(
+            "run `dockgen init` to generate them, and commit them; `dockgen init --check` then compares them with what dockgen would generate",
+        ));
+    }
+    if ui.verbose {
+        emit("", &dockgen::report::human(&outcome.project));
+    }
     let (out, err) = human_report(&outcome, mode, drift, &dir);
-    emit(&out, &err);
-    print_warnings(&warnings);
+    if ui.quiet {
+        emit(if mode == Mode::Check { &out } else { "" }, "");
+    } else {
+        emit(&out, &err);
+        print_warnings(&warnings);
+    }
     Ok(code)
+}
+
+/// Whether none of the generated files exists yet (`dockgen.toml` aside): `--check` before any `init`.
+fn never_generated(outcome: &dockgen::init::Outcome) -> bool {
+    let generated: Vec<_> = outcome
+        .files
+        .iter()
+        .filter(|r| r.path != answers::FILE)
+        .collect();
+    !generated.is_empty() && generated.iter().all(|r| r.status == Status::Created)
 }
 
 /// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
@@ -181,7 +316,7 @@ fn human_report(
                 .filter(|r| !matches!(r.status, Status::Unchanged))
             {
                 match &r.diff {
-                    Some(d) => out.push_str(d),
+                    Some(d) => out.push_str(&styled_diff(d)),
                     None => {
                         let _ = writeln!(out, "{}: not executable", r.path);
                     }
@@ -276,7 +411,7 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
     out
 }
 
-fn export(dir: &std::path::Path, force: bool) -> dockgen::Result<ExitCode> {
+fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCode> {
     std::fs::create_dir_all(dir).map_err(|source| dockgen::Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -306,8 +441,39 @@ fn export(dir: &std::path::Path, force: bool) -> dockgen::Result<ExitCode> {
          `dockgen templates context` lists the variables they can use.",
         dir.display()
     );
-    emit(&out, "");
+    if !ui.quiet {
+        emit(&out, "");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A unified diff with its lines coloured as git does (removed red, added green, hunk headers cyan,
+/// file headers bold); anstream strips the colour when it is off.
+pub(crate) fn styled_diff(diff: &str) -> String {
+    let mut out = String::with_capacity(diff.len());
+    for line in diff.split_inclusive('\n') {
+        let style = if line.starts_with("+++ ") || line.starts_with("--- ") {
+            Style::new().bold()
+        } else if line.starts_with("@@") {
+            AnsiColor::Cyan.on_default()
+        } else if line.starts_with('+') {
+            AnsiColor::Green.on_default()
+        } else if line.starts_with('-') {
+            AnsiColor::Red.on_default()
+        } else {
+            Style::new()
+        };
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(t) => (t, "\n"),
+            None => (line, ""),
+        };
+        if style == Style::new() {
+            out.push_str(line);
+        } else {
+            let _ = write!(out, "{style}{text}{style:#}{end}");
+        }
+    }
+    out
 }
 
 fn emit(out: &str, err: &str) {
@@ -324,26 +490,17 @@ fn print_warnings(warnings: &[String]) {
 
 /// `dockgen detect some/file.py`: a usage mistake (exit 2), caught before the answer layers try to
 /// read `<file>/dockgen.toml` and fail with "Not a directory".
-fn refuse_a_file_as_project(command: &Command) -> Option<ExitCode> {
-    let path = match command {
-        Command::Detect(args) => Some(&args.path),
-        Command::Init(args) => Some(&args.path),
-        _ => None,
-    };
-    if let Some(path) = path.filter(|p| p.is_file()) {
-        // A usage mistake (exit 2), caught before the answer layers try to read `<file>/dockgen.toml`.
-        report_error(
-            &dockgen::Error::Usage {
-                message: format!("`{}` is a file, not a project directory", path.display()),
-            }
-            .with_hint(match path.parent().filter(|p| !p.as_os_str().is_empty()) {
-                Some(dir) => format!("pass its directory: `{}`", dir.display()),
-                None => "pass its directory: `.`".to_string(),
-            }),
-        );
-        return Some(ExitCode::from(2));
+fn refuse_a_file_as_project(path: &Path) -> dockgen::Result<()> {
+    if !path.is_file() {
+        return Ok(());
     }
-    None
+    Err(dockgen::Error::Usage {
+        message: format!("`{}` is a file, not a project directory", path.display()),
+    }
+    .with_hint(match path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        Some(dir) => format!("pass its directory: `{}`", dir.display()),
+        None => "pass its directory: `.`".to_string(),
+    }))
 }
 
 fn report_error(e: &dockgen::Error) {

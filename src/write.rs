@@ -154,14 +154,14 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         None => (".", f.rel.as_str()),
     };
     if name == ".env" {
-        return Err(Error::Usage {
+        return Err(Error::Project {
             message: "refusing to write `.env`: it holds the user's secrets".into(),
         });
     }
     let dir = crate::base::fs::join(root, dir_rel);
     let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
     if !canon_dir.starts_with(canon_root) {
-        return Err(Error::Usage {
+        return Err(Error::Project {
             message: format!(
                 "`{dir_rel}` resolves outside the project (through a symlink); refusing to write there"
             ),
@@ -171,7 +171,7 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
     let path = canon_dir.join(name);
     let (existing, existing_exec) = match fs::symlink_metadata(&path) {
         Ok(meta) if meta.file_type().is_symlink() => {
-            return Err(Error::Usage {
+            return Err(Error::Project {
                 message: format!(
                     "`{rel}` is a symlink; dockgen never writes through links (replace it with a regular file)"
                 ),

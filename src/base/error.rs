@@ -64,8 +64,14 @@ pub enum Error {
         message: String,
     },
 
-    #[error("no Python web application found in `{}`", path.display())]
-    NoApp { path: PathBuf, looked_for: String },
+    #[error("no Python web application found in `{}`{}", path.display(), looks_like.as_ref().map(|l| format!(": this looks like {l}")).unwrap_or_default())]
+    NoApp {
+        path: PathBuf,
+        looked_for: String,
+        /// What the folder holds instead, when another ecosystem's manifest says
+        /// (`a Node.js project (package.json)`).
+        looks_like: Option<String>,
+    },
 
     #[error("found {} candidate applications in `{}`", candidates.len(), path.display())]
     Ambiguous {
@@ -94,8 +100,14 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A mistake in what the user asked for (a flag, a `DOCKGEN_*` variable, a saved answer): exit 2.
     #[error("{message}")]
     Usage { message: String },
+
+    /// The project as it stands cannot be handled (a setting dockgen needs is missing, a path a
+    /// Dockerfile cannot express): exit 1, like any failure; the message says what to pass or change.
+    #[error("{message}")]
+    Project { message: String },
 
     #[error("cancelled; nothing was written")]
     Cancelled,
@@ -131,6 +143,16 @@ impl Error {
         }
     }
 
+    /// The process exit code for this error: 2 for a usage mistake, 130 for a cancelled prompt, 1 for
+    /// everything else (uv's and cargo's convention).
+    pub fn exit_code(&self) -> u8 {
+        match self.kind() {
+            Error::Usage { .. } => 2,
+            Error::Cancelled => 130,
+            _ => 1,
+        }
+    }
+
     /// A line of advice the user can act on, printed after the error as `hint: ...`.
     pub fn hint(&self) -> Option<String> {
         match self {
@@ -139,6 +161,9 @@ impl Error {
             Error::Requirement { .. } => {
                 Some("each line must be a PEP 508 requirement, an option such as `-r other.txt`, or a comment".into())
             }
+            Error::NoApp { looked_for, looks_like: Some(_), .. } => Some(format!(
+                "dockgen sets up Python web applications (Django, Flask, FastAPI) only; it {looked_for}"
+            )),
             Error::NoApp { looked_for, .. } => Some(looked_for.clone()),
             Error::Ambiguous { candidates, .. } => Some(format!(
                 "choose one with --app-dir:\n{}",

@@ -43,6 +43,9 @@ pub(super) fn resolve(
         None => from_options(opts, ev)?,
     };
     if let Some(e) = &opts.entrypoint {
+        let app_dir = opts.app_dir().unwrap_or_else(|| chosen.app_dir.clone());
+        check_given_entrypoint(root, &[&app_dir, project_dir], e)
+            .map_err(|m| given_entrypoint_error(e, &opts.evidence("entrypoint"), m))?;
         chosen.entrypoint = e.clone();
         ev.insert(Key::Entrypoint, opts.evidence("entrypoint"));
         if let Some(i) = chosen.framework.interface_of_entrypoint(e) {
@@ -127,6 +130,63 @@ fn from_candidate(
         analysis,
         candidates: Vec::new(),
     })
+}
+
+/// An entrypoint the user gave must name a module of the project (in the app directory, the project
+/// directory or its `src/`) that mentions the attribute; `Err` says which part is missing.
+fn check_given_entrypoint(
+    root: &Path,
+    dirs: &[&RelDir],
+    entrypoint: &str,
+) -> std::result::Result<(), String> {
+    let Some((module, attr)) = entrypoint.split_once(':') else {
+        return Ok(());
+    };
+    let rel = module.replace('.', "/");
+    let files = [format!("{rel}.py"), format!("{rel}/__init__.py")];
+    let found = dirs
+        .iter()
+        .flat_map(|d| [(*d).clone(), d.child("src")])
+        .flat_map(|d| files.iter().map(move |f| d.join(f)))
+        .find(|f| crate::base::fs::is_file(&crate::base::fs::join(root, f)));
+    let Some(file) = found else {
+        return Err(format!(
+            "no module `{module}`: neither `{}` nor `{}` exists in `{}`",
+            files[0], files[1], dirs[0]
+        ));
+    };
+    let name = attr.split('(').next().unwrap_or(attr).trim();
+    let path = crate::base::fs::join(root, &file);
+    let Ok(text) =
+        crate::base::fs::read_text(&path, Path::new(&file), crate::base::fs::limit::SOURCE)
+    else {
+        return Ok(());
+    };
+    // A star import may bring the name from elsewhere: only a module that cannot hold it is refused.
+    if text.contains("import *") || has_word(&text, name) {
+        Ok(())
+    } else {
+        Err(format!("`{file}` does not define `{name}`"))
+    }
+}
+
+/// Whether `word` occurs in `text` as a whole identifier.
+fn has_word(text: &str, word: &str) -> bool {
+    let ident = |c: char| c.is_alphanumeric() || c == '_';
+    text.match_indices(word).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + word.len()..].chars().next();
+        !before.is_some_and(ident) && !after.is_some_and(ident)
+    })
+}
+
+fn given_entrypoint_error(entrypoint: &str, origin: &Evidence, why: String) -> Error {
+    Error::Usage {
+        message: format!("invalid entrypoint `{entrypoint}` (from {origin}): {why}"),
+    }
+    .with_hint(
+        "give it as module:attribute with the module's dotted path from the app directory (e.g. `config.wsgi:application`), or leave it out to use the detected one (`dockgen detect` shows it)",
+    )
 }
 
 /// No candidate: only reachable with `--entrypoint` (and `--framework`, maybe `--app-dir`).

@@ -27,6 +27,14 @@ const LOOKED_FOR: &str = "looked for manage.py (Django), a module-level `Flask(.
      __init__.py (virtualenvs, node_modules and tests excluded); pass --app-dir and --entrypoint \
      to point at it";
 
+/// What a folder without a Python web app holds instead, from another ecosystem's manifest at its top.
+fn looks_like(root: &Path) -> Option<String> {
+    crate::knowledge::OTHER_ECOSYSTEMS
+        .iter()
+        .find(|(file, _)| crate::base::fs::is_file(&root.join(file)))
+        .map(|(file, what)| format!("{what} ({file})"))
+}
+
 /// Apps the project names itself: a framework's setting (`FLASK_APP`), or the server its Procfile's
 /// `web:` runs (`gunicorn microblog:app`, any framework).
 pub(super) fn named(root: &Path, scan: &Scan, reg: &Registry) -> Vec<(Option<Framework>, Named)> {
@@ -130,6 +138,7 @@ pub(super) fn collect(
         return Err(Error::NoApp {
             path: root.to_path_buf(),
             looked_for: LOOKED_FOR.into(),
+            looks_like: looks_like(root),
         });
     }
     cands.sort_by_key(|c| {

@@ -16,6 +16,7 @@ mod candidates;
 mod env;
 mod needs;
 mod python;
+mod root;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -34,6 +35,7 @@ pub use crate::manager::PackageManager;
 use crate::manager::{InstallFacts, LockArtifacts, Manifests, ReadCx};
 use crate::parse::deps::DepSet;
 use crate::parse::walk;
+pub use root::{Root, Search, find_root, find_root_with};
 
 /// The frameworks and package managers detection knows.
 #[derive(Clone, Copy)]

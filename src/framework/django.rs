@@ -31,7 +31,7 @@ impl Django {
             let e = e.with_rule(format!("{} with `{pkg}` installed", e.rule));
             return Ok((Interface::Asgi, ep.clone(), e));
         }
-        let (ep, e) = d.entrypoint.clone().ok_or_else(|| Error::Usage {
+        let (ep, e) = d.entrypoint.clone().ok_or_else(|| Error::Project {
             message: format!(
                 "no WSGI_APPLICATION in `{}` and no wsgi.py beside it; pass --entrypoint",
                 d.settings_module

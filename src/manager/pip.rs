@@ -92,7 +92,7 @@ impl ManagerSpec for Pip {
                     .and_then(|m| m.parse().ok())
                     .unwrap_or(13);
                 if minor < 11 {
-                    return Err(Error::Usage {
+                    return Err(Error::Project {
                         message: format!(
                             "reading dependencies from pyproject.toml in the image needs Python 3.11+ (tomllib), and {} was chosen; pass --python 3.11 or add a requirements.txt",
                             cx.python_version

@@ -224,7 +224,7 @@ fn settings_module(
                         ),
                     ),
                     _ => {
-                        return Err(Error::Usage {
+                        return Err(Error::Project {
                             message: format!(
                                 "`{manage_rel}` does not set DJANGO_SETTINGS_MODULE and no single settings module sits beside it; \
                              pass --entrypoint (e.g. `mysite.wsgi:application`)"

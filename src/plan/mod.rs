@@ -252,7 +252,12 @@ impl std::str::FromStr for WorkerKind {
             .iter()
             .copied()
             .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| format!("unknown worker `{s}`: expected celery, celery-beat or rq"))
+            .ok_or_else(|| {
+                format!(
+                    "unknown worker `{s}`: expected celery, celery-beat or rq{}",
+                    crate::base::lookup::suggest(s, WorkerKind::ALL.iter().map(|k| k.as_str()))
+                )
+            })
     }
 }
 
@@ -312,7 +317,7 @@ pub const DEFAULT_PORT: u16 = 8000;
 
 fn check_path(what: &str, p: &str) -> Result<()> {
     if p.contains(['\n', '\r', '"', '\\']) {
-        return Err(Error::Usage {
+        return Err(Error::Project {
             message: format!(
                 "{what} `{}` contains a quote, backslash or newline, which Dockerfiles cannot express",
                 p.escape_debug()
@@ -328,7 +333,7 @@ fn check_inputs(p: &Project, app_dir: &str) -> Result<()> {
     for f in p.install_files() {
         check_path("the manifest", f)?;
         if f.contains(char::is_whitespace) {
-            return Err(Error::Usage {
+            return Err(Error::Project {
                 message: format!(
                     "the manifest `{f}` has whitespace in its path, which Dockerfile COPY cannot express"
                 ),
@@ -336,7 +341,7 @@ fn check_inputs(p: &Project, app_dir: &str) -> Result<()> {
         }
     }
     if p.entrypoint.is_empty() {
-        return Err(Error::Usage {
+        return Err(Error::Project {
             message: "no entrypoint was detected; pass --entrypoint MODULE:ATTR".into(),
         });
     }

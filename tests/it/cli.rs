@@ -373,14 +373,24 @@ fn init_refuses_to_overwrite_a_changed_file_and_writes_nothing() {
 #[test]
 fn init_check_reports_drift_with_a_diff_and_exit_code() {
     let d = copy_fixture("pdm-flask");
+    // Before any init: one error saying so, not five whole-file diffs.
     let (code, out, err) = run_in(d.path(), &["init", "--check"]);
-    assert_eq!(code, 1, "missing files are drift");
-    assert!(out.contains("+++ b/Dockerfile"), "{out}");
-    assert!(err.contains("5 of 5 files differ"), "{err}");
+    assert_eq!((code, out.as_str()), (1, ""), "{err}");
+    assert_eq!(
+        err,
+        "error: nothing to check: the files are not generated yet in `.`\nhint: run `dockgen init` to generate them, and commit them; `dockgen init --check` then compares them with what dockgen would generate\n"
+    );
     assert!(
         !d.path().join("Dockerfile").exists(),
         "--check writes nothing"
     );
+    // One generated file present: the others are drift, with their diffs.
+    std::fs::write(d.path().join(".dockerignore"), ".git\n").unwrap();
+    let (code, out, err) = run_in(d.path(), &["init", "--check"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("+++ b/Dockerfile"), "{out}");
+    assert!(err.contains("5 of 5 files differ"), "{err}");
+    std::fs::remove_file(d.path().join(".dockerignore")).unwrap();
 
     assert_eq!(run_in(d.path(), &["init", "--yes"]).0, 0);
     let (code, out, err) = run_in(d.path(), &["init", "--check"]);
@@ -741,4 +751,312 @@ fn create_all_at_startup_without_migrations_runs_one_process() {
         compose.contains("WEB_CONCURRENCY: \"${WEB_CONCURRENCY:-2}\""),
         "{compose}"
     );
+}
+
+// ---- project root, precise errors, global flags (issue 11)
+
+/// A project with its app in `src/pkg/`, inside a git checkout.
+fn src_layout_project() -> tempfile::TempDir {
+    let d = project(&[
+        (
+            "pyproject.toml",
+            b"[project]\nname = \"shop\"\nrequires-python = \">=3.12\"\ndependencies = [\"fastapi\", \"uvicorn\"]\n",
+        ),
+        ("src/pkg/__init__.py", b""),
+        (
+            "src/pkg/main.py",
+            b"from fastapi import FastAPI\napp = FastAPI()\n",
+        ),
+    ]);
+    std::fs::create_dir(d.path().join(".git")).unwrap();
+    d
+}
+
+/// Run in `src/pkg/`, dockgen works on the project (found upward, as cargo and uv do) and says so; it
+/// writes nothing into the subfolder.
+#[test]
+fn a_subfolder_finds_the_project_root_upward() {
+    let d = src_layout_project();
+    let sub = d.path().join("src/pkg");
+    settings().bind(|| {
+        assert_cmd_snapshot!("cli-root-found-upward", dockgen(&sub).arg("detect"));
+    });
+    let (code, out, err) = run_in(&sub, &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.starts_with("dockgen: project root: ../.. (pyproject.toml)\n"),
+        "{err}"
+    );
+    assert!(
+        out.contains("Next: cd ../.. && cp .env.example .env"),
+        "{out}"
+    );
+    assert!(d.path().join("Dockerfile").is_file());
+    assert!(!sub.join("Dockerfile").exists(), "nothing in the subfolder");
+    let docker = std::fs::read_to_string(d.path().join("Dockerfile")).unwrap();
+    assert!(docker.contains("\"pkg.main:app\""), "{docker}");
+
+    // The same from anywhere with -C, and with PATH; at the root itself nothing is said.
+    let (code, _, err) = run_in(d.path(), &["-C", "src/pkg", "init", "--check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("project root: ../.. (pyproject.toml)"),
+        "{err}"
+    );
+    let (code, out, err) = run_in(d.path(), &["detect", "src/pkg"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("project root: . (pyproject.toml)"), "{err}");
+    assert!(out.contains("pkg.main:app"), "{out}");
+    let (code, _, err) = run_in(d.path(), &["init", "--check"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("project root"), "{err}");
+}
+
+/// The search stops at the top of a checkout: a project above it is another project.
+#[test]
+fn the_root_search_stops_at_a_checkout() {
+    let d = project(&[
+        ("pyproject.toml", b"[project]\nname = \"outer\"\n"),
+        (
+            "inner/app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    std::fs::create_dir(d.path().join("inner/.git")).unwrap();
+    let (code, out, err) = run_in(&d.path().join("inner"), &["detect", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("project root"), "{err}");
+    assert!(out.contains("\"entrypoint\": \"app:app\""), "{out}");
+    // Nor does it enter the home directory: a stray `~/requirements.txt` is no project root.
+    let home = project(&[
+        ("requirements.txt", b"requests\n"),
+        (
+            "shop/app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    let mut c = dockgen(&home.path().join("shop"));
+    c.env("HOME", home.path()).args(["detect", "--json"]);
+    let (code, out, err) = run(&mut c);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("project root"), "{err}");
+    assert!(out.contains("\"app_dir\": \".\""), "{out}");
+}
+
+/// Every usage error exits 2, every other failure 1: clap's own, a bad variable, a file as PATH,
+/// an entrypoint or Python version that cannot be.
+#[test]
+fn usage_errors_exit_2_and_failures_exit_1() {
+    let d = src_layout_project();
+    let p = d.path();
+    let usage: &[&[&str]] = &[
+        &["init", "--frobnicate"],
+        &["detect", "pyproject.toml"],
+        &["init", "--dry-run", "--entrypoint", "nosuch.mod:app"],
+        &["init", "--dry-run", "--python", "3.15"],
+        &["init", "--dry-run", "--workers", "celry"],
+        &["-C", "no-such-dir", "detect"],
+        &["man", "int"],
+    ];
+    for args in usage {
+        let (code, _, err) = run_in(p, args);
+        assert_eq!(code, 2, "{args:?}: {err}");
+    }
+    for cmd in ["detect", "init"] {
+        let mut c = dockgen(p);
+        c.env("DOCKGEN_PORT", "http").arg(cmd);
+        assert_eq!(run(&mut c).0, 2, "{cmd}");
+    }
+    let failures: &[&[&str]] = &[&["detect", "no-such-dir"], &["init", "--check"]];
+    for args in failures {
+        let (code, _, err) = run_in(p, args);
+        assert_eq!(code, 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn an_entrypoint_that_names_nothing_is_refused() {
+    let d = src_layout_project();
+    settings().bind(|| {
+        assert_cmd_snapshot!(
+            "cli-entrypoint-no-module",
+            dockgen(d.path()).args(["init", "--dry-run", "--entrypoint", "nosuch.mod:app"])
+        );
+        assert_cmd_snapshot!(
+            "cli-entrypoint-no-attribute",
+            dockgen(d.path()).args(["init", "--dry-run", "--entrypoint", "pkg.main:application"])
+        );
+    });
+    // Through the variable too; a module in `src/` and a factory are accepted.
+    let mut c = dockgen(d.path());
+    c.env("DOCKGEN_ENTRYPOINT", "pkg.nothing:app")
+        .args(["init", "--dry-run"]);
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("(from DOCKGEN_ENTRYPOINT"), "{err}");
+    let (code, out, err) = run_in(
+        d.path(),
+        &["init", "--dry-run", "--entrypoint", "pkg.main:app"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("pkg.main:app"), "{out}");
+}
+
+#[test]
+fn a_python_without_an_image_is_an_error_listing_the_supported_ones() {
+    let d = src_layout_project();
+    settings().bind(|| {
+        assert_cmd_snapshot!(
+            "cli-python-unsupported",
+            dockgen(d.path()).args(["init", "--dry-run", "--python", "3.15"])
+        );
+    });
+    let mut c = dockgen(d.path());
+    c.env("DOCKGEN_PYTHON", "3.8").args(["init", "--dry-run"]);
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("choose one of 3.9, 3.10"), "{err}");
+}
+
+#[test]
+fn another_ecosystem_is_named() {
+    let d = project(&[
+        ("package.json", b"{\"name\": \"web\"}\n"),
+        ("index.js", b"console.log(1)\n"),
+    ]);
+    settings().bind(|| {
+        assert_cmd_snapshot!("cli-node-project", dockgen(d.path()).arg("init"));
+    });
+    let d = project(&[("go.mod", b"module example.com/x\n")]);
+    let (code, _, err) = run_in(d.path(), &["detect"]);
+    assert_eq!(code, 1);
+    assert!(
+        err.contains(": this looks like a Go module (go.mod)\n"),
+        "{err}"
+    );
+}
+
+#[test]
+fn close_values_get_a_did_you_mean() {
+    let d = src_layout_project();
+    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "celry"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("tip: a similar value exists: 'celery'"),
+        "{err}"
+    );
+    let (code, _, err) = run_in(d.path(), &["detect", "--framework", "flsk"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("tip: a similar value exists: 'flask'"),
+        "{err}"
+    );
+    let (_, _, err) = run_in(d.path(), &["initt"]);
+    assert!(
+        err.contains("tip: a similar subcommand exists: 'init'"),
+        "{err}"
+    );
+    let mut c = dockgen(d.path());
+    c.env("DOCKGEN_FRAMEWORK", "flsk").arg("detect");
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 2);
+    assert!(err.contains("did you mean `flask`?"), "{err}");
+    let mut c = dockgen(d.path());
+    c.env("DOCKGEN_PROT", "8080").args(["detect"]);
+    let (code, _, err) = run(&mut c);
+    assert_eq!(code, 0);
+    assert!(err.contains("did you mean `DOCKGEN_PORT`?"), "{err}");
+    std::fs::write(d.path().join("dockgen.toml"), "prot = 8080\n").unwrap();
+    settings().bind(|| {
+        assert_cmd_snapshot!("cli-saved-key-typo", dockgen(d.path()).arg("detect"));
+    });
+}
+
+#[test]
+fn quiet_verbose_and_directory() {
+    let d = src_layout_project();
+    let sub = d.path().join("src/pkg");
+    // -q: nothing but errors on a successful init; warnings silenced.
+    let (code, out, err) = run_in(&sub, &["init", "-q", "--yes"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (0, "", ""));
+    // -v: the root even when it is PATH, the report with evidence, the time taken.
+    let (code, _, err) = run_in(d.path(), &["init", "--check", "-v"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("dockgen: project root: . (pyproject.toml)\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("  entrypoint        pkg.main:app (asgi)"),
+        "{err}"
+    );
+    assert!(err.contains("dockgen: finished in "), "{err}");
+    // -C before or after the subcommand.
+    let (code, out, _) = run_in(
+        d.path().parent().unwrap(),
+        &["detect", "--json", "-C", &d.path().to_string_lossy()],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains("\"entrypoint\": \"pkg.main:app\""), "{out}");
+    let (code, _, _) = run_in(d.path(), &["-q", "-v", "detect"]);
+    assert_eq!(code, 2, "-q and -v conflict");
+}
+
+/// `--check` diffs are coloured with --color always (git's colours), and never with --color never,
+/// whatever NO_COLOR and CLICOLOR_FORCE say.
+#[test]
+fn check_diffs_follow_color() {
+    let d = src_layout_project();
+    assert_eq!(run_in(d.path(), &["init", "-q", "--yes"]).0, 0);
+    let docker = d.path().join("Dockerfile");
+    let text = std::fs::read_to_string(&docker).unwrap();
+    std::fs::write(&docker, text.replace("EXPOSE 8000", "EXPOSE 9000")).unwrap();
+    let (code, out, _) = run_in(d.path(), &["init", "--check", "--color", "always"]);
+    assert_eq!(code, 1);
+    assert!(out.contains("\u{1b}[31m-EXPOSE 9000\u{1b}[0m\n"), "{out:?}");
+    assert!(out.contains("\u{1b}[32m+EXPOSE 8000\u{1b}[0m\n"), "{out:?}");
+    assert!(
+        out.contains("\u{1b}[1m--- a/Dockerfile\u{1b}[0m\n"),
+        "{out:?}"
+    );
+    let mut c = dockgen(d.path());
+    c.env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["init", "--check", "--color=never"]);
+    let (_, out, _) = run(&mut c);
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(out.contains("\n-EXPOSE 9000\n+EXPOSE 8000\n"), "{out}");
+    // auto follows CLICOLOR_FORCE, as before.
+    let mut c = dockgen(d.path());
+    c.env_remove("NO_COLOR")
+        .env("CLICOLOR_FORCE", "1")
+        .args(["init", "--check"]);
+    let (_, out, err) = run(&mut c);
+    assert!(out.contains("\u{1b}[32m+EXPOSE 8000"), "{out:?}");
+    // clap's own errors follow --color too.
+    let mut c = dockgen(d.path());
+    c.env_remove("NO_COLOR")
+        .args(["--color", "always", "init", "--frobnicate"]);
+    let (_, _, err2) = run(&mut c);
+    assert!(err2.contains('\u{1b}'), "{err2:?}");
+    drop(err);
+}
+
+/// Saved answers mark the root too: a project whose manifests sit in subfolders, with `dockgen.toml` at
+/// its top, is found from a folder inside it.
+#[test]
+fn saved_answers_mark_the_project_root() {
+    let d = project(&[
+        ("dockgen.toml", b"app-dir = \"services/api\"\n"),
+        ("services/api/requirements.txt", b"flask\n"),
+        (
+            "services/api/app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+        ("docs/notes/x.md", b""),
+    ]);
+    let (code, out, err) = run_in(&d.path().join("docs/notes"), &["detect", "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("project root: ../.. (dockgen.toml)"), "{err}");
+    assert!(out.contains("\"app_dir\": \"services/api\""), "{out}");
 }

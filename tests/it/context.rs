@@ -208,3 +208,54 @@ fn no_function_is_much_over_80_lines() {
     }
     assert!(long.is_empty(), "split these into named steps: {long:?}");
 }
+
+/// The user and contributor docs point only at files of this repository: every relative Markdown link
+/// and every backticked repository path (`tests/e2e/bench.sh`) exists, and no path of the machine the
+/// docs were written on (`/work/...`, `/tmp/dockgen-...`) appears.
+#[test]
+fn docs_refer_only_to_files_in_the_repository() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut docs = vec![root.join("README.md"), root.join("CONTRIBUTING.md")];
+    for e in std::fs::read_dir(root.join("docs")).unwrap().flatten() {
+        if e.path().extension().is_some_and(|x| x == "md") {
+            docs.push(e.path());
+        }
+    }
+    let mut wrong = Vec::new();
+    for doc in &docs {
+        let text = std::fs::read_to_string(doc).unwrap();
+        let name = doc.strip_prefix(root).unwrap().display().to_string();
+        for bad in ["/work/", "/tmp/dockgen"] {
+            if text.contains(bad) {
+                wrong.push(format!("{name}: mentions `{bad}`"));
+            }
+        }
+        for link in text.split("](").skip(1) {
+            let target = link.split(')').next().unwrap_or_default();
+            let target = target.split('#').next().unwrap_or_default();
+            if target.is_empty() || target.contains("://") || target.starts_with("mailto:") {
+                continue;
+            }
+            if !doc.parent().unwrap().join(target).exists() {
+                wrong.push(format!("{name}: link to missing `{target}`"));
+            }
+        }
+        for (i, span) in text.split('`').enumerate() {
+            let repo_path = [
+                "tests/",
+                "scripts/",
+                "docs/",
+                "snapshots/",
+                "templates/",
+                ".ci/",
+            ]
+            .iter()
+            .any(|p| span.starts_with(p));
+            let placeholder = span.contains(['<', '*', '$', '{', ' ']);
+            if i % 2 == 1 && repo_path && !placeholder && !root.join(span).exists() {
+                wrong.push(format!("{name}: `{span}` is not in the repository"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}

@@ -360,7 +360,7 @@ fn a_bad_dockgen_variable_names_itself() {
             .env("DOCKGEN_PORT", "http")
             .args(["init", "--yes"]),
     );
-    assert_eq!(code, 1);
+    assert_eq!(code, 2, "a usage error: {err}");
     assert!(err.contains("`DOCKGEN_PORT=http`"), "{err}");
     let (code, _, err) = output(
         dockgen(dir.path())
@@ -656,7 +656,8 @@ fn bash_completion_completes_subcommands_and_flags() {
             .arg("-c")
             .arg(format!(
                 "source ./dockgen.bash; COMP_WORDS=({words}); COMP_CWORD={cword}; \
-                 COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; _dockgen dockgen; printf '%s\\n' \"${{COMPREPLY[@]}}\""
+                 COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; \
+                 _dockgen dockgen \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; printf '%s\\n' \"${{COMPREPLY[@]}}\""
             ))
             .current_dir(dir.path())
             .output()
@@ -669,20 +670,92 @@ fn bash_completion_completes_subcommands_and_flags() {
     }
     let flags = complete("dockgen init --te");
     assert!(flags.lines().any(|l| l == "--templates"), "{flags}");
+    // Values, not the directory's file names (`dockgen.bash`).
+    let workers = complete("dockgen init --workers ''");
+    let mut got: Vec<&str> = workers.lines().collect();
+    got.sort();
+    assert_eq!(got, ["celery", "celery-beat", "none", "rq"], "{workers}");
+    let frameworks = complete("dockgen detect --framework ''");
+    let mut got: Vec<&str> = frameworks.lines().collect();
+    got.sort();
+    assert_eq!(got, ["django", "fastapi", "flask"], "{frameworks}");
+    let managers = complete("dockgen init --package-manager p");
+    assert!(!managers.contains("dockgen.bash"), "{managers}");
+    assert!(managers.lines().any(|l| l == "poetry"), "{managers}");
 }
 
 #[test]
 fn man_page_documents_every_command() {
     let (code, page, _) = output(dockgen(Path::new(".")).arg("man"));
     assert_eq!(code, 0);
-    assert!(
-        page.starts_with(".ie") || page.contains(".TH dockgen 1"),
-        "{page}"
-    );
-    assert!(page.contains(".TH dockgen 1"));
-    for s in ["init", "detect", "templates", "completions", "DOCKGEN_"] {
+    assert!(page.contains(".TH dockgen 1"), "{page}");
+    for s in [
+        "init",
+        "detect",
+        "templates",
+        "completions",
+        "DOCKGEN_PORT",
+        "NO_COLOR",
+    ] {
         assert!(page.contains(s), "{s}");
     }
+    for section in ["EXIT STATUS", "ENVIRONMENT", "FILES", "SEE ALSO"] {
+        assert!(
+            page.contains(&format!(".SH \"{section}\""))
+                || page.contains(&format!(".SH {section}\n")),
+            "{section}: {page}"
+        );
+    }
+
+    // Every page a page refers to (`dockgen-init(1)`) is generated.
+    let dir = tempfile::tempdir().unwrap();
+    let (code, _, err) = output(dockgen(dir.path()).args(["man", "--dir", "pages"]));
+    assert_eq!(code, 0, "{err}");
+    let pages = dir.path().join("pages");
+    let mut referenced = std::collections::BTreeSet::new();
+    for entry in std::fs::read_dir(&pages).unwrap().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for (i, _) in text.match_indices("(1)") {
+            let start = text[..i]
+                .rfind(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '\\'))
+                .map_or(0, |s| s + 1);
+            referenced.insert(text[start..i].replace("\\-", "-"));
+        }
+    }
+    for name in [
+        "dockgen-init",
+        "dockgen-detect",
+        "dockgen-templates-export",
+        "dockgen-man",
+    ] {
+        assert!(referenced.contains(name), "{name} in {referenced:?}");
+    }
+    for name in &referenced {
+        assert!(
+            pages.join(format!("{name}.1")).is_file(),
+            "{name}(1) is referenced but not generated"
+        );
+    }
+    let init = std::fs::read_to_string(pages.join("dockgen-init.1")).unwrap();
+    for s in [
+        "EXIT STATUS",
+        "DOCKGEN_WORKERS",
+        "dockgen.toml",
+        "docker\\-compose.yml",
+        "130",
+    ] {
+        assert!(init.contains(s), "{s}: {init}");
+    }
+    // One page at a time, with a suggestion for a typo.
+    let (code, detect, _) = output(dockgen(dir.path()).args(["man", "detect"]));
+    assert_eq!(code, 0);
+    assert!(detect.contains(".TH dockgen-detect 1"), "{detect}");
+    let (code, _, err) = output(dockgen(dir.path()).args(["man", "int"]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no man page `dockgen-int`; did you mean `dockgen-init`?"),
+        "{err}"
+    );
 }
 
 #[test]

@@ -193,3 +193,126 @@ fn prompts_are_coloured_without_no_color_and_esc_cancels() {
     assert!(!dir.path().join("Dockerfile").exists());
     assert!(!dir.path().join("dockgen.toml").exists());
 }
+
+impl Tmux {
+    /// Whether the terminal shows its cursor (tmux's `cursor_flag`).
+    fn cursor_visible(&self) -> bool {
+        let out = self
+            .cmd()
+            .args(["display-message", "-p", "-t", "t", "#{cursor_flag}"])
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+/// Esc at a text question cancels, as the banner says (dialoguer's text input ignored it): exit 130,
+/// nothing written. Typed text is edited in place before that.
+#[test]
+fn esc_at_a_text_prompt_cancels() {
+    let dir = copy_fixture("flask-flaskenv");
+    let tmux = Tmux::start("esc-text", dir.path(), "-u CI NO_COLOR=1", "");
+    tmux.wait_prompt("Framework (from ");
+    tmux.keys(&["Enter"]);
+    tmux.wait_prompt("App directory (");
+    tmux.keys(&["-l", "abc"]);
+    tmux.keys(&["BSpace"]);
+    let pane = tmux.wait_prompt("App directory (");
+    assert!(
+        pane.lines()
+            .any(|l| l.contains("App directory (") && l.trim_end().ends_with(": ab")),
+        "{pane}"
+    );
+    tmux.keys(&["Escape"]);
+    let pane = tmux.wait_exit();
+    assert!(pane.contains("cancelled; nothing was written"), "{pane}");
+    assert!(pane.contains("DOCKGEN-EXIT=130"), "{pane}");
+    assert!(!dir.path().join("Dockerfile").exists());
+    assert!(!dir.path().join("dockgen.toml").exists());
+}
+
+/// Ctrl-C at a menu (which hides the cursor) cancels like Esc and gives the cursor back; before, SIGINT
+/// killed dockgen with the cursor still hidden.
+#[test]
+fn ctrl_c_at_a_menu_restores_the_cursor() {
+    let dir = copy_fixture("flask-flaskenv");
+    let tmux = Tmux::start("ctrl-c", dir.path(), "-u CI NO_COLOR=1", "");
+    tmux.wait_prompt("Framework (from ");
+    tmux.keys(&["C-c"]);
+    let pane = tmux.wait_exit();
+    assert!(pane.contains("DOCKGEN-EXIT=130"), "{pane}");
+    assert!(pane.contains("cancelled; nothing was written"), "{pane}");
+    assert!(
+        tmux.cursor_visible(),
+        "the cursor is hidden after Ctrl-C:\n{pane}"
+    );
+    assert!(!dir.path().join("Dockerfile").exists());
+
+    // At a text question too.
+    let dir = copy_fixture("flask-flaskenv");
+    let tmux = Tmux::start("ctrl-c-text", dir.path(), "-u CI NO_COLOR=1", "");
+    tmux.wait_prompt("Framework (from ");
+    tmux.keys(&["Enter"]);
+    tmux.wait_prompt("App directory (");
+    tmux.keys(&["C-c"]);
+    let pane = tmux.wait_exit();
+    assert!(pane.contains("DOCKGEN-EXIT=130"), "{pane}");
+    assert!(tmux.cursor_visible(), "{pane}");
+}
+
+/// The conflict view's diff is coloured as `init --check`'s (and plain with NO_COLOR).
+#[test]
+fn the_conflict_diff_is_coloured() {
+    for (tag, env, coloured) in [
+        ("diff-colour", "-u CI -u NO_COLOR", true),
+        ("diff-plain", "-u CI NO_COLOR=1", false),
+    ] {
+        let dir = copy_fixture("flask-flaskenv");
+        std::fs::write(dir.path().join(".dockerignore"), ".git\nmine\n").unwrap();
+        let tmux = Tmux::start(tag, dir.path(), env, "");
+        for q in [
+            "Framework (",
+            "App directory (",
+            "Entrypoint (",
+            "Python version (",
+            "Port (",
+            "Postgres service (",
+            "Redis service (",
+        ] {
+            tmux.wait_prompt(q);
+            tmux.keys(&["Enter"]);
+        }
+        tmux.wait_prompt("show diff");
+        tmux.keys(&["Down"]);
+        tmux.keys(&["Down"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_prompt("keep");
+        let styled = tmux.capture(true);
+        let pane = tmux.pane();
+        assert!(pane.contains("-mine"), "{pane}");
+        let red = styled
+            .lines()
+            .any(|l| l.contains("-mine") && l.contains("\u{1b}[31m"));
+        assert_eq!(red, coloured, "{tag}: {styled:?}");
+        assert_eq!(styled.contains('\u{1b}'), coloured, "{tag}");
+        tmux.keys(&["Escape"]);
+        assert!(tmux.wait_exit().contains("DOCKGEN-EXIT=130"));
+    }
+}
+
+/// `--color never` turns the prompts' colour off even in a colour terminal without NO_COLOR.
+#[test]
+fn color_never_reaches_the_prompts() {
+    let dir = copy_fixture("flask-flaskenv");
+    let tmux = Tmux::start(
+        "color-never",
+        dir.path(),
+        "-u CI -u NO_COLOR",
+        "--color never",
+    );
+    tmux.wait_prompt("Framework (from ");
+    let styled = tmux.capture(true);
+    assert!(!styled.contains('\u{1b}'), "{styled:?}");
+    tmux.keys(&["Escape"]);
+    assert!(tmux.wait_exit().contains("DOCKGEN-EXIT=130"));
+}
