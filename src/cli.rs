@@ -249,6 +249,10 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
             .action(ArgAction::Append)
             .value_delimiter(',')
             .value_parser(|s: &str| s.parse::<WorkerKind>().map(|k| k.to_string())),
+        Kind::Files => arg
+            .action(ArgAction::Append)
+            .value_delimiter(',')
+            .value_parser(|s: &str| dockgen::answers::parse_files(s).map(|_| s.to_string())),
         Kind::Framework | Kind::PackageManager => arg.value_parser(PossibleValuesParser::new(
             spec.choices().unwrap_or_default(),
         )),
@@ -282,7 +286,7 @@ fn given(m: &ArgMatches, spec: &AnswerSpec) -> Option<(String, String)> {
         Kind::Path => m
             .get_one::<PathBuf>(&id)
             .map(|p| p.to_string_lossy().into_owned()),
-        Kind::Workers => m
+        Kind::Workers | Kind::Files => m
             .get_many::<String>(&id)
             .map(|w| w.cloned().collect::<Vec<_>>().join(",")),
         _ => m.get_one::<String>(&id).cloned(),
