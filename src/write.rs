@@ -228,37 +228,16 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
 
 /// The status of one target (and its diff, or its three-way view, where there is one to show).
 fn report(root: &Path, t: &Target, mode: Mode, force: bool) -> FileReport {
-    let mut three_way = None;
-    let (status, diff) = match &t.existing {
-        None => (Status::Created, None),
+    let (status, diff, three_way) = match &t.existing {
+        None => (Status::Created, None, None),
         Some(old) if old == t.content.as_bytes() => {
             if t.executable && !t.existing_exec {
-                (Status::ModeFixed, None)
+                (Status::ModeFixed, None, None)
             } else {
-                (Status::Unchanged, None)
+                (Status::Unchanged, None, None)
             }
         }
-        Some(old) => {
-            let old = String::from_utf8_lossy(old);
-            let diff = unified_diff(&t.rel, &old, &t.content);
-            let untouched = match &t.previous {
-                Some(previous) => *previous == old,
-                None => ownership::owner(&old) == ownership::Owner::Dockgen,
-            };
-            let status = if untouched {
-                Status::Updated
-            } else if force {
-                Status::Overwritten
-            } else {
-                let base = match &t.previous {
-                    Some(_) => Err("it is not as dockgen last wrote it".to_string()),
-                    None => ownership::base(root, &t.rel, &old, &t.content),
-                };
-                three_way = Some(ownership::three_way(&t.rel, &base, &old, &t.content));
-                Status::Conflict
-            };
-            (status, Some(diff))
-        }
+        Some(old) => changed(root, t, &String::from_utf8_lossy(old), mode, force),
     };
     let diff = match (mode, status) {
         (Mode::Check, Status::Created) => Some(unified_diff(&t.rel, "", &t.content)),
@@ -270,6 +249,42 @@ fn report(root: &Path, t: &Target, mode: Mode, force: bool) -> FileReport {
         diff,
         three_way,
     }
+}
+
+/// A file on disk that differs from what dockgen writes now: dockgen's own (updated), or the user's
+/// (overwritten with force, else a conflict with its three-way view).
+fn changed(
+    root: &Path,
+    t: &Target,
+    old: &str,
+    mode: Mode,
+    force: bool,
+) -> (Status, Option<String>, Option<String>) {
+    let untouched = match &t.previous {
+        Some(previous) => previous == old,
+        None => ownership::owner(old) == ownership::Owner::Dockgen,
+    };
+    // An older dockgen's output (its version in the header, no stamp) with the same content: no drift
+    // for --check, and `init` stamps it.
+    let older = t.previous.is_none()
+        && ownership::owner(old) == ownership::Owner::Unstamped
+        && ownership::only_the_header_differs(old, &t.content);
+    if older && mode == Mode::Check {
+        return (Status::Unchanged, None, None);
+    }
+    let diff = Some(unified_diff(&t.rel, old, &t.content));
+    if untouched || older {
+        return (Status::Updated, diff, None);
+    }
+    if force {
+        return (Status::Overwritten, diff, None);
+    }
+    let base = match &t.previous {
+        Some(_) => Err("it is not as dockgen last wrote it".to_string()),
+        None => ownership::base(root, &t.rel, old, &t.content),
+    };
+    let view = ownership::three_way(&t.rel, &base, old, &t.content);
+    (Status::Conflict, diff, Some(view))
 }
 
 impl Prepared {
