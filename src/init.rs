@@ -669,6 +669,11 @@ fn apply_answer(
     result
 }
 
+/// The choices for a conflicting file, in the order offered (the first is the default).
+pub const KEEP: &str = "keep yours";
+pub const OVERWRITE: &str = "overwrite it with dockgen's";
+pub const STOP_MANAGING: &str = "stop managing it (saved in dockgen.toml)";
+
 /// Shows each conflicting file's three-way view and asks what to do with it: keep it, overwrite it, or
 /// (where `can_unmanage`) stop managing it. Returns the files the user stopped managing.
 fn settle_conflicts(
@@ -685,21 +690,14 @@ fn settle_conflicts(
             (r.path.clone(), view.cloned().unwrap_or_default())
         })
         .collect();
-    let mut items = vec!["keep".to_string(), "overwrite".to_string()];
+    let mut items = vec![KEEP.to_string(), OVERWRITE.to_string()];
     if can_unmanage {
-        items.push("stop managing".to_string());
+        items.push(STOP_MANAGING.to_string());
     }
     let mut stopped = Vec::new();
     for (path, view) in conflicts {
         p.show(&view);
-        let q = format!(
-            "`{path}` differs from what dockgen would write: keep yours, overwrite it{}",
-            if can_unmanage {
-                ", or stop managing it (recorded in dockgen.toml)?"
-            } else {
-                "?"
-            }
-        );
+        let q = format!("`{path}` differs from what dockgen would write (above)");
         let how = match p.select(&q, &items, 0)? {
             0 => Resolution::Keep,
             1 => Resolution::Overwrite,

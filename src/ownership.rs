@@ -13,11 +13,14 @@
 //! answers stay the choices a user made (and absent when there are none), and regenerating touches only
 //! the files that change.
 //!
-//! For a conflict, the three-way view needs what dockgen wrote last time (the base). It is not stored
-//! anywhere: it is found by its stamp, among texts that are already at hand: what dockgen would write
-//! now (when dockgen's output did not change, only the user's edits differ), and the file's versions in
-//! git (the index, then the commits that touched it, newest first). A project that never committed
-//! dockgen's output gets a two-way view that says why the base is missing.
+//! For a conflict, the three-way view needs what dockgen wrote last time (the base). It is found by the
+//! stamp the edited file still records: in what dockgen would write now (when dockgen's output did not
+//! change, only the user's edits differ), then in dockgen's own copy in the git directory
+//! (`.git/dockgen/<stamp>`: each text dockgen writes, kept by its stamp, local to the clone and never
+//! committed, so that "init, edit, commit" still has its base), then in the file's versions in git (the
+//! index, then the commits that touched it, newest first; this is how a teammate's clone finds it).
+//! Nothing is added to what the project commits. Without git, or when no copy is left, the view says why
+//! the base is missing and shows the two-way diff.
 //!
 //! This module decides nothing about writing (`write` does) and never prints.
 
@@ -189,11 +192,54 @@ fn git(root: &Path, args: &[&str], input: Option<&str>) -> Option<Vec<u8>> {
     out.status.success().then_some(out.stdout)
 }
 
-/// The version of `rel` in git (index first, then commits, newest first) that carries `stamp`.
+/// Where dockgen keeps its copies of what it wrote: `dockgen/` in the repository's (common) git
+/// directory; `None` outside a git repository.
+fn copies(root: &Path) -> Option<std::path::PathBuf> {
+    // Relative to `root` unless absolute (`--path-format=absolute` needs git 2.31).
+    let out = git(root, &["rev-parse", "--git-common-dir"], None)?;
+    let dir = String::from_utf8(out).ok()?;
+    Some(root.join(dir.trim()).join("dockgen"))
+}
+
+/// Keeps a copy of each stamped text dockgen just wrote in the project at `root`, by its stamp, in the
+/// git directory (see the module docs). Best effort: outside git, or when the copy cannot be written,
+/// a later conflict falls back to the history.
+pub fn remember(root: &Path, texts: &[&str]) {
+    let stamped: Vec<(String, &str)> = texts
+        .iter()
+        .filter_map(|t| own_stamp(t).map(|s| (s, *t)))
+        .collect();
+    if stamped.is_empty() {
+        return;
+    }
+    let Some(dir) = copies(root) else {
+        return;
+    };
+    if std::fs::create_dir_all(&dir).is_err() {
+        return;
+    }
+    for (stamp, text) in stamped {
+        let path = dir.join(stamp);
+        if !path.exists() {
+            let _ = std::fs::write(path, text);
+        }
+    }
+}
+
+/// The version of `rel` that carries `stamp`: dockgen's copy in the git directory, else the file's
+/// versions in git (index first, then commits, newest first).
 fn from_git(root: &Path, rel: &str, stamp: &str) -> Base {
     let missing = |why: &str| Err(format!("what dockgen wrote last is not in git: {why}"));
-    let Some(prefix) = git(root, &["rev-parse", "--show-prefix"], None) else {
+    let Some(copies) = copies(root) else {
         return missing("this is not a git repository (or git is not installed)");
+    };
+    if let Ok(text) = std::fs::read_to_string(copies.join(stamp))
+        && own_stamp(&text).as_deref() == Some(stamp)
+    {
+        return Ok(text);
+    }
+    let Some(prefix) = git(root, &["rev-parse", "--show-prefix"], None) else {
+        return missing("git could not read the repository");
     };
     let prefix = String::from_utf8_lossy(&prefix).trim().to_string();
     let commits = git(
@@ -221,9 +267,7 @@ fn from_git(root: &Path, rel: &str, stamp: &str) -> Base {
             return Ok(text.into_owned());
         }
     }
-    missing(
-        "no commit holds the version with its stamp (commit dockgen's output before editing it)",
-    )
+    missing("no commit holds the version with its stamp, and this clone has no copy of it")
 }
 
 /// The contents in `git cat-file --batch` output (`<oid> blob <size>\n<bytes>\n`, or `<name> missing`).

@@ -350,6 +350,12 @@ impl Prepared {
             }
             done.push((t, r.status));
         }
+        let written: Vec<&str> = done
+            .iter()
+            .filter(|(_, s)| matches!(s, Status::Created | Status::Updated | Status::Overwritten))
+            .map(|(t, _)| t.content.as_str())
+            .collect();
+        ownership::remember(&self.root, &written);
         Ok(self.reports)
     }
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 
 use dockgen::answers::Layer;
-use dockgen::init::{Outcome, Request, run};
+use dockgen::init::{KEEP, OVERWRITE, Outcome, Request, STOP_MANAGING, run};
 use dockgen::prompt::{Reply, Scripted};
 use dockgen::write::{Mode, Status};
 
@@ -147,13 +147,13 @@ fn an_edited_file_is_a_conflict_shown_three_ways() {
 
     // At the prompt: the view, then keep / overwrite / stop managing.
     let mut replies = vec![Reply::Default; DECISIONS];
-    replies.push(Reply::Text("keep".into()));
+    replies.push(Reply::Text(KEEP.into()));
     let mut p = Scripted::new(replies);
     let o = run(&request(&dir), Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0, "{:?}", p.asked);
     assert_eq!(
         p.asked.last().unwrap(),
-        "`docker-compose.yml` differs from what dockgen would write: keep yours, overwrite it, or stop managing it (recorded in dockgen.toml)? [keep]"
+        "`docker-compose.yml` differs from what dockgen would write (above) [keep yours]"
     );
     assert_eq!(p.shown.len(), 1, "{:?}", p.shown);
     let view = &p.shown[0];
@@ -187,7 +187,7 @@ fn without_the_base_the_view_says_why_and_shows_two_ways() {
     std::fs::write(dir.join("docker-compose.yml"), &edited).unwrap();
     add_dependency(&dir, "redis==5.2.1");
     let mut replies = vec![Reply::Default; DECISIONS];
-    replies.push(Reply::Text("keep".into()));
+    replies.push(Reply::Text(KEEP.into()));
     let mut p = Scripted::new(replies);
     run(&request(&dir), Some(&mut p)).unwrap();
     let view = &p.shown[0];
@@ -207,7 +207,7 @@ fn without_the_base_the_view_says_why_and_shows_two_ways() {
     )
     .unwrap();
     let mut replies = vec![Reply::Default; DECISIONS];
-    replies.push(Reply::Text("keep".into()));
+    replies.push(Reply::Text(KEEP.into()));
     let mut p = Scripted::new(replies);
     run(&request(&dir), Some(&mut p)).unwrap();
     let view = &p.shown[0];
@@ -232,7 +232,7 @@ fn stop_managing_is_recorded_then_skipped_by_init_and_check() {
     add_dependency(&dir, "redis==5.2.1");
 
     let mut replies = vec![Reply::Default; DECISIONS];
-    replies.push(Reply::Text("stop managing".into()));
+    replies.push(Reply::Text(STOP_MANAGING.into()));
     let mut p = Scripted::new(replies);
     let o = run(&request(&dir), Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0, "{:?}", p.asked);
@@ -366,3 +366,49 @@ const GENERATED: &[&str] = &[
     "docker-compose.yml",
     ".env.example",
 ];
+
+/// `init`, an edit, and one commit of both: the history never held dockgen's own version, so the base
+/// comes from the copy dockgen keeps in the git directory; a fresh clone has no such copy and says so.
+#[test]
+fn the_base_of_an_edit_committed_with_dockgens_output_is_kept_in_the_git_directory() {
+    let (tmp, dir) = copy_project("flask-flaskenv");
+    git(&dir, &["init", "-q"]);
+    let (code, _, err) = init(&dir, &["--yes"]);
+    assert_eq!(code, 0, "{err}");
+    let edited = read(&dir, "docker-compose.yml")
+        .replace("  restart: unless-stopped\n", "  restart: always\n");
+    std::fs::write(dir.join("docker-compose.yml"), &edited).unwrap();
+    git(&dir, &["add", "-A"]);
+    git(
+        &dir,
+        &["commit", "-q", "-m", "dockgen init, and our restart policy"],
+    );
+    let clone = tmp.path().join("clone");
+    git(tmp.path(), &["clone", "-q", PROJECT, "clone"]);
+
+    add_dependency(&dir, "redis==5.2.1");
+    let mut replies = vec![Reply::Default; DECISIONS];
+    replies.push(Reply::Text(OVERWRITE.into()));
+    let mut p = Scripted::new(replies);
+    let o = run(&request(&dir), Some(&mut p)).unwrap();
+    assert!(
+        p.shown[0]
+            .starts_with("`docker-compose.yml` was edited since dockgen wrote it.\nYour edits"),
+        "{}",
+        p.shown[0]
+    );
+    assert_eq!(status(&o, "docker-compose.yml"), Status::Overwritten);
+    let compose = read(&dir, "docker-compose.yml");
+    assert!(compose.contains("\n  redis:") && !compose.contains("restart: always"));
+
+    add_dependency(&clone, "redis==5.2.1");
+    let mut replies = vec![Reply::Default; DECISIONS];
+    replies.push(Reply::Text(KEEP.into()));
+    let mut p = Scripted::new(replies);
+    run(&request(&clone), Some(&mut p)).unwrap();
+    assert!(
+        p.shown[0].contains("no commit holds the version with its stamp, and this clone has no copy of it.\nYour file -> what dockgen would write now:\n"),
+        "{}",
+        p.shown[0]
+    );
+}

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dockgen::answers::{Layer, Origin};
-use dockgen::init::{Outcome, Request, run};
+use dockgen::init::{KEEP, OVERWRITE, Outcome, Request, run};
 use dockgen::prompt::{Reply, Scripted};
 use dockgen::write::{Mode, Status};
 use insta_cmd::get_cargo_bin;
@@ -189,7 +189,7 @@ fn each_changed_file_is_shown_then_asked_about_keep_overwrite_or_stop_managing()
     // Nine decisions at their defaults, then (in path order): .dockerignore -> keep; Dockerfile ->
     // overwrite.
     let mut replies = vec![d(); 9];
-    replies.extend([t("keep"), t("overwrite")]);
+    replies.extend([t(KEEP), t(OVERWRITE)]);
     let mut p = Scripted::new(replies);
     let o = run(&request(dir.path()), Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0, "{:?}", p.asked);
@@ -201,11 +201,10 @@ fn each_changed_file_is_shown_then_asked_about_keep_overwrite_or_stop_managing()
     assert_eq!(conflicts.len(), 2, "{conflicts:?}");
     assert!(
         conflicts[0].starts_with(
-            "`.dockerignore` differs from what dockgen would write: keep yours, overwrite it, or stop managing it"
+            "`.dockerignore` differs from what dockgen would write (above) [keep yours]"
         ),
         "{conflicts:?}"
     );
-    assert!(conflicts[0].ends_with("[keep]"), "{conflicts:?}");
     assert!(conflicts[1].starts_with("`Dockerfile` differs"));
     // Each file's view is shown before its question: these files were never written by dockgen as
     // they are (no stamp), so the view says so and shows the two-way diff.
