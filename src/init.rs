@@ -194,6 +194,10 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         diff: None,
         three_way: None,
     }));
+    // In path order, as generated, and dockgen.toml last.
+    files.sort_by(|a, b| {
+        (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
+    });
 
     warnings.extend(plan.notes.iter().cloned());
     warnings.extend(project.warnings.iter().cloned());

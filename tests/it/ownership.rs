@@ -248,7 +248,10 @@ fn stop_managing_is_recorded_then_skipped_by_init_and_check() {
     // From now on init and --check leave it alone, with no flag and no question.
     let (code, out, err) = init(&dir, &["--yes"]);
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("  unmanaged   docker-compose.yml\n"), "{out}");
+    assert!(
+        out.contains("  unchanged   Dockerfile\n  unmanaged   docker-compose.yml\n  unchanged   entrypoint.sh\n"),
+        "in path order: {out}"
+    );
     let (code, out, err) = init(&dir, &["--check"]);
     assert_eq!(code, 0, "{out}{err}");
     assert!(err.contains("dockgen: 5 files match"), "{err}");
