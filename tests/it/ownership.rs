@@ -259,6 +259,10 @@ fn stop_managing_is_recorded_then_skipped_by_init_and_check() {
     run(&request(&dir), Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0, "{:?}", p.asked);
     assert_eq!(read(&dir, "docker-compose.yml"), edited);
+    // Not even --force touches it.
+    let (code, _, err) = init(&dir, &["--yes", "--force"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(&dir, "docker-compose.yml"), edited);
 
     // --no-unmanaged manages it again: the edit is a conflict again, and the setting is dropped.
     let (code, _, err) = init(&dir, &["--check", "--no-unmanaged"]);
