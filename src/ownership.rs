@@ -98,9 +98,10 @@ pub enum Owner {
     Unstamped,
 }
 
-/// Reads the stamp of `text`.
+/// Reads the stamp of `text`. CRLF line ends count as LF: a checkout with `core.autocrlf` converts
+/// them, which is no edit.
 pub fn owner(text: &str) -> Owner {
-    match unstamped(text) {
+    match unstamped(&text.replace("\r\n", "\n")) {
         (_, None) => Owner::Unstamped,
         (bare, Some(s)) if hash(&bare) == s => Owner::Dockgen,
         (_, Some(stamp)) => Owner::Edited { stamp },
@@ -385,6 +386,8 @@ mod tests {
         assert_eq!(owner(&s.replace("[sha256:", "[sha1:")), Owner::Unstamped);
         // A template without a header line stays as it is.
         assert_eq!(stamp("FROM x\n"), "FROM x\n");
+        // Line ends converted by git on checkout are no edit.
+        assert_eq!(owner(&s.replace('\n', "\r\n")), Owner::Dockgen);
     }
 
     #[test]

@@ -3,10 +3,12 @@
 //! Preflight classifies every target before anything is written: missing (create), byte-identical
 //! (unchanged), dockgen's own untouched output (update: its stamp matches, see [`crate::ownership`]),
 //! different otherwise (conflict unless `--force`, with a three-way view). Any conflict without force
-//! stops the run before the first write and lists them all. Each write goes through a temp file in the target directory and a
-//! rename, so a file is either old or new, never half-written; if a later write fails, files already
-//! written in this run are restored. Targets that are symlinks, or whose directory resolves outside the
-//! project, are refused: dockgen never writes through a link. `.env` is never a target.
+//! stops the run before the first write and lists them all. Each write goes through a temp file in the
+//! target directory and a rename, so a file is either old or new, never half-written; if a later write
+//! fails, files already written in this run are restored. Targets that are symlinks, or whose directory
+//! resolves outside the project, are refused: dockgen never writes through a link. `.env` is never a
+//! target. After a successful write, dockgen keeps a copy of what it wrote for later three-way views
+//! (`ownership::remember`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -280,7 +282,7 @@ fn changed(
         return (Status::Overwritten, diff, None);
     }
     let base = match &t.previous {
-        Some(_) => Err("it is not as dockgen last wrote it".to_string()),
+        Some(_) => Err("it is not the text dockgen writes for what it holds".to_string()),
         None => ownership::base(root, &t.rel, old, &t.content),
     };
     let view = ownership::three_way(&t.rel, &base, old, &t.content);
