@@ -173,6 +173,11 @@ pub fn base(root: &Path, rel: &str, existing: &str, now: &str) -> Base {
 /// Runs git in `root` with the output captured; `None` when it cannot run or fails.
 fn git(root: &Path, args: &[&str], input: Option<&str>) -> Option<Vec<u8>> {
     let mut cmd = Command::new("git");
+    // The repository is the one `root` is in, whatever a calling git hook set (GIT_DIR is relative to
+    // the hook's directory, not `root`).
+    for var in ["GIT_DIR", "GIT_WORK_TREE", "GIT_INDEX_FILE", "GIT_COMMON_DIR"] {
+        cmd.env_remove(var);
+    }
     cmd.arg("-C")
         .arg(root)
         .args(args)
