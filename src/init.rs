@@ -87,7 +87,8 @@ pub struct JsonReport {
     pub workers: Vec<String>,
     /// The server command, exec form.
     pub command: Vec<String>,
-    /// One report per file (path, status, and the diff when it differs), `dockgen.toml` included.
+    /// One report per file (path, status, the diff when it differs, and a conflict's three-way view),
+    /// `dockgen.toml` included.
     pub files: Vec<FileReport>,
     /// Every answer that decided something: its value as shown, and its origin.
     pub answers: BTreeMap<String, AnswerReport>,
