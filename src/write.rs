@@ -352,12 +352,20 @@ impl Prepared {
             }
             done.push((t, r.status));
         }
-        let written: Vec<&str> = done
+        // Every file now as dockgen writes it, written in this run or already so.
+        let current: Vec<&str> = self
+            .targets
             .iter()
-            .filter(|(_, s)| matches!(s, Status::Created | Status::Updated | Status::Overwritten))
+            .zip(&self.reports)
+            .filter(|(_, r)| {
+                !matches!(
+                    r.status,
+                    Status::Conflict | Status::Kept | Status::Unmanaged
+                )
+            })
             .map(|(t, _)| t.content.as_str())
             .collect();
-        ownership::remember(&self.root, &written);
+        ownership::remember(&self.root, &current);
         Ok(self.reports)
     }
 }
