@@ -175,6 +175,12 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     warnings.extend(unknown_unmanaged(unmanaged, &all));
     let (out, skipped): (Vec<OutFile>, Vec<OutFile>) =
         all.into_iter().partition(|f| !unmanaged.contains(&f.rel));
+    warnings.extend(skipped.iter().filter(|f| !root.join(&f.rel).exists()).map(|f| {
+        format!(
+            "`{}` is not managed by dockgen (`unmanaged` in dockgen.toml) and does not exist, so it is not created",
+            f.rel
+        )
+    }));
     let mut prepared = write::prepare(root, &out, req.mode)?;
     let asking = matches!(req.mode, Mode::Write { force: false });
     if let Some(p) = prompter.as_deref_mut().filter(|_| asking) {

@@ -274,7 +274,7 @@ fn stop_managing_is_recorded_then_skipped_by_init_and_check() {
 }
 
 #[test]
-fn a_misspelt_unmanaged_file_is_warned_about() {
+fn a_misspelt_or_missing_unmanaged_file_is_warned_about() {
     let (_tmp, dir) = copy_project("flask-flaskenv");
     std::fs::write(
         dir.join("dockgen.toml"),
@@ -285,6 +285,17 @@ fn a_misspelt_unmanaged_file_is_warned_about() {
     assert_eq!(code, 0, "{err}");
     assert!(
         err.contains("warning: `unmanaged` lists `docker-compose.yaml`, which dockgen does not generate here (it generates .dockerignore, .env.example, Dockerfile, docker-compose.yml, entrypoint.sh)"),
+        "{err}"
+    );
+    // A listed file that does not exist is not created, and dockgen says so.
+    let (_tmp, fresh) = copy_project("flask-flaskenv");
+    let (code, out, err) = init(&fresh, &["--yes", "--unmanaged", "entrypoint.sh"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  unmanaged   entrypoint.sh\n"), "{out}");
+    assert!(!fresh.join("entrypoint.sh").exists());
+    assert!(read(&fresh, "dockgen.toml").contains("\nunmanaged = [\"entrypoint.sh\"]\n"));
+    assert!(
+        err.contains("warning: `entrypoint.sh` is not managed by dockgen (`unmanaged` in dockgen.toml) and does not exist, so it is not created"),
         "{err}"
     );
 }
