@@ -51,6 +51,9 @@ pub enum Kind {
     Framework,
     /// A package manager, by name (one of `PackageManager::ALL`).
     PackageManager,
+    /// Paths of generated files relative to the project root, comma-separated, or `none`; saved as an
+    /// array. `--no-KEY` says none.
+    Files,
 }
 
 /// Which commands take an answer as a flag.
@@ -177,6 +180,15 @@ const TABLE: &[AnswerSpec] = &[
         negation: None,
         prompt: "Templates directory",
     },
+    AnswerSpec {
+        key: "unmanaged",
+        kind: Kind::Files,
+        commands: Commands::InitOnly,
+        help: "Generated files dockgen leaves alone (init does not write them, --check does not compare them), comma-separated paths relative to PATH",
+        value_name: Some("FILES"),
+        negation: Some("Manage every generated file again"),
+        prompt: "Stop managing `{}`",
+    },
 ];
 
 const KEY_LIST: [&str; TABLE.len()] = {
@@ -256,6 +268,7 @@ impl AnswerSpec {
             Kind::Port => Value::Port(parse_port(text)?),
             Kind::Bool => Value::Bool(parse_bool(text)?),
             Kind::Workers => Value::Workers(parse_workers(text)?),
+            Kind::Files => Value::Files(parse_files(text)?),
             Kind::Framework => Value::Framework(by_name(text)?),
             Kind::PackageManager => Value::PackageManager(by_name(text)?),
         })
@@ -266,6 +279,7 @@ impl AnswerSpec {
         match self.kind {
             Kind::Bool => Some(Value::Bool(false)),
             Kind::Workers => Some(Value::Workers(Vec::new())),
+            Kind::Files => Some(Value::Files(Vec::new())),
             _ => None,
         }
     }
@@ -293,6 +307,8 @@ pub enum Value {
     Port(u16),
     Bool(bool),
     Workers(Vec<WorkerKind>),
+    /// [`Kind::Files`].
+    Files(Vec<String>),
     Framework(Framework),
     PackageManager(PackageManager),
 }
@@ -305,6 +321,8 @@ impl Value {
             Value::Port(p) => p.to_string(),
             Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
             Value::Workers(w) => show_workers(w),
+            Value::Files(f) if f.is_empty() => "none".into(),
+            Value::Files(f) => f.join(", "),
             Value::Framework(f) => f.to_string(),
             Value::PackageManager(p) => p.to_string(),
         }
@@ -320,6 +338,9 @@ impl Value {
                     .map(|w| toml::Value::String(w.to_string()))
                     .collect(),
             ),
+            Value::Files(f) => {
+                toml::Value::Array(f.iter().map(|f| toml::Value::String(f.clone())).collect())
+            }
             other => toml::Value::String(other.show()),
         }
     }
@@ -342,6 +363,7 @@ impl Serialize for Value {
             Value::Port(p) => s.serialize_u16(*p),
             Value::Bool(b) => s.serialize_bool(*b),
             Value::Workers(w) => s.collect_seq(w.iter().map(|w| w.to_string())),
+            Value::Files(f) => s.collect_seq(f),
             other => s.serialize_str(&other.show()),
         }
     }
@@ -398,6 +420,7 @@ impl Answers {
                 | (Kind::Port, Value::Port(_))
                 | (Kind::Bool, Value::Bool(_))
                 | (Kind::Workers, Value::Workers(_))
+                | (Kind::Files, Value::Files(_))
                 | (Kind::Framework, Value::Framework(_))
                 | (Kind::PackageManager, Value::PackageManager(_))
         );
@@ -492,6 +515,28 @@ impl Answers {
     /// A directory of forked templates (relative to the project root when saved).
     pub fn templates(&self) -> Option<&str> {
         self.text("templates")
+    }
+
+    /// The generated files dockgen leaves alone, relative to the project root.
+    pub fn unmanaged(&self) -> &[String] {
+        match self.get("unmanaged") {
+            Some(Value::Files(f)) => f,
+            _ => &[],
+        }
+    }
+
+    /// Adds `path` to the files dockgen leaves alone.
+    pub fn stop_managing(&mut self, path: &str) {
+        let mut files = self.unmanaged().to_vec();
+        if !files.iter().any(|f| f == path) {
+            files.push(path.to_string());
+        }
+        self.insert("unmanaged", Value::Files(files));
+    }
+
+    /// Removes `key`'s value.
+    pub fn remove(&mut self, key: &str) {
+        self.values.remove(known(key).key);
     }
 
     /// Detection's options from these answers, with the origins as evidence.
@@ -661,6 +706,27 @@ pub fn parse_bool(s: &str) -> std::result::Result<bool, String> {
         "0" | "false" | "no" | "off" => Ok(false),
         _ => Err(format!("`{s}` is not yes or no: expected true or false")),
     }
+}
+
+/// Parses a list of files: paths relative to the project root, separated by commas, or `none`.
+pub fn parse_files(s: &str) -> std::result::Result<Vec<String>, String> {
+    let s = s.trim();
+    if s.eq_ignore_ascii_case("none") {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<String> = Vec::new();
+    for f in s.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+        let f = f.trim_start_matches("./");
+        if f.starts_with('/') || f.split('/').any(|c| c == ".." || c.is_empty()) {
+            return Err(format!(
+                "`{f}` must be a file inside the project, relative to it (such as docker-compose.yml)"
+            ));
+        }
+        if !out.iter().any(|o| o == f) {
+            out.push(f.to_string());
+        }
+    }
+    Ok(out)
 }
 
 /// Parses a worker list: names separated by commas, or `none`.
@@ -880,14 +946,14 @@ fn check_shape(spec: &AnswerSpec, raw: &Raw) -> std::result::Result<(), (Option<
     match (spec.kind, raw) {
         // Typed by hand in `saved_text`, so a wrong type gets the same message as a wrong value.
         (Kind::Port | Kind::Bool, _) => Ok(()),
-        (Kind::Workers, Raw::List(entries)) => {
+        (Kind::Workers | Kind::Files, Raw::List(entries)) => {
             for e in entries {
                 String::deserialize(e.get_ref().clone())
                     .map_err(|m| (Some(e.span().start), msg(m)))?;
             }
             Ok(())
         }
-        (Kind::Workers, Raw::Scalar(v)) => Vec::<String>::deserialize(v.clone())
+        (Kind::Workers | Kind::Files, Raw::Scalar(v)) => Vec::<String>::deserialize(v.clone())
             .map(drop)
             .map_err(|m| (None, msg(m))),
         (_, Raw::Scalar(v)) => String::deserialize(v.clone())
@@ -914,6 +980,17 @@ fn saved_text(spec: &AnswerSpec, raw: Raw) -> std::result::Result<String, String
             let names: Vec<&str> = list.iter().filter_map(toml::Value::as_str).collect();
             if names.iter().any(|w| w.contains(',') || w.trim().is_empty()) {
                 return Err("each entry is one worker name".into());
+            }
+            if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(",")
+            }
+        }
+        (Kind::Files, toml::Value::Array(list)) => {
+            let names: Vec<&str> = list.iter().filter_map(toml::Value::as_str).collect();
+            if names.iter().any(|f| f.contains(',') || f.trim().is_empty()) {
+                return Err("each entry is one file's path, without commas".into());
             }
             if names.is_empty() {
                 "none".into()
@@ -960,6 +1037,7 @@ mod tests {
             Kind::Port => "8080",
             Kind::Bool => "no",
             Kind::Workers => "celery, celery-beat",
+            Kind::Files => "docker-compose.yml, services/api/Dockerfile",
             Kind::Framework => "flask",
             Kind::PackageManager => "poetry",
         }
@@ -1242,7 +1320,7 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"templates":"ops/templates"}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
     }
 }

@@ -319,6 +319,10 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
             .value_parser(PossibleValuesParser::new(
                 WorkerKind::ALL.iter().map(|k| k.as_str()).chain(["none"]),
             )),
+        Kind::Files => arg
+            .action(ArgAction::Append)
+            .value_delimiter(',')
+            .value_parser(|s: &str| dockgen::answers::parse_files(s).map(|_| s.to_string())),
         Kind::Framework | Kind::PackageManager => arg.value_parser(PossibleValuesParser::new(
             spec.choices().unwrap_or_default(),
         )),
@@ -352,7 +356,7 @@ fn given(m: &ArgMatches, spec: &AnswerSpec) -> Option<(String, String)> {
         Kind::Path => m
             .get_one::<PathBuf>(&id)
             .map(|p| p.to_string_lossy().into_owned()),
-        Kind::Workers => m
+        Kind::Workers | Kind::Files => m
             .get_many::<String>(&id)
             .map(|w| w.cloned().collect::<Vec<_>>().join(",")),
         _ => m.get_one::<String>(&id).cloned(),

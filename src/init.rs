@@ -87,7 +87,8 @@ pub struct JsonReport {
     pub workers: Vec<String>,
     /// The server command, exec form.
     pub command: Vec<String>,
-    /// One report per file (path, status, and the diff when it differs), `dockgen.toml` included.
+    /// One report per file (path, status, the diff when it differs, and a conflict's three-way view),
+    /// `dockgen.toml` included.
     pub files: Vec<FileReport>,
     /// Every answer that decided something: its value as shown, and its origin.
     pub answers: BTreeMap<String, AnswerReport>,
@@ -137,11 +138,12 @@ impl JsonReport {
 }
 
 impl Outcome {
-    /// How many files differ from what is on disk (created, overwritten, or in conflict).
+    /// How many files differ from what is on disk (created, updated, overwritten, or in conflict); the
+    /// files dockgen does not manage are not compared.
     pub fn drift(&self) -> usize {
         self.files
             .iter()
-            .filter(|r| r.status != Status::Unchanged)
+            .filter(|r| !matches!(r.status, Status::Unchanged | Status::Unmanaged))
             .count()
     }
 }
@@ -167,16 +169,42 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     let templates = templates(req, &merged, &mut warnings)?;
     let files = render::render_with(&plan, &templates)?;
 
-    let saved = to_save(req, &merged, saved_before.as_ref());
-    let mut out = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
-    out.extend(saved_file(saved_before.as_ref(), &saved));
+    let mut saved = to_save(req, &merged, saved_before.as_ref());
+    let all = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
+    let unmanaged = merged.answers.unmanaged();
+    warnings.extend(unknown_unmanaged(unmanaged, &all));
+    let (out, skipped): (Vec<OutFile>, Vec<OutFile>) =
+        all.into_iter().partition(|f| !unmanaged.contains(&f.rel));
+    warnings.extend(skipped.iter().filter(|f| !root.join(&f.rel).exists()).map(|f| {
+        format!(
+            "`{}` is not managed by dockgen (`unmanaged` in dockgen.toml) and does not exist, so it is not created",
+            f.rel
+        )
+    }));
     let mut prepared = write::prepare(root, &out, req.mode)?;
-    if let Some(p) = prompter
-        && matches!(req.mode, Mode::Write { force: false })
-    {
-        settle_conflicts(&mut prepared, p)?;
+    let asking = matches!(req.mode, Mode::Write { force: false });
+    if let Some(p) = prompter.as_deref_mut().filter(|_| asking) {
+        for path in settle_conflicts(&mut prepared, p, true)? {
+            saved.stop_managing(&path);
+        }
     }
-    let files = prepared.commit()?;
+    if let Some(f) = saved_file(saved_before.as_ref(), &saved) {
+        prepared.add(&f)?;
+        if let Some(p) = prompter.filter(|_| asking) {
+            settle_conflicts(&mut prepared, p, false)?;
+        }
+    }
+    let mut files = prepared.commit()?;
+    files.extend(skipped.iter().map(|f| FileReport {
+        path: f.rel.clone(),
+        status: Status::Unmanaged,
+        diff: None,
+        three_way: None,
+    }));
+    // In path order, as generated, and dockgen.toml last.
+    files.sort_by(|a, b| {
+        (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
+    });
 
     warnings.extend(plan.notes.iter().cloned());
     warnings.extend(project.warnings.iter().cloned());
@@ -230,6 +258,10 @@ fn to_save(req: &Request, merged: &Layer, saved_before: Option<&(Layer, String)>
             saved.take(key, &merged.answers);
         }
     }
+    // `--no-unmanaged` manages every file again: nothing left to save.
+    if saved.has("unmanaged") && saved.unmanaged().is_empty() {
+        saved.remove("unmanaged");
+    }
     if let Some(dir) = saved.templates().map(str::to_string)
         && !matches!(merged.origins.get("templates"), Some(Origin::Saved { .. }))
     {
@@ -240,7 +272,8 @@ fn to_save(req: &Request, merged: &Layer, saved_before: Option<&(Layer, String)>
 }
 
 /// `dockgen.toml` as one of the files: its text kept (comments included) when the answers in it stand,
-/// rewritten (a conflict like any other) when they change, and absent when there is nothing to save.
+/// rewritten when they change (an update when dockgen wrote the file as it is, a conflict like any
+/// other when it was edited by hand), and absent when there is nothing to save.
 fn saved_file(saved_before: Option<&(Layer, String)>, saved: &Answers) -> Option<OutFile> {
     let content = match saved_before {
         Some((layer, text)) if layer.answers == *saved => text.clone(),
@@ -252,7 +285,24 @@ fn saved_file(saved_before: Option<&(Layer, String)>, saved: &Answers) -> Option
         rel: answers::FILE.into(),
         content,
         executable: false,
+        previous: saved_before.map(|(layer, _)| answers::render_saved(&layer.answers)),
     })
+}
+
+/// A warning for each entry of `unmanaged` that names no generated file (a typo would otherwise leave
+/// the file managed without a word).
+fn unknown_unmanaged(unmanaged: &[String], files: &[OutFile]) -> Vec<String> {
+    let generated: Vec<&str> = files.iter().map(|f| f.rel.as_str()).collect();
+    unmanaged
+        .iter()
+        .filter(|u| !generated.contains(&u.as_str()))
+        .map(|u| {
+            format!(
+                "`unmanaged` lists `{u}`, which dockgen does not generate here (it generates {})",
+                generated.join(", ")
+            )
+        })
+        .collect()
 }
 
 /// Every answer that decided something, in the table's order, with where it came from.
@@ -336,6 +386,8 @@ impl Baseline {
             "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
             // Detection never picks a fork of the templates.
             "templates" => true,
+            // Detection leaves every generated file managed.
+            "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
             other => panic!("init::Baseline::differs does not know the answer `{other}`"),
         }
     }
@@ -628,35 +680,46 @@ fn apply_answer(
     result
 }
 
-/// Asks what to do with each existing file that would change: keep it, overwrite it, or see the diff.
-fn settle_conflicts(prepared: &mut write::Prepared, p: &mut dyn Prompter) -> Result<()> {
+/// The choices for a conflicting file, in the order offered (the first is the default).
+pub const KEEP: &str = "keep yours";
+pub const OVERWRITE: &str = "overwrite it with dockgen's";
+pub const STOP_MANAGING: &str = "stop managing it (saved in dockgen.toml)";
+
+/// Shows each conflicting file's three-way view and asks what to do with it: keep it, overwrite it, or
+/// (where `can_unmanage`) stop managing it. Returns the files the user stopped managing.
+fn settle_conflicts(
+    prepared: &mut write::Prepared,
+    p: &mut dyn Prompter,
+    can_unmanage: bool,
+) -> Result<Vec<String>> {
     let conflicts: Vec<(String, String)> = prepared
         .reports
         .iter()
         .filter(|r| r.status == Status::Conflict)
-        .map(|r| (r.path.clone(), r.diff.clone().unwrap_or_default()))
+        .map(|r| {
+            let view = r.three_way.as_ref().or(r.diff.as_ref());
+            (r.path.clone(), view.cloned().unwrap_or_default())
+        })
         .collect();
-    let items: Vec<String> = ["keep", "overwrite", "show diff"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    for (path, diff) in conflicts {
-        loop {
-            let q = format!("`{path}` exists and differs from what dockgen generates");
-            match p.select(&q, &items, 0)? {
-                0 => {
-                    prepared.resolve(&path, Resolution::Keep);
-                    break;
-                }
-                1 => {
-                    prepared.resolve(&path, Resolution::Overwrite);
-                    break;
-                }
-                _ => p.show(&diff),
-            }
-        }
+    let mut items = vec![KEEP.to_string(), OVERWRITE.to_string()];
+    if can_unmanage {
+        items.push(STOP_MANAGING.to_string());
     }
-    Ok(())
+    let mut stopped = Vec::new();
+    for (path, view) in conflicts {
+        p.show(&view);
+        let q = format!("`{path}` differs from what dockgen would write (above)");
+        let how = match p.select(&q, &items, 0)? {
+            0 => Resolution::Keep,
+            1 => Resolution::Overwrite,
+            _ => {
+                stopped.push(path.clone());
+                Resolution::StopManaging
+            }
+        };
+        prepared.resolve(&path, how);
+    }
+    Ok(stopped)
 }
 
 #[cfg(test)]

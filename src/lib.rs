@@ -7,7 +7,8 @@
 //! - [`base`]: errors, evidence, relative paths, bounded reads, quoting, small vocabularies;
 //! - [`knowledge`]: the package tables; [`parse`]: the file parsers;
 //! - [`framework`] and [`manager`]: the registries, one module per framework and per package manager;
-//! - [`detect`] (facts) → [`plan`] (decisions) → [`render`] / [`context`] → [`write`] and [`report`];
+//! - [`detect`] (facts) → [`plan`] (decisions) → [`render`] / [`context`] → [`write`] and [`report`],
+//!   with [`ownership`] (the stamp that tells dockgen's untouched output from an edited file) between;
 //! - [`answers`] and [`prompt`] feed [`init`], which runs the whole pipeline.
 
 pub mod answers;
@@ -18,6 +19,7 @@ pub mod framework;
 pub mod init;
 pub mod knowledge;
 pub mod manager;
+pub mod ownership;
 pub mod parse;
 pub mod plan;
 pub mod prompt;

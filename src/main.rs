@@ -310,10 +310,16 @@ fn human_report(
     let mut err = String::new();
     match mode {
         Mode::Check => {
+            // The files dockgen does not manage are not compared.
+            let compared = outcome
+                .files
+                .iter()
+                .filter(|r| r.status != Status::Unmanaged)
+                .count();
             for r in outcome
                 .files
                 .iter()
-                .filter(|r| !matches!(r.status, Status::Unchanged))
+                .filter(|r| !matches!(r.status, Status::Unchanged | Status::Unmanaged))
             {
                 match &r.diff {
                     Some(d) => out.push_str(&styled_diff(d)),
@@ -325,14 +331,12 @@ fn human_report(
             if drift == 0 {
                 let _ = writeln!(
                     err,
-                    "dockgen: {} files match what dockgen generates",
-                    outcome.files.len()
+                    "dockgen: {compared} files match what dockgen generates"
                 );
             } else {
                 let _ = writeln!(
                     err,
-                    "dockgen: {drift} of {} files differ from what dockgen generates (run `dockgen init --force` to update)",
-                    outcome.files.len()
+                    "dockgen: {drift} of {compared} files differ from what dockgen generates (run `dockgen init` to update them)"
                 );
             }
             return (out, err);
@@ -355,24 +359,24 @@ fn human_report(
             }
             for r in &outcome.files {
                 let word = dockgen::report::status_word(r.status, would);
-                let style = if matches!(r.status, Status::Created | Status::Overwritten) {
+                let style = if written(r.status) {
                     GOOD
                 } else {
                     Style::new()
                 };
                 let _ = writeln!(out, "  {style}{word:<11}{style:#} {}", r.path);
             }
-            if !would
-                && outcome
-                    .files
-                    .iter()
-                    .any(|r| r.status == Status::Created || r.status == Status::Overwritten)
-            {
+            if !would && outcome.files.iter().any(|r| written(r.status)) {
                 let _ = write!(out, "{}", next_steps(outcome, dir));
             }
         }
     }
     (out, err)
+}
+
+/// Whether the file was written with dockgen's content.
+fn written(s: Status) -> bool {
+    matches!(s, Status::Created | Status::Updated | Status::Overwritten)
 }
 
 /// What to do next: the blockers with their fixes, or the commands that start the stack (from the
@@ -421,7 +425,7 @@ fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCod
         .map(|(rel, content)| dockgen::write::OutFile {
             rel,
             content,
-            executable: false,
+            ..Default::default()
         })
         .collect();
     let reports = dockgen::write::prepare(dir, &files, Mode::Write { force })?.commit()?;

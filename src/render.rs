@@ -5,7 +5,8 @@
 //! project reach YAML, JSON and shell quoted: `yaml` (a JSON string, which YAML reads as a double-quoted
 //! scalar), `compose` (the same, with `$` escaped from compose interpolation), `json_array` and
 //! `compose_array` for exec-form commands, `dockerfile_value` for `ENV` values. Output is normalised: LF
-//! newlines, no more than one blank line in a row, exactly one trailing newline.
+//! newlines, no more than one blank line in a row, exactly one trailing newline. Each output's header line
+//! then gets dockgen's stamp (`ownership::stamp`), so a later run can tell it was not edited.
 
 use std::collections::BTreeMap;
 
@@ -219,7 +220,8 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// Renders every output with the given templates (built-in ones overlaid by a team's, by file name).
+/// Renders every output with the given templates (built-in ones overlaid by a team's, by file name),
+/// each stamped in its header line (see [`crate::ownership`]).
 pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String, String>> {
     let tera = engine(templates)?;
     let context = tera::Context::from_serialize(plan).map_err(|e| Error::Template {
@@ -231,7 +233,7 @@ pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String
         let text = tera
             .render(template, &context)
             .map_err(|e| template_error(templates, template, e))?;
-        out.insert(file.to_string(), normalize(&text));
+        out.insert(file.to_string(), crate::ownership::stamp(&normalize(&text)));
     }
     Ok(out)
 }

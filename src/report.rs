@@ -210,11 +210,14 @@ pub fn status_word(s: crate::write::Status, would: bool) -> &'static str {
         (Created, false) => "created",
         (Created, true) => "create",
         (Unchanged, _) => "unchanged",
+        (Updated, false) => "updated",
+        (Updated, true) => "update",
         (Overwritten, false) => "overwritten",
         (Overwritten, true) => "overwrite",
         (ModeFixed, false) => "made +x",
         (ModeFixed, true) => "make +x",
         (Conflict, _) => "conflict",
         (Kept, _) => "kept",
+        (Unmanaged, _) => "unmanaged",
     }
 }

@@ -1,11 +1,14 @@
 //! Writing generated files safely: preflight everything, then write atomically, or only compare.
 //!
 //! Preflight classifies every target before anything is written: missing (create), byte-identical
-//! (unchanged), different (conflict unless `--force`). Any conflict without force stops the run before the
-//! first write and lists them all. Each write goes through a temp file in the target directory and a
-//! rename, so a file is either old or new, never half-written; if a later write fails, files already
-//! written in this run are restored. Targets that are symlinks, or whose directory resolves outside the
-//! project, are refused: dockgen never writes through a link. `.env` is never a target.
+//! (unchanged), dockgen's own untouched output (update: its stamp matches, see [`crate::ownership`]),
+//! different otherwise (conflict unless `--force`, with a three-way view). Any conflict without force
+//! stops the run before the first write and lists them all. Each write goes through a temp file in the
+//! target directory and a rename, so a file is either old or new, never half-written; if a later write
+//! fails, files already written in this run are restored. Targets that are symlinks, or whose directory
+//! resolves outside the project, are refused: dockgen never writes through a link. `.env` is never a
+//! target. After a successful write, dockgen keeps a copy of what it wrote for later three-way views
+//! (`ownership::remember`).
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -15,6 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::base::error::{Error, Result};
+use crate::ownership;
 
 /// What happened (or would happen) to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -22,6 +26,8 @@ use crate::base::error::{Error, Result};
 pub enum Status {
     Created,
     Unchanged,
+    /// dockgen's own output, untouched since it was written, replaced by what dockgen writes now.
+    Updated,
     Overwritten,
     /// Same content; only the executable bit was restored.
     ModeFixed,
@@ -29,6 +35,9 @@ pub enum Status {
     Conflict,
     /// Differs from what dockgen would generate and was kept, as the user chose.
     Kept,
+    /// Not managed by dockgen (listed under `unmanaged` in `dockgen.toml`, or just chosen so): neither
+    /// written nor compared.
+    Unmanaged,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -39,6 +48,10 @@ pub struct FileReport {
     /// Unified diff from the file on disk to the generated one (for `--check` and conflicts).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub diff: Option<String>,
+    /// For a conflict: the three-way view (the user's edits and dockgen's changes, each against what
+    /// dockgen wrote last), or, when that is not known, why, and the two-way diff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub three_way: Option<String>,
 }
 
 /// How `init` treats the disk.
@@ -57,6 +70,7 @@ struct Target {
     path: PathBuf,
     content: String,
     executable: bool,
+    previous: Option<String>,
     existing: Option<Vec<u8>>,
     existing_exec: bool,
 }
@@ -88,11 +102,14 @@ pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
 }
 
 /// One file to write, relative to the project root.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct OutFile {
     pub rel: String,
     pub content: String,
     pub executable: bool,
+    /// What dockgen wrote here last, when the caller knows it (`dockgen.toml`: the text dockgen writes
+    /// for the answers read from it); otherwise the stamp in the file's header line tells.
+    pub previous: Option<String>,
 }
 
 /// The generated files, placed in `context` (relative to the root), with their modes.
@@ -111,12 +128,15 @@ pub fn out_files(
             },
             content: content.clone(),
             executable: executable.contains(&name.as_str()),
+            previous: None,
         })
         .collect()
 }
 
 /// The preflight of a write: every target classified, nothing written yet.
 pub struct Prepared {
+    root: PathBuf,
+    canon_root: PathBuf,
     targets: Vec<Target>,
     /// One report per file, in order.
     pub reports: Vec<FileReport>,
@@ -128,6 +148,8 @@ pub struct Prepared {
 pub enum Resolution {
     Keep,
     Overwrite,
+    /// Keep it, and leave it alone from now on (the caller records that in `dockgen.toml`).
+    StopManaging,
 }
 
 /// Classifies every target (see the module docs); writes nothing.
@@ -138,8 +160,13 @@ pub fn prepare(root: &Path, files: &[OutFile], mode: Mode) -> Result<Prepared> {
         .map(|f| target(root, &canon_root, f))
         .collect::<Result<Vec<_>>>()?;
     let force = matches!(mode, Mode::Write { force: true });
-    let reports = targets.iter().map(|t| report(t, mode, force)).collect();
+    let reports = targets
+        .iter()
+        .map(|t| report(root, t, mode, force))
+        .collect();
     Ok(Prepared {
+        root: root.to_path_buf(),
+        canon_root,
         targets,
         reports,
         mode,
@@ -195,31 +222,24 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         path,
         content: f.content.clone(),
         executable: f.executable,
+        previous: f.previous.clone(),
         existing,
         existing_exec,
     })
 }
 
-/// The status of one target (and its diff where there is one to show).
-fn report(t: &Target, mode: Mode, force: bool) -> FileReport {
-    let (status, diff) = match &t.existing {
-        None => (Status::Created, None),
+/// The status of one target (and its diff, or its three-way view, where there is one to show).
+fn report(root: &Path, t: &Target, mode: Mode, force: bool) -> FileReport {
+    let (status, diff, three_way) = match &t.existing {
+        None => (Status::Created, None, None),
         Some(old) if old == t.content.as_bytes() => {
             if t.executable && !t.existing_exec {
-                (Status::ModeFixed, None)
+                (Status::ModeFixed, None, None)
             } else {
-                (Status::Unchanged, None)
+                (Status::Unchanged, None, None)
             }
         }
-        Some(old) => {
-            let diff = unified_diff(&t.rel, &String::from_utf8_lossy(old), &t.content);
-            let status = if force {
-                Status::Overwritten
-            } else {
-                Status::Conflict
-            };
-            (status, Some(diff))
-        }
+        Some(old) => changed(root, t, &String::from_utf8_lossy(old), mode, force),
     };
     let diff = match (mode, status) {
         (Mode::Check, Status::Created) => Some(unified_diff(&t.rel, "", &t.content)),
@@ -229,17 +249,64 @@ fn report(t: &Target, mode: Mode, force: bool) -> FileReport {
         path: t.rel.clone(),
         status,
         diff,
+        three_way,
     }
 }
 
+/// A file on disk that differs from what dockgen writes now: dockgen's own (updated), or the user's
+/// (overwritten with force, else a conflict with its three-way view).
+fn changed(
+    root: &Path,
+    t: &Target,
+    old: &str,
+    mode: Mode,
+    force: bool,
+) -> (Status, Option<String>, Option<String>) {
+    let untouched = match &t.previous {
+        Some(previous) => previous == old,
+        None => ownership::owner(old) == ownership::Owner::Dockgen,
+    };
+    // An older dockgen's output (its version in the header, no stamp) with the same content: no drift
+    // for --check, and `init` stamps it.
+    let older = t.previous.is_none()
+        && ownership::owner(old) == ownership::Owner::Unstamped
+        && ownership::only_the_header_differs(old, &t.content);
+    if older && mode == Mode::Check {
+        return (Status::Unchanged, None, None);
+    }
+    let diff = Some(unified_diff(&t.rel, old, &t.content));
+    if untouched || older {
+        return (Status::Updated, diff, None);
+    }
+    if force {
+        return (Status::Overwritten, diff, None);
+    }
+    let base = match &t.previous {
+        Some(_) => Err("it is not the text dockgen writes for what it holds".to_string()),
+        None => ownership::base(root, &t.rel, old, &t.content),
+    };
+    let view = ownership::three_way(&t.rel, &base, old, &t.content);
+    (Status::Conflict, diff, Some(view))
+}
+
 impl Prepared {
-    /// Settles a conflicting file: keep the file on disk, or overwrite it.
+    /// Preflights one more file (one whose content depends on how conflicts were settled).
+    pub fn add(&mut self, file: &OutFile) -> Result<()> {
+        let t = target(&self.root, &self.canon_root, file)?;
+        let force = matches!(self.mode, Mode::Write { force: true });
+        self.reports.push(report(&self.root, &t, self.mode, force));
+        self.targets.push(t);
+        Ok(())
+    }
+
+    /// Settles a conflicting file: keep the file on disk, overwrite it, or stop managing it.
     pub fn resolve(&mut self, path: &str, how: Resolution) {
         for r in &mut self.reports {
             if r.path == path && r.status == Status::Conflict {
                 r.status = match how {
                     Resolution::Keep => Status::Kept,
                     Resolution::Overwrite => Status::Overwritten,
+                    Resolution::StopManaging => Status::Unmanaged,
                 };
             }
         }
@@ -263,11 +330,11 @@ impl Prepared {
         let mut done: Vec<(&Target, Status)> = Vec::new();
         for (t, r) in self.targets.iter().zip(&self.reports) {
             let result = match r.status {
-                Status::Created | Status::Overwritten => {
+                Status::Created | Status::Updated | Status::Overwritten => {
                     write_atomic(&t.path, t.content.as_bytes(), t.executable)
                 }
                 Status::ModeFixed => set_executable(&t.path),
-                Status::Unchanged | Status::Conflict | Status::Kept => Ok(()),
+                Status::Unchanged | Status::Conflict | Status::Kept | Status::Unmanaged => Ok(()),
             };
             if let Err(e) = result {
                 for (prev, status) in done.into_iter().rev() {
@@ -275,7 +342,7 @@ impl Prepared {
                         (Status::Created, _) => {
                             let _ = fs::remove_file(&prev.path);
                         }
-                        (Status::Overwritten, Some(old)) => {
+                        (Status::Overwritten | Status::Updated, Some(old)) => {
                             let _ = write_atomic(&prev.path, old, prev.existing_exec);
                         }
                         _ => {}
@@ -285,6 +352,20 @@ impl Prepared {
             }
             done.push((t, r.status));
         }
+        // Every file now as dockgen writes it, written in this run or already so.
+        let current: Vec<&str> = self
+            .targets
+            .iter()
+            .zip(&self.reports)
+            .filter(|(_, r)| {
+                !matches!(
+                    r.status,
+                    Status::Conflict | Status::Kept | Status::Unmanaged
+                )
+            })
+            .map(|(t, _)| t.content.as_str())
+            .collect();
+        ownership::remember(&self.root, &current);
         Ok(self.reports)
     }
 }
@@ -416,6 +497,59 @@ mod tests {
             fs::read_to_string(d.path().join("Dockerfile")).unwrap(),
             "FROM x\n"
         );
+    }
+
+    #[test]
+    fn untouched_output_is_updated_and_an_edited_file_is_a_conflict() {
+        let d = tempfile::tempdir().unwrap();
+        let stamped = |body: &str| {
+            BTreeMap::from([(
+                "Dockerfile".to_string(),
+                ownership::stamp(&format!("# Generated by dockgen.\n{body}")),
+            )])
+        };
+        let write = Mode::Write { force: false };
+        apply(d.path(), ".", &stamped("FROM a\n"), &[], write).unwrap();
+        // dockgen's own output, untouched: replaced without --force.
+        let r = apply(d.path(), ".", &stamped("FROM b\n"), &[], write).unwrap();
+        assert_eq!(r[0].status, Status::Updated);
+        assert!(r[0].three_way.is_none());
+        let on_disk = fs::read_to_string(d.path().join("Dockerfile")).unwrap();
+        assert_eq!(on_disk, stamped("FROM b\n")["Dockerfile"]);
+        // The same file edited: a conflict, nothing written, with the three-way view.
+        fs::write(
+            d.path().join("Dockerfile"),
+            on_disk.replace("FROM b", "FROM mine"),
+        )
+        .unwrap();
+        let p = prepare(
+            d.path(),
+            &out_files(".", &stamped("FROM c\n"), &[]),
+            Mode::Check,
+        )
+        .unwrap();
+        assert_eq!(p.reports[0].status, Status::Conflict);
+        let view = p.reports[0].three_way.as_deref().unwrap();
+        assert!(view.contains("Dockerfile (yours)"), "{view}");
+        let err = apply(d.path(), ".", &stamped("FROM c\n"), &[], write).unwrap_err();
+        assert!(matches!(err, Error::Conflicts { .. }), "{err}");
+        assert!(
+            fs::read_to_string(d.path().join("Dockerfile"))
+                .unwrap()
+                .contains("FROM mine")
+        );
+        // A caller that knows what dockgen wrote last (dockgen.toml) says so.
+        let file = |content: &str, previous: &str| OutFile {
+            rel: "dockgen.toml".into(),
+            content: content.into(),
+            previous: Some(previous.into()),
+            ..Default::default()
+        };
+        fs::write(d.path().join("dockgen.toml"), "port = 1\n").unwrap();
+        let r = prepare(d.path(), &[file("port = 2\n", "port = 1\n")], write).unwrap();
+        assert_eq!(r.reports[0].status, Status::Updated);
+        let r = prepare(d.path(), &[file("port = 2\n", "# mine\nport = 1\n")], write).unwrap();
+        assert_eq!(r.reports[0].status, Status::Conflict);
     }
 
     #[test]

@@ -182,7 +182,7 @@ impl Error {
                     .join("\n")
             )),
             Error::Conflicts { .. } => Some(
-                "nothing was written; see the differences with `dockgen init --check`, then pass --force to overwrite".into(),
+                "nothing was written: these files were edited since dockgen wrote them (or dockgen never wrote them). Run `dockgen init` in a terminal to see each one's three-way view and keep it, overwrite it or stop managing it; or pass --force to overwrite them all".into(),
             ),
             Error::Template { .. } => Some(
                 "fix the template at that line; `dockgen templates export DIR` writes the built-in ones to compare with, and `dockgen templates context` lists the variables".into(),

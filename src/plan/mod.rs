@@ -47,7 +47,8 @@ pub struct Plan {
     /// renamed or removed; docs/template-context.md lists what changed, and a fork that uses an old name
     /// is told the new one.
     pub context_version: u32,
-    /// dockgen's version, for the generated-file headers.
+    /// dockgen's version. The built-in templates leave it out of the files: a version in a generated
+    /// file would make every dockgen upgrade drift under `--check`, even with the same output.
     pub dockgen_version: String,
     pub framework: Framework,
     pub package_manager: PackageManager,

@@ -4,6 +4,7 @@ mod cli;
 mod context;
 mod detect;
 mod init;
+mod ownership;
 mod registry;
 mod support;
 mod team;

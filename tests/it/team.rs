@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dockgen::answers::{Layer, Origin};
-use dockgen::init::{Outcome, Request, run};
+use dockgen::init::{KEEP, OVERWRITE, Outcome, Request, run};
 use dockgen::prompt::{Reply, Scripted};
 use dockgen::write::{Mode, Status};
 use insta_cmd::get_cargo_bin;
@@ -181,36 +181,38 @@ fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
 }
 
 #[test]
-fn each_changed_file_is_asked_about_keep_overwrite_or_diff() {
+fn each_changed_file_is_shown_then_asked_about_keep_overwrite_or_stop_managing() {
     let dir = copy_fixture("django-celery-pip");
     run(&request(dir.path()), None).unwrap();
     std::fs::write(dir.path().join("Dockerfile"), "FROM mine\n").unwrap();
     std::fs::write(dir.path().join(".dockerignore"), "*\n").unwrap();
-    // Nine decisions at their defaults, then (in path order): .dockerignore -> show diff, then keep;
-    // Dockerfile -> overwrite.
+    // Nine decisions at their defaults, then (in path order): .dockerignore -> keep; Dockerfile ->
+    // overwrite.
     let mut replies = vec![d(); 9];
-    replies.extend([t("show diff"), t("keep"), t("overwrite")]);
+    replies.extend([t(KEEP), t(OVERWRITE)]);
     let mut p = Scripted::new(replies);
     let o = run(&request(dir.path()), Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0, "{:?}", p.asked);
     let conflicts: Vec<&String> = p
         .asked
         .iter()
-        .filter(|q| q.contains("exists and differs"))
+        .filter(|q| q.contains("differs from what dockgen would write"))
         .collect();
-    assert_eq!(
-        conflicts.len(),
-        3,
-        "asked again after the diff: {conflicts:?}"
-    );
+    assert_eq!(conflicts.len(), 2, "{conflicts:?}");
     assert!(
-        conflicts[0]
-            .starts_with("`.dockerignore` exists and differs from what dockgen generates [keep]")
+        conflicts[0].starts_with(
+            "`.dockerignore` differs from what dockgen would write (above) [keep yours]"
+        ),
+        "{conflicts:?}"
     );
-    assert!(conflicts[2].starts_with("`Dockerfile` exists"));
-    assert_eq!(p.shown.len(), 1);
+    assert!(conflicts[1].starts_with("`Dockerfile` differs"));
+    // Each file's view is shown before its question: these files were never written by dockgen as
+    // they are (no stamp), so the view says so and shows the two-way diff.
+    assert_eq!(p.shown.len(), 2);
     assert!(
-        p.shown[0].contains("-*\n") && p.shown[0].contains("+.git\n"),
+        p.shown[0].contains("`.dockerignore` has no dockgen stamp")
+            && p.shown[0].contains("-*\n")
+            && p.shown[0].contains("+.git\n"),
         "the diff is shown: {:?}",
         p.shown
     );

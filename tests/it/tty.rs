@@ -282,10 +282,7 @@ fn the_conflict_diff_is_coloured() {
             tmux.wait_prompt(q);
             tmux.keys(&["Enter"]);
         }
-        tmux.wait_prompt("show diff");
-        tmux.keys(&["Down"]);
-        tmux.keys(&["Down"]);
-        tmux.keys(&["Enter"]);
+        // The conflict view is drawn before the keep/overwrite/stop-managing question.
         tmux.wait_prompt("keep");
         let styled = tmux.capture(true);
         let pane = tmux.pane();
@@ -315,4 +312,73 @@ fn color_never_reaches_the_prompts() {
     assert!(!styled.contains('\u{1b}'), "{styled:?}");
     tmux.keys(&["Escape"]);
     assert!(tmux.wait_exit().contains("DOCKGEN-EXIT=130"));
+}
+
+/// An edited file in a real terminal: the three-way view is drawn, then the choice; "stop managing it"
+/// keeps the file and records it in dockgen.toml.
+#[test]
+fn an_edited_file_shows_its_three_way_view_and_can_stop_being_managed() {
+    let dir = copy_fixture("flask-flaskenv");
+    let p = dir.path();
+    let git = Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(p)
+        .status()
+        .unwrap();
+    assert!(git.success());
+    let init = Command::new(get_cargo_bin("dockgen"))
+        .args(["init", "--yes"])
+        .current_dir(p)
+        .env_remove("CI")
+        .output()
+        .unwrap();
+    assert!(init.status.success());
+    let compose = std::fs::read_to_string(p.join("docker-compose.yml")).unwrap();
+    let edited = compose.replace("  restart: unless-stopped\n", "  restart: always\n");
+    std::fs::write(p.join("docker-compose.yml"), &edited).unwrap();
+    let requirements = std::fs::read_to_string(p.join("requirements.txt")).unwrap();
+    std::fs::write(
+        p.join("requirements.txt"),
+        format!("{requirements}redis==5.2.1\n"),
+    )
+    .unwrap();
+
+    let tmux = Tmux::start("conflict", p, "-u CI NO_COLOR=1", "");
+    for prompt in [
+        "Framework (",
+        "App directory (",
+        "Entrypoint (",
+        "Python version (",
+        "Port (",
+        "Postgres service (",
+        "Redis service (",
+    ] {
+        tmux.wait_prompt(prompt);
+        tmux.keys(&["Enter"]);
+    }
+    let pane = tmux.wait_prompt("stop managing it (saved in dockgen.toml)");
+    assert!(
+        pane.contains("`docker-compose.yml` was edited since dockgen wrote it."),
+        "{pane}"
+    );
+    assert!(
+        pane.contains("-  restart: unless-stopped\n+  restart: always\n"),
+        "{pane}"
+    );
+    assert!(pane.contains("+  redis:\n"), "{pane}");
+    tmux.keys(&["Down"]);
+    tmux.keys(&["Down"]);
+    tmux.keys(&["Enter"]);
+    let pane = tmux.wait_exit();
+    assert!(pane.contains("DOCKGEN-EXIT=0"), "{pane}");
+    assert!(pane.contains("unmanaged   docker-compose.yml"), "{pane}");
+    assert_eq!(
+        std::fs::read_to_string(p.join("docker-compose.yml")).unwrap(),
+        edited
+    );
+    let saved = std::fs::read_to_string(p.join("dockgen.toml")).unwrap();
+    assert!(
+        saved.contains("unmanaged = [\"docker-compose.yml\"]"),
+        "{saved}"
+    );
 }
