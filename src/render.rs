@@ -4,8 +4,9 @@
 //! HTML) and undefined variables are errors. Quoting is done by filters, so values from the user's
 //! project reach YAML, JSON and shell quoted: `yaml` (a JSON string, which YAML reads as a double-quoted
 //! scalar), `compose` (the same, with `$` escaped from compose interpolation), `json_array` and
-//! `compose_array` for exec-form commands, `dockerfile_value` for `ENV` values. Output is normalised: LF
-//! newlines, no more than one blank line in a row, exactly one trailing newline.
+//! `compose_array` for exec-form commands, `dockerfile_value` for `ENV` values, `dockerfile_path` for
+//! `COPY`/`WORKDIR` paths, `dotenv_comment` for `.env.example` comments (all in [`crate::base::quote`]).
+//! Output is normalised: LF newlines, no more than one blank line in a row, exactly one trailing newline.
 
 use std::collections::BTreeMap;
 
@@ -13,6 +14,7 @@ use include_dir::{Dir, include_dir};
 use tera::{Kwargs, State, Tera};
 
 use crate::base::error::{Error, Result};
+use crate::base::quote;
 use crate::plan::{Plan, compose_literal};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/python");
@@ -42,8 +44,10 @@ pub fn builtin_templates() -> BTreeMap<String, String> {
         .collect()
 }
 
-fn json_string(s: &str) -> String {
-    serde_json::to_string(s).expect("strings serialise")
+/// `["a", "b"]`: a JSON array that is also a YAML flow sequence, each item escaped for both.
+fn flow_array<'a>(items: impl Iterator<Item = &'a str>) -> String {
+    let items: Vec<String> = items.map(quote::yaml_string).collect();
+    format!("[{}]", items.join(", "))
 }
 
 /// A set of templates: the built-in ones, each possibly replaced by a team's fork.
@@ -105,34 +109,29 @@ impl Templates {
 fn engine(templates: &Templates) -> Result<Tera> {
     let mut tera = Tera::new();
     tera.autoescape_on(Vec::<&str>::new());
-    tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| json_string(v));
+    tera.register_filter("yaml", |v: &str, _: Kwargs, _: &State| {
+        quote::yaml_string(v)
+    });
     tera.register_filter("compose", |v: &str, _: Kwargs, _: &State| {
-        json_string(&compose_literal(v))
+        quote::yaml_string(&compose_literal(v))
     });
     tera.register_filter("json_array", |v: Vec<String>, _: Kwargs, _: &State| {
-        serde_json::to_string(&v)
-            .expect("strings serialise")
-            .replace("\",\"", "\", \"")
+        flow_array(v.iter().map(String::as_str))
     });
     tera.register_filter("compose_array", |v: Vec<String>, _: Kwargs, _: &State| {
         let escaped: Vec<String> = v.iter().map(|s| compose_literal(s)).collect();
-        serde_json::to_string(&escaped)
-            .expect("strings serialise")
-            .replace("\",\"", "\", \"")
+        flow_array(escaped.iter().map(String::as_str))
     });
     // Dockerfile instructions expand `$VAR` in paths: escape it so a directory named `a$b` stays literal.
     tera.register_filter("dockerfile_path", |v: &str, _: Kwargs, _: &State| {
-        v.replace('$', "\\$")
+        quote::dockerfile_path(v)
     });
     tera.register_filter("dockerfile_value", |v: &str, _: Kwargs, _: &State| {
-        if !v.is_empty()
-            && v.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "-_./:$=,@+".contains(c))
-        {
-            v.to_string()
-        } else {
-            json_string(v)
-        }
+        quote::dockerfile_value(v)
+    });
+    // A comment line in `.env.example`: a line break in a value would start an active assignment.
+    tera.register_filter("dotenv_comment", |v: &str, _: Kwargs, _: &State| {
+        quote::dotenv_comment(v)
     });
     for (name, text) in &templates.text {
         tera.add_raw_template(name, text)

@@ -126,10 +126,11 @@ pub(super) fn collect(
         }
     }
     if cands.is_empty() && opts.entrypoint.is_none() {
-        return Err(Error::NoApp {
+        let e = Error::NoApp {
             path: root.to_path_buf(),
             looked_for: LOOKED_FOR.into(),
-        });
+        };
+        return Err(skipped_hint(e, scan));
     }
     cands.sort_by_key(|c| {
         (
@@ -288,6 +289,22 @@ fn target_matches(n: &Named, c: &apps::Candidate<Framework>) -> bool {
             .split_once(':')
             .is_some_and(|(_, x)| x == a || x.trim_end_matches("()") == a.trim_end_matches("()")),
     }
+}
+
+/// "No app found" in a tree where the walk skipped names with control characters: say so, since the
+/// app may be among them.
+fn skipped_hint(e: Error, scan: &crate::parse::walk::Scan) -> Error {
+    if !matches!(e.kind(), Error::NoApp { .. }) || scan.hostile.is_empty() {
+        return e;
+    }
+    let first = &scan.hostile[0];
+    let more = match scan.hostile.len() - 1 {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    e.with_hint(format!(
+        "detection skipped `{first}`{more}: names with a control character or line break cannot be named safely in a Dockerfile or compose file; rename them"
+    ))
 }
 
 #[cfg(test)]

@@ -217,7 +217,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         &mut warnings,
     )?;
     let python_version = python::choose(root, &manifests, opts, &mut evidence, &mut warnings)?;
-    let needs = needs::collect(
+    let mut needs = needs::collect(
         root,
         &manifests.lock_dir,
         &dependencies,
@@ -233,6 +233,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         framework_scheme: chosen.framework.database_url_scheme(),
         deps: &dependencies,
     };
+    keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
     env::trace(&mut env_vars, &comparisons, &consumer);
     let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
     let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
@@ -290,6 +291,7 @@ fn check_dir(root: &Path) -> Result<()> {
 
 fn scan_tree(root: &Path, reg: &Registry, warnings: &mut Vec<String>) -> walk::Scan {
     let scan = walk::scan(root, &reg.markers());
+    warnings.extend(scan.warnings.iter().cloned());
     if scan.truncated {
         warnings.push(format!(
             "the project tree has more than {} entries; detection read only the first ones",
@@ -372,6 +374,38 @@ fn alembic_dir(root: &Path, app_dir: &RelDir, context: &RelDir) -> Option<RelDir
         dir = d.parent();
     }
     None
+}
+
+/// Values read from the code that land in generated files: environment variable names a shell and
+/// compose can set, a Celery app and RQ queues without control characters. Others are dropped, each
+/// with a warning naming where it was read.
+fn keep_safe_values(
+    env_vars: &mut Vec<EnvVar>,
+    needs: &mut needs::Needs,
+    warnings: &mut Vec<String>,
+) {
+    env_vars.retain(|v| match crate::base::valid::env_name(&v.name) {
+        Ok(()) => true,
+        Err(why) => {
+            warnings.push(format!("{why}; the read at {} was ignored", v.evidence));
+            false
+        }
+    });
+    if let Some(app) = &needs.celery_app
+        && let Err(why) = crate::base::valid::text("the Celery app", app)
+    {
+        warnings.push(format!("{why}; no Celery worker was planned for it"));
+        needs.celery_app = None;
+    }
+    needs
+        .rq_queues
+        .retain(|q| match crate::base::valid::text("the RQ queue", q) {
+            Ok(()) => true,
+            Err(why) => {
+                warnings.push(format!("{why}; it was ignored"));
+                false
+            }
+        });
 }
 
 fn dedup(v: Vec<String>) -> Vec<String> {

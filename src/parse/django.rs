@@ -140,6 +140,15 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     let (settings, ev) = settings_module(root, app_dir, manage_rel, &manage)?;
     let (settings, ev) =
         prefer_production(root, app_dir, manage_rel, settings, ev, &mut d.warnings);
+    // It reaches `ENV DJANGO_SETTINGS_MODULE` and commands: a dotted Python module path or an error.
+    crate::base::valid::module_path("the settings module", &settings).map_err(|message| {
+        Error::Parse {
+            path: ev.file.clone().unwrap_or(manage_rel.to_string()).into(),
+            pos: ev.line.map(|line| crate::base::error::Position { line, column: 1 }),
+            message,
+        }
+        .with_hint("Django imports its settings by module path: rename the settings package, or fix DJANGO_SETTINGS_MODULE in manage.py")
+    })?;
     d.settings_module = settings.clone();
     d.settings_evidence = ev;
 

@@ -77,11 +77,33 @@ pub struct Loaded {
 
 pub fn load(text: String, shown: &Path) -> Result<Loaded> {
     let data: PyProject = parse(&text, shown)?;
+    let names = [
+        data.project.as_ref().and_then(|p| p.name.as_deref()),
+        data.tool.poetry.as_ref().and_then(|p| p.name.as_deref()),
+    ];
+    // The name reaches the image name, commands and messages: refused here if it could break a line.
+    for name in names.into_iter().flatten() {
+        crate::base::valid::text("the project name", name).map_err(|message| Error::Parse {
+            path: shown.to_path_buf(),
+            pos: name_line(&text),
+            message,
+        })?;
+    }
     Ok(Loaded {
         data,
         text,
         shown: shown.to_string_lossy().replace('\\', "/"),
     })
+}
+
+/// The position of the first line declaring `name = ...` (where a refused name is), if found.
+fn name_line(text: &str) -> Option<crate::base::error::Position> {
+    text.lines()
+        .position(|l| l.trim_start().starts_with("name"))
+        .map(|i| crate::base::error::Position {
+            line: i + 1,
+            column: 1,
+        })
 }
 
 impl Loaded {
