@@ -73,29 +73,43 @@ impl Templates {
     /// the directory is named in messages). A fork's extra `.tera` files are loaded too, for
     /// `{% include %}`; they are reported in `warnings` because a misspelt name would otherwise be
     /// silently ignored.
+    /// Every file must be a regular file (a link could name `/proc/self/environ`, and `init --check`
+    /// would print it), read with the bounded reads.
     pub fn overlay(dir: &std::path::Path, shown: &str, warnings: &mut Vec<String>) -> Result<Self> {
         let mut t = Templates::default();
         let entries = std::fs::read_dir(dir).map_err(|source| Error::TemplatesDir {
             path: shown.to_string(),
             source,
         })?;
-        let mut names: Vec<String> = entries
+        let mut names: Vec<(String, bool)> = entries
             .filter_map(|e| e.ok())
-            .filter(|e| e.file_type().is_ok_and(|t| t.is_file() || t.is_symlink()))
-            .filter_map(|e| e.file_name().to_str().map(str::to_string))
-            .filter(|n| n.ends_with(".tera"))
+            .filter_map(|e| {
+                let link = e.file_type().is_ok_and(|t| t.is_symlink());
+                Some((e.file_name().to_str()?.to_string(), link))
+            })
+            .filter(|(n, _)| n.ends_with(".tera"))
             .collect();
         names.sort();
-        for name in names {
+        for (name, link) in names {
             let shown_path = format!("{}/{name}", shown.trim_end_matches('/'));
+            if link {
+                return Err(Error::NotAFile {
+                    path: shown_path.into(),
+                    kind: "a symbolic link",
+                }
+                .with_hint(
+                    "a fork's templates must be regular files: copy the file in place of the link",
+                ));
+            }
             let text = crate::base::fs::read_text(
                 &dir.join(&name),
                 std::path::Path::new(&shown_path),
-                1024 * 1024,
+                crate::base::fs::limit::TEMPLATE,
             )?;
             if !t.text.contains_key(&name) {
                 warnings.push(format!(
-                    "`{shown_path}` is not one of the built-in templates ({}); it is only used where another template includes it",
+                    "`{}` is not one of the built-in templates ({}); it is only used where another template includes it",
+                    quote::terminal(&shown_path),
                     OUTPUTS.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
                 ));
             }
@@ -133,10 +147,9 @@ fn engine(templates: &Templates) -> Result<Tera> {
     tera.register_filter("dotenv_comment", |v: &str, _: Kwargs, _: &State| {
         quote::dotenv_comment(v)
     });
-    for (name, text) in &templates.text {
-        tera.add_raw_template(name, text)
-            .map_err(|e| template_error(templates, name, e))?;
-    }
+    // All at once: added one by one, an `{% include %}` found only the templates added before it.
+    tera.add_raw_templates(&templates.text)
+        .map_err(|e| template_error(templates, "(templates)", e))?;
     Ok(tera)
 }
 
@@ -169,7 +182,10 @@ fn template_error(templates: &Templates, name: &str, e: tera::Error) -> Error {
                 .cloned()
                 .unwrap_or(name.to_string())
         });
-    let error = Error::Template { name, message };
+    let error = Error::Template {
+        name,
+        message: bounded_lines(&message),
+    };
     match renamed_hint(&error) {
         Some(hint) => error.with_hint(hint),
         None => error,
@@ -218,19 +234,121 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// Renders every output with the given templates (built-in ones overlaid by a team's, by file name).
+/// How long rendering may take, and how large one generated file may be: a fork can loop or grow
+/// without bound, and the built-in templates take milliseconds and a few kilobytes.
+pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
+pub const SIZE_BUDGET: usize = 1024 * 1024;
+/// Longest line of a template error shown (tera quotes the template's line, which may be huge).
+const MAX_ERROR_LINE: usize = 300;
+
+/// Each line of `message` cut at [`MAX_ERROR_LINE`] characters, saying how much was left out.
+fn bounded_lines(message: &str) -> String {
+    message
+        .split('\n')
+        .map(|l| match l.char_indices().nth(MAX_ERROR_LINE) {
+            Some((i, _)) => format!("{}... ({} more bytes)", &l[..i], l.len() - i),
+            None => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A writer that refuses to grow past [`SIZE_BUDGET`] bytes.
+struct Bounded<'a> {
+    out: Vec<u8>,
+    over: &'a std::cell::Cell<bool>,
+}
+
+impl std::io::Write for Bounded<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.out.len() + buf.len() > SIZE_BUDGET {
+            self.over.set(true);
+            return Err(std::io::Error::other("over the size budget"));
+        }
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Renders one output within the size budget.
+fn render_one(
+    tera: &Tera,
+    templates: &Templates,
+    template: &str,
+    context: &tera::Context,
+) -> Result<String> {
+    let over = std::cell::Cell::new(false);
+    let mut w = Bounded {
+        out: Vec::new(),
+        over: &over,
+    };
+    match tera.render_to(template, context, &mut w) {
+        Ok(()) => Ok(normalize(&String::from_utf8_lossy(&w.out))),
+        Err(_) if over.get() => Err(Error::Template {
+            name: shown_name(templates, template),
+            message: format!("the output grew over {SIZE_BUDGET} bytes; rendering was stopped"),
+        }),
+        Err(e) => Err(template_error(templates, template, e)),
+    }
+}
+
+fn shown_name(templates: &Templates, template: &str) -> String {
+    templates
+        .shown
+        .get(template)
+        .cloned()
+        .unwrap_or(template.to_string())
+}
+
+/// Renders every output with the given templates (built-in ones overlaid by a team's, by file name),
+/// within [`TIME_BUDGET`] and [`SIZE_BUDGET`].
 pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String, String>> {
+    render_within(plan, templates, TIME_BUDGET)
+}
+
+/// [`render_with`] with another time budget (tests use a short one).
+pub fn render_within(
+    plan: &Plan,
+    templates: &Templates,
+    budget: std::time::Duration,
+) -> Result<BTreeMap<String, String>> {
     let tera = engine(templates)?;
     let context = tera::Context::from_serialize(plan).map_err(|e| Error::Template {
         name: "(plan)".into(),
         message: e.to_string(),
     })?;
+    let (tx, rx) = std::sync::mpsc::channel();
+    let forked = templates.clone();
+    // On a thread of its own so a template that never ends can be abandoned (the process exits).
+    std::thread::spawn(move || {
+        for (template, file) in OUTPUTS {
+            let result = render_one(&tera, &forked, template, &context);
+            if tx.send((*template, file.to_string(), result)).is_err() {
+                return;
+            }
+        }
+    });
+    let deadline = std::time::Instant::now() + budget;
     let mut out = BTreeMap::new();
-    for (template, file) in OUTPUTS {
-        let text = tera
-            .render(template, &context)
-            .map_err(|e| template_error(templates, template, e))?;
-        out.insert(file.to_string(), normalize(&text));
+    for (template, _) in OUTPUTS {
+        let left = deadline.saturating_duration_since(std::time::Instant::now());
+        match rx.recv_timeout(left) {
+            Ok((_, file, result)) => {
+                out.insert(file, result?);
+            }
+            Err(_) => {
+                return Err(Error::Template {
+                    name: shown_name(templates, template),
+                    message: format!(
+                        "rendering took longer than {:.1} s (a loop that does not end?); it was stopped",
+                        budget.as_secs_f64()
+                    ),
+                });
+            }
+        }
     }
     Ok(out)
 }

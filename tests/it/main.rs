@@ -3,6 +3,7 @@
 mod cli;
 mod context;
 mod detect;
+mod hostile;
 mod init;
 mod registry;
 mod support;

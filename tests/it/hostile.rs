@@ -1,0 +1,144 @@
+//! Hostile projects and forks (issue 12): values from a project reach the generated files and the
+//! terminal only checked and escaped, forks stay regular files inside the project, rendering has a
+//! budget.
+
+use std::time::Duration;
+
+use dockgen::detect::{Options, detect};
+use dockgen::plan::{PlanOptions, plan};
+use dockgen::render::{Templates, render, render_within};
+
+use crate::support::project;
+
+const FLASK: &[(&str, &[u8])] = &[
+    ("requirements.txt", b"flask\ngunicorn\n"),
+    (
+        "app.py",
+        b"import os\nfrom flask import Flask\napp = Flask(__name__)\napp.secret_key = os.environ[\"SECRET_KEY\"]\n",
+    ),
+];
+
+fn flask_plan() -> dockgen::plan::Plan {
+    let d = project(FLASK);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    plan(&p, &PlanOptions::default()).unwrap()
+}
+
+/// The names of the active assignments in a `.env` file (what `cp .env.example .env` turns on).
+fn assignments(env: &str) -> Vec<String> {
+    env.lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('=').next().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn a_line_break_in_an_env_example_comment_starts_no_assignment() {
+    let mut plan = flask_plan();
+    let intended = assignments(&render(&plan).unwrap()[".env.example"]);
+    assert!(intended.contains(&"SECRET_KEY".to_string()), "{intended:?}");
+    for e in &mut plan.env_example {
+        e.comment = format!(
+            "Read at evil\nCOMPOSE_FILE=evil.yml\r\nX=1\u{85}:3. {}",
+            e.comment
+        );
+    }
+    let env = render(&plan).unwrap()[".env.example"].clone();
+    assert_eq!(assignments(&env), intended, "{env}");
+    assert!(env.contains("evil\\nCOMPOSE_FILE=evil.yml"), "{env}");
+}
+
+#[test]
+fn a_forked_template_that_is_a_link_is_refused() {
+    let secret = project(&[("environ", b"AWS_SECRET_ACCESS_KEY=hunter2\n")]);
+    let fork = tempfile::tempdir().unwrap();
+    std::os::unix::fs::symlink(
+        secret.path().join("environ"),
+        fork.path().join("Dockerfile.tera"),
+    )
+    .unwrap();
+    let e = Templates::overlay(fork.path(), "ops/templates", &mut Vec::new()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("`ops/templates/Dockerfile.tera` is not a regular file (a symbolic link)"),
+        "{e}"
+    );
+    assert!(!format!("{e:?}").contains("hunter2"));
+}
+
+#[test]
+fn saved_templates_outside_the_project_are_refused() {
+    let outside = project(&[("Dockerfile.tera", b"{{ port }}\n")]);
+    let mut files: Vec<(&str, Vec<u8>)> = FLASK.iter().map(|(n, t)| (*n, t.to_vec())).collect();
+    let toml = format!("templates = \"{}\"\n", outside.path().display());
+    files.push(("dockgen.toml", toml.into_bytes()));
+    let refs: Vec<(&str, &[u8])> = files.iter().map(|(n, t)| (*n, t.as_slice())).collect();
+    let d = project(&refs);
+    let req = dockgen::init::Request {
+        root: d.path().to_path_buf(),
+        flags: Default::default(),
+        env: Default::default(),
+        mode: dockgen::write::Mode::Check,
+        name_hint: None,
+        cwd: d.path().to_path_buf(),
+    };
+    let e = dockgen::init::run(&req, None).unwrap_err();
+    assert!(e.to_string().contains("outside the project"), "{e}");
+    // Inside the project it is used.
+    std::fs::create_dir(d.path().join("ops")).unwrap();
+    std::fs::write(d.path().join("ops/Dockerfile.tera"), "FROM scratch\n").unwrap();
+    std::fs::write(d.path().join("dockgen.toml"), "templates = \"ops\"\n").unwrap();
+    let out = dockgen::init::run(&req, None).unwrap();
+    assert!(out.files.iter().any(|f| f.path == "Dockerfile"));
+}
+
+fn fork(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Templates) {
+    let d = project(files);
+    let t = Templates::overlay(d.path(), "fork", &mut Vec::new()).unwrap();
+    (d, t)
+}
+
+#[test]
+fn include_finds_templates_whatever_their_names_sort_as() {
+    let (_d, t) = fork(&[
+        (
+            "Dockerfile.tera",
+            b"FROM x\n{% include \"zz_part.tera\" %}\n",
+        ),
+        ("zz_part.tera", b"EXPOSE {{ port }}\n"),
+    ]);
+    let files = render_within(&flask_plan(), &t, Duration::from_secs(10)).unwrap();
+    assert_eq!(files["Dockerfile"], "FROM x\nEXPOSE 8000\n");
+}
+
+#[test]
+fn rendering_has_a_time_and_a_size_budget() {
+    let (_d, t) = fork(&[(
+        "Dockerfile.tera",
+        b"{% for i in range(end=100000) %}{% for j in range(end=100000) %}{% endfor %}{% endfor %}\n",
+    )]);
+    let started = std::time::Instant::now();
+    let e = render_within(&flask_plan(), &t, Duration::from_millis(500)).unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(5));
+    assert!(e.to_string().contains("fork/Dockerfile.tera"), "{e}");
+    assert!(e.to_string().contains("longer than 0.5 s"), "{e}");
+
+    let (_d, t) = fork(&[(
+        "Dockerfile.tera",
+        b"{% for i in range(end=100000) %}0123456789abcdef{% endfor %}\n",
+    )]);
+    let e = render_within(&flask_plan(), &t, Duration::from_secs(10)).unwrap_err();
+    assert!(e.to_string().contains("grew over 1048576 bytes"), "{e}");
+}
+
+#[test]
+fn a_huge_template_line_gives_a_short_error() {
+    let mut text = "x".repeat(400_000);
+    text.push_str("{{ nosuch }}\n");
+    let (_d, t) = fork(&[("Dockerfile.tera", text.as_bytes())]);
+    let e = render_within(&flask_plan(), &t, Duration::from_secs(10)).unwrap_err();
+    let shown = format!("{e}\n{}", e.hint().unwrap_or_default());
+    assert!(shown.len() < 4_000, "{} bytes", shown.len());
+    assert!(shown.contains("fork/Dockerfile.tera"), "{shown}");
+    assert!(shown.contains("more bytes"), "{shown}");
+}
