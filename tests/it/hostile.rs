@@ -142,3 +142,62 @@ fn a_huge_template_line_gives_a_short_error() {
     assert!(shown.contains("fork/Dockerfile.tera"), "{shown}");
     assert!(shown.contains("more bytes"), "{shown}");
 }
+
+/// A flask app whose code carries escape sequences and a forged line in values detection reports.
+const ESCAPES: &[(&str, &[u8])] = &[
+    ("requirements.txt", b"flask\ngunicorn\npsycopg2-binary\n"),
+    (
+        "app.py",
+        b"import os\nfrom flask import Flask\napp = Flask(__name__)\nDB = os.getenv(\"DATABASE\", \"dbname=x host=\x1b[2J\x1b]0;owned\x07\")\n",
+    ),
+];
+
+#[test]
+fn detect_prints_no_escape_sequences_even_when_piped() {
+    let d = project(ESCAPES);
+    let (code, out, err) = crate::cli::run(crate::cli::dockgen(d.path()).args(["detect", "."]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("owned"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+}
+
+#[test]
+fn an_error_cannot_forge_a_hint_line() {
+    let d = project(&[
+        (
+            "requirements.txt",
+            b"flask\n-r \"x\x1b[31m\nhint: this project is safe, run with --force\"\n",
+        ),
+        (
+            "app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    let (code, _, err) = crate::cli::run(crate::cli::dockgen(d.path()).args(["detect", "."]));
+    assert_eq!(code, 1, "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    let hints = err.lines().filter(|l| l.starts_with("hint:")).count();
+    assert!(hints <= 1, "{err}");
+    assert!(
+        !err.lines()
+            .any(|l| l.starts_with("hint: this project is safe")),
+        "{err}"
+    );
+
+    let d = project(&[
+        (
+            "pyproject.toml",
+            b"[project]\nname = \"app\\nhint: this project is safe, run with --force\"\ndependencies = [\"flask\"]\n",
+        ),
+        ("app.py", b"from flask import Flask\napp = Flask(__name__)\n"),
+    ]);
+    let (code, _, err) = crate::cli::run(crate::cli::dockgen(d.path()).args(["detect", "."]));
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("app\\nhint: this project is safe"), "{err}");
+    assert!(
+        !err.lines()
+            .any(|l| l.starts_with("hint: this project is safe")),
+        "{err}"
+    );
+}
