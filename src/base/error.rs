@@ -164,6 +164,19 @@ impl Error {
         }
     }
 
+    /// The message with its causes on one line (`failed to read `x`: Permission denied`), escaped for
+    /// the terminal, for a warning about an input that was skipped.
+    pub fn one_line(&self) -> String {
+        let mut out = self.to_string();
+        let mut source = std::error::Error::source(self.kind());
+        while let Some(s) = source {
+            out.push_str(": ");
+            out.push_str(&terminal(&s.to_string()));
+            source = s.source();
+        }
+        out
+    }
+
     /// The error without an attached hint, to match on its kind.
     pub fn kind(&self) -> &Error {
         match self {

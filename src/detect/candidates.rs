@@ -29,7 +29,12 @@ const LOOKED_FOR: &str = "looked for manage.py (Django), a module-level `Flask(.
 
 /// Apps the project names itself: a framework's setting (`FLASK_APP`), or the server its Procfile's
 /// `web:` runs (`gunicorn microblog:app`, any framework).
-pub(super) fn named(root: &Path, scan: &Scan, reg: &Registry) -> Vec<(Option<Framework>, Named)> {
+pub(super) fn named(
+    root: &Path,
+    scan: &Scan,
+    reg: &Registry,
+    warnings: &mut Vec<String>,
+) -> Vec<(Option<Framework>, Named)> {
     let mut out: Vec<(Option<Framework>, Named)> = reg
         .frameworks
         .iter()
@@ -38,7 +43,7 @@ pub(super) fn named(root: &Path, scan: &Scan, reg: &Registry) -> Vec<(Option<Fra
     let mut dirs: BTreeSet<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
     dirs.insert(RelDir::root());
     for dir in dirs {
-        let Some((rel, processes)) = super::procfile(root, &dir) else {
+        let Some((rel, processes)) = super::procfile(root, &dir, warnings) else {
             continue;
         };
         for p in processes.iter().filter(|p| p.name == "web") {

@@ -199,7 +199,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     check_dir(root)?;
     let mut warnings = Vec::new();
     let scan = scan_tree(root, &reg, &mut warnings);
-    let named = candidates::named(root, &scan, &reg);
+    let named = candidates::named(root, &scan, &reg, &mut warnings);
     let sources = candidates::load_sources(root, &scan, &reg, &named, &mut warnings);
     let mut found = candidates::collect(root, &scan, &sources, &reg, &named, opts)?;
     let project_dir = candidates::pick_project(root, &scan, &mut found, opts)?;
@@ -336,16 +336,28 @@ fn read_dependencies(
     Ok((reading.deps, reading.facts))
 }
 
-/// The Procfile in `dir`: its path and processes, when there is a readable one.
-fn procfile(root: &Path, dir: &RelDir) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
+/// The Procfile in `dir`: its path and processes, when there is one. One that cannot be read (a
+/// directory, a FIFO, too large) is a warning, not silently passed over.
+fn procfile(
+    root: &Path,
+    dir: &RelDir,
+    warnings: &mut Vec<String>,
+) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
     let rel = dir.join("Procfile");
     let path = crate::base::fs::join(root, &rel);
-    if !crate::base::fs::is_file(&path) {
+    if !crate::base::fs::exists(&path) {
         return None;
     }
-    let text =
-        crate::base::fs::read_text(&path, Path::new(&rel), crate::base::fs::limit::SMALL).ok()?;
-    Some((rel, crate::parse::procfile::parse(&text)))
+    match crate::base::fs::read_text(&path, Path::new(&rel), crate::base::fs::limit::SMALL) {
+        Ok(text) => Some((rel, crate::parse::procfile::parse(&text))),
+        Err(e) => {
+            warnings.push(format!(
+                "{}; the processes in it were not read",
+                e.one_line()
+            ));
+            None
+        }
+    }
 }
 
 /// Compose files `docker compose` prefers over `docker-compose.yml`, present in the build context.

@@ -51,6 +51,8 @@ struct Merged {
     strings: Vec<(String, usize, String)>,
     env_reads: Vec<(pysrc::EnvRead, String)>,
     comparisons: Vec<(pysrc::Comparison, String)>,
+    /// Settings modules that exist but could not be read.
+    unreadable: Vec<String>,
 }
 
 /// The file a dotted module resolves to below `app_dir`: `a/b.py` or `a/b/__init__.py`.
@@ -61,7 +63,8 @@ fn module_file(root: &Path, app_dir: &str, module: &str) -> Option<(String, bool
         format!("{app_dir}/{}", module.replace('.', "/"))
     };
     let file = format!("{base}.py");
-    if files::is_file(&files::join(root, &file)) {
+    // Anything by that name counts (a directory or FIFO is then reported, not passed over).
+    if files::exists(&files::join(root, &file)) {
         return Some((file, false));
     }
     let pkg = format!("{base}/__init__.py");
@@ -88,8 +91,15 @@ fn merge(
     let Some((file, is_pkg)) = module_file(root, app_dir, module) else {
         return;
     };
-    let Ok(m) = read_module(root, &file) else {
-        return;
+    let m = match read_module(root, &file) {
+        Ok(m) => m,
+        Err(e) => {
+            out.unreadable.push(format!(
+                "{}; the settings in it were not read, so detection may miss databases, caches and variables",
+                e.one_line()
+            ));
+            return;
+        }
     };
     let package: Vec<&str> = if is_pkg {
         module.split('.').collect()
@@ -162,6 +172,7 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     if let Some((a, f)) = get("CELERY_BEAT_SCHEDULE").or_else(|| get("CELERYBEAT_SCHEDULE")) {
         d.beat = Some(Evidence::at(f, a.line, "CELERY_BEAT_SCHEDULE in settings"));
     }
+    d.warnings.append(&mut merged.unreadable);
     d.env_reads.extend(merged.env_reads);
     d.comparisons = merged.comparisons;
     Ok(d)

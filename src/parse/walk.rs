@@ -282,7 +282,7 @@ impl Shared {
         let text = match files::read_text(&path, Path::new(&rel), limit::IGNORE) {
             Ok(text) => text,
             Err(e) => {
-                self.warn(format!("{e}; its patterns were not honoured"));
+                self.warn(format!("{}; its patterns were not honoured", e.one_line()));
                 return None;
             }
         };

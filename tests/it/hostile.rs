@@ -201,3 +201,79 @@ fn an_error_cannot_forge_a_hint_line() {
         "{err}"
     );
 }
+
+#[test]
+fn inputs_that_exist_but_cannot_be_read_are_warnings() {
+    // Running as root, `chmod 000` does not stop reads: a directory where a file is expected does.
+    let d = project(&[
+        ("requirements.txt", b"django\ngunicorn\n"),
+        (
+            "manage.py",
+            b"import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings\")\n",
+        ),
+        ("mysite/__init__.py", b""),
+        ("mysite/wsgi.py", b"from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n"),
+        ("mysite/settings.py/x", b""),
+        (".python-version/x", b""),
+        ("Procfile/x", b""),
+    ]);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    let has = |what: &str| p.warnings.iter().any(|w| w.contains(what));
+    assert!(
+        has("`.python-version` is not a regular file (a directory)"),
+        "{:?}",
+        p.warnings
+    );
+    assert!(
+        has("`mysite/settings.py` is not a regular file (a directory); the settings"),
+        "{:?}",
+        p.warnings
+    );
+    assert!(
+        has("`Procfile` is not a regular file (a directory)"),
+        "{:?}",
+        p.warnings
+    );
+}
+
+/// `chmod 000 .python-version` for a user the permission stops: the binary runs as `nobody` through
+/// setpriv (skipped where the test is not root or setpriv is missing).
+#[test]
+fn an_unreadable_pin_file_is_a_warning_for_a_user_it_stops() {
+    use std::os::unix::fs::PermissionsExt;
+    let setpriv = std::path::Path::new("/usr/bin/setpriv");
+    let root =
+        std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0);
+    if !setpriv.exists() || !root.unwrap_or(false) {
+        return;
+    }
+    let d = project(FLASK);
+    std::fs::write(d.path().join(".python-version"), "3.11\n").unwrap();
+    std::fs::set_permissions(d.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    for f in ["requirements.txt", "app.py"] {
+        std::fs::set_permissions(d.path().join(f), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    std::fs::set_permissions(
+        d.path().join(".python-version"),
+        std::fs::Permissions::from_mode(0o000),
+    )
+    .unwrap();
+    let bin = insta_cmd::get_cargo_bin("dockgen");
+    let mut c = std::process::Command::new(setpriv);
+    c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&bin)
+        .args(["detect", "."])
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .stdin(std::process::Stdio::null());
+    let (code, out, err) = crate::cli::run(&mut c);
+    if code != 0 && err.contains("Permission denied") && err.contains("dockgen") {
+        // The binary itself is not reachable for `nobody` here (a private target directory).
+        return;
+    }
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("failed to read `.python-version`: Permission denied"),
+        "{out}"
+    );
+}
