@@ -43,6 +43,13 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("failed to write `{}`", shown(path))]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
     #[error("`{}` is not a regular file ({kind})", shown(path))]
     NotAFile { path: PathBuf, kind: &'static str },
 
