@@ -4,6 +4,7 @@ mod cli;
 mod context;
 mod detect;
 mod hostile;
+mod hostile_props;
 mod init;
 mod registry;
 mod support;
