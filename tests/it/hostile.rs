@@ -277,3 +277,65 @@ fn an_unreadable_pin_file_is_a_warning_for_a_user_it_stops() {
         "{out}"
     );
 }
+
+#[test]
+fn dollar_signs_from_the_project_stay_literal_in_the_dockerfile() {
+    let d = project(&[
+        ("requirements.txt", b"-r requirements/${X}.txt\n"),
+        ("requirements/${X}.txt", b"flask\ngunicorn\n"),
+        (
+            "app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    let files = render(&plan(&p, &PlanOptions::default()).unwrap()).unwrap();
+    let dockerfile = &files["Dockerfile"];
+    assert!(
+        dockerfile.contains("\nCOPY requirements/\\${X}.txt requirements/\n"),
+        "{dockerfile}"
+    );
+}
+
+#[test]
+fn a_settings_package_named_with_a_dollar_is_refused() {
+    // No DJANGO_SETTINGS_MODULE in manage.py: the one settings package beside it is used.
+    let d = project(&[
+        ("requirements.txt", b"django\ngunicorn\n"),
+        ("manage.py", b"import sys\n"),
+        ("$NAME/__init__.py", b""),
+        ("$NAME/settings.py", b"DEBUG = False\n"),
+        ("$NAME/wsgi.py", b"application = None\n"),
+    ]);
+    let e = detect(d.path(), &Options::default()).unwrap_err();
+    assert!(e.to_string().contains("`manage.py`"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("`$NAME.settings` is not a Python module path"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_workspace_member_name_cannot_add_a_dockerfile_instruction() {
+    for (name, why) in [
+        ("\"web\\nRUN touch /pwned\"", "control character"),
+        ("\"web RUN\"", "not a valid package name"),
+    ] {
+        let d = tempfile::tempdir().unwrap();
+        let src = crate::support::fixtures().join("uv-workspace");
+        let status = std::process::Command::new("cp")
+            .arg("-a")
+            .arg(format!("{}/.", src.display()))
+            .arg(d.path())
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let member = d.path().join("apps/web/pyproject.toml");
+        let text = std::fs::read_to_string(&member).unwrap();
+        std::fs::write(&member, text.replacen("\"web\"", name, 1)).unwrap();
+        let e = detect(d.path(), &Options::default()).unwrap_err();
+        assert!(e.to_string().contains("`apps/web/pyproject.toml`"), "{e}");
+        assert!(e.to_string().contains(why), "{e}");
+    }
+}
