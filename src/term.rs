@@ -7,6 +7,7 @@ use dialoguer::console::Term;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Input, Select};
 
+use dockgen::base::quote::{terminal, terminal_lines};
 use dockgen::error::{Error, Result};
 use dockgen::prompt::Prompter;
 
@@ -50,9 +51,11 @@ impl Dialoguer {
 
 impl Prompter for Dialoguer {
     fn select(&mut self, question: &str, items: &[String], default: usize) -> Result<usize> {
+        // Items and questions carry project values (directories, entrypoints): escaped for the terminal.
+        let items: Vec<String> = items.iter().map(|i| terminal(i).into_owned()).collect();
         Select::with_theme(self.theme.as_ref())
-            .with_prompt(question)
-            .items(items)
+            .with_prompt(terminal(question))
+            .items(&items)
             .default(default)
             .interact_on_opt(&self.term)
             .map_err(cancelled)?
@@ -61,7 +64,7 @@ impl Prompter for Dialoguer {
 
     fn confirm(&mut self, question: &str, default: bool) -> Result<bool> {
         Confirm::with_theme(self.theme.as_ref())
-            .with_prompt(question)
+            .with_prompt(terminal(question))
             .default(default)
             .interact_on_opt(&self.term)
             .map_err(cancelled)?
@@ -70,14 +73,15 @@ impl Prompter for Dialoguer {
 
     fn input(&mut self, question: &str, default: &str) -> Result<String> {
         Input::<String>::with_theme(self.theme.as_ref())
-            .with_prompt(question)
+            .with_prompt(terminal(question))
             .default(default.to_string())
             .interact_text_on(&self.term)
             .map_err(cancelled)
     }
 
     fn show(&mut self, text: &str) {
-        let _ = self.term.write_str(text);
+        let text = terminal_lines(text);
+        let _ = self.term.write_str(&text);
         if !text.ends_with('\n') {
             let _ = self.term.write_line("");
         }
