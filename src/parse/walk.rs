@@ -184,7 +184,7 @@ impl Shared {
             let mut list = hostile
                 .iter()
                 .take(MAX_LISTED)
-                .cloned()
+                .map(|h| format!("`{h}`"))
                 .collect::<Vec<_>>()
                 .join(", ");
             if more > 0 {

@@ -339,3 +339,31 @@ fn a_workspace_member_name_cannot_add_a_dockerfile_instruction() {
         assert!(e.to_string().contains(why), "{e}");
     }
 }
+
+#[test]
+fn a_directory_named_with_a_line_break_never_reaches_env_example() {
+    let d = project(&[
+        ("requirements.txt", b"flask\ngunicorn\n"),
+        (
+            "app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+        (
+            "x\nCOMPOSE_FILE=evil.yml/config.py",
+            b"import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\n",
+        ),
+    ]);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("`x\\nCOMPOSE_FILE=evil.yml`")),
+        "{:?}",
+        p.warnings
+    );
+    let env = render(&plan(&p, &PlanOptions::default()).unwrap()).unwrap()[".env.example"].clone();
+    assert!(
+        !assignments(&env).contains(&"COMPOSE_FILE".to_string()),
+        "{env}"
+    );
+}
