@@ -182,7 +182,8 @@ fn human_report(
                 .filter(|r| !matches!(r.status, Status::Unchanged))
             {
                 match &r.diff {
-                    Some(d) => out.push_str(d),
+                    // The file on disk is the project's: no escape sequences reach the terminal.
+                    Some(d) => out.push_str(&dockgen::base::quote::terminal_block(d)),
                     None => {
                         let _ = writeln!(out, "{}: not executable", r.path);
                     }

@@ -1,5 +1,6 @@
 //! Escaping for the places a value lands: shell words, compose interpolation, YAML scalars, Dockerfile
-//! paths and `ENV` values, `.env` comments and the terminal. One function per place.
+//! paths and `ENV` values, `.dockerignore` lines, `.env` comments and the terminal. One function per
+//! place.
 //!
 //! The other half of the rule lives in [`super::valid`]: values are checked where they enter (no control
 //! characters in names, module paths and file paths; paths stay inside the project). Escaping here is
@@ -60,6 +61,37 @@ pub fn terminal(s: &str) -> Cow<'_, str> {
 /// line breaks kept.
 pub fn terminal_lines(s: &str) -> String {
     s.split('\n').map(terminal).collect::<Vec<_>>().join("\n")
+}
+
+/// Text whose lines and tabs are its own (a diff of a file): every other [`is_hostile_char`] escaped,
+/// so a file on disk cannot send escape sequences to the terminal when `--check` shows it.
+pub fn terminal_block(s: &str) -> String {
+    s.split('\n')
+        .map(|line| {
+            line.split('\t')
+                .map(terminal)
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// A literal path as a `.dockerignore` line: the glob characters `*`, `?`, `[`, `\\` and a leading
+/// `!` or `#` escaped, so a directory named `*` or `!keep` excludes only itself. `None` when the path
+/// cannot be written there at all: a line break, or leading or trailing spaces (the reader trims them).
+pub fn dockerignore_literal(path: &str) -> Option<String> {
+    if has_hostile_char(path) || path.trim() != path || path.is_empty() {
+        return None;
+    }
+    let mut out = String::with_capacity(path.len() + 2);
+    for (i, c) in path.chars().enumerate() {
+        if matches!(c, '*' | '?' | '[' | '\\') || (i == 0 && matches!(c, '!' | '#')) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Some(out)
 }
 
 /// The text of a `.env` comment line: it must stay one line, or the next line would be an assignment
@@ -156,6 +188,27 @@ mod tests {
         assert_eq!(terminal("\u{202e}gnp.exe"), "\\u{202e}gnp.exe");
         assert_eq!(terminal_lines("one\ntwo\u{7}"), "one\ntwo\\u{7}");
         assert!(!dotenv_comment("Read at a\nCOMPOSE_FILE=evil.yml").contains('\n'));
+    }
+
+    #[test]
+    fn blocks_keep_lines_and_tabs() {
+        assert_eq!(terminal_block("-\tx\n+\u{1b}[2Jy"), "-\tx\n+\\u{1b}[2Jy");
+    }
+
+    #[test]
+    fn dockerignore_literals() {
+        assert_eq!(
+            dockerignore_literal("static/collected").as_deref(),
+            Some("static/collected")
+        );
+        assert_eq!(dockerignore_literal("!keep").as_deref(), Some("\\!keep"));
+        assert_eq!(dockerignore_literal("#x").as_deref(), Some("\\#x"));
+        assert_eq!(
+            dockerignore_literal("a*b/[x]?").as_deref(),
+            Some("a\\*b/\\[x]\\?")
+        );
+        assert_eq!(dockerignore_literal("a\nb"), None);
+        assert_eq!(dockerignore_literal(" a"), None);
     }
 
     #[test]
