@@ -235,7 +235,8 @@ pub fn normalize(text: &str) -> String {
 }
 
 /// How long rendering may take, and how large one generated file may be: a fork can loop or grow
-/// without bound, and the built-in templates take milliseconds and a few kilobytes.
+/// without bound, and the built-in templates take milliseconds and a few kilobytes. Memory has a
+/// budget too ([`MEMORY_BUDGET`]).
 pub const TIME_BUDGET: std::time::Duration = std::time::Duration::from_secs(10);
 pub const SIZE_BUDGET: usize = 1024 * 1024;
 /// Longest line of a template error shown (tera quotes the template's line, which may be huge).
@@ -332,25 +333,58 @@ pub fn render_within(
         }
     });
     let deadline = std::time::Instant::now() + budget;
+    let memory_at_start = resident_bytes();
     let mut out = BTreeMap::new();
     for (template, _) in OUTPUTS {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        match rx.recv_timeout(left) {
-            Ok((_, file, result)) => {
-                out.insert(file, result?);
-            }
-            Err(_) => {
-                return Err(Error::Template {
-                    name: shown_name(templates, template),
-                    message: format!(
-                        "rendering took longer than {:.1} s (a loop that does not end?); it was stopped",
+        let stopped = |why: String| Error::Template {
+            name: shown_name(templates, template),
+            message: format!("{why}; it was stopped"),
+        };
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            match rx.recv_timeout(left.min(POLL)) {
+                Ok((_, file, result)) => {
+                    out.insert(file, result?);
+                    break;
+                }
+                Err(_) if left.is_zero() => {
+                    return Err(stopped(format!(
+                        "rendering took longer than {:.1} s (a loop that does not end?)",
                         budget.as_secs_f64()
-                    ),
-                });
+                    )));
+                }
+                Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(stopped("rendering failed".into()));
+                }
+                Err(_) => {
+                    if let (Some(start), Some(now)) = (memory_at_start, resident_bytes())
+                        && now > start + MEMORY_BUDGET
+                    {
+                        return Err(stopped(format!(
+                            "rendering used over {} MiB of memory (a string that keeps growing?)",
+                            MEMORY_BUDGET >> 20
+                        )));
+                    }
+                }
             }
         }
     }
     Ok(out)
+}
+
+/// How much more memory rendering may use than the process had before: the built-in templates need
+/// well under a megabyte, and a fork can double a string in a loop (`set_global s = s ~ s`).
+pub const MEMORY_BUDGET: u64 = 256 * 1024 * 1024;
+/// How often the waiting thread checks the memory budget.
+const POLL: std::time::Duration = std::time::Duration::from_millis(5);
+
+/// The process's resident memory, where the system says (Linux's /proc); `None` elsewhere, where only
+/// the time and size budgets apply.
+fn resident_bytes() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmRSS:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Renders with the built-in templates.

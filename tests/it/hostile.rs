@@ -367,3 +367,34 @@ fn a_directory_named_with_a_line_break_never_reaches_env_example() {
         "{env}"
     );
 }
+
+/// A fork that doubles a string in a loop is stopped by the memory budget. Run as a child process
+/// under a 2 GB address-space limit, so a regression fails the test instead of exhausting the machine.
+#[test]
+fn a_fork_that_keeps_allocating_is_stopped() {
+    let prlimit = std::path::Path::new("/usr/bin/prlimit");
+    if !prlimit.exists() {
+        return;
+    }
+    let d = project(FLASK);
+    std::fs::create_dir(d.path().join("ops")).unwrap();
+    std::fs::write(
+        d.path().join("ops/Dockerfile.tera"),
+        "{% set_global s = \"x\" %}{% for i in range(end=40) %}{% set_global s = s ~ s %}{% endfor %}{{ s | length }}\n",
+    )
+    .unwrap();
+    let mut c = std::process::Command::new(prlimit);
+    c.arg("--as=2000000000")
+        .arg(insta_cmd::get_cargo_bin("dockgen"))
+        .args(["init", "--check", "--templates", "ops", "."])
+        .current_dir(d.path())
+        .env("NO_COLOR", "1")
+        .env_remove("CI")
+        .stdin(std::process::Stdio::null());
+    let started = std::time::Instant::now();
+    let (code, _, err) = crate::cli::run(&mut c);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("ops/Dockerfile.tera"), "{err}");
+    assert!(err.contains("MiB of memory"), "{err}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
