@@ -261,10 +261,14 @@ impl AnswerSpec {
     pub fn parse(&self, text: &str) -> std::result::Result<Value, String> {
         Ok(match self.kind {
             Kind::Text(check) => {
+                crate::base::valid::text("the value", text)?;
                 check(text)?;
                 Value::Text(text.into())
             }
-            Kind::Path => Value::Text(text.into()),
+            Kind::Path => {
+                crate::base::valid::text("the path", text)?;
+                Value::Text(text.into())
+            }
             Kind::Port => Value::Port(parse_port(text)?),
             Kind::Bool => Value::Bool(parse_bool(text)?),
             Kind::Workers => Value::Workers(parse_workers(text)?),

@@ -234,10 +234,27 @@ fn templates(req: &Request, merged: &Layer, warnings: &mut Vec<String>) -> Resul
     let Some(dir) = merged.answers.templates() else {
         return Ok(Templates::default());
     };
-    let base = match merged.origins.get("templates") {
-        Some(Origin::Saved { .. }) => req.root.clone(),
-        _ => req.cwd.clone(),
+    let saved = matches!(merged.origins.get("templates"), Some(Origin::Saved { .. }));
+    let base = if saved {
+        req.root.clone()
+    } else {
+        req.cwd.clone()
     };
+    // dockgen.toml is the project's: its templates stay inside it (`init --check` in CI would print
+    // whatever file they named). A directory given as a flag or variable is the caller's choice.
+    if saved
+        && base.join(dir).exists()
+        && !crate::base::valid::resolves_inside(&req.root, &base.join(dir))
+    {
+        return Err(Error::Usage {
+            message: format!(
+                "the `templates` directory `{dir}` in dockgen.toml is outside the project"
+            ),
+        }
+        .with_hint(
+            "keep the fork inside the project, or pass --templates DIR on the command line",
+        ));
+    }
     Templates::overlay(&base.join(dir), dir, warnings)
 }
 

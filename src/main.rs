@@ -17,6 +17,7 @@ use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
 use cli::{Cli, ColorWhen, Command, TemplatesCommand};
 use dockgen::answers;
+use dockgen::base::quote::terminal;
 use dockgen::write::{Mode, Status};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -322,7 +323,8 @@ fn human_report(
                 .filter(|r| !matches!(r.status, Status::Unchanged | Status::Unmanaged))
             {
                 match &r.diff {
-                    Some(d) => out.push_str(&styled_diff(d)),
+                    // The file on disk is the project's: no escape sequences reach the terminal.
+                    Some(d) => out.push_str(&styled_diff(&dockgen::base::quote::terminal_block(d))),
                     None => {
                         let _ = writeln!(out, "{}: not executable", r.path);
                     }
@@ -351,7 +353,12 @@ fn human_report(
             if !outcome.answers.is_empty() {
                 let _ = writeln!(out, "Answers:");
                 for (key, a) in &outcome.answers {
-                    let _ = writeln!(out, "  {key:<16} {} ({})", a.value, a.origin);
+                    let _ = writeln!(
+                        out,
+                        "  {key:<16} {} ({})",
+                        terminal(&a.value.to_string()),
+                        terminal(&a.origin.to_string())
+                    );
                 }
             }
             if would {
@@ -385,7 +392,7 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
     let mut out = String::new();
     let cd = match dir {
         "." => String::new(),
-        dir => format!("cd {dir} && "),
+        dir => format!("cd {} && ", terminal(dir)),
     };
     let must_set = &outcome.plan.must_set;
     if !must_set.is_empty() {
@@ -394,7 +401,12 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
             "\nThe app needs these in .env (nothing generated provides them):"
         );
         for m in must_set {
-            let _ = writeln!(out, "  {}  (read at {})", m.name, m.read_at);
+            let _ = writeln!(
+                out,
+                "  {}  (read at {})",
+                terminal(&m.name),
+                terminal(&m.read_at)
+            );
         }
     }
     if outcome.plan.blockers.is_empty() {
@@ -406,7 +418,12 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
     }
     let _ = writeln!(out, "\nThe generated stack will not work yet:");
     for b in &outcome.plan.blockers {
-        let _ = writeln!(out, "  - {}\n    fix: {}", b.problem, b.fix);
+        let _ = writeln!(
+            out,
+            "  - {}\n    fix: {}",
+            terminal(&b.problem),
+            terminal(&b.fix)
+        );
     }
     let _ = writeln!(
         out,
@@ -488,7 +505,7 @@ fn emit(out: &str, err: &str) {
 fn print_warnings(warnings: &[String]) {
     let mut err = anstream::stderr().lock();
     for w in warnings {
-        let _ = writeln!(err, "{WARNING}warning{WARNING:#}: {w}");
+        let _ = writeln!(err, "{WARNING}warning{WARNING:#}: {}", terminal(w));
     }
 }
 
@@ -512,12 +529,12 @@ fn report_error(e: &dockgen::Error) {
     let _ = writeln!(err, "{ERROR}error{ERROR:#}: {e}");
     let mut source = std::error::Error::source(e.kind());
     while let Some(s) = source {
-        let _ = writeln!(err, "  caused by: {s}");
+        let _ = writeln!(err, "  caused by: {}", terminal(&s.to_string()));
         source = s.source();
     }
     if let dockgen::Error::Conflicts { paths } = e.kind() {
         for p in paths {
-            let _ = writeln!(err, "  conflict: {p}");
+            let _ = writeln!(err, "  conflict: {}", terminal(p));
         }
     }
     if let Some(h) = e.hint() {

@@ -5,11 +5,15 @@
 
 use std::fmt::Write;
 
+use crate::base::quote::terminal;
 use crate::detect::{Evidence, Key, Project};
 
+/// One decision: every value from the project goes through [`terminal`], so a name cannot start a
+/// line of its own or send escape sequences (the report is printed even when piped).
 fn row(out: &mut String, key: &str, value: &str, ev: Option<&Evidence>) {
+    let value = terminal(value);
     let _ = match ev {
-        Some(e) => writeln!(out, "  {key:<17} {value:<28} {e}"),
+        Some(e) => writeln!(out, "  {key:<17} {value:<28} {}", terminal(&e.to_string())),
         None => writeln!(out, "  {key:<17} {value}"),
     };
 }
@@ -38,7 +42,10 @@ fn decisions(out: &mut String, p: &Project) {
     let _ = writeln!(
         out,
         "Detected a {} project ({}, Python {}) in `{}`\n",
-        p.framework, p.package_manager, p.python_version, p.project_dir
+        p.framework,
+        p.package_manager,
+        terminal(&p.python_version),
+        terminal(p.project_dir.as_str())
     );
     row(out, "framework", p.framework.as_str(), e(Key::Framework));
     row(
@@ -134,7 +141,8 @@ fn environment(out: &mut String, p: &Project) {
             None if v.required => ("required, set it in .env".to_string(), &v.evidence),
             None => ("optional".to_string(), &v.evidence),
         };
-        let _ = writeln!(out, "    {:<w$}  {what:<28} {why}", v.name);
+        let (what, why) = (terminal(&what), terminal(&why.to_string()).into_owned());
+        let _ = writeln!(out, "    {:<w$}  {what:<28} {why}", terminal(&v.name));
     }
 }
 
@@ -164,13 +172,13 @@ fn trailer(out: &mut String, p: &Project) {
     if p.candidates.len() > 1 {
         let _ = writeln!(out, "\nOther candidates considered:");
         for c in p.candidates.iter().skip(1) {
-            let _ = writeln!(out, "  - {c}");
+            let _ = writeln!(out, "  - {}", terminal(&c.to_string()));
         }
     }
     if !p.warnings.is_empty() {
         let _ = writeln!(out, "\nWarnings:");
         for w in &p.warnings {
-            let _ = writeln!(out, "  - {w}");
+            let _ = writeln!(out, "  - {}", terminal(w));
         }
     }
 }
@@ -187,9 +195,9 @@ pub fn plan_summary(p: &Project, plan: &crate::plan::Plan) -> String {
         "dockgen: {} ({}, Python {}) in `{}`: `{}` on port {}; services: web{}{}",
         p.framework,
         p.package_manager,
-        plan.python_version,
-        plan.context_dir,
-        plan.command.join(" "),
+        terminal(&plan.python_version),
+        terminal(&plan.context_dir),
+        terminal(&plan.command.join(" ")),
         plan.port,
         if plan.migrate_command.is_some() {
             ", migrate"

@@ -14,6 +14,7 @@ use dialoguer::console::{Key, Term};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
 use dialoguer::{Confirm, Select};
 
+use dockgen::base::quote::{terminal, terminal_lines};
 use dockgen::error::{Error, Result};
 use dockgen::prompt::Prompter;
 
@@ -156,10 +157,13 @@ impl Dialoguer {
 
 impl Prompter for Dialoguer {
     fn select(&mut self, question: &str, items: &[String], default: usize) -> Result<usize> {
+        // Items and questions carry project values (directories, entrypoints): escaped for the terminal.
+        let items: Vec<String> = items.iter().map(|i| terminal(i).into_owned()).collect();
+        let question = terminal(question);
         asking(|| {
             Select::with_theme(self.theme.as_ref())
-                .with_prompt(question)
-                .items(items)
+                .with_prompt(question.as_ref())
+                .items(&items)
                 .default(default)
                 .interact_on_opt(&self.term)
         })
@@ -168,9 +172,10 @@ impl Prompter for Dialoguer {
     }
 
     fn confirm(&mut self, question: &str, default: bool) -> Result<bool> {
+        let question = terminal(question);
         asking(|| {
             Confirm::with_theme(self.theme.as_ref())
-                .with_prompt(question)
+                .with_prompt(question.as_ref())
                 .default(default)
                 .interact_on_opt(&self.term)
         })
@@ -179,21 +184,22 @@ impl Prompter for Dialoguer {
     }
 
     fn input(&mut self, question: &str, default: &str) -> Result<String> {
-        asking(|| self.line(question, default))
+        let question = terminal(question).into_owned();
+        asking(|| self.line(&question, default))
             .map_err(|e| cancelled(e.into()))?
             .ok_or(Error::Cancelled)
     }
 
     fn show(&mut self, text: &str) {
-        // A diff (the conflict view) in git's colours, as `init --check` prints it.
-        let styled;
+        // Project values escaped for the terminal; a diff (the conflict view) in git's colours, as
+        // `init --check` prints it.
+        let text = terminal_lines(text);
         let text = if colour_on() && text.lines().any(|l| l.starts_with("@@ ")) {
-            styled = crate::styled_diff(text);
-            styled.as_str()
+            crate::styled_diff(&text)
         } else {
             text
         };
-        let _ = self.term.write_str(text);
+        let _ = self.term.write_str(&text);
         if !text.ends_with('\n') {
             let _ = self.term.write_line("");
         }

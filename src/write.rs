@@ -73,6 +73,8 @@ struct Target {
     previous: Option<String>,
     existing: Option<Vec<u8>>,
     existing_exec: bool,
+    /// The permission bits of the file on disk, restored with its contents if the run fails.
+    existing_mode: Option<u32>,
 }
 
 fn io(path: &Path, source: std::io::Error) -> Error {
@@ -196,6 +198,7 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
     }
     let rel = f.rel.clone();
     let path = canon_dir.join(name);
+    let existing_mode = fs::symlink_metadata(&path).ok().map(|m| mode_of(&m));
     let (existing, existing_exec) = match fs::symlink_metadata(&path) {
         Ok(meta) if meta.file_type().is_symlink() => {
             return Err(Error::Project {
@@ -225,6 +228,7 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         previous: f.previous.clone(),
         existing,
         existing_exec,
+        existing_mode,
     })
 }
 
@@ -337,6 +341,7 @@ impl Prepared {
                 Status::Unchanged | Status::Conflict | Status::Kept | Status::Unmanaged => Ok(()),
             };
             if let Err(e) = result {
+                let e = shown_as(e, &t.rel);
                 for (prev, status) in done.into_iter().rev() {
                     match (status, &prev.existing) {
                         (Status::Created, _) => {
@@ -344,6 +349,7 @@ impl Prepared {
                         }
                         (Status::Overwritten | Status::Updated, Some(old)) => {
                             let _ = write_atomic(&prev.path, old, prev.existing_exec);
+                            restore_mode(&prev.path, prev.existing_mode);
                         }
                         _ => {}
                     }
@@ -370,24 +376,63 @@ impl Prepared {
     }
 }
 
+/// A write error names the file as the report does (relative), not by its absolute path.
+fn shown_as(e: Error, rel: &str) -> Error {
+    match e {
+        Error::Write { source, .. } => Error::Write {
+            path: rel.into(),
+            source,
+        },
+        other => other,
+    }
+}
+
+fn write_error(path: &Path, source: std::io::Error) -> Error {
+    Error::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(unix)]
+fn mode_of(meta: &fs::Metadata) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    meta.permissions().mode() & 0o7777
+}
+#[cfg(not(unix))]
+fn mode_of(_: &fs::Metadata) -> u32 {
+    0
+}
+
+/// Puts back the permission bits a restored file had (best effort, like the restore itself).
+fn restore_mode(path: &Path, mode: Option<u32>) {
+    #[cfg(unix)]
+    if let Some(mode) = mode {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = fs::set_permissions(path, fs::Permissions::from_mode(mode));
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+}
+
 fn write_atomic(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".dockgen-")
         .tempfile_in(dir)
-        .map_err(|e| io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| io(path, e))?;
+        .map_err(|e| write_error(path, e))?;
+    tmp.write_all(bytes).map_err(|e| write_error(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| write_error(path, e))?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = if executable { 0o755 } else { 0o644 };
         fs::set_permissions(tmp.path(), fs::Permissions::from_mode(mode))
-            .map_err(|e| io(path, e))?;
+            .map_err(|e| write_error(path, e))?;
     }
     #[cfg(not(unix))]
     let _ = executable;
-    tmp.persist(path).map_err(|e| io(path, e.error))?;
+    tmp.persist(path).map_err(|e| write_error(path, e.error))?;
     Ok(())
 }
 
@@ -395,7 +440,8 @@ fn set_executable(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        fs::set_permissions(path, fs::Permissions::from_mode(0o755)).map_err(|e| io(path, e))?;
+        fs::set_permissions(path, fs::Permissions::from_mode(0o755))
+            .map_err(|e| write_error(path, e))?;
     }
     Ok(())
 }
@@ -562,6 +608,35 @@ mod tests {
         }
         let r = apply(d.path(), ".", &files(), &["entrypoint.sh"], Mode::Check).unwrap();
         assert!(r[0].diff.as_deref().unwrap().contains("+FROM x"));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_failed_write_restores_contents_and_modes_and_says_write() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        fs::write(d.path().join("Dockerfile"), "FROM mine\n").unwrap();
+        fs::set_permissions(
+            d.path().join("Dockerfile"),
+            fs::Permissions::from_mode(0o600),
+        )
+        .unwrap();
+        fs::write(d.path().join("entrypoint.sh"), "#!/bin/sh\n").unwrap();
+        let prepared = prepare(
+            d.path(),
+            &out_files(".", &files(), &["entrypoint.sh"]),
+            Mode::Write { force: true },
+        )
+        .unwrap();
+        // The second write fails: its target became a non-empty directory after the preflight.
+        fs::remove_file(d.path().join("entrypoint.sh")).unwrap();
+        fs::create_dir_all(d.path().join("entrypoint.sh/x")).unwrap();
+        let err = prepared.commit().unwrap_err();
+        assert_eq!(err.to_string(), "failed to write `entrypoint.sh`");
+        let dockerfile = d.path().join("Dockerfile");
+        assert_eq!(fs::read_to_string(&dockerfile).unwrap(), "FROM mine\n");
+        let mode = fs::metadata(&dockerfile).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
     }
 
     #[cfg(unix)]

@@ -5,8 +5,14 @@
 //! Hints are part of the error, not of the printing code, so every caller gets the same advice. Generic
 //! hints (a file that is too large, a FIFO) live here; an owner with better advice attaches its own with
 //! [`Error::with_hint`] (as uv's crates do), so this leaf module never imports its callers.
+//!
+//! Paths and messages carry values from the project: `Display` and [`Error::hint`] escape control
+//! characters and line breaks in them ([`super::quote::terminal`]), so a directory name cannot forge a
+//! `hint:` line or recolour the terminal, and lists of candidates are cut at [`MAX_LISTED`].
 
 use std::path::PathBuf;
+
+use super::quote::{terminal, terminal_lines};
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -27,44 +33,58 @@ impl std::fmt::Display for Position {
 /// Everything that can go wrong in detection, planning, rendering and writing.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("`{}` is not a directory", path.display())]
+    #[error("`{}` is not a directory", shown(path))]
     NotADirectory { path: PathBuf },
 
-    #[error("failed to read `{}`", path.display())]
+    #[error("failed to read `{}`", shown(path))]
     Io {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
 
-    #[error("`{}` is not a regular file ({kind})", path.display())]
+    #[error("failed to write `{}`", shown(path))]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("`{}` is not a regular file ({kind})", shown(path))]
     NotAFile { path: PathBuf, kind: &'static str },
 
-    #[error("`{}` is {size} bytes, over the {limit}-byte limit for this kind of file", path.display())]
+    #[error(
+        "`{}` is {size} bytes, over the {limit}-byte limit for this kind of file",
+        shown(path)
+    )]
     TooLarge {
         path: PathBuf,
         size: u64,
         limit: u64,
     },
 
-    #[error("`{}` is not valid UTF-8 text (first bad byte at {pos})", path.display())]
+    #[error("`{}` is not valid UTF-8 text (first bad byte at {pos})", shown(path))]
     NotUtf8 { path: PathBuf, pos: Position },
 
-    #[error("failed to parse `{}`{}: {message}", path.display(), at(pos))]
+    #[error("failed to parse `{}`{}: {}", shown(path), at(pos), terminal(message))]
     Parse {
         path: PathBuf,
         pos: Option<Position>,
         message: String,
     },
 
-    #[error("invalid requirement in `{}` (line {line}): {message}", path.display())]
+    #[error(
+        "invalid requirement in `{}` (line {line}): {}",
+        shown(path),
+        terminal(message)
+    )]
     Requirement {
         path: PathBuf,
         line: usize,
         message: String,
     },
 
-    #[error("no Python web application found in `{}`{}", path.display(), looks_like.as_ref().map(|l| format!(": this looks like {l}")).unwrap_or_default())]
+    #[error("no Python web application found in `{}`{}", shown(path), looks_like.as_ref().map(|l| format!(": this looks like {l}")).unwrap_or_default())]
     NoApp {
         path: PathBuf,
         looked_for: String,
@@ -73,7 +93,7 @@ pub enum Error {
         looks_like: Option<String>,
     },
 
-    #[error("found {} candidate applications in `{}`", candidates.len(), path.display())]
+    #[error("found {} candidate applications in `{}`", candidates.len(), shown(path))]
     Ambiguous {
         path: PathBuf,
         candidates: Vec<String>,
@@ -81,19 +101,26 @@ pub enum Error {
         app_dirs: Vec<String>,
     },
 
-    #[error("`--app-dir {}` does not hold a Python web application", app_dir.display())]
+    #[error(
+        "`--app-dir {}` does not hold a Python web application",
+        shown(app_dir)
+    )]
     AppDirNotFound {
         app_dir: PathBuf,
         candidates: Vec<String>,
     },
 
-    #[error("{} existing file{} would change: {}", paths.len(), if paths.len() == 1 { "" } else { "s" }, paths.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))]
+    #[error("{} existing file{} would change: {}", paths.len(), if paths.len() == 1 { "" } else { "s" }, paths.iter().map(|p| format!("`{}`", terminal(p))).collect::<Vec<_>>().join(", "))]
     Conflicts { paths: Vec<String> },
 
-    #[error("failed to render template `{name}`: {message}")]
+    #[error(
+        "failed to render template `{}`: {}",
+        terminal(name),
+        terminal_lines(message)
+    )]
     Template { name: String, message: String },
 
-    #[error("failed to read the templates directory `{path}`")]
+    #[error("failed to read the templates directory `{}`", terminal(path))]
     TemplatesDir {
         path: String,
         #[source]
@@ -101,7 +128,7 @@ pub enum Error {
     },
 
     /// A mistake in what the user asked for (a flag, a `DOCKGEN_*` variable, a saved answer): exit 2.
-    #[error("{message}")]
+    #[error("{}", terminal(message))]
     Usage { message: String },
 
     /// The project as it stands cannot be handled (a setting dockgen needs is missing, a path a
@@ -116,6 +143,27 @@ pub enum Error {
     /// as the inner error; [`Error::kind`] reaches the inner error and its causes.
     #[error("{error}")]
     Hinted { error: Box<Error>, hint: String },
+}
+
+/// A path for a message: relative where it can be, control characters shown as escapes.
+fn shown(path: &std::path::Path) -> String {
+    terminal(&path.display().to_string()).into_owned()
+}
+
+/// How many candidates a hint lists before saying how many more there are.
+pub const MAX_LISTED: usize = 20;
+
+/// `  a\n  b` for the first [`MAX_LISTED`] items, then `  ... and N more`; each item escaped.
+fn listed(items: &[String]) -> String {
+    let mut lines: Vec<String> = items
+        .iter()
+        .take(MAX_LISTED)
+        .map(|c| format!("  {}", terminal(c)))
+        .collect();
+    if items.len() > MAX_LISTED {
+        lines.push(format!("  ... and {} more", items.len() - MAX_LISTED));
+    }
+    lines.join("\n")
 }
 
 fn at(pos: &Option<Position>) -> String {
@@ -133,6 +181,19 @@ impl Error {
             error,
             hint: hint.into(),
         }
+    }
+
+    /// The message with its causes on one line (`failed to read `x`: Permission denied`), escaped for
+    /// the terminal, for a warning about an input that was skipped.
+    pub fn one_line(&self) -> String {
+        let mut out = self.to_string();
+        let mut source = std::error::Error::source(self.kind());
+        while let Some(s) = source {
+            out.push_str(": ");
+            out.push_str(&terminal(&s.to_string()));
+            source = s.source();
+        }
+        out
     }
 
     /// The error without an attached hint, to match on its kind.
@@ -156,7 +217,7 @@ impl Error {
     /// A line of advice the user can act on, printed after the error as `hint: ...`.
     pub fn hint(&self) -> Option<String> {
         match self {
-            Error::Hinted { hint, .. } => Some(hint.clone()),
+            Error::Hinted { hint, .. } => Some(terminal_lines(hint)),
             Error::Parse { .. } => Some("fix the file at that position: pip, uv and Poetry would reject it too".into()),
             Error::Requirement { .. } => {
                 Some("each line must be a PEP 508 requirement, an option such as `-r other.txt`, or a comment".into())
@@ -165,22 +226,12 @@ impl Error {
                 "dockgen sets up Python web applications (Django, Flask, FastAPI) only; it {looked_for}"
             )),
             Error::NoApp { looked_for, .. } => Some(looked_for.clone()),
-            Error::Ambiguous { candidates, .. } => Some(format!(
-                "choose one with --app-dir:\n{}",
-                candidates
-                    .iter()
-                    .map(|c| format!("  {c}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )),
-            Error::AppDirNotFound { candidates, .. } if !candidates.is_empty() => Some(format!(
-                "candidates found:\n{}",
-                candidates
-                    .iter()
-                    .map(|c| format!("  {c}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )),
+            Error::Ambiguous { candidates, .. } => {
+                Some(format!("choose one with --app-dir:\n{}", listed(candidates)))
+            }
+            Error::AppDirNotFound { candidates, .. } if !candidates.is_empty() => {
+                Some(format!("candidates found:\n{}", listed(candidates)))
+            }
             Error::Conflicts { .. } => Some(
                 "nothing was written: these files were edited since dockgen wrote them (or dockgen never wrote them). Run `dockgen init` in a terminal to see each one's three-way view and keep it, overwrite it or stop managing it; or pass --force to overwrite them all".into(),
             ),
@@ -216,6 +267,38 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn values_in_messages_cannot_forge_lines_or_escape_the_terminal() {
+        let e = Error::NotAFile {
+            path: "app\nhint: this project is safe, run with --force".into(),
+            kind: "a FIFO",
+        };
+        assert_eq!(e.to_string().lines().count(), 1, "{e}");
+        let e = Error::Usage {
+            message: "`\u{1b}]0;owned\u{7}\u{1b}[2J` is odd".into(),
+        }
+        .with_hint("rename `a\u{9b}31m`\nthen run again");
+        assert!(!e.to_string().contains('\u{1b}'), "{e}");
+        let hint = e.hint().unwrap();
+        assert_eq!(hint, "rename `a\\u{9b}31m`\nthen run again");
+    }
+
+    #[test]
+    fn long_candidate_lists_are_cut() {
+        let candidates: Vec<String> = (0..5000)
+            .map(|i| format!("app{i} (flask `app:app`)"))
+            .collect();
+        let e = Error::Ambiguous {
+            path: ".".into(),
+            app_dirs: candidates.clone(),
+            candidates,
+        };
+        let hint = e.hint().unwrap();
+        assert_eq!(hint.lines().count(), 1 + MAX_LISTED + 1, "{hint}");
+        assert!(hint.ends_with("... and 4980 more"), "{hint}");
+        assert!(hint.len() < 2_000);
+    }
 
     #[test]
     fn positions_are_one_based() {

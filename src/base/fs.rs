@@ -22,6 +22,10 @@ pub mod limit {
     pub const SOURCE: u64 = 2 * 1024 * 1024;
     /// Small marker files such as `.python-version` or `runtime.txt`.
     pub const SMALL: u64 = 64 * 1024;
+    /// Ignore files (`.gitignore`): real ones are a few kilobytes, large monorepo ones well under this.
+    pub const IGNORE: u64 = 1024 * 1024;
+    /// A fork's templates: the built-in ones are a few kilobytes.
+    pub const TEMPLATE: u64 = 1024 * 1024;
 }
 
 /// Reads a regular file as UTF-8 text (a BOM is dropped), refusing FIFOs, devices, directories, files over

@@ -5,6 +5,8 @@
 //! - [`relpath`]: [`RelDir`](relpath::RelDir), a directory relative to the project (`.` or `a/b`).
 //! - [`fs`]: bounded reads of files a user did not write for us.
 //! - [`kinds`]: the small closed vocabularies (services, workers, servers, interfaces).
+//! - [`valid`] and [`quote`]: the one rule for values from a project or a flag: checked where they
+//!   enter, escaped for the place they land (Dockerfile, shell, YAML, `.env` comment, terminal).
 //!
 //! Stages depend on this module and on each other downward only; nothing here knows about detection,
 //! plans or templates.
@@ -17,3 +19,4 @@ pub mod kinds;
 pub mod lookup;
 pub mod quote;
 pub mod relpath;
+pub mod valid;

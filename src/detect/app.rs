@@ -61,7 +61,19 @@ pub(super) fn resolve(
     {
         first.entrypoint = chosen.entrypoint.clone();
     }
+    check_entrypoint(&chosen.entrypoint, ev.get(&Key::Entrypoint))?;
     Ok(chosen)
+}
+
+/// The entrypoint reaches the server command, `FLASK_APP` and messages: no control characters.
+fn check_entrypoint(entrypoint: &str, ev: Option<&Evidence>) -> Result<()> {
+    crate::base::valid::text("the entrypoint", entrypoint).map_err(|message| {
+        let at = ev.map(|e| format!(" ({e})")).unwrap_or_default();
+        crate::base::error::Error::Usage {
+            message: format!("{message}{at}"),
+        }
+        .with_hint("pass --entrypoint MODULE:ATTR")
+    })
 }
 
 fn from_candidate(

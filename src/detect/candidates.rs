@@ -37,7 +37,12 @@ fn looks_like(root: &Path) -> Option<String> {
 
 /// Apps the project names itself: a framework's setting (`FLASK_APP`), or the server its Procfile's
 /// `web:` runs (`gunicorn microblog:app`, any framework).
-pub(super) fn named(root: &Path, scan: &Scan, reg: &Registry) -> Vec<(Option<Framework>, Named)> {
+pub(super) fn named(
+    root: &Path,
+    scan: &Scan,
+    reg: &Registry,
+    warnings: &mut Vec<String>,
+) -> Vec<(Option<Framework>, Named)> {
     let mut out: Vec<(Option<Framework>, Named)> = reg
         .frameworks
         .iter()
@@ -46,7 +51,7 @@ pub(super) fn named(root: &Path, scan: &Scan, reg: &Registry) -> Vec<(Option<Fra
     let mut dirs: BTreeSet<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
     dirs.insert(RelDir::root());
     for dir in dirs {
-        let Some((rel, processes)) = super::procfile(root, &dir) else {
+        let Some((rel, processes)) = super::procfile(root, &dir, warnings) else {
             continue;
         };
         for p in processes.iter().filter(|p| p.name == "web") {
@@ -135,11 +140,12 @@ pub(super) fn collect(
         }
     }
     if cands.is_empty() && opts.entrypoint.is_none() {
-        return Err(Error::NoApp {
+        let e = Error::NoApp {
             path: root.to_path_buf(),
             looked_for: LOOKED_FOR.into(),
             looks_like: looks_like(root),
-        });
+        };
+        return Err(skipped_hint(e, scan));
     }
     cands.sort_by_key(|c| {
         (
@@ -298,6 +304,22 @@ fn target_matches(n: &Named, c: &apps::Candidate<Framework>) -> bool {
             .split_once(':')
             .is_some_and(|(_, x)| x == a || x.trim_end_matches("()") == a.trim_end_matches("()")),
     }
+}
+
+/// "No app found" in a tree where the walk skipped names with control characters: say so, since the
+/// app may be among them.
+fn skipped_hint(e: Error, scan: &crate::parse::walk::Scan) -> Error {
+    if !matches!(e.kind(), Error::NoApp { .. }) || scan.hostile.is_empty() {
+        return e;
+    }
+    let first = &scan.hostile[0];
+    let more = match scan.hostile.len() - 1 {
+        0 => String::new(),
+        n => format!(" and {n} more"),
+    };
+    e.with_hint(format!(
+        "detection skipped `{first}`{more}: names with a control character or line break cannot be named safely in a Dockerfile or compose file; rename them"
+    ))
 }
 
 #[cfg(test)]

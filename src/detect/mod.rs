@@ -205,7 +205,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     check_dir(root)?;
     let mut warnings = Vec::new();
     let scan = scan_tree(root, &reg, &mut warnings);
-    let named = candidates::named(root, &scan, &reg);
+    let named = candidates::named(root, &scan, &reg, &mut warnings);
     let sources = candidates::load_sources(root, &scan, &reg, &named, &mut warnings);
     let mut found = candidates::collect(root, &scan, &sources, &reg, &named, opts)?;
     let project_dir = candidates::pick_project(root, &scan, &mut found, opts)?;
@@ -240,7 +240,8 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     );
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
     let env_sources = candidates::load_env_sources(root, &scan, &manifests.lock_dir, &mut warnings);
-    let env_vars = environment(&chosen, &env_sources, &manifests.lock_dir, &dependencies);
+    let mut env_vars = environment(&chosen, &env_sources, &manifests.lock_dir, &dependencies);
+    keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
     let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
     let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
     let creates_tables = creates_tables(&env_sources);
@@ -353,6 +354,7 @@ fn check_dir(root: &Path) -> Result<()> {
 
 fn scan_tree(root: &Path, reg: &Registry, warnings: &mut Vec<String>) -> walk::Scan {
     let scan = walk::scan(root, &reg.markers());
+    warnings.extend(scan.warnings.iter().cloned());
     if scan.truncated {
         warnings.push(format!(
             "the project tree has more than {} entries; detection read only the first ones",
@@ -397,16 +399,28 @@ fn read_dependencies(
     Ok((reading.deps, reading.facts, reading.artifacts))
 }
 
-/// The Procfile in `dir`: its path and processes, when there is a readable one.
-fn procfile(root: &Path, dir: &RelDir) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
+/// The Procfile in `dir`: its path and processes, when there is one. One that cannot be read (a
+/// directory, a FIFO, too large) is a warning, not silently passed over.
+fn procfile(
+    root: &Path,
+    dir: &RelDir,
+    warnings: &mut Vec<String>,
+) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
     let rel = dir.join("Procfile");
     let path = crate::base::fs::join(root, &rel);
-    if !crate::base::fs::is_file(&path) {
+    if !crate::base::fs::exists(&path) {
         return None;
     }
-    let text =
-        crate::base::fs::read_text(&path, Path::new(&rel), crate::base::fs::limit::SMALL).ok()?;
-    Some((rel, crate::parse::procfile::parse(&text)))
+    match crate::base::fs::read_text(&path, Path::new(&rel), crate::base::fs::limit::SMALL) {
+        Ok(text) => Some((rel, crate::parse::procfile::parse(&text))),
+        Err(e) => {
+            warnings.push(format!(
+                "{}; the processes in it were not read",
+                e.one_line()
+            ));
+            None
+        }
+    }
 }
 
 /// Compose files `docker compose` prefers over `docker-compose.yml`, present in the build context.
@@ -435,6 +449,38 @@ fn alembic_dir(root: &Path, app_dir: &RelDir, context: &RelDir) -> Option<RelDir
         dir = d.parent();
     }
     None
+}
+
+/// Values read from the code that land in generated files: environment variable names a shell and
+/// compose can set, a Celery app and RQ queues without control characters. Others are dropped, each
+/// with a warning naming where it was read.
+fn keep_safe_values(
+    env_vars: &mut Vec<EnvVar>,
+    needs: &mut needs::Needs,
+    warnings: &mut Vec<String>,
+) {
+    env_vars.retain(|v| match crate::base::valid::env_name(&v.name) {
+        Ok(()) => true,
+        Err(why) => {
+            warnings.push(format!("{why}; the read at {} was ignored", v.evidence));
+            false
+        }
+    });
+    if let Some(app) = &needs.celery_app
+        && let Err(why) = crate::base::valid::text("the Celery app", app)
+    {
+        warnings.push(format!("{why}; no Celery worker was planned for it"));
+        needs.celery_app = None;
+    }
+    needs
+        .rq_queues
+        .retain(|q| match crate::base::valid::text("the RQ queue", q) {
+            Ok(()) => true,
+            Err(why) => {
+                warnings.push(format!("{why}; it was ignored"));
+                false
+            }
+        });
 }
 
 fn dedup(v: Vec<String>) -> Vec<String> {

@@ -138,7 +138,8 @@ fn procfile_workers(
     project_dir: &RelDir,
     needs: &mut Needs,
 ) -> Vec<(Worker, Evidence)> {
-    let Some((rel, processes)) = super::procfile(root, project_dir) else {
+    // An unreadable Procfile was reported when candidates were listed.
+    let Some((rel, processes)) = super::procfile(root, project_dir, &mut Vec::new()) else {
         return vec![];
     };
     let mut out = Vec::new();

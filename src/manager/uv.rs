@@ -92,6 +92,16 @@ impl ManagerSpec for Uv {
             members.sort();
             reading.facts.files = vec!["pyproject.toml".into(), "uv.lock".into()];
             reading.facts.files.extend(members);
+            // The member's name goes into `uv sync --package NAME` in a RUN line: a PEP 508 name or nothing.
+            if let Some(n) = &name {
+                crate::base::valid::package_name("the workspace member's name", n).map_err(
+                    |message| crate::base::error::Error::Parse {
+                        path: m.path("pyproject.toml").into(),
+                        pos: None,
+                        message,
+                    },
+                )?;
+            }
             reading.facts.workspace_package = name.clone();
         }
         let normalized = name.map(|n| deps::normalize(&n));

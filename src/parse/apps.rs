@@ -109,7 +109,7 @@ pub fn load(
         let text = match files::read_text(&files::join(root, rel), Path::new(rel), limit::SOURCE) {
             Ok(t) => t,
             Err(e) => {
-                warnings.push(format!("skipped {e}"));
+                warnings.push(format!("skipped {}", e.one_line()));
                 continue;
             }
         };

@@ -53,6 +53,8 @@ struct Merged {
     strings: Vec<(String, usize, String)>,
     env_reads: Vec<(pysrc::EnvRead, String)>,
     comparisons: Vec<(pysrc::Comparison, String)>,
+    /// Settings modules that exist but could not be read.
+    unreadable: Vec<String>,
 }
 
 /// The file a dotted module resolves to below `app_dir`: `a/b.py` or `a/b/__init__.py`.
@@ -63,7 +65,8 @@ fn module_file(root: &Path, app_dir: &str, module: &str) -> Option<(String, bool
         format!("{app_dir}/{}", module.replace('.', "/"))
     };
     let file = format!("{base}.py");
-    if files::is_file(&files::join(root, &file)) {
+    // Anything by that name counts (a directory or FIFO is then reported, not passed over).
+    if files::exists(&files::join(root, &file)) {
         return Some((file, false));
     }
     let pkg = format!("{base}/__init__.py");
@@ -90,8 +93,15 @@ fn merge(
     let Some((file, is_pkg)) = module_file(root, app_dir, module) else {
         return;
     };
-    let Ok(m) = read_module(root, &file) else {
-        return;
+    let m = match read_module(root, &file) {
+        Ok(m) => m,
+        Err(e) => {
+            out.unreadable.push(format!(
+                "{}; the settings in it were not read, so detection may miss databases, caches and variables",
+                e.one_line()
+            ));
+            return;
+        }
     };
     let package: Vec<&str> = if is_pkg {
         module.split('.').collect()
@@ -142,6 +152,15 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     let (settings, ev) = settings_module(root, app_dir, manage_rel, &manage)?;
     let (settings, ev) =
         prefer_production(root, app_dir, manage_rel, settings, ev, &mut d.warnings);
+    // It reaches `ENV DJANGO_SETTINGS_MODULE` and commands: a dotted Python module path or an error.
+    crate::base::valid::module_path("the settings module", &settings).map_err(|message| {
+        Error::Parse {
+            path: ev.file.clone().unwrap_or(manage_rel.to_string()).into(),
+            pos: ev.line.map(|line| crate::base::error::Position { line, column: 1 }),
+            message,
+        }
+        .with_hint("Django imports its settings by module path: rename the settings package, or fix DJANGO_SETTINGS_MODULE in manage.py")
+    })?;
     d.settings_module = settings.clone();
     d.settings_evidence = ev;
 
@@ -164,6 +183,7 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
             "COMPRESS_OFFLINE = True in settings",
         ));
     }
+    d.warnings.append(&mut merged.unreadable);
     d.env_reads.extend(merged.env_reads);
     d.comparisons = merged.comparisons;
     Ok(d)

@@ -28,7 +28,7 @@ pub struct PyProject {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Project {
-    pub name: Option<String>,
+    pub name: Option<Spanned<String>>,
     #[serde(rename = "requires-python")]
     pub requires_python: Option<Spanned<String>>,
     #[serde(default)]
@@ -60,7 +60,7 @@ pub struct UvWorkspace {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct PoetryTool {
-    pub name: Option<String>,
+    pub name: Option<Spanned<String>>,
     #[serde(default)]
     pub dependencies: BTreeMap<String, Spanned<toml::Value>>,
     #[serde(rename = "package-mode")]
@@ -77,6 +77,20 @@ pub struct Loaded {
 
 pub fn load(text: String, shown: &Path) -> Result<Loaded> {
     let data: PyProject = parse(&text, shown)?;
+    let names = [
+        data.project.as_ref().and_then(|p| p.name.as_ref()),
+        data.tool.poetry.as_ref().and_then(|p| p.name.as_ref()),
+    ];
+    // The name reaches the image name, commands and messages: refused here if it could break a line.
+    for name in names.into_iter().flatten() {
+        crate::base::valid::text("the project name", name.get_ref()).map_err(|message| {
+            Error::Parse {
+                path: shown.to_path_buf(),
+                pos: Some(crate::base::error::position_of(&text, name.span().start)),
+                message,
+            }
+        })?;
+    }
     Ok(Loaded {
         data,
         text,
@@ -103,8 +117,9 @@ impl Loaded {
         self.data
             .project
             .as_ref()
-            .and_then(|p| p.name.clone())
-            .or_else(|| self.data.tool.poetry.as_ref().and_then(|p| p.name.clone()))
+            .and_then(|p| p.name.as_ref())
+            .or_else(|| self.data.tool.poetry.as_ref().and_then(|p| p.name.as_ref()))
+            .map(|n| n.get_ref().clone())
     }
 
     /// The project's runtime dependencies: PEP 621 `[project].dependencies` plus Poetry's main group

@@ -13,6 +13,7 @@ use super::deps::{DepSet, parse_req};
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
+use crate::base::quote;
 
 const MAX_DEPTH: usize = 16;
 
@@ -75,6 +76,12 @@ impl Reader<'_> {
             path: shown.into(),
             source,
         })?;
+        if !crate::base::valid::resolves_inside(self.root, &canon) {
+            return Err(Error::NotAFile {
+                path: shown.into(),
+                kind: "a link to a file outside the project",
+            });
+        }
         if self.stack.contains(&canon) {
             let chain: Vec<String> = self
                 .stack
@@ -157,7 +164,26 @@ impl Reader<'_> {
                         message: format!("`{opt}` needs a file name"),
                     });
                 };
+                let refuse = |message: String| Error::Requirement {
+                    path: shown.into(),
+                    line: line_no,
+                    message,
+                };
+                if Path::new(arg).is_absolute() {
+                    return Err(refuse(format!(
+                        "`{opt} {}` names a file outside the project; the image build can copy only files inside it",
+                        quote::terminal(arg)
+                    )));
+                }
+                crate::base::valid::text("the included file", arg).map_err(refuse)?;
                 let include = dir.join(arg);
+                if files::exists(&include)
+                    && !crate::base::valid::resolves_inside(self.root, &include)
+                {
+                    return Err(refuse(format!(
+                        "`{opt} {arg}` leads out of the project (through `..` or a link); the image build can copy only files inside it"
+                    )));
+                }
                 if !files::exists(&include) {
                     return Err(Error::Requirement {
                         path: shown.into(),
@@ -316,6 +342,38 @@ mod tests {
             matches!(&e, Error::Requirement { line: 3, path, .. } if path == Path::new("requirements.txt")),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn includes_outside_the_project_are_refused_with_file_and_line() {
+        let outer = project(&[("x.txt", "evil\n"), ("p/sub/y.txt", "flask\n")]);
+        let root = outer.path().join("p");
+        for (text, line) in [
+            ("flask\n-r /etc/hostname\n", 2),
+            ("-r ../x.txt\n", 1),
+            ("-r sub/../../x.txt\n", 1),
+            ("# c\n\n-c ../x.txt\n", 3),
+        ] {
+            fs::write(root.join("requirements.txt"), text).unwrap();
+            let e = read(&root, "requirements.txt").unwrap_err();
+            assert!(
+                matches!(&e, Error::Requirement { line: l, path, .. } if *l == line && path == Path::new("requirements.txt")),
+                "{text:?}: {e:?}"
+            );
+            assert!(e.to_string().contains("project"), "{e}");
+        }
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(outer.path().join("x.txt"), root.join("top.txt")).unwrap();
+            let e = read(&root, "top.txt").unwrap_err();
+            assert!(e.to_string().contains("outside the project"), "{e}");
+            std::os::unix::fs::symlink(outer.path().join("x.txt"), root.join("link.txt")).unwrap();
+            fs::write(root.join("requirements.txt"), "-r link.txt\n").unwrap();
+            assert!(read(&root, "requirements.txt").is_err());
+        }
+        // Inside the project, `..` is fine.
+        fs::write(root.join("requirements.txt"), "-r sub/../sub/y.txt\n").unwrap();
+        assert!(read(&root, "requirements.txt").unwrap().deps.has("flask"));
     }
 
     #[test]

@@ -5,14 +5,21 @@
 //! `pyvenv.cfg` / `conda-meta` whatever their name), VCS folders, `node_modules`, `site-packages` and build
 //! output are pruned before they are entered, and `.gitignore` is honoured even outside a git checkout,
 //! so a tree with 150,000 files inside `.venv` costs a handful of directory reads. Symlinks are not
-//! followed (no loops, no escaping the project).
+//! followed (no loops, no escaping the project). Ignore files (`.ignore`, `.gitignore`,
+//! `.git/info/exclude`) are read here with the bounded reads of [`files::read_text`], not by the
+//! `ignore` crate, which would block on a FIFO. Entries whose names have a control character are
+//! skipped with a warning: no generated file could name them safely.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 
+use ignore::Match;
 use ignore::WalkBuilder;
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 
-use crate::base::fs as files;
+use crate::base::fs::{self as files, limit};
+use crate::base::quote;
 use crate::knowledge::{SKIP_DIRS, TEST_DIRS};
 
 /// How deep below the root the walk goes (`root/a/b/c/d/e/file`).
@@ -63,6 +70,12 @@ pub struct Scan {
     /// Directories skipped because they are virtualenvs or dependency trees (for the report).
     pub pruned: BTreeSet<String>,
     pub truncated: bool,
+    /// What the walk could not read or skipped (unreadable directories, unusable ignore files, names
+    /// with control characters), for detection's warnings.
+    pub warnings: Vec<String>,
+    /// Paths skipped because their names have a control character (escaped), for an error that
+    /// finds nothing.
+    pub hostile: Vec<String>,
 }
 
 fn is_test_path(rel: &str) -> bool {
@@ -76,14 +89,20 @@ fn is_test_path(rel: &str) -> bool {
 
 pub fn scan(root: &Path, markers: &Markers) -> Scan {
     let mut out = Scan::default();
-    let pruned = std::sync::Arc::new(std::sync::Mutex::new(BTreeSet::new()));
-    let walker = walker(root, pruned.clone());
+    let shared = std::sync::Arc::new(Shared::new(root));
+    let walker = walker(root, shared.clone());
     for (seen, entry) in walker.enumerate() {
         if seen >= MAX_ENTRIES {
             out.truncated = true;
             break;
         }
-        let Ok(entry) = entry else { continue };
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                out.warnings.push(unreadable(root, &e));
+                continue;
+            }
+        };
         let Some(ft) = entry.file_type() else {
             continue;
         };
@@ -96,38 +115,210 @@ pub fn scan(root: &Path, markers: &Markers) -> Scan {
     }
     out.modules.sort();
     out.py_files.sort();
-    out.pruned = pruned.lock().map(|p| p.clone()).unwrap_or_default();
+    out.pruned = shared.pruned.lock().map(|p| p.clone()).unwrap_or_default();
+    out.warnings.extend(shared.take_warnings());
+    out.hostile = shared.hostile.lock().map(|h| h.clone()).unwrap_or_default();
     out
 }
 
-/// The ignore-aware walker, pruning virtualenvs and dependency trees (recorded in `pruned`).
-fn walker(root: &Path, pruned: std::sync::Arc<std::sync::Mutex<BTreeSet<String>>>) -> ignore::Walk {
-    let root_buf = root.to_path_buf();
+/// A directory or entry the walk could not read, as a warning (never silently skipped).
+fn unreadable(root: &Path, e: &ignore::Error) -> String {
+    match e {
+        ignore::Error::WithPath { path, err } => {
+            format!(
+                "could not read `{}`: {err}; it was skipped",
+                shown(root, path)
+            )
+        }
+        ignore::Error::WithDepth { err, .. } => unreadable(root, err),
+        other => format!("could not read part of the project tree: {other}"),
+    }
+}
+
+/// A path relative to the root, escaped for messages.
+fn shown(root: &Path, path: &Path) -> String {
+    quote::terminal(&files::rel(root, path)).into_owned()
+}
+
+/// What the walk's filter shares with the loop: pruned directories, names skipped for control
+/// characters, and the ignore files read so far (each directory's, in precedence order).
+struct Shared {
+    root: std::path::PathBuf,
+    pruned: Mutex<BTreeSet<String>>,
+    hostile: Mutex<Vec<String>>,
+    ignores: Mutex<HashMap<std::path::PathBuf, Arc<DirIgnores>>>,
+    warnings: Mutex<Vec<String>>,
+}
+
+/// One directory's ignore files: `.ignore` wins over `.gitignore`, which wins over `.git/info/exclude`.
+#[derive(Default)]
+struct DirIgnores {
+    by_kind: [Option<Gitignore>; 3],
+}
+
+/// The ignore files honoured, by precedence; `.git/info/exclude` only at the root.
+const IGNORE_FILES: [&str; 3] = [".ignore", ".gitignore", ".git/info/exclude"];
+
+impl Shared {
+    fn new(root: &Path) -> Self {
+        Shared {
+            root: root.to_path_buf(),
+            pruned: Mutex::default(),
+            hostile: Mutex::default(),
+            ignores: Mutex::default(),
+            warnings: Mutex::default(),
+        }
+    }
+
+    fn warn(&self, w: String) {
+        if let Ok(mut ws) = self.warnings.lock() {
+            ws.push(w);
+        }
+    }
+
+    fn take_warnings(&self) -> Vec<String> {
+        let mut out = self.warnings.lock().map(|w| w.clone()).unwrap_or_default();
+        let hostile = self.hostile.lock().map(|h| h.clone()).unwrap_or_default();
+        if !hostile.is_empty() {
+            let more = hostile.len().saturating_sub(MAX_LISTED);
+            let mut list = hostile
+                .iter()
+                .take(MAX_LISTED)
+                .map(|h| format!("`{h}`"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if more > 0 {
+                list.push_str(&format!(" and {more} more"));
+            }
+            out.push(format!(
+                "skipped {} path{} whose name has a control character or line break (no Dockerfile, compose file or shell can name it safely): {list}",
+                hostile.len(),
+                if hostile.len() == 1 { "" } else { "s" }
+            ));
+        }
+        out
+    }
+
+    /// Whether the walk enters or lists `e`.
+    fn keep(&self, e: &ignore::DirEntry) -> bool {
+        if e.depth() == 0 {
+            return true;
+        }
+        let Some(ft) = e.file_type() else { return true };
+        let name = e.file_name().to_string_lossy();
+        if quote::has_hostile_char(&name) {
+            if let Ok(mut h) = self.hostile.lock() {
+                h.push(shown(&self.root, e.path()));
+            }
+            return false;
+        }
+        if self.ignored(e.path(), ft.is_dir()) {
+            return false;
+        }
+        if !ft.is_dir() {
+            return true;
+        }
+        let skip = SKIP_DIRS.contains(&name.as_ref())
+            || name.ends_with(".egg-info")
+            || e.path().join("pyvenv.cfg").exists()
+            || e.path().join("conda-meta").is_dir();
+        if skip && let Ok(mut p) = self.pruned.lock() {
+            p.insert(files::rel(&self.root, e.path()));
+        }
+        !skip
+    }
+
+    /// Whether the ignore files of the directories above `path` ignore it (the deepest match of the
+    /// strongest kind decides, as git and ripgrep do).
+    fn ignored(&self, path: &Path, is_dir: bool) -> bool {
+        let dirs: Vec<Arc<DirIgnores>> = path
+            .ancestors()
+            .skip(1)
+            .take_while(|d| d.starts_with(&self.root))
+            .map(|d| self.ignores_of(d))
+            .collect();
+        for kind in 0..IGNORE_FILES.len() {
+            for d in &dirs {
+                if let Some(g) = &d.by_kind[kind] {
+                    match g.matched(path, is_dir) {
+                        Match::Ignore(_) => return true,
+                        Match::Whitelist(_) => return false,
+                        Match::None => {}
+                    }
+                }
+            }
+        }
+        false
+    }
+
+    fn ignores_of(&self, dir: &Path) -> Arc<DirIgnores> {
+        if let Ok(cache) = self.ignores.lock()
+            && let Some(found) = cache.get(dir)
+        {
+            return found.clone();
+        }
+        let mut loaded = DirIgnores::default();
+        for (kind, name) in IGNORE_FILES.iter().enumerate() {
+            if kind == 2 && dir != self.root {
+                continue;
+            }
+            loaded.by_kind[kind] = self.load_ignore(dir, name);
+        }
+        let loaded = Arc::new(loaded);
+        if let Ok(mut cache) = self.ignores.lock() {
+            cache.insert(dir.to_path_buf(), loaded.clone());
+        }
+        loaded
+    }
+
+    /// Reads one ignore file through the same bounded read as every other file (a FIFO, a link to
+    /// `/dev/zero` or a huge file is a warning, not a hang); `None` when it is absent or unusable.
+    fn load_ignore(&self, dir: &Path, name: &str) -> Option<Gitignore> {
+        let path = files::join(dir, name);
+        if !files::exists(&path) {
+            return None;
+        }
+        let rel = files::rel(&self.root, &path);
+        let text = match files::read_text(&path, Path::new(&rel), limit::IGNORE) {
+            Ok(text) => text,
+            Err(e) => {
+                self.warn(format!("{}; its patterns were not honoured", e.one_line()));
+                return None;
+            }
+        };
+        let mut b = GitignoreBuilder::new(dir);
+        for (i, line) in text.lines().enumerate() {
+            if b.add_line(Some(path.clone()), line).is_err() {
+                self.warn(format!(
+                    "`{}` line {}: not a valid pattern; it was ignored",
+                    quote::terminal(&rel),
+                    i + 1
+                ));
+            }
+        }
+        b.build().ok()
+    }
+}
+
+/// How many names a warning lists before saying how many more there are.
+const MAX_LISTED: usize = 10;
+
+/// The walker: no links followed, hidden entries skipped, and everything else filtered by [`Shared::keep`]
+/// (our own reading of the ignore files, pruning of virtualenvs and dependency trees).
+fn walker(root: &Path, shared: Arc<Shared>) -> ignore::Walk {
     WalkBuilder::new(root)
         .max_depth(Some(MAX_DEPTH))
         .follow_links(false)
         .hidden(true)
-        .git_ignore(true)
-        .git_exclude(true)
+        // The crate's own ignore-file reading opens whatever is there (a FIFO blocks, /dev/zero never
+        // ends): `Shared` reads them with the bounded reads instead.
+        .git_ignore(false)
+        .git_exclude(false)
         .git_global(false)
-        .ignore(true)
+        .ignore(false)
         .parents(false)
         .require_git(false)
-        .filter_entry(move |e| {
-            let Some(ft) = e.file_type() else { return true };
-            if !ft.is_dir() || e.depth() == 0 {
-                return true;
-            }
-            let name = e.file_name().to_string_lossy();
-            let skip = SKIP_DIRS.contains(&name.as_ref())
-                || name.ends_with(".egg-info")
-                || e.path().join("pyvenv.cfg").exists()
-                || e.path().join("conda-meta").is_dir();
-            if skip && let Ok(mut p) = pruned.lock() {
-                p.insert(files::rel(&root_buf, e.path()));
-            }
-            !skip
-        })
+        .filter_entry(move |e| shared.keep(e))
         .build()
 }
 
@@ -212,6 +403,98 @@ mod tests {
         assert!(root.contains("requirements.txt") && root.contains("requirements/"));
         assert!(!s.truncated);
         assert!(s.pruned.contains("myenv") && s.pruned.contains("node_modules"));
+    }
+
+    /// Scans on a thread, failing after a few seconds instead of hanging the test suite.
+    fn scan_within_seconds(root: &Path) -> Scan {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let root = root.to_path_buf();
+        std::thread::spawn(move || {
+            let _ = tx.send(scan(&root, &markers()));
+        });
+        rx.recv_timeout(std::time::Duration::from_secs(10))
+            .expect("the walk hangs")
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn ignore_files_are_read_with_the_type_and_size_checks() {
+        for name in [".gitignore", ".ignore", ".git/info/exclude"] {
+            let d = tempfile::tempdir().unwrap();
+            fs::create_dir_all(d.path().join(".git/info")).unwrap();
+            fs::write(d.path().join("app.py"), "").unwrap();
+            let fifo = d.path().join(name);
+            let ok = std::process::Command::new("mkfifo").arg(&fifo).status();
+            assert!(ok.unwrap().success());
+            let s = scan_within_seconds(d.path());
+            assert_eq!(s.modules, vec!["app.py"], "{name}");
+            assert!(
+                s.warnings
+                    .iter()
+                    .any(|w| w.contains(name) && w.contains("FIFO")),
+                "{name}: {:?}",
+                s.warnings
+            );
+        }
+        let d = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink("/dev/zero", d.path().join(".gitignore")).unwrap();
+        fs::create_dir(d.path().join("sub")).unwrap();
+        fs::write(d.path().join("sub/.gitignore"), "x".repeat(3 * 1024 * 1024)).unwrap();
+        fs::write(d.path().join("sub/app.py"), "").unwrap();
+        let s = scan_within_seconds(d.path());
+        assert_eq!(s.modules, vec!["sub/app.py"]);
+        assert!(
+            s.warnings.iter().any(|w| w.contains("a device")),
+            "{:?}",
+            s.warnings
+        );
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("sub/.gitignore") && w.contains("limit")),
+            "{:?}",
+            s.warnings
+        );
+    }
+
+    #[test]
+    fn ignore_precedence_follows_git() {
+        let d = tempfile::tempdir().unwrap();
+        for f in ["a/app.py", "a/keep/app.py", "b/main.py", "c/wsgi.py"] {
+            let p = d.path().join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "").unwrap();
+        }
+        fs::write(d.path().join(".gitignore"), "a/\nb/*.py\n").unwrap();
+        fs::write(d.path().join("b/.gitignore"), "!main.py\n").unwrap();
+        fs::write(d.path().join(".ignore"), "c/\n").unwrap();
+        let s = scan(d.path(), &markers());
+        assert_eq!(s.modules, vec!["b/main.py"]);
+    }
+
+    #[test]
+    fn names_with_control_characters_are_skipped_with_a_warning() {
+        let d = tempfile::tempdir().unwrap();
+        for f in ["ok/app.py", "bad\ndir/main.py", "x\u{9b}y.py"] {
+            let p = d.path().join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, "").unwrap();
+        }
+        let s = scan(d.path(), &markers());
+        assert_eq!(s.modules, vec!["ok/app.py"]);
+        assert_eq!(s.py_files, vec!["ok/app.py"]);
+        assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+        assert!(
+            s.warnings[0].contains("skipped 2 paths"),
+            "{}",
+            s.warnings[0]
+        );
+        assert!(
+            s.warnings[0].contains("`bad\\ndir`") || s.warnings[0].contains("bad\\ndir"),
+            "{}",
+            s.warnings[0]
+        );
+        assert!(!s.warnings[0].contains('\n') && !s.warnings[0].contains('\u{9b}'));
     }
 
     #[cfg(unix)]

@@ -393,8 +393,9 @@ fn runtime_env(p: &Project, view: &AppView, port: u16) -> Vec<EnvPair> {
         pair("PATH", format!("{VENV}/bin:$PATH")),
         pair("PORT", port.to_string()),
     ];
+    // The framework's values come from the project (a settings module, an app): literal, never expanded.
     for (name, value) in p.framework.runtime_env(view) {
-        env.push(pair(name, value));
+        env.push(pair(name, crate::base::quote::dockerfile_literal(&value)));
     }
     env
 }

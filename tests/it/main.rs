@@ -3,6 +3,8 @@
 mod cli;
 mod context;
 mod detect;
+mod hostile;
+mod hostile_props;
 mod init;
 mod ownership;
 mod registry;
