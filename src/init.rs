@@ -330,7 +330,19 @@ impl Baseline {
             }
             "app-dir" => a.app_dir().map(normalize_dir) != Some(p.app_dir.to_string()),
             "entrypoint" => a.entrypoint() != Some(p.entrypoint.as_str()),
+            "celery-app" => a.celery_app() != p.celery_app.as_deref() || a.celery_app().is_none(),
             "port" => a.port() != Some(plan.port),
+            "health-path" => a.health_path() != Some(plan.health.path.as_deref()),
+            "server-workers" => a.number(key) != Some(plan.web_concurrency),
+            "server-timeout" => a.number(key) != Some(plan::DEFAULT_TIMEOUT),
+            "migrate-command" => {
+                let words = |c: &str| c.split_whitespace().collect::<Vec<_>>().join(" ");
+                a.migrate_command().map(|c| c.map(words))
+                    != Some(plan.migrate_command.as_ref().map(|c| c.join(" ")))
+            }
+            "compose-file" => a.compose_file() != Some(plan::DEFAULT_COMPOSE_FILE),
+            // Detection never sets these: the server's own defaults apply.
+            "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
             "postgres" => a.postgres() != Some(plan.postgres),
             "redis" => a.redis() != Some(plan.redis),
             "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),

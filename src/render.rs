@@ -228,6 +228,12 @@ pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String
     })?;
     let mut out = BTreeMap::new();
     for (template, file) in OUTPUTS {
+        // The compose file is named by the plan (`compose.yaml` and the like).
+        let file = if *file == crate::plan::DEFAULT_COMPOSE_FILE {
+            plan.compose_file.as_str()
+        } else {
+            file
+        };
         let text = tera
             .render(template, &context)
             .map_err(|e| template_error(templates, template, e))?;

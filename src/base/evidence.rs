@@ -85,6 +85,8 @@ pub enum Key {
     StaticRoot,
     CeleryApp,
     CeleryBeat,
+    /// The app's health route.
+    HealthPath,
     /// A backing service the project needs.
     Service(Service),
     /// A worker system the project uses.
@@ -107,6 +109,7 @@ impl fmt::Display for Key {
             Key::StaticRoot => f.write_str("static_root"),
             Key::CeleryApp => f.write_str("celery_app"),
             Key::CeleryBeat => f.write_str("celery_beat"),
+            Key::HealthPath => f.write_str("health_path"),
             Key::Service(s) => write!(f, "services.{s}"),
             Key::Worker(w) => write!(f, "workers.{w}"),
             Key::Server(s) => write!(f, "servers.{s}"),

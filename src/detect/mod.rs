@@ -14,6 +14,7 @@
 mod app;
 mod candidates;
 mod env;
+mod health;
 mod needs;
 mod python;
 
@@ -79,6 +80,8 @@ pub struct Options {
     pub python: Option<String>,
     pub app_dir: Option<String>,
     pub entrypoint: Option<String>,
+    /// The Celery app (`celery -A`), instead of the one the Procfile or the sources show.
+    pub celery_app: Option<String>,
     /// Where each given option came from, by answer key (`framework`, `package-manager`, `python`,
     /// `app-dir`, `entrypoint`); an option without an entry is reported as its command-line flag.
     pub origins: BTreeMap<String, Evidence>,
@@ -159,16 +162,20 @@ pub struct Project {
     pub candidates: Vec<AppCandidate>,
     /// Environment variables the settings or app modules read, by name.
     pub env_vars: Vec<EnvVar>,
+    /// The app's health route (`/healthz`), when its routes show one; its evidence is `health_path`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_path: Option<String>,
     /// Where the app creates its tables itself (`metadata.create_all()`), if it does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creates_tables: Option<Evidence>,
     /// Facts the framework's analysis recorded for its own plan hooks.
     #[serde(skip)]
     pub framework_facts: std::collections::BTreeSet<&'static str>,
-    /// Compose files already in the build context that `docker compose` reads before the generated
-    /// `docker-compose.yml` (`compose.yaml`, `compose.yml`, `docker-compose.yaml`).
+    /// Compose files already in the build context (`compose.yaml`, `compose.yml`,
+    /// `docker-compose.yaml`, `docker-compose.yml`), in `docker compose`'s order of preference: the plan
+    /// tells which of them would be read instead of the generated one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub shadowing_compose: Vec<String>,
+    pub compose_files: Vec<String>,
     /// The directory holding `alembic.ini`, relative to PATH, when it is above the app directory
     /// (Alembic then runs from there).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -218,32 +225,31 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     )?;
     let python_version = python::choose(root, &manifests, opts, &mut evidence, &mut warnings)?;
     let needs = needs::collect(
-        root,
-        &manifests.lock_dir,
+        procfile(root, &manifests.lock_dir),
         &dependencies,
         &chosen,
         &sources,
+        opts,
         &mut evidence,
         &mut warnings,
     );
     let env_sources = candidates::load_env_sources(root, &scan, &manifests.lock_dir, &mut warnings);
-    let mut env_vars = needs::env_reads(&chosen, &env_sources, &manifests.lock_dir);
-    let comparisons = needs::comparisons(&chosen, &env_sources, &manifests.lock_dir);
-    let consumer = env::Consumer {
-        framework_scheme: chosen.framework.database_url_scheme(),
-        deps: &dependencies,
-    };
-    env::trace(&mut env_vars, &comparisons, &consumer);
+    let env_vars = env_vars(&chosen, &env_sources, &manifests.lock_dir, &dependencies);
     let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
-    let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
-    let creates_tables = env_sources
-        .iter()
-        .find_map(|s| s.summary.create_all.first().map(|l| (s, *l)))
-        .map(|(s, l)| Evidence::at(&s.file, l, "the app creates its tables with create_all()"));
+    let compose_files = compose_files(root, &manifests.lock_dir);
+    let health_path = health::route(
+        root,
+        &scan,
+        &chosen,
+        &manifests.lock_dir,
+        &mut evidence,
+        &mut warnings,
+    );
     Ok(Project {
-        creates_tables,
+        creates_tables: creates_tables(&env_sources),
         framework_facts: chosen.analysis.facts.clone(),
-        shadowing_compose,
+        compose_files,
+        health_path,
         alembic_dir,
         framework: chosen.framework,
         package_manager: manager,
@@ -273,6 +279,31 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         candidates: chosen.candidates,
         env_vars,
     })
+}
+
+/// The environment variables the app reads, each traced to its role.
+fn env_vars(
+    chosen: &app::Chosen,
+    sources: &[crate::parse::apps::Source],
+    dir: &RelDir,
+    deps: &DepSet,
+) -> Vec<EnvVar> {
+    let mut vars = needs::env_reads(chosen, sources, dir);
+    let comparisons = needs::comparisons(chosen, sources, dir);
+    let consumer = env::Consumer {
+        framework_scheme: chosen.framework.database_url_scheme(),
+        deps,
+    };
+    env::trace(&mut vars, &comparisons, &consumer);
+    vars
+}
+
+/// Where the app creates its tables itself (`metadata.create_all()`), if it does.
+fn creates_tables(sources: &[crate::parse::apps::Source]) -> Option<Evidence> {
+    sources
+        .iter()
+        .find_map(|s| s.summary.create_all.first().map(|l| (s, *l)))
+        .map(|(s, l)| Evidence::at(&s.file, l, "the app creates its tables with create_all()"))
 }
 
 fn check_dir(root: &Path) -> Result<()> {
@@ -346,10 +377,10 @@ fn procfile(root: &Path, dir: &RelDir) -> Option<(String, Vec<crate::parse::proc
     Some((rel, crate::parse::procfile::parse(&text)))
 }
 
-/// Compose files `docker compose` prefers over `docker-compose.yml`, present in the build context.
-fn shadowing_compose(root: &Path, context: &RelDir) -> Vec<String> {
-    ["compose.yaml", "compose.yml", "docker-compose.yaml"]
-        .into_iter()
+/// The compose files `docker compose` finds by itself, present in the build context.
+fn compose_files(root: &Path, context: &RelDir) -> Vec<String> {
+    crate::knowledge::COMPOSE_FILES
+        .iter()
         .map(|f| context.join(f))
         .filter(|rel| crate::base::fs::exists(&crate::base::fs::join(root, rel)))
         .collect()

@@ -15,5 +15,6 @@ pub mod pyproject;
 pub mod pysrc;
 pub mod python_version;
 pub mod requirements;
+pub mod routes;
 pub mod toml_util;
 pub mod walk;
