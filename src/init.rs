@@ -415,6 +415,7 @@ fn guide(
     g.framework(&mut project)?;
     g.detected_texts(&mut project)?;
     g.port(name_hint)?;
+    g.health(&project)?;
     g.services(&project)?;
     g.workers(&project)
 }
@@ -532,6 +533,32 @@ impl Guide<'_> {
                 return Ok(());
             }
             match set_prompt(self.merged, "port", answer.trim()) {
+                Ok(()) => return Ok(()),
+                Err(m) => self.p.show(&format!("{m}; try again")),
+            }
+        }
+    }
+
+    /// The health path, when detection found a route to confirm (`none` for no route).
+    fn health(&mut self, project: &Project) -> Result<()> {
+        let Some(detected) = project.health_path.as_deref() else {
+            return Ok(());
+        };
+        if !self.ask("health-path") {
+            return Ok(());
+        }
+        let from = source(
+            self.merged,
+            "health-path",
+            project.evidence.get(&Key::HealthPath),
+        );
+        loop {
+            let answer = self.p.input(&question("health-path", &from), detected)?;
+            let answer = answer.trim();
+            if answer.is_empty() || answer == detected {
+                return Ok(());
+            }
+            match set_prompt(self.merged, "health-path", answer) {
                 Ok(()) => return Ok(()),
                 Err(m) => self.p.show(&format!("{m}; try again")),
             }

@@ -96,6 +96,9 @@ fn needs(out: &mut String, p: &Project) {
     }
     let servers: Vec<&str> = p.servers.iter().map(|s| s.as_str()).collect();
     row(out, "servers", &list(&servers), None);
+    if let Some(h) = &p.health_path {
+        row(out, "health path", h, e(Key::HealthPath));
+    }
     if !p.native.is_empty() {
         for n in &p.native {
             row(

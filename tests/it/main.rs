@@ -4,6 +4,7 @@ mod cli;
 mod context;
 mod detect;
 mod init;
+mod knobs;
 mod registry;
 mod support;
 mod team;
