@@ -185,7 +185,7 @@ const TABLE: &[AnswerSpec] = &[
         key: "health-path",
         kind: Kind::TextOrNone(check_url_path),
         commands: Commands::InitOnly,
-        help: "The path the web healthcheck requests, which must answer 2xx or 3xx (detected from the app's routes, e.g. /healthz)",
+        help: "The path the web healthcheck requests; no answer, a 404 or a 5xx is unhealthy (detected from the app's routes, e.g. /healthz)",
         value_name: Some("PATH"),
         negation: Some("Use no health route: the healthcheck only needs an HTTP answer at /"),
         prompt: "Health-check path",

@@ -218,7 +218,8 @@ pub struct ServerCommand {
 /// The web service's healthcheck.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HealthCheck {
-    /// The path the probe requests, which must answer 2xx or 3xx; none: any HTTP answer at `/` counts.
+    /// The path the probe requests, which must answer within 3s with neither 404 nor 5xx; none: any HTTP
+    /// answer at `/` counts.
     pub path: Option<String>,
     /// Where the path came from (the route detection found, or the answer), or why there is none.
     pub why: String,

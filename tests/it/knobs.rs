@@ -273,7 +273,7 @@ fn the_health_route_is_detected_and_an_answer_overrides_it() {
     assert_eq!(code, 0, "{err}");
     let compose = read(d.path(), "docker-compose.yml");
     assert!(
-        compose.contains("# GET /healthz must answer 2xx or 3xx within 3s: main.py:6: route `@app.get(\"/healthz\")`"),
+        compose.contains("# GET /healthz must answer within 3s, with neither 404 nor 5xx: main.py:6: route `@app.get(\"/healthz\")`"),
         "{compose}"
     );
     assert!(
