@@ -111,6 +111,7 @@ fn check_settings(server: Server, a: &ServerAnswers) -> Result<()> {
         .into_iter()
         .find_map(|(given, what)| given.then_some(what)),
         Server::Daphne => [
+            (a.workers.is_some(), "--server-workers: daphne runs one process"),
             (a.timeout.is_some(), "--server-timeout: daphne has no worker timeout"),
             (a.max_requests.is_some(), "--max-requests: daphne cannot restart its process after a number of requests"),
             (a.max_requests_jitter.is_some(), "--max-requests-jitter: daphne cannot restart its process after a number of requests"),
@@ -356,6 +357,12 @@ mod tests {
             ..Default::default()
         };
         assert!(check_settings(Server::Daphne, &ips).is_err());
+        let workers = ServerAnswers {
+            workers: Some(3),
+            ..Default::default()
+        };
+        assert!(check_settings(Server::Daphne, &workers).is_err());
+        assert!(check_settings(Server::Uvicorn, &workers).is_ok());
         assert!(check_settings(Server::Uvicorn, &ips).is_ok());
     }
 
