@@ -169,6 +169,16 @@ fn trailer(out: &mut String, p: &Project) {
     }
 }
 
+/// The server command as a user would type it (without the `sh -c 'exec ...'` that expands `$PORT`).
+fn server_line(s: &crate::plan::ServerCommand) -> String {
+    let mut words = vec![s.program.clone(), s.app.clone()];
+    for o in &s.options {
+        words.push(o.flag.clone());
+        words.extend(o.value.clone());
+    }
+    words.join(" ")
+}
+
 /// A short summary of what `init` generates and from what.
 pub fn plan_summary(p: &Project, plan: &crate::plan::Plan) -> String {
     let services: Vec<&str> = [("postgres", plan.postgres), ("redis", plan.redis)]
@@ -183,7 +193,7 @@ pub fn plan_summary(p: &Project, plan: &crate::plan::Plan) -> String {
         p.package_manager,
         plan.python_version,
         plan.context_dir,
-        plan.command.join(" "),
+        server_line(&plan.server),
         plan.port,
         if plan.migrate_command.is_some() {
             ", migrate"
