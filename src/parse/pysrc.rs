@@ -1362,6 +1362,56 @@ mod tests {
     use super::*;
 
     #[test]
+    fn calls_carry_their_literal_arguments() {
+        let m = summarize(
+            r#"
+router = APIRouter(prefix="/api", tags=["ops"])
+@router.api_route("/health", methods=["GET", "HEAD"])
+def health(): ...
+urlpatterns = [path("ops/", include("ops.urls")), re_path(r"^x$", views.X.as_view())]
+def f(a, b): ...
+# @app.get("/commented")
+"#,
+        );
+        let c = &m.calls[0];
+        assert_eq!(
+            (c.callee.as_str(), c.target.as_deref()),
+            ("APIRouter", Some("router"))
+        );
+        assert_eq!(c.kwarg("prefix"), Some(&Arg::Str("/api".into())));
+        assert_eq!(c.kwarg("tags"), Some(&Arg::Strs(vec!["ops".into()])));
+        let d = &m.calls[1];
+        assert!(d.decorator && d.callee == "router.api_route" && d.line == 3);
+        assert_eq!(d.args, [Arg::Str("/health".into())]);
+        assert_eq!(
+            d.kwarg("methods"),
+            Some(&Arg::Strs(vec!["GET".into(), "HEAD".into()]))
+        );
+        let p = m.calls.iter().find(|c| c.callee == "path").unwrap();
+        assert_eq!(
+            p.args[1],
+            Arg::Call {
+                callee: "include".into(),
+                first: Some("ops.urls".into())
+            }
+        );
+        let r = m.calls.iter().find(|c| c.callee == "re_path").unwrap();
+        assert_eq!(
+            r.args[1],
+            Arg::Call {
+                callee: "views.X.as_view".into(),
+                first: None
+            }
+        );
+        // `def f(` is no call, a comment holds none, and `X.as_view()` is one callee, not `as_view`.
+        assert!(
+            !m.calls
+                .iter()
+                .any(|c| c.callee == "f" || c.callee == "app.get" || c.callee == "as_view")
+        );
+    }
+
+    #[test]
     fn comments_docstrings_and_nested_code_are_not_assignments() {
         let m = summarize(
             r#"
