@@ -38,12 +38,13 @@ struct Declared {
 }
 
 /// Everything that places routes: roots, routers' own prefixes, and mounts (child -> parent, prefix,
-/// replaces the child's own prefix).
+/// replaces the child's own prefix). A prefix that is not a literal (`prefix=settings.API_V1_STR`) is
+/// `None`: the routes below it have no proven path.
 #[derive(Default)]
 struct Tree {
     roots: Vec<String>,
-    own: BTreeMap<String, String>,
-    mounts: BTreeMap<String, (String, String, bool)>,
+    own: BTreeMap<String, Option<String>>,
+    mounts: BTreeMap<String, (String, Option<String>, bool)>,
 }
 
 impl Tree {
@@ -57,8 +58,12 @@ impl Tree {
             return None;
         }
         let above = self.prefix(parent, depth + 1)?;
-        let own = self.own.get(id).map(String::as_str).unwrap_or_default();
-        let own = if *replaces && !at.is_empty() { "" } else { own };
+        let at = at.as_deref()?;
+        let own = match self.own.get(id) {
+            _ if *replaces && !at.is_empty() => "",
+            Some(own) => own.as_deref()?,
+            None => "",
+        };
         Some(join(&join(&above, at), own))
     }
 }
@@ -171,6 +176,15 @@ fn string(a: Option<&Arg>) -> Option<&str> {
     }
 }
 
+/// A prefix keyword argument: empty when absent, `None` when it is not a literal.
+fn prefix_arg(a: Option<&Arg>) -> Option<String> {
+    match a {
+        None => Some(String::new()),
+        Some(Arg::Str(s)) => Some(s.clone()),
+        Some(_) => None,
+    }
+}
+
 /// What one call says: an app or router constructed, a mount, or a route.
 fn read_call(s: &Source, call: &Call, tree: &mut Tree, declared: &mut Vec<Declared>) {
     let resolved = s.summary.resolve(&call.callee);
@@ -180,8 +194,7 @@ fn read_call(s: &Source, call: &Call, tree: &mut Tree, declared: &mut Vec<Declar
         if APPS.contains(&resolved.as_str()) {
             tree.roots.push(id);
         } else if let Some((_, kw)) = ROUTERS.iter().find(|(c, _)| *c == resolved) {
-            let prefix = string(call.kwarg(kw)).unwrap_or_default();
-            tree.own.insert(id, prefix.to_string());
+            tree.own.insert(id, prefix_arg(call.kwarg(kw)));
         }
         return;
     }
@@ -193,7 +206,7 @@ fn read_call(s: &Source, call: &Call, tree: &mut Tree, declared: &mut Vec<Declar
         && !object.is_empty()
         && let Some(Arg::Name(child)) = call.args.first()
     {
-        let prefix = string(call.kwarg(kw)).unwrap_or_default().to_string();
+        let prefix = prefix_arg(call.kwarg(kw));
         let parent = qualify(s, object);
         tree.mounts
             .insert(qualify(s, child), (parent, prefix, *replaces));
@@ -245,7 +258,7 @@ fn django_url(s: &Source, call: &Call, regex: bool, tree: &mut Tree, declared: &
                 None => module.clone(),
             };
             tree.mounts
-                .insert(format!("urlconf:{child}"), (owner, path, false));
+                .insert(format!("urlconf:{child}"), (owner, Some(path), false));
         }
         _ => declared.push(Declared {
             owner,
@@ -358,6 +371,16 @@ mod tests {
         );
         // The same URLconf when it is not the root: not proven.
         assert_eq!(path(&files, Some("other.urls")), None);
+        // A prefix that is not a literal: not proven either, and reported.
+        let main = "from fastapi import FastAPI\nfrom app.core.config import settings\nfrom .routers import ops\napp = FastAPI()\napp.include_router(ops.router, prefix=settings.API_V1_STR)\n";
+        let files = [("app/routers/ops.py", router), ("app/main.py", main)];
+        let f = found(&files, None);
+        assert!(f.route.is_none(), "{:?}", f.route);
+        assert_eq!(f.unmounted.len(), 1);
+        let own = router.replace("prefix=\"/ops\"", "prefix=PREFIX");
+        let main = "from fastapi import FastAPI\nfrom .routers import ops\napp = FastAPI()\napp.include_router(ops.router)\n";
+        let files = [("app/routers/ops.py", own.as_str()), ("app/main.py", main)];
+        assert_eq!(path(&files, None), None);
     }
 
     #[test]
