@@ -98,6 +98,13 @@ pub fn health(sources: &[Source], root_urlconf: Option<&str>) -> Found {
             continue;
         };
         let path = join(&prefix, &d.path);
+        // The probe writes the path into a Python string: only plain URL characters.
+        if !path
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-._~".contains(c))
+        {
+            continue;
+        }
         let path = if path.starts_with('/') {
             path
         } else {
@@ -406,6 +413,10 @@ def item():
 
 @app.get("/healthy-food")
 def food():
+    pass
+
+@app.get("/it's/health")
+def quote():
     pass
 "#;
         let f = found(&[("main.py", text)], None);
