@@ -25,7 +25,7 @@ use toml::Spanned;
 use crate::base::error::{Error, Result, position_of};
 use crate::detect::{Evidence, Framework, Options};
 use crate::manager::PackageManager;
-use crate::plan::{PlanOptions, WorkerKind};
+use crate::plan::{COMPOSE_FILES, PlanOptions, ServerAnswers, WorkerKind};
 
 /// The saved-answers file, at the project root.
 pub const FILE: &str = "dockgen.toml";
@@ -43,6 +43,10 @@ pub enum Kind {
     Path,
     /// A TCP port, 1-65535; saved as an integer.
     Port,
+    /// A whole number from `min` to `max`; saved as an integer.
+    Number { min: u32, max: u32 },
+    /// Text checked by the function, or `none` (the value `--no-KEY` gives): the thing is turned off.
+    TextOrNone(fn(&str) -> std::result::Result<(), String>),
     /// Yes or no; saved as a boolean. The flag `--KEY` says yes, `--no-KEY` says no.
     Bool,
     /// Worker kinds, comma-separated, or `none`; saved as an array of names. `--no-KEY` says none.
@@ -136,6 +140,15 @@ const TABLE: &[AnswerSpec] = &[
         prompt: "Entrypoint",
     },
     AnswerSpec {
+        key: "celery-app",
+        kind: Kind::Text(check_celery_app),
+        commands: Commands::DetectAndInit,
+        help: "The Celery app the worker services run, as `celery -A` takes it (e.g. proj, proj.celery:app)",
+        value_name: Some("APP"),
+        negation: None,
+        prompt: "Celery app",
+    },
+    AnswerSpec {
         key: "port",
         kind: Kind::Port,
         commands: Commands::InitOnly,
@@ -170,6 +183,93 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("LIST"),
         negation: Some("Generate no worker services"),
         prompt: "Run a `{}` worker service",
+    },
+    AnswerSpec {
+        key: "health-path",
+        kind: Kind::TextOrNone(check_url_path),
+        commands: Commands::InitOnly,
+        help: "The path the web healthcheck requests; no answer, a 404 or a 5xx is unhealthy (detected from the app's routes, e.g. /healthz)",
+        value_name: Some("PATH"),
+        negation: Some("Use no health route: the healthcheck only needs an HTTP answer at /"),
+        prompt: "Health-check path",
+    },
+    AnswerSpec {
+        key: "server-workers",
+        kind: Kind::Number { min: 1, max: 256 },
+        commands: Commands::InitOnly,
+        help: "Server processes (the default of WEB_CONCURRENCY in the image and compose)",
+        value_name: Some("N"),
+        negation: None,
+        prompt: "Server processes",
+    },
+    AnswerSpec {
+        key: "server-timeout",
+        kind: Kind::Number { min: 1, max: 86400 },
+        commands: Commands::InitOnly,
+        help: "Seconds a gunicorn worker may spend on one request before it is restarted (gunicorn --timeout, 30 by default)",
+        value_name: Some("SECONDS"),
+        negation: None,
+        prompt: "Server timeout in seconds",
+    },
+    AnswerSpec {
+        key: "worker-class",
+        kind: Kind::Text(check_worker_class),
+        commands: Commands::InitOnly,
+        help: "gunicorn's worker class (sync, gthread, gevent, eventlet, or a dotted path such as uvicorn.workers.UvicornWorker, which serves an ASGI app through gunicorn)",
+        value_name: Some("CLASS"),
+        negation: None,
+        prompt: "gunicorn worker class",
+    },
+    AnswerSpec {
+        key: "max-requests",
+        kind: Kind::Number {
+            min: 1,
+            max: 10_000_000,
+        },
+        commands: Commands::InitOnly,
+        help: "Restart each server process after this many requests (gunicorn --max-requests, uvicorn --limit-max-requests)",
+        value_name: Some("N"),
+        negation: None,
+        prompt: "Requests before a server process restarts",
+    },
+    AnswerSpec {
+        key: "max-requests-jitter",
+        kind: Kind::Number {
+            min: 0,
+            max: 10_000_000,
+        },
+        commands: Commands::InitOnly,
+        help: "Up to this many more requests, at random, so processes do not restart together (gunicorn --max-requests-jitter; a tenth of --max-requests by default)",
+        value_name: Some("N"),
+        negation: None,
+        prompt: "Random extra requests before a restart",
+    },
+    AnswerSpec {
+        key: "forwarded-allow-ips",
+        kind: Kind::Text(check_forwarded_ips),
+        commands: Commands::InitOnly,
+        help: "Proxies whose X-Forwarded-* headers the server trusts: comma-separated addresses or networks, or * (--forwarded-allow-ips)",
+        value_name: Some("IPS"),
+        negation: None,
+        prompt: "Trusted proxy addresses",
+    },
+    AnswerSpec {
+        key: "migrate-command",
+        kind: Kind::TextOrNone(check_command),
+        commands: Commands::InitOnly,
+        help: "The command that migrates the database (the migrate service and RUN_MIGRATIONS=1), e.g. \"flask db upgrade\"",
+        value_name: Some("COMMAND"),
+        negation: Some("Generate no migration step"),
+        prompt: "Migration command",
+    },
+    AnswerSpec {
+        key: "compose-file",
+        kind: Kind::Text(check_compose_file),
+        commands: Commands::InitOnly,
+        help: "The name of the generated compose file: docker-compose.yml, compose.yaml, compose.yml or docker-compose.yaml",
+        value_name: Some("NAME"),
+        negation: None,
+        prompt: "Compose file name",
     },
     AnswerSpec {
         key: "templates",
@@ -270,6 +370,12 @@ impl AnswerSpec {
                 Value::Text(text.into())
             }
             Kind::Port => Value::Port(parse_port(text)?),
+            Kind::Number { min, max } => Value::Number(parse_number(text, min, max)?),
+            Kind::TextOrNone(_) if text.trim().eq_ignore_ascii_case("none") => Value::Off,
+            Kind::TextOrNone(check) => {
+                check(text)?;
+                Value::Text(text.into())
+            }
             Kind::Bool => Value::Bool(parse_bool(text)?),
             Kind::Workers => Value::Workers(parse_workers(text)?),
             Kind::Files => Value::Files(parse_files(text)?),
@@ -284,6 +390,7 @@ impl AnswerSpec {
             Kind::Bool => Some(Value::Bool(false)),
             Kind::Workers => Some(Value::Workers(Vec::new())),
             Kind::Files => Some(Value::Files(Vec::new())),
+            Kind::TextOrNone(_) => Some(Value::Off),
             _ => None,
         }
     }
@@ -309,6 +416,10 @@ pub enum Value {
     /// [`Kind::Text`] and [`Kind::Path`].
     Text(String),
     Port(u16),
+    /// [`Kind::Number`].
+    Number(u32),
+    /// `none`: what `--no-KEY` gives a [`Kind::TextOrNone`] answer.
+    Off,
     Bool(bool),
     Workers(Vec<WorkerKind>),
     /// [`Kind::Files`].
@@ -323,6 +434,8 @@ impl Value {
         match self {
             Value::Text(s) => s.clone(),
             Value::Port(p) => p.to_string(),
+            Value::Number(n) => n.to_string(),
+            Value::Off => "none".into(),
             Value::Bool(b) => if *b { "yes" } else { "no" }.into(),
             Value::Workers(w) => show_workers(w),
             Value::Files(f) if f.is_empty() => "none".into(),
@@ -336,6 +449,7 @@ impl Value {
     fn to_toml(&self) -> toml::Value {
         match self {
             Value::Port(p) => toml::Value::Integer(i64::from(*p)),
+            Value::Number(n) => toml::Value::Integer(i64::from(*n)),
             Value::Bool(b) => toml::Value::Boolean(*b),
             Value::Workers(w) => toml::Value::Array(
                 w.iter()
@@ -365,6 +479,7 @@ impl Serialize for Value {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match self {
             Value::Port(p) => s.serialize_u16(*p),
+            Value::Number(n) => s.serialize_u32(*n),
             Value::Bool(b) => s.serialize_bool(*b),
             Value::Workers(w) => s.collect_seq(w.iter().map(|w| w.to_string())),
             Value::Files(f) => s.collect_seq(f),
@@ -422,6 +537,8 @@ impl Answers {
             (spec.kind, &value),
             (Kind::Text(_) | Kind::Path, Value::Text(_))
                 | (Kind::Port, Value::Port(_))
+                | (Kind::Number { .. }, Value::Number(_))
+                | (Kind::TextOrNone(_), Value::Text(_) | Value::Off)
                 | (Kind::Bool, Value::Bool(_))
                 | (Kind::Workers, Value::Workers(_))
                 | (Kind::Files, Value::Files(_))
@@ -501,6 +618,53 @@ impl Answers {
         }
     }
 
+    /// A [`Kind::Number`] answer.
+    pub fn number(&self, key: &str) -> Option<u32> {
+        match self.get(key) {
+            Some(Value::Number(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// A [`Kind::TextOrNone`] answer: `Some(None)` when it is turned off.
+    fn text_or_none(&self, key: &str) -> Option<Option<&str>> {
+        match self.get(key) {
+            Some(Value::Text(s)) => Some(Some(s)),
+            Some(Value::Off) => Some(None),
+            _ => None,
+        }
+    }
+
+    pub fn celery_app(&self) -> Option<&str> {
+        self.text("celery-app")
+    }
+
+    /// The health path: `Some(None)` for "no health route".
+    pub fn health_path(&self) -> Option<Option<&str>> {
+        self.text_or_none("health-path")
+    }
+
+    /// The migration command as typed: `Some(None)` for "no migration step".
+    pub fn migrate_command(&self) -> Option<Option<&str>> {
+        self.text_or_none("migrate-command")
+    }
+
+    pub fn compose_file(&self) -> Option<&str> {
+        self.text("compose-file")
+    }
+
+    /// The server's settings from their answers.
+    pub fn server(&self) -> ServerAnswers {
+        ServerAnswers {
+            workers: self.number("server-workers"),
+            timeout: self.number("server-timeout"),
+            worker_class: self.text("worker-class").map(str::to_string),
+            max_requests: self.number("max-requests"),
+            max_requests_jitter: self.number("max-requests-jitter"),
+            forwarded_allow_ips: self.text("forwarded-allow-ips").map(str::to_string),
+        }
+    }
+
     pub fn postgres(&self) -> Option<bool> {
         self.flag("postgres")
     }
@@ -551,6 +715,7 @@ impl Answers {
             python: self.python().map(str::to_string),
             app_dir: self.app_dir().map(str::to_string),
             entrypoint: self.entrypoint().map(str::to_string),
+            celery_app: self.celery_app().map(str::to_string),
             origins: origins
                 .iter()
                 .map(|(k, o)| (k.clone(), o.evidence()))
@@ -565,6 +730,12 @@ impl Answers {
             postgres: self.postgres(),
             redis: self.redis(),
             workers: self.workers().map(<[WorkerKind]>::to_vec),
+            server: self.server(),
+            health_path: self.health_path().map(|p| p.map(str::to_string)),
+            migrate_command: self
+                .migrate_command()
+                .map(|c| c.map(|c| c.split_whitespace().map(str::to_string).collect())),
+            compose_file: self.compose_file().map(str::to_string),
             name_hint,
         }
     }
@@ -700,6 +871,110 @@ pub fn parse_port(s: &str) -> std::result::Result<u16, String> {
         _ => Err(format!(
             "`{s}` is not a port: expected a number from 1 to 65535"
         )),
+    }
+}
+
+/// Parses a whole number from `min` to `max`.
+pub fn parse_number(s: &str, min: u32, max: u32) -> std::result::Result<u32, String> {
+    match s.trim().parse::<u32>() {
+        Ok(n) if (min..=max).contains(&n) => Ok(n),
+        _ => Err(format!("`{s}` is not a number from {min} to {max}")),
+    }
+}
+
+/// `celery -A`'s argument: a module, optionally with `:attribute` (`proj`, `proj.celery:app`).
+fn check_celery_app(value: &str) -> std::result::Result<(), String> {
+    let (module, attr) = match value.split_once(':') {
+        Some((m, a)) => (m, Some(a)),
+        None => (value, None),
+    };
+    if module.split('.').all(is_identifier) && attr.is_none_or(is_identifier) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a Celery app: expected a module, optionally with :attribute, such as proj or proj.celery:app"
+        ))
+    }
+}
+
+/// An absolute URL path a probe can request, written without characters that need quoting.
+fn check_url_path(value: &str) -> std::result::Result<(), String> {
+    let ok = value.starts_with('/')
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-._~%?=&+:@!,;*".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a URL path: expected one that starts with /, such as /healthz (or none)"
+        ))
+    }
+}
+
+/// gunicorn's built-in worker types, by the names `--worker-class` takes.
+pub const GUNICORN_WORKERS: &[&str] = &["sync", "gthread", "gevent", "eventlet", "tornado"];
+
+/// A gunicorn worker class: a built-in name or a dotted path to a class.
+fn check_worker_class(value: &str) -> std::result::Result<(), String> {
+    if GUNICORN_WORKERS.contains(&value)
+        || value.contains('.') && value.split('.').all(is_identifier)
+    {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a gunicorn worker class: expected {} or a dotted path such as uvicorn.workers.UvicornWorker",
+            GUNICORN_WORKERS.join(", ")
+        ))
+    }
+}
+
+/// `*`, or addresses and networks separated by commas (`10.0.0.0/8,127.0.0.1`).
+fn check_forwarded_ips(value: &str) -> std::result::Result<(), String> {
+    let one = |item: &str| {
+        let (addr, bits) = match item.split_once('/') {
+            Some((a, b)) => (a, Some(b)),
+            None => (item, None),
+        };
+        match addr.parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                let max = if ip.is_ipv4() { 32 } else { 128 };
+                bits.is_none_or(|b| b.parse::<u8>().is_ok_and(|b| b <= max))
+            }
+            Err(_) => false,
+        }
+    };
+    if value == "*" || value.split(',').map(str::trim).all(one) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a list of proxy addresses: expected * or addresses and networks separated by commas, such as 10.0.0.0/8,127.0.0.1"
+        ))
+    }
+}
+
+/// A command as plain words: it runs in exec form and in entrypoint.sh, so shell syntax would mean
+/// different things in each.
+fn check_command(value: &str) -> std::result::Result<(), String> {
+    if value.trim().is_empty() {
+        return Err("the command is empty: give one, or none for no migration step".into());
+    }
+    match value.chars().find(|c| "'\"\\;&|<>$`()*?~#\n".contains(*c)) {
+        Some(c) => Err(format!(
+            "`{value}` has `{c}`: give the command as plain words without shell syntax (put anything longer in a script and give its path)"
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_compose_file(value: &str) -> std::result::Result<(), String> {
+    if COMPOSE_FILES.contains(&value) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a compose file name docker compose finds by itself: expected {}",
+            COMPOSE_FILES.join(", ")
+        ))
     }
 }
 
@@ -949,7 +1224,7 @@ fn check_shape(spec: &AnswerSpec, raw: &Raw) -> std::result::Result<(), (Option<
     let msg = |e: toml::de::Error| e.message().to_string();
     match (spec.kind, raw) {
         // Typed by hand in `saved_text`, so a wrong type gets the same message as a wrong value.
-        (Kind::Port | Kind::Bool, _) => Ok(()),
+        (Kind::Port | Kind::Number { .. } | Kind::Bool, _) => Ok(()),
         (Kind::Workers | Kind::Files, Raw::List(entries)) => {
             for e in entries {
                 String::deserialize(e.get_ref().clone())
@@ -978,6 +1253,8 @@ fn saved_text(spec: &AnswerSpec, raw: Raw) -> std::result::Result<String, String
     Ok(match (spec.kind, raw.into_value()) {
         (Kind::Port, toml::Value::Integer(i)) => i.to_string(),
         (Kind::Port, other) => format!("{other}"),
+        (Kind::Number { .. }, toml::Value::Integer(i)) => i.to_string(),
+        (Kind::Number { .. }, other) => format!("{other}"),
         (Kind::Bool, toml::Value::Boolean(b)) => b.to_string(),
         (Kind::Bool, other) => return Err(format!("expected true or false, found {other}")),
         (Kind::Workers, toml::Value::Array(list)) => {
@@ -1035,7 +1312,23 @@ mod tests {
                 "python" => "3.12",
                 "app-dir" => "services/api",
                 "entrypoint" => "config.wsgi:application",
+                "celery-app" => "proj.celery:app",
+                "worker-class" => "gthread",
+                "forwarded-allow-ips" => "10.0.0.0/8,127.0.0.1",
+                "compose-file" => "compose.yaml",
                 other => panic!("no example text for `{other}`: add one here"),
+            },
+            Kind::TextOrNone(_) => match spec.key {
+                "health-path" => "/healthz",
+                "migrate-command" => "flask db upgrade",
+                other => panic!("no example text for `{other}`: add one here"),
+            },
+            Kind::Number { .. } => match spec.key {
+                "server-workers" => "4",
+                "server-timeout" => "120",
+                "max-requests" => "1000",
+                "max-requests-jitter" => "50",
+                other => panic!("no example number for `{other}`: add one here"),
             },
             Kind::Path => "ops/templates",
             Kind::Port => "8080",
@@ -1317,6 +1610,56 @@ mod tests {
         assert_eq!(parse_workers("none").unwrap(), vec![]);
         assert!(parse_workers("celery,bogus").is_err());
         assert!(parse_port("0").is_err());
+        assert!(validate("celery-app", "proj").is_ok());
+        assert!(validate("celery-app", "proj.celery:app").is_ok());
+        assert!(validate("celery-app", "proj:").is_err());
+        assert!(validate("celery-app", "celery -A proj").is_err());
+        assert!(validate("health-path", "/healthz").is_ok());
+        assert!(validate("health-path", "/api/health/").is_ok());
+        assert!(validate("health-path", "none").is_ok());
+        assert!(validate("health-path", "healthz").is_err());
+        assert!(validate("health-path", "/a b").is_err());
+        assert!(validate("health-path", "/x'y").is_err());
+        assert!(validate("server-workers", "0").is_err());
+        assert!(validate("server-workers", "4").is_ok());
+        assert!(validate("server-timeout", "-1").is_err());
+        assert!(validate("server-timeout", "2.5").is_err());
+        assert!(validate("max-requests-jitter", "0").is_ok());
+        assert!(validate("worker-class", "gthread").is_ok());
+        assert!(validate("worker-class", "uvicorn.workers.UvicornWorker").is_ok());
+        assert!(validate("worker-class", "threads").is_err());
+        assert!(validate("forwarded-allow-ips", "*").is_ok());
+        assert!(validate("forwarded-allow-ips", "10.0.0.0/8, ::1").is_ok());
+        assert!(validate("forwarded-allow-ips", "10.0.0.0/33").is_err());
+        assert!(validate("forwarded-allow-ips", "proxy.local").is_err());
+        assert!(validate("migrate-command", "alembic upgrade head").is_ok());
+        assert!(validate("migrate-command", "none").is_ok());
+        assert!(validate("migrate-command", "a && b").is_err());
+        assert!(validate("migrate-command", "flask db upgrade; rm -rf /").is_err());
+        assert!(validate("compose-file", "compose.yaml").is_ok());
+        assert!(validate("compose-file", "compose.yml.bak").is_err());
+    }
+
+    #[test]
+    fn turning_an_answer_off_is_saved_as_none() {
+        let spec = spec("health-path").unwrap();
+        assert_eq!(spec.off(), Some(Value::Off));
+        let mut a = Answers::default();
+        a.insert("health-path", Value::Off);
+        a.insert("server-timeout", Value::Number(90));
+        let text = render_saved(&a);
+        assert!(
+            text.contains("\nhealth-path = \"none\"\nserver-timeout = 90\n"),
+            "{text}"
+        );
+        let layer = parse_saved(&text).unwrap();
+        assert_eq!(layer.answers.health_path(), Some(None));
+        assert_eq!(layer.answers.number("server-timeout"), Some(90));
+        let err = parse_saved("server-timeout = \"soon\"\n").unwrap_err();
+        assert!(
+            err.to_string().contains("not a number from 1 to 86400"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1324,7 +1667,7 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
     }
 }

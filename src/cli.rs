@@ -326,7 +326,9 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         Kind::Framework | Kind::PackageManager => arg.value_parser(PossibleValuesParser::new(
             spec.choices().unwrap_or_default(),
         )),
-        Kind::Text(_) => arg.value_parser(move |s: &str| spec.parse(s).map(|_| s.to_string())),
+        Kind::Text(_) | Kind::TextOrNone(_) | Kind::Number { .. } => {
+            arg.value_parser(move |s: &str| spec.parse(s).map(|_| s.to_string()))
+        }
     };
     let mut out = vec![arg];
     if let (Some(help), Some(long)) = (spec.negation, spec.negation_flag()) {

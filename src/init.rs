@@ -397,7 +397,19 @@ impl Baseline {
             }
             "app-dir" => a.app_dir().map(normalize_dir) != Some(p.app_dir.to_string()),
             "entrypoint" => a.entrypoint() != Some(p.entrypoint.as_str()),
+            "celery-app" => a.celery_app() != p.celery_app.as_deref() || a.celery_app().is_none(),
             "port" => a.port() != Some(plan.port),
+            "health-path" => a.health_path() != Some(plan.health.path.as_deref()),
+            "server-workers" => a.number(key) != Some(plan.web_concurrency),
+            "server-timeout" => a.number(key) != Some(plan::DEFAULT_TIMEOUT),
+            "migrate-command" => {
+                let words = |c: &str| c.split_whitespace().collect::<Vec<_>>().join(" ");
+                a.migrate_command().map(|c| c.map(words))
+                    != Some(plan.migrate_command.as_ref().map(|c| c.join(" ")))
+            }
+            "compose-file" => a.compose_file() != Some(plan::DEFAULT_COMPOSE_FILE),
+            // Detection never sets these: the server's own defaults apply.
+            "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
             "postgres" => a.postgres() != Some(plan.postgres),
             "redis" => a.redis() != Some(plan.redis),
             "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
@@ -472,6 +484,7 @@ fn guide(
     g.framework(&mut project)?;
     g.detected_texts(&mut project)?;
     g.port(name_hint)?;
+    g.health(&project)?;
     g.services(&project)?;
     g.workers(&project)
 }
@@ -589,6 +602,32 @@ impl Guide<'_> {
                 return Ok(());
             }
             match set_prompt(self.merged, "port", answer.trim()) {
+                Ok(()) => return Ok(()),
+                Err(m) => self.p.show(&format!("{m}; try again")),
+            }
+        }
+    }
+
+    /// The health path, when detection found a route to confirm (`none` for no route).
+    fn health(&mut self, project: &Project) -> Result<()> {
+        let Some(detected) = project.health_path.as_deref() else {
+            return Ok(());
+        };
+        if !self.ask("health-path") {
+            return Ok(());
+        }
+        let from = source(
+            self.merged,
+            "health-path",
+            project.evidence.get(&Key::HealthPath),
+        );
+        loop {
+            let answer = self.p.input(&question("health-path", &from), detected)?;
+            let answer = answer.trim();
+            if answer.is_empty() || answer == detected {
+                return Ok(());
+            }
+            match set_prompt(self.merged, "health-path", answer) {
                 Ok(()) => return Ok(()),
                 Err(m) => self.p.show(&format!("{m}; try again")),
             }

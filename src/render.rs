@@ -347,6 +347,12 @@ pub fn render_within(
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match rx.recv_timeout(left.min(POLL)) {
                 Ok((_, file, result)) => {
+                    // The compose file is named by the plan (`compose.yaml` and the like).
+                    let file = if file == crate::plan::DEFAULT_COMPOSE_FILE {
+                        plan.compose_file.clone()
+                    } else {
+                        file
+                    };
                     out.insert(file, crate::ownership::stamp(&result?));
                     break;
                 }

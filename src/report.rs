@@ -111,6 +111,9 @@ fn needs(out: &mut String, p: &Project) {
     }
     let servers: Vec<&str> = p.servers.iter().map(|s| s.as_str()).collect();
     row(out, "servers", &list(&servers), None);
+    if let Some(h) = &p.health_path {
+        row(out, "health path", h, e(Key::HealthPath));
+    }
     if !p.native.is_empty() {
         for n in &p.native {
             row(
@@ -183,6 +186,16 @@ fn trailer(out: &mut String, p: &Project) {
     }
 }
 
+/// The server command as a user would type it (without the `sh -c 'exec ...'` that expands `$PORT`).
+fn server_line(s: &crate::plan::ServerCommand) -> String {
+    let mut words = vec![s.program.clone(), s.app.clone()];
+    for o in &s.options {
+        words.push(o.flag.clone());
+        words.extend(o.value.clone());
+    }
+    words.join(" ")
+}
+
 /// A short summary of what `init` generates and from what.
 pub fn plan_summary(p: &Project, plan: &crate::plan::Plan) -> String {
     let services: Vec<&str> = [("postgres", plan.postgres), ("redis", plan.redis)]
@@ -197,7 +210,7 @@ pub fn plan_summary(p: &Project, plan: &crate::plan::Plan) -> String {
         p.package_manager,
         terminal(&plan.python_version),
         terminal(&plan.context_dir),
-        terminal(&plan.command.join(" ")),
+        terminal(&server_line(&plan.server)),
         plan.port,
         if plan.migrate_command.is_some() {
             ", migrate"

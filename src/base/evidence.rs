@@ -87,6 +87,8 @@ pub enum Key {
     CeleryBeat,
     /// Django's `COMPRESS_OFFLINE = True` (django-compressor): `compress` runs at build time.
     CompressOffline,
+    /// The app's health route.
+    HealthPath,
     /// A backing service the project needs.
     Service(Service),
     /// A worker system the project uses.
@@ -110,6 +112,7 @@ impl fmt::Display for Key {
             Key::CeleryApp => f.write_str("celery_app"),
             Key::CeleryBeat => f.write_str("celery_beat"),
             Key::CompressOffline => f.write_str("compress_offline"),
+            Key::HealthPath => f.write_str("health_path"),
             Key::Service(s) => write!(f, "services.{s}"),
             Key::Worker(w) => write!(f, "workers.{w}"),
             Key::Server(s) => write!(f, "servers.{s}"),

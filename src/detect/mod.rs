@@ -14,6 +14,7 @@
 mod app;
 mod candidates;
 mod env;
+mod health;
 mod needs;
 mod python;
 mod root;
@@ -81,6 +82,8 @@ pub struct Options {
     pub python: Option<String>,
     pub app_dir: Option<String>,
     pub entrypoint: Option<String>,
+    /// The Celery app (`celery -A`), instead of the one the Procfile or the sources show.
+    pub celery_app: Option<String>,
     /// Where each given option came from, by answer key (`framework`, `package-manager`, `python`,
     /// `app-dir`, `entrypoint`); an option without an entry is reported as its command-line flag.
     pub origins: BTreeMap<String, Evidence>,
@@ -161,6 +164,9 @@ pub struct Project {
     pub candidates: Vec<AppCandidate>,
     /// Environment variables the settings or app modules read, by name.
     pub env_vars: Vec<EnvVar>,
+    /// The app's health route (`/healthz`), when its routes show one; its evidence is `health_path`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_path: Option<String>,
     /// Where the app creates its tables itself (`metadata.create_all()`), if it does.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub creates_tables: Option<Evidence>,
@@ -171,10 +177,11 @@ pub struct Project {
     /// Facts the framework's analysis recorded for its own plan hooks.
     #[serde(skip)]
     pub framework_facts: std::collections::BTreeSet<&'static str>,
-    /// Compose files already in the build context that `docker compose` reads before the generated
-    /// `docker-compose.yml` (`compose.yaml`, `compose.yml`, `docker-compose.yaml`).
+    /// Compose files already in the build context (`compose.yaml`, `compose.yml`,
+    /// `docker-compose.yaml`, `docker-compose.yml`), in `docker compose`'s order of preference: the plan
+    /// tells which of them would be read instead of the generated one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub shadowing_compose: Vec<String>,
+    pub compose_files: Vec<String>,
     /// The directory holding `alembic.ini`, relative to PATH, when it is above the app directory
     /// (Alembic then runs from there).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -223,35 +230,31 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         &mut evidence,
         &mut warnings,
     )?;
-    let locked = python::Locked {
-        deps: &dependencies,
-        artifacts: artifacts.as_ref(),
-    };
+    let locked = python::Locked::new(&dependencies, artifacts.as_ref());
     let (python, source_builds) =
         python::decide(root, &manifests, opts, locked, &mut evidence, &mut warnings)?;
+    let dir = &manifests.lock_dir;
     let mut needs = needs::collect(
-        root,
-        &manifests.lock_dir,
+        procfile(root, dir, &mut Vec::new()),
         &dependencies,
         &chosen,
         &sources,
+        opts,
         &mut evidence,
         &mut warnings,
     );
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
-    let env_sources = candidates::load_env_sources(root, &scan, &manifests.lock_dir, &mut warnings);
-    let mut env_vars = environment(&chosen, &env_sources, &manifests.lock_dir, &dependencies);
+    let env_sources = candidates::load_env_sources(root, &scan, dir, &mut warnings);
+    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies);
     keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
-    let alembic_dir = alembic_dir(root, &chosen.app_dir, &manifests.lock_dir);
-    let shadowing_compose = shadowing_compose(root, &manifests.lock_dir);
-    let creates_tables = creates_tables(&env_sources);
-    let schema_commands = schema_commands(&env_sources);
+    let health_path = health::route(root, &scan, &chosen, dir, &mut evidence, &mut warnings);
     Ok(Project {
-        creates_tables,
-        schema_commands,
+        creates_tables: creates_tables(&env_sources),
+        schema_commands: schema_commands(&env_sources),
         framework_facts: chosen.analysis.facts.clone(),
-        shadowing_compose,
-        alembic_dir,
+        compose_files: compose_files(root, dir),
+        health_path,
+        alembic_dir: alembic_dir(root, &chosen.app_dir, dir),
         framework: chosen.framework,
         package_manager: manager,
         python_version: crate::parse::python_version::fmt(python.version),
@@ -265,10 +268,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         project_dir: manifests.lock_dir.clone(),
         interface: chosen.interface,
         servers: needs.servers,
-        installable: manifests
-            .pyproject
-            .as_ref()
-            .is_some_and(|p| p.has_build_system()),
+        installable: manifests.installable(),
         project_name: manifests.pyproject.as_ref().and_then(|p| p.name()),
         install,
         static_root: chosen.analysis.static_root,
@@ -400,7 +400,8 @@ fn read_dependencies(
 }
 
 /// The Procfile in `dir`: its path and processes, when there is one. One that cannot be read (a
-/// directory, a FIFO, too large) is a warning, not silently passed over.
+/// directory, a FIFO, too large) is a warning, not silently passed over (detection reads it first while
+/// listing candidates, and reports it then).
 fn procfile(
     root: &Path,
     dir: &RelDir,
@@ -423,10 +424,10 @@ fn procfile(
     }
 }
 
-/// Compose files `docker compose` prefers over `docker-compose.yml`, present in the build context.
-fn shadowing_compose(root: &Path, context: &RelDir) -> Vec<String> {
-    ["compose.yaml", "compose.yml", "docker-compose.yaml"]
-        .into_iter()
+/// The compose files `docker compose` finds by itself, present in the build context.
+fn compose_files(root: &Path, context: &RelDir) -> Vec<String> {
+    crate::knowledge::COMPOSE_FILES
+        .iter()
         .map(|f| context.join(f))
         .filter(|rel| crate::base::fs::exists(&crate::base::fs::join(root, rel)))
         .collect()

@@ -3,7 +3,6 @@
 //! Procfile), the Celery app and beat, and the environment variables the code reads.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use super::EnvVar;
 use super::app::Chosen;
@@ -29,13 +28,17 @@ pub(super) struct Needs {
     pub procfile_celery: Option<(String, Evidence)>,
 }
 
+/// The project's Procfile: its path and processes.
+type Procfile = (String, Vec<crate::parse::procfile::Process>);
+
 /// Services, workers, servers and native needs, with their evidence recorded in `ev`.
+/// `procfile` is the project's, when it has one.
 pub(super) fn collect(
-    root: &Path,
-    project_dir: &RelDir,
+    procfile: Option<Procfile>,
     deps: &DepSet,
     chosen: &Chosen,
     sources: &[Source],
+    opts: &super::Options,
     ev: &mut EvidenceMap,
     warnings: &mut Vec<String>,
 ) -> Needs {
@@ -54,11 +57,23 @@ pub(super) fn collect(
     for (s, e) in &chosen.analysis.services {
         services.entry(*s).or_insert_with(|| e.clone());
     }
-    for (w, e) in procfile_workers(root, project_dir, &mut needs) {
+    for (w, e) in procfile_workers(procfile, &mut needs) {
         workers.entry(w).or_insert(e);
     }
-    if workers.contains_key(&Worker::Celery) {
-        celery(chosen, deps, sources, &mut needs, ev, warnings);
+    let given = opts.celery_app.clone();
+    match given.map(|a| (a, opts.evidence("celery-app"))) {
+        // An answer names the app: it wins over what the Procfile and the sources show.
+        Some((app, e)) if workers.contains_key(&Worker::Celery) => {
+            needs.procfile_celery = Some((app, e));
+            celery(chosen, deps, sources, &mut needs, ev, warnings);
+        }
+        Some((app, _)) => warnings.push(format!(
+            "the Celery app `{app}` was given, but celery is not a dependency of the project, so no worker service runs it"
+        )),
+        None if workers.contains_key(&Worker::Celery) => {
+            celery(chosen, deps, sources, &mut needs, ev, warnings);
+        }
+        None => {}
     }
     for (s, e) in &services {
         ev.insert(Key::Service(*s), e.clone());
@@ -133,13 +148,8 @@ fn dependency_evidence(d: &Dep, extra: Option<&str>, what: &str) -> Evidence {
 
 /// Worker systems a Procfile runs (`worker: celery -A proj worker`, `rq worker`, `manage.py rqworker`),
 /// with the RQ queues and the Celery app it names.
-fn procfile_workers(
-    root: &Path,
-    project_dir: &RelDir,
-    needs: &mut Needs,
-) -> Vec<(Worker, Evidence)> {
-    // An unreadable Procfile was reported when candidates were listed.
-    let Some((rel, processes)) = super::procfile(root, project_dir, &mut Vec::new()) else {
+fn procfile_workers(procfile: Option<Procfile>, needs: &mut Needs) -> Vec<(Worker, Evidence)> {
+    let Some((rel, processes)) = procfile else {
         return vec![];
     };
     let mut out = Vec::new();

@@ -345,6 +345,12 @@ pub(super) struct Locked<'a> {
     pub artifacts: Option<&'a crate::manager::LockArtifacts>,
 }
 
+impl<'a> Locked<'a> {
+    pub fn new(deps: &'a DepSet, artifacts: Option<&'a crate::manager::LockArtifacts>) -> Self {
+        Locked { deps, artifacts }
+    }
+}
+
 /// The Python version ([`choose`]), fitted to the lockfile's wheels ([`fit_wheels`]), and the packages
 /// the image builds from source for it.
 pub(super) fn decide(

@@ -56,6 +56,13 @@ pub struct Manifests {
 }
 
 impl Manifests {
+    /// Whether the project is an installable package (its pyproject has a `[build-system]`).
+    pub fn installable(&self) -> bool {
+        self.pyproject
+            .as_ref()
+            .is_some_and(|p| p.has_build_system())
+    }
+
     /// Reads the manifests of the project at `dir`.
     pub fn load(root: &Path, dir: &RelDir, scan: &Scan) -> Result<Self> {
         let present = scan

@@ -16,6 +16,7 @@ pub mod pyproject;
 pub mod pysrc;
 pub mod python_version;
 pub mod requirements;
+pub mod routes;
 pub mod toml_util;
 pub mod walk;
 pub mod wheels;

@@ -327,9 +327,192 @@ pub struct Module {
     /// Config keys the module sets through `config.from_mapping(KEY=...)` or `config.update(KEY=...)`:
     /// (key, nested key of a dict value, literal default, line).
     pub config_keys: Vec<ConfigKey>,
+    /// Every call, in any scope, with its literal arguments (routes, routers and mounts are read from
+    /// them).
+    pub calls: Vec<Call>,
     /// Calls whose first argument is an environment-variable-like name (`env_str("SECRET_KEY")`), with
     /// the callee: they are reads when the callee is a helper of the project.
     pub name_calls: Vec<(String, EnvRead)>,
+}
+
+/// A call and what its arguments are, as far as literals go: `@app.get("/health")`,
+/// `path("health/", views.health)`, `router = APIRouter(prefix="/api")`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    /// The callee as written, dotted (`app.get`, `path`, `app.include_router`).
+    pub callee: String,
+    /// Whether the call is a decorator (`@app.get(...)`).
+    pub decorator: bool,
+    /// The name the call's value is assigned to (`router = APIRouter(...)`), in any scope.
+    pub target: Option<String>,
+    /// Positional arguments.
+    pub args: Vec<Arg>,
+    /// Keyword arguments, in order.
+    pub kwargs: Vec<(String, Arg)>,
+    /// The line of the callee.
+    pub line: usize,
+}
+
+impl Call {
+    /// The keyword argument `name`.
+    pub fn kwarg(&self, name: &str) -> Option<&Arg> {
+        self.kwargs.iter().find(|(k, _)| k == name).map(|(_, v)| v)
+    }
+}
+
+/// A call's argument.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Arg {
+    Str(String),
+    /// A dotted name.
+    Name(String),
+    /// A list or tuple of string literals.
+    Strs(Vec<String>),
+    /// A call, with its first argument when that is a string or a dotted name (`include("blog.urls")`).
+    Call {
+        callee: String,
+        first: Option<String>,
+    },
+    Other,
+}
+
+/// Every call in a logical line.
+fn calls_of(line: &Line) -> Vec<Call> {
+    let toks = &line.toks;
+    let mut out = Vec::new();
+    for k in 0..toks.len() {
+        if toks.get(k + 1) != Some(&Tok::Op("(")) || name(toks.get(k)).is_none() {
+            continue;
+        }
+        let (start, callee) = chain_ending_at(toks, k);
+        let before = start.checked_sub(1).map(|b| &toks[b]);
+        // `f().g(` is not a dotted callee; `def f(` and `class C(` are not calls.
+        if before == Some(&Tok::Op("."))
+            || matches!(before, Some(Tok::Name(n)) if n == "def" || n == "class")
+        {
+            continue;
+        }
+        let target = (start == 2 && toks[1] == Tok::Op("="))
+            .then(|| name(toks.first()).map(str::to_string))
+            .flatten();
+        let (args, kwargs) = arguments(toks, k + 1);
+        out.push(Call {
+            callee,
+            decorator: start == 1 && toks[0] == Tok::Op("@"),
+            target,
+            args,
+            kwargs,
+            line: line.tok_lines[k],
+        });
+    }
+    out
+}
+
+/// The dotted name that ends at `toks[k]`: its first index and the name.
+fn chain_ending_at(toks: &[Tok], k: usize) -> (usize, String) {
+    let mut start = k;
+    while start >= 2 && toks[start - 1] == Tok::Op(".") && name(toks.get(start - 2)).is_some() {
+        start -= 2;
+    }
+    let callee = toks[start..=k]
+        .iter()
+        .filter_map(|t| name(Some(t)))
+        .collect::<Vec<_>>()
+        .join(".");
+    (start, callee)
+}
+
+/// The arguments of the call whose `(` is at `open`: positional, then keyword.
+fn arguments(toks: &[Tok], open: usize) -> (Vec<Arg>, Vec<(String, Arg)>) {
+    let mut segments: Vec<&[Tok]> = Vec::new();
+    let mut depth = 0usize;
+    let mut start = open + 1;
+    for j in open + 1..toks.len() {
+        match &toks[j] {
+            Tok::Op("(" | "[" | "{") => depth += 1,
+            Tok::Op(")" | "]" | "}") if depth == 0 => {
+                segments.push(&toks[start..j]);
+                break;
+            }
+            Tok::Op(")" | "]" | "}") => depth -= 1,
+            Tok::Op(",") if depth == 0 => {
+                segments.push(&toks[start..j]);
+                start = j + 1;
+            }
+            _ => {}
+        }
+    }
+    let mut args = Vec::new();
+    let mut kwargs = Vec::new();
+    for seg in segments.into_iter().filter(|s| !s.is_empty()) {
+        match (name(seg.first()), seg.get(1)) {
+            (Some(k), Some(Tok::Op("="))) => kwargs.push((k.to_string(), argument(&seg[2..]))),
+            _ => args.push(argument(seg)),
+        }
+    }
+    (args, kwargs)
+}
+
+/// What one argument's tokens are.
+fn argument(seg: &[Tok]) -> Arg {
+    if let [Tok::Str(s)] = seg {
+        return Arg::Str(s.clone());
+    }
+    let dotted = |ts: &[Tok]| {
+        !ts.is_empty()
+            && ts.iter().enumerate().all(|(i, t)| match t {
+                Tok::Name(_) => i % 2 == 0,
+                Tok::Op(".") => i % 2 == 1,
+                _ => false,
+            })
+            && ts.len() % 2 == 1
+    };
+    let names = |ts: &[Tok]| {
+        ts.iter()
+            .filter_map(|t| name(Some(t)))
+            .collect::<Vec<_>>()
+            .join(".")
+    };
+    if dotted(seg) {
+        return Arg::Name(names(seg));
+    }
+    if let (Some(Tok::Op("[" | "(")), Some(Tok::Op("]" | ")"))) = (seg.first(), seg.last()) {
+        let inner = &seg[1..seg.len() - 1];
+        let strs: Vec<String> = inner
+            .iter()
+            .filter_map(|t| match t {
+                Tok::Str(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect();
+        if inner
+            .iter()
+            .all(|t| matches!(t, Tok::Str(_) | Tok::Op(",")))
+        {
+            return Arg::Strs(strs);
+        }
+    }
+    if let Some(open) = seg.iter().position(|t| *t == Tok::Op("("))
+        && dotted(&seg[..open])
+        && seg.last() == Some(&Tok::Op(")"))
+    {
+        let first = match seg.get(open + 1..seg.len() - 1) {
+            Some([Tok::Str(s), ..]) => Some(s.clone()),
+            Some(rest) => {
+                let end = rest
+                    .iter()
+                    .position(|t| *t == Tok::Op(","))
+                    .unwrap_or(rest.len());
+                dotted(&rest[..end]).then(|| names(&rest[..end]))
+            }
+            None => None,
+        };
+        return Arg::Call {
+            callee: names(&seg[..open]),
+            first,
+        };
+    }
+    Arg::Other
 }
 
 /// A config key set in code (`from_mapping(SQLALCHEMY_DATABASE_URI="sqlite://")`, or the `broker_url`
@@ -760,6 +943,7 @@ pub fn summarize(src: &str) -> Module {
             settings = Some(SettingsClass::default());
         }
         tokens(&mut m, &line);
+        m.calls.extend(calls_of(&line));
         m.comparisons.extend(comparisons(&line));
         flask_config(&mut m, &line);
         if line.indent == 0 {
@@ -1240,6 +1424,56 @@ fn imports_of(m: &mut Module, toks: &[Tok]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn calls_carry_their_literal_arguments() {
+        let m = summarize(
+            r#"
+router = APIRouter(prefix="/api", tags=["ops"])
+@router.api_route("/health", methods=["GET", "HEAD"])
+def health(): ...
+urlpatterns = [path("ops/", include("ops.urls")), re_path(r"^x$", views.X.as_view())]
+def f(a, b): ...
+# @app.get("/commented")
+"#,
+        );
+        let c = &m.calls[0];
+        assert_eq!(
+            (c.callee.as_str(), c.target.as_deref()),
+            ("APIRouter", Some("router"))
+        );
+        assert_eq!(c.kwarg("prefix"), Some(&Arg::Str("/api".into())));
+        assert_eq!(c.kwarg("tags"), Some(&Arg::Strs(vec!["ops".into()])));
+        let d = &m.calls[1];
+        assert!(d.decorator && d.callee == "router.api_route" && d.line == 3);
+        assert_eq!(d.args, [Arg::Str("/health".into())]);
+        assert_eq!(
+            d.kwarg("methods"),
+            Some(&Arg::Strs(vec!["GET".into(), "HEAD".into()]))
+        );
+        let p = m.calls.iter().find(|c| c.callee == "path").unwrap();
+        assert_eq!(
+            p.args[1],
+            Arg::Call {
+                callee: "include".into(),
+                first: Some("ops.urls".into())
+            }
+        );
+        let r = m.calls.iter().find(|c| c.callee == "re_path").unwrap();
+        assert_eq!(
+            r.args[1],
+            Arg::Call {
+                callee: "views.X.as_view".into(),
+                first: None
+            }
+        );
+        // `def f(` is no call, a comment holds none, and `X.as_view()` is one callee, not `as_view`.
+        assert!(
+            !m.calls
+                .iter()
+                .any(|c| c.callee == "f" || c.callee == "app.get" || c.callee == "as_view")
+        );
+    }
 
     #[test]
     fn comments_docstrings_and_nested_code_are_not_assignments() {

@@ -18,7 +18,7 @@ const REDIS_URL: &str = "redis://redis:6379/0";
 /// Which services and features the environment is planned for.
 pub(super) struct Switches {
     /// Server worker processes by default (`WEB_CONCURRENCY`).
-    pub workers: u8,
+    pub workers: u32,
     pub postgres: bool,
     pub redis: bool,
     pub port: u16,
@@ -120,6 +120,9 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
         push(&mut out.app_env, "REDIS_URL", REDIS_URL.into());
     }
     let concurrency = format!("${{WEB_CONCURRENCY:-{}}}", s.workers);
+    // The container's port is the planned one under compose (the host port is WEB_PORT): a PORT in
+    // .env must not move the server away from the published port and the healthcheck.
+    push(&mut out.app_env, "PORT", s.port.to_string());
     push(&mut out.app_env, "WEB_CONCURRENCY", concurrency);
     let mut app_examples = Vec::new();
     for v in &p.env_vars {
@@ -206,7 +209,7 @@ fn postgres_examples() -> Vec<EnvExample> {
     ]
 }
 
-fn server_examples(port: u16, workers: u8) -> Vec<EnvExample> {
+fn server_examples(port: u16, workers: u32) -> Vec<EnvExample> {
     vec![
         example(
             "WEB_PORT",

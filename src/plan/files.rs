@@ -33,7 +33,7 @@ const DOCKERIGNORE: &[&str] = &[
 ];
 
 /// The `.dockerignore` patterns, without any that would exclude an install file or the app directory.
-pub(super) fn dockerignore(p: &Project, app_dir: &str) -> Vec<String> {
+pub(super) fn dockerignore(p: &Project, app_dir: &str, compose_file: &str) -> Vec<String> {
     let covers = |pat: &str, path: &str| path == pat || path.starts_with(&format!("{pat}/"));
     DOCKERIGNORE
         .iter()
@@ -42,6 +42,13 @@ pub(super) fn dockerignore(p: &Project, app_dir: &str) -> Vec<String> {
             !p.install_files().iter().any(|f| covers(pat, f)) && !covers(pat, app_dir)
         })
         .map(|s| s.to_string())
+        .map(|s| {
+            if s == super::DEFAULT_COMPOSE_FILE {
+                compose_file.to_string()
+            } else {
+                s
+            }
+        })
         .collect()
 }
 

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 mod env;
 mod files;
+mod health;
 mod server;
 mod workers;
 
@@ -36,8 +37,33 @@ pub struct PlanOptions {
     pub redis: Option<bool>,
     /// The worker services to generate (detection's when `None`).
     pub workers: Option<Vec<WorkerKind>>,
+    /// The server's settings (each `None`: the server's own default).
+    pub server: ServerAnswers,
+    /// The path the healthcheck requests: `None` detects it, `Some(None)` uses no route.
+    pub health_path: Option<Option<String>>,
+    /// The migration command as words: `None` is the framework's, `Some(None)` no migration step.
+    pub migrate_command: Option<Option<Vec<String>>>,
+    /// The compose file's name (`docker-compose.yml` when `None`).
+    pub compose_file: Option<String>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
+}
+
+/// The production server's settings users change, from their answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServerAnswers {
+    /// Processes: the default of `WEB_CONCURRENCY`.
+    pub workers: Option<u32>,
+    /// gunicorn's `--timeout`, in seconds.
+    pub timeout: Option<u32>,
+    /// gunicorn's `--worker-class`.
+    pub worker_class: Option<String>,
+    /// `--max-requests` (gunicorn) or `--limit-max-requests` (uvicorn).
+    pub max_requests: Option<u32>,
+    /// gunicorn's `--max-requests-jitter` (a tenth of `max_requests` when `None`).
+    pub max_requests_jitter: Option<u32>,
+    /// `--forwarded-allow-ips`.
+    pub forwarded_allow_ips: Option<String>,
 }
 
 /// The template context. Every field is documented because teams fork the templates against it.
@@ -61,8 +87,15 @@ pub struct Plan {
     pub app_dir: String,
     /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
     pub workdir: String,
-    /// The port the server binds, `EXPOSE`s, and compose publishes.
+    /// The port the server binds, `EXPOSE`s, and compose publishes. The image sets `PORT` to it and the
+    /// server listens on `$PORT`, so a platform that sets `PORT` (Cloud Run, Render) moves it there.
     pub port: u16,
+    /// Server processes by default: `WEB_CONCURRENCY` in the image and in compose.
+    pub web_concurrency: u32,
+    /// The web service's healthcheck.
+    pub health: HealthCheck,
+    /// The name of the generated compose file (`docker-compose.yml`, or `compose.yaml` and the like).
+    pub compose_file: String,
     /// The host port of the `dev` profile's server (so it can run beside `web`).
     pub dev_port: u16,
     /// The image name compose tags the build with (shared by web, migrate and worker services).
@@ -86,7 +119,8 @@ pub struct Plan {
     /// `COMPRESS_OFFLINE` is on), one complete shell command (steps joined by `&&`)
     /// with throwaway inline values, if any. Was `collectstatic` before context version 2.
     pub build_command: Option<String>,
-    /// The server command, exec form.
+    /// The server command, exec form. It listens on `$PORT`: gunicorn by itself, uvicorn and daphne
+    /// through `sh -c 'exec ...'`.
     pub command: Vec<String>,
     /// The same server command as data, for a fork that changes one option.
     pub server: ServerCommand,
@@ -178,6 +212,21 @@ pub struct ServerCommand {
     pub app: String,
     /// Every option after the program, in order, each flag with its value when it takes one.
     pub options: Vec<ServerOption>,
+    /// Whether the server listens on `$PORT`: an option value holds `${PORT:-<port>}` (which needs a
+    /// shell), or, for gunicorn, there is no `--bind` and gunicorn reads `PORT` itself.
+    pub port_from_env: bool,
+}
+
+/// The web service's healthcheck.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct HealthCheck {
+    /// The path the probe requests, which must answer within 3s with neither 404 nor 5xx; none: any HTTP
+    /// answer at `/` counts.
+    pub path: Option<String>,
+    /// Where the path came from (the route detection found, or the answer), or why there is none.
+    pub why: String,
+    /// compose's `test`, exec form with `CMD` first: a Python probe on `127.0.0.1:$PORT`.
+    pub test: Vec<String>,
 }
 
 /// One server option.
@@ -316,6 +365,34 @@ pub const RENAMED: &[(&str, &str, u32)] = &[("collectstatic", "build_command", 2
 /// The port when no answer says.
 pub const DEFAULT_PORT: u16 = 8000;
 
+/// The compose file's name when no answer says.
+pub const DEFAULT_COMPOSE_FILE: &str = "docker-compose.yml";
+
+pub use crate::knowledge::COMPOSE_FILES;
+
+pub use server::DEFAULT_TIMEOUT;
+
+/// The migration's command, the directory it runs from (when not the app's) and its entrypoint.sh
+/// line: the answer's command (run from the app directory), none when the answer turns it off, else
+/// the framework's.
+fn migration(
+    p: &Project,
+    opts: &PlanOptions,
+    view: &AppView,
+) -> (Option<Vec<String>>, Option<String>, Option<String>) {
+    let migration = match &opts.migrate_command {
+        Some(Some(words)) => Some(crate::framework::Migration {
+            command: words.clone(),
+            workdir: None,
+        }),
+        Some(None) => None,
+        None => p.framework.migration(view),
+    };
+    let shell = migration.as_ref().map(migrate_shell);
+    let workdir = migration.as_ref().and_then(|m| m.workdir.clone());
+    (migration.map(|m| m.command), workdir, shell)
+}
+
 fn check_path(what: &str, p: &str) -> Result<()> {
     if p.contains(['\n', '\r', '"', '\\']) {
         return Err(Error::Project {
@@ -385,13 +462,14 @@ fn install(p: &Project, server: &server::ServerPlan, notes: &mut Vec<String>) ->
 }
 
 /// The runtime stage's `ENV`: Python's settings, the venv, the port, and the framework's own.
-fn runtime_env(p: &Project, view: &AppView, port: u16) -> Vec<EnvPair> {
+fn runtime_env(p: &Project, view: &AppView, port: u16, workers: u32) -> Vec<EnvPair> {
     let mut env = vec![
         pair("PYTHONDONTWRITEBYTECODE", "1"),
         pair("PYTHONUNBUFFERED", "1"),
         pair("VIRTUAL_ENV", VENV),
         pair("PATH", format!("{VENV}/bin:$PATH")),
         pair("PORT", port.to_string()),
+        pair("WEB_CONCURRENCY", workers.to_string()),
     ];
     // The framework's values come from the project (a settings module, an app): literal, never expanded.
     for (name, value) in p.framework.runtime_env(view) {
@@ -436,19 +514,17 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         .map(|d| workdir_of(&context.strip(d.as_str())));
     let view = app_view(p, port, alembic_dir.as_deref());
     let mut notes = Vec::new();
-    let server = server::choose(p, port);
+    let server = server::choose(p, port, &opts.server)?;
     let install = install(p, &server, &mut notes)?;
-    let dev_command = p.framework.dev_command(&view, &server.command);
-    let migration = p.framework.migration(&view);
-    let migrate_shell = migration.as_ref().map(migrate_shell);
-    let migrate_workdir = migration.as_ref().and_then(|m| m.workdir.clone());
-    let migrate_command = migration.map(|m| m.command);
+    let dev_command = p.framework.dev_command(&view, &server.fixed_command);
+    let (migrate_command, migrate_workdir, migrate_shell) = migration(p, opts, &view);
     let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
+    let web_concurrency = web_concurrency(p, opts, migrate_command.is_some(), &mut notes);
     notes.extend(schema_note(p, migrate_command.is_some(), postgres));
     let env = env::plan(
         p,
         &env::Switches {
-            workers: web_concurrency(p, migrate_command.is_some(), &mut notes),
+            workers: web_concurrency,
             postgres,
             redis,
             port,
@@ -456,6 +532,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         },
     );
     let build_command = env::build_command(p, &p.framework.build_commands(&view));
+    let compose_file = opts.compose_file.as_deref().unwrap_or(DEFAULT_COMPOSE_FILE);
     let (build_packages, runtime_packages) = native_packages(p);
     Ok(Plan {
         context_version: CONTEXT_VERSION,
@@ -464,13 +541,16 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         package_manager: p.package_manager,
         interface: p.interface,
         python_version: p.python_version.clone(),
-        dockerignore: files::dockerignore(p, &app_dir),
+        dockerignore: files::dockerignore(p, &app_dir, compose_file),
         watch_sync: files::watch_sync(&app_dir, &workdir),
         watch_rebuild: p.install_files().to_vec(),
         context_dir: context.to_string(),
         app_dir,
         workdir,
         port,
+        web_concurrency,
+        health: health::plan(p, opts, port),
+        compose_file: compose_file.into(),
         dev_port: port.saturating_add(1),
         image_name: image_name(p, opts.name_hint.as_deref()),
         postgres_data_dir: postgres_data_dir(),
@@ -478,11 +558,11 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         venv: VENV.into(),
         services: services(p, postgres, redis, &images(p)),
         images: images(p),
-        server: server::as_data(&server.command),
+        server: server.data,
         install,
         build_packages,
         runtime_packages,
-        runtime_env: runtime_env(p, &view, port),
+        runtime_env: runtime_env(p, &view, port, web_concurrency),
         build_command,
         command: server.command,
         dev_command,
@@ -496,13 +576,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         app_env: env.app_env,
         passthrough_env: env.passthrough,
         env_example: env.example,
-        blockers: blockers(p, postgres),
+        blockers: blockers(p, postgres, opts.compose_file.as_deref()),
         notes,
     })
 }
 
 /// What is known to break the stack: a database compose starts that the app never reads.
-fn blockers(p: &Project, postgres: bool) -> Vec<Blocker> {
+fn blockers(p: &Project, postgres: bool, compose_file: Option<&str>) -> Vec<Blocker> {
     use crate::base::kinds::EnvRole::*;
     let mut out = Vec::new();
     let reads_database = p.env_vars.iter().any(|v| {
@@ -517,13 +597,19 @@ fn blockers(p: &Project, postgres: bool) -> Vec<Blocker> {
             )
         )
     });
-    for file in &p.shadowing_compose {
+    let ours = compose_file.unwrap_or(DEFAULT_COMPOSE_FILE);
+    let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
+    for file in &p.compose_files {
+        let name = file.rsplit('/').next().unwrap_or(file);
+        if rank(name) >= rank(ours) {
+            continue;
+        }
         out.push(Blocker {
             problem: format!(
-                "`{file}` exists, and `docker compose` reads it instead of the generated docker-compose.yml"
+                "`{file}` exists, and `docker compose` reads it instead of the generated {ours}"
             ),
             fix: format!(
-                "remove or rename `{file}` (or merge what you need into docker-compose.yml), or run `docker compose -f docker-compose.yml up`"
+                "generate into it with --compose-file {name} (a conflict to settle like any other), remove or rename it, or run `docker compose -f {ours} up`"
             ),
         });
     }
@@ -562,9 +648,17 @@ fn schema_note(p: &Project, migrates: bool, postgres: bool) -> Option<String> {
     })
 }
 
-/// Server processes by default: 2, or 1 when the app creates its tables at startup with no migration
+/// Server processes by default: the answer's; else 2, or 1 when the app creates its tables at startup with no migration
 /// step (several processes would race on CREATE TABLE and one would fail to start).
-fn web_concurrency(p: &Project, migrates: bool, notes: &mut Vec<String>) -> u8 {
+fn web_concurrency(
+    p: &Project,
+    opts: &PlanOptions,
+    migrates: bool,
+    notes: &mut Vec<String>,
+) -> u32 {
+    if let Some(n) = opts.server.workers {
+        return n;
+    }
     match &p.creates_tables {
         Some(at) if !migrates => {
             notes.push(format!(

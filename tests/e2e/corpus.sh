@@ -264,6 +264,7 @@ checks() {
     fail "$NOT_FOUND: HTTP $code_ $(printf '%s' "$body" | matches "You're seeing this error because you have|DEBUG = True" && echo '(Django debug page: DEBUG is on)')"
   fi
   runtime_checks "$out"
+  port_and_health_checks "$dir"
   t_checks=$(since "$started")
   cd "$repo"
   [ "$failed_checks" = 0 ]

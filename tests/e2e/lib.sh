@@ -106,3 +106,53 @@ for pid in filter(str.isdigit, os.listdir("/proc")):
   install_step_cached "$logs/rebuild.log" && ok "rebuild after touching $py: dependency install CACHED (${warm}s)" ||
     fail "dependency install step not CACHED after a code-only change (see $logs/rebuild.log)"
 }
+
+# The web healthcheck and $PORT, with the stack's web service stopped (after runtime_checks; db and the
+# others still up). $1: the directory dockgen init ran on. Checks that:
+# - web's healthcheck was the HTTP probe and passed while the stack was up (its health log);
+# - a platform's PORT moves the server: web run with PORT=9000 becomes healthy and answers on 9000,
+#   and nothing listens on the planned port any more;
+# - with a health path that fails (regenerated with --health-path on a path the app lacks), the probe
+#   requests it and fails, saying what the path answered.
+port_and_health_checks() {
+  local initdir=$1 cid test_ log status deadline planned
+  cid=$("$compose" ps -a -q web)
+  test_=$(docker inspect --format '{{json .Config.Healthcheck.Test}}' "$cid")
+  log=$(docker inspect --format '{{range .State.Health.Log}}{{.ExitCode}} {{end}}' "$cid")
+  case "$test_" in
+    *http.client*) case " $log" in *" 0 "*) ok "web's healthcheck is an HTTP request, and it passed (exit codes: $log)" ;;
+        *) fail "web's HTTP healthcheck never passed (exit codes: $log)" ;; esac ;;
+    *) fail "web's healthcheck is not an HTTP request: $test_" ;;
+  esac
+  planned=$(sed -n 's/^EXPOSE //p' Dockerfile)
+  cid=$("$compose" run -d --no-deps -e PORT=9000 web 2>/dev/null | tail -1)
+  deadline=$(( $(date +%s) + 90 ))
+  status=starting
+  while [ "$status" != healthy ] && [ "$(date +%s)" -lt "$deadline" ]; do
+    sleep 2
+    status=$(docker inspect --format '{{.State.Health.Status}}' "$cid" 2>/dev/null || echo gone)
+  done
+  if [ "$status" = healthy ] && docker exec "$cid" python -c "import http.client; c = http.client.HTTPConnection('127.0.0.1', 9000, timeout=5); c.request('GET', '/'); print(c.getresponse().status)" >/dev/null 2>&1 &&
+    ! docker exec "$cid" python -c "import socket; socket.create_connection(('127.0.0.1', $planned), 2)" >/dev/null 2>&1; then
+    ok "with PORT=9000 web listens on 9000 (not $planned) and its healthcheck follows"
+  else
+    fail "with PORT=9000: web is $status; see: docker logs of the run container"
+    docker logs "$cid" 2>&1 | tail -10 | sed "s/^/[$app] | /"
+  fi
+  docker rm -f "$cid" >/dev/null 2>&1 || true
+  "$dockgen" init --yes --force --health-path /no-such-page-e2e/ "$initdir" >/dev/null 2>&1 || fail "dockgen init --health-path"
+  "$compose" up -d --no-deps --no-build web >/dev/null 2>&1 || fail "web up with a failing health path"
+  cid=$("$compose" ps -a -q web)
+  deadline=$(( $(date +%s) + 60 ))
+  log=""
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    sleep 3
+    log=$(docker inspect --format '{{range .State.Health.Log}}{{.ExitCode}}:{{.Output}}|{{end}}' "$cid")
+    case "$log" in *"1:GET /no-such-page-e2e/ answered 404"*) break ;; esac
+  done
+  case "$log" in
+    *"1:GET /no-such-page-e2e/ answered 404"*) ok "a failing health path fails the healthcheck (GET /no-such-page-e2e/ answered 404)" ;;
+    *) fail "the healthcheck on a missing path did not fail: $(printf '%s' "$log" | cut -c1-300)" ;;
+  esac
+  "$compose" stop web >/dev/null 2>&1 || true
+}

@@ -237,13 +237,31 @@ fn generated_files_agree_with_each_other() {
             .filter_map(|l| l.strip_prefix("EXPOSE "))
             .collect();
         let port: u16 = expose[0].parse().unwrap();
-        if !docker.lines().any(|l| {
-            l.starts_with("CMD [")
-                && (l.contains(&format!("0.0.0.0:{port}")) || l.contains(&format!("\"{port}\"")))
-        }) {
-            fail(format!("CMD does not bind port {port}"));
-        }
         let web = &c["services"]["web"];
+        // The server listens on $PORT, which the image sets to the EXPOSEd port: gunicorn reads PORT
+        // itself when no --bind is given; the others expand it through `sh -c`.
+        if !docker.contains(&format!(" PORT={port}")) {
+            fail(format!("ENV PORT is not the EXPOSEd {port}"));
+        }
+        let cmd = docker
+            .lines()
+            .find(|l| l.starts_with("CMD ["))
+            .unwrap_or("");
+        let listens = if cmd.starts_with("CMD [\"gunicorn\"") {
+            !cmd.contains("--bind")
+        } else {
+            cmd.starts_with("CMD [\"sh\", \"-c\", \"exec ")
+                && cmd.contains(&format!("--port \\\"${{PORT:-{port}}}\\\""))
+        };
+        if !listens {
+            fail(format!("CMD does not listen on $PORT: {cmd}"));
+        }
+        if web["environment"]["PORT"].as_str() != Some(port.to_string().as_str()) {
+            fail(format!(
+                "compose gives web PORT={}",
+                web["environment"]["PORT"]
+            ));
+        }
         if web["ports"][0]["target"].as_u64() != Some(port as u64) {
             fail(format!(
                 "web port target {} != {port}",
@@ -252,7 +270,7 @@ fn generated_files_agree_with_each_other() {
         }
         if !web["healthcheck"]["test"]
             .to_string()
-            .contains(&format!(", {port})"))
+            .contains(&format!("os.environ.get('PORT') or {port})"))
         {
             fail("web healthcheck probes another port".into());
         }

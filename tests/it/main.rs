@@ -6,6 +6,7 @@ mod detect;
 mod hostile;
 mod hostile_props;
 mod init;
+mod knobs;
 mod ownership;
 mod registry;
 mod support;
