@@ -43,6 +43,8 @@ pub struct Requirements {
     /// Every file read, relative to the root, in reading order (for the Dockerfile to copy them all).
     pub files: Vec<String>,
     pub warnings: Vec<String>,
+    /// A file adds an index (`--extra-index-url`): pip then takes the best version across every index.
+    pub extra_index: bool,
 }
 
 /// Reads `file` (relative to `root`) and its includes.
@@ -172,6 +174,10 @@ impl Reader<'_> {
                 Some(egg) => add(&mut self.out, installs, egg, shown, line_no),
                 None => Ok(()),
             },
+            "--extra-index-url" => {
+                self.out.extra_index = true;
+                Ok(())
+            }
             _ => Ok(()),
         }
     }

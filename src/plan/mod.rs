@@ -114,6 +114,9 @@ pub struct Plan {
     pub env_example: Vec<EnvExample>,
     /// `.dockerignore` patterns.
     pub dockerignore: Vec<String>,
+    /// The directories of the image the app's user may write, each with why; the code and the
+    /// virtualenv belong to root and are read-only to it.
+    pub writable_dirs: Vec<WritableDir>,
     /// Paths compose `develop.watch` syncs into the container (relative to the context) and rebuilds on.
     pub watch_sync: Vec<WatchSync>,
     /// Paths (relative to the context) whose change makes compose `develop.watch` rebuild the image: the manifests and lockfiles.
@@ -206,6 +209,15 @@ pub struct WorkerService {
     pub why: String,
     /// Its command, exec form.
     pub command: Vec<String>,
+}
+
+/// A directory of the image the app's user may write.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct WritableDir {
+    /// The absolute path in the image (created at build time, owned by `uid`).
+    pub path: String,
+    /// Why the app writes there, with where it is configured.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -446,10 +458,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
             migrations: migrate_command.is_some(),
         },
     );
-    let build_command = p
-        .framework
-        .build_command(&view)
-        .map(|c| env::with_build_values(p, &c));
+    let build_command = build_command(p, &view);
     let (build_packages, runtime_packages) = native_packages(p);
     Ok(Plan {
         context_version: CONTEXT_VERSION,
@@ -460,6 +469,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         python_version: p.python_version.clone(),
         dockerignore: files::dockerignore(p, &app_dir),
         watch_sync: files::watch_sync(&app_dir, &workdir),
+        writable_dirs: files::writable_dirs(p, &workdir),
         watch_rebuild: p.install_files().to_vec(),
         context_dir: context.to_string(),
         app_dir,
@@ -493,6 +503,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         blockers: blockers(p, postgres),
         notes,
     })
+}
+
+/// The framework's build-time step, with its throwaway build values inline.
+fn build_command(p: &Project, view: &AppView) -> Option<String> {
+    p.framework
+        .build_command(view)
+        .map(|c| env::with_build_values(p, &c))
 }
 
 /// What is known to break the stack: a database compose starts that the app never reads.

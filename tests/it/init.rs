@@ -340,7 +340,15 @@ fn generated_files_agree_with_each_other() {
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
             .collect();
-        for must in [".git", ".env", ".venv", "**/__pycache__", "node_modules"] {
+        for must in [
+            ".git",
+            "**/.env",
+            "**/.env.*",
+            "!**/.env.example",
+            ".venv",
+            "**/__pycache__",
+            "node_modules",
+        ] {
             if !patterns.contains(&must) {
                 fail(format!(".dockerignore lacks {must}"));
             }
