@@ -112,3 +112,44 @@ impl ManagerSpec for Pip {
         format!("uv pip install {pin}")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manager::InstallFacts;
+
+    fn command(facts: InstallFacts) -> String {
+        let cx = InstallCx {
+            facts: &facts,
+            python_version: "3.13",
+            installable: false,
+            project_name: None,
+            venv: "/opt/venv",
+        };
+        Pip.install(&cx).unwrap().command
+    }
+
+    /// uv takes the first index that has a package; pip the best version across all of them, so a
+    /// requirements file that adds an index keeps pip's rule.
+    #[test]
+    fn uv_installs_requirements_with_pips_index_rule() {
+        let mut facts = InstallFacts {
+            requirements: Some("requirements/prod.txt".into()),
+            ..InstallFacts::default()
+        };
+        assert_eq!(
+            command(facts.clone()),
+            "uv pip install -r requirements/prod.txt"
+        );
+        facts.extra_index = true;
+        assert_eq!(
+            command(facts),
+            "uv pip install --index-strategy unsafe-best-match -r requirements/prod.txt"
+        );
+        let pyproject = InstallFacts {
+            pyproject: Some("pyproject.toml".into()),
+            ..InstallFacts::default()
+        };
+        assert_eq!(command(pyproject), "uv pip install -r pyproject.toml");
+    }
+}

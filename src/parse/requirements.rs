@@ -293,6 +293,18 @@ mod tests {
                 "requirements/constraints.txt"
             ]
         );
+        assert!(
+            !r.extra_index,
+            "--index-url replaces the index, it adds none"
+        );
+        let d2 = project(&[
+            ("requirements.txt", "-r base.txt\n"),
+            (
+                "base.txt",
+                "--extra-index-url=https://example.test/simple\nflask\n",
+            ),
+        ]);
+        assert!(read(d2.path(), "requirements.txt").unwrap().extra_index);
         let s = &r.deps.get("sentry-sdk").unwrap().evidence;
         assert_eq!(
             (s.file.as_deref(), s.line),

@@ -3,8 +3,8 @@
 # popular Flask tutorial teaches (`pip install --user` in a builder, `/root/.local` copied into the final
 # stage; reproduced below as `tutorial`), on the same stand-in base image and the same corpus apps.
 # For each app and Dockerfile: cold build (BuildKit cache pruned first), warm rebuild after a code-only
-# change, image size; for dockgen also the seconds from `compose up` to every service healthy, and the
-# slowest steps of its cold build. Then the ratios the issue sets as targets: cold build at most 0.6x the
+# change, image size, the slowest steps of each cold build; for dockgen also the seconds from
+# `compose up` to every service healthy. Then the ratios the issue sets as targets: cold build at most 0.6x the
 # tutorial's, image no larger than the tutorial's, warm rebuild at most 0.25x dockgen's own cold build.
 # The tutorial Dockerfile installs from requirements.txt: for an app that has none (a uv project), it is
 # exported from the lock first (`uv export --frozen --no-dev --no-hashes`), as a user of the tutorial
@@ -102,9 +102,9 @@ for app in "${apps[@]}"; do
     warm[$variant]=$(since "$t")
     size[$variant]=$(docker image inspect --format '{{.Size}}' "$image")
     healthy="n/a"
+    echo "[$app] slowest steps of the $variant cold build (${cold[$variant]} s):"
+    slowest "$out/$app-$variant-cold.log"
     if [ "$variant" = dockgen ]; then
-      echo "[$app] slowest steps of dockgen's cold build:"
-      slowest "$out/$app-$variant-cold.log"
       fill_env_example 0
       sed -i "s/^  image: \".*\"/  image: \"$image\"/" docker-compose.yml
       export COMPOSE_PROJECT_NAME="dockgen-bench-$app"
