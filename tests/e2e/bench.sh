@@ -44,7 +44,7 @@ EOF
 # uv, out of the stand-in uv image (a glibc binary; it runs on this host), for `uv export`.
 uv_bin() {
   local pin c
-  pin=$(sed -n 's/.*pub const UV: &str = "\(.*\)";/\1/p' src/knowledge.rs)
+  pin=$(sed -n 's/.*pub const UV: &str = "\(.*\)";/\1/p' "$repo/src/knowledge.rs")
   if [ ! -x "$out/uv" ]; then
     c=$(docker create "ghcr.io/astral-sh/uv:$pin")
     docker cp "$c:/uv" "$out/uv" >/dev/null
@@ -71,6 +71,8 @@ for step, t in sorted(times.items(), key=lambda x: -x[1])[:5]:
 PY
 }
 
+uv=$(uv_bin)
+[ -x "$uv" ] || { echo "bench: no uv binary from the uv image" >&2; exit 1; }
 rows=()
 ratios=()
 for app in "${apps[@]}"; do
@@ -85,7 +87,7 @@ for app in "${apps[@]}"; do
     image="dockgen-bench-$app-$variant"
     if [ "$variant" = tutorial ]; then
       if [ ! -f requirements.txt ]; then
-        "$(uv_bin)" export --frozen --no-dev --no-hashes --no-emit-project --quiet -o requirements.txt
+        "$uv" export --frozen --no-dev --no-hashes --no-emit-project --quiet -o requirements.txt
       fi
       rm -f Dockerfile .dockerignore docker-compose.yml entrypoint.sh .env.example
       tutorial "$py" "$cmd" >Dockerfile
