@@ -138,6 +138,10 @@ fn engine(templates: &Templates) -> Result<Tera> {
         let escaped: Vec<String> = v.iter().map(|s| compose_literal(s)).collect();
         flow_array(escaped.iter().map(String::as_str))
     });
+    // A word for `sh -c` (a shell-form RUN): single-quoted unless it is plainly safe.
+    tera.register_filter("sh", |v: &str, _: Kwargs, _: &State| {
+        crate::base::quote::sh_quote(v)
+    });
     // Dockerfile instructions expand `$VAR` in paths: escape it so a directory named `a$b` stays literal.
     tera.register_filter("dockerfile_path", |v: &str, _: Kwargs, _: &State| {
         quote::dockerfile_path(v)

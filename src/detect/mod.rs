@@ -150,6 +150,10 @@ pub struct Project {
     pub install: InstallFacts,
     /// Whether static files have a collection root (Django's STATIC_ROOT; null for other frameworks).
     pub static_root: Option<bool>,
+    /// Directories the framework's configuration names for data, not code (STATIC_ROOT, MEDIA_ROOT,
+    /// Flask's instance folder), relative to `app_dir` or absolute in the image.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub data_dirs: Vec<crate::framework::DataDir>,
     /// Celery: the app to pass to `celery -A`, relative to `app_dir`.
     pub celery_app: Option<String>,
     pub celery_beat: bool,
@@ -272,6 +276,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         project_name: manifests.pyproject.as_ref().and_then(|p| p.name()),
         install,
         static_root: chosen.analysis.static_root,
+        data_dirs: chosen.analysis.data_dirs.clone(),
         celery_app: needs.celery_app,
         rq_queues: needs.rq_queues,
         celery_beat: needs.celery_beat,

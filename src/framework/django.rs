@@ -2,7 +2,10 @@
 //! interface, static files and the services they point at. Served by gunicorn (WSGI) or, for an ASGI
 //! app with channels/daphne/uvicorn installed, uvicorn or daphne.
 
-use super::{Analysis, AnalyzeCx, AppView, EnvRead, Found, FrameworkSpec, Migration, WorkerSystem};
+use super::{
+    Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, Found, FrameworkSpec, Migration,
+    WorkerSystem,
+};
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{Interface, Server, Service};
@@ -39,6 +42,26 @@ impl Django {
         })?;
         Ok((Interface::Wsgi, ep, e))
     }
+}
+
+/// A configured data directory that is a Python package of the project: it stays in the build context
+/// and read-only (the code must not be left out, nor writable), with a warning.
+fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool {
+    if dir.path.starts_with('/')
+        || !cx
+            .app_dir
+            .child(&dir.path)
+            .on(cx.root)
+            .join("__init__.py")
+            .is_file()
+    {
+        return false;
+    }
+    warnings.push(format!(
+        "{}: `{}` is a Python package of the project, so it stays in the image and read-only; point the setting at a directory of its own",
+        dir.evidence, dir.path
+    ));
+    true
 }
 
 impl FrameworkSpec for Django {
@@ -94,7 +117,30 @@ impl FrameworkSpec for Django {
             .into_iter()
             .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
             .collect();
+        let static_dir =
+            d.static_root_path
+                .clone()
+                .zip(d.static_root.clone())
+                .map(|(path, evidence)| DataDir {
+                    role: DataRole::StaticRoot,
+                    path,
+                    evidence,
+                });
+        let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
+            path.map(|path| DataDir {
+                role: DataRole::MediaRoot,
+                path,
+                evidence,
+            })
+        });
+        let mut warnings = d.warnings.clone();
+        let data_dirs = static_dir
+            .into_iter()
+            .chain(media_dir)
+            .filter(|dir| !holds_code(cx, dir, &mut warnings))
+            .collect();
         Ok(Analysis {
+            data_dirs,
             entrypoint: Some((entrypoint, ep_evidence)),
             interface: Some(interface),
             settings_module: Some(d.settings_module.clone()),
@@ -113,7 +159,7 @@ impl FrameworkSpec for Django {
                 })
                 .collect(),
             comparisons: d.comparisons.clone(),
-            warnings: d.warnings.clone(),
+            warnings,
             facts,
         })
     }

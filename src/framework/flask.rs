@@ -4,8 +4,9 @@
 
 use std::path::Path;
 
-use super::{Analysis, AnalyzeCx, AppView, FrameworkSpec, Migration, Named};
+use super::{Analysis, AnalyzeCx, AppView, DataDir, DataRole, FrameworkSpec, Migration, Named};
 use crate::base::error::Result;
+use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
 use crate::base::kinds::{Interface, Server};
 use crate::base::relpath::RelDir;
@@ -31,6 +32,19 @@ fn flask_app_in(text: &str) -> Option<(String, usize)> {
         let v = v.trim().trim_matches(['"', '\'']).to_string();
         (!v.is_empty()).then_some((v, i + 1))
     })
+}
+
+/// Flask's instance folder: `instance/` beside the app's top-level module or package, which the server
+/// imports from the app directory (Flask's `App.auto_find_instance_path` for a package that is not
+/// installed in site-packages).
+fn instance_dir() -> DataDir {
+    DataDir {
+        role: DataRole::Instance,
+        path: "instance".into(),
+        evidence: Evidence::rule(
+            "Flask's instance folder (app.instance_path) beside the app's module or package",
+        ),
+    }
 }
 
 impl FrameworkSpec for Flask {
@@ -88,6 +102,7 @@ impl FrameworkSpec for Flask {
         });
         let mut analysis = Analysis {
             entrypoint,
+            data_dirs: vec![instance_dir()],
             ..Analysis::default()
         };
         // Flask-Migrate upgrades from the committed migrations/ folder; without it `flask db upgrade`

@@ -109,6 +109,28 @@ impl EnvRead {
     }
 }
 
+/// What a directory the app's configuration names holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DataRole {
+    /// Collected static files (Django's `STATIC_ROOT`): produced at build time, only read at run time.
+    StaticRoot,
+    /// Uploaded files (Django's `MEDIA_ROOT`): written at run time.
+    MediaRoot,
+    /// Flask's instance folder (`app.instance_path`): per-deployment configuration and data (a SQLite
+    /// database), written at run time and never part of the code.
+    Instance,
+}
+
+/// A directory the app's configuration names for data it produces, rather than code.
+#[derive(Debug, Clone, Serialize)]
+pub struct DataDir {
+    pub role: DataRole,
+    /// Relative to the app directory (`staticfiles`), or absolute in the image (`/srv/media`).
+    pub path: String,
+    pub evidence: Evidence,
+}
+
 /// What a framework found out about the chosen app.
 #[derive(Debug, Default)]
 pub struct Analysis {
@@ -121,6 +143,8 @@ pub struct Analysis {
     /// Whether static files have a collection root (Django's `STATIC_ROOT`); `None` when the framework
     /// has no such notion.
     pub static_root: Option<bool>,
+    /// Directories the configuration names for data (collected static files, uploads, instance data).
+    pub data_dirs: Vec<DataDir>,
     /// Evidence for the facts above, under their keys.
     pub evidence: Vec<(Key, Evidence)>,
     /// Services the configuration points at (a `postgres://` URL in settings).

@@ -76,9 +76,42 @@ pub fn venv_env(venv: &str) -> Vec<EnvPair> {
     ]
 }
 
-/// Installs a Python tool (Poetry, PDM, Pipenv) into a virtualenv of its own under /opt, pinned.
-pub fn tool_setup(tool: &str, version: &str) -> String {
-    format!("python -m venv /opt/{tool} && /opt/{tool}/bin/pip install {tool}=={version}")
+/// The builder's uv settings with the app's virtualenv at `venv`: bytecode compiled at build time (the
+/// runtime's code and venv are read-only, so nothing could cache it later, and every process start would
+/// compile in memory again), files copied out of the cache mount, never a downloaded Python.
+pub fn uv_env(venv: &str) -> Vec<EnvPair> {
+    let mut env = vec![
+        pair("UV_COMPILE_BYTECODE", "1"),
+        pair("UV_LINK_MODE", "copy"),
+        pair("UV_PYTHON_DOWNLOADS", "0"),
+    ];
+    env.extend(venv_env(venv));
+    env
+}
+
+/// Creates the app's virtualenv with uv (no pip or setuptools in it: nothing at run time installs).
+pub fn uv_venv(venv: &str) -> String {
+    format!("uv venv {venv}")
+}
+
+/// Installs a Python tool (Poetry, PDM, Pipenv) with uv into a virtualenv of its own under /opt: the
+/// tool and `packages` pinned, the rest of its dependencies resolved as pip would. It stays in the builder.
+pub fn tool_setup(tool: &str, packages: &[&str]) -> String {
+    format!(
+        "uv venv /opt/{tool} && uv pip install --python /opt/{tool} {}",
+        packages.join(" ")
+    )
+}
+
+/// Installs exactly the hashed requirements file `file` (an export of a lock) into the app's venv:
+/// every file checked against its hash, no dependency resolved beyond the list.
+pub fn uv_install_exported(file: &str) -> String {
+    format!("uv pip install --require-hashes --no-deps -r {file}")
+}
+
+/// The uv image the builder copies the binary from.
+pub fn uv_image() -> String {
+    format!("ghcr.io/astral-sh/uv:{}", crate::knowledge::pins::UV)
 }
 
 #[cfg(test)]

@@ -170,6 +170,9 @@ pub struct InstallFacts {
     pub workspace_package: Option<String>,
     /// The requirements file pip installs, relative to the build context.
     pub requirements: Option<String>,
+    /// The requirements add an index (`--extra-index-url`), so the install takes the best version
+    /// across every index, as pip does.
+    pub extra_index: bool,
     /// The project's pyproject.toml, relative to the build context, when it has one.
     pub pyproject: Option<String>,
 }

@@ -1,7 +1,10 @@
-//! PDM: `pdm.lock`, `[tool.pdm]`. The image installs a pinned PDM in a venv of its own and runs
-//! `pdm sync --prod --no-self --no-editable` into the app's venv.
+//! PDM: `pdm.lock`, `[tool.pdm]`. The image installs a pinned PDM in a venv of its own, exports the
+//! lock's production groups with hashes (`pdm export --prod`, which reads the lock and never updates
+//! it, as `--frozen-lockfile` would), and uv installs exactly that (`--require-hashes --no-deps`) into the
+//! app's venv. PDM's own uv mode (`use_uv`) is not used: it is experimental and ignores the lock's
+//! `inherit_metadata` strategy, which decides which locked packages belong to production.
 
-use super::install::{copy_pairs, venv_env};
+use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
 use super::poetry::read_graph_lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading};
 use crate::base::error::Result;
@@ -32,24 +35,26 @@ impl ManagerSpec for Pdm {
         read_graph_lock(cx, "pdm.lock", lockfiles::parse_pdm)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
+        let pdm = format!("pdm=={PIN}");
         Ok(Install {
-            env: venv_env(cx.venv),
+            env: uv_env(cx.venv),
             // PDM 2.29 crashes on import with hishel 2 (`SyncSqliteStorage`); `pdm[locked]` would pin
             // it but pins a certifi release the index no longer serves.
-            setup: vec![
-                format!(
-                    "python -m venv /opt/pdm && /opt/pdm/bin/pip install pdm=={PIN} 'hishel<2'"
-                ),
-                format!("python -m venv {}", cx.venv),
-            ],
+            setup: vec![tool_setup("pdm", &[&pdm, "'hishel<2'"]), uv_venv(cx.venv)],
             manifests: copy_pairs(&cx.facts.files),
-            cache: "/root/.cache/pdm".into(),
-            command: "/opt/pdm/bin/pdm sync --prod --no-self --no-editable".into(),
+            cache: "/root/.cache/uv".into(),
+            command: format!(
+                "/opt/pdm/bin/pdm export --prod --format requirements --output /tmp/requirements.txt && {}",
+                uv_install_exported("/tmp/requirements.txt")
+            ),
             extra: vec![],
             after_source: vec![],
         })
     }
-    fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
-        format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)
+    fn binary_image(&self) -> Option<String> {
+        Some(uv_image())
+    }
+    fn install_extra(&self, _cx: &InstallCx, pin: &str) -> String {
+        format!("uv pip install {pin}")
     }
 }

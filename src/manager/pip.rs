@@ -1,10 +1,11 @@
 //! pip, the fallback: a production requirements file (following `-r`/`-c`), else a PEP 621
-//! pyproject.toml without a lock, else nothing. The image makes a venv without pip and fills it with the
-//! base image's pip (`PIP_PYTHON`), which keeps the runtime image smaller.
+//! pyproject.toml without a lock, else nothing. The image installs them with uv's pip interface (`uv pip
+//! install`, the same requirements and the same resolution rules, much faster) into a venv uv makes,
+//! without pip in it, which keeps the runtime image smaller.
 
-use super::install::{copy_pairs, pair, venv_env};
+use super::install::{copy_pairs, uv_env, uv_image, uv_venv};
 use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading};
-use crate::base::error::{Error, Result};
+use crate::base::error::Result;
 use crate::base::evidence::Evidence;
 use crate::base::quote::sh_quote;
 use crate::base::relpath::RelDir;
@@ -12,9 +13,6 @@ use crate::parse::deps::DepSet;
 use crate::parse::requirements;
 
 pub struct Pip;
-
-/// Installs `[project].dependencies` read from pyproject.toml in the image (no lock to install from).
-const FROM_PYPROJECT: &str = "python -c \"import tomllib; print('\\n'.join(tomllib.load(open('pyproject.toml', 'rb'))['project'].get('dependencies', [])))\" > /tmp/requirements.txt && pip install -r /tmp/requirements.txt";
 
 fn in_dir(dir: &RelDir, warning: &str) -> String {
     if dir.is_root() {
@@ -79,47 +77,79 @@ impl ManagerSpec for Pip {
         reading.deps = set;
         reading.facts.files = r.files;
         reading.facts.requirements = Some(req.to_string());
+        reading.facts.extra_index = r.extra_index;
         Ok(reading)
     }
+    /// uv installs the requirements (`uv pip install -r`), or `[project].dependencies` of a pyproject
+    /// without a lock (`-r pyproject.toml` reads exactly that list), into a venv uv made.
     fn install(&self, cx: &InstallCx) -> Result<Install> {
+        let index = if cx.facts.extra_index {
+            // pip takes the best version across every index; uv's default is the first index that has
+            // the package.
+            " --index-strategy unsafe-best-match"
+        } else {
+            ""
+        };
         let command = match (&cx.facts.requirements, &cx.facts.pyproject) {
-            (Some(r), _) => format!("pip install -r {}", sh_quote(r)),
-            (None, Some(_)) => {
-                let minor: u64 = cx
-                    .python_version
-                    .split('.')
-                    .nth(1)
-                    .and_then(|m| m.parse().ok())
-                    .unwrap_or(13);
-                if minor < 11 {
-                    return Err(Error::Project {
-                        message: format!(
-                            "reading dependencies from pyproject.toml in the image needs Python 3.11+ (tomllib), and {} was chosen; pass --python 3.11 or add a requirements.txt",
-                            cx.python_version
-                        ),
-                    });
-                }
-                FROM_PYPROJECT.to_string()
-            }
+            (Some(r), _) => format!("uv pip install{index} -r {}", sh_quote(r)),
+            (None, Some(p)) => format!("uv pip install -r {}", sh_quote(p)),
             (None, None) => "true".into(),
         };
-        // A venv without pip/setuptools (25 MB less in the runtime image); the base image's pip
-        // installs into it through PIP_PYTHON.
-        let mut env = venv_env(cx.venv);
-        env.push(pair("PIP_PYTHON", format!("{}/bin/python", cx.venv)));
-        env.push(pair("PIP_DISABLE_PIP_VERSION_CHECK", "1"));
         Ok(Install {
-            env,
-            setup: vec![format!("python -m venv --without-pip {}", cx.venv)],
+            env: uv_env(cx.venv),
+            setup: vec![uv_venv(cx.venv)],
             manifests: copy_pairs(&cx.facts.files),
-            cache: "/root/.cache/pip".into(),
+            cache: "/root/.cache/uv".into(),
             command,
             extra: vec![],
             after_source: vec![],
         })
     }
-    /// The pip venv has no pip of its own: the base image's pip installs into it (PIP_PYTHON).
+    fn binary_image(&self) -> Option<String> {
+        Some(uv_image())
+    }
     fn install_extra(&self, _cx: &InstallCx, pin: &str) -> String {
-        format!("pip install --no-cache-dir {pin}")
+        format!("uv pip install {pin}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manager::InstallFacts;
+
+    fn command(facts: InstallFacts) -> String {
+        let cx = InstallCx {
+            facts: &facts,
+            python_version: "3.13",
+            installable: false,
+            project_name: None,
+            venv: "/opt/venv",
+        };
+        Pip.install(&cx).unwrap().command
+    }
+
+    /// uv takes the first index that has a package; pip the best version across all of them, so a
+    /// requirements file that adds an index keeps pip's rule.
+    #[test]
+    fn uv_installs_requirements_with_pips_index_rule() {
+        let mut facts = InstallFacts {
+            requirements: Some("requirements/prod.txt".into()),
+            ..InstallFacts::default()
+        };
+        assert_eq!(
+            command(facts.clone()),
+            "uv pip install -r requirements/prod.txt"
+        );
+        facts.extra_index = true;
+        assert_eq!(
+            command(facts),
+            "uv pip install --index-strategy unsafe-best-match -r requirements/prod.txt"
+        );
+        let pyproject = InstallFacts {
+            pyproject: Some("pyproject.toml".into()),
+            ..InstallFacts::default()
+        };
+        assert_eq!(command(pyproject), "uv pip install -r pyproject.toml");
     }
 }

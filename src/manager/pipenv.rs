@@ -1,9 +1,11 @@
 //! Pipenv: `Pipfile.lock` (or a `Pipfile` alone, with a warning). The image installs a pinned Pipenv in a
-//! venv of its own and runs `pipenv install --deploy --system` into the app's venv.
+//! venv of its own, checks the lock is current (`pipenv verify`, the check `--deploy` makes), exports its
+//! default section with hashes (`pipenv requirements --hash`) and uv installs exactly that
+//! (`--require-hashes --no-deps`) into the app's venv.
 
 use std::path::Path;
 
-use super::install::{copy_pairs, tool_setup, venv_env};
+use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
 use crate::base::error::Result;
 use crate::base::fs::{self as files, limit};
@@ -53,20 +55,32 @@ impl ManagerSpec for Pipenv {
         Ok(reading)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
+        let pipenv = format!("pipenv=={PIN}");
+        // Locked: `pipenv verify` refuses a lock older than the Pipfile (what `--deploy` checks), and the
+        // lock's default section, hashed, is installed exactly. Without a lock Pipenv must resolve, and
+        // only `pipenv install` does that.
+        let command = if cx.facts.lockfile.is_some() {
+            format!(
+                "/opt/pipenv/bin/pipenv verify && /opt/pipenv/bin/pipenv requirements --hash > /tmp/requirements.txt && {}",
+                uv_install_exported("/tmp/requirements.txt")
+            )
+        } else {
+            "/opt/pipenv/bin/pipenv install --deploy --system".into()
+        };
         Ok(Install {
-            env: venv_env(cx.venv),
-            setup: vec![
-                tool_setup("pipenv", PIN),
-                format!("python -m venv {}", cx.venv),
-            ],
+            env: uv_env(cx.venv),
+            setup: vec![tool_setup("pipenv", &[&pipenv]), uv_venv(cx.venv)],
             manifests: copy_pairs(&cx.facts.files),
-            cache: "/root/.cache/pip".into(),
-            command: "/opt/pipenv/bin/pipenv install --deploy --system".into(),
+            cache: "/root/.cache/uv".into(),
+            command,
             extra: vec![],
             after_source: vec![],
         })
     }
-    fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
-        format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)
+    fn binary_image(&self) -> Option<String> {
+        Some(uv_image())
+    }
+    fn install_extra(&self, _cx: &InstallCx, pin: &str) -> String {
+        format!("uv pip install {pin}")
     }
 }

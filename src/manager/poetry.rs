@@ -1,12 +1,14 @@
 //! Poetry (1 and 2): `poetry.lock`, `[tool.poetry]`. The image installs a pinned Poetry with its export
-//! plugin in a venv of its own, exports the lock's main group with hashes, and pip installs exactly that
-//! (`--require-hashes --no-deps`) into the app's venv. Exporting reads only the lock, so the install needs
+//! plugin in a venv of its own, exports the lock's main group with hashes, and uv installs exactly that
+//! (`--require-hashes --no-deps`: the locked versions and files, nothing resolved) into the app's venv. Exporting reads only the lock, so the install needs
 //! only the index's files: `poetry install` also asks PyPI's per-release JSON API, which mirrors and
 //! proxies do not always serve.
 
 use std::path::Path;
 
-use super::install::{copy_pairs, pair, venv_env};
+use super::install::{
+    copy_pairs, pair, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv,
+};
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
 use crate::base::error::Result;
 use crate::parse::lockfiles;
@@ -64,28 +66,27 @@ impl ManagerSpec for Poetry {
         read_graph_lock(cx, "poetry.lock", lockfiles::parse_poetry)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
-        let mut env = venv_env(cx.venv);
+        let mut env = uv_env(cx.venv);
         env.push(pair("POETRY_NO_INTERACTION", "1"));
-        env.push(pair("PIP_DISABLE_PIP_VERSION_CHECK", "1"));
-        let venv = cx.venv;
+        let poetry = format!("poetry=={PIN}");
+        let export = format!("poetry-plugin-export=={EXPORT_PIN}");
         Ok(Install {
             env,
-            setup: vec![
-                format!(
-                    "python -m venv /opt/poetry && /opt/poetry/bin/pip install poetry=={PIN} poetry-plugin-export=={EXPORT_PIN}"
-                ),
-                format!("python -m venv {venv}"),
-            ],
+            setup: vec![tool_setup("poetry", &[&poetry, &export]), uv_venv(cx.venv)],
             manifests: copy_pairs(&cx.facts.files),
-            cache: "/root/.cache/pip".into(),
+            cache: "/root/.cache/uv".into(),
             command: format!(
-                "/opt/poetry/bin/poetry export --only main --format requirements.txt --output /tmp/requirements.txt && {venv}/bin/pip install --require-hashes --no-deps -r /tmp/requirements.txt"
+                "/opt/poetry/bin/poetry export --only main --format requirements.txt --output /tmp/requirements.txt && {}",
+                uv_install_exported("/tmp/requirements.txt")
             ),
             extra: vec![],
             after_source: vec![],
         })
     }
-    fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
-        format!("{}/bin/pip install --no-cache-dir {pin}", cx.venv)
+    fn binary_image(&self) -> Option<String> {
+        Some(uv_image())
+    }
+    fn install_extra(&self, _cx: &InstallCx, pin: &str) -> String {
+        format!("uv pip install {pin}")
     }
 }

@@ -154,10 +154,7 @@ impl ManagerSpec for Uv {
         })
     }
     fn binary_image(&self) -> Option<String> {
-        Some(format!(
-            "ghcr.io/astral-sh/uv:{}",
-            crate::knowledge::pins::UV
-        ))
+        Some(super::install::uv_image())
     }
     fn install_extra(&self, cx: &InstallCx, pin: &str) -> String {
         format!("uv pip install --python {} {pin}", cx.venv)

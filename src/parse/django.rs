@@ -22,6 +22,10 @@ pub struct Django {
     pub entrypoint: Option<(String, Evidence)>,
     pub asgi_entrypoint: Option<(String, Evidence)>,
     pub static_root: Option<Evidence>,
+    /// Where STATIC_ROOT points, when the settings fix it (see [`dir_path`]).
+    pub static_root_path: Option<String>,
+    /// MEDIA_ROOT: where uploads go (the path when the settings fix it), with its evidence.
+    pub media_root: Option<(Option<String>, Evidence)>,
     pub postgres: Option<Evidence>,
     pub redis: Option<Evidence>,
     pub beat: Option<Evidence>,
@@ -168,6 +172,7 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     merge(root, app_dir, &settings, &mut merged, 0, &mut Vec::new());
     entrypoints(root, app_dir, &merged, &mut d);
     container_checks(&merged, &mut d);
+    dir_settings(&merged, app_dir, &mut d);
     databases(&merged, &mut d);
     service_urls(&merged, &mut d);
     let get = |name: &str| merged.assigns.get(name);
@@ -374,6 +379,87 @@ fn container_checks(merged: &Merged, d: &mut Django) {
     }
 }
 
+/// STATIC_ROOT's and MEDIA_ROOT's paths, for the image's writable directories and `.dockerignore`.
+fn dir_settings(merged: &Merged, app_dir: &str, d: &mut Django) {
+    let get = |name: &str| merged.assigns.get(name);
+    if d.static_root.is_some() {
+        d.static_root_path = get("STATIC_ROOT").and_then(|(a, _)| dir_path(merged, a, app_dir));
+    }
+    if let Some((a, f)) = get("MEDIA_ROOT").filter(|(a, _)| a.value != Value::None) {
+        let path = dir_path(merged, a, app_dir);
+        if path.is_none() {
+            d.warnings.push(format!(
+                "`{f}` line {}: MEDIA_ROOT is not a path dockgen can read from the settings, so the image makes no upload directory writable: uploads fail unless its directory is writable by the app's user",
+                a.line
+            ));
+        }
+        d.media_root = Some((path, Evidence::at(f, a.line, "MEDIA_ROOT in settings")));
+    }
+}
+
+/// The path a directory setting names: relative to the app directory (where manage.py is), or absolute.
+/// Understood: a string literal (relative ones are relative to the server's working directory, the app
+/// directory), and `BASE_DIR / "a" / "b"`, `os.path.join(BASE_DIR, "a", "b")`, `str(...)` of those, when
+/// `BASE_DIR` is the app directory. Anything else (read from the environment, computed) is `None`.
+fn dir_path(merged_assigns: &Merged, a: &Assign, app_dir: &str) -> Option<String> {
+    const PATH_NAMES: &[&str] = &["BASE_DIR", "os", "path", "join", "str", "Path"];
+    let raw = match &a.value {
+        Value::Str(s) => s.clone(),
+        _ if a.names.iter().all(|n| PATH_NAMES.contains(&n.as_str()))
+            && a.names.iter().any(|n| n == "BASE_DIR")
+            && !a.strings.is_empty()
+            && base_dir_is_app_dir(merged_assigns, app_dir) =>
+        {
+            a.strings.join("/")
+        }
+        _ => return None,
+    };
+    clean_dir(&raw)
+}
+
+/// Whether `BASE_DIR` is the app directory: `__file__` with as many `.parent` (or `os.path.dirname`) as the
+/// file that assigns it is deep below the app directory (`Path(__file__).resolve().parent.parent` in
+/// `mysite/settings.py`, Django's startproject).
+fn base_dir_is_app_dir(merged: &Merged, app_dir: &str) -> bool {
+    let Some((a, file)) = merged.assigns.get("BASE_DIR") else {
+        return false;
+    };
+    let rel = if app_dir == "." {
+        Some(file.as_str())
+    } else {
+        file.strip_prefix(app_dir).and_then(|r| r.strip_prefix('/'))
+    };
+    let Some(rel) = rel else { return false };
+    let ups = a
+        .names
+        .iter()
+        .filter(|n| *n == "parent" || *n == "dirname")
+        .count();
+    a.names.iter().any(|n| n == "__file__") && ups == rel.split('/').count()
+}
+
+/// `./static/` as `static`, `/srv/media/` as `/srv/media`; `None` for `..`, an empty path or control
+/// characters.
+fn clean_dir(raw: &str) -> Option<String> {
+    if raw.chars().any(char::is_control) {
+        return None;
+    }
+    let absolute = raw.starts_with('/');
+    let parts: Vec<&str> = raw
+        .split('/')
+        .filter(|p| !p.is_empty() && *p != ".")
+        .collect();
+    if parts.is_empty() || parts.contains(&"..") {
+        return None;
+    }
+    let joined = parts.join("/");
+    Some(if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    })
+}
+
 /// DATABASES: whether it reads the environment, SQLite-only, and a Postgres engine.
 fn databases(merged: &Merged, d: &mut Django) {
     let get = |name: &str| merged.assigns.get(name);
@@ -466,6 +552,74 @@ mod tests {
     }
 
     const MANAGE: &str = "import os\ndef main():\n    os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings.dev\")\n";
+
+    /// STATIC_ROOT and MEDIA_ROOT as (static path, media path, warnings) for settings `text` at
+    /// `sub/mysite/settings.py` below an app directory `sub`.
+    fn dirs(text: &str) -> (Option<String>, Option<Option<String>>, Vec<String>) {
+        let d = tree(&[
+            (
+                "sub/manage.py",
+                "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'mysite.settings')\n",
+            ),
+            ("sub/mysite/__init__.py", ""),
+            ("sub/mysite/settings.py", text),
+        ]);
+        let dj = analyze(d.path(), "sub", "sub/manage.py").unwrap();
+        (
+            dj.static_root_path,
+            dj.media_root.map(|(p, _)| p),
+            dj.warnings,
+        )
+    }
+
+    #[test]
+    fn directory_settings_are_read_as_paths_relative_to_the_app_dir() {
+        let pathlib =
+            "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent\n";
+        let os_path =
+            "import os\nBASE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))\n";
+        // (settings text, STATIC_ROOT's path, MEDIA_ROOT: absent, unreadable or its path)
+        type Case<'a> = (String, Option<&'a str>, Option<Option<&'a str>>);
+        let cases: &[Case] = &[
+            (
+                format!("{pathlib}STATIC_ROOT = BASE_DIR / 'staticfiles'\nMEDIA_ROOT = BASE_DIR / 'data' / 'uploads'\n"),
+                Some("staticfiles"),
+                Some(Some("data/uploads")),
+            ),
+            (
+                format!("{os_path}STATIC_ROOT = os.path.join(BASE_DIR, 'static_root/')\nMEDIA_ROOT = str(BASE_DIR / 'media')\n"),
+                Some("static_root"),
+                Some(Some("media")),
+            ),
+            (
+                "STATIC_ROOT = '/var/www/static/'\nMEDIA_ROOT = './media'\n".into(),
+                Some("/var/www/static"),
+                Some(Some("media")),
+            ),
+            // BASE_DIR one level too high (not the app dir): not guessed.
+            (
+                "from pathlib import Path\nBASE_DIR = Path(__file__).resolve().parent.parent.parent\nSTATIC_ROOT = BASE_DIR / 'static'\n".into(),
+                None,
+                None,
+            ),
+            // From the environment, or escaping the project: not a path.
+            (
+                format!("import os\n{pathlib}STATIC_ROOT = os.environ.get('STATIC_ROOT', BASE_DIR / 'x')\nMEDIA_ROOT = BASE_DIR / '..' / 'media'\n"),
+                None,
+                Some(None),
+            ),
+            ("STATIC_ROOT = 'static'\nMEDIA_ROOT = None\n".into(), Some("static"), None),
+        ];
+        for (text, static_path, media) in cases {
+            let (s, m, warnings) = dirs(text);
+            assert_eq!(s.as_deref(), *static_path, "{text}");
+            assert_eq!(m.as_ref().map(|m| m.as_deref()), *media, "{text}");
+            let warned = warnings
+                .iter()
+                .any(|w| w.contains("MEDIA_ROOT is not a path"));
+            assert_eq!(warned, *media == Some(None), "{text}: {warnings:?}");
+        }
+    }
 
     #[test]
     fn settings_package_prefers_production_and_follows_star_imports() {

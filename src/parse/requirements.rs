@@ -44,6 +44,8 @@ pub struct Requirements {
     /// Every file read, relative to the root, in reading order (for the Dockerfile to copy them all).
     pub files: Vec<String>,
     pub warnings: Vec<String>,
+    /// A file adds an index (`--extra-index-url`): pip then takes the best version across every index.
+    pub extra_index: bool,
 }
 
 /// Reads `file` (relative to `root`) and its includes.
@@ -198,6 +200,10 @@ impl Reader<'_> {
                 Some(egg) => add(&mut self.out, installs, egg, shown, line_no),
                 None => Ok(()),
             },
+            "--extra-index-url" => {
+                self.out.extra_index = true;
+                Ok(())
+            }
             _ => Ok(()),
         }
     }
@@ -313,6 +319,18 @@ mod tests {
                 "requirements/constraints.txt"
             ]
         );
+        assert!(
+            !r.extra_index,
+            "--index-url replaces the index, it adds none"
+        );
+        let d2 = project(&[
+            ("requirements.txt", "-r base.txt\n"),
+            (
+                "base.txt",
+                "--extra-index-url=https://example.test/simple\nflask\n",
+            ),
+        ]);
+        assert!(read(d2.path(), "requirements.txt").unwrap().extra_index);
         let s = &r.deps.get("sentry-sdk").unwrap().evidence;
         assert_eq!(
             (s.file.as_deref(), s.line),

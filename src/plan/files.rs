@@ -1,7 +1,8 @@
-//! `.dockerignore` patterns and compose `develop.watch` paths.
+//! `.dockerignore` patterns, the image's writable directories and compose `develop.watch` paths.
 
-use super::WatchSync;
+use super::{WatchSync, WritableDir};
 use crate::detect::Project;
+use crate::framework::{DataDir, DataRole};
 
 /// What the build context leaves out. Never a file the Dockerfile copies.
 const DOCKERIGNORE: &[&str] = &[
@@ -11,12 +12,12 @@ const DOCKERIGNORE: &[&str] = &[
     "venv",
     "**/__pycache__",
     "**/*.py[cod]",
-    ".env",
-    ".env.*",
-    "!.env.example",
+    "**/.env",
+    "**/.env.*",
+    "!**/.env.example",
     "node_modules",
-    "**/staticfiles",
-    "**/media",
+    "**/*.db",
+    "**/*.sqlite",
     "**/*.sqlite3",
     ".pytest_cache",
     ".mypy_cache",
@@ -32,10 +33,13 @@ const DOCKERIGNORE: &[&str] = &[
     "docker-compose.yml",
 ];
 
-/// The `.dockerignore` patterns, without any that would exclude an install file or the app directory.
+/// The `.dockerignore` patterns, without any that would exclude an install file or the app directory,
+/// then the data directories the app's configuration names inside the context (STATIC_ROOT, MEDIA_ROOT,
+/// Flask's instance folder): the configured paths only, never every folder that has such a name (a
+/// Django app named `media` is code).
 pub(super) fn dockerignore(p: &Project, app_dir: &str, compose_file: &str) -> Vec<String> {
     let covers = |pat: &str, path: &str| path == pat || path.starts_with(&format!("{pat}/"));
-    DOCKERIGNORE
+    let mut out: Vec<String> = DOCKERIGNORE
         .iter()
         .filter(|pat| {
             let pat = pat.trim_start_matches("**/");
@@ -49,7 +53,65 @@ pub(super) fn dockerignore(p: &Project, app_dir: &str, compose_file: &str) -> Ve
                 s
             }
         })
-        .collect()
+        .collect();
+    for d in &p.data_dirs {
+        if d.path.starts_with('/') {
+            continue;
+        }
+        let path = if app_dir == "." {
+            d.path.clone()
+        } else {
+            format!("{app_dir}/{}", d.path)
+        };
+        if !covers(&path, app_dir) && !p.install_files().iter().any(|f| covers(&path, f)) {
+            out.push(format!("/{}", escape_pattern(&path)));
+        }
+    }
+    out
+}
+
+/// A literal path as a `.dockerignore` pattern: `*`, `?`, `[`, `]` and `\` lose their meaning.
+fn escape_pattern(path: &str) -> String {
+    let mut out = String::new();
+    for c in path.chars() {
+        if "*?[]\\".contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The directories of the image the app's user may write (created, and owned by it); code and the
+/// virtualenv stay root's. Uploads (Django's MEDIA_ROOT) and Flask's instance folder; collected static
+/// files are produced at build time, so STATIC_ROOT is not among them.
+pub(super) fn writable_dirs(p: &Project, workdir: &str) -> Vec<WritableDir> {
+    let mut out: Vec<WritableDir> = Vec::new();
+    for d in &p.data_dirs {
+        let reason = match d.role {
+            DataRole::StaticRoot => continue,
+            DataRole::MediaRoot => format!("uploaded files (Django's MEDIA_ROOT, {})", at(d)),
+            DataRole::Instance => "Flask's instance folder (app.instance_path): per-deployment data such as a SQLite database".to_string(),
+        };
+        let path = if d.path.starts_with('/') {
+            d.path.clone()
+        } else {
+            format!("{workdir}/{}", d.path)
+        };
+        if !out.iter().any(|w| w.path == path) {
+            out.push(WritableDir { path, reason });
+        }
+    }
+    out
+}
+
+/// Where a data directory is configured: `file:line`, or the rule.
+fn at(d: &DataDir) -> String {
+    match (&d.evidence.file, d.evidence.line) {
+        (Some(f), Some(l)) => format!("{f}:{l}"),
+        (Some(f), None) => f.clone(),
+        _ => d.evidence.rule.clone(),
+    }
 }
 
 /// `develop.watch`: the app directory syncs into the work directory.

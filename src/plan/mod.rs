@@ -150,6 +150,9 @@ pub struct Plan {
     pub env_example: Vec<EnvExample>,
     /// `.dockerignore` patterns.
     pub dockerignore: Vec<String>,
+    /// The directories of the image the app's user may write, each with why; the code and the
+    /// virtualenv belong to root and are read-only to it.
+    pub writable_dirs: Vec<WritableDir>,
     /// Paths compose `develop.watch` syncs into the container (relative to the context) and rebuilds on.
     pub watch_sync: Vec<WatchSync>,
     /// Paths (relative to the context) whose change makes compose `develop.watch` rebuild the image: the manifests and lockfiles.
@@ -257,6 +260,15 @@ pub struct WorkerService {
     pub why: String,
     /// Its command, exec form.
     pub command: Vec<String>,
+}
+
+/// A directory of the image the app's user may write.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct WritableDir {
+    /// The absolute path in the image (created at build time, owned by `uid`).
+    pub path: String,
+    /// Why the app writes there, with where it is configured.
+    pub reason: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -508,10 +520,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let port = opts.port.unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
-    let alembic_dir = p
-        .alembic_dir
-        .as_ref()
-        .map(|d| workdir_of(&context.strip(d.as_str())));
+    let alembic_dir = alembic_workdir(p, &context);
     let view = app_view(p, port, alembic_dir.as_deref());
     let mut notes = Vec::new();
     let server = server::choose(p, port, &opts.server)?;
@@ -543,6 +552,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         python_version: p.python_version.clone(),
         dockerignore: files::dockerignore(p, &app_dir, compose_file),
         watch_sync: files::watch_sync(&app_dir, &workdir),
+        writable_dirs: files::writable_dirs(p, &workdir),
         watch_rebuild: p.install_files().to_vec(),
         context_dir: context.to_string(),
         app_dir,
@@ -579,6 +589,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         blockers: blockers(p, postgres, opts.compose_file.as_deref()),
         notes,
     })
+}
+
+/// Where Alembic runs in the image, when `alembic.ini` is above the app's directory.
+fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Option<String> {
+    p.alembic_dir
+        .as_ref()
+        .map(|d| workdir_of(&context.strip(d.as_str())))
 }
 
 /// What is known to break the stack: a database compose starts that the app never reads.

@@ -56,14 +56,65 @@ install_step_cached() {
   [ -n "$id" ] && grep -qE "^#$id CACHED" "$log"
 }
 
+# The web container's user cannot write its code (/app) or the virtualenv (/opt/venv), except the
+# directories the generated Dockerfile makes writable (`install -d -o UID ...`, each listed in a comment
+# there), which must exist and be writable. Decided from the kernel's permission rules (owner, group,
+# others bits against the process's uid and groups) for every file and directory, so a read-only root
+# file system in compose cannot hide a regression; plus a real write probe at the top of each tree.
+writable_check() {
+  local allowed result seen bad first missing
+  allowed=$(sed -n 's/.*install -d -o [0-9]* -g [0-9]* //p' Dockerfile | tr -d "'" | head -1)
+  result=$("$compose" exec -T web python -c '
+import os, stat, sys
+uid, gids = os.getuid(), set(os.getgroups()) | {os.getgid()}
+allowed = sys.argv[1].split()
+def can_write(st):
+    if uid == 0:
+        return True
+    if st.st_uid == uid:
+        return bool(st.st_mode & 0o200)
+    if st.st_gid in gids:
+        return bool(st.st_mode & 0o020)
+    return bool(st.st_mode & 0o002)
+inside = lambda p: any(p == a or p.startswith(a + "/") for a in allowed)
+seen, bad = 0, []
+for top in ("/app", "/opt/venv"):
+    probe = os.path.join(top, ".e2e-write-probe")
+    try:
+        open(probe, "w").close()
+        os.unlink(probe)
+        bad.append(probe + "(created)")
+    except OSError:
+        pass
+    for d, dirs, files in os.walk(top):
+        if inside(d):
+            dirs[:] = []
+            continue
+        for path in [d] + [os.path.join(d, f) for f in files]:
+            st = os.lstat(path)
+            seen += 1
+            if not stat.S_ISLNK(st.st_mode) and can_write(st):
+                bad.append(path)
+missing = [a for a in allowed if not (os.path.isdir(a) and can_write(os.stat(a)))]
+print(seen, len(bad), ",".join(bad[:4]) or "-", ",".join(missing) or "-")
+' "$allowed" | tr -d '\r')
+  read -r seen bad first missing <<<"$result"
+  if [ "${seen:-0}" -gt 0 ] 2>/dev/null && [ "$bad" = 0 ] && [ "$missing" = - ]; then
+    ok "web cannot write its code or venv ($seen paths under /app and /opt/venv checked; writable: ${allowed:-none})"
+  else
+    fail "web can write ${bad:-?} paths it should not (${first:-?}); writable dirs missing or read-only: ${missing:-?} (output: '$result')"
+  fi
+}
+
 # What every generated stack must do at run time, whatever the app (run from the build context, with
-# the stack up): web runs as a non-root uid; PID 1 is the init with the server as its child (or the
+# the stack up): web runs as a non-root uid and cannot write its code (writable_check); PID 1 is the init with the server as its child (or the
 # server); `compose stop` ends web with exit code 0 within the grace period; and a rebuild after touching
 # a .py file reuses the dependency layer. $1: a directory for the rebuild's log.
 runtime_checks() {
   local logs=$1 uid procs pid1 child started stopped code py warm
   uid=$("$compose" exec -T web id -u | tr -d '\r')
   [ -n "$uid" ] && [ "$uid" != 0 ] && ok "web runs as uid $uid" || fail "web uid is '$uid'"
+  writable_check
   procs=$("$compose" exec -T web python -c '
 import os
 def cmd(pid):

@@ -493,7 +493,7 @@ fn init_installs_a_pinned_server_when_the_project_has_none_and_says_so() {
     );
     let docker = std::fs::read_to_string(d.path().join("Dockerfile")).unwrap();
     let install = docker
-        .find("pip install --no-cache-dir gunicorn==")
+        .find("uv pip install gunicorn==")
         .expect("pinned gunicorn install");
     assert!(
         install

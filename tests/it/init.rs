@@ -106,6 +106,41 @@ fn compose_json(dir: &Path) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
+/// Every fixture's runtime stage: the code and the venv are copied without `--chown` (root's), nothing
+/// runs after `USER`, and the directories made the app user's are exactly the plan's, each explained in
+/// a comment above the `RUN` that creates them. (The e2e tier checks the built image's permissions.)
+#[test]
+fn code_and_venv_belong_to_root_and_only_the_planned_dirs_are_writable() {
+    for name in fixture_names() {
+        let Some(p) = detect(&fixtures().join(&name), &Options::default()).ok() else {
+            continue;
+        };
+        let plan = plan(&p, &PlanOptions::default()).unwrap();
+        let docker = &render(&plan).unwrap()["Dockerfile"];
+        let runtime = &docker[docker.find(" AS runtime").unwrap()..];
+        assert!(!runtime.contains("--chown"), "{name}: {runtime}");
+        let user = runtime.find("\nUSER 10001:10001\n").expect("USER");
+        assert!(
+            !runtime[user..].contains("\nRUN "),
+            "{name}: a RUN after USER"
+        );
+        let owned: Vec<&str> = runtime
+            .lines()
+            .filter_map(|l| l.split_once("install -d -o 10001 -g 10001 "))
+            .flat_map(|(_, dirs)| dirs.split(' '))
+            .collect();
+        let planned: Vec<&str> = plan.writable_dirs.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(owned, planned, "{name}");
+        for w in &plan.writable_dirs {
+            assert!(
+                runtime.contains(&format!("#   {}: {}", w.path, w.reason)),
+                "{name}: {} has no comment",
+                w.path
+            );
+        }
+    }
+}
+
 #[test]
 fn golden_files() {
     settings().bind(|| {
@@ -358,7 +393,15 @@ fn generated_files_agree_with_each_other() {
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
             .collect();
-        for must in [".git", ".env", ".venv", "**/__pycache__", "node_modules"] {
+        for must in [
+            ".git",
+            "**/.env",
+            "**/.env.*",
+            "!**/.env.example",
+            ".venv",
+            "**/__pycache__",
+            "node_modules",
+        ] {
             if !patterns.contains(&must) {
                 fail(format!(".dockerignore lacks {must}"));
             }

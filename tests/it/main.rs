@@ -3,6 +3,7 @@
 mod cli;
 mod context;
 mod detect;
+mod dockerignore;
 mod hostile;
 mod hostile_props;
 mod init;
