@@ -146,6 +146,7 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
         RedisHost => "Redis host".into(),
         RedisPort => "Redis port".into(),
         Port => "the server's port".into(),
+        DebugSwitch { on } => format!("debug switch (dev: `{on}`)"),
     }
 }
 

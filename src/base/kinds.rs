@@ -86,6 +86,12 @@ pub enum EnvRole {
     RedisPort,
     /// The port the server listens on.
     Port,
+    /// The switch of the framework's debug mode (Django's `DEBUG`), with the value that turns it on: the
+    /// one the code compares it with, else `1`. Production leaves it to the app's default; the `dev`
+    /// profile turns it on.
+    DebugSwitch {
+        on: String,
+    },
 }
 
 #[cfg(test)]

@@ -106,6 +106,14 @@ fn by_use(
     if let Some(found) = switch(v, comparisons) {
         return Some(found);
     }
+    if target == "DEBUG" {
+        let on = comparisons
+            .iter()
+            .find(|(cmp, _)| cmp.env && cmp.name == v.name)
+            .map_or_else(|| "1".to_string(), |(cmp, _)| cmp.value.clone());
+        let rule = format!("assigned to DEBUG; `{on}` turns it on");
+        return Some((EnvRole::DebugSwitch { on }, because(v, rule)));
+    }
     // A libpq connection string as the default (`DATABASE='dbname=flaskr'`).
     if let Some(d) = r.default.as_deref()
         && d.split_whitespace().all(|kv| kv.contains('='))
@@ -282,6 +290,22 @@ mod tests {
         v.into_iter()
             .filter_map(|v| v.role.map(|t| (v.name, t.role)))
             .collect()
+    }
+
+    #[test]
+    fn the_debug_switch_is_turned_on_by_the_value_it_is_compared_with() {
+        let get = |src: &str| roles(src, Some("postgres"), &["django"]);
+        let on = |v: &str| EnvRole::DebugSwitch { on: v.into() };
+        assert_eq!(
+            get("import os\nDEBUG = os.getenv('DJANGO_DEBUG', '0') == 'True'\n"),
+            [("DJANGO_DEBUG".to_string(), on("True"))]
+        );
+        assert_eq!(
+            get("import os\nDEBUG = bool(os.environ.get('DEBUG', default=0))\n"),
+            [("DEBUG".to_string(), on("1"))]
+        );
+        // Another setting that reads a variable named DEBUG is not the switch.
+        assert_eq!(get("import os\nVERBOSE = os.getenv('DEBUG')\n"), []);
     }
 
     #[test]

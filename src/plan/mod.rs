@@ -9,6 +9,7 @@ use serde::Serialize;
 
 mod env;
 mod files;
+mod hardening;
 mod server;
 mod workers;
 
@@ -22,6 +23,7 @@ use crate::knowledge::{self, pins};
 use crate::manager::InstallCx;
 use crate::manager::PackageManager;
 pub use crate::manager::install::{CopyPair, EnvPair, Install, pair};
+pub use hardening::{DEFAULT_CPUS, DEFAULT_MEMORY, Hardening, Health, HealthTimings};
 
 /// The non-root user the image runs as.
 pub const APP_UID: u32 = 10001;
@@ -36,6 +38,10 @@ pub struct PlanOptions {
     pub redis: Option<bool>,
     /// The worker services to generate (detection's when `None`).
     pub workers: Option<Vec<WorkerKind>>,
+    /// The memory limit of each app service (`512m`; [`DEFAULT_MEMORY`] when `None`).
+    pub memory: Option<String>,
+    /// The CPU limit of each app service, in cores ([`DEFAULT_CPUS`] when `None`).
+    pub cpus: Option<String>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
 }
@@ -110,6 +116,18 @@ pub struct Plan {
     pub app_env: Vec<EnvPair>,
     /// Variables app services pass through from `.env` when set (read by the app, no default needed).
     pub passthrough_env: Vec<String>,
+    /// Least privilege of the services: dropped capabilities, no-new-privileges, a read-only root with
+    /// an in-memory /tmp, resource limits, and the capabilities db and redis get back.
+    pub hardening: Hardening,
+    /// Health-check timings of web, db and redis.
+    pub health: HealthTimings,
+    /// The user the `dev` profile runs as: the host user that owns the bind-mounted source, from
+    /// `DEV_UID`/`DEV_GID` in `.env` (which `dockgen init` writes), so files it creates (new
+    /// migrations) belong to that user.
+    pub dev_user: String,
+    /// Environment the `dev` profile adds to the app's: the framework's debug switch turned on, and a
+    /// writable HOME for a user the image does not know.
+    pub dev_env: Vec<EnvPair>,
     /// `.env.example` entries.
     pub env_example: Vec<EnvExample>,
     /// `.dockerignore` patterns.
@@ -141,12 +159,15 @@ pub struct Images {
 pub struct EnvExample {
     /// The variable's name.
     pub name: String,
-    /// The example value (`change-me` for secrets).
+    /// The example value: empty for secrets and for the values the app requires (so compose refuses to
+    /// start until `.env` sets them).
     pub value: String,
     /// The comment written above it: what reads it, and where (file and line).
     pub comment: String,
     /// Written as `# NAME=value` (optional).
     pub commented_out: bool,
+    /// A secret: `dockgen init` writes a fresh random value for it in `.env`.
+    pub secret: bool,
 }
 
 /// A variable to set in `.env`.
@@ -306,6 +327,10 @@ pub const CONTEXT_VERSION: u32 = 2;
 /// that still uses an old name is told the new one.
 pub const RENAMED: &[(&str, &str, u32)] = &[("collectstatic", "build_command", 2)];
 
+/// The `dev` profile's user: the host user's ids from `.env`, or 1000 (the first user on most Linux
+/// systems) when `.env` does not set them.
+pub const DEV_USER: &str = "${DEV_UID:-1000}:${DEV_GID:-1000}";
+
 /// The port when no answer says.
 pub const DEFAULT_PORT: u16 = 8000;
 
@@ -422,10 +447,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let port = opts.port.unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
-    let alembic_dir = p
-        .alembic_dir
-        .as_ref()
-        .map(|d| workdir_of(&context.strip(d.as_str())));
+    let alembic_dir = alembic_workdir(p, &context);
     let view = app_view(p, port, alembic_dir.as_deref());
     let mut notes = Vec::new();
     let server = server::choose(p, port);
@@ -436,16 +458,14 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let migrate_workdir = migration.as_ref().and_then(|m| m.workdir.clone());
     let migrate_command = migration.map(|m| m.command);
     let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
-    let env = env::plan(
-        p,
-        &env::Switches {
-            workers: web_concurrency(p, migrate_command.is_some(), &mut notes),
-            postgres,
-            redis,
-            port,
-            migrations: migrate_command.is_some(),
-        },
-    );
+    let switches = env::Switches {
+        workers: web_concurrency(p, migrate_command.is_some(), &mut notes),
+        postgres,
+        redis,
+        port,
+        migrations: migrate_command.is_some(),
+    };
+    let env = env::plan(p, &switches);
     let build_command = p
         .framework
         .build_command(&view)
@@ -486,6 +506,10 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres,
         redis,
         workers,
+        hardening: hardening::plan(opts),
+        health: hardening::health_timings(),
+        dev_user: DEV_USER.into(),
+        dev_env: env::dev_env(p),
         must_set: env.must_set,
         app_env: env.app_env,
         passthrough_env: env.passthrough,
@@ -559,6 +583,13 @@ fn shell_line(words: &[String]) -> String {
         .map(|w| sh_quote(w))
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The directory in the image Alembic runs from (the one holding `alembic.ini`), if the app has one.
+fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Option<String> {
+    p.alembic_dir
+        .as_ref()
+        .map(|d| workdir_of(&context.strip(d.as_str())))
 }
 
 /// The directory in the image the server runs from.
