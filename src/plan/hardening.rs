@@ -104,12 +104,14 @@ fn health(interval: &str, timeout: &str, retries: u32, start_period: &str) -> He
     }
 }
 
-/// Probes every second for db and redis (`pg_isready` and `redis-cli` are cheap) and every two seconds
-/// for web (each probe starts a Python interpreter). Retries are counted after the start period, so a
-/// slow first start (initdb, migrations) is not held against a service.
+/// Probes every second, so each service is seen healthy within a second of being ready (Docker runs
+/// the first probe one interval after the start, and the engines compose must support have no
+/// start_interval). The cost is one probe a second per service: `pg_isready`, `redis-cli`, and for web a
+/// short Python process. Retries are counted after the start period, so a slow first start (initdb,
+/// migrations) is not held against a service.
 pub(super) fn health_timings() -> HealthTimings {
     HealthTimings {
-        web: health("2s", "5s", 5, "60s"),
+        web: health("1s", "5s", 5, "60s"),
         db: health("1s", "5s", 10, "60s"),
         redis: health("1s", "3s", 10, "30s"),
     }
@@ -143,11 +145,11 @@ mod tests {
     }
 
     #[test]
-    fn probes_are_frequent_enough_to_be_healthy_within_two_seconds() {
+    fn probes_are_frequent_enough_to_be_healthy_within_a_second() {
         let t = health_timings();
         for h in [&t.web, &t.db, &t.redis] {
             let secs: u32 = h.interval.trim_end_matches('s').parse().unwrap();
-            assert!(secs <= 2, "{h:?}");
+            assert!(secs <= 1, "{h:?}");
         }
     }
 }
