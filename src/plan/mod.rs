@@ -132,7 +132,8 @@ pub struct Plan {
     pub env_example: Vec<EnvExample>,
     /// `.dockerignore` patterns.
     pub dockerignore: Vec<String>,
-    /// Paths compose `develop.watch` syncs into the container (relative to the context) and rebuilds on.
+    /// Paths of the code (relative to the context) compose `develop.watch` watches; the built-in
+    /// template rebuilds on them, since the app's root file system is read-only and cannot take a sync.
     pub watch_sync: Vec<WatchSync>,
     /// Paths (relative to the context) whose change makes compose `develop.watch` rebuild the image: the manifests and lockfiles.
     pub watch_rebuild: Vec<String>,
