@@ -792,3 +792,29 @@ fn check_and_dry_run_never_write_env_and_git_must_ignore_it() {
         "{err}"
     );
 }
+
+#[test]
+fn memory_and_cpu_limits_are_answers() {
+    let d = copy_fixture("django-celery-pip");
+    let (code, _, err) = run_in(
+        d.path(),
+        &["init", "--yes", "--memory", "1g", "--cpus", "0.5"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let compose = std::fs::read_to_string(d.path().join("docker-compose.yml")).unwrap();
+    assert!(
+        compose.contains("      limits:\n        memory: \"1g\"\n        cpus: \"0.5\"\n"),
+        "{compose}"
+    );
+    let saved = std::fs::read_to_string(d.path().join("dockgen.toml")).unwrap();
+    assert!(
+        saved.contains("\nmemory = \"1g\"\ncpus = \"0.5\"\n"),
+        "{saved}"
+    );
+    // Saved, so a later check with no flags agrees; a bad value is a usage error.
+    let (code, _, err) = run_in(d.path(), &["init", "--check"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(d.path(), &["init", "--yes", "--memory", "1.5g"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`1.5g` is not a memory size"), "{err}");
+}
