@@ -73,9 +73,8 @@ for app in "${apps[@]}"; do
     size=$(docker image inspect --format '{{.Size}}' "$image")
     healthy="n/a"
     if [ "$variant" = dockgen ]; then
-      sed -E -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=bench-pw/" \
-        -e "s/=change-me-to-a-long-random-string$/=bench-secret-value-long-enough-for-django-1234567890/" \
-        -e "s/=change-me$/=bench/" -e "s/^WEB_PORT=.*/WEB_PORT=0/" .env.example >.env
+      # The .env dockgen init wrote (fresh secrets); the values it leaves empty get throwaway ones.
+      sed -i -E -e "s/^([A-Z_][A-Z0-9_]*)=$/\1=bench/" -e "s/^WEB_PORT=.*/WEB_PORT=0/" .env
       sed -i "s/^  image: \".*\"/  image: \"$image\"/" docker-compose.yml
       export COMPOSE_PROJECT_NAME="dockgen-bench-$app"
       t=$(now); "$compose" up -d --wait --wait-timeout 240 >/dev/null 2>&1 && healthy=$(since "$t")
