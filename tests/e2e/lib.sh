@@ -194,8 +194,9 @@ django_deploy_check() {
 dev_profile_check() {
   local framework=$1 out owner
   sed -i -E -e 's/^DEV_UID=.*/DEV_UID=4321/' -e 's/^DEV_GID=.*/DEV_GID=4321/' .env
+  # The dev profile bind-mounts the build context at /app (the server may run from a subdirectory).
   chown -R 4321:4321 .
-  out=$("$compose" --profile dev run --rm --no-deps -T dev sh -c 'id -u; touch e2e-made-by-dev' 2>&1 | tr -d '\r')
+  out=$("$compose" --profile dev run --rm --no-deps -T dev sh -c 'id -u; touch /app/e2e-made-by-dev' 2>&1 | tr -d '\r')
   owner=$(stat -c %u:%g e2e-made-by-dev 2>/dev/null || echo none)
   rm -f e2e-made-by-dev
   chown -R 0:0 .
