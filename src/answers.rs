@@ -272,6 +272,24 @@ const TABLE: &[AnswerSpec] = &[
         prompt: "Compose file name",
     },
     AnswerSpec {
+        key: "memory",
+        kind: Kind::Text(check_memory),
+        commands: Commands::InitOnly,
+        help: "Memory limit of each app service (web, workers, migrate), as Docker takes it: 512m, 1g",
+        value_name: Some("SIZE"),
+        negation: None,
+        prompt: "Memory limit per app service",
+    },
+    AnswerSpec {
+        key: "cpus",
+        kind: Kind::Text(check_cpus),
+        commands: Commands::InitOnly,
+        help: "CPU limit of each app service, in cores (e.g. 1 or 0.5)",
+        value_name: Some("CORES"),
+        negation: None,
+        prompt: "CPU limit per app service",
+    },
+    AnswerSpec {
         key: "templates",
         kind: Kind::Path,
         commands: Commands::InitOnly,
@@ -680,6 +698,16 @@ impl Answers {
         }
     }
 
+    /// The memory limit of each app service (`512m`).
+    pub fn memory(&self) -> Option<&str> {
+        self.text("memory")
+    }
+
+    /// The CPU limit of each app service, in cores (`1`, `0.5`).
+    pub fn cpus(&self) -> Option<&str> {
+        self.text("cpus")
+    }
+
     /// A directory of forked templates (relative to the project root when saved).
     pub fn templates(&self) -> Option<&str> {
         self.text("templates")
@@ -736,6 +764,8 @@ impl Answers {
                 .migrate_command()
                 .map(|c| c.map(|c| c.split_whitespace().map(str::to_string).collect())),
             compose_file: self.compose_file().map(str::to_string),
+            memory: self.memory().map(str::to_string),
+            cpus: self.cpus().map(str::to_string),
             name_hint,
         }
     }
@@ -855,6 +885,48 @@ fn check_entrypoint(value: &str) -> std::result::Result<(), String> {
         Err(format!(
             "`{value}` is not an entrypoint: expected module:attribute, such as config.wsgi:application or main:app"
         ))
+    }
+}
+
+/// A memory size as Docker takes it: a whole number with an optional unit `b`, `k`, `m` or `g`, at
+/// least 6 MiB (Docker's own minimum for a container).
+fn check_memory(value: &str) -> std::result::Result<(), String> {
+    let bad = || {
+        format!("`{value}` is not a memory size: expected a number with a unit, such as 512m or 1g")
+    };
+    let lower = value.to_ascii_lowercase();
+    let (digits, unit) = match lower.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => lower.split_at(i),
+        None => (lower.as_str(), ""),
+    };
+    let factor: u64 = match unit {
+        "" | "b" => 1,
+        "k" | "kb" => 1 << 10,
+        "m" | "mb" => 1 << 20,
+        "g" | "gb" => 1 << 30,
+        _ => return Err(bad()),
+    };
+    let n: u64 = digits.parse().map_err(|_| bad())?;
+    if n.saturating_mul(factor) < 6 << 20 {
+        return Err(format!(
+            "`{value}` is below Docker's minimum memory limit of 6m"
+        ));
+    }
+    Ok(())
+}
+
+/// CPU cores: a positive decimal number (`1`, `0.5`, `2.25`).
+fn check_cpus(value: &str) -> std::result::Result<(), String> {
+    let plain = !value.is_empty()
+        && value.chars().all(|c| c.is_ascii_digit() || c == '.')
+        && value.matches('.').count() <= 1
+        && !value.starts_with('.')
+        && !value.ends_with('.');
+    match value.parse::<f64>() {
+        Ok(n) if plain && n >= 0.01 => Ok(()),
+        _ => Err(format!(
+            "`{value}` is not a CPU limit: expected a number of cores, such as 1 or 0.5"
+        )),
     }
 }
 
@@ -1316,6 +1388,8 @@ mod tests {
                 "worker-class" => "gthread",
                 "forwarded-allow-ips" => "10.0.0.0/8,127.0.0.1",
                 "compose-file" => "compose.yaml",
+                "memory" => "768m",
+                "cpus" => "1.5",
                 other => panic!("no example text for `{other}`: add one here"),
             },
             Kind::TextOrNone(_) => match spec.key {
@@ -1660,6 +1734,18 @@ mod tests {
             err.to_string().contains("not a number from 1 to 86400"),
             "{err}"
         );
+        for ok in ["512m", "1g", "1G", "768MB", "6291456"] {
+            assert!(validate("memory", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "m", "512x", "1.5g", "-1g", "4m", "512 m"] {
+            assert!(validate("memory", bad).is_err(), "{bad}");
+        }
+        for ok in ["1", "0.5", "2.25", "16"] {
+            assert!(validate("cpus", ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "0", "0.001", ".5", "1.", "-1", "1e3", "one", "NaN"] {
+            assert!(validate("cpus", bad).is_err(), "{bad}");
+        }
     }
 
     #[test]
@@ -1667,7 +1753,7 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
     }
 }

@@ -14,6 +14,7 @@ use crate::answers::{self, Answers, Layer, Origin, Value};
 use crate::base::error::{Error, Result};
 use crate::base::kinds::Service;
 use crate::detect::{self, Evidence, Framework, Key, PackageManager, Project};
+use crate::dotenv::{self, EnvFileReport, EnvStatus};
 use crate::parse::python_version as pv;
 use crate::plan::{self, Plan, WorkerKind};
 use crate::prompt::Prompter;
@@ -47,6 +48,8 @@ pub struct Outcome {
     pub answers: BTreeMap<String, AnswerReport>,
     /// The saved answers after this run.
     pub saved: Answers,
+    /// What happened to `.env` (created with fresh secrets, or left as it was).
+    pub env_file: EnvFileReport,
     pub warnings: Vec<String>,
 }
 
@@ -94,6 +97,9 @@ pub struct JsonReport {
     pub answers: BTreeMap<String, AnswerReport>,
     /// The saved answers after this run, typed as in `dockgen.toml`.
     pub saved: Answers,
+    /// `.env`: its path, whether it was `created` (with fresh secrets), `would_create` or `exists`, and
+    /// the names of the secrets it got.
+    pub env_file: EnvFileReport,
     /// Every warning of the run, the binary's own (unknown `DOCKGEN_*` variables) included.
     pub warnings: Vec<String>,
 }
@@ -123,6 +129,7 @@ impl JsonReport {
             files: outcome.files.clone(),
             answers: outcome.answers.clone(),
             saved: outcome.saved.clone(),
+            env_file: outcome.env_file.clone(),
             warnings,
         }
     }
@@ -205,16 +212,54 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     files.sort_by(|a, b| {
         (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
     });
+    let env_file = env_file(req, &plan)?;
 
     warnings.extend(plan.notes.iter().cloned());
     warnings.extend(project.warnings.iter().cloned());
+    if !dotenv::ignored_by_git(root, &crate::base::fs::join(root, &plan.context_dir)) {
+        warnings.push(format!(
+            "`{}` is not ignored by git: add `.env` to .gitignore so its secrets are never committed",
+            env_file.path
+        ));
+    }
     Ok(Outcome {
         answers: answer_report(&merged),
         project,
         plan,
         files,
         saved,
+        env_file,
         warnings,
+    })
+}
+
+/// `.env` beside docker-compose.yml: written with fresh secrets when nothing of that name exists, and
+/// only in write mode (`--check` and `--dry-run` say what they would do).
+fn env_file(req: &Request, plan: &Plan) -> Result<EnvFileReport> {
+    let dir = crate::base::fs::join(&req.root, &plan.context_dir);
+    let path = match plan.context_dir.as_str() {
+        "." => dotenv::FILE.to_string(),
+        d => format!("{d}/{}", dotenv::FILE),
+    };
+    let file = dir.join(dotenv::FILE);
+    let report = |status, secrets| EnvFileReport {
+        path: path.clone(),
+        status,
+        secrets,
+    };
+    if std::fs::symlink_metadata(&file).is_ok() {
+        return Ok(report(EnvStatus::Exists, Vec::new()));
+    }
+    let Mode::Write { .. } = req.mode else {
+        let secrets = plan.env_example.iter().filter(|e| e.secret);
+        let names = secrets.map(|e| e.name.clone()).collect();
+        return Ok(report(EnvStatus::WouldCreate, names));
+    };
+    let (text, secrets) = dotenv::content(plan, dotenv::owner_of(&dir), dotenv::random_secret)?;
+    Ok(if write::create_private(&file, text.as_bytes())? {
+        report(EnvStatus::Created, secrets)
+    } else {
+        report(EnvStatus::Exists, Vec::new())
     })
 }
 
@@ -413,6 +458,8 @@ impl Baseline {
             "postgres" => a.postgres() != Some(plan.postgres),
             "redis" => a.redis() != Some(plan.redis),
             "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
+            "memory" => a.memory() != Some(plan.hardening.memory.as_str()),
+            "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
             // Detection never picks a fork of the templates.
             "templates" => true,
             // Detection leaves every generated file managed.

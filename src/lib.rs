@@ -15,6 +15,7 @@ pub mod answers;
 pub mod base;
 pub mod context;
 pub mod detect;
+pub mod dotenv;
 pub mod framework;
 pub mod init;
 pub mod knowledge;

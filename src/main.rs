@@ -373,6 +373,7 @@ fn human_report(
                 };
                 let _ = writeln!(out, "  {style}{word:<11}{style:#} {}", r.path);
             }
+            let _ = writeln!(out, "{}", env_file_line(&outcome.env_file));
             if !would && outcome.files.iter().any(|r| written(r.status)) {
                 let _ = write!(out, "{}", next_steps(outcome, dir));
             }
@@ -386,6 +387,26 @@ fn written(s: Status) -> bool {
     matches!(s, Status::Created | Status::Updated | Status::Overwritten)
 }
 
+/// The line about `.env` in the list of files.
+fn env_file_line(e: &dockgen::dotenv::EnvFileReport) -> String {
+    use dockgen::dotenv::EnvStatus;
+    let secrets = match e.secrets.as_slice() {
+        [] => String::new(),
+        names => format!(" with fresh random secrets ({})", names.join(", ")),
+    };
+    match e.status {
+        EnvStatus::Created => format!(
+            "  {GOOD}{:<11}{GOOD:#} {}{secrets}, readable by you only",
+            "created", e.path
+        ),
+        EnvStatus::WouldCreate => format!("  {:<11} {}{secrets}", "create", e.path),
+        EnvStatus::Exists => format!(
+            "  {:<11} {} (it exists: dockgen never writes over it; compare it with .env.example)",
+            "kept", e.path
+        ),
+    }
+}
+
 /// What to do next: the blockers with their fixes, or the commands that start the stack (from the
 /// directory the files were written to).
 fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
@@ -394,11 +415,22 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
         "." => String::new(),
         dir => format!("cd {} && ", terminal(dir)),
     };
-    let must_set = &outcome.plan.must_set;
+    // The secrets a new .env got are set; what is left is for the user.
+    let env = &outcome.env_file;
+    let filled = |name: &str| {
+        env.status == dockgen::dotenv::EnvStatus::Created && env.secrets.iter().any(|s| s == name)
+    };
+    let must_set: Vec<_> = outcome
+        .plan
+        .must_set
+        .iter()
+        .filter(|m| !filled(&m.name))
+        .collect();
     if !must_set.is_empty() {
         let _ = writeln!(
             out,
-            "\nThe app needs these in .env (nothing generated provides them):"
+            "\nThe app needs these in {} (nothing generated provides them):",
+            env.path
         );
         for m in must_set {
             let _ = writeln!(
@@ -410,10 +442,7 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
         }
     }
     if outcome.plan.blockers.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nNext: {cd}cp .env.example .env (then set the secrets), and docker compose up --build --wait"
-        );
+        let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
         return out;
     }
     let _ = writeln!(out, "\nThe generated stack will not work yet:");
@@ -425,10 +454,7 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
             terminal(&b.fix)
         );
     }
-    let _ = writeln!(
-        out,
-        "Then: {cd}cp .env.example .env (then set the secrets), and docker compose up --build --wait"
-    );
+    let _ = writeln!(out, "Then: {cd}docker compose up --build --wait");
     out
 }
 

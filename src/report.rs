@@ -166,6 +166,7 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
         RedisPort => "Redis port".into(),
         Port => "the server's port".into(),
         AllowedHosts { separator } => format!("ALLOWED_HOSTS, `{separator}`-separated"),
+        DebugSwitch { on } => format!("debug switch (dev: `{on}`)"),
     }
 }
 

@@ -436,6 +436,29 @@ fn write_atomic(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {
     Ok(())
 }
 
+/// Creates `path` with `bytes`, readable by its owner only (0600), unless something (a file, a
+/// directory, a link, even a dangling one) already has that name: then it returns `Ok(false)` and
+/// touches nothing. Atomic: a temp file in the same directory, moved into place only if the name is still
+/// free (no window in which another process's file is overwritten). For `.env`, which holds secrets.
+pub fn create_private(path: &Path, bytes: &[u8]) -> Result<bool> {
+    if fs::symlink_metadata(path).is_ok() {
+        return Ok(false);
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    // tempfile creates its files with mode 0600 on Unix.
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".dockgen-")
+        .tempfile_in(dir)
+        .map_err(|e| io(path, e))?;
+    tmp.write_all(bytes).map_err(|e| io(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| io(path, e))?;
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(io(path, e.error)),
+    }
+}
+
 fn set_executable(path: &Path) -> Result<()> {
     #[cfg(unix)]
     {
@@ -637,6 +660,26 @@ mod tests {
         assert_eq!(fs::read_to_string(&dockerfile).unwrap(), "FROM mine\n");
         let mode = fs::metadata(&dockerfile).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
+    }
+
+    #[test]
+    fn private_files_are_created_0600_and_never_over_anything() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().unwrap();
+        let p = d.path().join(".env");
+        assert!(create_private(&p, b"A=1\n").unwrap());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "A=1\n");
+        let mode = fs::metadata(&p).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+        // Never over an existing file, nor through a link (even a dangling one).
+        assert!(!create_private(&p, b"A=2\n").unwrap());
+        assert_eq!(fs::read_to_string(&p).unwrap(), "A=1\n");
+        let link = d.path().join("link.env");
+        std::os::unix::fs::symlink(d.path().join("nowhere"), &link).unwrap();
+        assert!(!create_private(&link, b"A=3\n").unwrap());
+        assert!(!d.path().join("nowhere").exists());
+        // No temp file is left behind.
+        assert_eq!(fs::read_dir(d.path()).unwrap().count(), 2);
     }
 
     #[cfg(unix)]

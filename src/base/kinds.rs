@@ -90,6 +90,12 @@ pub enum EnvRole {
     AllowedHosts {
         separator: String,
     },
+    /// The switch of the framework's debug mode (Django's `DEBUG`), with the value that turns it on: the
+    /// one the code compares it with, else `1`. Production leaves it to the app's default; the `dev`
+    /// profile turns it on.
+    DebugSwitch {
+        on: String,
+    },
 }
 
 #[cfg(test)]

@@ -103,14 +103,8 @@ fn by_use(
         };
         return Some((role, because(v, format!("the `{key}` of DATABASES"))));
     }
-    if target == "ALLOWED_HOSTS"
-        && let Some(sep) = &r.split
-    {
-        let rule = format!("split on `{sep}` into Django's ALLOWED_HOSTS");
-        let role = EnvRole::AllowedHosts {
-            separator: sep.clone(),
-        };
-        return Some((role, because(v, rule)));
+    if let Some(found) = django_setting(v, target, comparisons) {
+        return Some(found);
     }
     if let Some(found) = switch(v, comparisons) {
         return Some(found);
@@ -151,6 +145,33 @@ fn by_use(
             EnvRole::RedisUrl,
             because(v, format!("a Redis URL: {what}")),
         ));
+    }
+    None
+}
+
+/// Django settings read whole from one variable: ALLOWED_HOSTS split on a separator, and the DEBUG
+/// switch with the value that turns it on (the one the code compares it with, else `1`).
+fn django_setting(
+    v: &EnvVar,
+    target: &str,
+    comparisons: &[(Comparison, String)],
+) -> Option<(EnvRole, Evidence)> {
+    if target == "ALLOWED_HOSTS"
+        && let Some(sep) = &v.read.split
+    {
+        let rule = format!("split on `{sep}` into Django's ALLOWED_HOSTS");
+        let role = EnvRole::AllowedHosts {
+            separator: sep.clone(),
+        };
+        return Some((role, because(v, rule)));
+    }
+    if target == "DEBUG" && switch(v, comparisons).is_none() {
+        let on = comparisons
+            .iter()
+            .find(|(cmp, _)| cmp.env && cmp.name == v.name)
+            .map_or_else(|| "1".to_string(), |(cmp, _)| cmp.value.clone());
+        let rule = format!("assigned to DEBUG; `{on}` turns it on");
+        return Some((EnvRole::DebugSwitch { on }, because(v, rule)));
     }
     None
 }
@@ -291,6 +312,22 @@ mod tests {
         v.into_iter()
             .filter_map(|v| v.role.map(|t| (v.name, t.role)))
             .collect()
+    }
+
+    #[test]
+    fn the_debug_switch_is_turned_on_by_the_value_it_is_compared_with() {
+        let get = |src: &str| roles(src, Some("postgres"), &["django"]);
+        let on = |v: &str| EnvRole::DebugSwitch { on: v.into() };
+        assert_eq!(
+            get("import os\nDEBUG = os.getenv('DJANGO_DEBUG', '0') == 'True'\n"),
+            [("DJANGO_DEBUG".to_string(), on("True"))]
+        );
+        assert_eq!(
+            get("import os\nDEBUG = bool(os.environ.get('DEBUG', default=0))\n"),
+            [("DEBUG".to_string(), on("1"))]
+        );
+        // Another setting that reads a variable named DEBUG is not the switch.
+        assert_eq!(get("import os\nVERBOSE = os.getenv('DEBUG')\n"), []);
     }
 
     #[test]

@@ -369,6 +369,21 @@ fn container_checks(merged: &Merged, d: &mut Django) {
             a.line
         ));
     }
+    if let Some((a, f)) = get("SECRET_KEY")
+        && hard_coded(a)
+    {
+        let what = match &a.value {
+            Value::Str(v) if v.starts_with("django-insecure-") => {
+                "SECRET_KEY is the `django-insecure-` key startproject wrote"
+            }
+            _ => "SECRET_KEY is a literal string",
+        };
+        d.warnings.push(format!(
+            "`{f}` line {}: {what}, so everyone with the code can forge sessions and password resets; \
+             hint: read it from the environment (`SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]`); dockgen init puts a random one in .env",
+            a.line
+        ));
+    }
     if let Some((a, f)) = get("ALLOWED_HOSTS")
         && a.value == Value::EmptyList
     {
@@ -458,6 +473,16 @@ fn clean_dir(raw: &str) -> Option<String> {
     } else {
         joined
     })
+}
+
+/// Whether an assignment is a literal string with no environment read: `"..."`, or literals joined
+/// (`"a" "b"`, `"a" + "b"`) with no name in them.
+fn hard_coded(a: &Assign) -> bool {
+    match &a.value {
+        Value::Str(_) => true,
+        Value::Other => !a.strings.is_empty() && a.names.is_empty(),
+        _ => false,
+    }
 }
 
 /// DATABASES: whether it reads the environment, SQLite-only, and a Postgres engine.
@@ -691,6 +716,49 @@ mod tests {
             assert!(w.contains(needle), "missing {needle:?} in {w}");
         }
         assert!(w.contains("`blog/settings.py` line 1"));
+    }
+
+    #[test]
+    fn a_hard_coded_secret_key_is_reported_with_its_line_and_a_hint() {
+        let settings = |body: &str| {
+            let d = tree(&[
+                (
+                    "manage.py",
+                    "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'blog.settings')\n",
+                ),
+                ("blog/wsgi.py", "application = None\n"),
+                ("blog/settings.py", &format!("STATIC_ROOT = 'x'\n{body}")),
+            ]);
+            let dj = analyze(d.path(), ".", "manage.py").unwrap();
+            dj.warnings
+                .into_iter()
+                .filter(|w| w.contains("SECRET_KEY"))
+                .collect::<Vec<_>>()
+        };
+        let w = settings("SECRET_KEY = 'django-insecure-^@j_j=2&+^7spf'\n");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].starts_with("`blog/settings.py` line 2: SECRET_KEY is the `django-insecure-` key")
+        );
+        assert!(
+            w[0].contains("hint: read it from the environment"),
+            "{}",
+            w[0]
+        );
+        let w = settings("SECRET_KEY = 'abc' + 'def'\n");
+        assert!(
+            w[0].contains("line 2: SECRET_KEY is a literal string"),
+            "{w:?}"
+        );
+        // Read from the environment (with or without a default): no warning.
+        for ok in [
+            "import os\nSECRET_KEY = os.environ['DJANGO_SECRET_KEY']\n",
+            "import os\nSECRET_KEY = os.getenv('K', 'django-insecure-x')\n",
+            "SECRET_KEY = env('DJANGO_SECRET_KEY')\n",
+            "SECRET_KEY = get_random_secret_key()\n",
+        ] {
+            assert_eq!(settings(ok), Vec::<String>::new(), "{ok}");
+        }
     }
 
     #[test]

@@ -62,6 +62,15 @@ fn example(name: &str, value: &str, comment: &str, commented_out: bool) -> EnvEx
         value: value.into(),
         comment: comment.into(),
         commented_out,
+        secret: false,
+    }
+}
+
+/// An entry whose value is a secret: empty in `.env.example`, random in the `.env` init writes.
+fn secret(name: &str, comment: &str, commented_out: bool) -> EnvExample {
+    EnvExample {
+        secret: true,
+        ..example(name, "", comment, commented_out)
     }
 }
 
@@ -164,30 +173,26 @@ fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<E
             &v.name,
             format!("${{{0}:?set {0} in .env}}", v.name),
         );
-        let comment = format!(
-            "Required{}. Read at {at}.",
-            if secret {
-                "; a secret: generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`"
-            } else {
-                ""
-            }
-        );
-        let value = if secret {
-            "change-me-to-a-long-random-string"
+        // Empty: compose's `:?` refuses to start until it is set.
+        examples.push(if secret {
+            let comment = format!(
+                "Required; a secret (dockgen init puts a random one in .env, or generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`). Read at {at}."
+            );
+            self::secret(&v.name, &comment, false)
         } else {
-            "change-me"
-        };
-        examples.push(example(&v.name, value, &comment, false));
+            example(&v.name, "", &format!("Required. Read at {at}."), false)
+        });
     } else if !out.passthrough.contains(&v.name) && !out.app_env.iter().any(|e| e.name == v.name) {
         out.passthrough.push(v.name.clone());
-        let comment = if secret {
-            format!(
-                "Optional (the app has a default), but a secret: set your own for production. Read at {at}."
-            )
+        examples.push(if secret {
+            let comment = format!(
+                "Optional (the app has a default), but a secret: set your own for production (dockgen init puts a random one in .env). Read at {at}."
+            );
+            self::secret(&v.name, &comment, true)
         } else {
-            format!("Optional; the app's default applies when unset. Read at {at}.")
-        };
-        examples.push(example(&v.name, "", &comment, true));
+            let comment = format!("Optional; the app's default applies when unset. Read at {at}.");
+            example(&v.name, "", &comment, true)
+        });
     }
 }
 
@@ -199,10 +204,9 @@ fn postgres_examples() -> Vec<EnvExample> {
             "Postgres credentials, used by the db service and to build DATABASE_URL.",
             false,
         ),
-        example(
+        secret(
             "POSTGRES_PASSWORD",
-            "change-me",
-            "Required. Choose a strong password; it never leaves .env.",
+            "Required: a strong password (dockgen init puts a random one in .env); it never leaves .env.",
             false,
         ),
         example("POSTGRES_DB", "app", "", false),
@@ -229,6 +233,13 @@ fn server_examples(port: u16, workers: u32) -> Vec<EnvExample> {
             "Server worker processes (gunicorn and uvicorn read it).",
             false,
         ),
+        example(
+            "DEV_UID",
+            "1000",
+            "The host user the dev profile runs as, so files it creates in the source are yours (dockgen init writes yours in .env; `id -u`).",
+            true,
+        ),
+        example("DEV_GID", "1000", "", true),
     ]
 }
 
@@ -261,6 +272,19 @@ fn entrypoint_vars(s: &Switches, out: &mut EnvPlan) {
         }
         out.example.push(example(name, value, comment, true));
     }
+}
+
+/// The `dev` profile's additions: the debug switch on, and HOME in the writable /tmp (the host user
+/// has no home in the image).
+pub(super) fn dev_env(p: &Project) -> Vec<EnvPair> {
+    let mut env = Vec::new();
+    for v in &p.env_vars {
+        if let Some(EnvRole::DebugSwitch { on }) = v.role.as_ref().map(|t| &t.role) {
+            push(&mut env, &v.name, on.clone());
+        }
+    }
+    push(&mut env, "HOME", "/tmp".into());
+    env
 }
 
 /// A build-time shell command with throwaway values, inline, for what the code requires at import time

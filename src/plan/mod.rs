@@ -9,6 +9,7 @@ use serde::Serialize;
 
 mod env;
 mod files;
+mod hardening;
 mod health;
 mod server;
 mod workers;
@@ -23,6 +24,7 @@ use crate::knowledge::{self, pins};
 use crate::manager::InstallCx;
 use crate::manager::PackageManager;
 pub use crate::manager::install::{CopyPair, EnvPair, Install, pair};
+pub use hardening::{DEFAULT_CPUS, DEFAULT_MEMORY, Hardening, Health, HealthTimings};
 
 /// The non-root user the image runs as.
 pub const APP_UID: u32 = 10001;
@@ -45,6 +47,10 @@ pub struct PlanOptions {
     pub migrate_command: Option<Option<Vec<String>>>,
     /// The compose file's name (`docker-compose.yml` when `None`).
     pub compose_file: Option<String>,
+    /// The memory limit of each app service (`512m`; [`DEFAULT_MEMORY`] when `None`).
+    pub memory: Option<String>,
+    /// The CPU limit of each app service, in cores ([`DEFAULT_CPUS`] when `None`).
+    pub cpus: Option<String>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
 }
@@ -146,6 +152,18 @@ pub struct Plan {
     pub app_env: Vec<EnvPair>,
     /// Variables app services pass through from `.env` when set (read by the app, no default needed).
     pub passthrough_env: Vec<String>,
+    /// Least privilege of the services: dropped capabilities, no-new-privileges, a read-only root with
+    /// an in-memory /tmp, resource limits, and the capabilities db and redis get back.
+    pub hardening: Hardening,
+    /// Health-check timings of web, db and redis.
+    pub health_timings: HealthTimings,
+    /// The user the `dev` profile runs as: the host user that owns the bind-mounted source, from
+    /// `DEV_UID`/`DEV_GID` in `.env` (which `dockgen init` writes), so files it creates (new
+    /// migrations) belong to that user.
+    pub dev_user: String,
+    /// Environment the `dev` profile adds to the app's: the framework's debug switch turned on, and a
+    /// writable HOME for a user the image does not know.
+    pub dev_env: Vec<EnvPair>,
     /// `.env.example` entries.
     pub env_example: Vec<EnvExample>,
     /// `.dockerignore` patterns.
@@ -180,12 +198,15 @@ pub struct Images {
 pub struct EnvExample {
     /// The variable's name.
     pub name: String,
-    /// The example value (`change-me` for secrets).
+    /// The example value: empty for secrets and for the values the app requires (so compose refuses to
+    /// start until `.env` sets them).
     pub value: String,
     /// The comment written above it: what reads it, and where (file and line).
     pub comment: String,
     /// Written as `# NAME=value` (optional).
     pub commented_out: bool,
+    /// A secret: `dockgen init` writes a fresh random value for it in `.env`.
+    pub secret: bool,
 }
 
 /// A variable to set in `.env`.
@@ -374,6 +395,10 @@ pub const CONTEXT_VERSION: u32 = 2;
 /// that still uses an old name is told the new one.
 pub const RENAMED: &[(&str, &str, u32)] = &[("collectstatic", "build_command", 2)];
 
+/// The `dev` profile's user: the host user's ids from `.env`, or 1000 (the first user on most Linux
+/// systems) when `.env` does not set them.
+pub const DEV_USER: &str = "${DEV_UID:-1000}:${DEV_GID:-1000}";
+
 /// The port when no answer says.
 pub const DEFAULT_PORT: u16 = 8000;
 
@@ -530,16 +555,14 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
     let web_concurrency = web_concurrency(p, opts, migrate_command.is_some(), &mut notes);
     notes.extend(schema_note(p, migrate_command.is_some(), postgres));
-    let env = env::plan(
-        p,
-        &env::Switches {
-            workers: web_concurrency,
-            postgres,
-            redis,
-            port,
-            migrations: migrate_command.is_some(),
-        },
-    );
+    let switches = env::Switches {
+        workers: web_concurrency,
+        postgres,
+        redis,
+        port,
+        migrations: migrate_command.is_some(),
+    };
+    let env = env::plan(p, &switches);
     let build_command = env::build_command(p, &p.framework.build_commands(&view));
     let compose_file = opts.compose_file.as_deref().unwrap_or(DEFAULT_COMPOSE_FILE);
     let (build_packages, runtime_packages) = native_packages(p);
@@ -582,6 +605,10 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres,
         redis,
         workers,
+        hardening: hardening::plan(opts),
+        health_timings: hardening::health_timings(),
+        dev_user: DEV_USER.into(),
+        dev_env: env::dev_env(p),
         must_set: env.must_set,
         app_env: env.app_env,
         passthrough_env: env.passthrough,

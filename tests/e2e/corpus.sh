@@ -3,8 +3,8 @@
 # shellcheck disable=SC2015,SC2154  # SC2154: dockgen and compose come from e2e_prepare (lib.sh)
 # End-to-end corpus: conventional projects made the way each framework's docs and tools make them
 # (tests/e2e/corpus/<app>/), never adapted to dockgen. For each app: copy it to a temp dir, record
-# `dockgen detect`, run `dockgen init --yes`, write .env from the generated .env.example (fill_env_example
-# in lib.sh: only the placeholders it asks for), build, `docker compose up -d --wait`, run the one-off
+# `dockgen detect`, run `dockgen init --yes` (which writes .env with fresh secrets), fill in the values
+# it left empty (fill_required_env in lib.sh), build, `docker compose up -d --wait`, run the one-off
 # commands the app's README tells an operator to run (if any), then check through the app's ordinary
 # features, as its spec tests/e2e/corpus/<app>.check.sh describes:
 #   - a page answers 200 and shows a Redis-backed counter that grows between two requests;
@@ -13,7 +13,9 @@
 #     counted with psql inside the db container;
 #   - a task enqueued through the web app is executed by the worker (Celery, RQ);
 #   - a static file is served;
-#   - DEBUG is off: an unknown path answers 404 without a debug page.
+#   - DEBUG is off: an unknown path answers 404 without a debug page;
+#   - least privilege (lib.sh): no capabilities, no-new-privileges, a read-only root, limits; no value
+#     of .env in the image's layers; Django's `check --deploy`; the dev profile as the host user.
 # Everything is torn down afterwards (containers, volumes, image), also on failure or Ctrl-C.
 #
 # Usage: tests/e2e/corpus.sh [APP...]      (default: every app in tests/e2e/corpus)
@@ -144,7 +146,7 @@ run_app() {
 }
 
 checks() {
-  local started token body body2 n1 n2 code_ tables user db deadline
+  local started token body body2 n1 n2 code_ tables user db deadline framework
   token="e2e$RANDOM$RANDOM"
   "$dockgen" detect "$dir" >"$out/detect.txt" 2>&1 || true
   "$dockgen" detect --json "$dir" >"$out/detect.json" 2>"$out/detect-json.err" || true
@@ -158,7 +160,8 @@ checks() {
   cp Dockerfile docker-compose.yml entrypoint.sh .env.example "$out/" 2>/dev/null || true
   image=$(compose_image)
   port=$(free_port)
-  fill_env_example "$port"
+  env_file_checks
+  fill_required_env "$port"
   if [ -n "${CORPUS_PATCH:-}" ]; then
     say "diagnostic: $CORPUS_PATCH edits the generated files (never a pass)"
     bash "$CORPUS_PATCH" || fail "diagnostic patch $CORPUS_PATCH"
@@ -263,6 +266,11 @@ checks() {
   else
     fail "$NOT_FOUND: HTTP $code_ $(printf '%s' "$body" | matches "You're seeing this error because you have|DEBUG = True" && echo '(Django debug page: DEBUG is on)')"
   fi
+  hardening_checks "$image"
+  secrets_not_in_image_check "$image" "$work"
+  framework=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["framework"])' "$out/detect.json" 2>/dev/null || echo unknown)
+  if [ "$framework" = django ]; then django_deploy_check; fi
+  dev_profile_check "$framework"
   runtime_checks "$out"
   port_and_health_checks "$dir"
   t_checks=$(since "$started")

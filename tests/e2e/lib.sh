@@ -24,18 +24,15 @@ e2e_prepare() {
   compose="$repo/.tools/bin/docker-compose"
 }
 
-# Writes .env from the generated .env.example the way a user who follows it would: every value the file
-# marks as a placeholder gets a throwaway value (POSTGRES_PASSWORD, `change-me-to-a-long-random-string`
-# secrets, other `change-me` values), WEB_PORT gets the given free port, and nothing else is added or
-# uncommented. A variable the app needs that .env.example does not ask for stays unset.
-fill_env_example() {
+# Completes the .env that `dockgen init` wrote, as a user does after reading init's output: every
+# value it left empty (a value the app requires that dockgen cannot know) gets a throwaway one, and
+# WEB_PORT the given free port. The secrets are the ones init generated; nothing is uncommented.
+fill_required_env() {
   local port=$1
-  sed -E \
-    -e "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=e2e-$RANDOM-pw/" \
-    -e "s/=change-me-to-a-long-random-string$/=e2e-$RANDOM$RANDOM-secret-value-long-enough-for-django/" \
-    -e "s/=change-me$/=e2e-value/" \
+  sed -i -E \
+    -e "s/^([A-Z_][A-Z0-9_]*)=$/\1=e2e-value/" \
     -e "s/^WEB_PORT=.*/WEB_PORT=$port/" \
-    .env.example >.env
+    .env
 }
 
 # The image name compose tags the build with (the generated file quotes it).
@@ -206,4 +203,109 @@ port_and_health_checks() {
     *) fail "the healthcheck on a missing path did not fail: $(printf '%s' "$log" | cut -c1-300)" ;;
   esac
   "$compose" stop web >/dev/null 2>&1 || true
+}
+
+# `dockgen init` wrote .env with fresh secrets, readable by its owner only, and .env.example has none.
+env_file_checks() {
+  local mode
+  if [ ! -f .env ]; then fail "dockgen init wrote no .env"; return; fi
+  mode=$(stat -c %a .env)
+  [ "$mode" = 600 ] && ok ".env written by dockgen init, mode 600" || fail ".env has mode $mode, not 600"
+  grep -qE '^POSTGRES_PASSWORD=[A-Za-z0-9_-]{40,}$' .env && ok ".env has a generated POSTGRES_PASSWORD" ||
+    fail ".env has no generated POSTGRES_PASSWORD"
+  if grep -E '^[A-Z_]*(PASSWORD|SECRET|_KEY|TOKEN)[A-Z_]*=.' .env.example >/dev/null; then
+    fail ".env.example carries secret values: $(grep -E '^[A-Z_]*(PASSWORD|SECRET|_KEY|TOKEN)[A-Z_]*=.' .env.example | cut -d= -f1 | tr '\n' ' ')"
+  else
+    ok ".env.example carries no secret value"
+  fi
+}
+
+# Least privilege, on every app service (web, migrate, workers) and on db and redis, as the engine
+# applied it (docker inspect), and inside the running web container as the kernel sees it: no
+# capability in the bounding set, no_new_privs set, a root file system that even root cannot write, a
+# writable /tmp, and memory and CPU limits. $1: the app's image.
+hardening_checks() {
+  local image=$1 c name svc cfg status capbnd nnp capdrop capadd ro secopt mem cpus
+  for c in $("$compose" ps -a -q); do
+    cfg=$(docker inspect --format '{{.Config.Image}}|{{index .Config.Labels "com.docker.compose.service"}}|{{json .HostConfig.CapDrop}}|{{json .HostConfig.CapAdd}}|{{.HostConfig.ReadonlyRootfs}}|{{json .HostConfig.SecurityOpt}}|{{.HostConfig.Memory}}|{{.HostConfig.NanoCpus}}' "$c")
+    IFS='|' read -r name svc capdrop capadd ro secopt mem cpus <<<"$cfg"
+    case "$capdrop" in *'"ALL"'*) ;; *) fail "$svc: cap_drop is $capdrop, not ALL"; continue ;; esac
+    case "$secopt" in *no-new-privileges*) ;; *) fail "$svc: no no-new-privileges ($secopt)"; continue ;; esac
+    if [ "$name" = "$image" ]; then
+      [ "$capadd" = null ] || [ "$capadd" = '[]' ] || { fail "$svc adds capabilities: $capadd"; continue; }
+      [ "$ro" = true ] || { fail "$svc: root file system is writable (read_only: $ro)"; continue; }
+      [ "$mem" -gt 0 ] && [ "$cpus" -gt 0 ] || { fail "$svc: no memory/CPU limit (memory $mem, NanoCpus $cpus)"; continue; }
+      ok "$svc: cap_drop ALL, no-new-privileges, read-only root, limits $((mem / 1048576))MiB / $(python3 -c "print($cpus / 1e9)") CPUs"
+    else
+      ok "$svc: cap_drop ALL (adds back $capadd), no-new-privileges"
+    fi
+  done
+  status=$("$compose" exec -T web cat /proc/1/status | tr -d '\r')
+  capbnd=$(echo "$status" | sed -n 's/^CapBnd:\s*//p'); nnp=$(echo "$status" | sed -n 's/^NoNewPrivs:\s*//p')
+  [ "$capbnd" = 0000000000000000 ] && [ "$(echo "$status" | sed -n 's/^CapEff:\s*//p')" = 0000000000000000 ] &&
+    ok "web PID 1: no capabilities (CapBnd and CapEff empty)" || fail "web PID 1: CapBnd $capbnd"
+  [ "$nnp" = 1 ] && ok "web PID 1: NoNewPrivs 1" || fail "web PID 1: NoNewPrivs '$nnp'"
+  if "$compose" exec -T -u 0 web sh -c 'echo x >/e2e-root-write-probe' >/dev/null 2>&1; then
+    fail "root can write to web's root file system"
+  else
+    ok "writing to web's root file system fails, even as root"
+  fi
+  "$compose" exec -T web sh -c 'echo x >/tmp/e2e-probe && rm /tmp/e2e-probe' && ok "web can write to /tmp" ||
+    fail "web cannot write to /tmp"
+}
+
+# No value of .env is in the built image: `docker save` writes the layers uncompressed, so a secret in
+# any file of any layer (.env copied in, a value baked into ENV) shows up verbatim. Only values long
+# enough to be secrets are searched (a port or `app` would match by chance). $1: the image, $2: a work dir.
+secrets_not_in_image_check() {
+  local image=$1 dir=$2 n
+  sed -n -E 's/^[A-Z_][A-Z0-9_]*=(.{16,})$/\1/p' .env >"$dir/secrets"
+  n=$(wc -l <"$dir/secrets")
+  if [ "$n" = 0 ]; then fail "no secret in .env to look for"; return; fi
+  docker save "$image" -o "$dir/image.tar" || { fail "docker save $image"; return; }
+  if grep -a -F -q -f "$dir/secrets" "$dir/image.tar"; then
+    fail "a value from .env is in the image's layers ($image)"
+  else
+    ok "none of the $n secret values of .env is in the image's layers ($(du -m "$dir/image.tar" | cut -f1) MB scanned)"
+  fi
+  rm -f "$dir/image.tar" "$dir/secrets"
+}
+
+# Django's deployment checklist, in the web container with the generated settings and .env: the findings
+# dockgen controls (DEBUG: W018, SECRET_KEY strength: W009, ALLOWED_HOSTS: W020) must not appear; the
+# others come from the project's own settings (HSTS, SSL redirect, secure cookies) and are listed.
+django_deploy_check() {
+  local out ids ours
+  out=$("$compose" exec -T web python manage.py check --deploy 2>&1 | tr -d '\r') || true
+  if ! echo "$out" | grep -qE 'System check identified|no issues'; then
+    fail "manage.py check --deploy did not run: $(echo "$out" | tail -3 | tr '\n' ' ')"; return
+  fi
+  ids=$(echo "$out" | grep -oE '\((security|[a-z_]+)\.[EW][0-9]+\)' | tr -d '()' | sort -u | tr '\n' ' ')
+  ours=$(echo "$ids" | grep -oE 'security\.W0(09|18|20)' | tr '\n' ' ')
+  if [ -n "$ours" ]; then
+    fail "check --deploy: $ours (DEBUG, SECRET_KEY or ALLOWED_HOSTS, which dockgen's setup controls)"
+  else
+    ok "check --deploy: DEBUG, SECRET_KEY and ALLOWED_HOSTS pass; the project's own settings leave: ${ids:-nothing}"
+  fi
+}
+
+# The dev profile runs as the host user that owns the source: .env's DEV_UID/DEV_GID (set here to a
+# user other than the image's, as on a developer's machine), files it creates in the bind mount belong
+# to that user, and a Django app runs with DEBUG on.
+dev_profile_check() {
+  local framework=$1 out owner
+  sed -i -E -e 's/^DEV_UID=.*/DEV_UID=4321/' -e 's/^DEV_GID=.*/DEV_GID=4321/' .env
+  # The dev profile bind-mounts the build context at /app (the server may run from a subdirectory).
+  chown -R 4321:4321 .
+  out=$("$compose" --profile dev run --rm --no-deps -T dev sh -c 'id -u; touch /app/e2e-made-by-dev' 2>&1 | tr -d '\r')
+  owner=$(stat -c %u:%g e2e-made-by-dev 2>/dev/null || echo none)
+  rm -f e2e-made-by-dev
+  chown -R 0:0 .
+  [ "$(echo "$out" | tail -1)" = 4321 ] && [ "$owner" = 4321:4321 ] &&
+    ok "dev runs as the host user (uid 4321), files it creates belong to it" ||
+    fail "dev profile: uid $(echo "$out" | tail -1), file owner $owner"
+  if [ "$framework" = django ]; then
+    out=$("$compose" --profile dev run --rm --no-deps -T dev python manage.py shell -c 'from django.conf import settings; print("DEBUG", settings.DEBUG)' 2>&1 | tr -d '\r')
+    case "$out" in *"DEBUG True"*) ok "dev runs with DEBUG on" ;; *) fail "dev DEBUG: $(echo "$out" | tail -2 | tr '\n' ' ')" ;; esac
+  fi
 }

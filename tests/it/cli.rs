@@ -335,10 +335,30 @@ fn init_writes_all_files_and_a_rerun_is_a_no_op() {
             .mode();
         assert_eq!(mode & 0o111, 0o111, "entrypoint.sh is executable");
     }
-    assert!(!d.path().join(".env").exists(), ".env is never written");
+    // .env is written once, with fresh secrets, readable by its owner only.
+    let env = std::fs::read_to_string(d.path().join(".env")).unwrap();
+    assert!(
+        out.contains("created     .env with fresh random secrets"),
+        "{out}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(d.path().join(".env"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, ".env is private");
+    }
     let (code, out, _) = run_in(d.path(), &["init", "--yes"]);
     assert_eq!(code, 0);
     assert_eq!(out.matches("unchanged").count(), GENERATED.len(), "{out}");
+    assert!(out.contains("kept        .env (it exists"), "{out}");
+    assert_eq!(
+        std::fs::read_to_string(d.path().join(".env")).unwrap(),
+        env,
+        ".env is never written over"
+    );
     assert!(
         !out.contains("Next:"),
         "nothing to do, nothing to advise: {out}"
@@ -568,7 +588,7 @@ fn init_says_why_the_stack_would_not_work_instead_of_next() {
         "no required variable in this app: {out}"
     );
     assert!(
-        out.contains("\nNext: cd shop && cp .env.example .env"),
+        out.contains("\nNext: cd shop && docker compose up --build --wait"),
         "{out}"
     );
     let compose = std::fs::read_to_string(app.join("docker-compose.yml")).unwrap();
@@ -787,10 +807,7 @@ fn a_subfolder_finds_the_project_root_upward() {
         err.starts_with("dockgen: project root: ../.. (pyproject.toml)\n"),
         "{err}"
     );
-    assert!(
-        out.contains("Next: cd ../.. && cp .env.example .env"),
-        "{out}"
-    );
+    assert!(out.contains("Next: cd ../.. && "), "{out}");
     assert!(d.path().join("Dockerfile").is_file());
     assert!(!sub.join("Dockerfile").exists(), "nothing in the subfolder");
     let docker = std::fs::read_to_string(d.path().join("Dockerfile")).unwrap();
@@ -1064,4 +1081,63 @@ fn saved_answers_mark_the_project_root() {
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("project root: ../.. (dockgen.toml)"), "{err}");
     assert!(out.contains("\"app_dir\": \"services/api\""), "{out}");
+}
+
+#[test]
+fn check_and_dry_run_never_write_env_and_git_must_ignore_it() {
+    let d = copy_fixture("django-uv-subdir");
+    for mode in ["--dry-run", "--check"] {
+        let (_, out, err) = run_in(d.path(), &["init", "--yes", mode]);
+        assert!(!d.path().join(".env").exists(), "{mode} wrote .env");
+        if mode == "--dry-run" {
+            assert!(
+                out.contains("create      .env with fresh random secrets"),
+                "{out}"
+            );
+        }
+        // --check before any init stops at "not generated yet"; --dry-run warns about git.
+        if mode == "--dry-run" {
+            assert!(
+                err.contains("warning: `.env` is not ignored by git"),
+                "{mode}: {err}"
+            );
+        }
+    }
+    std::fs::write(d.path().join(".gitignore"), "__pycache__/\n.env\n").unwrap();
+    let (code, _, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("is not ignored by git"), "{err}");
+    // A later negation un-ignores it, as git would.
+    std::fs::write(d.path().join(".gitignore"), ".env\n!.env\n").unwrap();
+    let (_, _, err) = run_in(d.path(), &["init", "--yes"]);
+    assert!(
+        err.contains("warning: `.env` is not ignored by git"),
+        "{err}"
+    );
+}
+
+#[test]
+fn memory_and_cpu_limits_are_answers() {
+    let d = copy_fixture("django-celery-pip");
+    let (code, _, err) = run_in(
+        d.path(),
+        &["init", "--yes", "--memory", "1g", "--cpus", "0.5"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let compose = std::fs::read_to_string(d.path().join("docker-compose.yml")).unwrap();
+    assert!(
+        compose.contains("      limits:\n        memory: \"1g\"\n        cpus: \"0.5\"\n"),
+        "{compose}"
+    );
+    let saved = std::fs::read_to_string(d.path().join("dockgen.toml")).unwrap();
+    assert!(
+        saved.contains("\nmemory = \"1g\"\ncpus = \"0.5\"\n"),
+        "{saved}"
+    );
+    // Saved, so a later check with no flags agrees; a bad value is a usage error.
+    let (code, _, err) = run_in(d.path(), &["init", "--check"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run_in(d.path(), &["init", "--yes", "--memory", "1.5g"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("`1.5g` is not a memory size"), "{err}");
 }

@@ -56,8 +56,20 @@ fn write_out(files: &BTreeMap<String, String>) -> tempfile::TempDir {
     for (name, text) in files {
         std::fs::write(d.path().join(name), text).unwrap();
     }
-    std::fs::write(d.path().join(".env"), &files[".env.example"]).unwrap();
+    std::fs::write(d.path().join(".env"), filled_env(&files[".env.example"])).unwrap();
     d
+}
+
+/// `.env.example` as a user fills it in: every empty value it asks for (the secrets `dockgen init`
+/// generates, the values the app requires) gets one; nothing is uncommented.
+fn filled_env(example: &str) -> String {
+    example
+        .lines()
+        .map(|l| match l.strip_suffix('=') {
+            Some(name) if !l.starts_with('#') => format!("{name}=test-value-{name}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect()
 }
 
 /// Lints one generated set; returns every finding as text (empty: clean).
@@ -436,6 +448,60 @@ fn generated_files_agree_with_each_other() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// `.env.example` carries no usable secret: copied as it is, compose refuses to start, naming what to set.
+#[test]
+fn env_example_as_it_is_does_not_start_the_stack() {
+    let mut checked = 0;
+    for fixture in fixture_names() {
+        let Some((_, files)) = generated(&fixture) else {
+            continue;
+        };
+        let example = &files[".env.example"];
+        for line in example.lines().filter(|l| !l.starts_with('#')) {
+            let (name, value) = line.split_once('=').unwrap_or((line, ""));
+            let secret = ["PASSWORD", "SECRET", "_KEY", "TOKEN"]
+                .iter()
+                .any(|m| name.contains(m));
+            assert!(
+                !secret || value.is_empty(),
+                "{fixture}: .env.example gives {name} a value: {value}"
+            );
+        }
+        if !example.contains("\nPOSTGRES_PASSWORD=\n") {
+            continue;
+        }
+        let d = write_out(&files);
+        std::fs::write(d.path().join(".env"), example).unwrap();
+        let out = Command::new(tool("docker-compose"))
+            .args(["config", "-q"])
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "{fixture}: compose started with .env.example"
+        );
+        // Compose names the first empty required variable it meets (its order varies): one of the
+        // values .env.example leaves empty, POSTGRES_PASSWORD or an app's secret.
+        let name = err
+            .split("required variable ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or_default();
+        assert!(
+            !name.is_empty() && example.contains(&format!("\n{name}=\n")),
+            "{fixture}: {err}"
+        );
+        assert!(
+            err.contains(&format!("set {name} in .env")),
+            "{fixture}: {err}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} fixtures have Postgres");
 }
 
 #[test]

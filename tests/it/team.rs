@@ -510,7 +510,8 @@ fn a_fork_overlays_file_by_file_is_saved_and_lints_clean() {
     ] {
         std::fs::copy(p.join(f), out.path().join(f)).unwrap();
     }
-    std::fs::copy(p.join(".env.example"), out.path().join(".env")).unwrap();
+    // The .env dockgen init wrote, as a user runs it.
+    std::fs::copy(p.join(".env"), out.path().join(".env")).unwrap();
     let findings = lint(out.path());
     assert!(findings.is_empty(), "{findings:#?}");
     // CI, from another directory, with no flags: the saved `templates` key is relative to the project.

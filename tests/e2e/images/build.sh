@@ -9,8 +9,10 @@
 #   python:3.11-slim            Debian bookworm python3.11
 #   python:3.14-slim            Debian forky (testing) python3.14, the suite whose default python3 is 3.14
 #   postgres:<major>            Debian trixie  postgresql-<major>, with the official image's POSTGRES_USER /
-#                               POSTGRES_PASSWORD / POSTGRES_DB / PGDATA behaviour and pg_isready on PATH
-#   redis:<major>               Debian bookworm redis-server + redis-cli
+#                               POSTGRES_PASSWORD / POSTGRES_DB / PGDATA behaviour and pg_isready on PATH; like
+#                               it, started as root, it fixes PGDATA's ownership and drops to postgres
+#   redis:<major>               Debian bookworm redis-server + redis-cli, with the official image's entrypoint
+#                               behaviour: started as root, chown /data to redis and drop to it
 #   ghcr.io/astral-sh/uv:<ver>  /uv and /uvx from the `uv` wheel on PyPI
 #
 # Each base is `debootstrap --variant=minbase` then `docker import`; packages are added with a plain
@@ -145,17 +147,19 @@ redis_image() {
   local tag="redis:$REDIS_MAJOR"
   if have "$tag"; then log "reuse $tag"; return; fi
   base bookworm
-  build "$tag" <<DOCKERFILE
+  build "$tag" "$repo/tests/e2e/images/redis-entrypoint.sh" <<DOCKERFILE
 FROM dockgen-e2e/debian:bookworm
 RUN apt-get update \\
     && apt-get install -y --no-install-recommends redis-server redis-tools \\
     && rm -rf /var/lib/apt/lists/* \\
     && mkdir -p /data && chown redis:redis /data
 $trust
+COPY redis-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+RUN chmod 0755 /usr/local/bin/docker-entrypoint.sh
 WORKDIR /data
 VOLUME /data
-USER redis
 EXPOSE 6379
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
 CMD ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/data"]
 DOCKERFILE
 }
