@@ -64,20 +64,11 @@ pub(super) fn dockerignore(p: &Project, app_dir: &str, compose_file: &str) -> Ve
             format!("{app_dir}/{}", d.path)
         };
         if !covers(&path, app_dir) && !p.install_files().iter().any(|f| covers(&path, f)) {
-            out.push(format!("/{}", escape_pattern(&path)));
+            // A path that cannot be written as a pattern (a line break) is left in the context.
+            if let Some(pattern) = crate::base::quote::dockerignore_literal(&path) {
+                out.push(format!("/{pattern}"));
+            }
         }
-    }
-    out
-}
-
-/// A literal path as a `.dockerignore` pattern: `*`, `?`, `[`, `]` and `\` lose their meaning.
-fn escape_pattern(path: &str) -> String {
-    let mut out = String::new();
-    for c in path.chars() {
-        if "*?[]\\".contains(c) {
-            out.push('\\');
-        }
-        out.push(c);
     }
     out
 }
