@@ -106,13 +106,25 @@ pub(super) fn load_env_sources(
     dir: &RelDir,
     warnings: &mut Vec<String>,
 ) -> Vec<Source> {
+    load_project_sources(root, scan, dir, ENV_WORDS, warnings)
+}
+
+/// Reads and summarises the modules of the project at `dir` that contain one of `words` (a cheap
+/// filter; the tokenizer decides).
+pub(super) fn load_project_sources(
+    root: &Path,
+    scan: &Scan,
+    dir: &RelDir,
+    words: &[&str],
+    warnings: &mut Vec<String>,
+) -> Vec<Source> {
     let files: Vec<String> = scan
         .py_files
         .iter()
         .filter(|f| dir.contains(f))
         .cloned()
         .collect();
-    apps::load(root, &files, ENV_WORDS, warnings)
+    apps::load(root, &files, words, warnings)
 }
 
 /// Every candidate, filtered by `--framework` and `--app-dir`, ranked best first.

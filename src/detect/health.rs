@@ -34,13 +34,7 @@ pub(super) fn route(
     ev: &mut EvidenceMap,
     warnings: &mut Vec<String>,
 ) -> Option<String> {
-    let files: Vec<String> = scan
-        .py_files
-        .iter()
-        .filter(|f| dir.contains(f))
-        .cloned()
-        .collect();
-    let sources = apps::load(root, &files, ROUTE_WORDS, warnings);
+    let sources = super::candidates::load_project_sources(root, scan, dir, ROUTE_WORDS, warnings);
     let urlconf = chosen
         .analysis
         .settings_module
