@@ -111,9 +111,6 @@ pub fn owner_of(dir: &Path) -> Option<(u32, u32)> {
     }
 }
 
-/// The largest ignore file read (a real one is a few kilobytes).
-const IGNORE_LIMIT: u64 = 1024 * 1024;
-
 /// Whether git ignores `dir/.env`, as git decides: the `.gitignore` of every directory from the work
 /// tree's root (the nearest ancestor with `.git`; without one, `root`) down to `dir`, the deepest match
 /// winning, then `.git/info/exclude`, then the user's global excludes file. Ignore files are read with
@@ -150,13 +147,9 @@ pub fn ignored_by_git(root: &Path, dir: &Path) -> bool {
 
 /// The patterns of one ignore file, relative to `base`; `None` when it is missing or unreadable.
 fn matcher(base: &Path, file: &Path) -> Option<Gitignore> {
-    let text = files::read_text(file, file, IGNORE_LIMIT).ok()?;
-    let mut b = GitignoreBuilder::new(base);
-    for line in text.lines() {
-        // A malformed pattern is skipped, as git skips it.
-        let _ = b.add_line(Some(file.to_path_buf()), line);
-    }
-    b.build().ok()
+    let text = files::read_text(file, file, files::limit::IGNORE).ok()?;
+    // A malformed pattern is skipped, as git skips it.
+    crate::parse::walk::gitignore(base, file, &text).0
 }
 
 #[cfg(test)]

@@ -286,18 +286,28 @@ impl Shared {
                 return None;
             }
         };
-        let mut b = GitignoreBuilder::new(dir);
-        for (i, line) in text.lines().enumerate() {
-            if b.add_line(Some(path.clone()), line).is_err() {
-                self.warn(format!(
-                    "`{}` line {}: not a valid pattern; it was ignored",
-                    quote::terminal(&rel),
-                    i + 1
-                ));
-            }
+        let (matcher, bad_lines) = gitignore(dir, &path, &text);
+        for line in bad_lines {
+            self.warn(format!(
+                "`{}` line {line}: not a valid pattern; it was ignored",
+                quote::terminal(&rel)
+            ));
         }
-        b.build().ok()
+        matcher
     }
+}
+
+/// The patterns of one ignore file's `text` (read from `path`), relative to `base`, and the numbers of
+/// the lines that are not valid patterns (git skips them too).
+pub fn gitignore(base: &Path, path: &Path, text: &str) -> (Option<Gitignore>, Vec<usize>) {
+    let mut b = GitignoreBuilder::new(base);
+    let mut bad = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if b.add_line(Some(path.to_path_buf()), line).is_err() {
+            bad.push(i + 1);
+        }
+    }
+    (b.build().ok(), bad)
 }
 
 /// How many names a warning lists before saying how many more there are.
