@@ -26,6 +26,7 @@ pub mod plan;
 pub mod prompt;
 pub mod render;
 pub mod report;
+pub mod verify;
 pub mod write;
 
 pub use base::error;

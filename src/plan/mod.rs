@@ -182,6 +182,11 @@ pub struct Plan {
     /// Reasons the generated stack is known not to work as the project stands, each with what to
     /// change. `init` prints them instead of "Next: docker compose up".
     pub blockers: Vec<Blocker>,
+    /// The app's own command that creates its schema, to run once in `web` after the stack is up
+    /// (Flask's `flask init-db`), when nothing generated creates the tables. Not a template variable:
+    /// `dockgen verify` runs it in its throwaway stack.
+    #[serde(skip)]
+    pub schema_command: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -281,6 +286,20 @@ pub struct WorkerService {
     pub why: String,
     /// Its command, exec form.
     pub command: Vec<String>,
+    /// How `dockgen verify` tells that it is alive and talks to its broker. Not a template variable.
+    #[serde(skip)]
+    pub probe: Option<WorkerProbe>,
+}
+
+/// How to tell that a running worker is alive and connected to its broker.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WorkerProbe {
+    /// A command run in the worker's own container that exits 0 only when the worker answers through
+    /// the broker (Celery's `inspect ping`).
+    Exec(Vec<String>),
+    /// A Redis set the worker adds itself to when it connects (RQ's `rq:workers`), read in the `redis`
+    /// service.
+    RedisSet(String),
 }
 
 /// A directory of the image the app's user may write.
@@ -555,6 +574,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
     let web_concurrency = web_concurrency(p, opts, migrate_command.is_some(), &mut notes);
     notes.extend(schema_note(p, migrate_command.is_some(), postgres));
+    let schema_command = schema_command(p, migrate_command.is_some(), postgres);
     let switches = env::Switches {
         workers: web_concurrency,
         postgres,
@@ -614,6 +634,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         passthrough_env: env.passthrough,
         env_example: env.example,
         blockers: blockers(p, postgres, opts.compose_file.as_deref()),
+        schema_command,
         notes,
     })
 }
@@ -672,6 +693,16 @@ fn migrate_shell(m: &crate::framework::Migration) -> String {
         Some(dir) => format!("(cd {} && {})", sh_quote(dir), shell_line(&m.command)),
         None => shell_line(&m.command),
     }
+}
+
+/// The app's own schema command (`flask init-db`) when nothing generated creates the tables.
+fn schema_command(p: &Project, migrates: bool, postgres: bool) -> Option<Vec<String>> {
+    if migrates || !postgres || p.creates_tables.is_some() {
+        return None;
+    }
+    p.schema_commands
+        .iter()
+        .find_map(|(name, _)| p.framework.cli_invocation(name))
 }
 
 /// What to say about the schema when nothing generated creates it: the app's own schema command to

@@ -1,7 +1,7 @@
 //! Worker services sharing the image: a Celery worker and beat (with the detected Celery app) and an
 //! RQ worker (the framework's own command when it has one, such as Django's `manage.py rqworker`).
 
-use super::{PlanOptions, WorkerKind, WorkerService, detected_workers};
+use super::{PlanOptions, WorkerKind, WorkerProbe, WorkerService, detected_workers};
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Key;
 use crate::base::kinds::Worker;
@@ -81,10 +81,20 @@ fn service(
     view: &AppView,
     with_celery: bool,
 ) -> Option<WorkerService> {
-    let (name, command) = match (kind, &p.celery_app) {
+    let (name, command, probe) = match (kind, &p.celery_app) {
         (WorkerKind::Celery, Some(app)) => (
             "worker",
             words(&["celery", "-A", app, "worker", "--loglevel=info"]),
+            // A ping goes out through the broker and every worker answers: exit 0 means one did.
+            Some(WorkerProbe::Exec(words(&[
+                "celery",
+                "-A",
+                app,
+                "inspect",
+                "ping",
+                "--timeout",
+                "10",
+            ]))),
         ),
         (WorkerKind::CeleryBeat, Some(app)) => (
             "beat",
@@ -97,10 +107,14 @@ fn service(
                 "--schedule",
                 "/tmp/celerybeat-schedule",
             ]),
+            // beat only sends; it has nothing to answer a ping with.
+            None,
         ),
         (WorkerKind::Rq, _) => (
             if with_celery { "rq-worker" } else { "worker" },
             rq_command(p, view),
+            // An RQ worker registers itself in this set of its Redis when it starts.
+            Some(WorkerProbe::RedisSet("rq:workers".into())),
         ),
         (WorkerKind::Celery | WorkerKind::CeleryBeat, None) => return None,
     };
@@ -116,5 +130,6 @@ fn service(
             |e| e.to_string(),
         ),
         command,
+        probe,
     })
 }
