@@ -103,6 +103,30 @@ pub enum Command {
     #[command(verbatim_doc_comment)]
     Init(InitArgs),
 
+    /// Build and start the generated stack in a throwaway project, check it, and tear it down.
+    ///
+    /// verify builds the image with the generated files and .env, starts the stack under its own
+    /// compose project (its own containers, network and volumes, and a free host port: never your
+    /// running stack or its data), and checks what dockgen planned: every service running and healthy,
+    /// the migrate service exited 0, web answers its health route and / (with a Host the settings
+    /// allow), tables exist in Postgres, each worker answers through its broker (Celery's inspect ping,
+    /// an RQ worker registered in Redis), nothing restarting, and the app runs as the planned uid. Then it
+    /// removes everything it created (also on Ctrl-C), unless --keep.
+    ///
+    /// On a failure it names the check, shows the last lines of the failing service's log, and says
+    /// what to do for the failures it recognises (a variable missing from .env, migrations that did not
+    /// run, a source build without its compiler, no wheel for the Python, a refused Host header, a
+    /// broker out of reach).
+    ///
+    /// Needs Docker Engine 20.10 or newer and Compose v2 (`docker compose`, or a v2 `docker-compose`).
+    ///
+    /// Examples:
+    ///   dockgen verify                  # after dockgen init, from the project
+    ///   dockgen verify --json           # the report as JSON (for CI)
+    ///   dockgen verify --keep           # leave the throwaway stack running to look at it
+    #[command(verbatim_doc_comment)]
+    Verify(VerifyArgs),
+
     /// Fork the templates, or list the variables they can use.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -223,6 +247,29 @@ impl InitArgs {
             Mode::Write { force: self.force }
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The project directory, or a directory inside it (the root is found upward, as cargo and uv do).
+    #[arg(default_value = ".", value_hint = ValueHint::DirPath)]
+    pub path: PathBuf,
+
+    /// Print the report as JSON (each step with its status, time, detail, log lines and hints).
+    #[arg(long)]
+    pub json: bool,
+
+    /// Leave the throwaway stack running afterwards (its name and port are printed).
+    #[arg(long)]
+    pub keep: bool,
+
+    /// The Compose v2 program to run (default: `docker compose`, else `docker-compose`).
+    #[arg(long, value_name = "PROGRAM", value_hint = ValueHint::CommandName)]
+    pub compose: Option<String>,
+
+    /// How long the services may take to become healthy, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 180, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub wait_timeout: u64,
 }
 
 #[derive(Debug, Args)]

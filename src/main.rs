@@ -4,6 +4,7 @@
 mod cli;
 mod man;
 mod term;
+mod verify_cmd;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
@@ -120,6 +121,7 @@ fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
     let code = match cli.command {
         Command::Detect(args) => detect(args, ui)?,
         Command::Init(args) => init(args, ui)?,
+        Command::Verify(args) => verify_cmd::run(args, ui)?,
         Command::Templates(TemplatesCommand::Export { dir, force }) => export(&dir, force, ui)?,
         Command::Templates(TemplatesCommand::Context { json, markdown }) => {
             let vars = dockgen::context::variables();

@@ -101,7 +101,9 @@ fn item(roff: &mut Roff, term: &str, text: &str) {
 fn exit_status(roff: &mut Roff, name: &str) {
     roff.control("SH", ["EXIT STATUS"]);
     item(roff, "0", "Success.");
-    let one = if matches!(name, "dockgen" | "dockgen-init") {
+    let one = if name == "dockgen-verify" {
+        "A check failed (each failure is named, with the last lines of its service's log and hints), the files are not generated yet, or Docker Engine 20.10+ or Compose v2 is missing."
+    } else if matches!(name, "dockgen" | "dockgen-init") {
         "Failure (the project cannot be handled, a file cannot be read or written, an existing file would change), or, with init --check, generated files that differ from what dockgen would generate."
     } else {
         "Failure."
@@ -112,6 +114,13 @@ fn exit_status(roff: &mut Roff, name: &str) {
         "2",
         "Usage error: an unknown option, a flag or DOCKGEN_* variable that is not valid, or a file given where a directory is expected.",
     );
+    if name == "dockgen-verify" {
+        item(
+            roff,
+            "130",
+            "Interrupted (Ctrl-C); the throwaway stack was removed.",
+        );
+    }
     if matches!(name, "dockgen" | "dockgen-init") {
         item(
             roff,
@@ -122,6 +131,20 @@ fn exit_status(roff: &mut Roff, name: &str) {
 }
 
 fn environment(roff: &mut Roff, name: &str) {
+    if name == "dockgen-verify" {
+        roff.control("SH", ["ENVIRONMENT"]);
+        item(
+            roff,
+            "CI",
+            "Any value but empty, 0 or false: one plain line per step instead of a live line.",
+        );
+        item(
+            roff,
+            "NO_COLOR",
+            "Set (to anything): no colour, unless --color always.",
+        );
+        return;
+    }
     let init = matches!(name, "dockgen" | "dockgen-init");
     if !init && name != "dockgen-detect" {
         roff.control("SH", ["ENVIRONMENT"]);
@@ -177,6 +200,15 @@ fn environment(roff: &mut Roff, name: &str) {
 }
 
 fn files(roff: &mut Roff, name: &str) {
+    if name == "dockgen-verify" {
+        roff.control("SH", ["FILES"]);
+        item(
+            roff,
+            "docker-compose.yml, Dockerfile, .env",
+            "The generated files and the settings, as they are on disk (verify reads them, never writes them). The compose file is the one dockgen generates (--compose-file).",
+        );
+        return;
+    }
     if !matches!(name, "dockgen" | "dockgen-init" | "dockgen-detect") {
         return;
     }
@@ -242,6 +274,7 @@ mod tests {
             "dockgen-templates-context",
             "dockgen-completions",
             "dockgen-man",
+            "dockgen-verify",
         ] {
             assert!(names.contains(&want), "{want}: {names:?}");
         }
