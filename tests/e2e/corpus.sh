@@ -14,6 +14,9 @@
 #   - a task enqueued through the web app is executed by the worker (Celery, RQ);
 #   - a static file is served;
 #   - DEBUG is off: an unknown path answers 404 without a debug page;
+#   - `dockgen verify` passes, run beside the stack it must not touch, and leaves nothing behind; on
+#     one app (VERIFY_VARIANTS_APP, default django-celery-uv) it fails with the right hint on broken
+#     variants of the generated files and .env (lib.sh: verify_variants);
 #   - least privilege (lib.sh): no capabilities, no-new-privileges, a read-only root, limits; no value
 #     of .env in the image's layers; Django's `check --deploy`; the dev profile as the host user.
 # Everything is torn down afterwards (containers, volumes, image), also on failure or Ctrl-C.
@@ -136,12 +139,12 @@ run_app() {
   NOT_FOUND=/no-such-page-e2e/ ONE_OFF=()
   # shellcheck source=/dev/null
   . "$corpus/$app.check.sh"
-  t_build="" t_up="" t_checks=""
+  t_build="" t_up="" t_checks="" t_verify="" t_verify_up=""
   checks || status=1
   [ "$failed_checks" = 0 ] || status=1
   teardown
   trap - INT TERM
-  printf '%s\t%s\t%s\t%s\t%s\n' "$app" "$([ "$status" = 0 ] && echo pass || echo fail)" "${t_build:--}" "${t_up:--}" "${t_checks:--}" >>"$out_root/timings.tsv"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$app" "$([ "$status" = 0 ] && echo pass || echo fail)" "${t_build:--}" "${t_up:--}" "${t_checks:--}" "${t_verify:--}" "${t_verify_up:--}" >>"$out_root/timings.tsv"
   return "$status"
 }
 
@@ -191,6 +194,10 @@ checks() {
     if "$compose" exec -T web sh -c "$cmd" >"$out/one-off.log" 2>&1; then ok "one-off \`$cmd\`"; else
       sed "s/^/[$app] | /" "$out/one-off.log" | tail -10; fail "one-off \`$cmd\`"; fi
   done
+
+  # dockgen verify, beside this stack (which it must leave alone), then its broken variants on one app.
+  verify_check
+  if [ "$app" = "${VERIFY_VARIANTS_APP:-django-celery-uv}" ]; then verify_variants; fi
 
   # The page: 200 twice, and the Redis counter grows.
   body=$(http GET "$PAGE"); code_=$(code)
@@ -280,7 +287,7 @@ checks() {
 
 passed=0
 failed=0
-[ -f "$out_root/timings.tsv" ] || printf 'app\tresult\tbuild_s\tup_s\tchecks_s\n' >"$out_root/timings.tsv"
+[ -f "$out_root/timings.tsv" ] || printf 'app\tresult\tbuild_s\tup_s\tchecks_s\tverify_s\tverify_build_up_s\n' >"$out_root/timings.tsv"
 for app in "${apps[@]}"; do
   started_app=$(date +%s.%N)
   if run_app; then

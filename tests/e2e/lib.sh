@@ -309,3 +309,119 @@ dev_profile_check() {
     case "$out" in *"DEBUG True"*) ok "dev runs with DEBUG on" ;; *) fail "dev DEBUG: $(echo "$out" | tail -2 | tr '\n' ' ')" ;; esac
   fi
 }
+
+# ---- dockgen verify
+
+# A summary of a `dockgen verify --json` report ($1): `ok` or the failed steps with their first hint,
+# then each step's name and seconds (tab-separated lines after the first).
+verify_summary() {
+  python3 - "$1" <<'PY'
+import json, sys
+try:
+    r = json.load(open(sys.argv[1]))
+except Exception as e:
+    print(f"no report ({e})"); sys.exit()
+failed = [s for s in r["steps"] if s["status"] == "failed"]
+print("ok" if r["ok"] else "; ".join(f'{s["name"]}: {s["detail"]}' + (f' (hint: {s["hints"][0]})' if s["hints"] else "") for s in failed))
+PY
+}
+
+# Seconds of the named steps of a verify report ($1), summed ($2...: step names).
+verify_seconds() {
+  python3 - "$@" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+print(f'{sum(s["seconds"] for s in r["steps"] if s["name"] in sys.argv[2:]):.1f}')
+PY
+}
+
+# Whether the verify report $1 has a failed step named $2 with a hint containing $3.
+verify_failed_with() {
+  python3 - "$@" <<'PY'
+import json, sys
+r = json.load(open(sys.argv[1]))
+name, text = sys.argv[2], sys.argv[3]
+sys.exit(not (not r["ok"] and any(s["status"] == "failed" and s["name"] == name and any(text in h for h in s["hints"]) for s in r["steps"])))
+PY
+}
+
+# Runs `dockgen verify --json` on the app (from the build context) into $out/verify-$1.json; returns
+# its exit code. Sets `verify_project` to the throwaway project's name.
+run_verify() {
+  local name=$1 code=0
+  "$dockgen" verify --json --compose "$compose" . >"$out/verify-$name.json" 2>"$out/verify-$name.err" || code=$?
+  verify_project=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["project"])' "$out/verify-$name.json" 2>/dev/null || echo "")
+  return "$code"
+}
+
+# Nothing of a verify run is left: no container, network or volume of its project, no image tag.
+verify_left_nothing() {
+  local p=$1 left
+  [ -n "$p" ] || { fail "verify printed no project name"; return; }
+  left=$( { docker ps -aq --filter "label=com.docker.compose.project=$p"
+            docker volume ls -q --filter "label=com.docker.compose.project=$p"
+            docker network ls -q --filter "label=com.docker.compose.project=$p"
+            docker images -q "$p-app"; } | wc -l)
+  [ "$left" = 0 ] && ok "verify's project $p left nothing behind" || fail "verify's project $p left $left containers/volumes/networks/images"
+}
+
+# `dockgen verify` on the app, from the build context, while the runner's own stack is up: it passes,
+# leaves the runner's stack as it was (same web container, still healthy), and leaves nothing of its
+# own. Records t_verify (wall time) and t_verify_up (its build + up --wait steps: what
+# `docker compose up --build --wait` does), for the timings.
+verify_check() {
+  local started web_before web_after health
+  web_before=$("$compose" ps -q web)
+  started=$(date +%s.%N)
+  if run_verify pass; then
+    t_verify=$(since "$started")
+    t_verify_up=$(verify_seconds "$out/verify-pass.json" build "up --wait")
+    ok "dockgen verify passed in ${t_verify}s (build + up --wait ${t_verify_up}s)"
+  else
+    t_verify=$(since "$started")
+    fail "dockgen verify (${t_verify}s): $(verify_summary "$out/verify-pass.json" | head -1)"
+    tail -5 "$out/verify-pass.err" | sed "s/^/[$app] | /"
+  fi
+  web_after=$("$compose" ps -q web)
+  health=$(docker inspect --format '{{.State.Health.Status}}' "$web_after" 2>/dev/null || echo gone)
+  [ "$web_before" = "$web_after" ] && [ "$health" = healthy ] &&
+    ok "the runner's own stack is untouched by verify (same web container, $health)" ||
+    fail "verify touched the runner's stack: web $web_before -> $web_after ($health)"
+  verify_left_nothing "$verify_project"
+}
+
+# Broken variants of the app's generated setup, each made by editing the generated files or .env
+# (restored afterwards): verify must fail at the right check with the right hint.
+#   - a required value left empty (POSTGRES_PASSWORD in .env): the compose file does not resolve;
+#   - a migration that fails (the migrate command given an app label that does not exist);
+#   - an app that silently uses SQLite (its DATABASE_URL pointed at a SQLite file): no tables in Postgres;
+#   - a worker that cannot reach its broker (CELERY_BROKER_URL at a host that does not exist).
+# Each variant reuses the image cache of the runner's build.
+verify_variants() {
+  local started
+  cp .env "$work/env.orig"; cp docker-compose.yml "$work/compose.orig"
+  variant() {
+    local name=$1 step=$2 hint=$3
+    if cmp -s .env "$work/env.orig" && cmp -s docker-compose.yml "$work/compose.orig"; then
+      fail "the edit that makes the variant '$name' changed nothing"; return
+    fi
+    started=$(date +%s.%N)
+    if run_verify "$name"; then
+      fail "verify passed on the broken variant '$name'"
+    elif verify_failed_with "$out/verify-$name.json" "$step" "$hint"; then
+      ok "verify fails on '$name' at \"$step\" with the hint ($(since "$started")s)"
+    else
+      fail "verify on '$name': expected \"$step\" to fail with a hint containing \"$hint\"; got: $(verify_summary "$out/verify-$name.json")"
+    fi
+    verify_left_nothing "$verify_project"
+    cp "$work/env.orig" .env; cp "$work/compose.orig" docker-compose.yml
+  }
+  sed -i -E 's/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=/' .env
+  variant empty-required "compose file resolves" "set POSTGRES_PASSWORD in \`.env\` (line"
+  sed -i -E 's/command: \["python", "manage.py", "migrate", /command: ["python", "manage.py", "migrate", "no_such_app", /' docker-compose.yml
+  variant failing-migration "migrate exited 0" "the migration command failed"
+  sed -i -E 's|^(    DATABASE_URL: ).*|\1"sqlite:////tmp/db.sqlite3"|' docker-compose.yml
+  variant sqlite "tables in Postgres" "SQLite"
+  sed -i -E 's|^(    CELERY_BROKER_URL: ).*|\1"redis://no-such-broker:6379/0"|' docker-compose.yml
+  variant unreachable-broker "worker alive and connected" "cannot reach its broker"
+}
