@@ -24,6 +24,79 @@ const DIM: Style = Style::new().dimmed();
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
 pub fn run(args: cli::VerifyArgs, ui: Ui) -> dockgen::Result<std::process::ExitCode> {
+    let (outcome, dir, mut warnings) = load(&args, ui)?;
+    let plan = &outcome.plan;
+    let cancel_runner = AtomicBool::new(false);
+    let mut probe = verify::process::ProcessRunner {
+        cancel: &cancel_runner,
+    };
+    let tools = verify::tools::find(&mut probe, args.compose.as_deref(), &dir)?;
+    let env_file = verify::read_env(&dir);
+    let expect = verify::Expect::from_plan(plan, &outcome.project, &env_file);
+    let setup = verify::Setup {
+        dir: dir.clone(),
+        compose_file: plan.compose_file.clone(),
+        compose: tools.compose.clone(),
+        docker: tools.docker.clone(),
+        project: verify::project_name(),
+        keep: args.keep,
+        wait_timeout: args.wait_timeout,
+    };
+    // A second Ctrl-C during the teardown leaves at once.
+    let _ = ctrlc::set_handler(|| {
+        if CANCEL.swap(true, Ordering::SeqCst) {
+            std::process::exit(130);
+        }
+    });
+    if !ui.quiet && !args.json {
+        print_warnings(&std::mem::take(&mut warnings));
+        ui.note(&format!(
+            "verifying {} in `{}` as compose project {} (Docker Engine {}, Compose {})",
+            plan.compose_file,
+            terminal(&dir.to_string_lossy()),
+            setup.project,
+            tools.engine_version,
+            tools.compose_version
+        ));
+    }
+    let live = !args.json
+        && !ui.quiet
+        && !in_ci()
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("TERM").is_some_and(|t| t != "dumb");
+    let shown = Shown::new(live, args.json || ui.quiet);
+    let mut runner = verify::process::ProcessRunner { cancel: &CANCEL };
+    let report = verify::verify(
+        &setup,
+        &expect,
+        &env_file,
+        &mut runner,
+        &mut |p| shown.event(p),
+        &CANCEL,
+    );
+    shown.stop();
+    if args.json {
+        let mut s = serde_json::to_string_pretty(&report).expect("the report serialises");
+        s.push('\n');
+        let _ = std::io::stdout().write_all(s.as_bytes());
+    } else {
+        let _ = anstream::stderr().write_all(summary(&report, &setup, ui.quiet).as_bytes());
+    }
+    Ok(std::process::ExitCode::from(match report {
+        Report {
+            cancelled: true, ..
+        } => 130,
+        Report { ok: true, .. } => 0,
+        _ => 1,
+    }))
+}
+
+/// The plan as `init --check` computes it (writing nothing), the build context, and the warnings
+/// (files that differ from what dockgen would generate now are verified as they are, and said so).
+fn load(
+    args: &cli::VerifyArgs,
+    ui: Ui,
+) -> dockgen::Result<(dockgen::init::Outcome, std::path::PathBuf, Vec<String>)> {
     let root = project_root(&args.path, ui)?;
     let mut warnings = Vec::new();
     let env = dockgen::answers::from_env(std::env::vars(), &mut warnings)?;
@@ -64,69 +137,7 @@ pub fn run(args: cli::VerifyArgs, ui: Ui) -> dockgen::Result<std::process::ExitC
             drift.join(", ")
         ));
     }
-    let cancel_runner = AtomicBool::new(false);
-    let mut probe = verify::process::ProcessRunner {
-        cancel: &cancel_runner,
-    };
-    let tools = verify::tools::find(&mut probe, args.compose.as_deref(), &dir)?;
-    let env_file = verify::read_env(&dir);
-    let expect = verify::Expect::from_plan(plan, &outcome.project, &env_file);
-    let setup = verify::Setup {
-        dir: dir.clone(),
-        compose_file: plan.compose_file.clone(),
-        compose: tools.compose.clone(),
-        docker: tools.docker.clone(),
-        project: verify::project_name(),
-        keep: args.keep,
-        wait_timeout: args.wait_timeout,
-    };
-    // A second Ctrl-C during the teardown leaves at once.
-    let _ = ctrlc::set_handler(|| {
-        if CANCEL.swap(true, Ordering::SeqCst) {
-            std::process::exit(130);
-        }
-    });
-    if !ui.quiet && !args.json {
-        print_warnings(&warnings);
-        ui.note(&format!(
-            "verifying {} in `{}` as compose project {} (Docker Engine {}, Compose {})",
-            plan.compose_file,
-            terminal(&dir.to_string_lossy()),
-            setup.project,
-            tools.engine_version,
-            tools.compose_version
-        ));
-    }
-    let live = !args.json
-        && !ui.quiet
-        && !in_ci()
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("TERM").is_some_and(|t| t != "dumb");
-    let shown = Shown::new(live, args.json || ui.quiet);
-    let mut runner = verify::process::ProcessRunner { cancel: &CANCEL };
-    let report = verify::verify(
-        &setup,
-        &expect,
-        &env_file,
-        &mut runner,
-        &mut |p| shown.event(p),
-        &CANCEL,
-    );
-    shown.stop();
-    if args.json {
-        let mut s = serde_json::to_string_pretty(&report).expect("the report serialises");
-        s.push('\n');
-        let _ = std::io::stdout().write_all(s.as_bytes());
-    } else {
-        let _ = anstream::stderr().write_all(summary(&report, &setup, ui.quiet).as_bytes());
-    }
-    Ok(std::process::ExitCode::from(match report {
-        Report {
-            cancelled: true, ..
-        } => 130,
-        Report { ok: true, .. } => 0,
-        _ => 1,
-    }))
+    Ok((outcome, dir, warnings))
 }
 
 fn print_warnings(warnings: &[String]) {
@@ -226,9 +237,17 @@ fn summary(r: &Report, setup: &verify::Setup, quiet: bool) -> String {
     let mut out = String::new();
     let hint = AnsiColor::Cyan.on_default().bold();
     for s in r.failures() {
-        let _ = writeln!(out, "\n{FAILED}failed{FAILED:#}: {}: {}", terminal(&s.name), terminal(&s.detail));
+        let _ = writeln!(
+            out,
+            "\n{FAILED}failed{FAILED:#}: {}: {}",
+            terminal(&s.name),
+            terminal(&s.detail)
+        );
         if !s.log.is_empty() {
-            let from = s.service.as_deref().map_or(String::new(), |svc| format!(" of {svc}"));
+            let from = s
+                .service
+                .as_deref()
+                .map_or(String::new(), |svc| format!(" of {svc}"));
             let _ = writeln!(out, "  last lines of the log{from}:");
             for l in &s.log {
                 let _ = writeln!(out, "  {DIM}|{DIM:#} {}", terminal(l));
@@ -238,14 +257,25 @@ fn summary(r: &Report, setup: &verify::Setup, quiet: bool) -> String {
             let _ = writeln!(out, "{hint}hint{hint:#}: {}", terminal(h));
         }
     }
-    let passed = r.steps.iter().filter(|s| s.status == Status::Passed).count();
+    let passed = r
+        .steps
+        .iter()
+        .filter(|s| s.status == Status::Passed)
+        .count();
     let failed = r.failures().count();
     let line = if r.cancelled {
-        format!("verify cancelled after {}s; the throwaway stack was removed", r.seconds)
+        format!(
+            "verify cancelled after {}s; the throwaway stack was removed",
+            r.seconds
+        )
     } else if r.ok {
         format!("the stack works: {passed} checks passed in {}s", r.seconds)
     } else {
-        format!("the stack does not work yet: {failed} of {} checks failed ({}s)", passed + failed, r.seconds)
+        format!(
+            "the stack does not work yet: {failed} of {} checks failed ({}s)",
+            passed + failed,
+            r.seconds
+        )
     };
     if !quiet || !r.ok {
         let _ = writeln!(out, "\ndockgen: {line}");

@@ -573,8 +573,6 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let (migrate_command, migrate_workdir, migrate_shell) = migration(p, opts, &view);
     let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
     let web_concurrency = web_concurrency(p, opts, migrate_command.is_some(), &mut notes);
-    notes.extend(schema_note(p, migrate_command.is_some(), postgres));
-    let schema_command = schema_command(p, migrate_command.is_some(), postgres);
     let switches = env::Switches {
         workers: web_concurrency,
         postgres,
@@ -619,6 +617,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         build_command,
         command: server.command,
         dev_command,
+        schema_command: schema(p, migrate_command.is_some(), postgres, &mut notes),
         migrate_command,
         migrate_workdir,
         migrate_shell,
@@ -634,7 +633,6 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         passthrough_env: env.passthrough,
         env_example: env.example,
         blockers: blockers(p, postgres, opts.compose_file.as_deref()),
-        schema_command,
         notes,
     })
 }
@@ -695,7 +693,18 @@ fn migrate_shell(m: &crate::framework::Migration) -> String {
     }
 }
 
-/// The app's own schema command (`flask init-db`) when nothing generated creates the tables.
+/// The app's own schema command (`flask init-db`) when nothing generated creates the tables, with the
+/// note about it.
+fn schema(
+    p: &Project,
+    migrates: bool,
+    postgres: bool,
+    notes: &mut Vec<String>,
+) -> Option<Vec<String>> {
+    notes.extend(schema_note(p, migrates, postgres));
+    schema_command(p, migrates, postgres)
+}
+
 fn schema_command(p: &Project, migrates: bool, postgres: bool) -> Option<Vec<String>> {
     if migrates || !postgres || p.creates_tables.is_some() {
         return None;

@@ -36,9 +36,13 @@ pub(crate) fn all(run: &mut Run) {
         let name = format!("one-off `{}` in web", cmd.join(" "));
         run.step(&name, |r| one_off(r, &cmd));
     }
-    if run.cancelled() {
-        return;
+    if !run.cancelled() {
+        checks(run);
     }
+}
+
+/// The checks of what the plan promises, once the stack is up (or as far as it came up).
+fn checks(run: &mut Run) {
     let states = states(run);
     if run.expect.migrate {
         run.step("migrate exited 0", |r| migrate(r, &states));

@@ -41,16 +41,16 @@ fn missing(message: String, hint: &str) -> Error {
     Error::Project { message }.with_hint(hint.to_string())
 }
 
-/// Finds Docker and Compose. `compose` is the program to use (`--compose`), else `docker compose`,
-/// then `docker-compose`.
-pub fn find(runner: &mut dyn Runner, compose: Option<&str>, dir: &Path) -> Result<Tools> {
-    let install = "install Docker Engine 20.10 or newer with the Compose v2 plugin (https://docs.docker.com/engine/install/), or pass --compose PATH to a Compose v2 binary";
+const INSTALL: &str = "install Docker Engine 20.10 or newer with the Compose v2 plugin (https://docs.docker.com/engine/install/), or pass --compose PATH to a Compose v2 binary";
+
+/// The Docker Engine's version, if it answers and is 20.10 or newer.
+fn engine(runner: &mut dyn Runner, dir: &Path) -> Result<String> {
     let engine = runner.run(&cmd(
         &["docker", "version", "--format", "{{.Server.Version}}"],
         dir,
     ));
     if let Some(e) = &engine.spawn_error {
-        return Err(missing(format!("`docker` cannot be run: {e}"), install));
+        return Err(missing(format!("`docker` cannot be run: {e}"), INSTALL));
     }
     if !engine.ok() {
         let why = engine.text();
@@ -68,10 +68,17 @@ pub fn find(runner: &mut dyn Runner, compose: Option<&str>, dir: &Path) -> Resul
         _ => {
             return Err(missing(
                 format!("Docker Engine {engine_version} is too old: verify needs 20.10 or newer"),
-                install,
+                INSTALL,
             ));
         }
     }
+    Ok(engine_version)
+}
+
+/// Finds Docker and Compose. `compose` is the program to use (`--compose`), else `docker compose`,
+/// then `docker-compose`.
+pub fn find(runner: &mut dyn Runner, compose: Option<&str>, dir: &Path) -> Result<Tools> {
+    let engine_version = engine(runner, dir)?;
     let candidates: Vec<Vec<String>> = match compose {
         Some(p) => vec![vec![p.to_string()]],
         None => vec![
@@ -101,7 +108,7 @@ pub fn find(runner: &mut dyn Runner, compose: Option<&str>, dir: &Path) -> Resul
     }
     Err(missing(
         format!("Compose v2 was not found ({})", found.join("; ")),
-        install,
+        INSTALL,
     ))
 }
 
