@@ -264,7 +264,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
     if ui.verbose {
         emit("", &dockgen::report::human(&outcome.project));
     }
-    let (out, err) = human_report(&outcome, mode, drift, &dir);
+    let (out, err) = human_report(&outcome, mode, drift, (&args.path, &dir));
     if ui.quiet {
         emit(if mode == Mode::Check { &out } else { "" }, "");
     } else {
@@ -307,7 +307,7 @@ fn human_report(
     outcome: &dockgen::init::Outcome,
     mode: Mode,
     drift: usize,
-    dir: &str,
+    (root, dir): (&Path, &str),
 ) -> (String, String) {
     let mut out = String::new();
     let mut err = String::new();
@@ -377,7 +377,7 @@ fn human_report(
             }
             let _ = writeln!(out, "{}", env_file_line(&outcome.env_file));
             if !would && outcome.files.iter().any(|r| written(r.status)) {
-                let _ = write!(out, "{}", next_steps(outcome, dir));
+                let _ = write!(out, "{}", next_steps(outcome, root, dir));
             }
         }
     }
@@ -409,54 +409,76 @@ fn env_file_line(e: &dockgen::dotenv::EnvFileReport) -> String {
     }
 }
 
-/// What to do next: the blockers with their fixes, or the commands that start the stack (from the
-/// directory the files were written to).
-fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
+/// What to do next, as an ordered checklist: the values to set in `.env` (with its line and where the
+/// code reads each), the command that starts the stack, the URL, the one-off commands, and `dockgen
+/// verify`. When the plan knows the stack cannot work, it says "will not work yet" and why first, and
+/// the list follows as "Then", not "Next".
+fn next_steps(outcome: &dockgen::init::Outcome, root: &Path, dir: &str) -> String {
     let mut out = String::new();
+    let plan = &outcome.plan;
     let cd = match dir {
         "." => String::new(),
         dir => format!("cd {} && ", terminal(dir)),
     };
-    // The secrets a new .env got are set; what is left is for the user.
     let env = &outcome.env_file;
+    let on_disk = dockgen::verify::read_env(&root.join(&plan.context_dir));
+    // The secrets a new .env got are set, and so is what an existing .env already holds.
     let filled = |name: &str| {
-        env.status == dockgen::dotenv::EnvStatus::Created && env.secrets.iter().any(|s| s == name)
+        (env.status == dockgen::dotenv::EnvStatus::Created && env.secrets.iter().any(|s| s == name))
+            || on_disk.value(name).is_some_and(|v| !v.is_empty())
     };
-    let must_set: Vec<_> = outcome
-        .plan
-        .must_set
-        .iter()
-        .filter(|m| !filled(&m.name))
-        .collect();
-    if !must_set.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nThe app needs these in {} (nothing generated provides them):",
-            env.path
-        );
-        for m in must_set {
+    let mut steps = Vec::new();
+    for m in plan.must_set.iter().filter(|m| !filled(&m.name)) {
+        let line = on_disk
+            .get(&m.name)
+            .map_or(String::new(), |e| format!("{}:{}, ", env.path, e.line));
+        steps.push(format!(
+            "set {} in {} ({line}read at {})",
+            terminal(&m.name),
+            env.path,
+            terminal(&m.read_at)
+        ));
+    }
+    steps.push(format!("start it: {cd}docker compose up --build --wait"));
+    let port = on_disk
+        .value("WEB_PORT")
+        .and_then(|p| p.parse::<u16>().ok())
+        .unwrap_or(plan.port);
+    steps.push(format!("open http://localhost:{port}/"));
+    if let Some(cmd) = &plan.schema_command {
+        steps.push(format!(
+            "once, to create the tables: {cd}docker compose exec web {}",
+            terminal(
+                &cmd.iter()
+                    .map(|w| dockgen::base::quote::sh_quote(w))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            )
+        ));
+    }
+    let verify_path = match dir {
+        "." => String::new(),
+        dir => format!(" {}", terminal(dir)),
+    };
+    steps.push(format!("check that it works: dockgen verify{verify_path}"));
+    let heading = if plan.blockers.is_empty() {
+        "Next"
+    } else {
+        let _ = writeln!(out, "\nThe generated stack will not work yet:");
+        for b in &plan.blockers {
             let _ = writeln!(
                 out,
-                "  {}  (read at {})",
-                terminal(&m.name),
-                terminal(&m.read_at)
+                "  - {}\n    fix: {}",
+                terminal(&b.problem),
+                terminal(&b.fix)
             );
         }
+        "Then"
+    };
+    let _ = writeln!(out, "\n{heading}:");
+    for (i, step) in steps.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {step}", i + 1);
     }
-    if outcome.plan.blockers.is_empty() {
-        let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
-        return out;
-    }
-    let _ = writeln!(out, "\nThe generated stack will not work yet:");
-    for b in &outcome.plan.blockers {
-        let _ = writeln!(
-            out,
-            "  - {}\n    fix: {}",
-            terminal(&b.problem),
-            terminal(&b.fix)
-        );
-    }
-    let _ = writeln!(out, "Then: {cd}docker compose up --build --wait");
     out
 }
 

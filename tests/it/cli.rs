@@ -565,6 +565,11 @@ fn init_says_why_the_stack_would_not_work_instead_of_next() {
         "{out}"
     );
     assert!(!out.contains("\nNext:"), "{out}");
+    // The checklist still follows, as what to do once it is fixed.
+    assert!(
+        out.contains("\nThen:\n  1. start it: docker compose up --build --wait\n"),
+        "{out}"
+    );
 
     // Reading the URL from the environment clears it, and Next names the directory to go to.
     let parent = tempfile::tempdir().unwrap();
@@ -584,11 +589,11 @@ fn init_says_why_the_stack_would_not_work_instead_of_next() {
     assert_eq!(code, 0, "{out}");
     // Every variable this app reads is provided, so nothing is listed to set.
     assert!(
-        !out.contains("The app needs these in .env"),
+        !out.contains("set "),
         "no required variable in this app: {out}"
     );
     assert!(
-        out.contains("\nNext: cd shop && docker compose up --build --wait"),
+        out.contains("\nNext:\n  1. start it: cd shop && docker compose up --build --wait\n  2. open http://localhost:8000/\n  3. check that it works: dockgen verify shop\n"),
         "{out}"
     );
     let compose = std::fs::read_to_string(app.join("docker-compose.yml")).unwrap();
@@ -666,7 +671,8 @@ fn flask_migrate_without_migrations_gets_no_migrate_service_and_a_warning() {
     );
 }
 
-/// A required variable nothing generated provides is named, with where it is read, before Next.
+/// A required variable nothing generated provides is the first step of Next, with its line in `.env`
+/// and where it is read.
 #[test]
 fn required_variables_are_listed_before_next() {
     let dir = crate::support::project(&[
@@ -679,13 +685,24 @@ fn required_variables_are_listed_before_next() {
     let (code, out, _) = run_in(dir.path(), &["init", "--yes"]);
     assert_eq!(code, 0, "{out}");
     let listed = out
-        .split("The app needs these in .env (nothing generated provides them):\n")
+        .split("\nNext:\n")
         .nth(1)
         .unwrap_or_else(|| panic!("{out}"));
     assert!(
-        listed.starts_with("  ADMIN_EMAIL  (read at main.py:6: read by the app)\n"),
+        listed.starts_with("  1. set ADMIN_EMAIL in .env (.env:5, read at main.py:6: read by the app)\n  2. start it: docker compose up --build --wait\n"),
         "{out}"
     );
+    // Once `.env` sets it, it is no longer asked for.
+    let env = std::fs::read_to_string(dir.path().join(".env")).unwrap();
+    std::fs::write(
+        dir.path().join(".env"),
+        env.replace("ADMIN_EMAIL=\n", "ADMIN_EMAIL=ops@example.com\n"),
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("Dockerfile")).unwrap();
+    let (code, out, _) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\nNext:\n  1. start it: "), "{out}");
     assert!(!listed.contains("DEBUG"), "optional: {out}");
     let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
     assert!(
@@ -807,7 +824,7 @@ fn a_subfolder_finds_the_project_root_upward() {
         err.starts_with("dockgen: project root: ../.. (pyproject.toml)\n"),
         "{err}"
     );
-    assert!(out.contains("Next: cd ../.. && "), "{out}");
+    assert!(out.contains("1. start it: cd ../.. && "), "{out}");
     assert!(d.path().join("Dockerfile").is_file());
     assert!(!sub.join("Dockerfile").exists(), "nothing in the subfolder");
     let docker = std::fs::read_to_string(d.path().join("Dockerfile")).unwrap();
