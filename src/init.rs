@@ -213,15 +213,9 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
     });
     let env_file = env_file(req, &plan)?;
-
     warnings.extend(plan.notes.iter().cloned());
     warnings.extend(project.warnings.iter().cloned());
-    if !dotenv::ignored_by_git(root, &crate::base::fs::join(root, &plan.context_dir)) {
-        warnings.push(format!(
-            "`{}` is not ignored by git: add `.env` to .gitignore so its secrets are never committed",
-            env_file.path
-        ));
-    }
+    warnings.extend(env_warnings(root, &plan, &project, &env_file));
     Ok(Outcome {
         answers: answer_report(&merged),
         project,
@@ -231,6 +225,33 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         env_file,
         warnings,
     })
+}
+
+/// What to say about `.env`: an existing one held against the plan, and whether git ignores it.
+fn env_warnings(
+    root: &Path,
+    plan: &Plan,
+    project: &Project,
+    env_file: &EnvFileReport,
+) -> Vec<String> {
+    let dir = crate::base::fs::join(root, &plan.context_dir);
+    let mut out = Vec::new();
+    if env_file.status == EnvStatus::Exists {
+        let on_disk = crate::verify::read_env(&dir);
+        out.extend(crate::envcheck::check(
+            plan,
+            project,
+            &on_disk,
+            &env_file.path,
+        ));
+    }
+    if !dotenv::ignored_by_git(root, &dir) {
+        out.push(format!(
+            "`{}` is not ignored by git: add `.env` to .gitignore so its secrets are never committed",
+            env_file.path
+        ));
+    }
+    out
 }
 
 /// `.env` beside docker-compose.yml: written with fresh secrets when nothing of that name exists, and

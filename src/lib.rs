@@ -16,6 +16,7 @@ pub mod base;
 pub mod context;
 pub mod detect;
 pub mod dotenv;
+pub mod envcheck;
 pub mod framework;
 pub mod init;
 pub mod knowledge;

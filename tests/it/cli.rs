@@ -1158,3 +1158,65 @@ fn memory_and_cpu_limits_are_answers() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("`1.5g` is not a memory size"), "{err}");
 }
+
+/// An existing `.env` is checked against the plan and never rewritten: a required value left empty, a
+/// placeholder, a stale host port, the debug switch on for production, a database URL at localhost.
+#[test]
+fn an_existing_env_is_checked_against_the_plan_and_left_alone() {
+    let d = copy_fixture("django-celery-pip");
+    let (code, _, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains("`.env` line"), "a fresh .env is fine: {err}");
+    let path = d.path().join(".env");
+    let fresh = std::fs::read_to_string(&path).unwrap();
+    let edited: String = fresh
+        .lines()
+        .map(|l| match l.split_once('=').map(|(k, _)| k) {
+            Some("POSTGRES_PASSWORD") => "POSTGRES_PASSWORD=".to_string(),
+            Some("WEB_PORT") => "WEB_PORT=80".to_string(),
+            Some("# DEBUG") => "DEBUG=True".to_string(),
+            _ => l.to_string(),
+        })
+        .chain(["SECRET_KEY=changeme".to_string()])
+        .collect::<Vec<_>>()
+        .join("\n")
+        + "\n";
+    std::fs::write(&path, &edited).unwrap();
+    // The last line that sets it (compose takes the last).
+    let line = |name: &str| {
+        edited
+            .lines()
+            .collect::<Vec<_>>()
+            .iter()
+            .rposition(|l| l.starts_with(&format!("{name}=")))
+            .unwrap()
+            + 1
+    };
+    let (code, _, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    for want in [
+        format!(
+            "warning: `.env` line {} leaves POSTGRES_PASSWORD empty, and the stack requires it",
+            line("POSTGRES_PASSWORD")
+        ),
+        format!(
+            "warning: `.env` line {}: WEB_PORT=80 publishes the app on host port 80 while it listens on 8000",
+            line("WEB_PORT")
+        ),
+        format!(
+            "warning: `.env` line {}: DEBUG=True turns the debug mode on in the production services",
+            line("DEBUG")
+        ),
+        format!(
+            "warning: `.env` line {}: SECRET_KEY=changeme looks like a placeholder",
+            line("SECRET_KEY")
+        ),
+    ] {
+        assert!(err.contains(&want), "{want}\n---\n{err}");
+    }
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        edited,
+        "never rewritten"
+    );
+}
