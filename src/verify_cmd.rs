@@ -24,7 +24,7 @@ const DIM: Style = Style::new().dimmed();
 static CANCEL: AtomicBool = AtomicBool::new(false);
 
 pub fn run(args: cli::VerifyArgs, ui: Ui) -> dockgen::Result<std::process::ExitCode> {
-    let (outcome, dir, mut warnings) = load(&args, ui)?;
+    let (outcome, (dir, shown_dir), mut warnings) = load(&args, ui)?;
     let plan = &outcome.plan;
     let cancel_runner = AtomicBool::new(false);
     let mut probe = verify::process::ProcessRunner {
@@ -53,7 +53,7 @@ pub fn run(args: cli::VerifyArgs, ui: Ui) -> dockgen::Result<std::process::ExitC
         ui.note(&format!(
             "verifying {} in `{}` as compose project {} (Docker Engine {}, Compose {})",
             plan.compose_file,
-            terminal(&dir.to_string_lossy()),
+            terminal(&shown_dir),
             setup.project,
             tools.engine_version,
             tools.compose_version
@@ -96,7 +96,11 @@ pub fn run(args: cli::VerifyArgs, ui: Ui) -> dockgen::Result<std::process::ExitC
 fn load(
     args: &cli::VerifyArgs,
     ui: Ui,
-) -> dockgen::Result<(dockgen::init::Outcome, std::path::PathBuf, Vec<String>)> {
+) -> dockgen::Result<(
+    dockgen::init::Outcome,
+    (std::path::PathBuf, String),
+    Vec<String>,
+)> {
     let root = project_root(&args.path, ui)?;
     let mut warnings = Vec::new();
     let env = dockgen::answers::from_env(std::env::vars(), &mut warnings)?;
@@ -137,7 +141,8 @@ fn load(
             drift.join(", ")
         ));
     }
-    Ok((outcome, dir, warnings))
+    let shown = crate::output_dir(&root, &plan.context_dir);
+    Ok((outcome, (dir, shown), warnings))
 }
 
 fn print_warnings(warnings: &[String]) {

@@ -441,7 +441,7 @@ fn restarts(run: &mut Run) -> Found {
         })
         .collect();
     match restarting.first() {
-        None => Found::pass(format!("{} containers, no restarts", ids.len())),
+        None => Found::pass(format!("no restarts in {} containers", ids.len())),
         Some((svc, _)) => {
             let detail = restarting
                 .iter()
