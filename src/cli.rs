@@ -83,11 +83,12 @@ pub enum Command {
     ///
     /// Files go into the project directory (PATH, or the subfolder holding the app's manifests in a
     /// monorepo). Existing files are never overwritten without --force; a re-run with nothing to change
-    /// is a no-op; `.env` is never touched.
+    /// is a no-op; `.env` is written (with fresh random secrets, readable by you only) only when there is
+    /// none, and never written over.
     ///
     /// In a terminal, init asks about each decision, with what it detected (and where) as the default,
-    /// and about each existing file it would change (keep, overwrite, or show the diff). Nothing is asked
-    /// with --yes, CI=true, or when stdin is not a terminal.
+    /// and about each existing file it would change (its three-way view, then: keep yours, overwrite
+    /// it, or stop managing it). Nothing is asked with --yes, CI=true, or when stdin is not a terminal.
     ///
     /// Choices that differ from detection are saved in dockgen.toml at PATH, so later runs (and
     /// `init --check` in CI) reproduce them. Precedence: flags > DOCKGEN_* variables > dockgen.toml >

@@ -562,6 +562,12 @@ fn print_warnings(warnings: &[String]) {
 /// `dockgen detect some/file.py`: a usage mistake (exit 2), caught before the answer layers try to
 /// read `<file>/dockgen.toml` and fail with "Not a directory".
 fn refuse_a_file_as_project(path: &Path) -> dockgen::Result<()> {
+    if std::fs::symlink_metadata(path).is_err() {
+        return Err(dockgen::Error::Usage {
+            message: format!("`{}` does not exist", terminal(&path.to_string_lossy())),
+        }
+        .with_hint("pass the project directory, or a directory inside it (`.` by default)"));
+    }
     if !path.is_file() {
         return Ok(());
     }

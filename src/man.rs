@@ -243,7 +243,7 @@ fn files(roff: &mut Roff, name: &str) {
     item(
         roff,
         ".env",
-        "The real settings and secrets, read by docker compose. Never written by dockgen, never copied into the image.",
+        "The real settings and secrets, read by docker compose. init writes it with fresh random secrets (mode 0600) only when there is none; it never writes over one, and it is never copied into the image.",
     );
 }
 

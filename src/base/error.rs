@@ -243,8 +243,26 @@ impl Error {
             ),
             Error::TooLarge { .. } => Some("is this really a project file? move it out of the project or shrink it".into()),
             Error::NotAFile { .. } => Some("replace it with a regular file, or remove it".into()),
+            Error::Write { source, .. } => Some(io_hint(source.kind(), "write")),
+            Error::Io { source, .. } => Some(io_hint(source.kind(), "read")),
             _ => None,
         }
+    }
+}
+
+/// What to do about a failed read or write, by the OS's reason.
+fn io_hint(kind: std::io::ErrorKind, verb: &str) -> String {
+    use std::io::ErrorKind::*;
+    match kind {
+        PermissionDenied => format!(
+            "you may not {verb} there: check the permissions of the file and its directory (or run as the user who owns the project)"
+        ),
+        ReadOnlyFilesystem => format!(
+            "the file system is mounted read-only: {verb} in a writable copy of the project, or use --dry-run to see what would be written"
+        ),
+        NotFound => "the file or its directory does not exist (any more): check the path".into(),
+        StorageFull => "the disk is full: free some space and run again".into(),
+        _ => format!("check that the path exists and that you may {verb} it"),
     }
 }
 
@@ -307,5 +325,20 @@ mod tests {
         assert_eq!(position_of(text, 6), Position { line: 2, column: 1 });
         assert_eq!(position_of(text, 14), Position { line: 2, column: 9 });
         assert_eq!(position_of(text, 999), Position { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn io_errors_have_a_hint_by_their_reason() {
+        let err = |kind| Error::Write {
+            path: "x/.dockgen-tmp".into(),
+            source: std::io::Error::from(kind),
+        };
+        let hint = err(std::io::ErrorKind::ReadOnlyFilesystem).hint().unwrap();
+        assert!(
+            hint.starts_with("the file system is mounted read-only"),
+            "{hint}"
+        );
+        let hint = err(std::io::ErrorKind::PermissionDenied).hint().unwrap();
+        assert!(hint.starts_with("you may not write there"), "{hint}");
     }
 }
