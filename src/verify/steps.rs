@@ -130,8 +130,9 @@ fn config(run: &mut Run) -> Found {
     }
 }
 
+/// Builds web's image: the other app services share it (the same tag), so `up` finds it built.
 fn build(run: &mut Run) -> Found {
-    let out = run.runner.run(&run.compose(&["build"], BUILD));
+    let out = run.runner.run(&run.compose(&["build", "web"], BUILD));
     match out.ok() {
         true => Found::pass("the image built"),
         false => failed(run, "the image did not build".into(), &out),
