@@ -112,11 +112,11 @@ impl Runner for ProcessRunner<'_> {
             .map_err(|e| e.to_string())?;
         s.set_write_timeout(Some(timeout))
             .map_err(|e| e.to_string())?;
-        write!(
-            s,
+        // One write: a server that answers after the request line would see the rest arrive late.
+        let request = format!(
             "GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: dockgen-verify\r\nAccept: */*\r\nConnection: close\r\n\r\n"
-        )
-        .map_err(|e| e.to_string())?;
+        );
+        s.write_all(request.as_bytes()).map_err(|e| e.to_string())?;
         let mut head = Vec::new();
         let mut byte = [0u8; 1];
         while head.len() < 512 && !head.ends_with(b"\r\n") {
@@ -196,11 +196,19 @@ mod tests {
         let port = l.local_addr().unwrap().port();
         let server = std::thread::spawn(move || {
             let (mut s, _) = l.accept().unwrap();
+            // The whole request, up to its blank line, then the answer.
+            let mut got = Vec::new();
             let mut buf = [0u8; 1024];
-            let n = s.read(&mut buf).unwrap();
+            while !got.ends_with(b"\r\n\r\n") {
+                let n = s.read(&mut buf).unwrap();
+                if n == 0 {
+                    break;
+                }
+                got.extend_from_slice(&buf[..n]);
+            }
             s.write_all(b"HTTP/1.1 418 I'm a teapot\r\nContent-Length: 0\r\n\r\n")
                 .unwrap();
-            String::from_utf8_lossy(&buf[..n]).into_owned()
+            String::from_utf8_lossy(&got).into_owned()
         });
         let cancel = AtomicBool::new(false);
         let mut r = ProcessRunner { cancel: &cancel };
