@@ -93,7 +93,7 @@ fn service(
                 "inspect",
                 "ping",
                 "--timeout",
-                "10",
+                "5",
             ]))),
         ),
         (WorkerKind::CeleryBeat, Some(app)) => (

@@ -359,18 +359,19 @@ fn tables(run: &mut Run) -> Found {
 fn worker(run: &mut Run, name: &str, probe: &WorkerProbe, redis_up: bool) -> Found {
     // A worker connects a moment after it starts: a few tries, a few seconds apart.
     let mut last = super::Output::default();
-    for attempt in 0..6 {
+    for attempt in 0..4 {
         if attempt > 0 {
-            run.runner.sleep(Duration::from_secs(3));
+            run.runner.sleep(Duration::from_secs(2));
         }
-        if run.cancelled() {
+        // A probe that hung (a broker out of reach) hangs again: one is enough.
+        if run.cancelled() || last.timed_out {
             break;
         }
         match probe {
             WorkerProbe::Exec(words) => {
                 let mut args = vec!["exec", "-T", name];
                 args.extend(words.iter().map(String::as_str));
-                last = run.runner.run(&run.compose(&args, PROBE));
+                last = run.runner.run(&run.compose(&args, Duration::from_secs(20)));
                 if last.ok() {
                     return Found::pass(format!("`{}` answered", words.join(" ")));
                 }

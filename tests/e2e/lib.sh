@@ -394,7 +394,8 @@ verify_check() {
 # (restored afterwards): verify must fail at the right check with the right hint.
 #   - a required value left empty (POSTGRES_PASSWORD in .env): the compose file does not resolve;
 #   - a migration that fails (the migrate command given an app label that does not exist);
-#   - an app that silently uses SQLite (its DATABASE_URL pointed at a SQLite file): no tables in Postgres;
+#   - an app that silently uses SQLite (its DATABASE_URL pointed at a SQLite file in /tmp, WAIT_FOR_DB=0
+#     in .env): no tables in Postgres;
 #   - a worker that cannot reach its broker (CELERY_BROKER_URL at a host that does not exist).
 # Each variant reuses the image cache of the runner's build.
 verify_variants() {
@@ -420,7 +421,9 @@ verify_variants() {
   variant empty-required "compose file resolves" "set POSTGRES_PASSWORD in \`.env\` (line"
   sed -i -E 's/command: \["python", "manage.py", "migrate", /command: ["python", "manage.py", "migrate", "no_such_app", /' docker-compose.yml
   variant failing-migration "migrate exited 0" "the migration command failed"
+  # A SQLite file in the services' writable /tmp, and no wait for a database server: the app starts.
   sed -i -E 's|^(    DATABASE_URL: ).*|\1"sqlite:////tmp/db.sqlite3"|' docker-compose.yml
+  printf 'WAIT_FOR_DB=0\n' >>.env
   variant sqlite "tables in Postgres" "SQLite"
   sed -i -E 's|^(    CELERY_BROKER_URL: ).*|\1"redis://no-such-broker:6379/0"|' docker-compose.yml
   variant unreachable-broker "worker alive and connected" "cannot reach its broker"
