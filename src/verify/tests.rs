@@ -331,7 +331,7 @@ fn a_worker_without_its_broker_fails_with_the_broker_hint() {
             .iter()
             .filter(|c| c.line().contains("inspect ping"))
             .count(),
-        6
+        4
     );
 }
 
