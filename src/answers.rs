@@ -179,7 +179,7 @@ const TABLE: &[AnswerSpec] = &[
         key: "workers",
         kind: Kind::Workers,
         commands: Commands::InitOnly,
-        help: "Worker services to generate, comma-separated",
+        help: "Task-queue worker services to generate, comma-separated (server processes are --server-workers)",
         value_name: Some("LIST"),
         negation: Some("Generate no worker services"),
         prompt: "Run a `{}` worker service",

@@ -364,9 +364,9 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         Kind::Workers => arg
             .action(ArgAction::Append)
             .value_delimiter(',')
-            .value_parser(PossibleValuesParser::new(
+            .value_parser(WorkerNames(PossibleValuesParser::new(
                 WorkerKind::ALL.iter().map(|k| k.as_str()).chain(["none"]),
-            )),
+            ))),
         Kind::Files => arg
             .action(ArgAction::Append)
             .value_delimiter(',')
@@ -392,6 +392,40 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         });
     }
     out
+}
+
+/// The worker list's names (offered to completions), with a number taken for what it usually means:
+/// server processes, which are `--server-workers` (`--workers 4` was a common mix-up).
+#[derive(Clone)]
+struct WorkerNames(PossibleValuesParser);
+
+impl clap::builder::TypedValueParser for WorkerNames {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        let text = value.to_string_lossy();
+        if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
+            return Err(clap::Error::raw(
+                clap::error::ErrorKind::InvalidValue,
+                format!(
+                    "`--workers {text}`: --workers chooses the task-queue worker services (celery, celery-beat, rq, or none); for {text} server processes, pass --server-workers {text}\n"
+                ),
+            )
+            .with_cmd(cmd));
+        }
+        self.0.parse_ref(cmd, arg, value)
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        self.0.possible_values()
+    }
 }
 
 /// The text `spec`'s flags give, and the flag that gave it.

@@ -1227,3 +1227,17 @@ fn a_missing_path_is_a_usage_error_with_a_hint() {
         );
     }
 }
+
+/// `--workers 4` meant server processes: the error says which flag that is.
+#[test]
+fn a_number_for_workers_points_at_server_workers() {
+    let d = copy_fixture("django-celery-pip");
+    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "4"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("--workers chooses the task-queue worker services (celery, celery-beat, rq, or none); for 4 server processes, pass --server-workers 4"),
+        "{err}"
+    );
+    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "celery,rq"]);
+    assert_ne!(code, 2, "names still parse: {err}");
+}
