@@ -131,23 +131,16 @@ fn exit_status(roff: &mut Roff, name: &str) {
 }
 
 fn environment(roff: &mut Roff, name: &str) {
-    if name == "dockgen-verify" {
-        roff.control("SH", ["ENVIRONMENT"]);
-        item(
-            roff,
-            "CI",
-            "Any value but empty, 0 or false: one plain line per step instead of a live line.",
-        );
-        item(
-            roff,
-            "NO_COLOR",
-            "Set (to anything): no colour, unless --color always.",
-        );
-        return;
-    }
     let init = matches!(name, "dockgen" | "dockgen-init");
     if !init && name != "dockgen-detect" {
         roff.control("SH", ["ENVIRONMENT"]);
+        if name == "dockgen-verify" {
+            item(
+                roff,
+                "CI",
+                "Any value but empty, 0 or false: one plain line per step instead of a live line.",
+            );
+        }
         item(
             roff,
             "NO_COLOR",
