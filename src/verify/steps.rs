@@ -272,10 +272,17 @@ fn services(run: &mut Run, states: &BTreeMap<String, State>) -> Found {
         .map(|(n, p)| format!("{n}: {p}"))
         .collect::<Vec<_>>()
         .join("; ");
-    // A service that never started waited on another: the log of one that did start says why.
+    // A service that never started waited on another: the log of one that ran and stopped (or keeps
+    // restarting) says why, else of one that has a container at all.
+    let ran = |n: &String| {
+        states
+            .get(n)
+            .is_some_and(|s| matches!(s.state.as_str(), "exited" | "restarting" | "dead"))
+    };
     let service = bad
         .iter()
-        .find(|(n, _)| states.contains_key(n))
+        .find(|(n, _)| ran(n))
+        .or_else(|| bad.iter().find(|(n, _)| states.contains_key(n)))
         .map_or(first, |(n, _)| n.clone());
     with_log(run, Found::fail(detail), &service)
 }

@@ -294,6 +294,21 @@ fn a_failed_migration_is_named_with_its_log() {
 }
 
 #[test]
+fn the_log_shown_is_of_the_service_that_stopped_not_of_one_that_waited() {
+    let ps = "{\"Service\":\"web\",\"State\":\"created\",\"Health\":\"\",\"ExitCode\":0}\n{\"Service\":\"worker\",\"State\":\"exited\",\"Health\":\"\",\"ExitCode\":3}\n";
+    let mut r = Scripted::healthy().with(" ps --all --format json", ok(ps));
+    let report = go(&mut r, "", false);
+    let s = step(&report, "services running and healthy");
+    assert_eq!(s.service.as_deref(), Some("worker"), "{s:#?}");
+    assert!(
+        s.detail
+            .starts_with("web: created; worker: exited 3; db: never started"),
+        "{}",
+        s.detail
+    );
+}
+
+#[test]
 fn an_app_on_sqlite_fails_the_postgres_check() {
     let mut r = Scripted::healthy().with("exec -T db psql", ok("0\n"));
     let report = go(&mut r, "", false);
