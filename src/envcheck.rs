@@ -48,6 +48,13 @@ fn url_host(v: &str) -> Option<&str> {
 
 /// The findings for `env` (the `.env` at `shown`), each a warning naming its line.
 pub fn check(plan: &Plan, project: &Project, env: &EnvFile, shown: &str) -> Vec<String> {
+    let mut out = required(plan, env, shown);
+    out.extend(contradictions(plan, project, env, shown));
+    out
+}
+
+/// What the stack requires that `.env` leaves out or empty, and the placeholders in it.
+fn required(plan: &Plan, env: &EnvFile, shown: &str) -> Vec<String> {
     let mut out = Vec::new();
     for e in plan
         .env_example
@@ -72,6 +79,12 @@ pub fn check(plan: &Plan, project: &Project, env: &EnvFile, shown: &str) -> Vec<
             found.line, found.name, found.value
         ));
     }
+    out
+}
+
+/// Values that contradict the plan: the host port, the debug switch, URLs at localhost.
+fn contradictions(plan: &Plan, project: &Project, env: &EnvFile, shown: &str) -> Vec<String> {
+    let mut out = Vec::new();
     if let Some(p) = env.get("WEB_PORT")
         && p.value.parse::<u16>().is_ok_and(|v| v != plan.port)
     {

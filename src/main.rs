@@ -416,6 +416,31 @@ fn env_file_line(e: &dockgen::dotenv::EnvFileReport) -> String {
 fn next_steps(outcome: &dockgen::init::Outcome, root: &Path, dir: &str) -> String {
     let mut out = String::new();
     let plan = &outcome.plan;
+    let steps = checklist(outcome, root, dir);
+    let heading = if plan.blockers.is_empty() {
+        "Next"
+    } else {
+        let _ = writeln!(out, "\nThe generated stack will not work yet:");
+        for b in &plan.blockers {
+            let _ = writeln!(
+                out,
+                "  - {}\n    fix: {}",
+                terminal(&b.problem),
+                terminal(&b.fix)
+            );
+        }
+        "Then"
+    };
+    let _ = writeln!(out, "\n{heading}:");
+    for (i, step) in steps.iter().enumerate() {
+        let _ = writeln!(out, "  {}. {step}", i + 1);
+    }
+    out
+}
+
+/// The checklist's steps, in order.
+fn checklist(outcome: &dockgen::init::Outcome, root: &Path, dir: &str) -> Vec<String> {
+    let plan = &outcome.plan;
     let cd = match dir {
         "." => String::new(),
         dir => format!("cd {} && ", terminal(dir)),
@@ -461,25 +486,7 @@ fn next_steps(outcome: &dockgen::init::Outcome, root: &Path, dir: &str) -> Strin
         dir => format!(" {}", terminal(dir)),
     };
     steps.push(format!("check that it works: dockgen verify{verify_path}"));
-    let heading = if plan.blockers.is_empty() {
-        "Next"
-    } else {
-        let _ = writeln!(out, "\nThe generated stack will not work yet:");
-        for b in &plan.blockers {
-            let _ = writeln!(
-                out,
-                "  - {}\n    fix: {}",
-                terminal(&b.problem),
-                terminal(&b.fix)
-            );
-        }
-        "Then"
-    };
-    let _ = writeln!(out, "\n{heading}:");
-    for (i, step) in steps.iter().enumerate() {
-        let _ = writeln!(out, "  {}. {step}", i + 1);
-    }
-    out
+    steps
 }
 
 fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCode> {

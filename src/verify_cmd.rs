@@ -59,12 +59,7 @@ pub fn run(args: cli::VerifyArgs, ui: Ui) -> dockgen::Result<std::process::ExitC
             tools.compose_version
         ));
     }
-    let live = !args.json
-        && !ui.quiet
-        && !in_ci()
-        && std::io::stderr().is_terminal()
-        && std::env::var_os("TERM").is_some_and(|t| t != "dumb");
-    let shown = Shown::new(live, args.json || ui.quiet);
+    let shown = Shown::new(!args.json && live_line(), args.json || ui.quiet);
     let mut runner = verify::process::ProcessRunner { cancel: &CANCEL };
     let report = verify::verify(
         &setup,
@@ -75,20 +70,30 @@ pub fn run(args: cli::VerifyArgs, ui: Ui) -> dockgen::Result<std::process::ExitC
         &CANCEL,
     );
     shown.stop();
-    if args.json {
-        let mut s = serde_json::to_string_pretty(&report).expect("the report serialises");
+    Ok(print_report(&report, &setup, args.json, ui))
+}
+
+/// The report (JSON on stdout, or the failures and a summary on stderr) and the exit code.
+fn print_report(
+    report: &Report,
+    setup: &verify::Setup,
+    json: bool,
+    ui: Ui,
+) -> std::process::ExitCode {
+    if json {
+        let mut s = serde_json::to_string_pretty(report).expect("the report serialises");
         s.push('\n');
         let _ = std::io::stdout().write_all(s.as_bytes());
     } else {
-        let _ = anstream::stderr().write_all(summary(&report, &setup, ui.quiet).as_bytes());
+        let _ = anstream::stderr().write_all(summary(report, setup, ui.quiet).as_bytes());
     }
-    Ok(std::process::ExitCode::from(match report {
+    std::process::ExitCode::from(match report {
         Report {
             cancelled: true, ..
         } => 130,
         Report { ok: true, .. } => 0,
         _ => 1,
-    }))
+    })
 }
 
 /// The plan as `init --check` computes it (writing nothing), the build context, and the warnings
@@ -143,6 +148,13 @@ fn load(
     }
     let shown = crate::output_dir(&root, &plan.context_dir);
     Ok((outcome, (dir, shown), warnings))
+}
+
+/// Whether stderr takes a redrawn line: a terminal, not CI, not a dumb one.
+fn live_line() -> bool {
+    !in_ci()
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("TERM").is_some_and(|t| t != "dumb")
 }
 
 fn print_warnings(warnings: &[String]) {
