@@ -10,6 +10,7 @@
 //! module here plus one line in [`ALL`] (see CONTRIBUTING.md).
 
 pub mod install;
+pub mod lock;
 pub mod pdm;
 pub mod pip;
 pub mod pipenv;
@@ -26,8 +27,8 @@ use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
 use crate::base::relpath::RelDir;
 use crate::parse::deps::DepSet;
+use crate::parse::pyproject;
 use crate::parse::walk::Scan;
-use crate::parse::{lockfiles, pyproject};
 pub use install::{CopyPair, EnvPair, Install};
 
 /// Every package manager, in the order their lockfiles win when several are present.
@@ -157,7 +158,7 @@ pub struct Reading {
 }
 
 /// The files a lockfile lists per package, and the lockfile as shown.
-pub type LockArtifacts = (lockfiles::Artifacts, String);
+pub type LockArtifacts = (lock::Artifacts, String);
 
 /// Facts about the locked install, as detection found them (never re-derived from file names).
 #[derive(Debug, Clone, Default, Serialize)]

@@ -1,4 +1,4 @@
-//! Django: found by `manage.py`; the settings (read by `parse::django`) decide the entrypoint, the
+//! Django: found by `manage.py`; the settings (read by [`settings`]) decide the entrypoint, the
 //! interface, static files and the services they point at. Served by gunicorn (WSGI) or, for an ASGI
 //! app with channels/daphne/uvicorn installed, uvicorn or daphne.
 
@@ -10,7 +10,7 @@ use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{Interface, Server, Service};
 use crate::base::relpath::RelDir;
-use crate::parse::django;
+pub mod settings;
 use crate::parse::walk::Scan;
 
 /// Packages that make a Django project an ASGI one when `ASGI_APPLICATION` is set.
@@ -28,7 +28,7 @@ fn words(ws: &[&str]) -> Vec<String> {
 impl Django {
     /// The entrypoint and interface from the settings: ASGI when `ASGI_APPLICATION` is set and an ASGI
     /// package is installed, else `WSGI_APPLICATION` (or the settings package's wsgi.py).
-    fn entrypoint(d: &django::Django, cx: &AnalyzeCx) -> Result<(Interface, String, Evidence)> {
+    fn entrypoint(d: &settings::Django, cx: &AnalyzeCx) -> Result<(Interface, String, Evidence)> {
         let asgi_pkg = ASGI_PACKAGES.iter().find(|p| cx.deps.has(p));
         if let (Some((ep, e)), Some(pkg)) = (&d.asgi_entrypoint, asgi_pkg) {
             let e = e.with_rule(format!("{} with `{pkg}` installed", e.rule));
@@ -99,7 +99,7 @@ impl FrameworkSpec for Django {
         entrypoint.contains("asgi").then_some(Interface::Asgi)
     }
     fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
-        let d = django::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
+        let d = settings::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
         let (interface, entrypoint, ep_evidence) = Django::entrypoint(&d, cx)?;
         let mut evidence = vec![
             (Key::DjangoSettingsModule, d.settings_evidence.clone()),

@@ -5,10 +5,10 @@
 //! `inherit_metadata` strategy, which decides which locked packages belong to production.
 
 use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
+use super::lock;
 use super::poetry::read_graph_lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading};
 use crate::base::error::Result;
-use crate::parse::lockfiles;
 
 /// The PDM version the image installs.
 pub const PIN: &str = "2.29.4";
@@ -32,7 +32,7 @@ impl ManagerSpec for Pdm {
         Some("tool.pdm")
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        read_graph_lock(cx, "pdm.lock", lockfiles::parse_pdm)
+        read_graph_lock(cx, "pdm.lock", lock::parse_pdm)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let pdm = format!("pdm=={PIN}");

@@ -5,11 +5,12 @@
 use std::path::Path;
 
 use super::install::{copy_pairs, pair};
+use super::lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, load_pyproject, merge_direct};
 use crate::base::error::Result;
 use crate::base::quote::sh_quote;
 use crate::base::relpath::RelDir;
-use crate::parse::{deps, lockfiles, pyproject, walk::Scan};
+use crate::parse::{deps, pyproject, walk::Scan};
 
 pub struct Uv;
 
@@ -72,11 +73,8 @@ impl ManagerSpec for Uv {
             reading.deps = cx.direct.clone();
             return Ok(reading);
         };
-        let lock = lockfiles::parse_uv(&text, Path::new(&shown))?;
-        reading.artifacts = Some((
-            lockfiles::artifacts(&text, Path::new(&shown))?,
-            shown.clone(),
-        ));
+        let lock = lock::parse_uv(&text, Path::new(&shown))?;
+        reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
         let in_context = m.in_context(&shown);
         reading.facts.files.push(in_context.clone());
         reading.facts.lockfile = Some(in_context);

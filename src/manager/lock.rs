@@ -10,10 +10,10 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::deps::{DepSet, marker_applies, normalize, parse_req};
-use super::toml_util::parse;
 use crate::base::error::{Error, Result, position_of};
 use crate::base::evidence::Evidence;
+use crate::parse::deps::{DepSet, marker_applies, normalize, parse_req};
+use crate::parse::toml_util::parse;
 
 /// An edge of the lock graph.
 #[derive(Debug, Clone)]
@@ -253,7 +253,7 @@ pub fn parse_poetry(text: &str, shown: &Path) -> Result<Graph> {
                 }
                 edges.push(Edge {
                     name: name.clone(),
-                    extras: super::pyproject::poetry_extras(s),
+                    extras: crate::parse::pyproject::poetry_extras(s),
                     gate: if optional {
                         gates
                             .get(&normalize(name))
@@ -398,7 +398,7 @@ pub fn parse_pipfile(text: &str, shown: &Path) -> Result<(DepSet, Option<(String
         let line = find_key_line(text, section, name);
         set.add(
             name,
-            super::pyproject::poetry_extras(spec),
+            crate::parse::pyproject::poetry_extras(spec),
             true,
             Evidence::at(&shown_s, line, "[packages] in Pipfile"),
         );

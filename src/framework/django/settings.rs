@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::pysrc::{self, Assign, Module, Value};
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
+use crate::parse::pysrc::{self, Assign, Module, Value};
 
 /// What the settings say, for `detect` to turn into decisions.
 #[derive(Debug, Default)]
