@@ -239,6 +239,11 @@ pub trait ManagerSpec: Sync {
     fn tool_table(&self) -> Option<&'static str> {
         None
     }
+    /// Keys of that table that configure its build backend only (pdm-backend's `build`): a table
+    /// holding nothing else is not evidence that this manager manages the dependencies.
+    fn build_backend_keys(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// The lock directory and its pyproject above `dir`, when `dir` is a member of this manager's
     /// workspace whose lock sits higher up.
     fn workspace_root(
@@ -347,7 +352,9 @@ fn by_tool_table(
     let p = m.pyproject.as_ref()?;
     let (pm, table) = all.iter().find_map(|pm| {
         pm.tool_table()
-            .filter(|t| p.has_tool(t.trim_start_matches("tool.")))
+            .filter(|t| {
+                p.tool_configures_beyond(t.trim_start_matches("tool."), pm.build_backend_keys())
+            })
             .map(|t| (*pm, t))
     })?;
     let file = m.path("pyproject.toml");
@@ -394,5 +401,33 @@ mod tests {
             .filter(|pm| pm.fallback(&m, &mut Vec::new()).is_some())
             .count();
         assert_eq!(fallbacks, 1, "exactly one fallback manager");
+    }
+
+    fn chosen(pyproject: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
+        let scan = crate::parse::walk::scan(dir.path(), &Default::default());
+        let m = Manifests::load(dir.path(), &RelDir::root(), &scan).unwrap();
+        choose(ALL, &m, &mut Vec::new()).0.as_str().to_string()
+    }
+
+    /// A `[tool.*]` table names its manager only for what the manager itself reads: a build backend's
+    /// own settings (pdm-backend's `[tool.pdm.build]`, uv_build's `[tool.uv.build-backend]`) do not.
+    #[test]
+    fn a_build_backend_table_is_not_evidence_for_its_manager() {
+        let project = "[project]\nname = \"x\"\nversion = \"1\"\n";
+        for (tables, want) in [
+            ("[tool.pdm.build]\nincludes = [\"x\"]\n", "pip"),
+            ("[tool.pdm.version]\nsource = \"scm\"\n", "pip"),
+            ("[tool.uv.build-backend]\nmodule-root = \"\"\n", "pip"),
+            (
+                "[tool.pdm]\ndistribution = false\n[tool.pdm.build]\nincludes = []\n",
+                "pdm",
+            ),
+            ("[tool.pdm.dev-dependencies]\ntest = [\"pytest\"]\n", "pdm"),
+            ("[tool.uv]\npackage = false\n", "uv"),
+        ] {
+            assert_eq!(chosen(&format!("{project}{tables}")), want, "{tables}");
+        }
     }
 }

@@ -31,6 +31,11 @@ impl ManagerSpec for Pdm {
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.pdm")
     }
+    fn build_backend_keys(&self) -> &'static [&'static str] {
+        // pdm-backend's settings: `[tool.pdm.build]` (what goes into the wheel) and
+        // `[tool.pdm.version]` (a dynamic version), read by the build backend, never by PDM's installer.
+        &["build", "version"]
+    }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
         read_graph_lock(cx, "pdm.lock", lock::parse_pdm)
     }

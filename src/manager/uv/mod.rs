@@ -38,6 +38,10 @@ impl ManagerSpec for Uv {
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.uv")
     }
+    fn build_backend_keys(&self) -> &'static [&'static str] {
+        // `[tool.uv.build-backend]` configures the uv_build backend, not uv's installs.
+        &["build-backend"]
+    }
     /// A uv workspace member has no lock of its own: its root is the nearest directory above with a
     /// `uv.lock` and `[tool.uv.workspace]`.
     fn workspace_root(
