@@ -22,11 +22,6 @@ pub(super) struct Cand {
     pub named: Option<Named>,
 }
 
-const LOOKED_FOR: &str = "looked for manage.py (Django), a module-level `Flask(...)` / `FastAPI(...)` object or a \
-     `create_app` factory in app.py, main.py, wsgi.py, asgi.py, application.py or a package \
-     __init__.py (virtualenvs, node_modules and tests excluded); pass --app-dir and --entrypoint \
-     to point at it";
-
 /// What a folder without a Python web app holds instead, from another ecosystem's manifest at its top.
 fn looks_like(root: &Path) -> Option<String> {
     crate::knowledge::OTHER_ECOSYSTEMS
@@ -154,7 +149,8 @@ pub(super) fn collect(
     if cands.is_empty() && opts.entrypoint.is_none() {
         let e = Error::NoApp {
             path: root.to_path_buf(),
-            looked_for: LOOKED_FOR.into(),
+            looked_for: Framework::looked_for(reg.frameworks),
+            frameworks: Framework::titles(reg.frameworks),
             looks_like: looks_like(root),
         };
         return Err(skipped_hint(e, scan));

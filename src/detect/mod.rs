@@ -251,7 +251,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let env_sources = candidates::load_env_sources(root, &scan, dir, &mut warnings);
     let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies);
     keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
-    let health_path = health::route(root, &scan, &chosen, dir, &mut evidence, &mut warnings);
+    let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, &mut warnings);
     Ok(Project {
         creates_tables: creates_tables(&env_sources),
         schema_commands: schema_commands(&env_sources),

@@ -19,6 +19,9 @@ impl FrameworkSpec for Litestar {
     fn name(&self) -> &'static str {
         "litestar"
     }
+    fn title(&self) -> &'static str {
+        "Litestar"
+    }
     fn package(&self) -> &'static str {
         "litestar"
     }

@@ -4,13 +4,15 @@
 
 use super::{
     Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, Found, FrameworkSpec, Migration,
-    WorkerSystem,
+    RouteRules, WorkerSystem,
 };
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{Interface, Server, Service};
 use crate::base::relpath::RelDir;
+use crate::parse::apps::Source;
 pub mod settings;
+mod urls;
 use crate::parse::walk::Scan;
 
 /// Packages that make a Django project an ASGI one when `ASGI_APPLICATION` is set.
@@ -65,8 +67,32 @@ fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool
 }
 
 impl FrameworkSpec for Django {
+    fn routes(&self) -> RouteRules {
+        RouteRules {
+            url_functions: &[
+                ("django.urls.path", false),
+                ("django.urls.re_path", true),
+                ("django.conf.urls.url", true),
+            ],
+            include: Some("django.urls.include"),
+            words: &["include", "ROOT_URLCONF"],
+            ..RouteRules::default()
+        }
+    }
+    fn root_urlconf(
+        &self,
+        sources: &[Source],
+        analysis: &Analysis,
+        entrypoint: &str,
+    ) -> Option<String> {
+        let settings = analysis.settings_module.as_deref()?;
+        Some(urls::root_urlconf(sources, settings, entrypoint))
+    }
     fn name(&self) -> &'static str {
         "django"
+    }
+    fn title(&self) -> &'static str {
+        "Django"
     }
     fn package(&self) -> &'static str {
         "django"
