@@ -300,6 +300,10 @@ pub const COMPOSE_FILES: &[&str] = &[
     "docker-compose.yml",
 ];
 
+/// Packages whose presence says the app hands database URLs to SQLAlchemy, which needs the driver in the
+/// URL's scheme (`postgresql+psycopg://`).
+pub const SQLALCHEMY_PACKAGES: &[&str] = &["sqlalchemy", "flask-sqlalchemy", "sqlmodel"];
+
 /// Last path segments that name a health route, best first.
 pub const HEALTH_NAMES: &[&str] = &[
     "healthz",

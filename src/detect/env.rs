@@ -240,7 +240,7 @@ pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
     if !sqlalchemy && let Some(scheme) = c.framework_scheme {
         return scheme.into();
     }
-    let sqlalchemy_app = ["sqlalchemy", "flask-sqlalchemy", "sqlmodel"]
+    let sqlalchemy_app = crate::knowledge::SQLALCHEMY_PACKAGES
         .iter()
         .any(|p| c.deps.has(p));
     if !sqlalchemy && !sqlalchemy_app {

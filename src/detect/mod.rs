@@ -220,7 +220,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let sources = candidates::load_sources(root, &scan, &reg, &named, &mut warnings);
     let mut found = candidates::collect(root, &scan, &sources, &reg, &named, opts)?;
     let project_dir = candidates::pick_project(root, &scan, &mut found, opts)?;
-    let manifests = Manifests::load(root, &project_dir, &scan)?;
+    let manifests = Manifests::load(root, &project_dir, &scan, reg.managers)?;
     let (manager, manager_evidence) = choose_manager(&manifests, opts, &reg, &mut warnings);
     let (dependencies, install, artifacts) =
         read_dependencies(root, &manifests, manager, &mut warnings)?;

@@ -64,21 +64,22 @@ impl Manifests {
             .is_some_and(|p| p.has_build_system())
     }
 
-    /// Reads the manifests of the project at `dir`.
-    pub fn load(root: &Path, dir: &RelDir, scan: &Scan) -> Result<Self> {
+    /// Reads the manifests of the project at `dir`, with the lockfiles and workspaces of the managers in
+    /// `all`.
+    pub fn load(root: &Path, dir: &RelDir, scan: &Scan, all: &[PackageManager]) -> Result<Self> {
         let present = scan
             .project_dirs
             .get(dir.as_str())
             .cloned()
             .unwrap_or_default();
         let pyproject = load_pyproject(root, dir)?;
-        let has_lock = ALL
+        let has_lock = all
             .iter()
             .any(|m| m.lockfile().is_some_and(|l| present.contains(l)));
         let mut lock_dir = dir.clone();
         let mut workspace_root = None;
         if !has_lock {
-            for m in ALL {
+            for m in all {
                 if let Some((d, p)) = m.workspace_root(root, dir, scan)? {
                     lock_dir = d;
                     workspace_root = Some(p);
@@ -395,7 +396,7 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         let scan = crate::parse::walk::scan(dir.path(), &Default::default());
-        let m = Manifests::load(dir.path(), &RelDir::root(), &scan).unwrap();
+        let m = Manifests::load(dir.path(), &RelDir::root(), &scan, ALL).unwrap();
         let fallbacks = ALL
             .iter()
             .filter(|pm| pm.fallback(&m, &mut Vec::new()).is_some())
@@ -407,7 +408,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
         let scan = crate::parse::walk::scan(dir.path(), &Default::default());
-        let m = Manifests::load(dir.path(), &RelDir::root(), &scan).unwrap();
+        let m = Manifests::load(dir.path(), &RelDir::root(), &scan, ALL).unwrap();
         choose(ALL, &m, &mut Vec::new()).0.as_str().to_string()
     }
 
