@@ -1,12 +1,13 @@
-//! The contributor recipe (CONTRIBUTING.md), exercised: a framework and a package manager that exist only
-//! in this test are registered beside the built-in ones, and detection, planning and rendering use them
-//! with no other change to the crate. If adding one ever needs an edit elsewhere (a `match` on a name, a
+//! The contributor recipe (CONTRIBUTING.md), exercised: frameworks and a package manager that exist only
+//! in this test are registered beside the built-in ones (one line each), and detection, planning,
+//! rendering and the error messages use them, routes, facts and build-backend tables included, with no
+//! other change to the crate. If adding one ever needs an edit elsewhere (a `match` on a name, a
 //! hand-written list), this test stops compiling or fails.
 
 use dockgen::base::error::Result;
 use dockgen::base::kinds::{Interface, Server};
 use dockgen::detect::{Options, Registry, detect_with};
-use dockgen::framework::{self, AppView, FrameworkSpec};
+use dockgen::framework::{self, Analysis, AnalyzeCx, AppView, FrameworkSpec, Mount, RouteRules};
 use dockgen::manager::install::{copy_pairs, venv_env};
 use dockgen::manager::{self, Install, InstallCx, ManagerSpec, ReadCx, Reading};
 
@@ -72,6 +73,10 @@ impl ManagerSpec for Hatch {
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.hatch")
     }
+    fn build_backend_keys(&self) -> &'static [&'static str] {
+        // hatchling's own settings.
+        &["build", "version", "metadata"]
+    }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
         let mut reading = Reading {
             deps: cx.direct.clone(),
@@ -96,10 +101,84 @@ impl ManagerSpec for Hatch {
     }
 }
 
+/// A framework with routes of its own and a fact its analysis records for its plan hooks: Sanic, whose
+/// `app = Sanic("name")` is an app, `Blueprint(..., url_prefix=...)` a router mounted by
+/// `app.blueprint(bp)`, and an installed Sanic Extensions (`sanic-ext`) a fact that adds a build step
+/// (a stand-in command: what the test proves is that the fact reaches it).
+struct Sanic;
+
+/// The analysis fact for an installed `sanic-ext`.
+const SANIC_EXT: &str = "sanic-ext";
+
+impl FrameworkSpec for Sanic {
+    fn name(&self) -> &'static str {
+        "sanic"
+    }
+    fn title(&self) -> &'static str {
+        "Sanic"
+    }
+    fn package(&self) -> &'static str {
+        "sanic"
+    }
+    fn about(&self) -> &'static str {
+        "Sanic: a Sanic(...) object, served by uvicorn"
+    }
+    fn app_class(&self) -> Option<(&'static str, &'static str)> {
+        Some(("sanic.Sanic", "sanic"))
+    }
+    fn routes(&self) -> RouteRules {
+        RouteRules {
+            apps: &["sanic.Sanic"],
+            routers: &[("sanic.Blueprint", "url_prefix")],
+            mounts: &[Mount {
+                method: "blueprint",
+                prefix: "url_prefix",
+                replaces: true,
+            }],
+            decorators: &["get", "route"],
+            words: &["Sanic", "Blueprint"],
+            ..RouteRules::default()
+        }
+    }
+    fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
+        let mut a = Analysis::default();
+        if cx.deps.has("sanic-ext") {
+            a.facts.insert(SANIC_EXT);
+        }
+        Ok(a)
+    }
+    fn default_interface(&self) -> Interface {
+        Interface::Asgi
+    }
+    fn asgi_servers(&self) -> &'static [Server] {
+        &[Server::Uvicorn]
+    }
+    fn dev_command(&self, app: &AppView, _server: &[String]) -> Vec<String> {
+        ["sanic", app.entrypoint, "--dev"]
+            .map(String::from)
+            .to_vec()
+    }
+    fn migration(&self, _app: &AppView) -> Option<framework::Migration> {
+        None
+    }
+    fn build_commands(&self, app: &AppView) -> Vec<Vec<String>> {
+        if app.facts.contains(SANIC_EXT) {
+            vec![
+                ["python", "-m", "sanic_ext.check"]
+                    .map(String::from)
+                    .to_vec(),
+            ]
+        } else {
+            vec![]
+        }
+    }
+}
+
 /// Step 2 of the recipe: one registry line each (here, appended to the built-in registries).
 fn registries() -> (Vec<framework::Framework>, Vec<manager::PackageManager>) {
     let mut frameworks = framework::ALL.to_vec();
     frameworks.push(framework::Framework(&Litestar));
+    frameworks.push(framework::Framework(&Sanic));
     let mut managers = manager::ALL.to_vec();
     // Before pip, the fallback, like every manager with evidence of its own.
     managers.insert(managers.len() - 1, manager::PackageManager(&Hatch));
@@ -169,5 +248,84 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
     assert_eq!(
         p.evidence[&dockgen::detect::Key::PackageManager].rule,
         "hatch.toml without a lock"
+    );
+}
+
+/// A framework's route rules find its health route under a mounted router, its own fact reaches its
+/// build step, and the "no app" error lists it, all from its registry entry alone.
+#[test]
+fn a_registered_frameworks_routes_facts_and_name_reach_the_plan_and_the_errors() {
+    let dir = project(&[
+        (
+            "requirements.txt",
+            b"sanic==24.12.0\nsanic-ext==24.12.0\nuvicorn==0.34.0\n",
+        ),
+        (
+            "server.py",
+            b"from sanic import Sanic\n\nfrom api import bp\n\napp = Sanic(\"shop\")\napp.blueprint(bp)\n",
+        ),
+        (
+            "api.py",
+            b"from sanic import Blueprint\nfrom sanic.response import json\n\nbp = Blueprint(\"api\", url_prefix=\"/api\")\n\n\n@bp.get(\"/healthz\")\nasync def healthz(request):\n    return json({})\n",
+        ),
+    ]);
+    let (frameworks, managers) = registries();
+    let reg = Registry {
+        frameworks: &frameworks,
+        managers: &managers,
+    };
+    let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
+    assert_eq!(p.framework.as_str(), "sanic");
+    assert_eq!(p.health_path.as_deref(), Some("/api/healthz"));
+    assert!(p.framework_facts.contains(SANIC_EXT));
+    let plan = dockgen::plan::plan(&p, &Default::default()).expect("plans");
+    assert_eq!(plan.health.path.as_deref(), Some("/api/healthz"));
+    assert_eq!(
+        plan.build_command.as_deref(),
+        Some("python -m sanic_ext.check")
+    );
+    let files = dockgen::render::render(&plan).expect("renders");
+    assert!(files["Dockerfile"].contains("python -m sanic_ext.check"));
+    assert!(files["docker-compose.yml"].contains("/api/healthz"));
+
+    // With no app at all, the error says what was looked for, Sanic's app object included.
+    let empty = project(&[("README.md", b"nothing here\n")]);
+    let e = detect_with(empty.path(), &Options::default(), reg).unwrap_err();
+    let hint = e.hint().unwrap();
+    assert!(hint.contains("`Sanic(...)`"), "{hint}");
+    let node = project(&[("package.json", b"{}\n")]);
+    let e = detect_with(node.path(), &Options::default(), reg).unwrap_err();
+    let hint = e.hint().unwrap();
+    assert!(
+        hint.contains("(Django, Flask, FastAPI, Litestar, Sanic) only"),
+        "{hint}"
+    );
+}
+
+/// A manager's build-backend-only table (hatchling's `[tool.hatch.build]`) is no evidence for it: the
+/// requirements file decides, as for pdm-backend's table.
+#[test]
+fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
+    let dir = project(&[
+        (
+            "pyproject.toml",
+            b"[project]\nname = \"todo-api\"\nversion = \"1.0\"\ndependencies = [\"litestar\"]\n\n[build-system]\nrequires = [\"hatchling\"]\nbuild-backend = \"hatchling.build\"\n\n[tool.hatch.build.targets.wheel]\npackages = [\"app.py\"]\n",
+        ),
+        ("requirements.txt", b"litestar==2.15.0\nuvicorn==0.34.0\n"),
+        (
+            "app.py",
+            b"from litestar import Litestar\napp = Litestar([])\n",
+        ),
+    ]);
+    let (frameworks, managers) = registries();
+    let reg = Registry {
+        frameworks: &frameworks,
+        managers: &managers,
+    };
+    let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
+    assert_eq!(p.package_manager.as_str(), "pip");
+    assert_eq!(
+        p.evidence[&dockgen::detect::Key::PackageManager].rule,
+        "requirements file"
     );
 }
