@@ -46,7 +46,7 @@ pub(super) fn named(
     let mut dirs: BTreeSet<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
     dirs.insert(RelDir::root());
     for dir in dirs {
-        let Some((rel, processes)) = super::procfile(root, &dir, warnings) else {
+        let Some((rel, processes)) = super::procfile(root, &scan.sources, &dir, warnings) else {
             continue;
         };
         for p in processes.iter().filter(|p| p.name == "web") {
@@ -87,7 +87,13 @@ pub(super) fn load_sources(
             }
         }
     }
-    apps::load(root, &modules, &apps::words(&classes), warnings)
+    apps::load(
+        root,
+        &scan.sources,
+        &modules,
+        &apps::words(&classes),
+        warnings,
+    )
 }
 
 /// Words that mark a module worth summarising: it may read the environment, define click commands or
@@ -119,7 +125,7 @@ pub(super) fn load_project_sources(
         .filter(|f| dir.contains(f))
         .cloned()
         .collect();
-    apps::load(root, &files, words, warnings)
+    apps::load(root, &scan.sources, &files, words, warnings)
 }
 
 /// Every candidate, filtered by `--framework` and `--app-dir`, ranked best first.

@@ -239,7 +239,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         python::decide(root, &manifests, opts, locked, &mut evidence, &mut warnings)?;
     let dir = &manifests.lock_dir;
     let mut needs = needs::collect(
-        procfile(root, dir, &mut Vec::new()),
+        procfile(root, &scan.sources, dir, &mut Vec::new()),
         &dependencies,
         &chosen,
         &sources,
@@ -409,6 +409,7 @@ fn read_dependencies(
 /// listing candidates, and reports it then).
 fn procfile(
     root: &Path,
+    sources: &crate::parse::index::SourceIndex,
     dir: &RelDir,
     warnings: &mut Vec<String>,
 ) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
@@ -417,13 +418,10 @@ fn procfile(
     if !crate::base::fs::exists(&path) {
         return None;
     }
-    match crate::base::fs::read_text(&path, Path::new(&rel), crate::base::fs::limit::SMALL) {
+    match sources.text_within(root, &rel, crate::base::fs::limit::SMALL) {
         Ok(text) => Some((rel, crate::parse::procfile::parse(&text))),
-        Err(e) => {
-            warnings.push(format!(
-                "{}; the processes in it were not read",
-                e.one_line()
-            ));
+        Err(why) => {
+            warnings.push(format!("{why}; the processes in it were not read"));
             None
         }
     }

@@ -9,9 +9,10 @@
 
 use std::path::Path;
 
-use super::pysrc::{self, Module, Value};
+use super::index::SourceIndex;
+use super::pysrc::{Module, Value};
 use crate::base::evidence::Evidence;
-use crate::base::fs::{self as files, limit};
+use crate::base::fs as files;
 
 /// A class whose module-level instance is a servable app: `flask.Flask` for Flask. `F` identifies the
 /// framework to the caller.
@@ -100,16 +101,17 @@ fn is_identifier(s: &str) -> bool {
 /// `words` is a cheap pre-filter: a module mentioning none of them is not summarised.
 pub fn load(
     root: &Path,
+    index: &SourceIndex,
     rels: &[String],
     words: &[&str],
     warnings: &mut Vec<String>,
 ) -> Vec<Source> {
     let mut out = Vec::new();
     for rel in rels {
-        let text = match files::read_text(&files::join(root, rel), Path::new(rel), limit::SOURCE) {
+        let text = match index.text(root, rel) {
             Ok(t) => t,
-            Err(e) => {
-                warnings.push(format!("skipped {}", e.one_line()));
+            Err(why) => {
+                warnings.push(format!("skipped {why}"));
                 continue;
             }
         };
@@ -129,7 +131,7 @@ pub fn load(
             file: rel.clone(),
             app_dir,
             module,
-            summary: pysrc::summarize(&text),
+            summary: Module::clone(&index.summary(rel, &text)),
         });
     }
     out
@@ -301,7 +303,13 @@ mod tests {
             rels.push(name.to_string());
         }
         let mut w = Vec::new();
-        let s = load(d.path(), &rels, &words(CLASSES), &mut w);
+        let s = load(
+            d.path(),
+            &Default::default(),
+            &rels,
+            &words(CLASSES),
+            &mut w,
+        );
         (d, s)
     }
 

@@ -9,6 +9,7 @@
 pub mod apps;
 pub mod ci;
 pub mod deps;
+pub mod index;
 pub mod procfile;
 pub mod pyproject;
 pub mod pysrc;

@@ -76,6 +76,8 @@ pub struct Scan {
     /// Paths skipped because their names have a control character (escaped), for an error that
     /// finds nothing.
     pub hostile: Vec<String>,
+    /// The Python files read and tokenised so far in this run (each once).
+    pub sources: super::index::SourceIndex,
 }
 
 fn is_test_path(rel: &str) -> bool {
