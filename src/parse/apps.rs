@@ -240,41 +240,6 @@ pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<C
     out
 }
 
-/// A Celery app: `name = Celery(...)` at module level. Returns (app_dir, "module:name", evidence).
-pub fn celery_apps(sources: &[Source]) -> Vec<(String, String, Evidence)> {
-    let mut out = Vec::new();
-    for s in sources {
-        for a in &s.summary.assigns {
-            if let Value::Call { callee } = &a.value
-                && s.summary.resolve(callee) == "celery.Celery"
-                && !a.target.contains('.')
-            {
-                out.push((
-                    s.app_dir.clone(),
-                    format!("{}:{}", s.module, a.target),
-                    Evidence::at(
-                        &s.file,
-                        a.line,
-                        &format!("module-level `{} = {callee}(...)`", a.target),
-                    ),
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// Whether any source configures a Celery beat schedule (`app.conf.beat_schedule = ...`).
-pub fn beat_schedule(sources: &[Source]) -> Option<Evidence> {
-    sources.iter().find_map(|s| {
-        s.summary
-            .assigns
-            .iter()
-            .find(|a| a.target.ends_with(".beat_schedule") || a.target == "CELERY_BEAT_SCHEDULE")
-            .map(|a| Evidence::at(&s.file, a.line, &format!("`{}` is configured", a.target)))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -376,23 +341,5 @@ mod tests {
         assert_eq!(c[0].kind, Kind::FactoryCall);
         assert_eq!(c[1].entrypoint, "shop:create_app()");
         assert_eq!(c[1].evidence.line, Some(3));
-    }
-
-    #[test]
-    fn celery_app_and_beat() {
-        let (_d, s) = tree(&[
-            (
-                "proj/__init__.py",
-                "from .celery import app as celery_app\n",
-            ),
-            (
-                "proj/celery.py",
-                "from celery import Celery\napp = Celery('proj')\napp.conf.beat_schedule = {}\n",
-            ),
-        ]);
-        let apps = celery_apps(&s);
-        assert_eq!(apps.len(), 1);
-        assert_eq!(apps[0].1, "proj.celery:app");
-        assert_eq!(beat_schedule(&s).unwrap().line, Some(3));
     }
 }
