@@ -204,7 +204,9 @@ fn pipfile(
 ) -> Option<((u64, u64), Evidence)> {
     let rel = m.path("Pipfile");
     let text = read_small(root, &rel, warnings)?;
-    let (_, Some((v, line))) = lock::parse_pipfile(&text, Path::new(&rel)).ok()? else {
+    let (_, Some((v, line))) =
+        crate::manager::pipenv::lockfile::parse_pipfile(&text, Path::new(&rel)).ok()?
+    else {
         return None;
     };
     let mm = pv::major_minor(&v)?;

@@ -4,8 +4,8 @@
 //! app's venv. PDM's own uv mode (`use_uv`) is not used: it is experimental and ignores the lock's
 //! `inherit_metadata` strategy, which decides which locked packages belong to production.
 
+pub mod lockfile;
 use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
-use super::lock;
 use super::poetry::read_graph_lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading};
 use crate::base::error::Result;
@@ -37,7 +37,7 @@ impl ManagerSpec for Pdm {
         &["build", "version"]
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        read_graph_lock(cx, "pdm.lock", lock::parse_pdm)
+        read_graph_lock(cx, "pdm.lock", lockfile::parse_pdm)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let pdm = format!("pdm=={PIN}");

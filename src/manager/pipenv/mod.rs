@@ -3,10 +3,10 @@
 //! default section with hashes (`pipenv requirements --hash`) and uv installs exactly that
 //! (`--require-hashes --no-deps`) into the app's venv.
 
+pub mod lockfile;
 use std::path::Path;
 
 use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
-use super::lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
 use crate::base::error::Result;
 use crate::base::fs::{self as files, limit};
@@ -42,12 +42,12 @@ impl ManagerSpec for Pipenv {
         let path = files::join(cx.root, &pipfile);
         if files::exists(&path) {
             let text = files::read_text(&path, Path::new(&pipfile), limit::MANIFEST)?;
-            direct = lock::parse_pipfile(&text, Path::new(&pipfile))?.0;
+            direct = lockfile::parse_pipfile(&text, Path::new(&pipfile))?.0;
             reading.facts.files.push("Pipfile".to_string());
         }
         let mut locked = DepSet::default();
         if let Some((text, shown)) = m.read_lock(cx.root, "Pipfile.lock")? {
-            locked = lock::parse_pipfile_lock(&text, Path::new(&shown))?.0;
+            locked = lockfile::parse_pipfile_lock(&text, Path::new(&shown))?.0;
             reading.facts.files.push("Pipfile.lock".to_string());
             reading.facts.lockfile = Some("Pipfile.lock".into());
         }

@@ -4,6 +4,7 @@
 //! only the index's files: `poetry install` also asks PyPI's per-release JSON API, which mirrors and
 //! proxies do not always serve.
 
+pub mod lockfile;
 use std::path::Path;
 
 use super::install::{
@@ -60,7 +61,7 @@ impl ManagerSpec for Poetry {
         Some("tool.poetry")
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        read_graph_lock(cx, "poetry.lock", lock::parse_poetry)
+        read_graph_lock(cx, "poetry.lock", lockfile::parse_poetry)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let mut env = uv_env(cx.venv);

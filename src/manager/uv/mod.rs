@@ -2,6 +2,7 @@
 //! copies the uv binary from the pinned uv image and runs `uv sync --locked --no-dev`, dependencies first
 //! and the project itself after the source when it is an installable package.
 
+pub mod lockfile;
 use std::path::Path;
 
 use super::install::{copy_pairs, pair};
@@ -77,7 +78,7 @@ impl ManagerSpec for Uv {
             reading.deps = cx.direct.clone();
             return Ok(reading);
         };
-        let lock = lock::parse_uv(&text, Path::new(&shown))?;
+        let lock = lockfile::parse_uv(&text, Path::new(&shown))?;
         reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
         let in_context = m.in_context(&shown);
         reading.facts.files.push(in_context.clone());
