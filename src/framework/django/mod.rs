@@ -66,6 +66,31 @@ fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool
     true
 }
 
+/// `STATIC_ROOT` and `MEDIA_ROOT` as data directories, leaving out (with a warning) one that holds code.
+fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Vec<String>) -> Vec<DataDir> {
+    let static_dir =
+        d.static_root_path
+            .clone()
+            .zip(d.static_root.clone())
+            .map(|(path, evidence)| DataDir {
+                role: DataRole::StaticRoot,
+                path,
+                evidence,
+            });
+    let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
+        path.map(|path| DataDir {
+            role: DataRole::MediaRoot,
+            path,
+            evidence,
+        })
+    });
+    static_dir
+        .into_iter()
+        .chain(media_dir)
+        .filter(|dir| !holds_code(cx, dir, warnings))
+        .collect()
+}
+
 impl FrameworkSpec for Django {
     fn routes(&self) -> RouteRules {
         RouteRules {
@@ -143,28 +168,8 @@ impl FrameworkSpec for Django {
             .into_iter()
             .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
             .collect();
-        let static_dir =
-            d.static_root_path
-                .clone()
-                .zip(d.static_root.clone())
-                .map(|(path, evidence)| DataDir {
-                    role: DataRole::StaticRoot,
-                    path,
-                    evidence,
-                });
-        let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
-            path.map(|path| DataDir {
-                role: DataRole::MediaRoot,
-                path,
-                evidence,
-            })
-        });
         let mut warnings = d.warnings.clone();
-        let data_dirs = static_dir
-            .into_iter()
-            .chain(media_dir)
-            .filter(|dir| !holds_code(cx, dir, &mut warnings))
-            .collect();
+        let data_dirs = data_dirs(&d, cx, &mut warnings);
         Ok(Analysis {
             data_dirs,
             entrypoint: Some((entrypoint, ep_evidence)),
