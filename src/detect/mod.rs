@@ -251,7 +251,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     );
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
     let env_sources = candidates::load_env_sources(root, &scan, dir, &mut warnings);
-    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies);
+    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies, reg.frameworks);
     keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
     let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, &mut warnings);
     Ok(Project {
@@ -335,10 +335,12 @@ fn environment(
     sources: &[crate::parse::apps::Source],
     context: &RelDir,
     deps: &DepSet,
+    frameworks: &[Framework],
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
     let consumer = env::Consumer {
+        frameworks,
         framework_scheme: chosen.framework.database_url_scheme(),
         deps,
     };

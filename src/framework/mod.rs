@@ -110,6 +110,16 @@ impl EnvRead {
     }
 }
 
+/// What a framework's own environment-role rules may ask of the neutral ones.
+pub struct EnvRoleCx<'a> {
+    /// `name == "value"` comparisons in the code, with their file.
+    pub comparisons: &'a [(crate::parse::pysrc::Comparison, String)],
+    /// The database URL role for a read, with the scheme its consumer accepts.
+    pub database_url: &'a dyn Fn(&EnvRead) -> Option<EnvRole>,
+    /// Whether a read is a switch the neutral rules trace (compared against a PostgreSQL value).
+    pub is_switch: &'a dyn Fn(&EnvRead) -> bool,
+}
+
 /// What a directory the app's configuration names holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -259,6 +269,11 @@ pub trait FrameworkSpec: Sync {
     /// Reads what the framework needs once the app is chosen (Django's settings).
     fn analyze(&self, _cx: &AnalyzeCx) -> Result<Analysis> {
         Ok(Analysis::default())
+    }
+    /// The role of an environment variable read into one of the framework's own settings (Django's
+    /// `DATABASES` keys, `ALLOWED_HOSTS`, `DEBUG`), with its evidence; asked before the neutral rules.
+    fn env_role(&self, _read: &EnvRead, _cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
+        None
     }
     /// The scheme its own configuration tools accept in a database URL (Django's dj-database-url and
     /// django-environ take `postgres`); `None` when the app hands URLs to SQLAlchemy or a driver, whose

@@ -5,9 +5,13 @@
 //! hand-written list), this test stops compiling or fails.
 
 use dockgen::base::error::Result;
+use dockgen::base::evidence::Evidence;
+use dockgen::base::kinds::EnvRole;
 use dockgen::base::kinds::{Interface, Server};
 use dockgen::detect::{Options, Registry, detect_with};
-use dockgen::framework::{self, Analysis, AnalyzeCx, AppView, FrameworkSpec, Mount, RouteRules};
+use dockgen::framework::{
+    self, Analysis, AnalyzeCx, AppView, EnvRead, EnvRoleCx, FrameworkSpec, Mount, RouteRules,
+};
 use dockgen::manager::install::{copy_pairs, venv_env};
 use dockgen::manager::{self, Install, InstallCx, ManagerSpec, ReadCx, Reading};
 
@@ -140,6 +144,13 @@ impl FrameworkSpec for Sanic {
             ..RouteRules::default()
         }
     }
+    fn env_role(&self, read: &EnvRead, _cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
+        // sanic-redis connects to the URL in the `REDIS` config value.
+        (read.read.target.as_deref() == Some("REDIS")).then(|| {
+            let rule = "the `REDIS` config value sanic-redis connects to";
+            (EnvRole::RedisUrl, read.evidence.with_rule(rule))
+        })
+    }
     fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
         let mut a = Analysis::default();
         if cx.deps.has("sanic-ext") {
@@ -251,14 +262,19 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
     );
 }
 
-/// A framework's route rules find its health route under a mounted router, its own fact reaches its
-/// build step, and the "no app" error lists it, all from its registry entry alone.
+/// A framework's route rules find its health route under a mounted router, its env-role rule traces a
+/// variable, its own fact reaches its build step, and the "no app" error lists it, all from its
+/// registry entry alone.
 #[test]
 fn a_registered_frameworks_routes_facts_and_name_reach_the_plan_and_the_errors() {
     let dir = project(&[
         (
             "requirements.txt",
-            b"sanic==24.12.0\nsanic-ext==24.12.0\nuvicorn==0.34.0\n",
+            b"sanic==24.12.0\nsanic-ext==24.12.0\nsanic-redis==0.5.0\nuvicorn==0.34.0\n",
+        ),
+        (
+            "config.py",
+            b"import os\n\nREDIS = os.environ[\"CACHE_ADDR\"]\n",
         ),
         (
             "server.py",
@@ -278,11 +294,19 @@ fn a_registered_frameworks_routes_facts_and_name_reach_the_plan_and_the_errors()
     assert_eq!(p.framework.as_str(), "sanic");
     assert_eq!(p.health_path.as_deref(), Some("/api/healthz"));
     assert!(p.framework_facts.contains(SANIC_EXT));
+    let cache = p.env_vars.iter().find(|v| v.name == "CACHE_ADDR").unwrap();
+    let traced = cache
+        .role
+        .as_ref()
+        .expect("the framework's env rule traced it");
+    assert_eq!(traced.role, EnvRole::RedisUrl);
+    assert!(traced.because.rule.contains("sanic-redis"));
     let plan = dockgen::plan::plan(&p, &Default::default()).expect("plans");
     assert_eq!(plan.health.path.as_deref(), Some("/api/healthz"));
+    // The build step gets a throwaway value for the required Redis URL the framework's rule traced.
     assert_eq!(
         plan.build_command.as_deref(),
-        Some("python -m sanic_ext.check")
+        Some("CACHE_ADDR=redis://localhost:6379/0 python -m sanic_ext.check")
     );
     let files = dockgen::render::render(&plan).expect("renders");
     assert!(files["Dockerfile"].contains("python -m sanic_ext.check"));

@@ -3,14 +3,15 @@
 //! app with channels/daphne/uvicorn installed, uvicorn or daphne.
 
 use super::{
-    Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, Found, FrameworkSpec, Migration,
-    RouteRules, WorkerSystem,
+    Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, EnvRoleCx, Found, FrameworkSpec,
+    Migration, RouteRules, WorkerSystem,
 };
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
-use crate::base::kinds::{Interface, Server, Service};
+use crate::base::kinds::{EnvRole, Interface, Server, Service};
 use crate::base::relpath::RelDir;
 use crate::parse::apps::Source;
+mod env;
 pub mod settings;
 mod urls;
 use crate::parse::walk::Scan;
@@ -193,6 +194,9 @@ impl FrameworkSpec for Django {
             warnings,
             facts,
         })
+    }
+    fn env_role(&self, read: &EnvRead, cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
+        env::role(read, cx)
     }
     fn database_url_scheme(&self) -> Option<&'static str> {
         Some("postgres")
