@@ -10,6 +10,7 @@ use crate::base::relpath::RelDir;
 use crate::framework::{Framework, Named};
 use crate::parse::apps::{self, Kind, Source};
 use crate::parse::walk::Scan;
+use crate::queue::TaskQueue;
 
 /// A candidate with what ranking and resolving need.
 #[derive(Debug, Clone)]
@@ -91,7 +92,7 @@ pub(super) fn load_sources(
         root,
         &scan.sources,
         &modules,
-        &apps::words(&classes),
+        &TaskQueue::with_source_words(crate::queue::ALL, &apps::words(&classes)),
         warnings,
     )
 }
@@ -125,7 +126,8 @@ pub(super) fn load_project_sources(
         .filter(|f| dir.contains(f))
         .cloned()
         .collect();
-    apps::load(root, &scan.sources, &files, words, warnings)
+    let words = TaskQueue::with_source_words(crate::queue::ALL, words);
+    apps::load(root, &scan.sources, &files, &words, warnings)
 }
 
 /// Every candidate, filtered by `--framework` and `--app-dir`, ranked best first.

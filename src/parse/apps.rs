@@ -116,12 +116,7 @@ pub fn load(
             }
         };
         // Cheap pre-check; the tokens below decide.
-        if !words
-            .iter()
-            .chain(["Celery", "celery"].iter())
-            .chain(FACTORY_NAMES)
-            .any(|w| text.contains(w))
-        {
+        if !words.iter().chain(FACTORY_NAMES).any(|w| text.contains(w)) {
             continue;
         }
         let Some((app_dir, module)) = module_path(root, rel) else {

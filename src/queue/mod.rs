@@ -33,6 +33,10 @@ pub trait QueueSpec: Sync {
     fn worker(&self) -> Worker;
     /// The broker its workers need.
     fn broker(&self) -> Service;
+    /// Words that make a module worth reading for its app (a cheap filter; the tokenizer decides).
+    fn source_words(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// What `p` names, when the Procfile process runs this queue's worker or scheduler.
     fn procfile_run(&self, p: &Process) -> Option<ProcfileRun>;
 }
@@ -46,6 +50,13 @@ crate::registry_handle!(
 );
 
 impl TaskQueue {
+    /// `words` and every registered queue's [`QueueSpec::source_words`].
+    pub fn with_source_words<'a>(all: &[TaskQueue], words: &[&'a str]) -> Vec<&'a str> {
+        let mut out = words.to_vec();
+        out.extend(all.iter().flat_map(|q| q.source_words()));
+        out
+    }
+
     /// The registered queue whose worker system is `w`.
     pub fn of(all: &[TaskQueue], w: Worker) -> Option<TaskQueue> {
         all.iter().copied().find(|q| q.worker() == w)

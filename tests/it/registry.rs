@@ -381,7 +381,6 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("manager/pipenv/mod.rs", &["pip", "uv"]),
     ("manager/poetry/mod.rs", &["pip", "uv"]),
     ("manager/uv/mod.rs", &["pip"]),
-    ("parse/apps.rs", &["celery"]),
     ("parse/pyproject.rs", &["poetry", "uv"]),
     ("parse/pysrc.rs", &["flask"]),
     ("parse/python_version.rs", &["poetry"]),

@@ -23,6 +23,9 @@ impl QueueSpec for Celery {
     fn broker(&self) -> Service {
         Service::Redis
     }
+    fn source_words(&self) -> &'static [&'static str] {
+        &["Celery", "celery"]
+    }
     fn procfile_run(&self, p: &Process) -> Option<ProcfileRun> {
         (p.program() == "celery").then(|| ProcfileRun {
             app: app_option(p).map(|app| (app.to_string(), format!("celery -A {app}"))),
