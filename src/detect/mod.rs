@@ -57,7 +57,7 @@ impl Registry<'static> {
 
 impl Registry<'_> {
     /// What the walk looks for: every manager's markers plus pyproject.toml, every framework's marker
-    /// files.
+    /// files, and the module names worth summarising (the task queues' own included).
     fn markers(&self) -> walk::Markers {
         let mut project: Vec<&'static str> = vec!["pyproject.toml"];
         for m in self.managers {
@@ -69,6 +69,11 @@ impl Registry<'_> {
                 .frameworks
                 .iter()
                 .flat_map(|f| f.marker_files().iter().copied())
+                .collect(),
+            modules: walk::APP_MODULES
+                .iter()
+                .chain(crate::queue::ALL.iter().flat_map(|q| q.module_files()))
+                .copied()
                 .collect(),
         }
     }

@@ -33,6 +33,10 @@ pub trait QueueSpec: Sync {
     fn worker(&self) -> Worker;
     /// The broker its workers need.
     fn broker(&self) -> Service;
+    /// Module file names that may hold its app beyond the neutral ones (`celery.py`).
+    fn module_files(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Words that make a module worth reading for its app (a cheap filter; the tokenizer decides).
     fn source_words(&self) -> &'static [&'static str] {
         &[]

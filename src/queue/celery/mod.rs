@@ -23,6 +23,9 @@ impl QueueSpec for Celery {
     fn broker(&self) -> Service {
         Service::Redis
     }
+    fn module_files(&self) -> &'static [&'static str] {
+        &["celery.py"]
+    }
     fn source_words(&self) -> &'static [&'static str] {
         &["Celery", "celery"]
     }
