@@ -217,8 +217,9 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
 }
 
 /// Runs detection on `root` with the given frameworks and package managers.
-/// Over 60 lines: about forty lines of named steps, then the `Project` literal at one line per field;
-/// the literal shrinks as `Project` hands its framework- and queue-specific fields to their registries.
+// Longer than 60 lines: about forty lines of named steps, then the `Project` literal at one line per
+// field; the literal shrinks as `Project` hands its framework- and queue-specific fields to their
+// registries.
 pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project> {
     check_dir(root)?;
     let mut warnings = Vec::new();
