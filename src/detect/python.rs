@@ -445,9 +445,19 @@ fn fit_wheels(
             choice.version = v;
         }
     }
-    let v = choice.version;
+    source_builds(&locked, choice.version, lockfile, warnings)
+}
+
+/// The locked packages pip would build from source for Python `v` (sdist only, or no wheel for it),
+/// each warned about when it has no wheel for `v`.
+fn source_builds(
+    locked: &[(&str, Option<&str>, &[String])],
+    v: (u64, u64),
+    lockfile: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<SourceBuild> {
     let mut builds = vec![];
-    for (name, version, files) in &locked {
+    for (name, version, files) in locked {
         let shown = match version {
             Some(ver) => format!("{name} {ver}"),
             None => name.to_string(),
