@@ -159,16 +159,7 @@ fn factory_framework<F: Copy>(classes: &[AppClass<F>], m: &Module) -> Option<F> 
 /// preference when a factory's module imports several).
 pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<Candidate<F>> {
     // Factories first, so module-level calls to them can be recognised in any module.
-    let mut factories: Vec<(String, F)> = Vec::new();
-    for s in sources {
-        if let Some(fw) = factory_framework(classes, &s.summary) {
-            for (name, _) in &s.summary.defs {
-                if FACTORY_NAMES.contains(&name.as_str()) {
-                    factories.push((name.clone(), fw));
-                }
-            }
-        }
-    }
+    let factories = factories(sources, classes);
     let mut out = Vec::new();
     for s in sources {
         let mut called = Vec::new();
@@ -213,26 +204,49 @@ pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<C
                 });
             }
         }
+        out.extend(uncalled_factories(s, classes, &called));
+    }
+    out
+}
+
+/// The app factories the sources define (`def create_app()` in a module importing a framework), with
+/// their framework.
+fn factories<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<(String, F)> {
+    let mut out = Vec::new();
+    for s in sources {
         if let Some(fw) = factory_framework(classes, &s.summary) {
-            for (name, line) in &s.summary.defs {
-                if FACTORY_NAMES.contains(&name.as_str()) && !called.contains(name) {
-                    out.push(Candidate {
-                        framework: fw,
-                        kind: Kind::Factory,
-                        app_dir: s.app_dir.clone(),
-                        module: s.module.clone(),
-                        entrypoint: format!("{}:{name}()", s.module),
-                        evidence: Evidence::at(
-                            &s.file,
-                            *line,
-                            &format!("app factory `def {name}()`"),
-                        ),
-                    });
+            for (name, _) in &s.summary.defs {
+                if FACTORY_NAMES.contains(&name.as_str()) {
+                    out.push((name.clone(), fw));
                 }
             }
         }
     }
     out
+}
+
+/// `s`'s app factories that no module-level assignment in it calls (those in `called`).
+fn uncalled_factories<F: Copy>(
+    s: &Source,
+    classes: &[AppClass<F>],
+    called: &[String],
+) -> Vec<Candidate<F>> {
+    let Some(fw) = factory_framework(classes, &s.summary) else {
+        return Vec::new();
+    };
+    s.summary
+        .defs
+        .iter()
+        .filter(|(name, _)| FACTORY_NAMES.contains(&name.as_str()) && !called.contains(name))
+        .map(|(name, line)| Candidate {
+            framework: fw,
+            kind: Kind::Factory,
+            app_dir: s.app_dir.clone(),
+            module: s.module.clone(),
+            entrypoint: format!("{}:{name}()", s.module),
+            evidence: Evidence::at(&s.file, *line, &format!("app factory `def {name}()`")),
+        })
+        .collect()
 }
 
 #[cfg(test)]
