@@ -6,7 +6,8 @@
 //! Layers, each depending only on the ones above it:
 //! - [`base`]: errors, evidence, relative paths, bounded reads, quoting, small vocabularies;
 //! - [`knowledge`]: the package tables; [`parse`]: the file parsers;
-//! - [`framework`] and [`manager`]: the registries, one module per framework and per package manager;
+//! - [`framework`], [`manager`] and [`queue`]: the registries, one module per framework, package manager
+//!   and task queue;
 //! - [`detect`] (facts) → [`plan`] (decisions) → [`render`] / [`context`] → [`write`] and [`report`],
 //!   with [`ownership`] (the stamp that tells dockgen's untouched output from an edited file) between;
 //! - [`answers`] and [`prompt`] feed [`init`], which runs the whole pipeline.
@@ -24,6 +25,7 @@ pub mod ownership;
 pub mod parse;
 pub mod plan;
 pub mod prompt;
+pub mod queue;
 pub mod render;
 pub mod report;
 pub mod write;

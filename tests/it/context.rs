@@ -138,7 +138,7 @@ fn the_modules_form_no_cycle_and_base_is_a_leaf() {
     for m in graph.keys() {
         visit(m, &graph, &mut Vec::new(), &mut done);
     }
-    for registry in ["framework", "manager"] {
+    for registry in ["framework", "manager", "queue"] {
         for stage in ["detect", "plan", "init", "answers", "render"] {
             assert!(
                 !graph[registry].contains(stage),

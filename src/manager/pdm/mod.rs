@@ -4,11 +4,11 @@
 //! app's venv. PDM's own uv mode (`use_uv`) is not used: it is experimental and ignores the lock's
 //! `inherit_metadata` strategy, which decides which locked packages belong to production.
 
+pub mod lockfile;
 use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
 use super::poetry::read_graph_lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading};
 use crate::base::error::Result;
-use crate::parse::lockfiles;
 
 /// The PDM version the image installs.
 pub const PIN: &str = "2.29.4";
@@ -31,8 +31,13 @@ impl ManagerSpec for Pdm {
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.pdm")
     }
+    fn build_backend_keys(&self) -> &'static [&'static str] {
+        // pdm-backend's settings: `[tool.pdm.build]` (what goes into the wheel) and
+        // `[tool.pdm.version]` (a dynamic version), read by the build backend, never by PDM's installer.
+        &["build", "version"]
+    }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        read_graph_lock(cx, "pdm.lock", lockfiles::parse_pdm)
+        read_graph_lock(cx, "pdm.lock", lockfile::parse_pdm)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let pdm = format!("pdm=={PIN}");

@@ -1,14 +1,34 @@
 //! FastAPI: found by a module-level `FastAPI(...)` object (any name, `src/` and `app/` layouts). ASGI,
 //! served by uvicorn; migrated by Alembic when it is a dependency.
 
-use super::{AppView, FrameworkSpec, Migration};
+use super::{AppView, FrameworkSpec, Migration, Mount, RouteRules};
 use crate::base::kinds::{Interface, Server};
 
 pub struct FastApi;
 
 impl FrameworkSpec for FastApi {
+    fn routes(&self) -> RouteRules {
+        RouteRules {
+            apps: &["fastapi.FastAPI"],
+            routers: &[
+                ("fastapi.APIRouter", "prefix"),
+                ("fastapi.routing.APIRouter", "prefix"),
+            ],
+            mounts: &[Mount {
+                method: "include_router",
+                prefix: "prefix",
+                replaces: false,
+            }],
+            decorators: &["get", "api_route"],
+            words: &["APIRouter", "FastAPI"],
+            ..RouteRules::default()
+        }
+    }
     fn name(&self) -> &'static str {
         "fastapi"
+    }
+    fn title(&self) -> &'static str {
+        "FastAPI"
     }
     fn package(&self) -> &'static str {
         "fastapi"

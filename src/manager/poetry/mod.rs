@@ -4,14 +4,15 @@
 //! only the index's files: `poetry install` also asks PyPI's per-release JSON API, which mirrors and
 //! proxies do not always serve.
 
+pub mod lockfile;
 use std::path::Path;
 
 use super::install::{
     copy_pairs, pair, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv,
 };
+use super::lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
 use crate::base::error::Result;
-use crate::parse::lockfiles;
 
 /// The Poetry version the image installs.
 pub const PIN: &str = "2.5.1";
@@ -24,7 +25,7 @@ pub struct Poetry;
 pub(super) fn read_graph_lock(
     cx: &mut ReadCx,
     lockfile: &str,
-    parse: fn(&str, &Path) -> Result<lockfiles::Graph>,
+    parse: fn(&str, &Path) -> Result<lock::Graph>,
 ) -> Result<Reading> {
     let m = cx.manifests;
     let mut reading = Reading::default();
@@ -34,10 +35,7 @@ pub(super) fn read_graph_lock(
         return Ok(reading);
     };
     let graph = parse(&text, Path::new(&shown))?;
-    reading.artifacts = Some((
-        lockfiles::artifacts(&text, Path::new(&shown))?,
-        shown.clone(),
-    ));
+    reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
     let in_context = m.in_context(&shown);
     reading.facts.files.push(in_context.clone());
     reading.facts.lockfile = Some(in_context);
@@ -63,7 +61,7 @@ impl ManagerSpec for Poetry {
         Some("tool.poetry")
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        read_graph_lock(cx, "poetry.lock", lockfiles::parse_poetry)
+        read_graph_lock(cx, "poetry.lock", lockfile::parse_poetry)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let mut env = uv_env(cx.venv);

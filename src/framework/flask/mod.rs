@@ -4,7 +4,10 @@
 
 use std::path::Path;
 
-use super::{Analysis, AnalyzeCx, AppView, DataDir, DataRole, FrameworkSpec, Migration, Named};
+use super::{
+    Analysis, AnalyzeCx, AppView, DataDir, DataRole, FrameworkSpec, Migration, Mount, Named,
+    RouteRules,
+};
 use crate::base::error::Result;
 use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
@@ -48,8 +51,30 @@ fn instance_dir() -> DataDir {
 }
 
 impl FrameworkSpec for Flask {
+    fn routes(&self) -> RouteRules {
+        RouteRules {
+            // APIFlask and Quart keep Flask's app and blueprint API.
+            apps: &["flask.Flask", "apiflask.APIFlask", "quart.Quart"],
+            routers: &[
+                ("flask.Blueprint", "url_prefix"),
+                ("flask.blueprints.Blueprint", "url_prefix"),
+                ("apiflask.APIBlueprint", "url_prefix"),
+            ],
+            mounts: &[Mount {
+                method: "register_blueprint",
+                prefix: "url_prefix",
+                replaces: true,
+            }],
+            decorators: &["get", "route"],
+            words: &["register_blueprint", "Blueprint", "Flask", "Quart"],
+            ..RouteRules::default()
+        }
+    }
     fn name(&self) -> &'static str {
         "flask"
+    }
+    fn title(&self) -> &'static str {
+        "Flask"
     }
     fn package(&self) -> &'static str {
         "flask"

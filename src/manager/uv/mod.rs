@@ -2,14 +2,16 @@
 //! copies the uv binary from the pinned uv image and runs `uv sync --locked --no-dev`, dependencies first
 //! and the project itself after the source when it is an installable package.
 
+pub mod lockfile;
 use std::path::Path;
 
 use super::install::{copy_pairs, pair};
+use super::lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, load_pyproject, merge_direct};
 use crate::base::error::Result;
 use crate::base::quote::sh_quote;
 use crate::base::relpath::RelDir;
-use crate::parse::{deps, lockfiles, pyproject, walk::Scan};
+use crate::parse::{deps, pyproject, walk::Scan};
 
 pub struct Uv;
 
@@ -36,6 +38,10 @@ impl ManagerSpec for Uv {
     }
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.uv")
+    }
+    fn build_backend_keys(&self) -> &'static [&'static str] {
+        // `[tool.uv.build-backend]` configures the uv_build backend, not uv's installs.
+        &["build-backend"]
     }
     /// A uv workspace member has no lock of its own: its root is the nearest directory above with a
     /// `uv.lock` and `[tool.uv.workspace]`.
@@ -72,11 +78,8 @@ impl ManagerSpec for Uv {
             reading.deps = cx.direct.clone();
             return Ok(reading);
         };
-        let lock = lockfiles::parse_uv(&text, Path::new(&shown))?;
-        reading.artifacts = Some((
-            lockfiles::artifacts(&text, Path::new(&shown))?,
-            shown.clone(),
-        ));
+        let lock = lockfile::parse_uv(&text, Path::new(&shown))?;
+        reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
         let in_context = m.in_context(&shown);
         reading.facts.files.push(in_context.clone());
         reading.facts.lockfile = Some(in_context);

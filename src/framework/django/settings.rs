@@ -8,10 +8,10 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use super::pysrc::{self, Assign, Module, Value};
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
+use crate::parse::pysrc::{self, Assign, Module, Value};
 
 /// What the settings say, for `detect` to turn into decisions.
 #[derive(Debug, Default)]
@@ -115,32 +115,42 @@ fn merge(
         p
     };
     for (level, target) in &m.star_imports {
-        let abs = if *level == 0 {
-            target.clone()
-        } else {
-            let keep = package.len().saturating_sub(level - 1);
-            let mut parts: Vec<&str> = package[..keep].to_vec();
-            if !target.is_empty() {
-                parts.push(target);
-            }
-            parts.join(".")
-        };
+        let abs = star_import_module(&package, *level, target);
         merge(root, app_dir, &abs, out, depth + 1, seen);
     }
+    absorb(out, &m, &file);
+}
+
+/// A star import's module made absolute from the importing module's `package`: `from .base import *`
+/// is level 1.
+fn star_import_module(package: &[&str], level: usize, target: &str) -> String {
+    if level == 0 {
+        return target.to_string();
+    }
+    let keep = package.len().saturating_sub(level - 1);
+    let mut parts: Vec<&str> = package[..keep].to_vec();
+    if !target.is_empty() {
+        parts.push(target);
+    }
+    parts.join(".")
+}
+
+/// `m`'s assignments (later ones win), strings, environment reads and comparisons, added to `out`.
+fn absorb(out: &mut Merged, m: &Module, file: &str) {
     for a in &m.assigns {
         if !a.subscript {
             out.assigns
-                .insert(a.target.clone(), (a.clone(), file.clone()));
+                .insert(a.target.clone(), (a.clone(), file.to_string()));
         }
     }
     for (s, line) in &m.strings {
-        out.strings.push((s.clone(), *line, file.clone()));
+        out.strings.push((s.clone(), *line, file.to_string()));
     }
     for r in &m.env_reads {
-        out.env_reads.push((r.clone(), file.clone()));
+        out.env_reads.push((r.clone(), file.to_string()));
     }
     for c in &m.comparisons {
-        out.comparisons.push((c.clone(), file.clone()));
+        out.comparisons.push((c.clone(), file.to_string()));
     }
 }
 
@@ -194,6 +204,27 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     Ok(d)
 }
 
+/// The settings modules in `app_dir`: each `<pkg>/settings.py` or `<pkg>/settings/` package, as
+/// `<pkg>.settings`.
+fn settings_beside(root: &Path, app_dir: &str) -> Vec<String> {
+    let Ok(rd) = std::fs::read_dir(files::join(root, app_dir)) else {
+        return Vec::new();
+    };
+    rd.flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().to_string();
+            let rel = if app_dir == "." {
+                name.clone()
+            } else {
+                format!("{app_dir}/{name}")
+            };
+            let has = files::is_file(&files::join(root, &format!("{rel}/settings.py")))
+                || files::is_file(&files::join(root, &format!("{rel}/settings/__init__.py")));
+            has.then(|| format!("{name}.settings"))
+        })
+        .collect()
+}
+
 /// `DJANGO_SETTINGS_MODULE` from `os.environ.setdefault` in manage.py, else the one settings module
 /// beside it.
 fn settings_module(
@@ -218,29 +249,7 @@ fn settings_module(
             ),
             None => {
                 // Fallback: exactly one `<pkg>/settings.py` or `<pkg>/settings/` beside manage.py.
-                let found: Vec<String> = std::fs::read_dir(files::join(root, app_dir))
-                    .map(|rd| {
-                        rd.flatten()
-                            .filter_map(|e| {
-                                let name = e.file_name().to_string_lossy().to_string();
-                                let rel = if app_dir == "." {
-                                    name.clone()
-                                } else {
-                                    format!("{app_dir}/{name}")
-                                };
-                                let has = files::is_file(&files::join(
-                                    root,
-                                    &format!("{rel}/settings.py"),
-                                )) || files::is_file(&files::join(
-                                    root,
-                                    &format!("{rel}/settings/__init__.py"),
-                                ));
-                                has.then(|| format!("{name}.settings"))
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                match found.as_slice() {
+                match settings_beside(root, app_dir).as_slice() {
                     [one] => (
                         one.clone(),
                         Evidence::file(
@@ -485,6 +494,18 @@ fn hard_coded(a: &Assign) -> bool {
     }
 }
 
+/// The `DATABASE_URL` that `dj_database_url.config()` without `env=` reads itself, in DATABASES.
+fn implicit_database_url(a: &Assign) -> Option<pysrc::EnvRead> {
+    let named = |w: &str| a.names.iter().any(|n| n == w);
+    (named("dj_database_url") && named("config") && !named("env")).then(|| pysrc::EnvRead {
+        name: "DATABASE_URL".into(),
+        line: a.line,
+        target: Some("DATABASES".into()),
+        callee: Some("config".into()),
+        ..pysrc::EnvRead::default()
+    })
+}
+
 /// DATABASES: whether it reads the environment, SQLite-only, and a Postgres engine.
 fn databases(merged: &Merged, d: &mut Django) {
     let get = |name: &str| merged.assigns.get(name);
@@ -498,22 +519,8 @@ fn databases(merged: &Merged, d: &mut Django) {
             let env_driven = a.names.iter().any(|n| {
                 reader(n) || get(n).is_some_and(|(b, _)| b.names.iter().any(|m| reader(m)))
             });
-            // `dj_database_url.config()` without `env=` reads DATABASE_URL itself.
-            if a.names.iter().any(|n| n == "dj_database_url")
-                && a.names.iter().any(|n| n == "config")
-                && !a.names.iter().any(|n| n == "env")
-            {
-                d.env_reads.push((
-                    pysrc::EnvRead {
-                        name: "DATABASE_URL".into(),
-                        line: a.line,
-                        target: Some("DATABASES".into()),
-                        callee: Some("config".into()),
-                        ..pysrc::EnvRead::default()
-                    },
-                    f.clone(),
-                ));
-            }
+            d.env_reads
+                .extend(implicit_database_url(a).map(|r| (r, f.clone())));
             let engines: Vec<&String> = a
                 .strings
                 .iter()

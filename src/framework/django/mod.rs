@@ -1,16 +1,19 @@
-//! Django: found by `manage.py`; the settings (read by `parse::django`) decide the entrypoint, the
+//! Django: found by `manage.py`; the settings (read by [`settings`]) decide the entrypoint, the
 //! interface, static files and the services they point at. Served by gunicorn (WSGI) or, for an ASGI
 //! app with channels/daphne/uvicorn installed, uvicorn or daphne.
 
 use super::{
-    Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, Found, FrameworkSpec, Migration,
-    WorkerSystem,
+    Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, EnvRoleCx, Found, FrameworkSpec,
+    Migration, RouteRules, WorkerSystem,
 };
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
-use crate::base::kinds::{Interface, Server, Service};
+use crate::base::kinds::{EnvRole, Interface, Server, Service};
 use crate::base::relpath::RelDir;
-use crate::parse::django;
+use crate::parse::apps::Source;
+mod env;
+pub mod settings;
+mod urls;
 use crate::parse::walk::Scan;
 
 /// Packages that make a Django project an ASGI one when `ASGI_APPLICATION` is set.
@@ -28,7 +31,7 @@ fn words(ws: &[&str]) -> Vec<String> {
 impl Django {
     /// The entrypoint and interface from the settings: ASGI when `ASGI_APPLICATION` is set and an ASGI
     /// package is installed, else `WSGI_APPLICATION` (or the settings package's wsgi.py).
-    fn entrypoint(d: &django::Django, cx: &AnalyzeCx) -> Result<(Interface, String, Evidence)> {
+    fn entrypoint(d: &settings::Django, cx: &AnalyzeCx) -> Result<(Interface, String, Evidence)> {
         let asgi_pkg = ASGI_PACKAGES.iter().find(|p| cx.deps.has(p));
         if let (Some((ep, e)), Some(pkg)) = (&d.asgi_entrypoint, asgi_pkg) {
             let e = e.with_rule(format!("{} with `{pkg}` installed", e.rule));
@@ -64,9 +67,58 @@ fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool
     true
 }
 
+/// `STATIC_ROOT` and `MEDIA_ROOT` as data directories, leaving out (with a warning) one that holds code.
+fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Vec<String>) -> Vec<DataDir> {
+    let static_dir =
+        d.static_root_path
+            .clone()
+            .zip(d.static_root.clone())
+            .map(|(path, evidence)| DataDir {
+                role: DataRole::StaticRoot,
+                path,
+                evidence,
+            });
+    let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
+        path.map(|path| DataDir {
+            role: DataRole::MediaRoot,
+            path,
+            evidence,
+        })
+    });
+    static_dir
+        .into_iter()
+        .chain(media_dir)
+        .filter(|dir| !holds_code(cx, dir, warnings))
+        .collect()
+}
+
 impl FrameworkSpec for Django {
+    fn routes(&self) -> RouteRules {
+        RouteRules {
+            url_functions: &[
+                ("django.urls.path", false),
+                ("django.urls.re_path", true),
+                ("django.conf.urls.url", true),
+            ],
+            include: Some("django.urls.include"),
+            words: &["include", "ROOT_URLCONF"],
+            ..RouteRules::default()
+        }
+    }
+    fn root_urlconf(
+        &self,
+        sources: &[Source],
+        analysis: &Analysis,
+        entrypoint: &str,
+    ) -> Option<String> {
+        let settings = analysis.settings_module.as_deref()?;
+        Some(urls::root_urlconf(sources, settings, entrypoint))
+    }
     fn name(&self) -> &'static str {
         "django"
+    }
+    fn title(&self) -> &'static str {
+        "Django"
     }
     fn package(&self) -> &'static str {
         "django"
@@ -99,7 +151,7 @@ impl FrameworkSpec for Django {
         entrypoint.contains("asgi").then_some(Interface::Asgi)
     }
     fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
-        let d = django::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
+        let d = settings::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
         let (interface, entrypoint, ep_evidence) = Django::entrypoint(&d, cx)?;
         let mut evidence = vec![
             (Key::DjangoSettingsModule, d.settings_evidence.clone()),
@@ -117,28 +169,8 @@ impl FrameworkSpec for Django {
             .into_iter()
             .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
             .collect();
-        let static_dir =
-            d.static_root_path
-                .clone()
-                .zip(d.static_root.clone())
-                .map(|(path, evidence)| DataDir {
-                    role: DataRole::StaticRoot,
-                    path,
-                    evidence,
-                });
-        let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
-            path.map(|path| DataDir {
-                role: DataRole::MediaRoot,
-                path,
-                evidence,
-            })
-        });
         let mut warnings = d.warnings.clone();
-        let data_dirs = static_dir
-            .into_iter()
-            .chain(media_dir)
-            .filter(|dir| !holds_code(cx, dir, &mut warnings))
-            .collect();
+        let data_dirs = data_dirs(&d, cx, &mut warnings);
         Ok(Analysis {
             data_dirs,
             entrypoint: Some((entrypoint, ep_evidence)),
@@ -162,6 +194,9 @@ impl FrameworkSpec for Django {
             warnings,
             facts,
         })
+    }
+    fn env_role(&self, read: &EnvRead, cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
+        env::role(read, cx)
     }
     fn database_url_scheme(&self) -> Option<&'static str> {
         Some("postgres")

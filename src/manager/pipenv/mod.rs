@@ -3,6 +3,7 @@
 //! default section with hashes (`pipenv requirements --hash`) and uv installs exactly that
 //! (`--require-hashes --no-deps`) into the app's venv.
 
+pub mod lockfile;
 use std::path::Path;
 
 use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
@@ -10,7 +11,6 @@ use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
 use crate::base::error::Result;
 use crate::base::fs::{self as files, limit};
 use crate::parse::deps::DepSet;
-use crate::parse::lockfiles;
 
 /// The Pipenv version the image installs.
 pub const PIN: &str = "2026.10.3";
@@ -42,12 +42,12 @@ impl ManagerSpec for Pipenv {
         let path = files::join(cx.root, &pipfile);
         if files::exists(&path) {
             let text = files::read_text(&path, Path::new(&pipfile), limit::MANIFEST)?;
-            direct = lockfiles::parse_pipfile(&text, Path::new(&pipfile))?.0;
+            direct = lockfile::parse_pipfile(&text, Path::new(&pipfile))?.0;
             reading.facts.files.push("Pipfile".to_string());
         }
         let mut locked = DepSet::default();
         if let Some((text, shown)) = m.read_lock(cx.root, "Pipfile.lock")? {
-            locked = lockfiles::parse_pipfile_lock(&text, Path::new(&shown))?.0;
+            locked = lockfile::parse_pipfile_lock(&text, Path::new(&shown))?.0;
             reading.facts.files.push("Pipfile.lock".to_string());
             reading.facts.lockfile = Some("Pipfile.lock".into());
         }
