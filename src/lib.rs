@@ -11,22 +11,15 @@
 //!   with [`ownership`] (the stamp that tells dockgen's untouched output from an edited file) between;
 //! - [`answers`] and [`prompt`] feed [`init`], which runs the whole pipeline.
 
-pub mod answers;
 pub mod base;
-pub mod context;
 pub mod detect;
-pub mod dotenv;
 pub mod framework;
 pub mod init;
 pub mod knowledge;
 pub mod manager;
-pub mod ownership;
+pub mod output;
 pub mod parse;
 pub mod plan;
-pub mod prompt;
-pub mod render;
-pub mod report;
-pub mod write;
 
 pub use base::error;
 pub use base::error::{Error, Result};

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dockgen::detect::{Options, detect};
+use dockgen::output::render::render;
 use dockgen::plan::{PlanOptions, plan};
-use dockgen::render::render;
 
 use crate::support::{fixtures, project, settings};
 

@@ -408,10 +408,10 @@ fn the_migration_command_can_be_given_or_turned_off() {
 /// the route off and is saved.
 #[test]
 fn the_guided_flow_asks_to_confirm_a_detected_health_route() {
-    use dockgen::answers::Layer;
+    use dockgen::init::answers::Layer;
+    use dockgen::init::prompt::{Reply, Scripted};
     use dockgen::init::{Request, run};
-    use dockgen::prompt::{Reply, Scripted};
-    use dockgen::write::Mode;
+    use dockgen::output::write::Mode;
     let d = project(FASTAPI);
     let request = Request {
         root: d.path().to_path_buf(),

@@ -5,10 +5,10 @@
 use std::path::Path;
 use std::process::Command;
 
-use dockgen::answers::Layer;
+use dockgen::init::answers::Layer;
+use dockgen::init::prompt::{Reply, Scripted};
 use dockgen::init::{KEEP, OVERWRITE, Outcome, Request, STOP_MANAGING, run};
-use dockgen::prompt::{Reply, Scripted};
-use dockgen::write::{Mode, Status};
+use dockgen::output::write::{Mode, Status};
 
 use crate::cli::{copy_fixture, dockgen, run as output};
 use crate::support::settings;
@@ -309,9 +309,9 @@ fn a_changed_version_string_is_no_drift() {
     .unwrap();
     let mut plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
     plan.dockgen_version = "0.1.0".into();
-    let old = dockgen::render::render(&plan).unwrap();
+    let old = dockgen::output::render::render(&plan).unwrap();
     plan.dockgen_version = "9.9.9".into();
-    let new = dockgen::render::render(&plan).unwrap();
+    let new = dockgen::output::render::render(&plan).unwrap();
     for (name, text) in &old {
         assert_eq!(text, &new[name], "{name} depends on dockgen's version");
         assert!(!text.contains("0.1.0"), "{name}");

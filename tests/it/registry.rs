@@ -140,7 +140,7 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
             .iter()
             .any(|e| e.name == "LITESTAR_APP" && e.value == "app:app")
     );
-    let files = dockgen::render::render(&plan).expect("renders");
+    let files = dockgen::output::render::render(&plan).expect("renders");
     assert!(files["Dockerfile"].contains("/opt/venv/bin/pip install ."));
     assert!(files["Dockerfile"].contains("LITESTAR_APP=app:app"));
     assert!(files["docker-compose.yml"].contains("\"litestar\""));

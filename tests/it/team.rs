@@ -5,10 +5,10 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use dockgen::answers::{Layer, Origin};
+use dockgen::init::answers::{Layer, Origin};
+use dockgen::init::prompt::{Reply, Scripted};
 use dockgen::init::{KEEP, OVERWRITE, Outcome, Request, run};
-use dockgen::prompt::{Reply, Scripted};
-use dockgen::write::{Mode, Status};
+use dockgen::output::write::{Mode, Status};
 use insta_cmd::get_cargo_bin;
 
 use crate::cli::{copy_fixture, dockgen, run as output};
@@ -106,7 +106,7 @@ fn answers_given_as_flags_or_variables_are_not_asked() {
             flag: "--python".into(),
         },
     );
-    req.env = dockgen::answers::from_env(
+    req.env = dockgen::init::answers::from_env(
         [("DOCKGEN_REDIS".to_string(), "no".to_string())],
         &mut Vec::new(),
     )
@@ -414,7 +414,7 @@ fn init_json_report_lists_files_answers_and_drift() {
 // ------------------------------------------------------------------ forked templates
 
 fn builtin(name: &str) -> String {
-    dockgen::render::builtin_templates()[name].clone()
+    dockgen::output::render::builtin_templates()[name].clone()
 }
 
 #[test]
@@ -428,7 +428,7 @@ fn export_writes_the_builtin_templates_and_never_clobbers_a_fork() {
         out.contains("dockgen init --templates ops/templates"),
         "{out}"
     );
-    for (name, text) in dockgen::render::builtin_templates() {
+    for (name, text) in dockgen::output::render::builtin_templates() {
         assert_eq!(std::fs::read_to_string(fork.join(&name)).unwrap(), text);
     }
     std::fs::write(fork.join("Dockerfile.tera"), "FROM mine\n").unwrap();
@@ -596,7 +596,7 @@ fn the_context_page_is_the_commands_output() {
 /// Every value a template receives, from every fixture's real plan, is in the documented list.
 #[test]
 fn every_value_a_template_receives_is_documented() {
-    let documented: std::collections::BTreeSet<String> = dockgen::context::variables()
+    let documented: std::collections::BTreeSet<String> = dockgen::output::context::variables()
         .into_iter()
         .map(|v| v.path)
         .collect();

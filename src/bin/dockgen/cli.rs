@@ -1,15 +1,15 @@
 //! Command-line definitions. clap lives here and nowhere else: the subcommands are derived, and the
 //! answers' flags (`--port`, `--no-redis`, ...) are built from the library's table,
-//! [`dockgen::answers::ANSWERS`], by [`AnswerFlags`], which hands the library a plain [`Layer`].
+//! [`dockgen::init::answers::ANSWERS`], by [`AnswerFlags`], which hands the library a plain [`Layer`].
 
 use std::path::PathBuf;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueHint};
 
-use dockgen::answers::{ANSWERS, AnswerSpec, Commands, Kind, Layer, Origin};
+use dockgen::init::answers::{ANSWERS, AnswerSpec, Commands, Kind, Layer, Origin};
+use dockgen::output::write::Mode;
 use dockgen::plan::WorkerKind;
-use dockgen::write::Mode;
 
 /// Production-grade container setups for Python web projects.
 ///
@@ -322,7 +322,7 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         Kind::Files => arg
             .action(ArgAction::Append)
             .value_delimiter(',')
-            .value_parser(|s: &str| dockgen::answers::parse_files(s).map(|_| s.to_string())),
+            .value_parser(|s: &str| dockgen::init::answers::parse_files(s).map(|_| s.to_string())),
         Kind::Framework | Kind::PackageManager => arg.value_parser(PossibleValuesParser::new(
             spec.choices().unwrap_or_default(),
         )),

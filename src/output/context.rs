@@ -216,8 +216,8 @@ pub fn markdown(vars: &[Variable]) -> String {
         s.push_str(&format!("| `{old}` | `{new}` | {version} |\n"));
     }
     s.push_str("\n## What each built-in template reads\n\n");
-    for (template, output) in crate::render::OUTPUTS {
-        let text = crate::render::builtin_templates()
+    for (template, output) in crate::output::render::OUTPUTS {
+        let text = crate::output::render::builtin_templates()
             .remove(*template)
             .unwrap_or_default();
         let used: Vec<String> = used_by(&text, vars)

@@ -5,21 +5,24 @@
 //! Nothing is written until every step before the write has succeeded, so a bad answer, a broken fork or
 //! a refused conflict leaves the project as it was.
 
+pub mod answers;
+pub mod prompt;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::answers::{self, Answers, Layer, Origin, Value};
 use crate::base::error::{Error, Result};
 use crate::base::kinds::Service;
 use crate::detect::{self, Evidence, Framework, Key, PackageManager, Project};
-use crate::dotenv::{self, EnvFileReport, EnvStatus};
+use crate::init::prompt::Prompter;
+use crate::output::dotenv::{self, EnvFileReport, EnvStatus};
+use crate::output::render::{self, Templates};
+use crate::output::write::{self, FileReport, Mode, OutFile, Resolution, Status};
 use crate::parse::python_version as pv;
 use crate::plan::{self, Plan, WorkerKind};
-use crate::prompt::Prompter;
-use crate::render::{self, Templates};
-use crate::write::{self, FileReport, Mode, OutFile, Resolution, Status};
+use answers::{Answers, Layer, Origin, Value};
 
 /// What `init` is asked to do.
 #[derive(Debug, Clone)]

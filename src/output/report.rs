@@ -226,8 +226,8 @@ pub fn plan_summary(p: &Project, plan: &crate::plan::Plan) -> String {
 }
 
 /// The verb for a file's status, in the past tense or (dry run) the conditional.
-pub fn status_word(s: crate::write::Status, would: bool) -> &'static str {
-    use crate::write::Status::*;
+pub fn status_word(s: crate::output::write::Status, would: bool) -> &'static str {
+    use crate::output::write::Status::*;
     match (s, would) {
         (Created, false) => "created",
         (Created, true) => "create",

@@ -312,7 +312,7 @@ fn shown_name(templates: &Templates, template: &str) -> String {
 
 /// Renders every output with the given templates (built-in ones overlaid by a team's, by file name),
 /// within [`TIME_BUDGET`] and [`SIZE_BUDGET`], each stamped in its header line (see
-/// [`crate::ownership`]).
+/// [`crate::output::ownership`]).
 pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String, String>> {
     render_within(plan, templates, TIME_BUDGET)
 }
@@ -357,7 +357,7 @@ pub fn render_within(
                     } else {
                         file
                     };
-                    out.insert(file, crate::ownership::stamp(&result?));
+                    out.insert(file, crate::output::ownership::stamp(&result?));
                     break;
                 }
                 Err(_) if left.is_zero() => {

@@ -16,9 +16,9 @@ use anstyle::{AnsiColor, Style};
 use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
 use cli::{Cli, ColorWhen, Command, TemplatesCommand};
-use dockgen::answers;
 use dockgen::base::quote::terminal;
-use dockgen::write::{Mode, Status};
+use dockgen::init::answers;
+use dockgen::output::write::{Mode, Status};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
@@ -122,15 +122,15 @@ fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
         Command::Init(args) => init(args, ui)?,
         Command::Templates(TemplatesCommand::Export { dir, force }) => export(&dir, force, ui)?,
         Command::Templates(TemplatesCommand::Context { json, markdown }) => {
-            let vars = dockgen::context::variables();
+            let vars = dockgen::output::context::variables();
             let text = if json {
                 let mut s = serde_json::to_string_pretty(&vars).expect("serialises");
                 s.push('\n');
                 s
             } else if markdown {
-                dockgen::context::markdown(&vars)
+                dockgen::output::context::markdown(&vars)
             } else {
-                dockgen::context::table(&vars)
+                dockgen::output::context::table(&vars)
             };
             let _ = std::io::stdout().write_all(text.as_bytes());
             ExitCode::SUCCESS
@@ -195,7 +195,7 @@ fn detect(mut args: cli::DetectArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         s.push('\n');
         s
     } else {
-        dockgen::report::human(&project)
+        dockgen::output::report::human(&project)
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
     if !ui.quiet {
@@ -260,7 +260,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         ));
     }
     if ui.verbose {
-        emit("", &dockgen::report::human(&outcome.project));
+        emit("", &dockgen::output::report::human(&outcome.project));
     }
     let (out, err) = human_report(&outcome, mode, drift, &dir);
     if ui.quiet {
@@ -348,7 +348,7 @@ fn human_report(
             let _ = writeln!(
                 out,
                 "{}",
-                dockgen::report::plan_summary(&outcome.project, &outcome.plan)
+                dockgen::output::report::plan_summary(&outcome.project, &outcome.plan)
             );
             if !outcome.answers.is_empty() {
                 let _ = writeln!(out, "Answers:");
@@ -365,7 +365,7 @@ fn human_report(
                 let _ = writeln!(out, "Would write (nothing was written):");
             }
             for r in &outcome.files {
-                let word = dockgen::report::status_word(r.status, would);
+                let word = dockgen::output::report::status_word(r.status, would);
                 let style = if written(r.status) {
                     GOOD
                 } else {
@@ -388,8 +388,8 @@ fn written(s: Status) -> bool {
 }
 
 /// The line about `.env` in the list of files.
-fn env_file_line(e: &dockgen::dotenv::EnvFileReport) -> String {
-    use dockgen::dotenv::EnvStatus;
+fn env_file_line(e: &dockgen::output::dotenv::EnvFileReport) -> String {
+    use dockgen::output::dotenv::EnvStatus;
     let secrets = match e.secrets.as_slice() {
         [] => String::new(),
         names => format!(" with fresh random secrets ({})", names.join(", ")),
@@ -418,7 +418,8 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
     // The secrets a new .env got are set; what is left is for the user.
     let env = &outcome.env_file;
     let filled = |name: &str| {
-        env.status == dockgen::dotenv::EnvStatus::Created && env.secrets.iter().any(|s| s == name)
+        env.status == dockgen::output::dotenv::EnvStatus::Created
+            && env.secrets.iter().any(|s| s == name)
     };
     let must_set: Vec<_> = outcome
         .plan
@@ -463,21 +464,21 @@ fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCod
         path: dir.to_path_buf(),
         source,
     })?;
-    let files: Vec<dockgen::write::OutFile> = dockgen::render::builtin_templates()
+    let files: Vec<dockgen::output::write::OutFile> = dockgen::output::render::builtin_templates()
         .into_iter()
-        .map(|(rel, content)| dockgen::write::OutFile {
+        .map(|(rel, content)| dockgen::output::write::OutFile {
             rel,
             content,
             ..Default::default()
         })
         .collect();
-    let reports = dockgen::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
+    let reports = dockgen::output::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
     let mut out = String::new();
     for r in &reports {
         let _ = writeln!(
             out,
             "  {:<11} {}/{}",
-            dockgen::report::status_word(r.status, false),
+            dockgen::output::report::status_word(r.status, false),
             dir.display(),
             r.path
         );

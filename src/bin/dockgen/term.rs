@@ -16,7 +16,7 @@ use dialoguer::{Confirm, Select};
 
 use dockgen::base::quote::{terminal, terminal_lines};
 use dockgen::error::{Error, Result};
-use dockgen::prompt::Prompter;
+use dockgen::init::prompt::Prompter;
 
 pub struct Dialoguer {
     theme: Box<dyn Theme>,
