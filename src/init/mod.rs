@@ -148,6 +148,21 @@ impl JsonReport {
 }
 
 impl Outcome {
+    /// What the human report reads from this run.
+    pub fn view(&self) -> crate::output::report::InitView<'_> {
+        crate::output::report::InitView {
+            project: &self.project,
+            plan: &self.plan,
+            files: &self.files,
+            answers: self
+                .answers
+                .iter()
+                .map(|(key, a)| (key.as_str(), a.value.clone(), a.origin.to_string()))
+                .collect(),
+            env_file: &self.env_file,
+        }
+    }
+
     /// How many files differ from what is on disk (created, updated, overwritten, or in conflict); the
     /// files dockgen does not manage are not compared.
     pub fn drift(&self) -> usize {

@@ -195,7 +195,7 @@ impl Prompter for Dialoguer {
         // `init --check` prints it.
         let text = terminal_lines(text);
         let text = if colour_on() && text.lines().any(|l| l.starts_with("@@ ")) {
-            crate::styled_diff(&text)
+            dockgen::output::report::styled_diff(&text)
         } else {
             text
         };
