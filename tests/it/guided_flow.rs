@@ -12,7 +12,7 @@ use dockgen::output::write::{Mode, Status};
 use insta_cmd::get_cargo_bin;
 
 use crate::cli::{copy_fixture, dockgen, run as output};
-use crate::init::lint;
+use crate::generated_files::lint;
 
 fn request(root: &Path) -> Request {
     Request {

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use insta_cmd::get_cargo_bin;
 
 use crate::cli::copy_fixture;
-use crate::init::tool;
+use crate::generated_files::tool;
 
 /// A private tmux server, killed on drop.
 struct Tmux {
