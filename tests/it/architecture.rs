@@ -1,70 +1,8 @@
-//! The template context as a contract: versioned, renamed variables explained to forks, and the crate's
-//! own layering (no module cycles, short functions) kept as the contributor guide describes.
+//! The crate's own architecture, as the contributor guide describes it: the modules form no cycle and
+//! `base` is a leaf, functions stay short, and the docs point only at files of this repository.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-use dockgen::output::render::{Templates, render_with};
-
-use crate::support::{fixtures, project};
-
-#[test]
-fn a_fork_using_a_renamed_variable_is_told_the_new_name() {
-    let fork = project(&[(
-        "Dockerfile.tera",
-        b"FROM python:3.13-slim\nRUN {{ collectstatic }}\n",
-    )]);
-    let mut warnings = Vec::new();
-    let templates = Templates::overlay(fork.path(), "ops/templates", &mut warnings).unwrap();
-    let p =
-        dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
-    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
-    assert_eq!(plan.context_version, dockgen::plan::CONTEXT_VERSION);
-    let e = render_with(&plan, &templates).unwrap_err();
-    assert!(
-        e.to_string().contains("ops/templates/Dockerfile.tera"),
-        "{e}"
-    );
-    assert_eq!(
-        e.hint().as_deref(),
-        Some(
-            "`collectstatic` was renamed to `build_command` in template context version 2: rename it in your fork (`dockgen templates context` lists every variable)"
-        )
-    );
-    // A variable that never existed gets the generic hint.
-    let fork = project(&[("Dockerfile.tera", b"{{ nosuch }}\n")]);
-    let templates = Templates::overlay(fork.path(), "t", &mut warnings).unwrap();
-    let e = render_with(&plan, &templates).unwrap_err();
-    assert!(
-        e.hint()
-            .unwrap()
-            .starts_with("fix the template at that line"),
-        "{e}"
-    );
-}
-
-#[test]
-fn the_server_command_is_also_given_as_data() {
-    let p =
-        dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
-    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
-    let s = &plan.server;
-    let mut rebuilt = vec![s.program.clone(), s.app.clone()];
-    for o in &s.options {
-        rebuilt.push(o.flag.clone());
-        rebuilt.extend(o.value.clone());
-    }
-    assert_eq!(
-        rebuilt, plan.command,
-        "gunicorn: program, app, then options"
-    );
-    assert_eq!(plan.services[0].name, "postgres");
-    assert!(
-        plan.services[0].why.contains("dependency `psycopg`"),
-        "{}",
-        plan.services[0].why
-    );
-}
 
 /// Top-level modules of src/ and the crate modules each refers to (comments and tests left out).
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
