@@ -125,10 +125,10 @@ impl JsonReport {
             app_dir: p.app_dir.to_string(),
             entrypoint: p.entrypoint.clone(),
             port: plan.port,
-            postgres: plan.postgres,
-            redis: plan.redis,
+            postgres: plan.runs(Service::Postgres),
+            redis: plan.runs(Service::Redis),
             workers: plan.workers.iter().map(|w| w.name.clone()).collect(),
-            command: plan.command.clone(),
+            command: plan.server.exec_form(),
             files: outcome.files.clone(),
             answers: outcome.answers.clone(),
             saved: outcome.saved.clone(),
@@ -468,13 +468,13 @@ impl Baseline {
             "migrate-command" => {
                 let words = |c: &str| c.split_whitespace().collect::<Vec<_>>().join(" ");
                 a.migrate_command().map(|c| c.map(words))
-                    != Some(plan.migrate_command.as_ref().map(|c| c.join(" ")))
+                    != Some(plan.migration.as_ref().map(|m| m.command.join(" ")))
             }
             "compose-file" => a.compose_file() != Some(plan::DEFAULT_COMPOSE_FILE),
             // Detection never sets these: the server's own defaults apply.
             "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
-            "postgres" => a.postgres() != Some(plan.postgres),
-            "redis" => a.redis() != Some(plan.redis),
+            "postgres" => a.postgres() != Some(plan.runs(Service::Postgres)),
+            "redis" => a.redis() != Some(plan.runs(Service::Redis)),
             "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
             "memory" => a.memory() != Some(plan.hardening.memory.as_str()),
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),

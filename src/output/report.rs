@@ -210,10 +210,10 @@ fn server_line(s: &crate::plan::ServerCommand) -> String {
 
 /// A short summary of what `init` generates and from what.
 pub fn plan_summary(p: &Project, plan: &Plan) -> String {
-    let services: Vec<&str> = [("postgres", plan.postgres), ("redis", plan.redis)]
+    let services: Vec<&str> = plan
+        .services
         .iter()
-        .filter(|(_, on)| *on)
-        .map(|(n, _)| *n)
+        .map(|s| s.name.as_str())
         .chain(plan.workers.iter().map(|w| w.name.as_str()))
         .collect();
     format!(
@@ -224,7 +224,7 @@ pub fn plan_summary(p: &Project, plan: &Plan) -> String {
         terminal(&plan.context_dir),
         terminal(&server_line(&plan.server)),
         plan.port,
-        if plan.migrate_command.is_some() {
+        if plan.migration.is_some() {
             ", migrate"
         } else {
             ""

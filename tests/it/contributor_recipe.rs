@@ -133,7 +133,7 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
     assert_eq!(p.services, vec![dockgen::base::kinds::Service::Postgres]);
 
     let plan = dockgen::plan::plan(&p, &Default::default()).expect("plans");
-    assert_eq!(plan.server.program, "uvicorn", "{:?}", plan.command);
+    assert_eq!(plan.server.program, "uvicorn", "{:?}", plan.server);
     assert_eq!(plan.dev_command[0], "litestar");
     assert!(
         plan.runtime_env

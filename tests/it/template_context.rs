@@ -1,5 +1,6 @@
-//! The template context as a contract: versioned, renamed variables explained to forks, the server
-//! command also given as data, and every variable a template receives documented on the committed page.
+//! The template contexts as a contract: one per generated file, versioned, renamed, moved and removed
+//! variables explained to forks, the server command stored once, and every variable a template receives
+//! documented on the committed page.
 
 use std::path::Path;
 
@@ -19,7 +20,13 @@ fn a_fork_using_a_renamed_variable_is_told_the_new_name() {
     let p =
         dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
     let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
-    assert_eq!(plan.context_version, dockgen::plan::CONTEXT_VERSION);
+    for (template, context) in dockgen::output::contexts::contexts(&plan) {
+        assert_eq!(
+            context["context_version"],
+            dockgen::plan::CONTEXT_VERSION,
+            "{template}"
+        );
+    }
     let e = render_with(&plan, &templates).unwrap_err();
     assert!(
         e.to_string().contains("ops/templates/Dockerfile.tera"),
@@ -28,8 +35,29 @@ fn a_fork_using_a_renamed_variable_is_told_the_new_name() {
     assert_eq!(
         e.hint().as_deref(),
         Some(
-            "`collectstatic` was renamed to `build_command` in template context version 2: rename it in your fork (`dockgen templates context` lists every variable)"
+            "`collectstatic` was renamed to `build_command` in template context version 2: rename it in your fork (`dockgen templates context` lists every file's variables)"
         )
+    );
+    // A variable of another file's context (every template saw it before version 3) names that file.
+    let fork = project(&[("Dockerfile.tera", b"RUN {{ postgres }}\n")]);
+    let templates = Templates::overlay(fork.path(), "t", &mut warnings).unwrap();
+    let e = render_with(&plan, &templates).unwrap_err();
+    assert_eq!(
+        e.hint().as_deref(),
+        Some(
+            "since template context version 3 each file has its own context: `postgres` is in the context of `docker-compose.yml.tera` only (`dockgen templates context` lists every file's variables)"
+        )
+    );
+    // A removed variable says what to use instead.
+    let fork = project(&[("docker-compose.yml.tera", b"{{ services }}\n")]);
+    let templates = Templates::overlay(fork.path(), "t", &mut warnings).unwrap();
+    let e = render_with(&plan, &templates).unwrap_err();
+    let hint = e.hint().unwrap();
+    assert!(
+        hint.starts_with(
+            "`services` was removed in template context version 3: `postgres` and `redis`"
+        ),
+        "{hint}"
     );
     // A variable that never existed gets the generic hint.
     let fork = project(&[("Dockerfile.tera", b"{{ nosuch }}\n")]);
@@ -43,8 +71,43 @@ fn a_fork_using_a_renamed_variable_is_told_the_new_name() {
     );
 }
 
+/// A fork made against context version 2 that uses only the variables its own file's template read
+/// keeps working: each context keeps those names.
 #[test]
-fn the_server_command_is_also_given_as_data() {
+fn a_fork_using_its_files_variables_of_version_2_keeps_working() {
+    let fork = project(&[
+        (
+            "docker-compose.yml.tera",
+            b"{% if postgres %}db: {{ images.postgres }} {{ postgres_data_dir }}{% endif %}\n{{ migrate_command | join(sep=\" \") }} {{ port }}\n",
+        ),
+        ("entrypoint.sh.tera", b"{{ migrate_shell }}\n"),
+        (
+            "Dockerfile.tera",
+            b"CMD {{ command | json_array }}\nEXPOSE {{ port }}\n",
+        ),
+    ]);
+    let mut warnings = Vec::new();
+    let templates = Templates::overlay(fork.path(), "t", &mut warnings).unwrap();
+    let p =
+        dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
+    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
+    let files = render_with(&plan, &templates).unwrap();
+    assert!(
+        files["docker-compose.yml"].contains("db: postgres:"),
+        "{}",
+        files["docker-compose.yml"]
+    );
+    assert!(files["docker-compose.yml"].contains("python manage.py migrate"));
+    assert!(files["entrypoint.sh"].contains("python manage.py migrate"));
+    assert!(
+        files["Dockerfile"].contains("CMD [\"gunicorn\""),
+        "{}",
+        files["Dockerfile"]
+    );
+}
+
+#[test]
+fn the_server_command_is_stored_once_as_data() {
     let p =
         dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
     let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
@@ -55,8 +118,13 @@ fn the_server_command_is_also_given_as_data() {
         rebuilt.extend(o.value.clone());
     }
     assert_eq!(
-        rebuilt, plan.command,
+        rebuilt,
+        plan.server.exec_form(),
         "gunicorn: program, app, then options"
+    );
+    assert_eq!(
+        dockgen::output::contexts::DockerfileContext::new(&plan).command,
+        rebuilt
     );
     assert_eq!(plan.services[0].name, "postgres");
     assert!(
@@ -82,10 +150,16 @@ fn the_context_page_is_the_commands_output() {
 /// Every value a template receives, from every fixture's real plan, is in the documented list.
 #[test]
 fn every_value_a_template_receives_is_documented() {
-    let documented: std::collections::BTreeSet<String> = dockgen::output::context::variables()
-        .into_iter()
-        .map(|v| v.path)
-        .collect();
+    let documented: std::collections::BTreeSet<(String, String)> =
+        dockgen::output::context::files()
+            .into_iter()
+            .flat_map(|f| {
+                let template = f.template;
+                f.variables
+                    .into_iter()
+                    .map(move |v| (template.clone(), v.path))
+            })
+            .collect();
     fn paths(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
         match v {
             serde_json::Value::Object(m) => {
@@ -118,14 +192,16 @@ fn every_value_a_template_receives_is_documented() {
             continue;
         };
         let plan = dockgen::plan::plan(&project, &Default::default()).unwrap();
-        let mut found = Vec::new();
-        paths("", &serde_json::to_value(&plan).unwrap(), &mut found);
-        for f in found {
-            assert!(
-                documented.contains(&f),
-                "`{f}` reaches templates but is not documented"
-            );
-            seen += 1;
+        for (template, context) in dockgen::output::contexts::contexts(&plan) {
+            let mut found = Vec::new();
+            paths("", &context, &mut found);
+            for f in found {
+                assert!(
+                    documented.contains(&(template.to_string(), f.clone())),
+                    "`{f}` reaches {template} but is not documented"
+                );
+                seen += 1;
+            }
         }
     }
     assert!(seen > 100);

@@ -122,7 +122,7 @@ fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
         Command::Init(args) => init(args, ui)?,
         Command::Templates(TemplatesCommand::Export { dir, force }) => export(&dir, force, ui)?,
         Command::Templates(TemplatesCommand::Context { json, markdown }) => {
-            let vars = dockgen::output::context::variables();
+            let vars = dockgen::output::context::files();
             let text = if json {
                 let mut s = serde_json::to_string_pretty(&vars).expect("serialises");
                 s.push('\n');
