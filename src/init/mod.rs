@@ -186,7 +186,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         guide(root, &mut merged, &fixed(req), p, req.name_hint.clone())?;
     }
 
-    let project = detect::detect(root, &merged.answers.detect_options(&merged.origins))?;
+    let detect_options = merged.answers.detect_options(&merged.origins);
+    let project = detect::detect(root, &detect_options)?;
     let plan = plan::plan(
         &project,
         &merged.answers.plan_options(req.name_hint.clone()),
@@ -194,7 +195,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     let templates = templates(req, &merged, &mut warnings)?;
     let files = render::render_with(&plan, &templates)?;
 
-    let mut saved = to_save(req, &merged, saved_before.as_ref());
+    let baseline = Baseline::lazy(req, &project, &detect_options);
+    let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
     let all = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
     let unmanaged = merged.answers.unmanaged();
     warnings.extend(unknown_unmanaged(unmanaged, &all));
@@ -323,9 +325,13 @@ fn templates(req: &Request, merged: &Layer, warnings: &mut Vec<String>) -> Resul
 
 /// The answers to save: what was saved before, plus every flag or prompt answer that differs from
 /// detection. `DOCKGEN_*` variables configure one run (a CI job's environment) and are not saved.
-fn to_save(req: &Request, merged: &Layer, saved_before: Option<&(Layer, String)>) -> Answers {
+fn to_save(
+    req: &Request,
+    merged: &Layer,
+    saved_before: Option<&(Layer, String)>,
+    baseline: &Lazy,
+) -> Answers {
     let root = req.root.as_path();
-    let baseline = Baseline::of(root, req.name_hint.clone());
     let mut saved = saved_before
         .map(|(l, _)| l.answers.clone())
         .unwrap_or_default();
@@ -334,7 +340,7 @@ fn to_save(req: &Request, merged: &Layer, saved_before: Option<&(Layer, String)>
             merged.origins.get(*key),
             Some(Origin::Flag { .. } | Origin::Prompt)
         );
-        if chosen_here && (saved.has(key) || baseline.differs(key, &merged.answers)) {
+        if chosen_here && (saved.has(key) || baseline.get().differs(key, &merged.answers)) {
             saved.take(key, &merged.answers);
         }
     }
@@ -420,9 +426,59 @@ struct Baseline {
     plan: Option<Plan>,
 }
 
+/// The [`Baseline`], made only when an answer chosen in this run has to be compared with it.
+struct Lazy<'a> {
+    req: &'a Request,
+    /// The run's own project, when no answer reached detection (then it is detection alone's).
+    detected: Option<&'a Project>,
+    cell: std::cell::OnceCell<Baseline>,
+}
+
+impl Lazy<'_> {
+    fn get(&self) -> &Baseline {
+        self.cell.get_or_init(|| match self.detected {
+            Some(p) => Baseline::planned(Some(p.clone()), self.req.name_hint.clone()),
+            None => Baseline::of(&self.req.root, self.req.name_hint.clone()),
+        })
+    }
+}
+
 impl Baseline {
+    /// Detection alone is the run's own detection when no answer overrode a detected fact, so the
+    /// project is not detected a second time; it is planned again (in memory) without the answers.
+    fn lazy<'a>(req: &'a Request, run: &'a Project, options: &detect::Options) -> Lazy<'a> {
+        // Exhaustive, so a new override of detection cannot be missed here.
+        let detect::Options {
+            framework,
+            package_manager,
+            python,
+            app_dir,
+            entrypoint,
+            celery_app,
+            origins: _,
+        } = options;
+        let untouched = framework.is_none()
+            && package_manager.is_none()
+            && python.is_none()
+            && app_dir.is_none()
+            && entrypoint.is_none()
+            && celery_app.is_none();
+        Lazy {
+            req,
+            detected: untouched.then_some(run),
+            cell: std::cell::OnceCell::new(),
+        }
+    }
+
     fn of(root: &Path, name_hint: Option<String>) -> Self {
-        let project = detect::detect(root, &detect::Options::default()).ok();
+        Self::planned(
+            detect::detect(root, &detect::Options::default()).ok(),
+            name_hint,
+        )
+    }
+
+    /// The plan of `project` with no answers.
+    fn planned(project: Option<Project>, name_hint: Option<String>) -> Self {
         let plan = project.as_ref().and_then(|p| {
             plan::plan(
                 p,
@@ -860,5 +916,32 @@ mod tests {
                 spec.key
             );
         }
+    }
+
+    /// Without an answer that overrides detection, the baseline reuses the run's own project (no
+    /// second detection) and is the same as detecting again; with one, it detects without it.
+    #[test]
+    fn the_baseline_reuses_the_runs_detection_when_no_answer_overrode_it() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django-celery-pip");
+        let req = Request {
+            root: root.clone(),
+            flags: Layer::default(),
+            env: Layer::default(),
+            mode: Mode::DryRun,
+            name_hint: Some("proj".into()),
+            cwd: root.clone(),
+        };
+        let plain = detect::Options::default();
+        let run = detect::detect(&root, &plain).unwrap();
+        let lazy = Baseline::lazy(&req, &run, &plain);
+        assert!(lazy.detected.is_some());
+        let again = Baseline::of(&root, Some("proj".into()));
+        let json = |b: &Baseline| serde_json::to_string(&(&b.project, &b.plan)).unwrap();
+        assert_eq!(json(lazy.get()), json(&again));
+        let overridden = detect::Options {
+            framework: Some(run.framework),
+            ..Default::default()
+        };
+        assert!(Baseline::lazy(&req, &run, &overridden).detected.is_none());
     }
 }
