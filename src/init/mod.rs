@@ -197,17 +197,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
 
     let baseline = Baseline::lazy(req, &project, &detect_options);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
-    let all = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
-    let unmanaged = merged.answers.unmanaged();
-    warnings.extend(unknown_unmanaged(unmanaged, &all));
-    let (out, skipped): (Vec<OutFile>, Vec<OutFile>) =
-        all.into_iter().partition(|f| !unmanaged.contains(&f.rel));
-    warnings.extend(skipped.iter().filter(|f| !root.join(&f.rel).exists()).map(|f| {
-        format!(
-            "`{}` is not managed by dockgen (`unmanaged` in dockgen.toml) and does not exist, so it is not created",
-            f.rel
-        )
-    }));
+    let (out, skipped) = managed(req, &merged, &plan, &files, &mut warnings);
     let mut prepared = write::prepare(root, &out, req.mode)?;
     let asking = matches!(req.mode, Mode::Write { force: false });
     if let Some(p) = prompter.as_deref_mut().filter(|_| asking) {
@@ -221,17 +211,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
             settle_conflicts(&mut prepared, p, false)?;
         }
     }
-    let mut files = prepared.commit()?;
-    files.extend(skipped.iter().map(|f| FileReport {
-        path: f.rel.clone(),
-        status: Status::Unmanaged,
-        diff: None,
-        three_way: None,
-    }));
-    // In path order, as generated, and dockgen.toml last.
-    files.sort_by(|a, b| {
-        (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
-    });
+    let files = reports(prepared.commit()?, &skipped);
     let env_file = env_file(req, &plan)?;
 
     warnings.extend(plan.notes.iter().cloned());
@@ -251,6 +231,43 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         env_file,
         warnings,
     })
+}
+
+/// The generated files split into those dockgen manages and those `unmanaged` leaves alone, with a
+/// warning for an unmanaged name that is no generated file and for an unmanaged file that is missing.
+fn managed(
+    req: &Request,
+    merged: &Layer,
+    plan: &Plan,
+    files: &BTreeMap<String, String>,
+    warnings: &mut Vec<String>,
+) -> (Vec<OutFile>, Vec<OutFile>) {
+    let all = write::out_files(&plan.context_dir, files, render::EXECUTABLE);
+    let unmanaged = merged.answers.unmanaged();
+    warnings.extend(unknown_unmanaged(unmanaged, &all));
+    let (out, skipped): (Vec<OutFile>, Vec<OutFile>) =
+        all.into_iter().partition(|f| !unmanaged.contains(&f.rel));
+    warnings.extend(skipped.iter().filter(|f| !req.root.join(&f.rel).exists()).map(|f| {
+        format!(
+            "`{}` is not managed by dockgen (`unmanaged` in dockgen.toml) and does not exist, so it is not created",
+            f.rel
+        )
+    }));
+    (out, skipped)
+}
+
+/// The written files' reports and the unmanaged ones', in path order as generated, dockgen.toml last.
+fn reports(mut files: Vec<FileReport>, skipped: &[OutFile]) -> Vec<FileReport> {
+    files.extend(skipped.iter().map(|f| FileReport {
+        path: f.rel.clone(),
+        status: Status::Unmanaged,
+        diff: None,
+        three_way: None,
+    }));
+    files.sort_by(|a, b| {
+        (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
+    });
+    files
 }
 
 /// `.env` beside docker-compose.yml: written with fresh secrets when nothing of that name exists, and

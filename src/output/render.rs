@@ -346,14 +346,7 @@ pub fn render_within(
     budget: std::time::Duration,
 ) -> Result<BTreeMap<String, String>> {
     let tera = engine(templates)?;
-    let mut contexts = BTreeMap::new();
-    for (template, value) in crate::output::contexts::contexts(plan) {
-        let context = tera::Context::from_serialize(&value).map_err(|e| Error::Template {
-            name: format!("(the context of {template})"),
-            message: e.to_string(),
-        })?;
-        contexts.insert(template, context);
-    }
+    let contexts = tera_contexts(plan)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let forked = templates.clone();
     // On a thread of its own so a template that never ends can be abandoned (the process exits).
@@ -377,13 +370,7 @@ pub fn render_within(
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match rx.recv_timeout(left.min(POLL)) {
                 Ok((_, file, result)) => {
-                    // The compose file is named by the plan (`compose.yaml` and the like).
-                    let file = if file == crate::plan::DEFAULT_COMPOSE_FILE {
-                        plan.compose_file.clone()
-                    } else {
-                        file
-                    };
-                    out.insert(file, crate::output::ownership::stamp(&result?));
+                    out.insert(named(plan, file), crate::output::ownership::stamp(&result?));
                     break;
                 }
                 Err(_) if left.is_zero() => {
@@ -409,6 +396,28 @@ pub fn render_within(
         }
     }
     Ok(out)
+}
+
+/// The generated file's name: the compose file is named by the plan (`compose.yaml` and the like).
+fn named(plan: &Plan, file: String) -> String {
+    if file == crate::plan::DEFAULT_COMPOSE_FILE {
+        plan.compose_file.clone()
+    } else {
+        file
+    }
+}
+
+/// Each template's context, as tera takes it.
+fn tera_contexts(plan: &Plan) -> Result<BTreeMap<&'static str, tera::Context>> {
+    let mut contexts = BTreeMap::new();
+    for (template, value) in crate::output::contexts::contexts(plan) {
+        let context = tera::Context::from_serialize(&value).map_err(|e| Error::Template {
+            name: format!("(the context of {template})"),
+            message: e.to_string(),
+        })?;
+        contexts.insert(template, context);
+    }
+    Ok(contexts)
 }
 
 /// How much more memory rendering may use than the process had before: the built-in templates need

@@ -86,11 +86,51 @@ fn the_modules_form_no_cycle_and_base_is_a_leaf() {
     }
 }
 
-/// Functions allowed over 80 lines, each with the reason.
-const LONG_FUNCTIONS: &[(&str, &str)] = &[];
+/// The longest a function in `src/` may be, unless a `//` comment just above it (among its doc
+/// comments and attributes) says why it is "longer than 60 lines".
+const LIMIT: usize = 60;
+
+/// Functions allowed over [`LIMIT`] without that comment, each with the reason.
+const LONG_FUNCTIONS: &[(&str, &str)] = &[
+    // Issue 16 is renovated in two parts: these are in the files the other part (the registries:
+    // detect/, parse/, framework/) reshapes, so they are listed here rather than edited in passing.
+    (
+        "detect/app.rs::from_candidate",
+        "registries part of issue 16",
+    ),
+    ("detect/mod.rs::detect_with", "registries part of issue 16"),
+    (
+        "detect/python.rs::fit_wheels",
+        "registries part of issue 16",
+    ),
+    ("detect/env.rs::by_use", "registries part of issue 16"),
+    (
+        "framework/django.rs::analyze",
+        "registries part of issue 16",
+    ),
+    ("parse/apps.rs::candidates", "registries part of issue 16"),
+    ("parse/pysrc.rs::imports_of", "registries part of issue 16"),
+    ("parse/django.rs::merge", "registries part of issue 16"),
+    (
+        "parse/django.rs::settings_module",
+        "registries part of issue 16",
+    ),
+    ("parse/django.rs::databases", "registries part of issue 16"),
+];
+
+/// Whether the lines just above line `i` (doc comments, comments, attributes) say why the function
+/// there is longer than the limit.
+fn says_why_it_is_long(lines: &[&str], i: usize) -> bool {
+    lines[..i]
+        .iter()
+        .rev()
+        .map(|l| l.trim_start())
+        .take_while(|t| t.starts_with("//") || t.starts_with("#["))
+        .any(|t| t.starts_with("// ") && t.to_ascii_lowercase().contains("longer than 60 lines"))
+}
 
 #[test]
-fn no_function_is_much_over_80_lines() {
+fn no_function_is_over_60_lines_without_saying_why() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut long = Vec::new();
     let mut stack = vec![src.clone()];
@@ -131,7 +171,8 @@ fn no_function_is_much_over_80_lines() {
                         .unwrap()
                         .to_string_lossy()
                         .to_string();
-                    if end - i + 1 > 80
+                    if end - i + 1 > LIMIT
+                        && !says_why_it_is_long(&lines, i)
                         && !LONG_FUNCTIONS
                             .iter()
                             .any(|(f, _)| *f == format!("{rel}::{name}"))

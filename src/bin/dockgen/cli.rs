@@ -299,7 +299,26 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         Kind::Text(_) if spec.key == "app-dir" => arg.value_hint(ValueHint::DirPath),
         _ => arg.value_hint(ValueHint::Other),
     };
-    let arg = match spec.kind {
+    let mut out = vec![value_parser(spec, arg)];
+    if let (Some(help), Some(long)) = (spec.negation, spec.negation_flag()) {
+        let no = Arg::new(no_id(spec))
+            .long(long.trim_start_matches("--").to_string())
+            .help(help)
+            .help_heading("Overrides")
+            .action(ArgAction::SetTrue);
+        // A list and "none" at once is a mistake; yes then no is a change of mind.
+        out.push(match spec.kind {
+            Kind::Bool => no,
+            _ => no.conflicts_with(id(spec)),
+        });
+    }
+    out
+}
+
+/// How `spec`'s flag takes its value: a switch, a port, a path, a list, a registry name, or text
+/// checked by the answer's own parser.
+fn value_parser(spec: &'static AnswerSpec, arg: Arg) -> Arg {
+    match spec.kind {
         // The last of --KEY and --no-KEY wins.
         Kind::Bool => arg.action(ArgAction::SetTrue).overrides_with(no_id(spec)),
         // Our own parser, so `--port http` says what a port is, not `invalid digit found in string`.
@@ -329,21 +348,7 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         Kind::Text(_) | Kind::TextOrNone(_) | Kind::Number { .. } => {
             arg.value_parser(move |s: &str| spec.parse(s).map(|_| s.to_string()))
         }
-    };
-    let mut out = vec![arg];
-    if let (Some(help), Some(long)) = (spec.negation, spec.negation_flag()) {
-        let no = Arg::new(no_id(spec))
-            .long(long.trim_start_matches("--").to_string())
-            .help(help)
-            .help_heading("Overrides")
-            .action(ArgAction::SetTrue);
-        // A list and "none" at once is a mistake; yes then no is a change of mind.
-        out.push(match spec.kind {
-            Kind::Bool => no,
-            _ => no.conflicts_with(id(spec)),
-        });
     }
-    out
 }
 
 /// The text `spec`'s flags give, and the flag that gave it.

@@ -222,14 +222,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         name_hint: args.name_hint(),
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
     };
-    let interactive = !args.yes
-        && !args.json
-        && matches!(mode, Mode::Write { .. })
-        && !in_ci()
-        && std::io::stdin().is_terminal()
-        // The questions are drawn on stderr: without a terminal there, nobody would see them.
-        && std::io::stderr().is_terminal();
-    let outcome = if interactive {
+    let outcome = if interactive(&args, mode) {
         let mut prompter = term::Dialoguer::new();
         prompter.intro();
         dockgen::init::run(&request, Some(&mut prompter))
@@ -270,6 +263,17 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         print_warnings(&warnings);
     }
     Ok(code)
+}
+
+/// Whether `init` asks its questions: a write, not `--yes`, `--json` or CI, with a terminal to ask on.
+fn interactive(args: &cli::InitArgs, mode: Mode) -> bool {
+    !args.yes
+        && !args.json
+        && matches!(mode, Mode::Write { .. })
+        && !in_ci()
+        && std::io::stdin().is_terminal()
+        // The questions are drawn on stderr: without a terminal there, nobody would see them.
+        && std::io::stderr().is_terminal()
 }
 
 /// Whether none of the generated files exists yet (`dockgen.toml` aside): `--check` before any `init`.
