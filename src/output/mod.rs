@@ -4,7 +4,7 @@
 //!   [`contexts`] gives each generated file its own typed context, built from the plan, and [`context`]
 //!   documents and versions them;
 //! - [`ownership`] stamps each generated file so dockgen can tell its own untouched output from an edit;
-//! - [`write`] preflights every target, writes atomically and diffs for `--check`; [`dotenv`] writes
+//! - [`write`](mod@write) preflights every target, writes atomically and diffs for `--check`; [`dotenv`] writes
 //!   `.env` with fresh secrets, never over one;
 //! - [`report`] is every human report (detection, the plan summary, what `init` wrote and what comes next).
 //!
