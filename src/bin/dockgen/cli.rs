@@ -159,12 +159,12 @@ pub enum TemplatesCommand {
         force: bool,
     },
 
-    /// List every variable a template can use, with its type and meaning.
+    /// List the variables each template can use (each generated file has its own), with type and meaning.
     Context {
-        /// As JSON (path, type, description).
+        /// As JSON (per template: its file, and each variable's path, type and description).
         #[arg(long, conflicts_with = "markdown")]
         json: bool,
-        /// As a Markdown table (docs/template-context.md is this output).
+        /// As Markdown tables (docs/template-context.md is this output).
         #[arg(long)]
         markdown: bool,
     },
