@@ -492,7 +492,7 @@ fn a_schema_made_by_the_apps_own_command_is_named_not_run() {
         .collect();
     assert_eq!(names, vec![("init-db", Some("flaskr/db.py"), Some(29))]);
     let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
-    assert!(plan.migrate_command.is_none());
+    assert!(plan.migration.is_none());
     assert!(
         plan.notes
             .iter()

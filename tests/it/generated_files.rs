@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dockgen::detect::{Options, detect};
+use dockgen::output::render::render;
 use dockgen::plan::{PlanOptions, plan};
-use dockgen::render::render;
 
 use crate::support::{fixtures, project, settings};
 
@@ -418,9 +418,8 @@ fn generated_files_agree_with_each_other() {
                 fail(format!(".dockerignore lacks {must}"));
             }
         }
-        let app_dir_rel = dockgen::plan::plan(&p, &PlanOptions::default())
-            .unwrap()
-            .app_dir;
+        // The app directory relative to the build context.
+        let app_dir_rel = p.project_dir.strip(p.app_dir.as_str());
         for copied in p
             .install_files()
             .iter()

@@ -16,7 +16,7 @@ use dialoguer::{Confirm, Select};
 
 use dockgen::base::quote::{terminal, terminal_lines};
 use dockgen::error::{Error, Result};
-use dockgen::prompt::Prompter;
+use dockgen::init::prompt::Prompter;
 
 pub struct Dialoguer {
     theme: Box<dyn Theme>,
@@ -81,57 +81,19 @@ impl Dialoguer {
             .format_input_prompt(&mut prompt, question, Some(default));
         term.write_str(&prompt)?;
         term.flush()?;
-        let mut chars: Vec<char> = Vec::new();
-        let mut pos = 0;
+        let mut line = Line::default();
         loop {
-            let key = term.read_key()?;
-            let tail: String = chars.iter().skip(pos).collect();
-            match key {
+            match term.read_key()? {
                 Key::Escape => {
                     term.clear_line()?;
                     return Ok(None);
                 }
                 Key::Enter => break,
-                Key::Char(c) if !c.is_control() => {
-                    chars.insert(pos, c);
-                    pos += 1;
-                    term.write_str(&format!("{c}{tail}"))?;
-                    term.move_cursor_left(tail.chars().count())?;
-                }
-                Key::Backspace if pos > 0 => {
-                    pos -= 1;
-                    chars.remove(pos);
-                    term.move_cursor_left(1)?;
-                    term.write_str(&format!("{tail} "))?;
-                    term.move_cursor_left(tail.chars().count() + 1)?;
-                }
-                Key::Del if pos < chars.len() => {
-                    chars.remove(pos);
-                    let rest: String = tail.chars().skip(1).collect();
-                    term.write_str(&format!("{rest} "))?;
-                    term.move_cursor_left(rest.chars().count() + 1)?;
-                }
-                Key::ArrowLeft if pos > 0 => {
-                    pos -= 1;
-                    term.move_cursor_left(1)?;
-                }
-                Key::ArrowRight if pos < chars.len() => {
-                    pos += 1;
-                    term.move_cursor_right(1)?;
-                }
-                Key::Home => {
-                    term.move_cursor_left(pos)?;
-                    pos = 0;
-                }
-                Key::End => {
-                    term.move_cursor_right(chars.len() - pos)?;
-                    pos = chars.len();
-                }
-                _ => {}
+                key => line.edit(term, key)?,
             }
             term.flush()?;
         }
-        let typed: String = chars.iter().collect();
+        let typed: String = line.chars.iter().collect();
         let value = if typed.trim().is_empty() {
             default.to_string()
         } else {
@@ -195,7 +157,7 @@ impl Prompter for Dialoguer {
         // `init --check` prints it.
         let text = terminal_lines(text);
         let text = if colour_on() && text.lines().any(|l| l.starts_with("@@ ")) {
-            crate::styled_diff(&text)
+            dockgen::output::report::styled_diff(&text)
         } else {
             text
         };
@@ -203,5 +165,59 @@ impl Prompter for Dialoguer {
         if !text.ends_with('\n') {
             let _ = self.term.write_line("");
         }
+    }
+}
+
+/// The text being typed at a prompt and the cursor's place in it.
+#[derive(Default)]
+struct Line {
+    chars: Vec<char>,
+    pos: usize,
+}
+
+impl Line {
+    /// Applies one key (typing, deleting, moving), echoing it on the terminal.
+    fn edit(&mut self, term: &Term, key: Key) -> std::io::Result<()> {
+        let (chars, pos) = (&mut self.chars, &mut self.pos);
+        let tail: String = chars.iter().skip(*pos).collect();
+        match key {
+            Key::Char(c) if !c.is_control() => {
+                chars.insert(*pos, c);
+                *pos += 1;
+                term.write_str(&format!("{c}{tail}"))?;
+                term.move_cursor_left(tail.chars().count())?;
+            }
+            Key::Backspace if *pos > 0 => {
+                *pos -= 1;
+                chars.remove(*pos);
+                term.move_cursor_left(1)?;
+                term.write_str(&format!("{tail} "))?;
+                term.move_cursor_left(tail.chars().count() + 1)?;
+            }
+            Key::Del if *pos < chars.len() => {
+                chars.remove(*pos);
+                let rest: String = tail.chars().skip(1).collect();
+                term.write_str(&format!("{rest} "))?;
+                term.move_cursor_left(rest.chars().count() + 1)?;
+            }
+            Key::ArrowLeft if *pos > 0 => {
+                *pos -= 1;
+                term.move_cursor_left(1)?;
+            }
+            Key::ArrowRight if *pos < chars.len() => {
+                *pos += 1;
+                term.move_cursor_right(1)?;
+            }
+            Key::Home => {
+                term.move_cursor_left(*pos)?;
+                *pos = 0;
+            }
+            Key::End => {
+                term.move_cursor_right(chars.len() - *pos)?;
+                *pos = chars.len();
+            }
+            _ => {}
+        }
+        Ok(())
     }
 }

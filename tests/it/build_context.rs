@@ -14,8 +14,8 @@
 use std::path::Path;
 
 use dockgen::detect::{Options, detect};
+use dockgen::output::render::render;
 use dockgen::plan::{PlanOptions, plan};
-use dockgen::render::render;
 
 use crate::support::fixtures;
 

@@ -16,14 +16,14 @@ use anstyle::{AnsiColor, Style};
 use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
 use cli::{Cli, ColorWhen, Command, TemplatesCommand};
-use dockgen::answers;
 use dockgen::base::quote::terminal;
-use dockgen::write::{Mode, Status};
+use dockgen::init::answers;
+use dockgen::output::report;
+use dockgen::output::write::{Mode, Status};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
 const WARNING: Style = AnsiColor::Yellow.on_default().bold();
 const HINT: Style = AnsiColor::Cyan.on_default().bold();
-const GOOD: Style = AnsiColor::Green.on_default();
 const NOTE: Style = Style::new().bold();
 
 fn main() -> ExitCode {
@@ -122,15 +122,15 @@ fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
         Command::Init(args) => init(args, ui)?,
         Command::Templates(TemplatesCommand::Export { dir, force }) => export(&dir, force, ui)?,
         Command::Templates(TemplatesCommand::Context { json, markdown }) => {
-            let vars = dockgen::context::variables();
+            let vars = dockgen::output::context::files();
             let text = if json {
                 let mut s = serde_json::to_string_pretty(&vars).expect("serialises");
                 s.push('\n');
                 s
             } else if markdown {
-                dockgen::context::markdown(&vars)
+                dockgen::output::context::markdown(&vars)
             } else {
-                dockgen::context::table(&vars)
+                dockgen::output::context::table(&vars)
             };
             let _ = std::io::stdout().write_all(text.as_bytes());
             ExitCode::SUCCESS
@@ -195,7 +195,7 @@ fn detect(mut args: cli::DetectArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         s.push('\n');
         s
     } else {
-        dockgen::report::human(&project)
+        report::human(&project)
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
     if !ui.quiet {
@@ -222,14 +222,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         name_hint: args.name_hint(),
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
     };
-    let interactive = !args.yes
-        && !args.json
-        && matches!(mode, Mode::Write { .. })
-        && !in_ci()
-        && std::io::stdin().is_terminal()
-        // The questions are drawn on stderr: without a terminal there, nobody would see them.
-        && std::io::stderr().is_terminal();
-    let outcome = if interactive {
+    let outcome = if interactive(&args, mode) {
         let mut prompter = term::Dialoguer::new();
         prompter.intro();
         dockgen::init::run(&request, Some(&mut prompter))
@@ -250,7 +243,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         return Ok(code);
     }
 
-    let dir = output_dir(&args.path, &outcome.plan.context_dir);
+    let dir = report::output_dir(&args.path, &outcome.plan.context_dir);
     if mode == Mode::Check && never_generated(&outcome) {
         return Err(dockgen::Error::Project {
             message: format!("nothing to check: the files are not generated yet in `{dir}`"),
@@ -260,9 +253,9 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         ));
     }
     if ui.verbose {
-        emit("", &dockgen::report::human(&outcome.project));
+        emit("", &report::human(&outcome.project));
     }
-    let (out, err) = human_report(&outcome, mode, drift, &dir);
+    let (out, err) = report::init(&outcome.view(), mode, drift, &dir);
     if ui.quiet {
         emit(if mode == Mode::Check { &out } else { "" }, "");
     } else {
@@ -270,6 +263,17 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         print_warnings(&warnings);
     }
     Ok(code)
+}
+
+/// Whether `init` asks its questions: a write, not `--yes`, `--json` or CI, with a terminal to ask on.
+fn interactive(args: &cli::InitArgs, mode: Mode) -> bool {
+    !args.yes
+        && !args.json
+        && matches!(mode, Mode::Write { .. })
+        && !in_ci()
+        && std::io::stdin().is_terminal()
+        // The questions are drawn on stderr: without a terminal there, nobody would see them.
+        && std::io::stderr().is_terminal()
 }
 
 /// Whether none of the generated files exists yet (`dockgen.toml` aside): `--check` before any `init`.
@@ -282,202 +286,26 @@ fn never_generated(outcome: &dockgen::init::Outcome) -> bool {
     !generated.is_empty() && generated.iter().all(|r| r.status == Status::Created)
 }
 
-/// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
-/// The directory the files went to, as the user would `cd` to it (`.` for the current directory).
-fn output_dir(path: &std::path::Path, context_dir: &str) -> String {
-    let dir = path.join(context_dir);
-    let shown: Vec<String> = dir
-        .components()
-        .filter(|c| !matches!(c, std::path::Component::CurDir))
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .collect();
-    match shown.as_slice() {
-        [] => ".".into(),
-        _ => dir
-            .to_string_lossy()
-            .trim_start_matches("./")
-            .trim_end_matches("/.")
-            .to_string(),
-    }
-}
-
-fn human_report(
-    outcome: &dockgen::init::Outcome,
-    mode: Mode,
-    drift: usize,
-    dir: &str,
-) -> (String, String) {
-    let mut out = String::new();
-    let mut err = String::new();
-    match mode {
-        Mode::Check => {
-            // The files dockgen does not manage are not compared.
-            let compared = outcome
-                .files
-                .iter()
-                .filter(|r| r.status != Status::Unmanaged)
-                .count();
-            for r in outcome
-                .files
-                .iter()
-                .filter(|r| !matches!(r.status, Status::Unchanged | Status::Unmanaged))
-            {
-                match &r.diff {
-                    // The file on disk is the project's: no escape sequences reach the terminal.
-                    Some(d) => out.push_str(&styled_diff(&dockgen::base::quote::terminal_block(d))),
-                    None => {
-                        let _ = writeln!(out, "{}: not executable", r.path);
-                    }
-                }
-            }
-            if drift == 0 {
-                let _ = writeln!(
-                    err,
-                    "dockgen: {compared} files match what dockgen generates"
-                );
-            } else {
-                let _ = writeln!(
-                    err,
-                    "dockgen: {drift} of {compared} files differ from what dockgen generates (run `dockgen init` to update them)"
-                );
-            }
-            return (out, err);
-        }
-        Mode::DryRun | Mode::Write { .. } => {
-            let would = mode == Mode::DryRun;
-            let _ = writeln!(
-                out,
-                "{}",
-                dockgen::report::plan_summary(&outcome.project, &outcome.plan)
-            );
-            if !outcome.answers.is_empty() {
-                let _ = writeln!(out, "Answers:");
-                for (key, a) in &outcome.answers {
-                    let _ = writeln!(
-                        out,
-                        "  {key:<16} {} ({})",
-                        terminal(&a.value.to_string()),
-                        terminal(&a.origin.to_string())
-                    );
-                }
-            }
-            if would {
-                let _ = writeln!(out, "Would write (nothing was written):");
-            }
-            for r in &outcome.files {
-                let word = dockgen::report::status_word(r.status, would);
-                let style = if written(r.status) {
-                    GOOD
-                } else {
-                    Style::new()
-                };
-                let _ = writeln!(out, "  {style}{word:<11}{style:#} {}", r.path);
-            }
-            let _ = writeln!(out, "{}", env_file_line(&outcome.env_file));
-            if !would && outcome.files.iter().any(|r| written(r.status)) {
-                let _ = write!(out, "{}", next_steps(outcome, dir));
-            }
-        }
-    }
-    (out, err)
-}
-
-/// Whether the file was written with dockgen's content.
-fn written(s: Status) -> bool {
-    matches!(s, Status::Created | Status::Updated | Status::Overwritten)
-}
-
-/// The line about `.env` in the list of files.
-fn env_file_line(e: &dockgen::dotenv::EnvFileReport) -> String {
-    use dockgen::dotenv::EnvStatus;
-    let secrets = match e.secrets.as_slice() {
-        [] => String::new(),
-        names => format!(" with fresh random secrets ({})", names.join(", ")),
-    };
-    match e.status {
-        EnvStatus::Created => format!(
-            "  {GOOD}{:<11}{GOOD:#} {}{secrets}, readable by you only",
-            "created", e.path
-        ),
-        EnvStatus::WouldCreate => format!("  {:<11} {}{secrets}", "create", e.path),
-        EnvStatus::Exists => format!(
-            "  {:<11} {} (it exists: dockgen never writes over it; compare it with .env.example)",
-            "kept", e.path
-        ),
-    }
-}
-
-/// What to do next: the blockers with their fixes, or the commands that start the stack (from the
-/// directory the files were written to).
-fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
-    let mut out = String::new();
-    let cd = match dir {
-        "." => String::new(),
-        dir => format!("cd {} && ", terminal(dir)),
-    };
-    // The secrets a new .env got are set; what is left is for the user.
-    let env = &outcome.env_file;
-    let filled = |name: &str| {
-        env.status == dockgen::dotenv::EnvStatus::Created && env.secrets.iter().any(|s| s == name)
-    };
-    let must_set: Vec<_> = outcome
-        .plan
-        .must_set
-        .iter()
-        .filter(|m| !filled(&m.name))
-        .collect();
-    if !must_set.is_empty() {
-        let _ = writeln!(
-            out,
-            "\nThe app needs these in {} (nothing generated provides them):",
-            env.path
-        );
-        for m in must_set {
-            let _ = writeln!(
-                out,
-                "  {}  (read at {})",
-                terminal(&m.name),
-                terminal(&m.read_at)
-            );
-        }
-    }
-    if outcome.plan.blockers.is_empty() {
-        let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
-        return out;
-    }
-    let _ = writeln!(out, "\nThe generated stack will not work yet:");
-    for b in &outcome.plan.blockers {
-        let _ = writeln!(
-            out,
-            "  - {}\n    fix: {}",
-            terminal(&b.problem),
-            terminal(&b.fix)
-        );
-    }
-    let _ = writeln!(out, "Then: {cd}docker compose up --build --wait");
-    out
-}
-
 fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCode> {
     std::fs::create_dir_all(dir).map_err(|source| dockgen::Error::Io {
         path: dir.to_path_buf(),
         source,
     })?;
-    let files: Vec<dockgen::write::OutFile> = dockgen::render::builtin_templates()
+    let files: Vec<dockgen::output::write::OutFile> = dockgen::output::render::builtin_templates()
         .into_iter()
-        .map(|(rel, content)| dockgen::write::OutFile {
+        .map(|(rel, content)| dockgen::output::write::OutFile {
             rel,
             content,
             ..Default::default()
         })
         .collect();
-    let reports = dockgen::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
+    let reports = dockgen::output::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
     let mut out = String::new();
     for r in &reports {
         let _ = writeln!(
             out,
             "  {:<11} {}/{}",
-            dockgen::report::status_word(r.status, false),
+            report::status_word(r.status, false),
             dir.display(),
             r.path
         );
@@ -492,35 +320,6 @@ fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCod
         emit(&out, "");
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// A unified diff with its lines coloured as git does (removed red, added green, hunk headers cyan,
-/// file headers bold); anstream strips the colour when it is off.
-pub(crate) fn styled_diff(diff: &str) -> String {
-    let mut out = String::with_capacity(diff.len());
-    for line in diff.split_inclusive('\n') {
-        let style = if line.starts_with("+++ ") || line.starts_with("--- ") {
-            Style::new().bold()
-        } else if line.starts_with("@@") {
-            AnsiColor::Cyan.on_default()
-        } else if line.starts_with('+') {
-            AnsiColor::Green.on_default()
-        } else if line.starts_with('-') {
-            AnsiColor::Red.on_default()
-        } else {
-            Style::new()
-        };
-        let (text, end) = match line.strip_suffix('\n') {
-            Some(t) => (t, "\n"),
-            None => (line, ""),
-        };
-        if style == Style::new() {
-            out.push_str(line);
-        } else {
-            let _ = write!(out, "{style}{text}{style:#}{end}");
-        }
-    }
-    out
 }
 
 fn emit(out: &str, err: &str) {

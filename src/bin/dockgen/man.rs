@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use clap::CommandFactory;
 use roff::{Roff, bold, roman};
 
-use dockgen::answers::{ANSWERS, Commands, Kind};
+use dockgen::init::answers::{ANSWERS, Commands, Kind};
 
 use crate::cli::Cli;
 
@@ -189,7 +189,7 @@ fn files(roff: &mut Roff, name: &str) {
     if name == "dockgen-detect" {
         return;
     }
-    for (_, out) in dockgen::render::OUTPUTS {
+    for (_, out) in dockgen::output::render::OUTPUTS {
         let what = match *out {
             "Dockerfile" => {
                 "The image: a builder stage that installs the locked dependencies, and a slim runtime stage."

@@ -5,8 +5,8 @@
 use std::time::Duration;
 
 use dockgen::detect::{Options, detect};
+use dockgen::output::render::{Templates, render, render_within};
 use dockgen::plan::{PlanOptions, plan};
-use dockgen::render::{Templates, render, render_within};
 
 use crate::support::project;
 
@@ -78,7 +78,7 @@ fn saved_templates_outside_the_project_are_refused() {
         root: d.path().to_path_buf(),
         flags: Default::default(),
         env: Default::default(),
-        mode: dockgen::write::Mode::Check,
+        mode: dockgen::output::write::Mode::Check,
         name_hint: None,
         cwd: d.path().to_path_buf(),
     };

@@ -162,6 +162,7 @@ fn engine(templates: &Templates) -> Result<Tera> {
 /// A template error naming the file as the user knows it (a fork's path), with tera's line:column
 /// report rewritten to that path.
 fn template_error(templates: &Templates, name: &str, e: tera::Error) -> Error {
+    let template = name;
     let mut message = e.to_string();
     let mut source = std::error::Error::source(&e);
     while let Some(s) = source {
@@ -192,14 +193,15 @@ fn template_error(templates: &Templates, name: &str, e: tera::Error) -> Error {
         name,
         message: bounded_lines(&message),
     };
-    match renamed_hint(&error) {
+    match renamed_hint(&error, template) {
         Some(hint) => error.with_hint(hint),
         None => error,
     }
 }
 
-/// For a fork that uses a variable the context renamed: which name to use now.
-fn renamed_hint(e: &Error) -> Option<String> {
+/// For a fork that uses a variable its context does not have: the name it was renamed to, the other
+/// file's context that has it, or why it was removed.
+fn renamed_hint(e: &Error, template: &str) -> Option<String> {
     let Error::Template { message, .. } = e else {
         return None;
     };
@@ -208,11 +210,31 @@ fn renamed_hint(e: &Error) -> Option<String> {
         .1
         .split_once("` is not defined")?
         .0;
-    let (old, new, version) = crate::plan::RENAMED
+    let listed = "(`dockgen templates context` lists every file's variables)";
+    if let Some((old, new, version)) = crate::plan::RENAMED.iter().find(|(old, _, _)| *old == var) {
+        return Some(format!(
+            "`{old}` was renamed to `{new}` in template context version {version}: rename it in your fork {listed}"
+        ));
+    }
+    if let Some((_, why)) = crate::output::contexts::REMOVED
         .iter()
-        .find(|(old, _, _)| *old == var)?;
+        .find(|(name, _)| *name == var)
+    {
+        return Some(format!(
+            "`{var}` was removed in template context version 3: {why} {listed}"
+        ));
+    }
+    let elsewhere: Vec<String> = crate::output::contexts::templates_with(var)
+        .into_iter()
+        .filter(|t| *t != template)
+        .map(|t| format!("`{t}`"))
+        .collect();
+    if elsewhere.is_empty() {
+        return None;
+    }
     Some(format!(
-        "`{old}` was renamed to `{new}` in template context version {version}: rename it in your fork (`dockgen templates context` lists every variable)"
+        "since template context version 3 each file has its own context: `{var}` is in the context of {} only {listed}",
+        elsewhere.join(" and ")
     ))
 }
 
@@ -312,7 +334,7 @@ fn shown_name(templates: &Templates, template: &str) -> String {
 
 /// Renders every output with the given templates (built-in ones overlaid by a team's, by file name),
 /// within [`TIME_BUDGET`] and [`SIZE_BUDGET`], each stamped in its header line (see
-/// [`crate::ownership`]).
+/// [`crate::output::ownership`]).
 pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String, String>> {
     render_within(plan, templates, TIME_BUDGET)
 }
@@ -324,16 +346,13 @@ pub fn render_within(
     budget: std::time::Duration,
 ) -> Result<BTreeMap<String, String>> {
     let tera = engine(templates)?;
-    let context = tera::Context::from_serialize(plan).map_err(|e| Error::Template {
-        name: "(plan)".into(),
-        message: e.to_string(),
-    })?;
+    let contexts = tera_contexts(plan)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let forked = templates.clone();
     // On a thread of its own so a template that never ends can be abandoned (the process exits).
     std::thread::spawn(move || {
         for (template, file) in OUTPUTS {
-            let result = render_one(&tera, &forked, template, &context);
+            let result = render_one(&tera, &forked, template, &contexts[template]);
             if tx.send((*template, file.to_string(), result)).is_err() {
                 return;
             }
@@ -351,13 +370,7 @@ pub fn render_within(
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match rx.recv_timeout(left.min(POLL)) {
                 Ok((_, file, result)) => {
-                    // The compose file is named by the plan (`compose.yaml` and the like).
-                    let file = if file == crate::plan::DEFAULT_COMPOSE_FILE {
-                        plan.compose_file.clone()
-                    } else {
-                        file
-                    };
-                    out.insert(file, crate::ownership::stamp(&result?));
+                    out.insert(named(plan, file), crate::output::ownership::stamp(&result?));
                     break;
                 }
                 Err(_) if left.is_zero() => {
@@ -383,6 +396,28 @@ pub fn render_within(
         }
     }
     Ok(out)
+}
+
+/// The generated file's name: the compose file is named by the plan (`compose.yaml` and the like).
+fn named(plan: &Plan, file: String) -> String {
+    if file == crate::plan::DEFAULT_COMPOSE_FILE {
+        plan.compose_file.clone()
+    } else {
+        file
+    }
+}
+
+/// Each template's context, as tera takes it.
+fn tera_contexts(plan: &Plan) -> Result<BTreeMap<&'static str, tera::Context>> {
+    let mut contexts = BTreeMap::new();
+    for (template, value) in crate::output::contexts::contexts(plan) {
+        let context = tera::Context::from_serialize(&value).map_err(|e| Error::Template {
+            name: format!("(the context of {template})"),
+            message: e.to_string(),
+        })?;
+        contexts.insert(template, context);
+    }
+    Ok(contexts)
 }
 
 /// How much more memory rendering may use than the process had before: the built-in templates need

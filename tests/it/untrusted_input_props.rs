@@ -14,8 +14,8 @@ use proptest::test_runner::{Config, TestRunner};
 
 use dockgen::base::quote::has_hostile_char;
 use dockgen::detect::{Options, detect};
+use dockgen::output::render::render;
 use dockgen::plan::{PlanOptions, plan};
-use dockgen::render::render;
 
 use crate::support::fixtures;
 

@@ -226,14 +226,14 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
     assert_eq!(p.services, vec![dockgen::base::kinds::Service::Postgres]);
 
     let plan = dockgen::plan::plan(&p, &Default::default()).expect("plans");
-    assert_eq!(plan.server.program, "uvicorn", "{:?}", plan.command);
+    assert_eq!(plan.server.program, "uvicorn", "{:?}", plan.server);
     assert_eq!(plan.dev_command[0], "litestar");
     assert!(
         plan.runtime_env
             .iter()
             .any(|e| e.name == "LITESTAR_APP" && e.value == "app:app")
     );
-    let files = dockgen::render::render(&plan).expect("renders");
+    let files = dockgen::output::render::render(&plan).expect("renders");
     assert!(files["Dockerfile"].contains("/opt/venv/bin/pip install ."));
     assert!(files["Dockerfile"].contains("LITESTAR_APP=app:app"));
     assert!(files["docker-compose.yml"].contains("\"litestar\""));
@@ -308,7 +308,7 @@ fn a_registered_frameworks_routes_facts_and_name_reach_the_plan_and_the_errors()
         plan.build_command.as_deref(),
         Some("CACHE_ADDR=redis://localhost:6379/0 python -m sanic_ext.check")
     );
-    let files = dockgen::render::render(&plan).expect("renders");
+    let files = dockgen::output::render::render(&plan).expect("renders");
     assert!(files["Dockerfile"].contains("python -m sanic_ext.check"));
     assert!(files["docker-compose.yml"].contains("/api/healthz"));
 
@@ -359,7 +359,6 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// when a name appears anywhere new, and when one of these is moved home (shrink the list then).
 /// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
-    ("answers.rs", &["celery", "flask"]),
     ("base/error.rs", &["pip", "poetry", "uv"]),
     ("base/evidence.rs", &["celery", "django"]),
     ("base/kinds.rs", &["celery", "rq"]),
@@ -370,7 +369,8 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("framework/django/mod.rs", &["rq"]),
     ("framework/django/settings.rs", &["celery"]),
     ("framework/mod.rs", &["rq"]),
-    ("init.rs", &["celery"]),
+    ("init/answers.rs", &["celery", "flask"]),
+    ("init/mod.rs", &["celery"]),
     ("knowledge.rs", &["celery", "django", "flask", "rq"]),
     ("manager/install.rs", &["pip", "uv"]),
     ("manager/lock.rs", &["poetry"]),
@@ -381,6 +381,8 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("manager/pipenv/mod.rs", &["pip", "uv"]),
     ("manager/poetry/mod.rs", &["pip", "uv"]),
     ("manager/uv/mod.rs", &["pip"]),
+    ("output/contexts.rs", &["uv"]),
+    ("output/report.rs", &["celery", "django"]),
     ("parse/pyproject.rs", &["poetry", "uv"]),
     ("parse/pysrc.rs", &["flask"]),
     ("parse/python_version.rs", &["poetry"]),
@@ -388,7 +390,6 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("plan/files.rs", &["django", "flask"]),
     ("plan/mod.rs", &["celery", "django", "flask", "rq", "uv"]),
     ("plan/workers.rs", &["celery", "rq"]),
-    ("report.rs", &["celery", "django"]),
 ];
 
 /// The registry's names each file's code writes outside that name's own module (`framework/<name>/`,

@@ -5,21 +5,24 @@
 //! Nothing is written until every step before the write has succeeded, so a bad answer, a broken fork or
 //! a refused conflict leaves the project as it was.
 
+pub mod answers;
+pub mod prompt;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::answers::{self, Answers, Layer, Origin, Value};
 use crate::base::error::{Error, Result};
 use crate::base::kinds::Service;
 use crate::detect::{self, Evidence, Framework, Key, PackageManager, Project};
-use crate::dotenv::{self, EnvFileReport, EnvStatus};
+use crate::init::prompt::Prompter;
+use crate::output::dotenv::{self, EnvFileReport, EnvStatus};
+use crate::output::render::{self, Templates};
+use crate::output::write::{self, FileReport, Mode, OutFile, Resolution, Status};
 use crate::parse::python_version as pv;
 use crate::plan::{self, Plan, WorkerKind};
-use crate::prompt::Prompter;
-use crate::render::{self, Templates};
-use crate::write::{self, FileReport, Mode, OutFile, Resolution, Status};
+use answers::{Answers, Layer, Origin, Value};
 
 /// What `init` is asked to do.
 #[derive(Debug, Clone)]
@@ -122,10 +125,10 @@ impl JsonReport {
             app_dir: p.app_dir.to_string(),
             entrypoint: p.entrypoint.clone(),
             port: plan.port,
-            postgres: plan.postgres,
-            redis: plan.redis,
+            postgres: plan.runs(Service::Postgres),
+            redis: plan.runs(Service::Redis),
             workers: plan.workers.iter().map(|w| w.name.clone()).collect(),
-            command: plan.command.clone(),
+            command: plan.server.exec_form(),
             files: outcome.files.clone(),
             answers: outcome.answers.clone(),
             saved: outcome.saved.clone(),
@@ -145,6 +148,21 @@ impl JsonReport {
 }
 
 impl Outcome {
+    /// What the human report reads from this run.
+    pub fn view(&self) -> crate::output::report::InitView<'_> {
+        crate::output::report::InitView {
+            project: &self.project,
+            plan: &self.plan,
+            files: &self.files,
+            answers: self
+                .answers
+                .iter()
+                .map(|(key, a)| (key.as_str(), a.value.clone(), a.origin.to_string()))
+                .collect(),
+            env_file: &self.env_file,
+        }
+    }
+
     /// How many files differ from what is on disk (created, updated, overwritten, or in conflict); the
     /// files dockgen does not manage are not compared.
     pub fn drift(&self) -> usize {
@@ -168,7 +186,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         guide(root, &mut merged, &fixed(req), p, req.name_hint.clone())?;
     }
 
-    let project = detect::detect(root, &merged.answers.detect_options(&merged.origins))?;
+    let detect_options = merged.answers.detect_options(&merged.origins);
+    let project = detect::detect(root, &detect_options)?;
     let plan = plan::plan(
         &project,
         &merged.answers.plan_options(req.name_hint.clone()),
@@ -176,18 +195,9 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     let templates = templates(req, &merged, &mut warnings)?;
     let files = render::render_with(&plan, &templates)?;
 
-    let mut saved = to_save(req, &merged, saved_before.as_ref());
-    let all = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
-    let unmanaged = merged.answers.unmanaged();
-    warnings.extend(unknown_unmanaged(unmanaged, &all));
-    let (out, skipped): (Vec<OutFile>, Vec<OutFile>) =
-        all.into_iter().partition(|f| !unmanaged.contains(&f.rel));
-    warnings.extend(skipped.iter().filter(|f| !root.join(&f.rel).exists()).map(|f| {
-        format!(
-            "`{}` is not managed by dockgen (`unmanaged` in dockgen.toml) and does not exist, so it is not created",
-            f.rel
-        )
-    }));
+    let baseline = Baseline::lazy(req, &project, &detect_options);
+    let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
+    let (out, skipped) = managed(req, &merged, &plan, &files, &mut warnings);
     let mut prepared = write::prepare(root, &out, req.mode)?;
     let asking = matches!(req.mode, Mode::Write { force: false });
     if let Some(p) = prompter.as_deref_mut().filter(|_| asking) {
@@ -201,17 +211,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
             settle_conflicts(&mut prepared, p, false)?;
         }
     }
-    let mut files = prepared.commit()?;
-    files.extend(skipped.iter().map(|f| FileReport {
-        path: f.rel.clone(),
-        status: Status::Unmanaged,
-        diff: None,
-        three_way: None,
-    }));
-    // In path order, as generated, and dockgen.toml last.
-    files.sort_by(|a, b| {
-        (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
-    });
+    let files = reports(prepared.commit()?, &skipped);
     let env_file = env_file(req, &plan)?;
 
     warnings.extend(plan.notes.iter().cloned());
@@ -231,6 +231,43 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         env_file,
         warnings,
     })
+}
+
+/// The generated files split into those dockgen manages and those `unmanaged` leaves alone, with a
+/// warning for an unmanaged name that is no generated file and for an unmanaged file that is missing.
+fn managed(
+    req: &Request,
+    merged: &Layer,
+    plan: &Plan,
+    files: &BTreeMap<String, String>,
+    warnings: &mut Vec<String>,
+) -> (Vec<OutFile>, Vec<OutFile>) {
+    let all = write::out_files(&plan.context_dir, files, render::EXECUTABLE);
+    let unmanaged = merged.answers.unmanaged();
+    warnings.extend(unknown_unmanaged(unmanaged, &all));
+    let (out, skipped): (Vec<OutFile>, Vec<OutFile>) =
+        all.into_iter().partition(|f| !unmanaged.contains(&f.rel));
+    warnings.extend(skipped.iter().filter(|f| !req.root.join(&f.rel).exists()).map(|f| {
+        format!(
+            "`{}` is not managed by dockgen (`unmanaged` in dockgen.toml) and does not exist, so it is not created",
+            f.rel
+        )
+    }));
+    (out, skipped)
+}
+
+/// The written files' reports and the unmanaged ones', in path order as generated, dockgen.toml last.
+fn reports(mut files: Vec<FileReport>, skipped: &[OutFile]) -> Vec<FileReport> {
+    files.extend(skipped.iter().map(|f| FileReport {
+        path: f.rel.clone(),
+        status: Status::Unmanaged,
+        diff: None,
+        three_way: None,
+    }));
+    files.sort_by(|a, b| {
+        (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
+    });
+    files
 }
 
 /// `.env` beside docker-compose.yml: written with fresh secrets when nothing of that name exists, and
@@ -305,9 +342,13 @@ fn templates(req: &Request, merged: &Layer, warnings: &mut Vec<String>) -> Resul
 
 /// The answers to save: what was saved before, plus every flag or prompt answer that differs from
 /// detection. `DOCKGEN_*` variables configure one run (a CI job's environment) and are not saved.
-fn to_save(req: &Request, merged: &Layer, saved_before: Option<&(Layer, String)>) -> Answers {
+fn to_save(
+    req: &Request,
+    merged: &Layer,
+    saved_before: Option<&(Layer, String)>,
+    baseline: &Lazy,
+) -> Answers {
     let root = req.root.as_path();
-    let baseline = Baseline::of(root, req.name_hint.clone());
     let mut saved = saved_before
         .map(|(l, _)| l.answers.clone())
         .unwrap_or_default();
@@ -316,7 +357,7 @@ fn to_save(req: &Request, merged: &Layer, saved_before: Option<&(Layer, String)>
             merged.origins.get(*key),
             Some(Origin::Flag { .. } | Origin::Prompt)
         );
-        if chosen_here && (saved.has(key) || baseline.differs(key, &merged.answers)) {
+        if chosen_here && (saved.has(key) || baseline.get().differs(key, &merged.answers)) {
             saved.take(key, &merged.answers);
         }
     }
@@ -402,9 +443,59 @@ struct Baseline {
     plan: Option<Plan>,
 }
 
+/// The [`Baseline`], made only when an answer chosen in this run has to be compared with it.
+struct Lazy<'a> {
+    req: &'a Request,
+    /// The run's own project, when no answer reached detection (then it is detection alone's).
+    detected: Option<&'a Project>,
+    cell: std::cell::OnceCell<Baseline>,
+}
+
+impl Lazy<'_> {
+    fn get(&self) -> &Baseline {
+        self.cell.get_or_init(|| match self.detected {
+            Some(p) => Baseline::planned(Some(p.clone()), self.req.name_hint.clone()),
+            None => Baseline::of(&self.req.root, self.req.name_hint.clone()),
+        })
+    }
+}
+
 impl Baseline {
+    /// Detection alone is the run's own detection when no answer overrode a detected fact, so the
+    /// project is not detected a second time; it is planned again (in memory) without the answers.
+    fn lazy<'a>(req: &'a Request, run: &'a Project, options: &detect::Options) -> Lazy<'a> {
+        // Exhaustive, so a new override of detection cannot be missed here.
+        let detect::Options {
+            framework,
+            package_manager,
+            python,
+            app_dir,
+            entrypoint,
+            celery_app,
+            origins: _,
+        } = options;
+        let untouched = framework.is_none()
+            && package_manager.is_none()
+            && python.is_none()
+            && app_dir.is_none()
+            && entrypoint.is_none()
+            && celery_app.is_none();
+        Lazy {
+            req,
+            detected: untouched.then_some(run),
+            cell: std::cell::OnceCell::new(),
+        }
+    }
+
     fn of(root: &Path, name_hint: Option<String>) -> Self {
-        let project = detect::detect(root, &detect::Options::default()).ok();
+        Self::planned(
+            detect::detect(root, &detect::Options::default()).ok(),
+            name_hint,
+        )
+    }
+
+    /// The plan of `project` with no answers.
+    fn planned(project: Option<Project>, name_hint: Option<String>) -> Self {
         let plan = project.as_ref().and_then(|p| {
             plan::plan(
                 p,
@@ -450,13 +541,13 @@ impl Baseline {
             "migrate-command" => {
                 let words = |c: &str| c.split_whitespace().collect::<Vec<_>>().join(" ");
                 a.migrate_command().map(|c| c.map(words))
-                    != Some(plan.migrate_command.as_ref().map(|c| c.join(" ")))
+                    != Some(plan.migration.as_ref().map(|m| m.command.join(" ")))
             }
             "compose-file" => a.compose_file() != Some(plan::DEFAULT_COMPOSE_FILE),
             // Detection never sets these: the server's own defaults apply.
             "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
-            "postgres" => a.postgres() != Some(plan.postgres),
-            "redis" => a.redis() != Some(plan.redis),
+            "postgres" => a.postgres() != Some(plan.runs(Service::Postgres)),
+            "redis" => a.redis() != Some(plan.runs(Service::Redis)),
             "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
             "memory" => a.memory() != Some(plan.hardening.memory.as_str()),
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
@@ -842,5 +933,32 @@ mod tests {
                 spec.key
             );
         }
+    }
+
+    /// Without an answer that overrides detection, the baseline reuses the run's own project (no
+    /// second detection) and is the same as detecting again; with one, it detects without it.
+    #[test]
+    fn the_baseline_reuses_the_runs_detection_when_no_answer_overrode_it() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/django-celery-pip");
+        let req = Request {
+            root: root.clone(),
+            flags: Layer::default(),
+            env: Layer::default(),
+            mode: Mode::DryRun,
+            name_hint: Some("proj".into()),
+            cwd: root.clone(),
+        };
+        let plain = detect::Options::default();
+        let run = detect::detect(&root, &plain).unwrap();
+        let lazy = Baseline::lazy(&req, &run, &plain);
+        assert!(lazy.detected.is_some());
+        let again = Baseline::of(&root, Some("proj".into()));
+        let json = |b: &Baseline| serde_json::to_string(&(&b.project, &b.plan)).unwrap();
+        assert_eq!(json(lazy.get()), json(&again));
+        let overridden = detect::Options {
+            framework: Some(run.framework),
+            ..Default::default()
+        };
+        assert!(Baseline::lazy(&req, &run, &overridden).detected.is_none());
     }
 }

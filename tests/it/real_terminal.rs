@@ -1,7 +1,7 @@
 //! One smoke test of the guided `dockgen init` in a real terminal, driven through tmux (installed by
 //! scripts/tools): the prompts appear with their provenance, Enter keeps a default, typed text answers,
 //! and the answers reach the files and dockgen.toml. Everything else about the flow is tested through the
-//! `Prompter` trait in team.rs.
+//! `Prompter` trait in guided_flow.rs.
 
 use std::path::Path;
 use std::process::Command;
@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use insta_cmd::get_cargo_bin;
 
 use crate::cli::copy_fixture;
-use crate::init::tool;
+use crate::generated_files::tool;
 
 /// A private tmux server, killed on drop.
 struct Tmux {

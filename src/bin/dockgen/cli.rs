@@ -1,15 +1,15 @@
 //! Command-line definitions. clap lives here and nowhere else: the subcommands are derived, and the
 //! answers' flags (`--port`, `--no-redis`, ...) are built from the library's table,
-//! [`dockgen::answers::ANSWERS`], by [`AnswerFlags`], which hands the library a plain [`Layer`].
+//! [`dockgen::init::answers::ANSWERS`], by [`AnswerFlags`], which hands the library a plain [`Layer`].
 
 use std::path::PathBuf;
 
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueHint};
 
-use dockgen::answers::{ANSWERS, AnswerSpec, Commands, Kind, Layer, Origin};
+use dockgen::init::answers::{ANSWERS, AnswerSpec, Commands, Kind, Layer, Origin};
+use dockgen::output::write::Mode;
 use dockgen::plan::WorkerKind;
-use dockgen::write::Mode;
 
 /// Production-grade container setups for Python web projects.
 ///
@@ -159,12 +159,12 @@ pub enum TemplatesCommand {
         force: bool,
     },
 
-    /// List every variable a template can use, with its type and meaning.
+    /// List the variables each template can use (each generated file has its own), with type and meaning.
     Context {
-        /// As JSON (path, type, description).
+        /// As JSON (per template: its file, and each variable's path, type and description).
         #[arg(long, conflicts_with = "markdown")]
         json: bool,
-        /// As a Markdown table (docs/template-context.md is this output).
+        /// As Markdown tables (docs/template-context.md is this output).
         #[arg(long)]
         markdown: bool,
     },
@@ -299,7 +299,26 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         Kind::Text(_) if spec.key == "app-dir" => arg.value_hint(ValueHint::DirPath),
         _ => arg.value_hint(ValueHint::Other),
     };
-    let arg = match spec.kind {
+    let mut out = vec![value_parser(spec, arg)];
+    if let (Some(help), Some(long)) = (spec.negation, spec.negation_flag()) {
+        let no = Arg::new(no_id(spec))
+            .long(long.trim_start_matches("--").to_string())
+            .help(help)
+            .help_heading("Overrides")
+            .action(ArgAction::SetTrue);
+        // A list and "none" at once is a mistake; yes then no is a change of mind.
+        out.push(match spec.kind {
+            Kind::Bool => no,
+            _ => no.conflicts_with(id(spec)),
+        });
+    }
+    out
+}
+
+/// How `spec`'s flag takes its value: a switch, a port, a path, a list, a registry name, or text
+/// checked by the answer's own parser.
+fn value_parser(spec: &'static AnswerSpec, arg: Arg) -> Arg {
+    match spec.kind {
         // The last of --KEY and --no-KEY wins.
         Kind::Bool => arg.action(ArgAction::SetTrue).overrides_with(no_id(spec)),
         // Our own parser, so `--port http` says what a port is, not `invalid digit found in string`.
@@ -322,28 +341,14 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         Kind::Files => arg
             .action(ArgAction::Append)
             .value_delimiter(',')
-            .value_parser(|s: &str| dockgen::answers::parse_files(s).map(|_| s.to_string())),
+            .value_parser(|s: &str| dockgen::init::answers::parse_files(s).map(|_| s.to_string())),
         Kind::Framework | Kind::PackageManager => arg.value_parser(PossibleValuesParser::new(
             spec.choices().unwrap_or_default(),
         )),
         Kind::Text(_) | Kind::TextOrNone(_) | Kind::Number { .. } => {
             arg.value_parser(move |s: &str| spec.parse(s).map(|_| s.to_string()))
         }
-    };
-    let mut out = vec![arg];
-    if let (Some(help), Some(long)) = (spec.negation, spec.negation_flag()) {
-        let no = Arg::new(no_id(spec))
-            .long(long.trim_start_matches("--").to_string())
-            .help(help)
-            .help_heading("Overrides")
-            .action(ArgAction::SetTrue);
-        // A list and "none" at once is a mistake; yes then no is a change of mind.
-        out.push(match spec.kind {
-            Kind::Bool => no,
-            _ => no.conflicts_with(id(spec)),
-        });
     }
-    out
 }
 
 /// The text `spec`'s flags give, and the flag that gave it.

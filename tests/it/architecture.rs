@@ -1,70 +1,8 @@
-//! The template context as a contract: versioned, renamed variables explained to forks, and the crate's
-//! own layering (no module cycles, short functions) kept as the contributor guide describes.
+//! The crate's own architecture, as the contributor guide describes it: the modules form no cycle and
+//! `base` is a leaf, functions stay short, and the docs point only at files of this repository.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-
-use dockgen::render::{Templates, render_with};
-
-use crate::support::{fixtures, project};
-
-#[test]
-fn a_fork_using_a_renamed_variable_is_told_the_new_name() {
-    let fork = project(&[(
-        "Dockerfile.tera",
-        b"FROM python:3.13-slim\nRUN {{ collectstatic }}\n",
-    )]);
-    let mut warnings = Vec::new();
-    let templates = Templates::overlay(fork.path(), "ops/templates", &mut warnings).unwrap();
-    let p =
-        dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
-    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
-    assert_eq!(plan.context_version, dockgen::plan::CONTEXT_VERSION);
-    let e = render_with(&plan, &templates).unwrap_err();
-    assert!(
-        e.to_string().contains("ops/templates/Dockerfile.tera"),
-        "{e}"
-    );
-    assert_eq!(
-        e.hint().as_deref(),
-        Some(
-            "`collectstatic` was renamed to `build_command` in template context version 2: rename it in your fork (`dockgen templates context` lists every variable)"
-        )
-    );
-    // A variable that never existed gets the generic hint.
-    let fork = project(&[("Dockerfile.tera", b"{{ nosuch }}\n")]);
-    let templates = Templates::overlay(fork.path(), "t", &mut warnings).unwrap();
-    let e = render_with(&plan, &templates).unwrap_err();
-    assert!(
-        e.hint()
-            .unwrap()
-            .starts_with("fix the template at that line"),
-        "{e}"
-    );
-}
-
-#[test]
-fn the_server_command_is_also_given_as_data() {
-    let p =
-        dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
-    let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
-    let s = &plan.server;
-    let mut rebuilt = vec![s.program.clone(), s.app.clone()];
-    for o in &s.options {
-        rebuilt.push(o.flag.clone());
-        rebuilt.extend(o.value.clone());
-    }
-    assert_eq!(
-        rebuilt, plan.command,
-        "gunicorn: program, app, then options"
-    );
-    assert_eq!(plan.services[0].name, "postgres");
-    assert!(
-        plan.services[0].why.contains("dependency `psycopg`"),
-        "{}",
-        plan.services[0].why
-    );
-}
 
 /// Top-level modules of src/ and the crate modules each refers to (comments and tests left out).
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
@@ -89,7 +27,7 @@ fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
                 .unwrap()
                 .trim_end_matches(".rs")
                 .to_string();
-            if ["main", "cli", "term", "lib"].contains(&top.as_str()) {
+            if ["bin", "lib"].contains(&top.as_str()) {
                 continue;
             }
             let text = std::fs::read_to_string(&path).unwrap();
@@ -139,7 +77,7 @@ fn the_modules_form_no_cycle_and_base_is_a_leaf() {
         visit(m, &graph, &mut Vec::new(), &mut done);
     }
     for registry in ["framework", "manager", "queue"] {
-        for stage in ["detect", "plan", "init", "answers", "render"] {
+        for stage in ["detect", "plan", "init", "output"] {
             assert!(
                 !graph[registry].contains(stage),
                 "{registry} must not depend on {stage}, which calls it"
@@ -148,11 +86,51 @@ fn the_modules_form_no_cycle_and_base_is_a_leaf() {
     }
 }
 
-/// Functions allowed over 80 lines, each with the reason.
-const LONG_FUNCTIONS: &[(&str, &str)] = &[];
+/// The longest a function in `src/` may be, unless a `//` comment just above it (among its doc
+/// comments and attributes) says why it is "longer than 60 lines".
+const LIMIT: usize = 60;
+
+/// Functions allowed over [`LIMIT`] without that comment, each with the reason.
+const LONG_FUNCTIONS: &[(&str, &str)] = &[
+    // Issue 16 is renovated in two parts: these are in the files the other part (the registries:
+    // detect/, parse/, framework/) reshapes, so they are listed here rather than edited in passing.
+    (
+        "detect/app.rs::from_candidate",
+        "registries part of issue 16",
+    ),
+    ("detect/mod.rs::detect_with", "registries part of issue 16"),
+    (
+        "detect/python.rs::fit_wheels",
+        "registries part of issue 16",
+    ),
+    ("detect/env.rs::by_use", "registries part of issue 16"),
+    (
+        "framework/django.rs::analyze",
+        "registries part of issue 16",
+    ),
+    ("parse/apps.rs::candidates", "registries part of issue 16"),
+    ("parse/pysrc.rs::imports_of", "registries part of issue 16"),
+    ("parse/django.rs::merge", "registries part of issue 16"),
+    (
+        "parse/django.rs::settings_module",
+        "registries part of issue 16",
+    ),
+    ("parse/django.rs::databases", "registries part of issue 16"),
+];
+
+/// Whether the lines just above line `i` (doc comments, comments, attributes) say why the function
+/// there is longer than the limit.
+fn says_why_it_is_long(lines: &[&str], i: usize) -> bool {
+    lines[..i]
+        .iter()
+        .rev()
+        .map(|l| l.trim_start())
+        .take_while(|t| t.starts_with("//") || t.starts_with("#["))
+        .any(|t| t.starts_with("// ") && t.to_ascii_lowercase().contains("longer than 60 lines"))
+}
 
 #[test]
-fn no_function_is_much_over_80_lines() {
+fn no_function_is_over_60_lines_without_saying_why() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut long = Vec::new();
     let mut stack = vec![src.clone()];
@@ -193,7 +171,8 @@ fn no_function_is_much_over_80_lines() {
                         .unwrap()
                         .to_string_lossy()
                         .to_string();
-                    if end - i + 1 > 80
+                    if end - i + 1 > LIMIT
+                        && !says_why_it_is_long(&lines, i)
                         && !LONG_FUNCTIONS
                             .iter()
                             .any(|(f, _)| *f == format!("{rel}::{name}"))

@@ -3,7 +3,7 @@
 //! ignores it.
 //!
 //! `.env` is the user's file: it is written only when no file (or link) of that name exists, never over
-//! one, with mode 0600 (see [`crate::write::create_private`]); `--check` and `--dry-run` never write it.
+//! one, with mode 0600 (see [`crate::output::write::create_private`]); `--check` and `--dry-run` never write it.
 //! Nothing here prints: `init` reports what happened and the binary says so.
 
 use std::path::{Path, PathBuf};

@@ -3,8 +3,9 @@
 //! precise message, and is saved so `init --check` reproduces it.
 
 use std::path::Path;
+use std::process::Command;
 
-use crate::cli::{dockgen, run};
+use crate::cli::{copy_fixture, dockgen, run, run as output};
 use crate::support::project;
 
 fn run_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
@@ -408,10 +409,10 @@ fn the_migration_command_can_be_given_or_turned_off() {
 /// the route off and is saved.
 #[test]
 fn the_guided_flow_asks_to_confirm_a_detected_health_route() {
-    use dockgen::answers::Layer;
+    use dockgen::init::answers::Layer;
+    use dockgen::init::prompt::{Reply, Scripted};
     use dockgen::init::{Request, run};
-    use dockgen::prompt::{Reply, Scripted};
-    use dockgen::write::Mode;
+    use dockgen::output::write::Mode;
     let d = project(FASTAPI);
     let request = Request {
         root: d.path().to_path_buf(),
@@ -445,4 +446,140 @@ fn the_guided_flow_asks_to_confirm_a_detected_health_route() {
     assert!(
         read(d.path(), "docker-compose.yml").contains("c.request('GET', '/'); c.getresponse()")
     );
+}
+
+// ---- the answer layers: precedence, saving, errors
+
+fn json(c: &mut Command) -> serde_json::Value {
+    let (code, out, err) = output(c);
+    assert!(code == 0 || code == 1, "{code}: {err}");
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}"))
+}
+
+#[test]
+fn precedence_is_flag_then_environment_then_saved_then_detection() {
+    let dir = copy_fixture("flask-flaskenv");
+    let p = dir.path();
+    let port = |c: &mut Command| {
+        let r = json(c);
+        (
+            r["port"].as_u64().unwrap(),
+            r["answers"]["port"]["origin"]["kind"]
+                .as_str()
+                .unwrap_or("detection")
+                .to_string(),
+        )
+    };
+    let dry = ["init", "--dry-run", "--json"];
+    assert_eq!(port(dockgen(p).args(dry)), (8000, "detection".into()));
+    std::fs::write(p.join("dockgen.toml"), "port = 8100\n").unwrap();
+    assert_eq!(port(dockgen(p).args(dry)), (8100, "saved".into()));
+    assert_eq!(
+        port(dockgen(p).env("DOCKGEN_PORT", "8200").args(dry)),
+        (8200, "env".into())
+    );
+    assert_eq!(
+        port(
+            dockgen(p)
+                .env("DOCKGEN_PORT", "8200")
+                .args(dry)
+                .args(["--port", "8300"])
+        ),
+        (8300, "flag".into())
+    );
+    // `detect` reads the same layers.
+    std::fs::write(p.join("dockgen.toml"), "python = \"3.11\"\n").unwrap();
+    let r = json(dockgen(p).args(["detect", "--json"]));
+    assert_eq!(r["python_version"], "3.11");
+    assert_eq!(r["evidence"]["python_version"]["file"], "dockgen.toml");
+    assert_eq!(r["evidence"]["python_version"]["line"], 1);
+    let r = json(
+        dockgen(p)
+            .env("DOCKGEN_PYTHON", "3.12")
+            .args(["detect", "--json"]),
+    );
+    assert_eq!(r["python_version"], "3.12");
+    assert_eq!(
+        r["evidence"]["python_version"]["rule"],
+        "DOCKGEN_PYTHON environment variable"
+    );
+}
+
+#[test]
+fn flags_given_once_are_saved_so_check_in_ci_needs_no_flags() {
+    let dir = copy_fixture("flask-flaskenv");
+    let p = dir.path();
+    let (code, _, err) = output(dockgen(p).args(["init", "--yes", "--port", "9000", "--no-redis"]));
+    assert_eq!(code, 0, "{err}");
+    let saved = read(p, "dockgen.toml");
+    assert!(saved.contains("port = 9000"), "{saved}");
+    let (code, _, err) = output(dockgen(p).env("CI", "true").args(["init", "--check"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("6 files match"), "{err}");
+    // Another port in CI is drift in the compose file and in the saved answers.
+    let (code, out, _) = output(dockgen(p).args(["init", "--check", "--port", "9100"]));
+    assert_eq!(code, 1);
+    assert!(out.contains("+port = 9100"), "{out}");
+}
+
+#[test]
+fn a_malformed_dockgen_toml_is_an_error_with_line_and_column_and_writes_nothing() {
+    let dir = copy_fixture("flask-flaskenv");
+    let p = dir.path();
+    std::fs::write(
+        p.join("dockgen.toml"),
+        "python = \"3.12\"\nport = \"http\"\n",
+    )
+    .unwrap();
+    let (code, out, err) = output(dockgen(p).args(["init", "--yes"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        err.contains("error: failed to parse `dockgen.toml` (line 2, column 8)"),
+        "{err}"
+    );
+    assert!(!p.join("Dockerfile").exists());
+    std::fs::write(
+        p.join("dockgen.toml"),
+        "redis = true\nworker = [\"celery\"]\n",
+    )
+    .unwrap();
+    let (code, _, err) = output(dockgen(p).args(["detect"]));
+    assert_eq!(code, 1);
+    assert!(
+        err.contains("(line 2, column 1): unknown field `worker`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn workers_without_redis_are_warned_about() {
+    let dir = copy_fixture("django-celery-pip");
+    let (code, _, err) = output(dockgen(dir.path()).args(["init", "--yes", "--no-redis"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("warning: Redis is off but the worker services need a broker"),
+        "{err}"
+    );
+    let compose = read(dir.path(), "docker-compose.yml");
+    assert!(!compose.contains("\n  redis:\n"), "{compose}");
+    assert!(compose.contains("\n  worker:\n"), "{compose}");
+}
+
+#[test]
+fn a_bad_dockgen_variable_names_itself() {
+    let dir = copy_fixture("flask-flaskenv");
+    let (code, _, err) = output(
+        dockgen(dir.path())
+            .env("DOCKGEN_PORT", "http")
+            .args(["init", "--yes"]),
+    );
+    assert_eq!(code, 2, "a usage error: {err}");
+    assert!(err.contains("`DOCKGEN_PORT=http`"), "{err}");
+    let (code, _, err) = output(
+        dockgen(dir.path())
+            .env("DOCKGEN_PROT", "1")
+            .args(["init", "--dry-run"]),
+    );
+    assert_eq!(code, 0);
+    assert!(err.contains("warning: ignoring `DOCKGEN_PROT`"), "{err}");
 }

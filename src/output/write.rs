@@ -1,7 +1,7 @@
 //! Writing generated files safely: preflight everything, then write atomically, or only compare.
 //!
 //! Preflight classifies every target before anything is written: missing (create), byte-identical
-//! (unchanged), dockgen's own untouched output (update: its stamp matches, see [`crate::ownership`]),
+//! (unchanged), dockgen's own untouched output (update: its stamp matches, see [`crate::output::ownership`]),
 //! different otherwise (conflict unless `--force`, with a three-way view). Any conflict without force
 //! stops the run before the first write and lists them all. Each write goes through a temp file in the
 //! target directory and a rename, so a file is either old or new, never half-written; if a later write
@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::base::error::{Error, Result};
-use crate::ownership;
+use crate::output::ownership;
 
 /// What happened (or would happen) to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
