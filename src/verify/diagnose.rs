@@ -2,7 +2,7 @@
 //! from the tools' own messages (compose, psycopg/Django, pip/uv, Celery/redis-py), plus the variables
 //! the stack reads: an error line that names one of them points at its line in `.env`.
 
-use super::envfile::EnvFile;
+use crate::output::envfile::EnvFile;
 
 /// A signature: any of these substrings (case-sensitive, as the tools print them), and the hint.
 struct Signature {
@@ -61,7 +61,7 @@ const SIGNATURES: &[Signature] = &[
             "Error -3 connecting to",
             "redis.exceptions.ConnectionError",
         ],
-        hint: "the worker cannot reach its broker: the broker URL (CELERY_BROKER_URL or REDIS_URL) must name the compose service `redis` (redis://redis:6379/0), not localhost or another host",
+        hint: "the worker cannot reach its broker: the broker URL it reads must name the compose service `redis` (redis://redis:6379/0), not localhost or another host",
     },
     Signature {
         any: &["password authentication failed"],

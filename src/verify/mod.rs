@@ -12,7 +12,6 @@
 //! Not here: finding Docker and Compose on the machine ([`tools`]), running processes ([`process`]).
 
 pub mod diagnose;
-pub mod envfile;
 pub mod process;
 mod steps;
 pub mod tools;
@@ -23,10 +22,10 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use crate::base::kinds::EnvRole;
+use crate::base::kinds::{EnvRole, Service};
 use crate::detect::Project;
+pub use crate::output::envfile::EnvFile;
 use crate::plan::{Plan, WorkerProbe};
-pub use envfile::EnvFile;
 
 /// One child process to run: the program, its arguments, where, extra environment, and its time bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,7 +121,7 @@ impl Expect {
     /// What to check for `plan`, with the allowed host read from `env` (the project's `.env`).
     pub fn from_plan(plan: &Plan, project: &Project, env: &EnvFile) -> Expect {
         let mut app_services = vec!["web".to_string()];
-        if plan.migrate_command.is_some() {
+        if plan.migration.is_some() {
             app_services.push("migrate".into());
         }
         let mut long_running = vec![("web".to_string(), true)];
@@ -131,10 +130,10 @@ impl Expect {
             long_running.push((w.name.clone(), false));
         }
         // The compose services of Postgres and Redis are `db` and `redis` (docker-compose.yml.tera).
-        if plan.postgres {
+        if plan.runs(Service::Postgres) {
             long_running.push(("db".into(), true));
         }
-        if plan.redis {
+        if plan.runs(Service::Redis) {
             long_running.push(("redis".into(), true));
         }
         let allowed = project
@@ -158,10 +157,10 @@ impl Expect {
         Expect {
             app_services,
             long_running,
-            migrate: plan.migrate_command.is_some(),
+            migrate: plan.migration.is_some(),
             health_path: plan.health.path.clone(),
             uid: plan.uid,
-            postgres: plan.postgres,
+            postgres: plan.runs(Service::Postgres),
             workers: plan
                 .workers
                 .iter()
@@ -480,9 +479,7 @@ pub fn verify(
 
 /// The project's `.env` beside the compose file (empty when there is none).
 pub fn read_env(dir: &Path) -> EnvFile {
-    std::fs::read_to_string(dir.join(".env"))
-        .map(|t| EnvFile::parse(&t))
-        .unwrap_or_default()
+    crate::output::envfile::read(dir)
 }
 
 #[cfg(test)]

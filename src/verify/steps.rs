@@ -403,7 +403,7 @@ fn worker(run: &mut Run, name: &str, probe: &WorkerProbe, redis_up: bool) -> Fou
     f.log.clear();
     let mut f = with_log(run, f, name);
     if f.hints.is_empty() {
-        f.hints.push(format!("{name} runs but does not answer through its broker: check the broker URL it reads (CELERY_BROKER_URL or REDIS_URL) and its log above"));
+        f.hints.push(format!("{name} runs but does not answer through its broker: check the broker URL it reads (compose sets it to redis://redis:6379/0) and its log above"));
     }
     f
 }

@@ -47,8 +47,8 @@ impl<'a> Scripted<'a> {
                 ("docker inspect", ok("web 0 false\ndb 0 false\n")),
                 ("exec -T db psql", ok("12\n")),
                 (
-                    "exec -T worker celery",
-                    ok("-> celery@w: OK\n        pong\n"),
+                    "exec -T worker queue ping",
+                    ok("-> worker@w: OK\n        pong\n"),
                 ),
                 ("exec -T web id -u", ok("10001\n")),
             ],
@@ -108,13 +108,7 @@ fn expect() -> Expect {
         postgres: true,
         workers: vec![(
             "worker".into(),
-            Some(WorkerProbe::Exec(vec![
-                "celery".into(),
-                "-A".into(),
-                "proj".into(),
-                "inspect".into(),
-                "ping".into(),
-            ])),
+            Some(WorkerProbe::Exec(vec!["queue".into(), "ping".into()])),
         )],
         schema_command: None,
         host: "localhost".into(),
@@ -263,7 +257,7 @@ fn a_failed_migration_is_named_with_its_log() {
         .with(" ps --all --format json", ok(ps))
         .with(
             "logs --no-color --tail 60 migrate",
-            ok("migrate-1  | Operations to perform:\nmigrate-1  | django.db.utils.ProgrammingError: relation \"jobs_report\" does not exist\n"),
+            ok("migrate-1  | Operations to perform:\nmigrate-1  | app.db.utils.ProgrammingError: relation \"jobs_report\" does not exist\n"),
         );
     let report = go(&mut r, "", false);
     assert!(!report.ok);
@@ -325,7 +319,7 @@ fn an_app_on_sqlite_fails_the_postgres_check() {
 #[test]
 fn a_worker_without_its_broker_fails_with_the_broker_hint() {
     let mut r = Scripted::healthy()
-        .with("exec -T worker celery", err(69, "Error: No nodes replied within time constraint"))
+        .with("exec -T worker queue ping", err(69, "Error: No nodes replied within time constraint"))
         .with(
             "logs --no-color --tail 60 worker",
             ok("worker-1  | [ERROR/MainProcess] consumer: Cannot connect to redis://nowhere:6379/0: Error -2 connecting to nowhere:6379. Name or service not known..\n"),
@@ -344,7 +338,7 @@ fn a_worker_without_its_broker_fails_with_the_broker_hint() {
     assert_eq!(
         r.ran
             .iter()
-            .filter(|c| c.line().contains("inspect ping"))
+            .filter(|c| c.line().contains("queue ping"))
             .count(),
         4
     );
@@ -428,7 +422,7 @@ fn ctrl_c_stops_the_checks_and_still_tears_down_even_with_keep() {
 #[test]
 fn a_one_off_schema_command_runs_in_web() {
     let mut e = expect();
-    e.schema_command = Some(vec!["flask".into(), "init-db".into()]);
+    e.schema_command = Some(vec!["app".into(), "init-db".into()]);
     let cancel = AtomicBool::new(false);
     let mut r = Scripted::healthy();
     let report = verify(
@@ -440,10 +434,10 @@ fn a_one_off_schema_command_runs_in_web() {
         &cancel,
     );
     assert_eq!(
-        step(&report, "one-off `flask init-db` in web").status,
+        step(&report, "one-off `app init-db` in web").status,
         Status::Passed
     );
-    assert!(r.ran("exec -T web flask init-db"));
+    assert!(r.ran("exec -T web app init-db"));
 }
 
 #[test]
