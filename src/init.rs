@@ -159,6 +159,12 @@ impl Outcome {
 /// each existing file that would change.
 pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Outcome> {
     let root = req.root.as_path();
+    // One run at a time writes to a project: a second waits for the first (briefly), then refuses, so
+    // the files of two runs are never mixed.
+    let _lock = match req.mode {
+        Mode::Write { .. } => Some(write::lock(root)?),
+        Mode::Check | Mode::DryRun => None,
+    };
     let mut warnings = Vec::new();
     let answers::Layers {
         saved: saved_before,
@@ -201,7 +207,9 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
             settle_conflicts(&mut prepared, p, false)?;
         }
     }
-    let mut files = prepared.commit()?;
+    let written = prepared.commit()?;
+    warnings.extend(written.warnings);
+    let mut files = written.reports;
     files.extend(skipped.iter().map(|f| FileReport {
         path: f.rel.clone(),
         status: Status::Unmanaged,

@@ -17,6 +17,7 @@ pub mod context;
 pub mod detect;
 pub mod dotenv;
 pub mod framework;
+pub mod git;
 pub mod init;
 pub mod knowledge;
 pub mod manager;

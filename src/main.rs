@@ -27,6 +27,13 @@ const GOOD: Style = AnsiColor::Green.on_default();
 const NOTE: Style = Style::new().bold();
 
 fn main() -> ExitCode {
+    // SIGINT, SIGTERM, SIGHUP: a write in progress undoes itself and returns `Interrupted`; otherwise
+    // the terminal is put back and the run ends (term::on_interrupt).
+    let _ = ctrlc::set_handler(|| {
+        if !dockgen::write::signal::interrupt() {
+            term::on_interrupt();
+        }
+    });
     let args: Vec<OsString> = std::env::args_os().collect();
     // Read --color before clap, so clap's own errors and help follow it too.
     let color = color_from_args(&args);
@@ -48,6 +55,9 @@ fn main() -> ExitCode {
         started: Instant::now(),
     };
     match run(cli, ui) {
+        // A signal that came as the last file was renamed: the new set is complete, but the run was
+        // asked to stop.
+        Ok(_) if dockgen::write::signal::interrupted() => ExitCode::from(130),
         Ok(code) => code,
         Err(e) => {
             report_error(&e);
@@ -471,7 +481,8 @@ fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCod
             ..Default::default()
         })
         .collect();
-    let reports = dockgen::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
+    let written = dockgen::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
+    let reports = written.reports;
     let mut out = String::new();
     for r in &reports {
         let _ = writeln!(

@@ -11,6 +11,7 @@
 //! Stages depend on this module and on each other downward only; nothing here knows about detection,
 //! plans or templates.
 
+pub mod child;
 pub mod error;
 pub mod evidence;
 pub mod fs;
