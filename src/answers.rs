@@ -377,16 +377,19 @@ impl AnswerSpec {
 
     /// Parses and validates a value from text (a flag, a variable, a prompt answer or a saved value).
     pub fn parse(&self, text: &str) -> std::result::Result<Value, String> {
+        // One rule for every answer, wherever it came from (a flag, a variable, a prompt, dockgen.toml):
+        // no control characters, line breaks, bidirectional controls or ESC.
+        let what = match self.kind {
+            Kind::Path | Kind::Files => "the path",
+            _ => "the value",
+        };
+        crate::base::valid::text(what, text)?;
         Ok(match self.kind {
             Kind::Text(check) => {
-                crate::base::valid::text("the value", text)?;
                 check(text)?;
                 Value::Text(text.into())
             }
-            Kind::Path => {
-                crate::base::valid::text("the path", text)?;
-                Value::Text(text.into())
-            }
+            Kind::Path => Value::Text(text.into()),
             Kind::Port => Value::Port(parse_port(text)?),
             Kind::Number { min, max } => Value::Number(parse_number(text, min, max)?),
             Kind::TextOrNone(_) if text.trim().eq_ignore_ascii_case("none") => Value::Off,

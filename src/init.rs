@@ -159,12 +159,7 @@ impl Outcome {
 /// each existing file that would change.
 pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Outcome> {
     let root = req.root.as_path();
-    // One run at a time writes to a project: a second waits for the first (briefly), then refuses, so
-    // the files of two runs are never mixed.
-    let _lock = match req.mode {
-        Mode::Write { .. } => Some(write::lock(root)?),
-        Mode::Check | Mode::DryRun => None,
-    };
+    let _lock = lock(req)?;
     let mut warnings = Vec::new();
     let answers::Layers {
         saved: saved_before,
@@ -239,6 +234,15 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         env_file,
         warnings,
     })
+}
+
+/// One run at a time writes to a project: a second waits for the first (briefly), then refuses, so the
+/// files of two runs are never mixed. Held from before the answers are read to after the write.
+fn lock(req: &Request) -> Result<Option<write::Lock>> {
+    match req.mode {
+        Mode::Write { .. } => write::lock(&req.root).map(Some),
+        Mode::Check | Mode::DryRun => Ok(None),
+    }
 }
 
 /// `.env` beside docker-compose.yml: written with fresh secrets when nothing of that name exists, and

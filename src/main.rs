@@ -17,7 +17,7 @@ use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
 use cli::{Cli, ColorWhen, Command, TemplatesCommand};
 use dockgen::answers;
-use dockgen::base::quote::terminal;
+use dockgen::base::quote::{terminal, terminal_lines};
 use dockgen::write::{Mode, Status};
 
 const ERROR: Style = AnsiColor::Red.on_default().bold();
@@ -124,7 +124,10 @@ fn set_color(color: Option<ColorWhen>) {
 fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
     if let Some(dir) = &cli.global.directory {
         std::env::set_current_dir(dir).map_err(|e| dockgen::Error::Usage {
-            message: format!("cannot run in `{}` (-C): {e}", dir.display()),
+            message: format!(
+                "cannot run in `{}` (-C): {e}",
+                terminal(&dir.display().to_string())
+            ),
         })?;
     }
     let code = match cli.command {
@@ -483,13 +486,14 @@ fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCod
         .collect();
     let written = dockgen::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
     let reports = written.reports;
+    let shown = dir.display().to_string();
+    let shown = terminal(&shown);
     let mut out = String::new();
     for r in &reports {
         let _ = writeln!(
             out,
-            "  {:<11} {}/{}",
+            "  {:<11} {shown}/{}",
             dockgen::report::status_word(r.status, false),
-            dir.display(),
             r.path
         );
     }
@@ -497,7 +501,7 @@ fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCod
         out,
         "\nNext: edit the templates (delete the ones you keep as they are), then\n  dockgen init --templates {}\n\
          `dockgen templates context` lists the variables they can use.",
-        dir.display()
+        dockgen::base::quote::sh_quote(&shown)
     );
     if !ui.quiet {
         emit(&out, "");
@@ -563,7 +567,12 @@ fn refuse_a_file_as_project(path: &Path) -> dockgen::Result<()> {
 
 fn report_error(e: &dockgen::Error) {
     let mut err = anstream::stderr().lock();
-    let _ = writeln!(err, "{ERROR}error{ERROR:#}: {e}");
+    // Every variant escapes what it holds; escaping again is a no-op, and a guard for any that do not.
+    let _ = writeln!(
+        err,
+        "{ERROR}error{ERROR:#}: {}",
+        terminal_lines(&e.to_string())
+    );
     let mut source = std::error::Error::source(e.kind());
     while let Some(s) = source {
         let _ = writeln!(err, "  caused by: {}", terminal(&s.to_string()));
@@ -575,6 +584,6 @@ fn report_error(e: &dockgen::Error) {
         }
     }
     if let Some(h) = e.hint() {
-        let _ = writeln!(err, "{HINT}hint{HINT:#}: {h}");
+        let _ = writeln!(err, "{HINT}hint{HINT:#}: {}", terminal_lines(&h));
     }
 }

@@ -5,7 +5,8 @@
 //! project reach YAML, JSON and shell quoted: `yaml` (a JSON string, which YAML reads as a double-quoted
 //! scalar), `compose` (the same, with `$` escaped from compose interpolation), `json_array` and
 //! `compose_array` for exec-form commands, `dockerfile_value` for `ENV` values, `dockerfile_path` for
-//! `COPY`/`WORKDIR` paths, `dotenv_comment` for `.env.example` comments (all in [`crate::base::quote`]).
+//! `COPY`/`WORKDIR` paths, `dotenv_comment` and `dotenv_value` for `.env.example` lines (all in
+//! [`crate::base::quote`]).
 //! Output is normalised: LF newlines, no more than one blank line in a row, exactly one trailing newline.
 //! Each output's header line then gets dockgen's stamp (`ownership::stamp`), so a later run can tell it
 //! was not edited.
@@ -152,6 +153,10 @@ fn engine(templates: &Templates) -> Result<Tera> {
     // A comment line in `.env.example`: a line break in a value would start an active assignment.
     tera.register_filter("dotenv_comment", |v: &str, _: Kwargs, _: &State| {
         quote::dotenv_comment(v)
+    });
+    // A value in `.env.example`: one line, whatever it holds.
+    tera.register_filter("dotenv_value", |v: &str, _: Kwargs, _: &State| {
+        quote::dotenv_value(v)
     });
     // All at once: added one by one, an `{% include %}` found only the templates added before it.
     tera.add_raw_templates(&templates.text)

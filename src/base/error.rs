@@ -133,7 +133,7 @@ pub enum Error {
 
     /// The project as it stands cannot be handled (a setting dockgen needs is missing, a path a
     /// Dockerfile cannot express): exit 1, like any failure; the message says what to pass or change.
-    #[error("{message}")]
+    #[error("{}", terminal_lines(message))]
     Project { message: String },
 
     #[error("cancelled; nothing was written")]

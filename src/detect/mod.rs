@@ -249,7 +249,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     );
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
     let env_sources = candidates::load_env_sources(root, &scan, dir, &mut warnings);
-    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies);
+    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies, &mut warnings);
     keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
     let health_path = health::route(root, &scan, &chosen, dir, &mut evidence, &mut warnings);
     Ok(Project {
@@ -333,6 +333,7 @@ fn environment(
     sources: &[crate::parse::apps::Source],
     context: &RelDir,
     deps: &DepSet,
+    warnings: &mut Vec<String>,
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
@@ -340,7 +341,7 @@ fn environment(
         framework_scheme: chosen.framework.database_url_scheme(),
         deps,
     };
-    env::trace(&mut env_vars, &comparisons, &consumer);
+    warnings.extend(env::trace(&mut env_vars, &comparisons, &consumer));
     env_vars
 }
 
