@@ -14,8 +14,13 @@ use super::error::{Error, Result};
 
 /// Size limits by kind of file, in bytes.
 pub mod limit {
-    /// Manifests and lockfiles: a large real `uv.lock` or `poetry.lock` is a few MiB.
+    /// Manifests (`pyproject.toml`, `Pipfile`): real ones are kilobytes.
     pub const MANIFEST: u64 = 16 * 1024 * 1024;
+    /// Lockfiles (`uv.lock`, `poetry.lock`, `pdm.lock`, `Pipfile.lock`): a large real one is 1 to 3 MiB.
+    /// Parsing a TOML lock takes up to about 80 times its size in memory, so this keeps a hostile one
+    /// well under 1 GiB (issue 19: a 16 MiB `uv.lock` exhausted it); over it, detection stops with an
+    /// error naming the limit.
+    pub const LOCKFILE: u64 = 8 * 1024 * 1024;
     /// Requirements files: real ones are kilobytes; anything this big is not a requirements file.
     pub const REQUIREMENTS: u64 = 4 * 1024 * 1024;
     /// Python sources scanned for app objects and settings.

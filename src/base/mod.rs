@@ -20,4 +20,5 @@ pub mod kinds;
 pub mod lookup;
 pub mod quote;
 pub mod relpath;
+pub mod text;
 pub mod valid;

@@ -123,7 +123,7 @@ impl Manifests {
         if !files::exists(&path) {
             return Ok(None);
         }
-        let text = files::read_text(&path, Path::new(&rel), limit::MANIFEST)?;
+        let text = files::read_text(&path, Path::new(&rel), limit::LOCKFILE)?;
         Ok(Some((text, rel)))
     }
 

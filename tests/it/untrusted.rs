@@ -448,3 +448,120 @@ fn a_full_disk_is_found_before_the_first_file_is_replaced() {
     assert_eq!(inodes(&dir), ino, "a file was replaced (and put back)");
     assert_eq!(temp_files(&dir), Vec::<String>::new());
 }
+
+/// A `uv.lock` of `size` bytes made of small packages (the densest shape for a TOML parser), beside a
+/// pyproject.toml and a Flask app.
+fn project_with_a_huge_uv_lock(size: usize) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    let mut lock = String::from(
+        "version = 1\nrequires-python = \">=3.12\"\n\n[[package]]\nname = \"app\"\nversion = \"0.1.0\"\nsource = { virtual = \".\" }\ndependencies = [{ name = \"flask\" }]\n\n[[package]]\nname = \"flask\"\nversion = \"3.0.0\"\nsource = { registry = \"https://pypi.org/simple\" }\n",
+    );
+    let mut i = 0;
+    while lock.len() + 64 < size {
+        lock.push_str(&format!(
+            "[[package]]\nname = \"p{i}\"\ndependencies = [{{ name = \"q\" }}]\n"
+        ));
+        i += 1;
+    }
+    std::fs::write(d.path().join("uv.lock"), lock).unwrap();
+    std::fs::write(
+        d.path().join("pyproject.toml"),
+        "[project]\nname = \"app\"\nversion = \"0.1.0\"\nrequires-python = \">=3.12\"\ndependencies = [\"flask\", \"gunicorn\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("app.py"),
+        "from flask import Flask\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+    d
+}
+
+#[test]
+fn a_huge_lockfile_is_an_error_naming_the_limit_within_1_gib() {
+    // Just under 16 MiB, the limit before issue 19 (where it exhausted 1 GiB and aborted).
+    let d = project_with_a_huge_uv_lock(16 * 1024 * 1024 - 1024);
+    let bin = insta_cmd::get_cargo_bin("dockgen");
+    // In a child whose address space is 1 GiB: it must fail cleanly, not abort on a failed allocation.
+    let (code, _, err) = output(
+        dockgen(d.path())
+            .env("_DOCKGEN_TEST_BIN", bin)
+            .arg("detect")
+            .under_1_gib(),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("error: `uv.lock` is 1677") && err.contains("over the 8388608-byte limit"),
+        "{err}"
+    );
+}
+
+/// Runs a dockgen command under `ulimit -v 1048576` (1 GiB), through `sh`.
+trait UnderUlimit {
+    fn under_1_gib(&mut self) -> &mut Command;
+}
+
+impl UnderUlimit for Command {
+    fn under_1_gib(&mut self) -> &mut Command {
+        let args: Vec<String> = self
+            .get_args()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        let mut sh = Command::new("sh");
+        sh.arg("-c")
+            .arg("ulimit -v 1048576 && exec \"$_DOCKGEN_TEST_BIN\" \"$@\"")
+            .arg("sh")
+            .args(args);
+        if let Some(dir) = self.get_current_dir() {
+            sh.current_dir(dir);
+        }
+        for (k, v) in self.get_envs() {
+            match v {
+                Some(v) => sh.env(k, v),
+                None => sh.env_remove(k),
+            };
+        }
+        *self = sh;
+        self
+    }
+}
+
+#[test]
+fn a_pipfile_lock_with_12000_entries_is_detected_in_under_a_second() {
+    let d = tempfile::tempdir().unwrap();
+    let mut entries = vec![
+        "\"flask\": {\"hashes\": [], \"index\": \"pypi\", \"version\": \"==3.0.0\"}".to_string(),
+        "\"gunicorn\": {\"hashes\": [], \"index\": \"pypi\", \"version\": \"==22.0.0\"}"
+            .to_string(),
+    ];
+    for i in 0..12_000 {
+        entries.push(format!(
+            "\"pkg-{i}\": {{\n            \"hashes\": [\"sha256:{:064}\"],\n            \"index\": \"pypi\",\n            \"markers\": \"python_version >= '3.8'\",\n            \"version\": \"==1.{i}\"\n        }}",
+            i
+        ));
+    }
+    let lock = format!(
+        "{{\n    \"_meta\": {{\"requires\": {{\"python_version\": \"3.12\"}}}},\n    \"default\": {{\n        {}\n    }},\n    \"develop\": {{}}\n}}\n",
+        entries.join(",\n        ")
+    );
+    std::fs::write(d.path().join("Pipfile.lock"), lock).unwrap();
+    std::fs::write(
+        d.path().join("Pipfile"),
+        "[packages]\nflask = \"*\"\ngunicorn = \"*\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.path().join("app.py"),
+        "from flask import Flask\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+    // The best of three runs: the machine may be busy, but a quadratic step takes seconds every time.
+    let mut best = Duration::MAX;
+    for _ in 0..3 {
+        let started = Instant::now();
+        let p = dockgen::detect::detect(d.path(), &Default::default()).unwrap();
+        best = best.min(started.elapsed());
+        assert!(p.dependencies.has("pkg-11999"));
+    }
+    assert!(best < Duration::from_secs(1), "took {best:?}");
+}
