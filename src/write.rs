@@ -9,6 +9,10 @@
 //! resolves outside the project, are refused: dockgen never writes through a link. `.env` is never a
 //! target. After a successful write, dockgen keeps a copy of what it wrote for later three-way views
 //! (`ownership::remember`).
+//!
+//! The set is written as one unit ([`Prepared::commit`]): every new file is staged beside its target
+//! before the first rename, and a failure or a signal during the renames puts back every file replaced.
+//! [`lock`] keeps a second run from writing at the same time.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -210,7 +214,7 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         Ok(meta) if !meta.is_file() => {
             return Err(Error::NotAFile {
                 path: rel.into(),
-                kind: "not a regular file",
+                kind: crate::base::fs::kind_of(&meta),
             });
         }
         Ok(meta) => (
@@ -653,6 +657,8 @@ pub fn create_private(path: &Path, bytes: &[u8]) -> Result<bool> {
     if fs::symlink_metadata(path).is_ok() {
         return Ok(false);
     }
+    // A signal now waits for the file to be created or not (no temp file left behind).
+    let _writing = signal::Writing::start();
     let dir = path.parent().unwrap_or(Path::new("."));
     // tempfile creates its files with mode 0600 on Unix.
     let mut tmp = tempfile::Builder::new()

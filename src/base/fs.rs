@@ -96,6 +96,7 @@ pub fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
+/// What a file that is not a regular file is, in words for a message (`a FIFO`, `a directory`).
 pub fn kind_of(meta: &fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
