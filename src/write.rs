@@ -218,7 +218,11 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
             });
         }
         Ok(meta) => (
-            Some(fs::read(&path).map_err(|e| io(Path::new(&rel), e))?),
+            Some(crate::base::fs::read_bytes(
+                &path,
+                Path::new(&rel),
+                crate::base::fs::limit::MANIFEST,
+            )?),
             is_executable(&meta),
         ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, false),
@@ -560,6 +564,12 @@ pub struct Lock {
 
 /// Takes the project's write lock, waiting up to [`LOCK_WAIT`] for another run to release it.
 pub fn lock(root: &Path) -> Result<Lock> {
+    // Opening a FIFO would block: only a directory is opened.
+    if !fs::metadata(root).map_err(|e| io(root, e))?.is_dir() {
+        return Err(Error::NotADirectory {
+            path: root.to_path_buf(),
+        });
+    }
     let dir = fs::File::open(root).map_err(|e| io(root, e))?;
     let started = std::time::Instant::now();
     loop {

@@ -86,6 +86,34 @@ pub fn read_text(path: &Path, shown: &Path, max: u64) -> Result<String> {
     })
 }
 
+/// Reads a regular file's bytes, whatever they are, refusing FIFOs, devices, directories and files over
+/// `max` bytes (a file already where dockgen writes, compared byte for byte).
+pub fn read_bytes(path: &Path, shown: &Path, max: u64) -> Result<Vec<u8>> {
+    let io = |source| Error::Io {
+        path: shown.to_path_buf(),
+        source,
+    };
+    let meta = fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::NotAFile {
+            path: shown.to_path_buf(),
+            kind: kind_of(&meta),
+        });
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(Error::TooLarge {
+            path: shown.to_path_buf(),
+            size: meta.len().max(bytes.len() as u64),
+            limit: max,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Whether `path` is a regular file (following symlinks; a dangling link or loop is "no").
 pub fn is_file(path: &Path) -> bool {
     fs::metadata(path).map(|m| m.is_file()).unwrap_or(false)
@@ -199,6 +227,38 @@ mod tests {
             matches!(err, Error::NotAFile { kind: "a FIFO", .. }),
             "{err:?}"
         );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn bytes_are_read_within_the_limit_and_never_from_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("Dockerfile");
+        fs::write(&f, b"FROM x\n\xff").unwrap();
+        assert_eq!(
+            read_bytes(&f, Path::new("Dockerfile"), 8).unwrap(),
+            b"FROM x\n\xff"
+        );
+        assert!(matches!(
+            read_bytes(&f, Path::new("Dockerfile"), 7),
+            Err(Error::TooLarge {
+                size: 8,
+                limit: 7,
+                ..
+            })
+        ));
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(matches!(
+            read_bytes(&fifo, Path::new("fifo"), 8),
+            Err(Error::NotAFile { kind: "a FIFO", .. })
+        ));
     }
 
     #[test]
