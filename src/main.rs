@@ -46,9 +46,9 @@ fn main() -> ExitCode {
     let matches = Cli::command()
         .color(clap_color)
         .try_get_matches_from(&args)
-        .unwrap_or_else(|e| e.exit());
+        .unwrap_or_else(|e| clap_exit(e));
     let cli = Cli::from_arg_matches(&matches)
-        .unwrap_or_else(|e| e.format(&mut Cli::command().color(clap_color)).exit());
+        .unwrap_or_else(|e| clap_exit(e.format(&mut Cli::command().color(clap_color))));
     let ui = Ui {
         quiet: cli.global.quiet,
         verbose: cli.global.verbose,
@@ -64,6 +64,26 @@ fn main() -> ExitCode {
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Prints clap's error (or help) and exits. clap quotes an invalid value as given: one holding an escape
+/// sequence or a bidirectional control would reach the terminal raw, so such an error is printed plain
+/// with each of them escaped.
+fn clap_exit(e: clap::Error) -> ! {
+    let plain = e.render().to_string();
+    if !plain
+        .split('\n')
+        .any(dockgen::base::quote::has_hostile_char)
+    {
+        e.exit()
+    }
+    let text = terminal_lines(&plain);
+    if e.use_stderr() {
+        let _ = write!(std::io::stderr(), "{text}");
+    } else {
+        let _ = write!(std::io::stdout(), "{text}");
+    }
+    std::process::exit(e.exit_code())
 }
 
 /// How much to print, from -q and -v.
@@ -181,17 +201,14 @@ fn project_root(path: &Path, ui: Ui) -> dockgen::Result<PathBuf> {
     };
     let root = dockgen::detect::find_root(path, &search);
     if root.up > 0 || ui.verbose {
-        // Directory names are the user's, and may hold control characters: shown escaped.
-        let dir: String = root
-            .dir
-            .to_string_lossy()
-            .chars()
-            .flat_map(|c| match c.is_control() {
-                true => c.escape_default().collect::<Vec<_>>(),
-                false => vec![c],
-            })
-            .collect();
-        ui.note(&format!("project root: {dir} ({})", root.because));
+        // Directory names are the user's, and may hold control or bidirectional characters: shown
+        // escaped, by the one terminal rule.
+        let dir = root.dir.to_string_lossy();
+        ui.note(&format!(
+            "project root: {} ({})",
+            terminal(&dir),
+            terminal(&root.because.to_string())
+        ));
     }
     Ok(root.dir)
 }

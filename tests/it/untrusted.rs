@@ -565,3 +565,45 @@ fn a_pipfile_lock_with_12000_entries_is_detected_in_under_a_second() {
     }
     assert!(best < Duration::from_secs(1), "took {best:?}");
 }
+
+/// Whether `s` holds a character no terminal line should carry raw (line breaks and tabs are ours).
+fn raw_hostile(s: &str) -> Option<char> {
+    s.chars()
+        .find(|c| *c != '\n' && *c != '\t' && dockgen::base::quote::is_hostile_char(*c))
+}
+
+#[test]
+fn escape_sequences_and_bidi_controls_from_flags_and_names_never_reach_the_terminal() {
+    let value = "x\u{1b}[2J\u{202e}y\u{2066}";
+    let tmp = copy_fixture("flask-flaskenv");
+    for flag in [
+        "--port",
+        "--app-dir",
+        "--migrate-command",
+        "--framework",
+        "--workers",
+        "--python",
+        "--color",
+        "--memory",
+    ] {
+        let (code, out, err) = output(dockgen(tmp.path()).args(["init", "--dry-run", flag, value]));
+        assert_eq!(code, 2, "{flag}: {err}");
+        assert_eq!(raw_hostile(&out), None, "{flag}: {out:?}");
+        assert_eq!(raw_hostile(&err), None, "{flag}: {err:?}");
+    }
+    // A project directory with such a name, shown as the root with -v.
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join(value);
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(tmp.path())
+        .arg(&dir)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let (code, out, err) = output(dockgen(&dir).args(["-v", "init", "--dry-run"]));
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("project root: "), "{err}");
+    assert_eq!(raw_hostile(&out), None, "{out:?}");
+    assert_eq!(raw_hostile(&err), None, "{err:?}");
+}
