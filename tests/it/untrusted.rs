@@ -9,7 +9,8 @@ use std::time::{Duration, Instant};
 
 use crate::cli::{copy_fixture, dockgen, run as output};
 
-/// Every file of the project (relative path -> bytes), `.git` left out.
+/// Every file of the project (relative path -> bytes), `.git` left out; a file that vanishes while it is
+/// listed is left out too.
 fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -19,11 +20,13 @@ fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if e.file_name() == ".git" {
                 continue;
             }
-            if e.file_type().unwrap().is_dir() {
+            // While a run writes, its temp files come and go between the listing and the read.
+            let Ok(t) = e.file_type() else { continue };
+            if t.is_dir() {
                 stack.push(p);
-            } else {
+            } else if let Ok(bytes) = std::fs::read(&p) {
                 let rel = p.strip_prefix(dir).unwrap().to_string_lossy().into_owned();
-                out.insert(rel, std::fs::read(&p).unwrap());
+                out.insert(rel, bytes);
             }
         }
     }
