@@ -610,3 +610,16 @@ fn escape_sequences_and_bidi_controls_from_flags_and_names_never_reach_the_termi
     assert_eq!(raw_hostile(&out), None, "{out:?}");
     assert_eq!(raw_hostile(&err), None, "{err:?}");
 }
+
+#[test]
+fn a_file_skipped_before_detection_fails_is_named_in_the_error() {
+    let tmp = copy_fixture("flask-flaskenv");
+    // `.flaskenv` names `server:srv`; the module is not UTF-8, so no app is found.
+    std::fs::write(tmp.path().join("server.py"), b"srv = 1\xff\n").unwrap();
+    let (code, _, err) = init(tmp.path(), &["--yes"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("dockgen also noted, before it stopped:\n  - skipped `server.py` is not valid UTF-8 text (first bad byte at line 1, column 8)"),
+        "{err}"
+    );
+}
