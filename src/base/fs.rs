@@ -86,6 +86,23 @@ pub fn read_text(path: &Path, shown: &Path, max: u64) -> Result<String> {
     })
 }
 
+/// [`read_text`] for a file of the project at `root`, refusing one that resolves (through a link) to a
+/// file outside it: a manifest linked to `/etc/passwd` or another checkout is not this project's.
+pub fn read_inside(root: &Path, path: &Path, shown: &Path, max: u64) -> Result<String> {
+    let inside = match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        // Missing or a loop: read_text says which.
+        _ => true,
+    };
+    if !inside {
+        return Err(Error::NotAFile {
+            path: shown.to_path_buf(),
+            kind: "a link to a file outside the project",
+        });
+    }
+    read_text(path, shown, max)
+}
+
 /// Reads a regular file's bytes, whatever they are, refusing FIFOs, devices, directories and files over
 /// `max` bytes (a file already where dockgen writes, compared byte for byte).
 pub fn read_bytes(path: &Path, shown: &Path, max: u64) -> Result<Vec<u8>> {
@@ -259,6 +276,28 @@ mod tests {
             read_bytes(&fifo, Path::new("fifo"), 8),
             Err(Error::NotAFile { kind: "a FIFO", .. })
         ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_project_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "[project]\n").unwrap();
+        let link = root.path().join("pyproject.toml");
+        std::os::unix::fs::symlink(outside.path().join("secret"), &link).unwrap();
+        let err = read_inside(root.path(), &link, Path::new("pyproject.toml"), 100).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`pyproject.toml` is not a regular file (a link to a file outside the project)"
+        );
+        fs::write(root.path().join("real"), "x").unwrap();
+        let inner = root.path().join("inner");
+        std::os::unix::fs::symlink(root.path().join("real"), &inner).unwrap();
+        assert_eq!(
+            read_inside(root.path(), &inner, Path::new("inner"), 100).unwrap(),
+            "x"
+        );
     }
 
     #[test]
