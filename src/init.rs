@@ -202,7 +202,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
             settle_conflicts(&mut prepared, p, false)?;
         }
     }
-    let written = prepared.commit()?;
+    let (written, env_file) = commit(prepared, req, &plan)?;
     warnings.extend(written.warnings);
     let mut files = written.reports;
     files.extend(skipped.iter().map(|f| FileReport {
@@ -215,7 +215,6 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     files.sort_by(|a, b| {
         (a.path == answers::FILE, &a.path).cmp(&(b.path == answers::FILE, &b.path))
     });
-    let env_file = env_file(req, &plan)?;
 
     warnings.extend(plan.notes.iter().cloned());
     warnings.extend(project.warnings.iter().cloned());
@@ -245,9 +244,33 @@ fn lock(req: &Request) -> Result<Option<write::Lock>> {
     }
 }
 
+/// Writes the set, `.env` with it (staged with the others, so a full disk stops the run before any file
+/// is replaced or created).
+fn commit(
+    mut prepared: write::Prepared,
+    req: &Request,
+    plan: &Plan,
+) -> Result<(write::Written, EnvFileReport)> {
+    let (mut env_file, env_text) = env_file(req, plan)?;
+    if let Some((file, text)) = env_text {
+        prepared.create_private(&file, text.into_bytes());
+    }
+    let written = prepared.commit()?;
+    if !written.private_created && env_file.status == EnvStatus::Created {
+        // Something took the name since the preflight: it is the user's.
+        env_file = EnvFileReport {
+            status: EnvStatus::Exists,
+            secrets: Vec::new(),
+            ..env_file
+        };
+    }
+    Ok((written, env_file))
+}
+
 /// `.env` beside docker-compose.yml: written with fresh secrets when nothing of that name exists, and
-/// only in write mode (`--check` and `--dry-run` say what they would do).
-fn env_file(req: &Request, plan: &Plan) -> Result<EnvFileReport> {
+/// only in write mode (`--check` and `--dry-run` say what they would do). The report as if it will be
+/// created, and the file to create with the set (its path and text), when it is to be.
+fn env_file(req: &Request, plan: &Plan) -> Result<(EnvFileReport, Option<(PathBuf, String)>)> {
     let dir = crate::base::fs::join(&req.root, &plan.context_dir);
     let path = match plan.context_dir.as_str() {
         "." => dotenv::FILE.to_string(),
@@ -260,19 +283,15 @@ fn env_file(req: &Request, plan: &Plan) -> Result<EnvFileReport> {
         secrets,
     };
     if std::fs::symlink_metadata(&file).is_ok() {
-        return Ok(report(EnvStatus::Exists, Vec::new()));
+        return Ok((report(EnvStatus::Exists, Vec::new()), None));
     }
     let Mode::Write { .. } = req.mode else {
         let secrets = plan.env_example.iter().filter(|e| e.secret);
         let names = secrets.map(|e| e.name.clone()).collect();
-        return Ok(report(EnvStatus::WouldCreate, names));
+        return Ok((report(EnvStatus::WouldCreate, names), None));
     };
     let (text, secrets) = dotenv::content(plan, dotenv::owner_of(&dir), dotenv::random_secret)?;
-    Ok(if write::create_private(&file, text.as_bytes())? {
-        report(EnvStatus::Created, secrets)
-    } else {
-        report(EnvStatus::Exists, Vec::new())
-    })
+    Ok((report(EnvStatus::Created, secrets), Some((file, text))))
 }
 
 /// The keys given as flags or variables: never asked.

@@ -147,6 +147,15 @@ pub struct Prepared {
     /// One report per file, in order.
     pub reports: Vec<FileReport>,
     mode: Mode,
+    /// A file created with the set only if nothing has its name (see [`Prepared::create_private`]).
+    private: Option<Private>,
+}
+
+/// The file of [`Prepared::create_private`]: where, what, and its path as reports show it.
+struct Private {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    rel: String,
 }
 
 /// How to settle one conflicting file.
@@ -176,6 +185,7 @@ pub fn prepare(root: &Path, files: &[OutFile], mode: Mode) -> Result<Prepared> {
         targets,
         reports,
         mode,
+        private: None,
     })
 }
 
@@ -311,6 +321,17 @@ impl Prepared {
         Ok(())
     }
 
+    /// Adds `path` (`.env`, which holds secrets) to the set, created readable by its owner only (0600)
+    /// when nothing has its name at the rename, never over anything (see [`create_private`]): staged
+    /// with the others, so a full disk is found before any file is replaced.
+    pub fn create_private(&mut self, path: &Path, bytes: Vec<u8>) {
+        self.private = Some(Private {
+            path: path.to_path_buf(),
+            bytes,
+            rel: crate::base::fs::rel(&self.root, path),
+        });
+    }
+
     /// Settles a conflicting file: keep the file on disk, overwrite it, or stop managing it.
     pub fn resolve(&mut self, path: &str, how: Resolution) {
         for r in &mut self.reports {
@@ -332,6 +353,7 @@ impl Prepared {
             return Ok(Written {
                 reports: self.reports,
                 warnings: Vec::new(),
+                private_created: false,
             });
         }
         let conflicts: Vec<String> = self
@@ -356,7 +378,7 @@ impl Prepared {
                 )
             })
             .collect();
-        Staged::stage(&jobs)?.swap()?;
+        let private_created = Staged::stage(&jobs, self.private.as_ref())?.swap()?;
         // Every file now as dockgen writes it, written in this run or already so.
         let current: Vec<&str> = self
             .targets
@@ -376,6 +398,7 @@ impl Prepared {
         Ok(Written {
             reports: self.reports,
             warnings,
+            private_created,
         })
     }
 }
@@ -385,6 +408,8 @@ impl Prepared {
 pub struct Written {
     pub reports: Vec<FileReport>,
     pub warnings: Vec<String>,
+    /// Whether the file of [`Prepared::create_private`] was created (not when something had its name).
+    pub private_created: bool,
 }
 
 /// A set of files being written as one unit. First every new text goes to a temp file beside its
@@ -395,6 +420,8 @@ pub struct Written {
 /// ones; the temp files are removed in every case (they delete themselves when dropped).
 struct Staged<'a> {
     jobs: Vec<(&'a Target, Status, Option<tempfile::TempPath>)>,
+    /// The private file's staged temp file and its path.
+    private: Option<(tempfile::TempPath, &'a Private)>,
 }
 
 /// What one rename did, to be undone if a later one fails.
@@ -406,7 +433,7 @@ enum Done<'a> {
 }
 
 impl<'a> Staged<'a> {
-    fn stage(jobs: &[(&'a Target, Status)]) -> Result<Self> {
+    fn stage(jobs: &[(&'a Target, Status)], private: Option<&'a Private>) -> Result<Self> {
         let mut staged = Vec::with_capacity(jobs.len());
         for &(t, status) in jobs {
             let tmp = match status {
@@ -419,10 +446,22 @@ impl<'a> Staged<'a> {
             staged.push((t, status, tmp));
             signal::check()?;
         }
-        Ok(Staged { jobs: staged })
+        let private = match private {
+            Some(p) => Some((
+                private_temp(&p.path, &p.bytes).map_err(|e| shown_as(e, &p.rel))?,
+                p,
+            )),
+            None => None,
+        };
+        signal::check()?;
+        Ok(Staged {
+            jobs: staged,
+            private,
+        })
     }
 
-    fn swap(self) -> Result<()> {
+    /// Renames every staged file into place, the private one last; whether that one was created.
+    fn swap(self) -> Result<bool> {
         let mut done: Vec<Done> = Vec::with_capacity(self.jobs.len());
         for (t, _, tmp) in self.jobs {
             let step = swap_one(t, tmp).map_err(|e| shown_as(e, &t.rel));
@@ -436,7 +475,18 @@ impl<'a> Staged<'a> {
                 return Err(e);
             }
         }
-        Ok(())
+        let Some((tmp, p)) = self.private else {
+            return Ok(false);
+        };
+        match tmp.persist_noclobber(&p.path) {
+            Ok(()) => Ok(true),
+            // Something took the name since the preflight: it is left as it is.
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => {
+                undo(done);
+                Err(write_error(Path::new(&p.rel), e.error))
+            }
+        }
     }
 }
 
@@ -669,19 +719,24 @@ pub fn create_private(path: &Path, bytes: &[u8]) -> Result<bool> {
     }
     // A signal now waits for the file to be created or not (no temp file left behind).
     let _writing = signal::Writing::start();
+    match private_temp(path, bytes)?.persist_noclobber(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(write_error(path, e.error)),
+    }
+}
+
+/// A temp file beside `path` holding `bytes`, synced, readable by its owner only (tempfile creates its
+/// files 0600 on Unix); removed when dropped.
+fn private_temp(path: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    // tempfile creates its files with mode 0600 on Unix.
     let mut tmp = tempfile::Builder::new()
         .prefix(".dockgen-")
         .tempfile_in(dir)
-        .map_err(|e| io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| io(path, e))?;
-    match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(true),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(io(path, e.error)),
-    }
+        .map_err(|e| write_error(path, e))?;
+    tmp.write_all(bytes).map_err(|e| write_error(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| write_error(path, e))?;
+    Ok(tmp.into_temp_path())
 }
 
 fn set_executable(path: &Path) -> Result<()> {

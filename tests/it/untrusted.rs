@@ -430,6 +430,15 @@ fn a_full_disk_is_found_before_the_first_file_is_replaced() {
     assert_eq!(code, 0, "{err}");
     let before = snapshot(&dir);
     let ino = inodes(&dir);
+    // And a project never initialised: its six files (`.env` too) are created together or not at all.
+    let fresh = fs.0.join("fresh");
+    Command::new("cp")
+        .arg("-a")
+        .arg(fixture.path())
+        .arg(&fresh)
+        .status()
+        .unwrap();
+    let fresh_before = snapshot(&fresh);
     // Fill the disk but for a few KB: less than the files need.
     let _ = Command::new("dd")
         .args(["if=/dev/zero", "bs=1k", "count=100000"])
@@ -450,6 +459,32 @@ fn a_full_disk_is_found_before_the_first_file_is_replaced() {
     assert_eq!(snapshot(&dir), before);
     assert_eq!(inodes(&dir), ino, "a file was replaced (and put back)");
     assert_eq!(temp_files(&dir), Vec::<String>::new());
+
+    // Room for exactly the pages of the five files but not for `.env` (tmpfs counts 4 KiB pages): the
+    // issue's "fails after writing five of the six files".
+    let pages: u64 = snapshot(&dir)
+        .iter()
+        .filter(|(k, _)| !fresh_before.contains_key(*k) && *k != ".env")
+        .map(|(_, v)| (v.len() as u64).div_ceil(4096))
+        .sum();
+    let _ = Command::new("dd")
+        .args(["if=/dev/zero", "bs=4k", "count=100000"])
+        .arg(format!("of={}", fs.0.join("filler2").display()))
+        .stderr(Stdio::null())
+        .status();
+    let _ = Command::new("truncate")
+        .args(["-s", &format!("-{}K", pages * 4)])
+        .arg(fs.0.join("filler"))
+        .status();
+    let (code, _, err) = init(&fresh, &["--yes"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("No space left on device"), "{err}");
+    let names = |m: &BTreeMap<String, Vec<u8>>| m.keys().cloned().collect::<Vec<_>>();
+    assert_eq!(
+        names(&snapshot(&fresh)),
+        names(&fresh_before),
+        "no file of the set, and no .env"
+    );
 }
 
 /// A `uv.lock` of `size` bytes made of small packages (the densest shape for a TOML parser), beside a
