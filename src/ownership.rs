@@ -265,22 +265,7 @@ fn from_git(root: &Path, rel: &str, stamp: &str) -> Base {
         p => format!("{p}/"),
     };
     let path = format!("{prefix}{rel}");
-    let (commits, history) = match git::run(
-        &repo,
-        &[
-            "rev-list",
-            &format!("--max-count={MAX_COMMITS}"),
-            "HEAD",
-            "--",
-            &path,
-        ],
-        None,
-    ) {
-        Ok(out) => (out, None),
-        // No commit yet (HEAD unborn): the index may still hold it.
-        Err(git::GitError::Failed(_)) => (Vec::new(), None),
-        Err(git::GitError::Unreadable(why)) => (Vec::new(), Some(why)),
-    };
+    let (commits, history) = commits_of(&repo, &path);
     let mut batch = format!(":{path}\n");
     for c in String::from_utf8_lossy(&commits).lines() {
         batch.push_str(&format!("{c}:{path}\n"));
@@ -302,6 +287,17 @@ fn from_git(root: &Path, rel: &str, stamp: &str) -> Base {
         None => {
             missing("no commit holds the version with its stamp, and this clone has no copy of it")
         }
+    }
+}
+
+/// The newest commits that touched `path` (one id a line), and why the history could not be read if it
+/// could not (an unborn `HEAD` is no such reason: the index may still hold the file).
+fn commits_of(repo: &git::Repo, path: &str) -> (Vec<u8>, Option<String>) {
+    let max = format!("--max-count={MAX_COMMITS}");
+    match git::run(repo, &["rev-list", &max, "HEAD", "--", path], None) {
+        Ok(out) => (out, None),
+        Err(git::GitError::Failed(_)) => (Vec::new(), None),
+        Err(git::GitError::Unreadable(why)) => (Vec::new(), Some(why)),
     }
 }
 
