@@ -1,4 +1,4 @@
-//! Bounded child processes: every program dockgen runs (today only `git`, see [`crate::ownership`]) runs
+//! Bounded child processes: every program dockgen runs (today only `git`, see [`crate::output::ownership`]) runs
 //! through [`run`], with a time limit and a cap on what it may print, so a child that blocks (on a FIFO
 //! it opened, on a lock) or floods its pipe cannot hang dockgen or exhaust its memory.
 //!
