@@ -217,12 +217,19 @@ fn esc_at_a_text_prompt_cancels() {
     tmux.wait_prompt("App directory (");
     tmux.keys(&["-l", "abc"]);
     tmux.keys(&["BSpace"]);
-    let pane = tmux.wait_prompt("App directory (");
-    assert!(
+    // The prompt is on screen before the keys are handled: wait for the edit itself (on a busy machine
+    // the pane was read between `c` and the Backspace).
+    let edited = |pane: &str| {
         pane.lines()
-            .any(|l| l.contains("App directory (") && l.trim_end().ends_with(": ab")),
-        "{pane}"
-    );
+            .any(|l| l.contains("App directory (") && l.trim_end().ends_with(": ab"))
+    };
+    let start = Instant::now();
+    let mut pane = tmux.wait_prompt("App directory (");
+    while !edited(&pane) && start.elapsed() < Duration::from_secs(20) {
+        std::thread::sleep(Duration::from_millis(50));
+        pane = tmux.wait_prompt("App directory (");
+    }
+    assert!(edited(&pane), "{pane}");
     tmux.keys(&["Escape"]);
     let pane = tmux.wait_exit();
     assert!(pane.contains("cancelled; nothing was written"), "{pane}");
