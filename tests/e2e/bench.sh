@@ -78,16 +78,20 @@ PY
 }
 
 # dockgen's Dockerfile with every bytecode step taken out: the stdlib and code compiles, and the
-# installer's (UV_COMPILE_BYTECODE). Fails loudly when the Dockerfile no longer has them.
+# installer's (UV_COMPILE_BYTECODE). The stand-in base images come with a compiled standard library
+# (Debian's packages compile it when installed); the official python:*-slim images delete every .pyc, so
+# nopyc deletes them too where dockgen's Dockerfile compiles them. Fails loudly when the Dockerfile no
+# longer has these steps.
 strip_bytecode() {
   python3 - Dockerfile <<'PY'
 import re, sys
 path = sys.argv[1]
 text = open(path).read()
-new = re.sub(r" \\\n    && python -m compileall [^\n]*sysconfig[^\n]*", "", text)
+new = re.sub(r"python -m compileall [^\n]*(\"\$\(python -c [^\n]*sysconfig[^\n]*\)\")",
+             r"find \1 -name '*.pyc' -delete", text)
 new = re.sub(r"\{ python -m compileall [^\n]*\|\| true; \} \\\n    && ", "", new)
 new = new.replace("UV_COMPILE_BYTECODE=1", "UV_COMPILE_BYTECODE=0")
-if new.count("compileall") or new == text:
+if new.count("compileall") or "-name '*.pyc' -delete" not in new:
     sys.exit("bench: the Dockerfile's bytecode steps were not found: update strip_bytecode")
 open(path, "w").write(new)
 PY
