@@ -110,7 +110,7 @@ print(seen, len(bad), ",".join(bad[:4]) or "-", ",".join(missing) or "-")
 # The image was compiled at build time (the Dockerfile's bytecode steps), so no process compiles them
 # again at start: the standard library's json has bytecode (the stand-in bases come with Debian's, which
 # the compile keeps; the official images have none, and get `unchecked-hash` bytecode), and every module
-# under /app has `unchecked-hash` bytecode beside it (flags 1 in the .pyc header).
+# under /app that compiles has `unchecked-hash` bytecode beside it (flags 1 in the .pyc header).
 bytecode_check() {
   local result
   result=$("$compose" exec -T web python -c '
@@ -128,7 +128,12 @@ for top, _, files in os.walk("/app"):
                 if flags(path) != 1:
                     bad.append(path + " (not unchecked-hash)")
             except OSError:
-                bad.append(path + " (no .pyc)")
+                try:
+                    compile(open(path, "rb").read(), path, "exec")
+                except (SyntaxError, ValueError):
+                    n -= 1  # not Python that compiles (a template named .py): left to fail at import
+                else:
+                    bad.append(path + " (no .pyc)")
 print(int(flags(json.__file__) in (0, 1)), n, len(bad), " ".join(bad[:3]))
 ' 2>&1 | tail -1)
   read -r stdlib n nbad first <<<"$result"
