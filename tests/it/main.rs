@@ -10,6 +10,7 @@ mod forks;
 mod generated_files;
 mod guided_flow;
 mod integrations;
+mod naming;
 mod ownership;
 mod real_terminal;
 mod support;
