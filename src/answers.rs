@@ -290,6 +290,15 @@ const TABLE: &[AnswerSpec] = &[
         prompt: "CPU limit per app service",
     },
     AnswerSpec {
+        key: "target",
+        kind: Kind::Text(crate::orchestrate::check_targets),
+        commands: Commands::InitOnly,
+        help: "Where the app runs, comma-separated: compose (docker-compose.yml), kubernetes (a Kustomize tree in deploy/kubernetes/), swarm (stack.yml for docker stack deploy)",
+        value_name: Some("TARGETS"),
+        negation: None,
+        prompt: "Deployment targets",
+    },
+    AnswerSpec {
         key: "templates",
         kind: Kind::Path,
         commands: Commands::InitOnly,
@@ -706,6 +715,13 @@ impl Answers {
     /// The CPU limit of each app service, in cores (`1`, `0.5`).
     pub fn cpus(&self) -> Option<&str> {
         self.text("cpus")
+    }
+
+    /// Where the app runs (`target`): compose unless the answer says otherwise.
+    pub fn targets(&self) -> crate::orchestrate::Targets {
+        self.text("target")
+            .and_then(|t| crate::orchestrate::Targets::parse(t).ok())
+            .unwrap_or_default()
     }
 
     /// A directory of forked templates (relative to the project root when saved).
@@ -1390,6 +1406,7 @@ mod tests {
                 "compose-file" => "compose.yaml",
                 "memory" => "768m",
                 "cpus" => "1.5",
+                "target" => "compose,kubernetes",
                 other => panic!("no example text for `{other}`: add one here"),
             },
             Kind::TextOrNone(_) => match spec.key {
@@ -1753,7 +1770,7 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","target":"compose,kubernetes","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
     }
 }

@@ -174,7 +174,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         &merged.answers.plan_options(req.name_hint.clone()),
     )?;
     let templates = templates(req, &merged, &mut warnings)?;
-    let files = render::render_with(&plan, &templates)?;
+    let files = render::render_targets(&plan, merged.answers.targets(), &templates)?;
 
     let mut saved = to_save(req, &merged, saved_before.as_ref());
     let all = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
@@ -462,6 +462,7 @@ impl Baseline {
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
             // Detection never picks a fork of the templates.
             "templates" => true,
+            "target" => a.targets() != crate::orchestrate::Targets::default(),
             // Detection leaves every generated file managed.
             "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
             other => panic!("init::Baseline::differs does not know the answer `{other}`"),

@@ -20,6 +20,7 @@ pub mod framework;
 pub mod init;
 pub mod knowledge;
 pub mod manager;
+pub mod orchestrate;
 pub mod ownership;
 pub mod parse;
 pub mod plan;

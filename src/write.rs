@@ -188,7 +188,19 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         });
     }
     let dir = crate::base::fs::join(root, dir_rel);
-    let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
+    // A directory that does not exist yet (`deploy/kubernetes/base`) is made when writing: the nearest
+    // one that exists must be inside the project.
+    let mut existing = dir.clone();
+    let mut missing = Vec::new();
+    while fs::symlink_metadata(&existing).is_err() {
+        match existing.file_name() {
+            Some(n) => missing.push(n.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut canon_dir = existing.canonicalize().map_err(|e| io(&dir, e))?;
+    canon_dir.extend(missing.iter().rev());
     if !canon_dir.starts_with(canon_root) {
         return Err(Error::Project {
             message: format!(
@@ -334,9 +346,8 @@ impl Prepared {
         let mut done: Vec<(&Target, Status)> = Vec::new();
         for (t, r) in self.targets.iter().zip(&self.reports) {
             let result = match r.status {
-                Status::Created | Status::Updated | Status::Overwritten => {
-                    write_atomic(&t.path, t.content.as_bytes(), t.executable)
-                }
+                Status::Created | Status::Updated | Status::Overwritten => make_parent(&t.path)
+                    .and_then(|()| write_atomic(&t.path, t.content.as_bytes(), t.executable)),
                 Status::ModeFixed => set_executable(&t.path),
                 Status::Unchanged | Status::Conflict | Status::Kept | Status::Unmanaged => Ok(()),
             };
@@ -413,6 +424,14 @@ fn restore_mode(path: &Path, mode: Option<u32>) {
     }
     #[cfg(not(unix))]
     let _ = (path, mode);
+}
+
+/// Creates the directories a new file goes in (`deploy/kubernetes/overlays/dev`).
+fn make_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.exists() => fs::create_dir_all(dir).map_err(|e| write_error(dir, e)),
+        _ => Ok(()),
+    }
 }
 
 fn write_atomic(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {

@@ -118,3 +118,47 @@ fn service(
         command,
     })
 }
+
+/// What an orchestrator must know of a worker service besides its command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerRun {
+    /// At most one may run at a time (Celery beat: two would send every periodic task twice), so it
+    /// runs as one replica replaced by stopping the old one first.
+    pub singleton: bool,
+    /// A command that fails when the worker no longer works, exec form: Celery's worker answers a
+    /// `ping` to its own node name; beat and RQ have no such query, so theirs checks that the main
+    /// process is neither a zombie nor stopped.
+    pub liveness: Vec<String>,
+}
+
+/// [`WorkerRun`] of a service planned here (recognised by the commands [`service`] writes).
+pub fn run_facts(w: &WorkerService) -> WorkerRun {
+    let process = words(&[
+        "sh",
+        "-c",
+        "! grep -Eq '^State:[[:space:]]+[ZT]' /proc/1/status",
+    ]);
+    match w.command.as_slice() {
+        [celery, a, app, sub, ..] if celery == "celery" && a == "-A" && sub == "worker" => {
+            WorkerRun {
+                singleton: false,
+                liveness: vec![
+                    "sh".into(),
+                    "-c".into(),
+                    format!(
+                        "celery -A {} inspect ping --timeout 5 --destination \"celery@$HOSTNAME\"",
+                        crate::base::quote::sh_quote(app)
+                    ),
+                ],
+            }
+        }
+        [celery, a, _, sub, ..] if celery == "celery" && a == "-A" && sub == "beat" => WorkerRun {
+            singleton: true,
+            liveness: process,
+        },
+        _ => WorkerRun {
+            singleton: false,
+            liveness: process,
+        },
+    }
+}
