@@ -172,6 +172,10 @@ fn settings(plan: &Plan) -> (Vec<EnvPair>, Vec<SecretKey>) {
         }
     }
     for e in &plan.app_env {
+        // The app may read a variable the dev overlay's Postgres reads too (POSTGRES_PASSWORD).
+        if secrets.iter().any(|s: &SecretKey| s.name == e.name) {
+            continue;
+        }
         let secret = example_of(&e.name).is_some_and(|x| x.secret);
         if e.name == "WEB_CONCURRENCY" {
             config.push(crate::plan::pair(&e.name, plan.web_concurrency.to_string()));

@@ -39,6 +39,8 @@ pub struct SwarmContext {
     /// turns each into the variable of its name. The `db` service reads `POSTGRES_PASSWORD` as a
     /// secret of its own.
     pub secrets: Vec<String>,
+    /// Every Docker secret the stack uses, once each (the app's and the `db` service's).
+    pub all_secrets: Vec<String>,
     /// The migration command, when the plan has one.
     pub migrate_command: Option<Vec<String>>,
     /// Its working directory, when it is not the image's.
@@ -100,6 +102,13 @@ pub fn context(plan: &Plan) -> SwarmContext {
         replicas: super::kubernetes::WEB_REPLICAS,
         health_test: plan.health.test.clone(),
         app_env,
+        all_secrets: {
+            let mut all = secrets.clone();
+            if plan.postgres && !all.iter().any(|s| s == "POSTGRES_PASSWORD") {
+                all.insert(0, "POSTGRES_PASSWORD".into());
+            }
+            all
+        },
         secrets,
         migrate_command: plan.migrate_command.clone(),
         migrate_workdir: plan.migrate_workdir.clone(),

@@ -8,6 +8,7 @@ mod hostile;
 mod hostile_props;
 mod init;
 mod knobs;
+mod orchestrate;
 mod ownership;
 mod registry;
 mod support;
