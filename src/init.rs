@@ -462,7 +462,9 @@ impl Baseline {
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
             // Detection never picks a fork of the templates.
             "templates" => true,
-            "target" => a.targets() != crate::orchestrate::Targets::default(),
+            "target" => {
+                a.get(key).is_none() || a.targets() != crate::orchestrate::Targets::default()
+            }
             // Detection leaves every generated file managed.
             "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
             other => panic!("init::Baseline::differs does not know the answer `{other}`"),
