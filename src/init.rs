@@ -174,7 +174,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         &merged.answers.plan_options(req.name_hint.clone()),
     )?;
     let templates = templates(req, &merged, &mut warnings)?;
-    let files = render::render_targets(&plan, merged.answers.targets(), &templates)?;
+    let files = render::render_targets(&plan, &merged.answers.orchestration(), &templates)?;
 
     let mut saved = to_save(req, &merged, saved_before.as_ref());
     let all = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
@@ -462,6 +462,8 @@ impl Baseline {
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
             // Detection never picks a fork of the templates.
             "templates" => true,
+            // Detection never names a public host.
+            "ingress-host" => true,
             "target" => {
                 a.get(key).is_none() || a.targets() != crate::orchestrate::Targets::default()
             }

@@ -17,7 +17,7 @@ use tera::{Kwargs, State, Tera};
 
 use crate::base::error::{Error, Result};
 use crate::base::quote;
-use crate::orchestrate::Targets;
+use crate::orchestrate::Orchestration;
 use crate::plan::{Plan, compose_literal};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/python");
@@ -322,10 +322,10 @@ pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String
 /// `compose`, and each orchestrator's files from its own context ([`crate::orchestrate`]).
 pub fn render_targets(
     plan: &Plan,
-    targets: Targets,
+    orchestration: &Orchestration,
     templates: &Templates,
 ) -> Result<BTreeMap<String, String>> {
-    render_jobs(jobs(plan, targets)?, templates, TIME_BUDGET)
+    render_jobs(jobs(plan, orchestration)?, templates, TIME_BUDGET)
 }
 
 /// [`render_with`] with another time budget (tests use a short one).
@@ -334,7 +334,7 @@ pub fn render_within(
     templates: &Templates,
     budget: std::time::Duration,
 ) -> Result<BTreeMap<String, String>> {
-    render_jobs(jobs(plan, Targets::default())?, templates, budget)
+    render_jobs(jobs(plan, &Orchestration::default())?, templates, budget)
 }
 
 /// One file to render: its template, its name, and the context it renders with.
@@ -346,7 +346,8 @@ struct Job {
 
 /// The files the targets ask for, each with its context: the plan for the image's and compose's files,
 /// the orchestrators' own contexts for theirs.
-fn jobs(plan: &Plan, targets: Targets) -> Result<Vec<Job>> {
+fn jobs(plan: &Plan, orchestration: &Orchestration) -> Result<Vec<Job>> {
+    let targets = orchestration.targets;
     let context = tera::Context::from_serialize(plan).map_err(|e| Error::Template {
         name: "(plan)".into(),
         message: e.to_string(),
@@ -365,7 +366,7 @@ fn jobs(plan: &Plan, targets: Targets) -> Result<Vec<Job>> {
             context: context.clone(),
         })
         .collect();
-    for o in crate::orchestrate::outputs(plan, targets) {
+    for o in crate::orchestrate::outputs(plan, orchestration) {
         let context = tera::Context::from_serialize(&o.context).map_err(|e| Error::Template {
             name: o.template.into(),
             message: e.to_string(),

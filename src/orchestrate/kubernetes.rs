@@ -61,6 +61,8 @@ pub struct KubernetesContext {
     pub postgres_image: String,
     /// The Redis image of the dev overlay.
     pub redis_image: String,
+    /// The host name the prod overlay's Ingress routes to web; none: no Ingress.
+    pub ingress_host: Option<String>,
 }
 
 /// The web pods' probes: an HTTP GET of the health route, or the compose healthcheck's command.
@@ -215,7 +217,7 @@ fn settings(plan: &Plan) -> (Vec<EnvPair>, Vec<SecretKey>) {
 }
 
 /// The context, from the plan.
-pub fn context(plan: &Plan) -> KubernetesContext {
+pub fn context(plan: &Plan, ingress_host: Option<&str>) -> KubernetesContext {
     let (config, secrets) = settings(plan);
     let mut volumes = vec![Volume {
         name: "tmp".into(),
@@ -263,6 +265,7 @@ pub fn context(plan: &Plan) -> KubernetesContext {
         redis: plan.redis,
         postgres_image: plan.images.postgres.clone(),
         redis_image: plan.images.redis.clone(),
+        ingress_host: ingress_host.map(str::to_string),
     }
 }
 
@@ -313,6 +316,11 @@ const FILES: &[(&str, &str, Wanted)] = &[
         "overlays/prod/secrets.env.example",
         |_| true,
     ),
+    (
+        "k8s-prod-ingress.yaml.tera",
+        "overlays/prod/ingress.yaml",
+        |c| c.ingress_host.is_some(),
+    ),
 ];
 
 /// Every Kubernetes template name.
@@ -321,8 +329,8 @@ pub fn templates() -> impl Iterator<Item = &'static str> {
 }
 
 /// The Kubernetes files for this plan.
-pub fn outputs(plan: &Plan) -> Vec<Output> {
-    let cx = context(plan);
+pub fn outputs(plan: &Plan, ingress_host: Option<&str>) -> Vec<Output> {
+    let cx = context(plan, ingress_host);
     let value = serde_json::to_value(&cx).unwrap_or_default();
     FILES
         .iter()

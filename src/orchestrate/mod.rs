@@ -69,6 +69,35 @@ impl Targets {
     }
 }
 
+/// What the orchestrator targets are generated with: the targets, and the answers only they read.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Orchestration {
+    pub targets: Targets,
+    /// The host name the prod overlay's Ingress routes to web (`ingress-host`); none: no Ingress.
+    pub ingress_host: Option<String>,
+}
+
+/// The `ingress-host` answer's check: a DNS name (lowercase letters, digits, `-` and dots), or a
+/// wildcard `*.` before one, as an Ingress rule's `host` takes it.
+pub fn check_host(value: &str) -> std::result::Result<(), String> {
+    let name = value.strip_prefix("*.").unwrap_or(value);
+    let label_ok = |l: &str| {
+        !l.is_empty()
+            && l.len() <= 63
+            && !l.starts_with('-')
+            && !l.ends_with('-')
+            && l.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    };
+    if name.len() <= 253 && name.contains('.') && name.split('.').all(label_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{value}` is not a host name an Ingress takes: expected a lowercase DNS name such as app.example.com"
+        ))
+    }
+}
+
 /// The `target` answer's check.
 pub fn check_targets(value: &str) -> std::result::Result<(), String> {
     Targets::parse(value).map(|_| ())
@@ -83,12 +112,12 @@ pub struct Output {
 }
 
 /// The files the orchestrator targets add for this plan, with their contexts.
-pub fn outputs(plan: &Plan, targets: Targets) -> Vec<Output> {
+pub fn outputs(plan: &Plan, o: &Orchestration) -> Vec<Output> {
     let mut out = Vec::new();
-    if targets.kubernetes {
-        out.extend(kubernetes::outputs(plan));
+    if o.targets.kubernetes {
+        out.extend(kubernetes::outputs(plan, o.ingress_host.as_deref()));
     }
-    if targets.swarm {
+    if o.targets.swarm {
         out.extend(swarm::outputs(plan));
     }
     out
@@ -178,6 +207,24 @@ mod tests {
         assert!(e.contains("`k8s` is not a target"), "{e}");
         assert!(Targets::parse("compose,").is_err());
         assert!(Targets::parse("").is_err());
+    }
+
+    #[test]
+    fn ingress_hosts_are_dns_names() {
+        for ok in ["app.example.com", "*.example.com", "a-b.c1.io"] {
+            assert!(check_host(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "localhost",
+            "App.example.com",
+            "-a.example.com",
+            "a..b",
+            "a b.com",
+            "a.com/x",
+        ] {
+            assert!(check_host(bad).is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use dockgen::detect::{Options, detect};
-use dockgen::orchestrate::Targets;
+use dockgen::orchestrate::{Orchestration, Targets};
 use dockgen::plan::{Plan, PlanOptions, plan};
 use dockgen::render::{Templates, render_targets};
 
@@ -19,11 +19,17 @@ use crate::support::{fixtures, settings};
 /// The Kubernetes version the manifests are validated against (kubectl's on this machine's image).
 const KUBERNETES_VERSION: &str = "1.32.0";
 
-const ALL: Targets = Targets {
-    compose: true,
-    kubernetes: true,
-    swarm: true,
-};
+/// Every target, and an Ingress host (the Ingress is checked on every fixture too).
+fn all() -> Orchestration {
+    Orchestration {
+        targets: Targets {
+            compose: true,
+            kubernetes: true,
+            swarm: true,
+        },
+        ingress_host: Some("app.example.com".into()),
+    }
+}
 
 fn planned(fixture: &str) -> Option<Plan> {
     let p = detect(&fixtures().join(fixture), &Options::default()).ok()?;
@@ -37,7 +43,7 @@ fn planned(fixture: &str) -> Option<Plan> {
 /// The files the orchestrator targets add (the Kustomize tree and the stack file) for a fixture.
 fn orchestrated(fixture: &str) -> Option<(Plan, BTreeMap<String, String>)> {
     let plan = planned(fixture)?;
-    let all = render_targets(&plan, ALL, &Templates::default()).unwrap();
+    let all = render_targets(&plan, &all(), &Templates::default()).unwrap();
     let compose_only = dockgen::render::render(&plan).unwrap();
     let added = all
         .into_iter()
@@ -333,6 +339,71 @@ fn the_manifests_say_what_the_plan_says() {
         assert!(line.ends_with('='), "a value in the tree: {line}");
     }
     assert!(files["deploy/kubernetes/.gitignore"].contains("overlays/*/secrets.env"));
+    let ingress = find(&docs, "Ingress", &format!("{name}-web"));
+    let rule = &ingress["spec"]["rules"][0];
+    assert_eq!(rule["host"], "app.example.com");
+    assert_eq!(
+        rule["http"]["paths"][0]["backend"]["service"]["name"],
+        format!("{name}-web")
+    );
+    assert!(!dev.iter().any(|d| d["kind"] == "Ingress"), "prod only");
+}
+
+/// `init --target kubernetes,swarm` writes the tree (making its directories) and stack.yml but no
+/// compose file, saves the answer, a rerun changes nothing, and `--check` names an edited manifest.
+/// A bad target or host is a usage error.
+#[test]
+fn init_writes_the_targets_files_and_checks_their_drift() {
+    use crate::cli::{copy_fixture, dockgen, run};
+    let d = copy_fixture("fastapi-standard-uv");
+    let (code, out, err) = run(dockgen(d.path()).args([
+        "init",
+        "--yes",
+        "--target",
+        "kubernetes,swarm",
+        "--ingress-host",
+        "api.example.com",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    for f in [
+        "deploy/kubernetes/base/web.yaml",
+        "deploy/kubernetes/overlays/prod/ingress.yaml",
+        "stack.yml",
+        "Dockerfile",
+    ] {
+        assert!(d.path().join(f).is_file(), "{f} missing: {out}");
+        assert!(out.contains(&format!("created     {f}")), "{out}");
+    }
+    assert!(
+        !d.path().join("docker-compose.yml").exists(),
+        "compose is not a target"
+    );
+    let saved = std::fs::read_to_string(d.path().join("dockgen.toml")).unwrap();
+    assert!(saved.contains("target = \"kubernetes,swarm\""), "{saved}");
+    assert!(
+        saved.contains("ingress-host = \"api.example.com\""),
+        "{saved}"
+    );
+    let (code, out, _) = run(dockgen(d.path()).args(["init", "--yes"]));
+    assert_eq!(code, 0);
+    assert!(
+        !out.contains("created") && !out.contains("updated"),
+        "{out}"
+    );
+    let web = d.path().join("deploy/kubernetes/base/web.yaml");
+    let text = std::fs::read_to_string(&web).unwrap();
+    std::fs::write(&web, text.replace("replicas: 2", "replicas: 7")).unwrap();
+    let (code, out, _) = run(dockgen(d.path()).args(["init", "--check"]));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("deploy/kubernetes/base/web.yaml"), "{out}");
+    assert!(
+        out.contains("replicas: 7"),
+        "the diff shows the edit: {out}"
+    );
+    for bad in [["--target", "k8s"], ["--ingress-host", "Not A Host"]] {
+        let (code, _, err) = run(dockgen(d.path()).args(["init", "--check"]).args(bad));
+        assert_eq!(code, 2, "{bad:?}: {err}");
+    }
 }
 
 /// Every fixture's stack file is one `docker stack deploy` takes (the CLI's own schema and
