@@ -717,5 +717,32 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), d.path().join("sub")).unwrap();
         let err = apply(d.path(), "sub", &files(), &[], Mode::Write { force: true }).unwrap_err();
         assert!(err.to_string().contains("outside the project"), "{err}");
+
+        // A directory still to be made below a link out of the project is refused too, and nothing
+        // is made there.
+        let deep = BTreeMap::from([("a/b/web.yaml".to_string(), "x: 1\n".to_string())]);
+        let err = apply(d.path(), "sub", &deep, &[], Mode::Write { force: true }).unwrap_err();
+        assert!(err.to_string().contains("outside the project"), "{err}");
+        assert!(!outside.path().join("a").exists());
+    }
+
+    #[test]
+    fn directories_a_file_needs_are_made_when_writing_only() {
+        let d = tempfile::tempdir().unwrap();
+        let deep = BTreeMap::from([(
+            "deploy/kubernetes/base/web.yaml".to_string(),
+            "kind: Deployment\n".to_string(),
+        )]);
+        let r = apply(d.path(), ".", &deep, &[], Mode::Check).unwrap();
+        assert_eq!(r[0].status, Status::Created);
+        assert!(
+            !d.path().join("deploy").exists(),
+            "--check makes no directory"
+        );
+        apply(d.path(), ".", &deep, &[], Mode::Write { force: false }).unwrap();
+        assert_eq!(
+            fs::read_to_string(d.path().join("deploy/kubernetes/base/web.yaml")).unwrap(),
+            "kind: Deployment\n"
+        );
     }
 }
