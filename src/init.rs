@@ -51,6 +51,9 @@ pub struct Outcome {
     /// What happened to `.env` (created with fresh secrets, or left as it was).
     pub env_file: EnvFileReport,
     pub warnings: Vec<String>,
+    /// The deployment targets the files were generated for.
+    #[serde(skip)]
+    pub orchestration: crate::orchestrate::Orchestration,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -174,7 +177,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         &merged.answers.plan_options(req.name_hint.clone()),
     )?;
     let templates = templates(req, &merged, &mut warnings)?;
-    let files = render::render_targets(&plan, &merged.answers.orchestration(), &templates)?;
+    let orchestration = merged.answers.orchestration();
+    let files = render::render_targets(&plan, &orchestration, &templates)?;
 
     let mut saved = to_save(req, &merged, saved_before.as_ref());
     let all = write::out_files(&plan.context_dir, &files, render::EXECUTABLE);
@@ -230,6 +234,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         saved,
         env_file,
         warnings,
+        orchestration,
     })
 }
 

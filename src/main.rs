@@ -442,7 +442,22 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
         }
     }
     if outcome.plan.blockers.is_empty() {
-        let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
+        let targets = outcome.orchestration.targets;
+        if targets.compose {
+            let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
+        }
+        if targets.kubernetes {
+            let _ = writeln!(
+                out,
+                "\nKubernetes: {cd}cp deploy/kubernetes/overlays/dev/secrets.env.example deploy/kubernetes/overlays/dev/secrets.env, fill it in, then kubectl apply -k deploy/kubernetes/overlays/dev (each overlay's kustomization.yaml starts with its commands)"
+            );
+        }
+        if targets.swarm {
+            let _ = writeln!(
+                out,
+                "\nSwarm: {cd}head stack.yml (its first lines are the commands: the image, the Docker secrets, docker stack deploy)"
+            );
+        }
         return out;
     }
     let _ = writeln!(out, "\nThe generated stack will not work yet:");

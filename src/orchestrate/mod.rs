@@ -124,8 +124,9 @@ pub fn outputs(plan: &Plan, o: &Orchestration) -> Vec<Output> {
 }
 
 /// A compose value with its interpolations resolved for a file compose does not read: `${X:-d}`
-/// becomes `d`, `${X:?message}` and `${X}` become empty (the user fills them in), `$$` becomes `$`.
-/// Only the forms the plan writes are known; anything else is kept as it is.
+/// becomes `d`; `${X:?message}` and `${X}` become empty when they are the whole value, and `<X>`, a
+/// placeholder for the user to replace, inside a longer one (the password in a database URL); `$$`
+/// becomes `$`. Only the forms the plan writes are known; anything else is kept as it is.
 pub fn uninterpolated(value: &str) -> String {
     let mut out = String::new();
     let mut rest = value;
@@ -139,8 +140,14 @@ pub fn uninterpolated(value: &str) -> String {
             && let Some(end) = inner.find('}')
         {
             let body = &inner[..end];
-            if let Some((_, default)) = body.split_once(":-") {
-                out.push_str(default);
+            let whole = out.is_empty() && inner[end + 1..].is_empty();
+            match body.split_once(":-") {
+                Some((_, default)) => out.push_str(default),
+                None if whole => {}
+                None => {
+                    let name = body.split([':', '?']).next().unwrap_or(body);
+                    out.push_str(&format!("<{name}>"));
+                }
             }
             rest = &inner[end + 1..];
         } else {
@@ -233,10 +240,11 @@ mod tests {
             uninterpolated(
                 "postgres://${POSTGRES_USER:-app}:${POSTGRES_PASSWORD:?set it}@db:5432/${POSTGRES_DB:-app}"
             ),
-            "postgres://app:@db:5432/app"
+            "postgres://app:<POSTGRES_PASSWORD>@db:5432/app"
         );
         assert_eq!(uninterpolated("a$$b"), "a$b");
         assert_eq!(uninterpolated("${WEB_CONCURRENCY:-2}"), "2");
+        assert_eq!(uninterpolated("${SECRET_KEY:?set SECRET_KEY in .env}"), "");
         assert!(needs_the_user("${SECRET_KEY:?set SECRET_KEY in .env}"));
         assert!(!needs_the_user("${ALLOWED_HOSTS:-localhost,127.0.0.1}"));
         assert!(!needs_the_user("redis://redis:6379/0"));

@@ -378,6 +378,12 @@ fn init_writes_the_targets_files_and_checks_their_drift() {
         !d.path().join("docker-compose.yml").exists(),
         "compose is not a target"
     );
+    assert!(!out.contains("docker compose up"), "{out}");
+    assert!(
+        out.contains("kubectl apply -k deploy/kubernetes/overlays/dev"),
+        "{out}"
+    );
+    assert!(out.contains("head stack.yml"), "{out}");
     let saved = std::fs::read_to_string(d.path().join("dockgen.toml")).unwrap();
     assert!(saved.contains("target = \"kubernetes,swarm\""), "{saved}");
     assert!(
