@@ -174,8 +174,11 @@ fn settings(plan: &Plan) -> (Vec<EnvPair>, Vec<SecretKey>) {
         }
     }
     for e in &plan.app_env {
-        // The app may read a variable the dev overlay's Postgres reads too (POSTGRES_PASSWORD).
-        if secrets.iter().any(|s: &SecretKey| s.name == e.name) {
+        // The app may read a variable the dev overlay's Postgres reads too (POSTGRES_PASSWORD): then
+        // prod needs it as well.
+        if let Some(s) = secrets.iter_mut().find(|s| s.name == e.name) {
+            s.dev_only = false;
+            s.comment = "Read by the app (and by the dev overlay's Postgres).".into();
             continue;
         }
         let secret = example_of(&e.name).is_some_and(|x| x.secret);

@@ -349,6 +349,51 @@ fn the_manifests_say_what_the_plan_says() {
     assert!(!dev.iter().any(|d| d["kind"] == "Ingress"), "prod only");
 }
 
+/// Where each setting goes: what the app requires and its secrets into the Secret (so prod asks for
+/// them), defaults and literals into the ConfigMap; the Postgres credentials the app reads itself are
+/// asked for in prod too, and the swarm stack takes the same secrets as Docker secrets.
+#[test]
+fn settings_split_into_the_config_map_and_the_secret() {
+    let (_, files) = orchestrated("django-compressor-pip").unwrap();
+    let keys = |example: &str| -> Vec<String> {
+        example
+            .lines()
+            .filter(|l| !l.starts_with('#') && l.contains('='))
+            .map(|l| l.split('=').next().unwrap().to_string())
+            .collect()
+    };
+    let prod = keys(&files["deploy/kubernetes/overlays/prod/secrets.env.example"]);
+    for must in [
+        "DATABASE_URL",
+        "POSTGRES_HOST",
+        "POSTGRES_PASSWORD",
+        "SECRET_KEY",
+    ] {
+        assert!(prod.iter().any(|k| k == must), "{must} in prod: {prod:?}");
+    }
+    let dev = keys(&files["deploy/kubernetes/overlays/dev/secrets.env.example"]);
+    assert!(dev.iter().any(|k| k == "POSTGRES_PASSWORD"), "{dev:?}");
+    let base = &files["deploy/kubernetes/base/kustomization.yaml"];
+    assert!(base.contains("\"PORT=8000\""), "{base}");
+    assert!(base.contains("\"WEB_CONCURRENCY=2\""), "{base}");
+    assert!(
+        !base.contains("SECRET_KEY"),
+        "no secret in the ConfigMap: {base}"
+    );
+    assert!(!base.contains("DATABASE_URL"), "{base}");
+    let stack = &files["stack.yml"];
+    for s in ["SECRET_KEY", "DATABASE_URL", "POSTGRES_PASSWORD"] {
+        assert!(
+            stack.contains(&format!("  {s}:\n    external: true")),
+            "{s}: {stack}"
+        );
+    }
+    assert!(
+        !stack.contains("SECRET_KEY: \""),
+        "no secret in the stack's environment"
+    );
+}
+
 /// `init --target kubernetes,swarm` writes the tree (making its directories) and stack.yml but no
 /// compose file, saves the answer, a rerun changes nothing, and `--check` names an edited manifest.
 /// A bad target or host is a usage error.
