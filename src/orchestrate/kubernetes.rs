@@ -320,6 +320,16 @@ const FILES: &[(&str, &str, Wanted)] = &[
         |_| true,
     ),
     (
+        "k8s-namespace.yaml.tera",
+        "overlays/dev/namespace.yaml",
+        |_| true,
+    ),
+    (
+        "k8s-namespace.yaml.tera",
+        "overlays/prod/namespace.yaml",
+        |_| true,
+    ),
+    (
         "k8s-prod-ingress.yaml.tera",
         "overlays/prod/ingress.yaml",
         |c| c.ingress_host.is_some(),
@@ -328,7 +338,9 @@ const FILES: &[(&str, &str, Wanted)] = &[
 
 /// Every Kubernetes template name.
 pub fn templates() -> impl Iterator<Item = &'static str> {
-    FILES.iter().map(|(t, _, _)| *t)
+    let mut names: Vec<&str> = FILES.iter().map(|(t, _, _)| *t).collect();
+    names.dedup();
+    names.into_iter()
 }
 
 /// The Kubernetes files for this plan.

@@ -347,6 +347,22 @@ fn the_manifests_say_what_the_plan_says() {
         format!("{name}-web")
     );
     assert!(!dev.iter().any(|d| d["kind"] == "Ingress"), "prod only");
+    // Each overlay's namespace admits only restricted pods, and everything is in it.
+    for (docs, ns) in [(&docs, name.clone()), (&dev, format!("{name}-dev"))] {
+        let n = find(docs, "Namespace", &ns);
+        assert_eq!(
+            n["metadata"]["labels"]["pod-security.kubernetes.io/enforce"],
+            "restricted"
+        );
+        for d in docs.iter().filter(|d| d["kind"] != "Namespace") {
+            assert_eq!(
+                d["metadata"]["namespace"],
+                ns.as_str(),
+                "{}",
+                d["metadata"]["name"]
+            );
+        }
+    }
 }
 
 /// Where each setting goes: what the app requires and its secrets into the Secret (so prod asks for
