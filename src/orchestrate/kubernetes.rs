@@ -11,6 +11,7 @@
 use serde::Serialize;
 
 use super::{Output, kubernetes_memory, needs_the_user, uninterpolated};
+use crate::base::kinds::Service;
 use crate::plan::{EnvPair, Plan, names_a_service, run_facts};
 
 /// Where the tree goes, relative to the build context.
@@ -23,8 +24,6 @@ pub const GRACE_SECONDS: u32 = 35;
 /// The context of every Kubernetes template.
 #[derive(Debug, Clone, Serialize)]
 pub struct KubernetesContext {
-    /// The dockgen version that generated the tree.
-    pub dockgen_version: String,
     /// The app's name: resource names, labels and the namespace (a DNS label).
     pub name: String,
     /// The image, without a tag (the overlays set the tag).
@@ -153,26 +152,32 @@ fn probe(plan: &Plan) -> Probe {
     }
 }
 
+/// The dev overlay's Postgres credentials, as Secret keys (none without Postgres).
+fn postgres_credentials(plan: &Plan) -> Vec<SecretKey> {
+    if !plan.runs(Service::Postgres) {
+        return Vec::new();
+    }
+    [
+        ("POSTGRES_USER", "app"),
+        ("POSTGRES_PASSWORD", ""),
+        ("POSTGRES_DB", "app"),
+    ]
+    .into_iter()
+    .map(|(name, value)| SecretKey {
+        name: name.into(),
+        comment: "The dev overlay's Postgres (the prod overlay does not read it).".into(),
+        dev_example: value.into(),
+        optional: false,
+        dev_only: true,
+    })
+    .collect()
+}
+
 /// The ConfigMap's entries and the Secret's keys, from the compose environment.
 fn settings(plan: &Plan) -> (Vec<EnvPair>, Vec<SecretKey>) {
     let mut config = Vec::new();
-    let mut secrets = Vec::new();
+    let mut secrets = postgres_credentials(plan);
     let example_of = |name: &str| plan.env_example.iter().find(|e| e.name == name);
-    if plan.postgres {
-        for (name, value) in [
-            ("POSTGRES_USER", "app"),
-            ("POSTGRES_PASSWORD", ""),
-            ("POSTGRES_DB", "app"),
-        ] {
-            secrets.push(SecretKey {
-                name: name.into(),
-                comment: "The dev overlay's Postgres (the prod overlay does not read it).".into(),
-                dev_example: value.into(),
-                optional: false,
-                dev_only: true,
-            });
-        }
-    }
     for e in &plan.app_env {
         // The app may read a variable the dev overlay's Postgres reads too (POSTGRES_PASSWORD): then
         // prod needs it as well.
@@ -233,7 +238,6 @@ pub fn context(plan: &Plan, ingress_host: Option<&str>) -> KubernetesContext {
         });
     }
     KubernetesContext {
-        dockgen_version: plan.dockgen_version.clone(),
         name: label(&plan.image_name, 40),
         image: plan.image_name.clone(),
         port: plan.port,
@@ -241,9 +245,9 @@ pub fn context(plan: &Plan, ingress_host: Option<&str>) -> KubernetesContext {
         replicas: WEB_REPLICAS,
         grace_seconds: GRACE_SECONDS,
         probe: probe(plan),
-        migrate: plan.migrate_command.as_ref().map(|c| Migrate {
-            command: c.clone(),
-            workdir: plan.migrate_workdir.clone(),
+        migrate: plan.migration.as_ref().map(|m| Migrate {
+            command: m.command.clone(),
+            workdir: m.workdir.clone(),
         }),
         workers: plan
             .workers
@@ -264,8 +268,8 @@ pub fn context(plan: &Plan, ingress_host: Option<&str>) -> KubernetesContext {
         volumes,
         memory: kubernetes_memory(&plan.hardening.memory),
         cpu: plan.hardening.cpus.clone(),
-        postgres: plan.postgres,
-        redis: plan.redis,
+        postgres: plan.runs(Service::Postgres),
+        redis: plan.runs(Service::Redis),
         postgres_image: plan.images.postgres.clone(),
         redis_image: plan.images.redis.clone(),
         ingress_host: ingress_host.map(str::to_string),

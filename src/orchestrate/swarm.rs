@@ -10,6 +10,7 @@
 use serde::Serialize;
 
 use super::Output;
+use crate::base::kinds::Service;
 use crate::plan::{EnvPair, Plan, run_facts};
 
 /// The stack file's name, beside the compose file.
@@ -18,8 +19,6 @@ pub const FILE: &str = "stack.yml";
 /// The context of `stack.yml.tera`.
 #[derive(Debug, Clone, Serialize)]
 pub struct SwarmContext {
-    /// The dockgen version that generated the file.
-    pub dockgen_version: String,
     /// The stack's name in the commands shown (`docker stack deploy -c stack.yml NAME`).
     pub name: String,
     /// The image, without a tag: `${TAG}` chooses it at deploy time.
@@ -95,7 +94,6 @@ pub fn context(plan: &Plan) -> SwarmContext {
         }
     }
     SwarmContext {
-        dockgen_version: plan.dockgen_version.clone(),
         name: plan.image_name.clone(),
         image: plan.image_name.clone(),
         port: plan.port,
@@ -104,14 +102,14 @@ pub fn context(plan: &Plan) -> SwarmContext {
         app_env,
         all_secrets: {
             let mut all = secrets.clone();
-            if plan.postgres && !all.iter().any(|s| s == "POSTGRES_PASSWORD") {
+            if plan.runs(Service::Postgres) && !all.iter().any(|s| s == "POSTGRES_PASSWORD") {
                 all.insert(0, "POSTGRES_PASSWORD".into());
             }
             all
         },
         secrets,
-        migrate_command: plan.migrate_command.clone(),
-        migrate_workdir: plan.migrate_workdir.clone(),
+        migrate_command: plan.migration.as_ref().map(|m| m.command.clone()),
+        migrate_workdir: plan.migration.as_ref().and_then(|m| m.workdir.clone()),
         workers: plan
             .workers
             .iter()
@@ -127,8 +125,8 @@ pub fn context(plan: &Plan) -> SwarmContext {
                 }
             })
             .collect(),
-        postgres: plan.postgres,
-        redis: plan.redis,
+        postgres: plan.runs(Service::Postgres),
+        redis: plan.runs(Service::Redis),
         postgres_image: plan.images.postgres.clone(),
         redis_image: plan.images.redis.clone(),
         postgres_data_dir: plan.postgres_data_dir.clone(),

@@ -10,10 +10,10 @@ use std::process::Command;
 
 use dockgen::detect::{Options, detect};
 use dockgen::orchestrate::{Orchestration, Targets};
+use dockgen::output::render::{Templates, render_targets};
 use dockgen::plan::{Plan, PlanOptions, plan};
-use dockgen::render::{Templates, render_targets};
 
-use crate::init::{fixture_names, tool};
+use crate::generated_files::{fixture_names, tool};
 use crate::support::{fixtures, settings};
 
 /// The Kubernetes version the manifests are validated against (kubectl's on this machine's image).
@@ -44,7 +44,7 @@ fn planned(fixture: &str) -> Option<Plan> {
 fn orchestrated(fixture: &str) -> Option<(Plan, BTreeMap<String, String>)> {
     let plan = planned(fixture)?;
     let all = render_targets(&plan, &all(), &Templates::default()).unwrap();
-    let compose_only = dockgen::render::render(&plan).unwrap();
+    let compose_only = dockgen::output::render::render(&plan).unwrap();
     let added = all
         .into_iter()
         .filter(|(name, _)| !compose_only.contains_key(name))
@@ -307,7 +307,7 @@ fn the_manifests_say_what_the_plan_says() {
     let job = find(&docs, "Job", &format!("{name}-migrate"));
     assert_eq!(
         job["spec"]["template"]["spec"]["containers"][0]["args"],
-        serde_json::json!(plan.migrate_command.clone().unwrap())
+        serde_json::json!(plan.migration.clone().unwrap().command)
     );
     let beat = find(&docs, "Deployment", &format!("{name}-beat"));
     assert_eq!(beat["spec"]["replicas"], 1);
@@ -510,7 +510,7 @@ fn every_fixture_stack_file_passes_docker_stack_config() {
         {
             failures.push(format!("{fixture}: web's update_config {}", web["deploy"]));
         }
-        if plan.migrate_command.is_some()
+        if plan.migration.is_some()
             && config["services"]["migrate"]["deploy"]["mode"] != "replicated-job"
         {
             failures.push(format!("{fixture}: migrate is no replicated job"));
