@@ -54,6 +54,9 @@ pub struct Outcome {
     /// What happened to `.env` (created with fresh secrets, or left as it was).
     pub env_file: EnvFileReport,
     pub warnings: Vec<String>,
+    /// The deployment targets the files were generated for.
+    #[serde(skip)]
+    pub orchestration: crate::orchestrate::Orchestration,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,6 +163,7 @@ impl Outcome {
                 .map(|(key, a)| (key.as_str(), a.value.clone(), a.origin.to_string()))
                 .collect(),
             env_file: &self.env_file,
+            targets: self.orchestration.targets,
         }
     }
 
@@ -193,7 +197,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         &merged.answers.plan_options(req.name_hint.clone()),
     )?;
     let templates = templates(req, &merged, &mut warnings)?;
-    let files = render::render_with(&plan, &templates)?;
+    let orchestration = merged.answers.orchestration();
+    let files = render::render_targets(&plan, &orchestration, &templates)?;
 
     let baseline = Baseline::lazy(req, &project, &detect_options);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
@@ -230,6 +235,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         saved,
         env_file,
         warnings,
+        orchestration,
     })
 }
 
@@ -553,6 +559,11 @@ impl Baseline {
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
             // Detection never picks a fork of the templates.
             "templates" => true,
+            // Detection never names a public host.
+            "ingress-host" => true,
+            "target" => {
+                a.get(key).is_none() || a.targets() != crate::orchestrate::Targets::default()
+            }
             // Detection leaves every generated file managed.
             "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
             other => panic!("init::Baseline::differs does not know the answer `{other}`"),
