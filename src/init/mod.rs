@@ -54,6 +54,9 @@ pub struct Outcome {
     /// What happened to `.env` (created with fresh secrets, or left as it was).
     pub env_file: EnvFileReport,
     pub warnings: Vec<String>,
+    /// The deployment targets the files were generated for.
+    #[serde(skip)]
+    pub orchestration: crate::orchestrate::Orchestration,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,6 +163,7 @@ impl Outcome {
                 .map(|(key, a)| (key.as_str(), a.value.clone(), a.origin.to_string()))
                 .collect(),
             env_file: &self.env_file,
+            targets: self.orchestration.targets,
         }
     }
 
@@ -194,7 +198,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         &merged.answers.plan_options(req.name_hint.clone()),
     )?;
     let templates = templates(req, &merged, &mut warnings)?;
-    let files = render::render_with(&plan, &templates)?;
+    let orchestration = merged.answers.orchestration();
+    let files = render::render_targets(&plan, &orchestration, &templates)?;
 
     let baseline = Baseline::lazy(req, &project, &detect_options);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
@@ -212,9 +217,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
             settle_conflicts(&mut prepared, p, false)?;
         }
     }
-    let (written, env_file) = commit(prepared, req, &plan)?;
-    warnings.extend(written.warnings);
-    let files = reports(written.reports, &skipped);
+    let (written, env_file) = commit(prepared, req, &plan, &mut warnings)?;
+    let files = reports(written, &skipped);
 
     warnings.extend(plan.notes.iter().cloned());
     warnings.extend(project.warnings.iter().cloned());
@@ -232,6 +236,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         saved,
         env_file,
         warnings,
+        orchestration,
     })
 }
 
@@ -245,12 +250,13 @@ fn lock(req: &Request) -> Result<Option<write::Lock>> {
 }
 
 /// Writes the set, `.env` with it (staged with the others, so a full disk stops the run before any file
-/// is replaced or created).
+/// is replaced or created); what it could not do beside goes into `warnings`.
 fn commit(
     mut prepared: write::Prepared,
     req: &Request,
     plan: &Plan,
-) -> Result<(write::Written, EnvFileReport)> {
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<FileReport>, EnvFileReport)> {
     let (mut env_file, env_text) = env_file(req, plan)?;
     if let Some((file, text)) = env_text {
         prepared.create_private(&file, text.into_bytes());
@@ -264,7 +270,8 @@ fn commit(
             ..env_file
         };
     }
-    Ok((written, env_file))
+    warnings.extend(written.warnings);
+    Ok((written.reports, env_file))
 }
 
 /// The generated files split into those dockgen manages and those `unmanaged` leaves alone, with a
@@ -584,6 +591,11 @@ impl Baseline {
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
             // Detection never picks a fork of the templates.
             "templates" => true,
+            // Detection never names a public host.
+            "ingress-host" => true,
+            "target" => {
+                a.get(key).is_none() || a.targets() != crate::orchestrate::Targets::default()
+            }
             // Detection leaves every generated file managed.
             "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
             other => panic!("init::Baseline::differs does not know the answer `{other}`"),

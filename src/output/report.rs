@@ -265,6 +265,8 @@ pub struct InitView<'a> {
     /// Each answer that decided something: its key, its value and its origin, as shown.
     pub answers: Vec<(&'a str, String, String)>,
     pub env_file: &'a EnvFileReport,
+    /// The deployment targets the files were generated for.
+    pub targets: crate::orchestrate::Targets,
 }
 
 /// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
@@ -380,7 +382,21 @@ fn next_steps(view: &InitView, dir: &str) -> String {
         dir => format!("cd {} && ", terminal(dir)),
     };
     if view.plan.blockers.is_empty() {
-        let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
+        if view.targets.compose {
+            let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
+        }
+        if view.targets.kubernetes {
+            let _ = writeln!(
+                out,
+                "\nKubernetes: {cd}cp deploy/kubernetes/overlays/dev/secrets.env.example deploy/kubernetes/overlays/dev/secrets.env, fill it in, then kubectl apply -k deploy/kubernetes/overlays/dev (each overlay's kustomization.yaml starts with its commands)"
+            );
+        }
+        if view.targets.swarm {
+            let _ = writeln!(
+                out,
+                "\nSwarm: {cd}head stack.yml (its first lines are the commands: the image, the Docker secrets, docker stack deploy)"
+            );
+        }
         return out;
     }
     let _ = writeln!(out, "\nThe generated stack will not work yet:");

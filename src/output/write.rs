@@ -202,7 +202,7 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         });
     }
     let dir = crate::base::fs::join(root, dir_rel);
-    let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
+    let canon_dir = canonical_dir(&dir)?;
     if !canon_dir.starts_with(canon_root) {
         return Err(Error::Project {
             message: format!(
@@ -248,6 +248,24 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         existing_exec,
         existing_mode,
     })
+}
+
+/// `dir` canonicalised. A directory that does not exist yet (`deploy/kubernetes/base`) is made when
+/// writing: the nearest one that exists is canonicalised (and must then be inside the project), with
+/// the missing components after it.
+fn canonical_dir(dir: &Path) -> Result<PathBuf> {
+    let mut existing = dir.to_path_buf();
+    let mut missing = Vec::new();
+    while fs::symlink_metadata(&existing).is_err() {
+        match existing.file_name() {
+            Some(n) => missing.push(n.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut canon = existing.canonicalize().map_err(|e| io(dir, e))?;
+    canon.extend(missing.iter().rev());
+    Ok(canon)
 }
 
 /// The status of one target (and its diff, or its three-way view, where there is one to show).
@@ -438,8 +456,10 @@ impl<'a> Staged<'a> {
         for &(t, status) in jobs {
             let tmp = match status {
                 Status::ModeFixed => None,
+                // A new file may go in a new directory (`deploy/kubernetes/overlays/dev`).
                 _ => Some(
-                    temp_with(&t.path, t.content.as_bytes(), t.executable)
+                    make_parent(&t.path)
+                        .and_then(|()| temp_with(&t.path, t.content.as_bytes(), t.executable))
                         .map_err(|e| shown_as(e, &t.rel))?,
                 ),
             };
@@ -680,6 +700,14 @@ fn restore_mode(path: &Path, mode: Option<u32>) {
     }
     #[cfg(not(unix))]
     let _ = (path, mode);
+}
+
+/// Creates the directories a new file goes in (`deploy/kubernetes/overlays/dev`).
+fn make_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.exists() => fs::create_dir_all(dir).map_err(|e| write_error(dir, e)),
+        _ => Ok(()),
+    }
 }
 
 fn write_atomic(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {
@@ -980,5 +1008,32 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), d.path().join("sub")).unwrap();
         let err = apply(d.path(), "sub", &files(), &[], Mode::Write { force: true }).unwrap_err();
         assert!(err.to_string().contains("outside the project"), "{err}");
+
+        // A directory still to be made below a link out of the project is refused too, and nothing
+        // is made there.
+        let deep = BTreeMap::from([("a/b/web.yaml".to_string(), "x: 1\n".to_string())]);
+        let err = apply(d.path(), "sub", &deep, &[], Mode::Write { force: true }).unwrap_err();
+        assert!(err.to_string().contains("outside the project"), "{err}");
+        assert!(!outside.path().join("a").exists());
+    }
+
+    #[test]
+    fn directories_a_file_needs_are_made_when_writing_only() {
+        let d = tempfile::tempdir().unwrap();
+        let deep = BTreeMap::from([(
+            "deploy/kubernetes/base/web.yaml".to_string(),
+            "kind: Deployment\n".to_string(),
+        )]);
+        let r = apply(d.path(), ".", &deep, &[], Mode::Check).unwrap();
+        assert_eq!(r[0].status, Status::Created);
+        assert!(
+            !d.path().join("deploy").exists(),
+            "--check makes no directory"
+        );
+        apply(d.path(), ".", &deep, &[], Mode::Write { force: false }).unwrap();
+        assert_eq!(
+            fs::read_to_string(d.path().join("deploy/kubernetes/base/web.yaml")).unwrap(),
+            "kind: Deployment\n"
+        );
     }
 }

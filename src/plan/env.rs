@@ -321,3 +321,14 @@ fn with_build_values(p: &Project, command: &[String]) -> String {
     inline.push(command.join(" "));
     inline.join(" ")
 }
+
+/// Whether an `app_env` value planned here points at the generated `db` or `redis` service (a URL, a
+/// host, a conninfo string): an orchestrator with a managed database in production must take such a
+/// value from its secrets instead. Recognises only the values [`role_value`] and [`plan`] write.
+pub fn names_a_service(value: &str) -> bool {
+    value == "db"
+        || value == "redis"
+        || value == REDIS_URL
+        || value.contains("@db:5432/")
+        || value.starts_with("host=db ")
+}

@@ -15,6 +15,8 @@ mod hardening;
 mod health;
 mod server;
 mod workers;
+pub use env::names_a_service;
+pub use workers::{WorkerRun, run_facts};
 
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};

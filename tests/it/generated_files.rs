@@ -40,7 +40,7 @@ fn generated(fixture: &str) -> Option<(dockgen::detect::Project, BTreeMap<String
     Some((p, render(&plan).unwrap()))
 }
 
-fn fixture_names() -> Vec<String> {
+pub fn fixture_names() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir(fixtures())
         .unwrap()
         .flatten()

@@ -11,6 +11,7 @@ mod generated_files;
 mod guided_flow;
 mod integrations;
 mod naming;
+mod orchestrate;
 mod ownership;
 mod real_terminal;
 mod support;
