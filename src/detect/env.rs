@@ -66,12 +66,43 @@ pub(super) struct Consumer<'a> {
     pub deps: &'a DepSet,
 }
 
-/// Assigns a role to every variable it can trace.
-pub(super) fn trace(vars: &mut [EnvVar], comparisons: &[(Comparison, String)], c: &Consumer) {
+/// Assigns a role to every variable it can trace; returns a warning for each role refused because a
+/// value it carries from the code (a separator, a compared value) is not one dockgen writes.
+pub(super) fn trace(
+    vars: &mut [EnvVar],
+    comparisons: &[(Comparison, String)],
+    c: &Consumer,
+) -> Vec<String> {
+    let mut refused = Vec::new();
     for v in vars.iter_mut() {
-        v.role = by_use(v, comparisons, c)
-            .or_else(|| by_name(v, c))
-            .map(|(role, because)| Traced { role, because });
+        let found = by_use(v, comparisons, c).or_else(|| by_name(v, c));
+        v.role = match found.map(|(role, because)| (checked(&role), role, because)) {
+            Some((Err(why), _, because)) => {
+                refused.push(format!(
+                    "`{}` is left to the app's own default: {why} ({because})",
+                    crate::base::quote::terminal(&v.name)
+                ));
+                None
+            }
+            Some((Ok(()), role, because)) => Some(Traced { role, because }),
+            None => None,
+        };
+    }
+    refused
+}
+
+/// The values a role carries from the code, checked where they enter (see [`crate::base::valid`]).
+fn checked(role: &EnvRole) -> Result<(), String> {
+    use crate::base::valid;
+    match role {
+        EnvRole::AllowedHosts { separator } => {
+            valid::separator("the separator ALLOWED_HOSTS is split on", separator)
+        }
+        EnvRole::DatabaseSwitch { value } => {
+            valid::text("the value the database switch is compared with", value)
+        }
+        EnvRole::DebugSwitch { on } => valid::text("the value that turns DEBUG on", on),
+        _ => Ok(()),
     }
 }
 

@@ -267,6 +267,8 @@ pub struct InitView<'a> {
     pub env_file: &'a EnvFileReport,
     /// `.env` as it is on disk (what it already sets, and on which line).
     pub env_on_disk: &'a crate::output::envfile::EnvFile,
+    /// The deployment targets the files were generated for.
+    pub targets: crate::orchestrate::Targets,
 }
 
 /// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
@@ -395,9 +397,34 @@ fn next_steps(view: &InitView, dir: &str) -> String {
         }
         "Then"
     };
-    let _ = writeln!(out, "\n{heading}:");
-    for (i, step) in steps.iter().enumerate() {
-        let _ = writeln!(out, "  {}. {step}", i + 1);
+    if view.targets.compose {
+        let _ = writeln!(out, "\n{heading}:");
+        for (i, step) in steps.iter().enumerate() {
+            let _ = writeln!(out, "  {}. {step}", i + 1);
+        }
+    }
+    out.push_str(&orchestrator_steps(view, dir));
+    out
+}
+
+/// What the Kubernetes and Swarm targets' files say to do first.
+fn orchestrator_steps(view: &InitView, dir: &str) -> String {
+    let mut out = String::new();
+    let cd = match dir {
+        "." => String::new(),
+        dir => format!("cd {} && ", terminal(dir)),
+    };
+    if view.targets.kubernetes {
+        let _ = writeln!(
+            out,
+            "\nKubernetes: {cd}cp deploy/kubernetes/overlays/dev/secrets.env.example deploy/kubernetes/overlays/dev/secrets.env, fill it in, then kubectl apply -k deploy/kubernetes/overlays/dev (each overlay's kustomization.yaml starts with its commands)"
+        );
+    }
+    if view.targets.swarm {
+        let _ = writeln!(
+            out,
+            "\nSwarm: {cd}head stack.yml (its first lines are the commands: the image, the Docker secrets, docker stack deploy)"
+        );
     }
     out
 }

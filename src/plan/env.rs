@@ -6,7 +6,7 @@
 
 use super::{EnvExample, EnvPair, MustSet, pair};
 use crate::base::kinds::EnvRole;
-use crate::base::quote::sh_quote;
+use crate::base::quote::{compose_literal, sh_quote};
 use crate::detect::{EnvVar, Project};
 use crate::knowledge::SECRET_MARKERS;
 
@@ -91,7 +91,9 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
         EnvRole::DatabaseConninfo if pg => {
             format!("host=db port=5432 dbname={PG_DB} user={PG_USER} password={PG_PASSWORD}")
         }
-        EnvRole::DatabaseSwitch { value } if pg => value.clone(),
+        // Values from the code land in compose literally (`$` doubled), as every value dockgen did not
+        // write as an interpolation.
+        EnvRole::DatabaseSwitch { value } if pg => compose_literal(value),
         EnvRole::DatabaseHost if pg => "db".into(),
         EnvRole::DatabasePort if pg => "5432".into(),
         EnvRole::DatabaseName if pg => PG_DB.into(),
@@ -104,7 +106,11 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
         // Read without a default: one that serves local requests and the health check (production
         // sets its domain). With a default, the app's own applies.
         EnvRole::AllowedHosts { separator } if v.required => {
-            format!("${{{}:-{}}}", v.name, LOCAL_HOSTS.join(separator))
+            format!(
+                "${{{}:-{}}}",
+                v.name,
+                compose_literal(&LOCAL_HOSTS.join(separator))
+            )
         }
         _ => return None,
     })
@@ -280,7 +286,7 @@ pub(super) fn dev_env(p: &Project) -> Vec<EnvPair> {
     let mut env = Vec::new();
     for v in &p.env_vars {
         if let Some(EnvRole::DebugSwitch { on }) = v.role.as_ref().map(|t| &t.role) {
-            push(&mut env, &v.name, on.clone());
+            push(&mut env, &v.name, compose_literal(on));
         }
     }
     push(&mut env, "HOME", "/tmp".into());
@@ -314,4 +320,15 @@ fn with_build_values(p: &Project, command: &[String]) -> String {
     }
     inline.push(command.join(" "));
     inline.join(" ")
+}
+
+/// Whether an `app_env` value planned here points at the generated `db` or `redis` service (a URL, a
+/// host, a conninfo string): an orchestrator with a managed database in production must take such a
+/// value from its secrets instead. Recognises only the values [`role_value`] and [`plan`] write.
+pub fn names_a_service(value: &str) -> bool {
+    value == "db"
+        || value == "redis"
+        || value == REDIS_URL
+        || value.contains("@db:5432/")
+        || value.starts_with("host=db ")
 }

@@ -107,11 +107,49 @@ print(seen, len(bad), ",".join(bad[:4]) or "-", ",".join(missing) or "-")
 # the stack up): web runs as a non-root uid and cannot write its code (writable_check); PID 1 is the init with the server as its child (or the
 # server); `compose stop` ends web with exit code 0 within the grace period; and a rebuild after touching
 # a .py file reuses the dependency layer. $1: a directory for the rebuild's log.
+# The image was compiled at build time (the Dockerfile's bytecode steps), so no process compiles them
+# again at start: the standard library's json has bytecode (the stand-in bases come with Debian's, which
+# the compile keeps; the official images have none, and get `unchecked-hash` bytecode), and every module
+# under /app that compiles has `unchecked-hash` bytecode beside it (flags 1 in the .pyc header).
+bytecode_check() {
+  local result
+  result=$("$compose" exec -T web python -c '
+import importlib.util, json, os
+def flags(src):
+    with open(importlib.util.cache_from_source(src), "rb") as f:
+        return int.from_bytes(f.read(8)[4:8], "little")
+bad, n = [], 0
+for top, _, files in os.walk("/app"):
+    for name in files:
+        if name.endswith(".py"):
+            n += 1
+            path = os.path.join(top, name)
+            try:
+                if flags(path) != 1:
+                    bad.append(path + " (not unchecked-hash)")
+            except OSError:
+                try:
+                    compile(open(path, "rb").read(), path, "exec")
+                except (SyntaxError, ValueError):
+                    n -= 1  # not Python that compiles (a template named .py): left to fail at import
+                else:
+                    bad.append(path + " (no .pyc)")
+print(int(flags(json.__file__) in (0, 1)), n, len(bad), " ".join(bad[:3]))
+' 2>&1 | tail -1)
+  read -r stdlib n nbad first <<<"$result"
+  if [ "$stdlib" = 1 ] && [ "$nbad" = 0 ] && [ "${n:-0}" -gt 0 ]; then
+    ok "bytecode: the standard library and all $n modules under /app are compiled (unchecked-hash)"
+  else
+    fail "bytecode: stdlib json compiled: '$stdlib', $nbad of $n modules under /app not compiled: $first"
+  fi
+}
+
 runtime_checks() {
   local logs=$1 uid procs pid1 child started stopped code py warm
   uid=$("$compose" exec -T web id -u | tr -d '\r')
   [ -n "$uid" ] && [ "$uid" != 0 ] && ok "web runs as uid $uid" || fail "web uid is '$uid'"
   writable_check
+  bytecode_check
   procs=$("$compose" exec -T web python -c '
 import os
 def cmd(pid):
