@@ -426,10 +426,11 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
         .iter()
         .filter(|m| !filled(&m.name))
         .collect();
-    if !must_set.is_empty() {
+    let unset = !must_set.is_empty();
+    if unset {
         let _ = writeln!(
             out,
-            "\nThe app needs these in {} (nothing generated provides them):",
+            "\nThe app cannot start without these, and dockgen cannot supply them: set them in {}",
             env.path
         );
         for m in must_set {
@@ -440,6 +441,10 @@ fn next_steps(outcome: &dockgen::init::Outcome, dir: &str) -> String {
                 terminal(&m.read_at)
             );
         }
+    }
+    if outcome.plan.blockers.is_empty() && unset {
+        let _ = writeln!(out, "Then: {cd}docker compose up --build --wait");
+        return out;
     }
     if outcome.plan.blockers.is_empty() {
         let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");

@@ -142,7 +142,7 @@ fn environment(out: &mut String, p: &Project) {
         let (what, why) = match &v.role {
             Some(t) => (role_text(&t.role), &t.because),
             None if v.required => ("required, set it in .env".to_string(), &v.evidence),
-            None => ("optional".to_string(), &v.evidence),
+            None => (optional_text(v), &v.evidence),
         };
         let (what, why) = (terminal(&what), terminal(&why.to_string()).into_owned());
         let _ = writeln!(out, "    {:<w$}  {what:<28} {why}", terminal(&v.name));
@@ -167,7 +167,20 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
         Port => "the server's port".into(),
         AllowedHosts { separator } => format!("ALLOWED_HOSTS, `{separator}`-separated"),
         DebugSwitch { on } => format!("debug switch (dev: `{on}`)"),
+        SigningKey => "signing key (generated)".into(),
     }
+}
+
+/// An optional variable with its type and default, as far as the code shows them.
+fn optional_text(v: &crate::detect::EnvVar) -> String {
+    let mut out = "optional".to_string();
+    if let Some(kind) = &v.read.kind {
+        out = format!("{out}, {}", kind.describe());
+    }
+    if let Some(d) = &v.read.default {
+        out = format!("{out}, default `{d}`");
+    }
+    out
 }
 
 /// Install files, the other candidates, and the warnings.

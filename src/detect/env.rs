@@ -9,7 +9,7 @@ use super::EnvVar;
 use crate::base::evidence::Evidence;
 use crate::base::kinds::EnvRole;
 use crate::framework::Traced;
-use crate::knowledge::{ENV_CONVENTIONS, EnvSource};
+use crate::knowledge::{ENV_CONVENTIONS, EnvSource, SIGNING_KEYS};
 use crate::parse::deps::DepSet;
 use crate::parse::pysrc::Comparison;
 
@@ -103,6 +103,9 @@ fn by_use(
         };
         return Some((role, because(v, format!("the `{key}` of DATABASES"))));
     }
+    if let Some(found) = signing_key(v) {
+        return Some(found);
+    }
     if let Some(found) = django_setting(v, target, comparisons) {
         return Some(found);
     }
@@ -147,6 +150,27 @@ fn by_use(
         ));
     }
     None
+}
+
+/// The app's signing key: the setting it is assigned to (`SECRET_KEY = ...`, a settings class's
+/// `secret_key` field, `app.config["SECRET_KEY"]`) is one the framework signs with, or, read where no
+/// setting shows, its own name is. Never a switch or a number.
+fn signing_key(v: &EnvVar) -> Option<(EnvRole, Evidence)> {
+    if v.read.kind.is_some() {
+        return None;
+    }
+    let setting = |s: &str| {
+        let last = s.rsplit('.').next().unwrap_or(s).to_ascii_uppercase();
+        SIGNING_KEYS.contains(&last.as_str()).then_some(last)
+    };
+    let (what, by) = match (v.read.target.as_deref(), v.read.key.as_deref()) {
+        (_, Some(k)) if setting(k).is_some() => (setting(k)?, "the setting"),
+        (Some(t), _) if setting(t).is_some() => (setting(t)?, "assigned to"),
+        (None, None) => (setting(&v.name)?, "named"),
+        _ => return None,
+    };
+    let rule = format!("the app's signing key ({by} `{what}`): a random value is valid");
+    Some((EnvRole::SigningKey, because(v, rule)))
 }
 
 /// Django settings read whole from one variable: ALLOWED_HOSTS split on a separator, and the DEBUG
