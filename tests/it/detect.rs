@@ -64,6 +64,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), NONE, NONE,
         &["DEBUG = True", "ALLOWED_HOSTS = []", "only database is SQLite", "STATIC_ROOT is not set", "no Python version is pinned"]) },
     Expect { fixture: "django-media-app", outcome: ok("django", "pip", "3.13", ".", "gallery.wsgi:application", Some("gallery.settings"), PG, NONE, NONE) },
+    Expect { fixture: "django-optional-env-pip", outcome: ok("django", "pip", "3.12", ".", "newsroom.wsgi:application", Some("newsroom.settings"), PG, NONE, NONE) },
     Expect { fixture: "django-redis-cache-pip", outcome: ok("django", "pip", "3.11", ".", "shopfront.wsgi:application", Some("shopfront.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "django-settings-package", outcome: ok("django", "pip", "3.11", ".", "mysite.wsgi:application", Some("mysite.settings.production"), PG, NONE,
         &["the image runs `mysite.settings.production`"]) },

@@ -13,3 +13,4 @@ mod registry;
 mod support;
 mod team;
 mod tty;
+mod unseen;

@@ -1,0 +1,83 @@
+//! Projects shaped like real ones dockgen had not seen (issue 17), with expectations written by reading
+//! each fixture: what is required, what is optional and typed, what gets a generated value, and what
+//! `.env` leaves for the user (nothing, for a stack that should start with zero edits).
+
+use dockgen::base::kinds::EnvType;
+use dockgen::detect::{Options, Project, detect};
+use dockgen::plan::{Plan, PlanOptions, plan};
+
+use crate::support::fixtures;
+
+fn planned(fixture: &str) -> (Project, Plan) {
+    let p = detect(&fixtures().join(fixture), &Options::default()).unwrap();
+    let opts = PlanOptions {
+        name_hint: Some(fixture.to_string()),
+        ..PlanOptions::default()
+    };
+    let plan = plan(&p, &opts).unwrap();
+    (p, plan)
+}
+
+/// The `.env` `dockgen init` writes, with `secret` as every generated value.
+fn dotenv(plan: &Plan) -> (String, Vec<String>) {
+    dockgen::dotenv::content(plan, Some((1000, 1000)), || Ok("generated".to_string())).unwrap()
+}
+
+/// Active `NAME=` lines with no value: what the user would have to type before compose starts.
+fn left_empty(env: &str) -> Vec<&str> {
+    env.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.strip_suffix('='))
+        .collect()
+}
+
+#[test]
+fn optional_settings_stay_optional_and_only_the_signing_key_is_generated() {
+    let (p, plan) = planned("django-optional-env-pip");
+    let required: Vec<&str> = p
+        .env_vars
+        .iter()
+        .filter(|v| v.required)
+        .map(|v| v.name.as_str())
+        .collect();
+    // settings.py line 10 reads it by subscript; everything else has a default, a helper default
+    // (envsecret's `default=None`), `or 25`, an `if ... in os.environ` guard or a KeyError handler.
+    assert_eq!(required, ["DJANGO_SECRET_KEY"]);
+    let var = |n: &str| p.env_vars.iter().find(|v| v.name == n);
+    for request_key in ["SCRIPT_NAME", "PATH_INFO", "HTTP_X_SCRIPT_NAME"] {
+        assert!(var(request_key).is_none(), "{request_key} is request data");
+    }
+    let port = var("EMAIL_PORT").unwrap();
+    assert_eq!(port.read.kind, Some(EnvType::Int));
+    assert_eq!(port.read.default.as_deref(), Some("25"));
+    assert!(var("CSP_DEFAULT_SRC").unwrap().read.guarded);
+    assert!(var("SENTRY_DSN").unwrap().read.guarded);
+
+    let (env, secrets) = dotenv(&plan);
+    assert_eq!(secrets, ["POSTGRES_PASSWORD", "DJANGO_SECRET_KEY"]);
+    assert_eq!(left_empty(&env), Vec::<&str>::new(), "{env}");
+    // Third-party credentials and switches are never given a value.
+    for name in [
+        "GITHUB_TOKEN",
+        "STRIPE_SECRET_KEY",
+        "DJANGO_DEBUG",
+        "CSP_DEFAULT_SRC",
+    ] {
+        assert!(env.contains(&format!("\n# {name}=\n")), "{name}: {env}");
+    }
+    assert!(
+        env.contains(
+            "# Optional, an integer; the app's default `25` applies when unset. Read at newsroom/settings.py:34"
+        ),
+        "{env}"
+    );
+    assert!(plan.must_set.iter().all(|m| m.name == "DJANGO_SECRET_KEY"));
+
+    // collectstatic imports the settings: dj_database_url gets a URL, the signing key a stand-in, and
+    // nothing optional is switched on.
+    let build = plan.build_command.as_deref().unwrap();
+    assert_eq!(
+        build,
+        "DATABASE_URL=postgres://build:build@localhost:5432/build DJANGO_SECRET_KEY=dockgen-build-only-not-a-secret python manage.py collectstatic --noinput"
+    );
+}
