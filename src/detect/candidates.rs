@@ -92,8 +92,23 @@ pub(super) fn load_sources(
             }
         }
     }
-    apps::load(root, &modules, &apps::words(&classes), warnings)
+    let words = apps::words(&classes);
+    let mut sources = apps::load(root, &modules, &words, warnings);
+    // The modules they import from, a few levels and a bounded number: where a factory the app module
+    // calls (`app = get_application()`) is defined.
+    for _ in 0..3 {
+        let mut more = apps::imported_files(&sources, &scan.py_files);
+        more.truncate(MAX_FOLLOWED.saturating_sub(sources.len()));
+        if more.is_empty() {
+            break;
+        }
+        sources.extend(apps::load(root, &more, &words, warnings));
+    }
+    sources
 }
+
+/// At most this many modules are summarised for app candidates, imported ones included.
+const MAX_FOLLOWED: usize = 256;
 
 /// Words that mark a module worth summarising: it may read the environment, define click commands or
 /// create its tables (a cheap filter; the tokenizer decides).

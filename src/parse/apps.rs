@@ -158,11 +158,9 @@ fn factory_framework<F: Copy>(classes: &[AppClass<F>], m: &Module) -> Option<F> 
         .map(|c| c.framework)
 }
 
-/// Every app candidate in the sources, for the frameworks whose classes are given (in that order of
-/// preference when a factory's module imports several).
-pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<Candidate<F>> {
-    // Factories first, so module-level calls to them can be recognised in any module.
-    let mut factories: Vec<(String, F)> = Vec::new();
+/// `def create_app()` (a conventional factory name) in a module that imports a framework, by name.
+fn named_factories<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<(String, F)> {
+    let mut factories = Vec::new();
     for s in sources {
         if let Some(fw) = factory_framework(classes, &s.summary) {
             for (name, _) in &s.summary.defs {
@@ -172,6 +170,15 @@ pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<C
             }
         }
     }
+    factories
+}
+
+/// Every app candidate in the sources, for the frameworks whose classes are given (in that order of
+/// preference when a factory's module imports several).
+pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<Candidate<F>> {
+    // Factories first, so module-level calls to them can be recognised in any module.
+    let factories = named_factories(sources, classes);
+    let builders = builders(sources, classes);
     let mut out = Vec::new();
     for s in sources {
         let mut called = Vec::new();
@@ -198,7 +205,14 @@ pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<C
                 continue;
             }
             let last = callee.rsplit('.').next().unwrap_or(callee);
-            if let Some((_, fw)) = factories.iter().find(|(n, _)| n == last) {
+            let built = qualified(s, callee);
+            let by_name = factories.iter().find(|(n, _)| n == last).map(|(_, fw)| *fw);
+            let by_body = builders
+                .iter()
+                .find(|(q, _)| *q == built)
+                .map(|(_, fw)| *fw);
+            if let Some(fw) = by_name.or(by_body) {
+                let fw = &fw;
                 called.push(last.to_string());
                 out.push(Candidate {
                     framework: *fw,
@@ -236,6 +250,106 @@ pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<C
         }
     }
     out
+}
+
+/// The project files the sources import from (`from app.core.factory import get_application`), that
+/// are among `py_files` (sorted) and not loaded yet: where a module-level `app = f()` may find its factory.
+pub fn imported_files(sources: &[Source], py_files: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in sources {
+        for local in s.summary.imports.keys() {
+            let mut q = qualified(s, local);
+            // `pkg.module.function`: the module is a prefix.
+            while let Some((module, _)) = q.rsplit_once('.') {
+                let path = module.replace('.', "/");
+                let dir = if s.app_dir == "." {
+                    String::new()
+                } else {
+                    format!("{}/", s.app_dir)
+                };
+                for file in [
+                    format!("{dir}{path}.py"),
+                    format!("{dir}{path}/__init__.py"),
+                ] {
+                    let loaded = sources.iter().any(|x| x.file == file);
+                    if !loaded && !out.contains(&file) && py_files.binary_search(&file).is_ok() {
+                        out.push(file);
+                    }
+                }
+                q = module.to_string();
+            }
+        }
+    }
+    out
+}
+
+/// How many calls deep a factory is followed (`get_application()` calling `build_app()` calling
+/// `FastAPI(...)`): bounded, since nothing is evaluated.
+const FACTORY_DEPTH: usize = 3;
+
+/// The absolute dotted name `callee` (as written in `s`) refers to: through the module's imports,
+/// relative imports resolved against its package; a bare local name is the module's own.
+fn qualified(s: &Source, callee: &str) -> String {
+    let resolved = s.summary.resolve(callee);
+    if resolved == callee && !callee.contains('.') {
+        return format!("{}.{callee}", s.module);
+    }
+    let level = resolved.chars().take_while(|c| *c == '.').count();
+    if level == 0 {
+        return resolved;
+    }
+    let mut package: Vec<&str> = s.module.split('.').collect();
+    if !s.file.ends_with("__init__.py") {
+        package.pop();
+    }
+    for _ in 1..level {
+        package.pop();
+    }
+    let rest = &resolved[level..];
+    if package.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{}.{rest}", package.join("."))
+    }
+}
+
+/// The project's functions that build an app, by absolute name: those annotated to return an app
+/// class or calling one, then (a few levels) those calling such a function, in any module.
+pub fn builders<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<(String, F)> {
+    let mut found: Vec<(String, F)> = Vec::new();
+    for s in sources {
+        for d in &s.summary.def_bodies {
+            let class = d
+                .returns
+                .iter()
+                .chain(&d.callees)
+                .find_map(|c| framework_of_callee(classes, &s.summary, c));
+            if let Some(fw) = class {
+                found.push((format!("{}.{}", s.module, d.name), fw));
+            }
+        }
+    }
+    for _ in 1..FACTORY_DEPTH {
+        let mut more = Vec::new();
+        for s in sources {
+            for d in &s.summary.def_bodies {
+                let q = format!("{}.{}", s.module, d.name);
+                if found.iter().any(|(f, _)| *f == q) {
+                    continue;
+                }
+                let via = d.callees.iter().find_map(|c| {
+                    let target = qualified(s, c);
+                    found.iter().find(|(f, _)| *f == target).map(|(_, fw)| *fw)
+                });
+                more.extend(via.map(|fw| (q, fw)));
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        found.extend(more);
+    }
+    found
 }
 
 /// A Celery app: `name = Celery(...)` at module level. Returns (app_dir, "module:name", evidence).

@@ -338,6 +338,45 @@ pub struct Module {
     /// Calls whose first argument is an environment-variable-like name (`env_str("SECRET_KEY")`), with
     /// the callee: they are reads when the callee is a helper of the project.
     pub name_calls: Vec<(String, EnvRead)>,
+    /// Top-level functions with what they return and call, to follow `app = get_application()` through
+    /// the project's own functions.
+    pub def_bodies: Vec<DefBody>,
+}
+
+/// A top-level function: its return annotation and the calls in its body.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct DefBody {
+    pub name: String,
+    pub line: usize,
+    /// The dotted return annotation (`FastAPI` in `-> FastAPI:`).
+    pub returns: Option<String>,
+    /// The callees of every call in the body, dotted as written.
+    pub callees: Vec<String>,
+}
+
+impl DefBody {
+    /// A `def` (or `async def`) at the top level starts one.
+    fn starts(line: &Line) -> Option<DefBody> {
+        let toks = &line.toks;
+        if line.indent != 0 {
+            return None;
+        }
+        let at = match (name(toks.first()), name(toks.get(1))) {
+            (Some("def"), _) => 1,
+            (Some("async"), Some("def")) => 2,
+            _ => return None,
+        };
+        let arrow = toks.iter().position(|t| *t == Tok::Op("->"));
+        let returns = arrow
+            .map(|a| dotted(toks, a + 1).0)
+            .filter(|r| !r.is_empty());
+        Some(DefBody {
+            name: name(toks.get(at))?.to_string(),
+            line: line.lineno,
+            returns,
+            callees: Vec::new(),
+        })
+    }
 }
 
 /// A call and what its arguments are, as far as literals go: `@app.get("/health")`,
@@ -967,7 +1006,27 @@ impl SettingsClass {
         };
         // An alias is the variable's whole name: env_prefix does not apply to it.
         let key = alias.is_some().then_some("alias".to_string());
+        let kind = match name(toks.get(2)) {
+            Some("bool") => Some(EnvType::Bool { on: None }),
+            Some("int") => Some(EnvType::Int),
+            Some("float") => Some(EnvType::Float),
+            Some("AnyUrl" | "HttpUrl" | "PostgresDsn" | "RedisDsn" | "AnyHttpUrl") => {
+                Some(EnvType::Url)
+            }
+            _ => None,
+        };
+        let default = value
+            .filter(|v| v.len() == 1)
+            .and_then(|v| literal(v.first()));
+        let kind = kind.or_else(|| {
+            default
+                .as_deref()
+                .filter(|d| d.contains("://"))
+                .map(|_| EnvType::Url)
+        });
         self.fields.push(EnvRead {
+            kind,
+            default,
             key,
             name: alias.unwrap_or_else(|| field.to_string()),
             line: line.lineno,
@@ -1205,6 +1264,7 @@ pub fn summarize(src: &str) -> Module {
     let mut helper: Option<HelperDef> = None;
     let mut pending_cli: Option<(Option<String>, usize)> = None;
     let mut guards = Guards::default();
+    let mut open_def = false;
     for line in logical_lines(src) {
         pending_cli = cli_command(&mut m, &line, pending_cli);
         if line.indent == 0
@@ -1227,6 +1287,16 @@ pub fn summarize(src: &str) -> Module {
         } else if SettingsClass::starts(&m, &line) {
             settings = Some(SettingsClass::default());
         }
+        if line.indent == 0 {
+            m.def_bodies.extend(DefBody::starts(&line));
+        } else if let Some(body) = m.def_bodies.last_mut()
+            && open_def
+        {
+            body.callees
+                .extend(calls_of(&line).into_iter().map(|c| c.callee));
+        }
+        open_def =
+            line.indent == 0 && DefBody::starts(&line).is_some() || (line.indent > 0 && open_def);
         guards.enter(&line);
         let (reads, calls) = (m.env_reads.len(), m.name_calls.len());
         tokens(&mut m, &line);

@@ -81,3 +81,28 @@ fn optional_settings_stay_optional_and_only_the_signing_key_is_generated() {
         "DATABASE_URL=postgres://build:build@localhost:5432/build DJANGO_SECRET_KEY=dockgen-build-only-not-a-secret python manage.py collectstatic --noinput"
     );
 }
+
+#[test]
+fn an_app_built_by_the_project_s_own_function_in_another_module_is_followed() {
+    let (p, plan) = planned("fastapi-get-application-pip");
+    // app/main.py:3 `app = get_application()`, imported from app/core/factory.py (`-> FastAPI`).
+    assert_eq!(p.entrypoint, "app.main:app");
+    let required: Vec<&str> = plan.must_set.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(required, ["PROJECT_NAME"]);
+    let debug = p.env_vars.iter().find(|v| v.name == "DEBUG").unwrap();
+    assert_eq!(debug.read.kind, Some(EnvType::Bool { on: None }));
+    assert_eq!(debug.read.default.as_deref(), Some("False"));
+    // PROJECT_NAME is the user's to give: no value is made up for it.
+    let (env, secrets) = dotenv(&plan);
+    assert!(secrets.is_empty(), "{secrets:?}");
+    assert_eq!(left_empty(&env), ["PROJECT_NAME"]);
+}
+
+#[test]
+fn a_click_manage_py_in_a_flask_project_beside_a_package_json_is_not_django() {
+    let (p, _) = planned("flask-click-manage-pip");
+    assert_eq!(p.framework.to_string(), "flask");
+    assert_eq!(p.entrypoint, "blog:create_app()");
+    let lost = p.candidates.iter().skip(1).map(|c| c.framework.to_string());
+    assert_eq!(lost.collect::<Vec<_>>(), ["django"]);
+}
