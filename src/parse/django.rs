@@ -347,6 +347,20 @@ fn entrypoints(root: &Path, app_dir: &str, merged: &Merged, d: &mut Django) {
                 ),
             ));
         }
+        // Only an asgi.py (an ASGI-only project without ASGI_APPLICATION).
+        let asgi = format!("{top}.asgi");
+        if d.entrypoint.is_none()
+            && d.asgi_entrypoint.is_none()
+            && let Some((file, _)) = module_file(root, app_dir, &asgi)
+        {
+            d.asgi_entrypoint = Some((
+                format!("{asgi}:application"),
+                Evidence::file(
+                    &file,
+                    "no WSGI or ASGI application in settings and no wsgi.py; the asgi.py of the settings package",
+                ),
+            ));
+        }
     }
 }
 

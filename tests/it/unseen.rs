@@ -106,3 +106,16 @@ fn a_click_manage_py_in_a_flask_project_beside_a_package_json_is_not_django() {
     let lost = p.candidates.iter().skip(1).map(|c| c.framework.to_string());
     assert_eq!(lost.collect::<Vec<_>>(), ["django"]);
 }
+
+#[test]
+fn an_asgi_only_django_project_is_served_as_asgi() {
+    let (p, plan) = planned("django-asgi-only-pip");
+    // base.py sets ASGI_APPLICATION only; no ASGI server is a dependency, so one is installed.
+    assert_eq!(p.interface, dockgen::detect::Interface::Asgi);
+    let files = dockgen::render::render(&plan).unwrap();
+    let dockerfile = &files["Dockerfile"];
+    assert!(
+        dockerfile.contains("exec uvicorn mysite.asgi:application"),
+        "{dockerfile}"
+    );
+}
