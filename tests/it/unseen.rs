@@ -119,3 +119,17 @@ fn an_asgi_only_django_project_is_served_as_asgi() {
         "{dockerfile}"
     );
 }
+
+#[test]
+fn started_beside_manage_py_inside_a_uv_project_the_manifest_above_is_the_root() {
+    // tests/fixtures/django-uv-subdir: pyproject.toml and uv.lock at the top, manage.py in core/.
+    let start = fixtures().join("django-uv-subdir/core");
+    let root = dockgen::detect::find_root(&start, &Default::default());
+    assert_eq!(root.up, 1);
+    assert_eq!(
+        root.because,
+        "pyproject.toml; `manage.py` is part of that project"
+    );
+    let p = detect(&root.dir, &Options::default()).unwrap();
+    assert_eq!(p.package_manager.to_string(), "uv");
+}
