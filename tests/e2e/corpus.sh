@@ -3,7 +3,7 @@
 # shellcheck disable=SC2015,SC2154  # SC2154: dockgen and compose come from e2e_prepare (lib.sh)
 # End-to-end corpus: conventional projects made the way each framework's docs and tools make them
 # (tests/e2e/corpus/<app>/), never adapted to dockgen. For each app: copy it to a temp dir, record
-# `dockgen detect`, run `dockgen init --yes` (which writes .env with fresh secrets), fill in the values
+# `dockgen detect`, run `dockgen init --yes` (which writes .env with fresh secrets), count and fill in the values
 # it left empty (fill_required_env in lib.sh), build, `docker compose up -d --wait`, run the one-off
 # commands the app's README tells an operator to run (if any), then check through the app's ordinary
 # features, as its spec tests/e2e/corpus/<app>.check.sh describes:
@@ -280,6 +280,7 @@ checks() {
 
 passed=0
 failed=0
+zero_edit=0
 [ -f "$out_root/timings.tsv" ] || printf 'app\tresult\tbuild_s\tup_s\tchecks_s\n' >"$out_root/timings.tsv"
 for app in "${apps[@]}"; do
   started_app=$(date +%s.%N)
@@ -288,8 +289,11 @@ for app in "${apps[@]}"; do
   else
     failed=$((failed + 1)); result=FAILED
   fi
-  say "$result in $(since "$started_app")s (artefacts: $out_root/$app)"
+  typed=$(cut -f1 "$out_root/$app/typed.txt" 2>/dev/null || echo "?")
+  [ "$result" = passed ] && [ "$typed" = 0 ] && zero_edit=$((zero_edit + 1))
+  say "$result in $(since "$started_app")s, values typed into .env: $typed (artefacts: $out_root/$app)"
 done
+echo "e2e corpus: $zero_edit of ${#apps[@]} apps passed with no value typed into .env"
 if [ -n "${CORPUS_PATCH:-}" ] || [ "${CORPUS_POETRY_SIMPLE_INDEX:-0}" = 1 ]; then
   echo "e2e corpus: diagnostic run (CORPUS_PATCH / CORPUS_POETRY_SIMPLE_INDEX): results are not dockgen's"
 fi
