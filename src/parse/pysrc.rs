@@ -1174,11 +1174,14 @@ impl Guards {
         }
     }
 
+    /// Whether a read of `var` on `line` happens only when the environment has been checked: under an
+    /// `if` that checks `var`, or any other variable (`SENTRY_TRACES_SAMPLE_RATE` read only when
+    /// `SENTRY_DSN` is set is needed only by those who set `SENTRY_DSN`), or checked on the line itself.
     fn covers(&self, line: &Line, var: &str) -> bool {
         let here = line.indent;
         self.ifs
             .iter()
-            .any(|(indent, names)| *indent < here && names.iter().any(|n| n == var))
+            .any(|(indent, names)| *indent < here && !names.is_empty())
             || checked_in_place(&line.toks, var)
     }
 
@@ -2247,7 +2250,7 @@ x = "app = Flask(__name__)"
 
     #[test]
     fn reads_under_a_check_that_the_variable_is_set_are_optional() {
-        let src = "import os\nif 'CSP_DEFAULT_SRC' in os.environ:\n    CSP_DEFAULT_SRC = os.environ['CSP_DEFAULT_SRC'].split(',')\nelse:\n    CSP_SCRIPT_SRC = os.environ['CSP_SCRIPT_SRC']\nif os.getenv('SENTRY_DSN'):\n    init(dsn=os.environ['SENTRY_DSN'])\nX = os.environ['X'] if 'X' in os.environ else None\ntry:\n    TOKEN = os.environ['TOKEN']\nexcept KeyError:\n    TOKEN = None\ntry:\n    KEY = os.environ['KEY']\nexcept ValueError:\n    pass\nLATER = os.environ['CSP_DEFAULT_SRC']\n";
+        let src = "import os\nif 'CSP_DEFAULT_SRC' in os.environ:\n    CSP_DEFAULT_SRC = os.environ['CSP_DEFAULT_SRC'].split(',')\n    CSP_REPORT_URI = os.environ['CSP_REPORT_URI']\nelse:\n    CSP_SCRIPT_SRC = os.environ['CSP_SCRIPT_SRC']\nif os.getenv('SENTRY_DSN'):\n    init(dsn=os.environ['SENTRY_DSN'])\nX = os.environ['X'] if 'X' in os.environ else None\ntry:\n    TOKEN = os.environ['TOKEN']\nexcept KeyError:\n    TOKEN = None\ntry:\n    KEY = os.environ['KEY']\nexcept ValueError:\n    pass\nLATER = os.environ['CSP_DEFAULT_SRC']\n";
         let m = summarize(src);
         let got: Vec<(&str, bool, bool)> = m
             .env_reads
@@ -2258,6 +2261,8 @@ x = "app = Flask(__name__)"
             got,
             [
                 ("CSP_DEFAULT_SRC", false, true),
+                // Needed only by those who set CSP_DEFAULT_SRC.
+                ("CSP_REPORT_URI", false, true),
                 // The else branch is not checked.
                 ("CSP_SCRIPT_SRC", true, false),
                 ("SENTRY_DSN", false, false),

@@ -223,7 +223,7 @@ fn optional(v: &EnvVar, at: &str) -> EnvExample {
     let applies = match (default, v.read.guarded) {
         (Some(""), _) => "the app's default (empty) applies when unset".to_string(),
         (Some(d), _) => format!("the app's default `{d}` applies when unset"),
-        (None, true) => "the code checks whether it is set".to_string(),
+        (None, true) => "read only where the code checks the environment first".to_string(),
         (None, false) => "the app's default applies when unset".to_string(),
     };
     let comment = format!("Optional{what}; {applies}. Read at {at}.");

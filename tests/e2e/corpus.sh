@@ -22,7 +22,8 @@
 # Output: per-check lines, then exactly `e2e: N passed, M failed`; exit 1 when any app failed. Every app
 # must pass: there is no list of known failures.
 # Artefacts (detect/init output, build and up logs, the stack's logs, the generated files) are kept in
-# $CORPUS_OUT (default /tmp/dockgen-corpus/<app>/); timings go to $CORPUS_OUT/timings.tsv.
+# $CORPUS_OUT (default /tmp/dockgen-corpus/<app>/); timings go to $CORPUS_OUT/timings.tsv. Compose projects
+# are named $CORPUS_PROJECT_PREFIX-<app> (default dockgen-corpus), so parallel runs do not collide.
 #
 # Spec variables (all optional; {token} is replaced by a fresh random word per run):
 #   PAGE            path of the page that reads the database and counts visits in Redis (default /)
@@ -128,7 +129,7 @@ run_app() {
       "${POETRY:-poetry}" lock >/dev/null) || fail "re-locking with the simple index"
   fi
   ctx="$dir"
-  export COMPOSE_PROJECT_NAME="dockgen-corpus-${app//_/-}"
+  export COMPOSE_PROJECT_NAME="${CORPUS_PROJECT_PREFIX:-dockgen-corpus}-${app//_/-}"
   export COMPOSE_PROGRESS=plain
   trap 'teardown; exit 130' INT TERM
   # The spec, in a clean slate of variables.
