@@ -60,7 +60,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "broken-toml", outcome: Err("failed to parse `pyproject.toml` (line 3, column 26)") },
     Expect { fixture: "django-asgi-channels", outcome: ok("django", "poetry", "3.13", ".", "chat_site.asgi:application", Some("chat_site.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "django-asgi-only-pip", outcome: ok("django", "pip", "3.11", ".", "mysite.asgi:application", Some("mysite.settings.production"), PG, NONE,
-        &["the image runs `mysite.settings.production`"]) },
+        &["the image runs `mysite.settings.production`", "production.py` line 6: ALLOWED_HOSTS does not list localhost, so http://localhost answers 400; open the app at http://127.0.0.1:<WEB_PORT>/"]) },
     Expect { fixture: "django-celery-pip", outcome: ok("django", "pip", "3.13", ".", "proj.wsgi:application", Some("proj.settings"), PG_REDIS, &["celery"], NONE) },
     Expect { fixture: "django-compressor-pip", outcome: ok("django", "pip", "3.13", ".", "mysite.wsgi:application", Some("mysite.settings"), PG, NONE, &["no Python version is pinned"]) },
     Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), NONE, NONE,
