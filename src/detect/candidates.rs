@@ -110,9 +110,17 @@ pub(super) fn load_sources(
 /// At most this many modules are summarised for app candidates, imported ones included.
 const MAX_FOLLOWED: usize = 256;
 
-/// Words that mark a module worth summarising: it may read the environment, define click commands or
-/// create its tables (a cheap filter; the tokenizer decides).
-const ENV_WORDS: &[&str] = &["env", "Settings", "config(", "click", "create_all"];
+/// Words that mark a module worth summarising: it may read the environment, define click commands,
+/// create directories or create its tables (a cheap filter; the tokenizer decides).
+const ENV_WORDS: &[&str] = &[
+    "env",
+    "Settings",
+    "config(",
+    "click",
+    "create_all",
+    "makedirs",
+    "mkdir",
+];
 
 /// Reads and summarises the modules of the project at `dir` that may read environment variables.
 pub(super) fn load_env_sources(

@@ -18,6 +18,7 @@ mod health;
 mod needs;
 mod python;
 mod root;
+mod writes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -251,6 +252,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let env_sources = candidates::load_env_sources(root, &scan, dir, &mut warnings);
     let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies);
     keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
+    let data_dirs = data_dirs(&chosen, &env_sources, &env_vars);
     let health_path = health::route(root, &scan, &chosen, dir, &mut evidence, &mut warnings);
     Ok(Project {
         creates_tables: creates_tables(&env_sources),
@@ -276,7 +278,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         project_name: manifests.pyproject.as_ref().and_then(|p| p.name()),
         install,
         static_root: chosen.analysis.static_root,
-        data_dirs: chosen.analysis.data_dirs.clone(),
+        data_dirs,
         celery_app: needs.celery_app,
         rq_queues: needs.rq_queues,
         celery_beat: needs.celery_beat,
@@ -322,6 +324,21 @@ fn schema_commands(sources: &[crate::parse::apps::Source]) -> Vec<(String, Evide
                 let rule = format!("click command `{name}`");
                 out.push((name.clone(), Evidence::at(&s.file, *line, &rule)));
             }
+        }
+    }
+    out
+}
+
+/// The framework's configured data directories, then the ones the app's code creates.
+fn data_dirs(
+    chosen: &app::Chosen,
+    sources: &[crate::parse::apps::Source],
+    env_vars: &[EnvVar],
+) -> Vec<crate::framework::DataDir> {
+    let mut out = chosen.analysis.data_dirs.clone();
+    for d in writes::dirs(sources, env_vars) {
+        if !out.iter().any(|o| o.path == d.path) {
+            out.push(d);
         }
     }
     out

@@ -133,3 +133,31 @@ fn started_beside_manage_py_inside_a_uv_project_the_manifest_above_is_the_root()
     let p = detect(&root.dir, &Options::default()).unwrap();
     assert_eq!(p.package_manager.to_string(), "uv");
 }
+
+#[test]
+fn a_data_folder_the_app_creates_at_start_is_writable_on_a_volume() {
+    let (_, plan) = planned("fastapi-get-application-pip");
+    // app/core/factory.py:10 `os.makedirs(settings.data_folder, exist_ok=True)`; config.py:9 defaults
+    // it to "./data".
+    let dirs: Vec<(&str, &str)> = plan
+        .writable_dirs
+        .iter()
+        .map(|d| (d.path.as_str(), d.volume.as_str()))
+        .collect();
+    assert_eq!(dirs, [("/app/data", "data-app-data")]);
+    assert!(
+        plan.writable_dirs[0]
+            .reason
+            .contains("app/core/factory.py:10: `os.makedirs(...)` creates `data` (the default of `settings.data_folder`, app/core/config.py:9)"),
+        "{}",
+        plan.writable_dirs[0].reason
+    );
+    let files = dockgen::render::render(&plan).unwrap();
+    let compose = &files["docker-compose.yml"];
+    assert!(
+        compose.contains("    - \"data-app-data:/app/data\"\n"),
+        "{compose}"
+    );
+    assert!(compose.contains("\n  data-app-data:\n"), "{compose}");
+    assert!(files["Dockerfile"].contains("install -d -o 10001 -g 10001 /app/data"));
+}
