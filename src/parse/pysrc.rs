@@ -1134,6 +1134,22 @@ fn tokens(m: &mut Module, line: &Line) {
     }
 }
 
+/// Starts a top-level function's body, or adds a body line's calls to it; returns whether a body is
+/// open after `line`.
+fn def_body(m: &mut Module, line: &Line, open: bool) -> bool {
+    if line.indent == 0 {
+        let body = DefBody::starts(line);
+        let started = body.is_some();
+        m.def_bodies.extend(body);
+        return started;
+    }
+    if open && let Some(body) = m.def_bodies.last_mut() {
+        body.callees
+            .extend(calls_of(line).into_iter().map(|c| c.callee));
+    }
+    open
+}
+
 /// The blocks a line is in that check whether a variable is set: `if "X" in os.environ:`,
 /// `if os.getenv("X"):`, and `try:` blocks (a later `except KeyError:` makes their reads optional).
 #[derive(Default)]
@@ -1290,16 +1306,7 @@ pub fn summarize(src: &str) -> Module {
         } else if SettingsClass::starts(&m, &line) {
             settings = Some(SettingsClass::default());
         }
-        if line.indent == 0 {
-            m.def_bodies.extend(DefBody::starts(&line));
-        } else if let Some(body) = m.def_bodies.last_mut()
-            && open_def
-        {
-            body.callees
-                .extend(calls_of(&line).into_iter().map(|c| c.callee));
-        }
-        open_def =
-            line.indent == 0 && DefBody::starts(&line).is_some() || (line.indent > 0 && open_def);
+        open_def = def_body(&mut m, &line, open_def);
         guards.enter(&line);
         let (reads, calls) = (m.env_reads.len(), m.name_calls.len());
         tokens(&mut m, &line);
@@ -1376,19 +1383,8 @@ fn env_read(line: &Line, k: usize, name: &str, required: bool) -> EnvRead {
     let toks = &line.toks;
     let close = closing(toks, k);
     let after = close.and_then(|c| toks.get(c + 1));
-    // `os.environ.get("X") or 25`: the operand after `or` is the default.
-    let or_default = (after == Some(&Tok::Name("or".into())))
-        .then(|| close.and_then(|c| literal(toks.get(c + 2))))
-        .flatten();
     let or_present = after == Some(&Tok::Name("or".into()));
-    let default = match (toks.get(k + 1), toks.get(k + 2), toks.get(k + 3)) {
-        (Some(Tok::Op(",")), Some(Tok::Name(kw)), Some(Tok::Op("="))) if kw == "default" => {
-            literal(toks.get(k + 4))
-        }
-        (Some(Tok::Op(",")), t, _) => literal(t),
-        _ => None,
-    }
-    .or(or_default);
+    let default = default_of(toks, k, close.filter(|_| or_present));
     let target = dotted_target(toks)
         .filter(|(_, after)| {
             matches!(toks.get(*after), Some(Tok::Op("=") | Tok::Op(":"))) && *after < k
@@ -1435,6 +1431,19 @@ fn env_read(line: &Line, k: usize, name: &str, required: bool) -> EnvRead {
         guarded: false,
         reader: reader.filter(|_| bare).map(str::to_string),
     }
+}
+
+/// The literal default of the read at `k`: its second argument (`default=` too), else the operand of
+/// an `or` after the read's bracket at `or_after` (`os.environ.get("X") or 25`).
+fn default_of(toks: &[Tok], k: usize, or_after: Option<usize>) -> Option<String> {
+    match (toks.get(k + 1), toks.get(k + 2), toks.get(k + 3)) {
+        (Some(Tok::Op(",")), Some(Tok::Name(kw)), Some(Tok::Op("="))) if kw == "default" => {
+            literal(toks.get(k + 4))
+        }
+        (Some(Tok::Op(",")), t, _) => literal(t),
+        _ => None,
+    }
+    .or_else(|| or_after.and_then(|c| literal(toks.get(c + 2))))
 }
 
 /// A literal as the text `.env` would hold: a string, a number, `True`/`False`.
