@@ -420,6 +420,51 @@ mod tests {
     }
 
     #[test]
+    fn apps_built_by_project_functions_are_followed_through_imports() {
+        let (_d, sources) = tree(&[
+            ("svc/__init__.py", ""),
+            ("svc/core/__init__.py", ""),
+            (
+                "svc/core/build.py",
+                "from fastapi import FastAPI\n\n\ndef make_api():\n    return FastAPI(title='x')\n",
+            ),
+            (
+                "svc/core/factory.py",
+                "from .build import make_api\n\n\ndef get_application():\n    api = make_api()\n    return api\n",
+            ),
+            (
+                "svc/main.py",
+                "from svc.core.factory import get_application\n\napp = get_application()\nother = len([])\n",
+            ),
+        ]);
+        let b: Vec<String> = builders(&sources, CLASSES)
+            .into_iter()
+            .map(|(q, _)| q)
+            .collect();
+        // make_api calls FastAPI; get_application calls it through a relative import.
+        assert_eq!(
+            b,
+            [
+                "svc.core.build.make_api",
+                "svc.core.factory.get_application"
+            ]
+        );
+        let c = candidates(&sources, CLASSES);
+        let calls: Vec<(&str, Kind)> = c.iter().map(|c| (c.entrypoint.as_str(), c.kind)).collect();
+        assert_eq!(calls, [("svc.main:app", Kind::FactoryCall)]);
+        // The files the app module imports from, to load them when they were not.
+        let (_d, only_main) = tree(&[
+            ("svc/__init__.py", ""),
+            (
+                "svc/main.py",
+                "from svc.core.factory import get_application\n\napp = get_application()\n",
+            ),
+        ]);
+        let files = ["svc/core/factory.py".to_string(), "svc/main.py".to_string()];
+        assert_eq!(imported_files(&only_main, &files), ["svc/core/factory.py"]);
+    }
+
+    #[test]
     fn module_paths_climb_packages() {
         let (d, _) = tree(&[
             ("src/inventory/__init__.py", ""),
