@@ -364,9 +364,61 @@ fn build_value(v: &EnvVar) -> Option<String> {
         (_, Some(EnvType::Url)) => "http://localhost".into(),
         (_, Some(EnvType::Int)) => "1".into(),
         (_, Some(EnvType::Float)) => "1.0".into(),
-        (_, Some(EnvType::Bool { on })) => on.clone().unwrap_or_else(|| "1".into()),
+        // Off, in the spelling of the value that turns it on.
+        (_, Some(EnvType::Bool { on })) => match on.as_deref() {
+            Some("True") => "False".into(),
+            Some("true") => "false".into(),
+            Some("yes") => "no".into(),
+            Some("on") => "off".into(),
+            _ => "0".into(),
+        },
         (_, Some(EnvType::List { .. })) => "localhost".into(),
         (_, Some(EnvType::Choice { values })) => values.first().cloned().unwrap_or_default(),
         _ => "dockgen-build-only-not-a-secret".into(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::pysrc::summarize;
+
+    fn var(src: &str) -> EnvVar {
+        let m = summarize(src);
+        EnvVar::new(&m.env_reads[0], "settings.py", "read")
+    }
+
+    #[test]
+    fn build_stand_ins_take_the_form_the_code_parses() {
+        let v = |src: &str| build_value(&var(src));
+        assert_eq!(
+            v("import os\nN = int(os.environ['N'])\n").as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            v("import os\nD = os.environ['D'].lower() in ('true', '1')\n").as_deref(),
+            Some("false")
+        );
+        assert_eq!(
+            v("import os\nH = os.environ['H'].split(',')\n").as_deref(),
+            Some("localhost")
+        );
+        assert_eq!(
+            v("import os\nT = os.environ['TOKEN']\n").as_deref(),
+            Some("dockgen-build-only-not-a-secret")
+        );
+        // Optional with a default: the app's own applies at build time too.
+        assert_eq!(v("import os\nP = int(os.environ.get('P') or 25)\n"), None);
+        // Optional without a default, handed on as a URL: a URL (None would crash the import).
+        let mut redis = var("import os\nr = from_url(os.environ.get('REDIS_URL'))\n");
+        redis.role = Some(crate::framework::Traced {
+            role: EnvRole::RedisUrl,
+            because: redis.evidence.clone(),
+        });
+        assert_eq!(
+            build_value(&redis).as_deref(),
+            Some("redis://localhost:6379/0")
+        );
+        assert_eq!(v("import os\nS = os.environ.get('SENTRY_DSN')\n"), None);
+    }
 }
