@@ -120,7 +120,9 @@ fn first_that_explains(
             }
         }
     }
-    Err(first_error.expect("at least one candidate"))
+    Err(first_error.unwrap_or_else(|| Error::Project {
+        message: "no app candidate to resolve".into(),
+    }))
 }
 
 /// `the django app found by manage.py`, `the flask app at app.py:4`.
