@@ -161,3 +161,32 @@ fn a_data_folder_the_app_creates_at_start_is_writable_on_a_volume() {
     assert!(compose.contains("\n  data-app-data:\n"), "{compose}");
     assert!(files["Dockerfile"].contains("install -d -o 10001 -g 10001 /app/data"));
 }
+
+#[test]
+fn a_candidate_its_framework_cannot_resolve_gives_way_to_one_that_explains_the_project() {
+    // Both frameworks are dependencies; manage.py (Django's marker, ranked first) names no settings.
+    let d = crate::support::project(&[
+        (
+            "requirements.txt",
+            b"Django==5.2\nfastapi==0.115.6\nuvicorn==0.34.0\n",
+        ),
+        (
+            "manage.py",
+            b"import sys\n\nif __name__ == '__main__':\n    print(sys.argv)\n",
+        ),
+        (
+            "main.py",
+            b"from fastapi import FastAPI\n\napp = FastAPI()\n",
+        ),
+    ]);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    assert_eq!(p.framework.to_string(), "fastapi");
+    assert_eq!(p.entrypoint, "main:app");
+    assert!(
+        p.warnings.iter().any(|w| w.starts_with(
+            "the django app found by `manage.py` was not used: `manage.py` does not set DJANGO_SETTINGS_MODULE"
+        )),
+        "{:?}",
+        p.warnings
+    );
+}
