@@ -178,7 +178,13 @@ pub(super) fn collect(
         let e = Error::NoApp {
             path: root.to_path_buf(),
             looked_for: LOOKED_FOR.into(),
-            looks_like: looks_like(root),
+            // A Python manifest beside a `package.json` keeps the project Python: it is no "Node.js
+            // project", just one whose app was not found.
+            looks_like: scan
+                .project_dirs
+                .is_empty()
+                .then(|| looks_like(root))
+                .flatten(),
         };
         return Err(skipped_hint(e, scan));
     }

@@ -190,3 +190,27 @@ fn a_candidate_its_framework_cannot_resolve_gives_way_to_one_that_explains_the_p
         p.warnings
     );
 }
+
+#[test]
+fn a_python_manifest_beside_a_package_json_keeps_the_project_python() {
+    let files: &[(&str, &[u8])] = &[
+        ("package.json", b"{}\n"),
+        ("requirements.txt", b"requests\n"),
+    ];
+    let err = detect(crate::support::project(files).path(), &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("no Python web application found"), "{err}");
+    assert!(!err.contains("Node.js"), "{err}");
+    // Without the manifest it is one.
+    let err = detect(
+        crate::support::project(&files[..1]).path(),
+        &Options::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("this looks like a Node.js project (package.json)"),
+        "{err}"
+    );
+}
