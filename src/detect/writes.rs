@@ -1,5 +1,5 @@
 //! Where the app's own code writes at run time: directories it creates (`os.makedirs(...)`,
-//! `os.mkdir(...)`) whose path the code shows, as a literal (`"data"`), a module-level setting assigned
+//! `os.mkdir(...)`, `pathlib.Path(...).mkdir(...)`) whose path the code shows, as a literal (`"data"`), a module-level setting assigned
 //! a literal, or a setting read from the environment (or a pydantic settings field) with a literal
 //! default (`data_folder: str = "./data"`, then `os.makedirs(settings.data_folder, exist_ok=True)`).
 //! Each becomes a data directory the app's user owns (and compose a volume), with the evidence; the rest
@@ -20,7 +20,9 @@ pub(super) fn dirs(sources: &[Source], env: &[EnvVar]) -> Vec<DataDir> {
     let mut out: Vec<DataDir> = Vec::new();
     for s in sources {
         for c in &s.summary.calls {
-            if !MAKEDIRS.contains(&s.summary.resolve(&c.callee).as_str()) {
+            let callee = s.summary.resolve(&c.callee);
+            let path_mkdir = callee == "pathlib.Path" && c.then.as_deref() == Some("mkdir");
+            if !MAKEDIRS.contains(&callee.as_str()) && !path_mkdir {
                 continue;
             }
             let Some((path, how)) = c.args.first().and_then(|a| path_of(a, s, env)) else {
@@ -32,7 +34,12 @@ pub(super) fn dirs(sources: &[Source], env: &[EnvVar]) -> Vec<DataDir> {
             if out.iter().any(|d| d.path == path) {
                 continue;
             }
-            let rule = format!("`{}(...)` creates `{path}`{how}", c.callee);
+            let call = if path_mkdir {
+                format!("{}(...).mkdir(...)", c.callee)
+            } else {
+                format!("{}(...)", c.callee)
+            };
+            let rule = format!("`{call}` creates `{path}`{how}");
             out.push(DataDir {
                 role: DataRole::Written,
                 path,
@@ -129,7 +136,7 @@ mod tests {
             ),
             source(
                 "app/main.py",
-                "import os\nfrom app.config import settings\n\nos.makedirs(settings.data_folder, exist_ok=True)\nUPLOADS = 'uploads/'\nos.mkdir(UPLOADS)\nos.makedirs(os.path.join(BASE, 'x'))\nos.makedirs('../outside')\nos.makedirs('.')\n",
+                "import os\nfrom app.config import settings\n\nos.makedirs(settings.data_folder, exist_ok=True)\nUPLOADS = 'uploads/'\nos.mkdir(UPLOADS)\nos.makedirs(os.path.join(BASE, 'x'))\nos.makedirs('../outside')\nos.makedirs('.')\nfrom pathlib import Path\nPath('/var/lib/app/cache').mkdir(parents=True, exist_ok=True)\nPath('notes.txt').write_text('x')\n",
             ),
         ];
         let env = env_of(&sources);
@@ -137,9 +144,15 @@ mod tests {
             .into_iter()
             .map(|d| (d.path, d.evidence.to_string()))
             .collect();
-        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got.len(), 3, "{got:?}");
         assert_eq!(got[0].0, "data");
         assert!(got[0].1.starts_with("app/main.py:4: "), "{}", got[0].1);
         assert_eq!(got[1].0, "uploads");
+        assert_eq!(got[2].0, "/var/lib/app/cache");
+        assert!(
+            got[2].1.contains("`Path(...).mkdir(...)` creates"),
+            "{}",
+            got[2].1
+        );
     }
 }

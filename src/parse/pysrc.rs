@@ -395,6 +395,8 @@ pub struct Call {
     pub kwargs: Vec<(String, Arg)>,
     /// The line of the callee.
     pub line: usize,
+    /// The method called on the call's value, when one is: `mkdir` in `Path("data").mkdir()`.
+    pub then: Option<String>,
 }
 
 impl Call {
@@ -440,7 +442,14 @@ fn calls_of(line: &Line) -> Vec<Call> {
             .then(|| name(toks.first()).map(str::to_string))
             .flatten();
         let (args, kwargs) = arguments(toks, k + 1);
+        let then = closing(toks, k + 2)
+            .filter(|&c| toks[k + 1] == Tok::Op("(") && toks.get(c + 1) == Some(&Tok::Op(".")))
+            .and_then(|c| match (toks.get(c + 2), toks.get(c + 3)) {
+                (Some(Tok::Name(m)), Some(Tok::Op("("))) => Some(m.clone()),
+                _ => None,
+            });
         out.push(Call {
+            then,
             callee,
             decorator: start == 1 && toks[0] == Tok::Op("@"),
             target,
