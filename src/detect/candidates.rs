@@ -10,6 +10,7 @@ use crate::base::relpath::RelDir;
 use crate::framework::{Framework, Named};
 use crate::parse::apps::{self, Kind, Source};
 use crate::parse::walk::Scan;
+use crate::queue::TaskQueue;
 
 /// A candidate with what ranking and resolving need.
 #[derive(Debug, Clone)]
@@ -21,11 +22,6 @@ pub(super) struct Cand {
     /// The project's own setting that named this candidate (`FLASK_APP`).
     pub named: Option<Named>,
 }
-
-const LOOKED_FOR: &str = "looked for manage.py (Django), a module-level `Flask(...)` / `FastAPI(...)` object or a \
-     `create_app` factory in app.py, main.py, wsgi.py, asgi.py, application.py or a package \
-     __init__.py (virtualenvs, node_modules and tests excluded); pass --app-dir and --entrypoint \
-     to point at it";
 
 /// What a folder without a Python web app holds instead, from another ecosystem's manifest at its top.
 fn looks_like(root: &Path) -> Option<String> {
@@ -51,7 +47,7 @@ pub(super) fn named(
     let mut dirs: BTreeSet<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
     dirs.insert(RelDir::root());
     for dir in dirs {
-        let Some((rel, processes)) = super::procfile(root, &dir, warnings) else {
+        let Some((rel, processes)) = super::procfile(root, &scan.sources, &dir, warnings) else {
             continue;
         };
         for p in processes.iter().filter(|p| p.name == "web") {
@@ -92,8 +88,8 @@ pub(super) fn load_sources(
             }
         }
     }
-    let words = apps::words(&classes);
-    let mut sources = apps::load(root, &modules, &words, warnings);
+    let words = TaskQueue::with_source_words(crate::queue::ALL, &apps::words(&classes));
+    let mut sources = apps::load(root, &scan.sources, &modules, &words, warnings);
     // The modules they import from, a few levels and a bounded number: where a factory the app module
     // calls (`app = get_application()`) is defined.
     for _ in 0..3 {
@@ -102,7 +98,7 @@ pub(super) fn load_sources(
         if more.is_empty() {
             break;
         }
-        sources.extend(apps::load(root, &more, &words, warnings));
+        sources.extend(apps::load(root, &scan.sources, &more, &words, warnings));
     }
     sources
 }
@@ -147,7 +143,8 @@ pub(super) fn load_project_sources(
         .filter(|f| dir.contains(f))
         .cloned()
         .collect();
-    apps::load(root, &files, words, warnings)
+    let words = TaskQueue::with_source_words(crate::queue::ALL, words);
+    apps::load(root, &scan.sources, &files, &words, warnings)
 }
 
 /// Every candidate, filtered by `--framework` and `--app-dir`, ranked best first.
@@ -177,7 +174,8 @@ pub(super) fn collect(
     if cands.is_empty() && opts.entrypoint.is_none() {
         let e = Error::NoApp {
             path: root.to_path_buf(),
-            looked_for: LOOKED_FOR.into(),
+            looked_for: Framework::looked_for(reg.frameworks),
+            frameworks: Framework::titles(reg.frameworks),
             // A Python manifest beside a `package.json` keeps the project Python: it is no "Node.js
             // project", just one whose app was not found.
             looks_like: scan

@@ -115,6 +115,7 @@ fn project_marker_in(
     let only_project = walk::Markers {
         project: markers.project.clone(),
         app: Vec::new(),
+        modules: Vec::new(),
     };
     marker_in(dir, &only_project, extra)
 }
