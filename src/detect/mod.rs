@@ -18,6 +18,7 @@ mod health;
 mod needs;
 mod python;
 mod root;
+mod writes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -305,6 +306,7 @@ fn steps(
         warnings,
     );
     keep_safe_values(&mut env_vars, &mut needs, warnings);
+    let data_dirs = data_dirs(&chosen, &env_sources, &env_vars);
     let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, warnings);
     Ok(Project {
         creates_tables: creates_tables(&env_sources),
@@ -330,7 +332,7 @@ fn steps(
         project_name: manifests.pyproject.as_ref().and_then(|p| p.name()),
         install,
         static_root: chosen.analysis.static_root,
-        data_dirs: chosen.analysis.data_dirs.clone(),
+        data_dirs,
         celery_app: needs.celery_app,
         rq_queues: needs.rq_queues,
         celery_beat: needs.celery_beat,
@@ -376,6 +378,21 @@ fn schema_commands(sources: &[crate::parse::apps::Source]) -> Vec<(String, Evide
                 let rule = format!("click command `{name}`");
                 out.push((name.clone(), Evidence::at(&s.file, *line, &rule)));
             }
+        }
+    }
+    out
+}
+
+/// The framework's configured data directories, then the ones the app's code creates.
+fn data_dirs(
+    chosen: &app::Chosen,
+    sources: &[crate::parse::apps::Source],
+    env_vars: &[EnvVar],
+) -> Vec<crate::framework::DataDir> {
+    let mut out = chosen.analysis.data_dirs.clone();
+    for d in writes::dirs(sources, env_vars) {
+        if !out.iter().any(|o| o.path == d.path) {
+            out.push(d);
         }
     }
     out

@@ -123,6 +123,9 @@ pub struct ComposeContext {
     pub watch_sync: Vec<WatchSync>,
     /// Paths (relative to the context) whose change makes compose `develop.watch` rebuild the image: the manifests and lockfiles.
     pub watch_rebuild: Vec<String>,
+    /// The directories the app writes, each on a named volume of its own (the root file system is
+    /// read-only).
+    pub writable_dirs: Vec<WritableDir>,
 }
 
 /// The images of compose's backing services.
@@ -216,6 +219,7 @@ impl ComposeContext {
             dev_env: plan.dev_env.clone(),
             watch_sync: plan.watch_sync.clone(),
             watch_rebuild: plan.watch_rebuild.clone(),
+            writable_dirs: plan.writable_dirs.clone(),
         }
     }
 }

@@ -153,7 +153,7 @@ fn environment(out: &mut String, p: &Project) {
         let (what, why) = match &v.role {
             Some(t) => (role_text(&t.role), &t.because),
             None if v.required => ("required, set it in .env".to_string(), &v.evidence),
-            None => ("optional".to_string(), &v.evidence),
+            None => (optional_text(v), &v.evidence),
         };
         let (what, why) = (terminal(&what), terminal(&why.to_string()).into_owned());
         let _ = writeln!(out, "    {:<w$}  {what:<28} {why}", terminal(&v.name));
@@ -178,7 +178,20 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
         Port => "the server's port".into(),
         AllowedHosts { separator } => format!("ALLOWED_HOSTS, `{separator}`-separated"),
         DebugSwitch { on } => format!("debug switch (dev: `{on}`)"),
+        SigningKey => "signing key (generated)".into(),
     }
+}
+
+/// An optional variable with its type and default, as far as the code shows them.
+fn optional_text(v: &crate::detect::EnvVar) -> String {
+    let mut out = "optional".to_string();
+    if let Some(kind) = &v.read.kind {
+        out = format!("{out}, {}", kind.describe());
+    }
+    if let Some(d) = &v.read.default {
+        out = format!("{out}, default `{d}`");
+    }
+    out
 }
 
 /// Install files, the other candidates, and the warnings.
@@ -375,17 +388,16 @@ fn env_file_line(e: &EnvFileReport) -> String {
     }
 }
 
-/// What to do next, as an ordered checklist: the values to set in `.env` (with its line and where the
-/// code reads each), the command that starts the stack, the URL, the one-off commands, and `dockgen
-/// verify`. When the plan knows the stack cannot work, it says "will not work yet" and why first, and
-/// the list follows as "Then", not "Next".
+/// What to do next, as an ordered checklist: first the values the app cannot start without (each with
+/// its line in `.env` and where the code reads it), then the command that starts the stack, the URL, the
+/// one-off commands, and `dockgen verify`. When the plan knows the stack cannot work, or values are
+/// still unset, there is no "Next:": it says why first, and the list follows as "Then:" (issue 17, 18).
 fn next_steps(view: &InitView, dir: &str) -> String {
-    let mut out = String::new();
+    let mut out = must_set(view);
     let plan = view.plan;
+    let unset = !out.is_empty();
     let steps = checklist(view, dir);
-    let heading = if plan.blockers.is_empty() {
-        "Next"
-    } else {
+    if !plan.blockers.is_empty() {
         let _ = writeln!(out, "\nThe generated stack will not work yet:");
         for b in &plan.blockers {
             let _ = writeln!(
@@ -395,7 +407,10 @@ fn next_steps(view: &InitView, dir: &str) -> String {
                 terminal(&b.fix)
             );
         }
-        "Then"
+    }
+    let heading = match plan.blockers.is_empty() && !unset {
+        true => "Next",
+        false => "Then",
     };
     if view.targets.compose {
         let _ = writeln!(out, "\n{heading}:");
@@ -429,34 +444,16 @@ fn orchestrator_steps(view: &InitView, dir: &str) -> String {
     out
 }
 
-/// The checklist's steps, in order.
+/// The checklist's steps after the values to set, in order.
 fn checklist(view: &InitView, dir: &str) -> Vec<String> {
     let plan = view.plan;
     let cd = match dir {
         "." => String::new(),
         dir => format!("cd {} && ", terminal(dir)),
     };
-    let env = view.env_file;
-    let on_disk = view.env_on_disk;
-    // The secrets a new .env got are set, and so is what an existing .env already holds.
-    let filled = |name: &str| {
-        (env.status == EnvStatus::Created && env.secrets.iter().any(|s| s == name))
-            || on_disk.value(name).is_some_and(|v| !v.is_empty())
-    };
-    let mut steps = Vec::new();
-    for m in plan.must_set.iter().filter(|m| !filled(&m.name)) {
-        let line = on_disk
-            .get(&m.name)
-            .map_or(String::new(), |e| format!("{}:{}, ", env.path, e.line));
-        steps.push(format!(
-            "set {} in {} ({line}read at {})",
-            terminal(&m.name),
-            env.path,
-            terminal(&m.read_at)
-        ));
-    }
-    steps.push(format!("start it: {cd}docker compose up --build --wait"));
-    let port = on_disk
+    let mut steps = vec![format!("start it: {cd}docker compose up --build --wait")];
+    let port = view
+        .env_on_disk
         .value("WEB_PORT")
         .and_then(|p| p.parse::<u16>().ok())
         .unwrap_or(plan.port);
@@ -477,6 +474,43 @@ fn checklist(view: &InitView, dir: &str) -> Vec<String> {
     };
     steps.push(format!("check that it works: dockgen verify{verify_path}"));
     steps
+}
+
+/// The variables the app cannot start without that nothing generated provides, each with its line in
+/// `.env` and where it is read; the secrets a new `.env` got are set, and so is what `.env` already holds.
+fn must_set(view: &InitView) -> String {
+    let mut out = String::new();
+    let env = view.env_file;
+    let on_disk = view.env_on_disk;
+    let filled = |name: &str| {
+        (env.status == EnvStatus::Created && env.secrets.iter().any(|s| s == name))
+            || on_disk.value(name).is_some_and(|v| !v.is_empty())
+    };
+    let must_set: Vec<_> = view
+        .plan
+        .must_set
+        .iter()
+        .filter(|m| !filled(&m.name))
+        .collect();
+    if !must_set.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nThe app cannot start without these, and dockgen cannot supply them: set them in {}",
+            env.path
+        );
+        for m in must_set {
+            let line = on_disk
+                .get(&m.name)
+                .map_or(String::new(), |e| format!("{}:{}, ", env.path, e.line));
+            let _ = writeln!(
+                out,
+                "  {}  ({line}read at {})",
+                terminal(&m.name),
+                terminal(&m.read_at)
+            );
+        }
+    }
+    out
 }
 
 /// The directory the files went to, as the user would `cd` to it (`.` for the current directory).

@@ -314,6 +314,9 @@ pub struct WritableDir {
     pub path: String,
     /// Why the app writes there, with where it is configured.
     pub reason: String,
+    /// The named volume compose mounts there, so writes survive the read-only root file system and
+    /// the container's replacement.
+    pub volume: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]

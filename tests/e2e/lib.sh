@@ -27,8 +27,18 @@ e2e_prepare() {
 # Completes the .env that `dockgen init` wrote, as a user does after reading init's output: every
 # value it left empty (a value the app requires that dockgen cannot know) gets a throwaway one, and
 # WEB_PORT the given free port. The secrets are the ones init generated; nothing is uncommented.
+# The values the .env `dockgen init` wrote leaves empty are what a user would have to type before the
+# stack starts: each is typed here (`e2e-value`), counted and named in "$out/typed.txt" (the runner
+# reports them per app; dockgen's goal is zero). WEB_PORT is only the host port the runner picks.
 fill_required_env() {
-  local port=$1
+  local port=$1 names
+  names=$(sed -n -E 's/^([A-Z_][A-Z0-9_]*)=$/\1/p' .env | tr '\n' ' ' | sed 's/ $//')
+  printf '%s\t%s\n' "$(printf '%s' "$names" | wc -w)" "$names" >"$out/typed.txt"
+  if [ -n "$names" ]; then
+    say "values typed by hand into .env: $(printf '%s' "$names" | wc -w) ($names): dockgen named them as required"
+  else
+    ok "no value typed by hand: the .env dockgen init wrote is used as it is"
+  fi
   sed -i -E \
     -e "s/^([A-Z_][A-Z0-9_]*)=$/\1=e2e-value/" \
     -e "s/^WEB_PORT=.*/WEB_PORT=$port/" \

@@ -16,6 +16,7 @@ mod ownership;
 mod real_terminal;
 mod support;
 mod template_context;
+mod unseen_projects;
 mod untrusted;
 mod untrusted_input;
 mod untrusted_input_props;
