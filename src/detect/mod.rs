@@ -238,11 +238,12 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let (python, source_builds) =
         python::decide(root, &manifests, opts, locked, &mut evidence, &mut warnings)?;
     let dir = &manifests.lock_dir;
+    let worker_sources = candidates::load_worker_sources(root, &scan, dir, &sources, &mut warnings);
     let mut needs = needs::collect(
         procfile(root, dir, &mut Vec::new()),
         &dependencies,
         &chosen,
-        &sources,
+        &worker_sources,
         opts,
         &mut evidence,
         &mut warnings,

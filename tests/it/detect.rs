@@ -69,6 +69,7 @@ const EXPECTED: &[Expect] = &[
         &["the image runs `mysite.settings.production`"]) },
     Expect { fixture: "django-uv-subdir", outcome: ok("django", "uv", "3.12", "core", "config.wsgi:application", Some("config.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "empty", outcome: Err("no Python web application found") },
+    Expect { fixture: "fastapi-celery-module-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, REDIS, &["celery"], NONE) },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-factory-pipenv", outcome: ok("flask", "pipenv", "3.11", ".", "myapp:create_app()", None, PG_REDIS, NONE, NONE) },
@@ -193,6 +194,19 @@ fn fixtures_detect_what_their_readme_says() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A Celery app is found by what its module does, whatever the module is called (issue 17: `celery_app.py`
+/// got no worker app, only a warning).
+#[test]
+fn celery_app_in_a_module_of_any_name() {
+    let p = run("fastapi-celery-module-pip").unwrap();
+    assert_eq!(p.celery_app.as_deref(), Some("app.celery_app:celery_app"));
+    let e = &p.evidence[&Key::CeleryApp];
+    assert_eq!(
+        (e.file.as_deref(), e.line),
+        (Some("app/celery_app.py"), Some(5))
+    );
 }
 
 #[test]
