@@ -175,6 +175,18 @@ pub struct InstallFacts {
     pub extra_index: bool,
     /// The project's pyproject.toml, relative to the build context, when it has one.
     pub pyproject: Option<String>,
+    /// Packages the requirements install from the project's own directories (`-e .`).
+    pub local_packages: Vec<LocalInstall>,
+}
+
+/// A requirements line that installs a package of the project by path, and what that package declares.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LocalInstall {
+    /// The requirements file holding the line, relative to the build context.
+    pub file: String,
+    pub line: usize,
+    /// The requirements the package declares (PEP 508, as written in its metadata).
+    pub requires: Vec<String>,
 }
 
 /// What reading is given.

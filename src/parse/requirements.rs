@@ -289,6 +289,9 @@ fn add(out: &mut Requirements, installs: bool, req: &str, shown: &str, line: usi
             true,
             Evidence::at(shown, line, "requirement line"),
         );
+        if let Some(v) = &r.pinned {
+            out.deps.set_version(&r.name, v);
+        }
     }
     Ok(())
 }

@@ -72,6 +72,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "fastapi-celery-module-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, REDIS, &["celery"], NONE) },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
+    Expect { fixture: "flask-editable-setupcfg-pip", outcome: ok("flask", "pip", "3.11", ".", "blog:create_app()", None, PG_REDIS, NONE, NONE) },
     Expect { fixture: "flask-factory-pipenv", outcome: ok("flask", "pipenv", "3.11", ".", "myapp:create_app()", None, PG_REDIS, NONE, NONE) },
     Expect { fixture: "flask-flaskenv", outcome: ok("flask", "pip", "3.13", ".", "server:srv", None, NONE, NONE, &["no Python version is pinned"]) },
     Expect { fixture: "flask-old-pins-uv", outcome: ok("flask", "uv", "3.11", ".", "wsgi:app", None, PG, NONE, &["no Python version is pinned (.python-version, requires-python, Pipfile); the image uses 3.11"]) },
@@ -207,6 +208,31 @@ fn celery_app_in_a_module_of_any_name() {
         (e.file.as_deref(), e.line),
         (Some("app/celery_app.py"), Some(5))
     );
+}
+
+/// `-e .` in requirements.txt: the dependencies are the package's own, from setup.cfg, with their lines
+/// and exact pins (issue 17: Postgres, Redis and Flask-Migrate were missed).
+#[test]
+fn editable_local_package_dependencies_come_from_its_setup_cfg() {
+    let p = run("flask-editable-setupcfg-pip").unwrap();
+    let flask = p.dependencies.get("flask").unwrap();
+    assert_eq!(flask.version.as_deref(), Some("2.1.3"));
+    assert_eq!(
+        (flask.evidence.file.as_deref(), flask.evidence.line),
+        (Some("setup.cfg"), Some(11))
+    );
+    assert!(p.dependencies.has("flask-migrate"));
+    assert!(
+        !p.dependencies.has("pytest"),
+        "the `test` extra was not asked for"
+    );
+    let local = &p.install.local_packages;
+    assert_eq!(local.len(), 1);
+    assert_eq!(
+        (local[0].file.as_str(), local[0].line),
+        ("requirements.txt", 1)
+    );
+    assert_eq!(local[0].requires.len(), 8);
 }
 
 #[test]

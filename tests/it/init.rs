@@ -545,3 +545,35 @@ fn newline_in_a_path_is_a_clear_error() {
     );
     assert!(!hint.contains('\n'), "{hint}");
 }
+
+/// A package installed by `-e .`: the dependency layer (before the source) installs what setup.cfg
+/// declares with the `-e .` line taken out of the builder's copy, and the requirements as written are
+/// installed once the package's files are in (issue 17: "does not appear to be a Python project").
+/// Flask 2.1 has no `--app`: migrate and the dev server lean on the image's FLASK_APP.
+#[test]
+fn local_package_is_installed_after_its_files_and_old_flask_gets_no_app_option() {
+    let (_, files) = generated("flask-editable-setupcfg-pip").unwrap();
+    let docker = &files["Dockerfile"];
+    let (deps_layer, after) = docker
+        .split_once("\nCOPY . .\n")
+        .expect("a COPY . . in the builder");
+    assert!(
+        deps_layer.contains(
+            "sed -i -e 1d requirements.txt && uv pip install -r requirements.txt Flask==2.1.3 "
+        ),
+        "{deps_layer}"
+    );
+    assert!(deps_layer.contains(" gunicorn==22.0.0\n"), "{deps_layer}");
+    let builder_rest = after.split("FROM ").next().unwrap();
+    assert!(
+        builder_rest.contains("uv pip install -r requirements.txt\n"),
+        "{builder_rest}"
+    );
+    let compose = &files["docker-compose.yml"];
+    assert!(
+        compose.contains(r#"command: ["flask", "db", "upgrade"]"#),
+        "{compose}"
+    );
+    assert!(!compose.contains("--app"), "{compose}");
+    assert!(docker.contains(r#"FLASK_APP="blog:create_app()""#));
+}
