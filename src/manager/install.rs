@@ -76,14 +76,21 @@ pub fn venv_env(venv: &str) -> Vec<EnvPair> {
     ]
 }
 
+/// The base image's interpreter. uv is pointed at it (`UV_PYTHON`) because the image's Python is the
+/// one dockgen chose (`--python` included): a `.python-version` copied in with the source must not send
+/// uv looking for another ("No interpreter found for Python 3.12", issue 17).
+pub const IMAGE_PYTHON: &str = "/usr/local/bin/python3";
+
 /// The builder's uv settings with the app's virtualenv at `venv`: bytecode compiled at build time (the
 /// runtime's code and venv are read-only, so nothing could cache it later, and every process start would
-/// compile in memory again), files copied out of the cache mount, never a downloaded Python.
+/// compile in memory again), files copied out of the cache mount, never a downloaded Python, always the
+/// image's.
 pub fn uv_env(venv: &str) -> Vec<EnvPair> {
     let mut env = vec![
         pair("UV_COMPILE_BYTECODE", "1"),
         pair("UV_LINK_MODE", "copy"),
         pair("UV_PYTHON_DOWNLOADS", "0"),
+        pair("UV_PYTHON", IMAGE_PYTHON),
     ];
     env.extend(venv_env(venv));
     env

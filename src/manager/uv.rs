@@ -143,6 +143,7 @@ impl ManagerSpec for Uv {
                 pair("UV_COMPILE_BYTECODE", "1"),
                 pair("UV_LINK_MODE", "copy"),
                 pair("UV_PYTHON_DOWNLOADS", "0"),
+                pair("UV_PYTHON", super::install::IMAGE_PYTHON),
                 pair("UV_PROJECT_ENVIRONMENT", cx.venv),
             ],
             setup: vec![],

@@ -577,3 +577,31 @@ fn local_package_is_installed_after_its_files_and_old_flask_gets_no_app_option()
     assert!(!compose.contains("--app"), "{compose}");
     assert!(docker.contains(r#"FLASK_APP="blog:create_app()""#));
 }
+
+/// `--python 3.13` on a uv project whose `.python-version` says 3.12: the image is 3.13 and uv is pointed
+/// at the image's interpreter, so the `.python-version` that `COPY . .` brings in cannot send `uv sync`
+/// looking for a 3.12 that is not there (issue 17, item 7).
+#[test]
+fn the_python_flag_wins_inside_the_build() {
+    let dir = fixtures().join("django-uv-subdir");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".python-version"))
+            .unwrap()
+            .trim(),
+        "3.12"
+    );
+    let opts = Options {
+        python: Some("3.13".into()),
+        ..Options::default()
+    };
+    let p = detect(&dir, &opts).unwrap();
+    let files = render(&plan(&p, &PlanOptions::default()).unwrap()).unwrap();
+    let docker = &files["Dockerfile"];
+    assert!(docker.contains("ARG PYTHON_VERSION=3.13\n"), "{docker}");
+    let builder = docker.split("AS runtime").next().unwrap();
+    assert!(
+        builder.contains("UV_PYTHON=/usr/local/bin/python3 \\"),
+        "{builder}"
+    );
+    assert!(builder.contains("uv sync --locked"), "{builder}");
+}
