@@ -548,3 +548,40 @@ fn a_schema_made_by_the_apps_own_command_is_named_not_run() {
         plan.notes
     );
 }
+
+/// A uv.lock out of date with its pyproject is said at init with the command that fixes it (issue 17:
+/// `uv sync --locked` failed only at build time); the committed fixture's lock matches and is quiet.
+#[test]
+fn a_stale_uv_lock_is_reported_with_the_fix() {
+    let src = fixtures().join("django-uv-subdir");
+    let read = |f: &str| std::fs::read(src.join(f)).unwrap();
+    let pyproject = String::from_utf8(read("pyproject.toml"))
+        .unwrap()
+        .replace("\"redis>=5.2\",", "\"redis>=5.2\",\n    \"celery>=5.4\",");
+    let manage = read("core/manage.py");
+    let settings = read("core/config/settings.py");
+    let wsgi = read("core/config/wsgi.py");
+    let init = read("core/config/__init__.py");
+    let dir = crate::support::project(&[
+        ("pyproject.toml", pyproject.as_bytes()),
+        ("uv.lock", &read("uv.lock")),
+        (".python-version", &read(".python-version")),
+        ("core/manage.py", &manage),
+        ("core/config/__init__.py", &init),
+        ("core/config/settings.py", &settings),
+        ("core/config/wsgi.py", &wsgi),
+    ]);
+    let p = detect(dir.path(), &Options::default()).unwrap();
+    let w: Vec<&String> = p
+        .warnings
+        .iter()
+        .filter(|w| w.contains("out of date"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", p.warnings);
+    assert!(
+        w[0].contains("`celery` is not in it") && w[0].contains("run `uv lock`"),
+        "{}",
+        w[0]
+    );
+    assert!(run("django-uv-subdir").unwrap().warnings.is_empty());
+}
