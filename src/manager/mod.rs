@@ -295,6 +295,22 @@ pub fn choose(
     }
     for pm in all {
         if let Some(manifest) = pm.manifest().filter(|f| m.present.contains(*f)) {
+            // A requirements file beside a lockless manifest is the list the project pins and commits:
+            // the image installs it rather than resolving the manifest anew.
+            if let Some(req) = m.requirements
+                && let Some(fallback) = all
+                    .iter()
+                    .find(|f| f.fallback(m, &mut Vec::new()).is_some())
+            {
+                warnings.push(format!(
+                    "`{}` has no {}, so the image installs `{}` beside it instead (run `{pm} lock` and commit the lock to install with {pm})",
+                    m.path(manifest),
+                    pm.lockfile().unwrap_or("lockfile"),
+                    m.path(req)
+                ));
+                let rule = format!("requirements file beside a {manifest} without a lock");
+                return (*fallback, Evidence::file(&m.path(req), &rule));
+            }
             warnings.push(format!(
                 "`{}` has no {}: the install is not locked (run `{pm} lock`)",
                 m.path(manifest),

@@ -585,3 +585,39 @@ fn a_stale_uv_lock_is_reported_with_the_fix() {
     );
     assert!(run("django-uv-subdir").unwrap().warnings.is_empty());
 }
+
+/// A Pipfile without Pipfile.lock and a requirements.txt beside it: the image installs the committed
+/// requirements (issue 17: the lockless Pipfile failed in the builder), and init says how to lock. A
+/// lockless Pipfile alone is locked in the builder, then installed from the export like a committed lock.
+#[test]
+fn a_lockless_pipfile_yields_to_its_requirements_file() {
+    let pipfile = b"[packages]\nflask = \"*\"\n\n[requires]\npython_version = \"3.12\"\n";
+    let app = b"from flask import Flask\n\napp = Flask(__name__)\n";
+    let dir = crate::support::project(&[
+        ("Pipfile", pipfile),
+        ("requirements.txt", b"flask==3.1.0\n"),
+        ("app.py", app),
+    ]);
+    let p = detect(dir.path(), &Options::default()).unwrap();
+    assert_eq!(p.package_manager.as_str(), "pip");
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("`Pipfile` has no Pipfile.lock")
+                && w.contains("installs `requirements.txt`")
+                && w.contains("run `pipenv lock`")),
+        "{:?}",
+        p.warnings
+    );
+    let alone = crate::support::project(&[("Pipfile", pipfile), ("app.py", app)]);
+    let p = detect(alone.path(), &Options::default()).unwrap();
+    assert_eq!(p.package_manager.as_str(), "pipenv");
+    let plan = dockgen::plan::plan(&p, &dockgen::plan::PlanOptions::default()).unwrap();
+    let docker = &dockgen::render::render(&plan).unwrap()["Dockerfile"];
+    assert!(
+        docker
+            .contains("/opt/pipenv/bin/pipenv lock && /opt/pipenv/bin/pipenv requirements --hash"),
+        "{docker}"
+    );
+    assert!(!docker.contains("install --deploy --system"), "{docker}");
+}
