@@ -177,6 +177,9 @@ pub struct InstallFacts {
     pub pyproject: Option<String>,
     /// Packages the requirements install from the project's own directories (`-e .`).
     pub local_packages: Vec<LocalInstall>,
+    /// The lock was written in an older format than the manager's export needs (a PDM lock without the
+    /// `inherit_metadata` strategy), so the install goes through the manager's own sync instead.
+    pub legacy_lock: bool,
 }
 
 /// A requirements line that installs a package of the project by path, and what that package declares.

@@ -605,3 +605,18 @@ fn the_python_flag_wins_inside_the_build() {
     );
     assert!(builder.contains("uv sync --locked"), "{builder}");
 }
+
+/// A pdm.lock from PDM 2.10 (no `inherit_metadata`): `pdm export` refuses it, so the image syncs the lock
+/// into the app's venv instead (issue 17, item 11); a current lock keeps the hashed export.
+#[test]
+fn an_old_pdm_lock_is_synced_into_the_venv() {
+    let (_, files) = generated("flask-old-pdm-lock").unwrap();
+    let docker = &files["Dockerfile"];
+    assert!(
+        docker.contains("/opt/pdm/bin/pdm use -f /opt/venv/bin/python && /opt/pdm/bin/pdm sync --prod --no-self --no-editable"),
+        "{docker}"
+    );
+    assert!(!docker.contains("pdm export"), "{docker}");
+    let (_, files) = generated("pdm-flask").unwrap();
+    assert!(files["Dockerfile"].contains("/opt/pdm/bin/pdm export --prod"));
+}
