@@ -213,13 +213,7 @@ impl Reader<'_> {
                 let constraint = opt == "-c" || opt == "--constraint";
                 self.read_one(&include, installs && !constraint)
             }
-            "-e" | "--editable" => match arg {
-                Some(a) if a.starts_with('.') && installs => self.local(shown, line_no, a, true),
-                _ => match arg.and_then(|a| a.split("#egg=").nth(1)) {
-                    Some(egg) => add(&mut self.out, installs, egg, shown, line_no),
-                    None => Ok(()),
-                },
-            },
+            "-e" | "--editable" => self.editable(shown, line_no, installs, arg),
             "--extra-index-url" => {
                 self.out.extra_index = true;
                 Ok(())
@@ -230,6 +224,23 @@ impl Reader<'_> {
 }
 
 impl Reader<'_> {
+    /// `-e ./path` is a local package; `-e <vcs url>#egg=name` adds its name.
+    fn editable(
+        &mut self,
+        shown: &str,
+        line: usize,
+        installs: bool,
+        arg: Option<&str>,
+    ) -> Result<()> {
+        match arg {
+            Some(a) if a.starts_with('.') && installs => self.local(shown, line, a, true),
+            _ => match arg.and_then(|a| a.split("#egg=").nth(1)) {
+                Some(egg) => add(&mut self.out, installs, egg, shown, line),
+                None => Ok(()),
+            },
+        }
+    }
+
     /// A package installed from a project directory (`.`, `./libs/core[prod]`): recorded with its line,
     /// so its own metadata can be read and its install placed after its files are in the image.
     fn local(&mut self, shown: &str, line: usize, arg: &str, editable: bool) -> Result<()> {
