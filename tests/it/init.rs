@@ -620,3 +620,39 @@ fn an_old_pdm_lock_is_synced_into_the_venv() {
     let (_, files) = generated("pdm-flask").unwrap();
     assert!(files["Dockerfile"].contains("/opt/pdm/bin/pdm export --prod"));
 }
+
+/// Workers on a broker they cannot reach: the project's Celery has no Redis client (it was written for
+/// an `amqp://` broker), yet the generated broker is Redis. Init says the stack will not work, instead
+/// of "Next:" (issue 17, item 8); with `celery[redis]` it says nothing of the kind.
+#[test]
+fn workers_without_a_redis_client_are_a_blocker() {
+    let app = b"from fastapi import FastAPI\n\napp = FastAPI()\n";
+    let worker = b"import os\n\nfrom celery import Celery\n\ncelery_app = Celery(\"proj\", broker=os.environ.get(\"CELERY_BROKER_URL\", \"amqp://guest:guest@localhost:5672//\"))\n";
+    let dir = project(&[
+        (
+            "requirements.txt",
+            b"fastapi==0.115.6\nuvicorn==0.34.0\ncelery==5.4.0\n",
+        ),
+        ("proj/__init__.py", b""),
+        ("proj/main.py", app),
+        ("proj/celery_app.py", worker),
+    ]);
+    let p = detect(dir.path(), &Options::default()).unwrap();
+    let blockers = plan(&p, &PlanOptions::default()).unwrap().blockers;
+    assert_eq!(blockers.len(), 1, "{blockers:?}");
+    assert!(
+        blockers[0].problem.contains("no Redis client"),
+        "{blockers:?}"
+    );
+    let p = detect(
+        &fixtures().join("fastapi-celery-module-pip"),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(
+        plan(&p, &PlanOptions::default())
+            .unwrap()
+            .blockers
+            .is_empty()
+    );
+}
