@@ -152,8 +152,32 @@ fn from_setup_cfg(
     shown: &str,
     extras: &[String],
 ) -> std::result::Result<Option<Vec<Declared>>, String> {
+    let values = ini_values(text);
+    let Some(main) = values.get(&("options".into(), "install_requires".into())) else {
+        return Ok(None);
+    };
+    let mut out = list_of(
+        main,
+        shown,
+        "install_requires in setup.cfg of the local package",
+    )?;
+    for ((sec, key), v) in &values {
+        if sec == "options.extras_require" && extras.iter().any(|e| normalize(e) == normalize(key))
+        {
+            out.extend(list_of(
+                v,
+                shown,
+                &format!("[options.extras_require] `{key}` in setup.cfg, an extra the requirements ask for"),
+            )?);
+        }
+    }
+    Ok(Some(out))
+}
+
+/// (section, key) -> its value's lines with their numbers, as configparser reads them: `key = value` or
+/// `key: value`, continued by indented lines; `#` and `;` lines are comments.
+fn ini_values(text: &str) -> BTreeMap<(String, String), Vec<(usize, String)>> {
     let mut section = String::new();
-    // (section, key) -> [(line, value)]
     let mut values: BTreeMap<(String, String), Vec<(usize, String)>> = BTreeMap::new();
     let mut current: Option<(String, String)> = None;
     for (i, raw) in text.lines().enumerate() {
@@ -162,8 +186,7 @@ fn from_setup_cfg(
         if trimmed.is_empty() || trimmed.starts_with('#') || trimmed.starts_with(';') {
             continue;
         }
-        let indented = raw.starts_with([' ', '\t']);
-        if indented {
+        if raw.starts_with([' ', '\t']) {
             if let Some(k) = &current {
                 values
                     .entry(k.clone())
@@ -187,25 +210,7 @@ fn from_setup_cfg(
             current = Some(key);
         }
     }
-    let Some(main) = values.get(&("options".into(), "install_requires".into())) else {
-        return Ok(None);
-    };
-    let mut out = list_of(
-        main,
-        shown,
-        "install_requires in setup.cfg of the local package",
-    )?;
-    for ((sec, key), v) in &values {
-        if sec == "options.extras_require" && extras.iter().any(|e| normalize(e) == normalize(key))
-        {
-            out.extend(list_of(
-                v,
-                shown,
-                &format!("[options.extras_require] `{key}` in setup.cfg, an extra the requirements ask for"),
-            )?);
-        }
-    }
-    Ok(Some(out))
+    values
 }
 
 fn list_of(
