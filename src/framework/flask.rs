@@ -240,18 +240,9 @@ mod tests {
         ];
         for (version, migrate, dev) in cases {
             let mut deps = crate::parse::deps::DepSet::default();
-            deps.add(
-                "Flask",
-                vec![],
-                true,
-                crate::base::evidence::Evidence::rule("x"),
-            );
-            deps.add(
-                "flask-migrate",
-                vec![],
-                true,
-                crate::base::evidence::Evidence::rule("x"),
-            );
+            for name in ["Flask", "flask-migrate"] {
+                deps.add(name, vec![], true, Evidence::rule("x"));
+            }
             if let Some(v) = version {
                 deps.set_version("flask", v);
             }
