@@ -622,3 +622,31 @@ fn a_lockless_pipfile_yields_to_its_requirements_file() {
     );
     assert!(!docker.contains("install --deploy --system"), "{docker}");
 }
+
+/// A declared range that admits no Python dockgen has images for is refused with the file, line and a
+/// hint, never built on the default outside the range (issue 17, item 7); `--python` still decides.
+#[test]
+fn a_range_dockgen_cannot_serve_is_an_error_with_a_hint() {
+    let pyproject =
+        b"[project]\nname = \"x\"\nversion = \"0\"\nrequires-python = \">=3.6,<3.9\"\ndependencies = [\"flask\"]\n";
+    let dir = crate::support::project(&[
+        ("pyproject.toml", pyproject),
+        (
+            "app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    let e = detect(dir.path(), &Options::default()).unwrap_err();
+    let shown = format!("{e}");
+    assert!(shown.contains("`pyproject.toml` (line 4"), "{shown}");
+    assert!(shown.contains("admits none of the versions"), "{shown}");
+    assert!(
+        matches!(&e, dockgen::Error::Hinted { hint, .. } if hint.contains("--python")),
+        "{e:?}"
+    );
+    let opts = Options {
+        python: Some("3.9".into()),
+        ..Options::default()
+    };
+    assert_eq!(detect(dir.path(), &opts).unwrap().python_version, "3.9");
+}
