@@ -411,48 +411,16 @@ pub const COMPOSE_FILES: &[&str] = &[
     "docker-compose.yml",
 ];
 
-/// How web apps declare routes, for finding a health route. Classes are import paths, resolved
-/// through each module's imports.
-pub mod routes {
-    /// Classes whose instances are apps: their routes are at the root.
-    pub const APPS: &[&str] = &[
-        "flask.Flask",
-        "fastapi.FastAPI",
-        "apiflask.APIFlask",
-        "quart.Quart",
-    ];
-    /// Router classes, and the keyword of the prefix they give their routes.
-    pub const ROUTERS: &[(&str, &str)] = &[
-        ("fastapi.APIRouter", "prefix"),
-        ("fastapi.routing.APIRouter", "prefix"),
-        ("flask.Blueprint", "url_prefix"),
-        ("flask.blueprints.Blueprint", "url_prefix"),
-        ("apiflask.APIBlueprint", "url_prefix"),
-    ];
-    /// Methods that mount a router on an app or a router: the keyword of the prefix, and whether it
-    /// replaces the router's own prefix (Flask) rather than coming before it (FastAPI).
-    pub const MOUNTS: &[(&str, &str, bool)] = &[
-        ("include_router", "prefix", false),
-        ("register_blueprint", "url_prefix", true),
-    ];
-    /// Decorator methods that declare a route; `route` and `api_route` answer GET unless `methods`
-    /// leaves it out.
-    pub const DECORATORS: &[&str] = &["get", "route", "api_route"];
-    /// Django's URL functions, and whether the pattern is a regular expression.
-    pub const URL_FUNCTIONS: &[(&str, bool)] = &[
-        ("django.urls.path", false),
-        ("django.urls.re_path", true),
-        ("django.conf.urls.url", true),
-    ];
-    /// Django's `include`.
-    pub const INCLUDE: &str = "django.urls.include";
-    /// Last path segments that name a health route, best first.
-    pub const HEALTH_NAMES: &[&str] = &[
-        "healthz",
-        "health",
-        "livez",
-        "healthcheck",
-        "health-check",
-        "health_check",
-    ];
-}
+/// Packages whose presence says the app hands database URLs to SQLAlchemy, which needs the driver in the
+/// URL's scheme (`postgresql+psycopg://`).
+pub const SQLALCHEMY_PACKAGES: &[&str] = &["sqlalchemy", "flask-sqlalchemy", "sqlmodel"];
+
+/// Last path segments that name a health route, best first.
+pub const HEALTH_NAMES: &[&str] = &[
+    "healthz",
+    "health",
+    "livez",
+    "healthcheck",
+    "health-check",
+    "health_check",
+];

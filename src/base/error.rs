@@ -88,6 +88,8 @@ pub enum Error {
     NoApp {
         path: PathBuf,
         looked_for: String,
+        /// The frameworks dockgen knows, in prose (`Django, Flask, FastAPI`).
+        frameworks: String,
         /// What the folder holds instead, when another ecosystem's manifest says
         /// (`a Node.js project (package.json)`).
         looks_like: Option<String>,
@@ -222,8 +224,8 @@ impl Error {
             Error::Requirement { .. } => {
                 Some("each line must be a PEP 508 requirement, an option such as `-r other.txt`, or a comment".into())
             }
-            Error::NoApp { looked_for, looks_like: Some(_), .. } => Some(format!(
-                "dockgen sets up Python web applications (Django, Flask, FastAPI) only; it {looked_for}"
+            Error::NoApp { looked_for, frameworks, looks_like: Some(_), .. } => Some(format!(
+                "dockgen sets up Python web applications ({frameworks}) only; it {looked_for}"
             )),
             Error::NoApp { looked_for, .. } => Some(looked_for.clone()),
             Error::Ambiguous { candidates, .. } => {

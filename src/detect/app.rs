@@ -76,18 +76,11 @@ fn check_entrypoint(entrypoint: &str, ev: Option<&Evidence>) -> Result<()> {
     })
 }
 
-fn from_candidate(
-    root: &Path,
-    c: &Cand,
-    deps: &DepSet,
-    opts: &Options,
-    project_dir: &RelDir,
-    ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
-) -> Result<Chosen> {
-    let framework = c.app.framework;
-    let package = framework.package();
-    let (framework_rule, app_dir_rule) = match &c.marker {
+/// Why the candidate's framework and app directory are what they are: its marker file (with the
+/// framework's dependency, when present), or the app object's own rule.
+fn rules(c: &Cand, deps: &DepSet) -> (String, String) {
+    let package = c.app.framework.package();
+    match &c.marker {
         Some(marker) => {
             let name = marker.rsplit('/').next().unwrap_or(marker);
             let with_dep = if deps.has(package) {
@@ -104,7 +97,21 @@ fn from_candidate(
             c.app.evidence.rule.clone(),
             "the import root of the app module".to_string(),
         ),
-    };
+    }
+}
+
+fn from_candidate(
+    root: &Path,
+    c: &Cand,
+    deps: &DepSet,
+    opts: &Options,
+    project_dir: &RelDir,
+    ev: &mut EvidenceMap,
+    warnings: &mut Vec<String>,
+) -> Result<Chosen> {
+    let framework = c.app.framework;
+    let package = framework.package();
+    let (framework_rule, app_dir_rule) = rules(c, deps);
     let framework_rule = match opts.framework {
         Some(_) => opts.evidence("framework").to_string(),
         None => framework_rule,

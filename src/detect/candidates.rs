@@ -10,6 +10,7 @@ use crate::base::relpath::RelDir;
 use crate::framework::{Framework, Named};
 use crate::parse::apps::{self, Kind, Source};
 use crate::parse::walk::Scan;
+use crate::queue::TaskQueue;
 
 /// A candidate with what ranking and resolving need.
 #[derive(Debug, Clone)]
@@ -21,11 +22,6 @@ pub(super) struct Cand {
     /// The project's own setting that named this candidate (`FLASK_APP`).
     pub named: Option<Named>,
 }
-
-const LOOKED_FOR: &str = "looked for manage.py (Django), a module-level `Flask(...)` / `FastAPI(...)` object or a \
-     `create_app` factory in app.py, main.py, wsgi.py, asgi.py, application.py or a package \
-     __init__.py (virtualenvs, node_modules and tests excluded); pass --app-dir and --entrypoint \
-     to point at it";
 
 /// What a folder without a Python web app holds instead, from another ecosystem's manifest at its top.
 fn looks_like(root: &Path) -> Option<String> {
@@ -51,7 +47,7 @@ pub(super) fn named(
     let mut dirs: BTreeSet<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
     dirs.insert(RelDir::root());
     for dir in dirs {
-        let Some((rel, processes)) = super::procfile(root, &dir, warnings) else {
+        let Some((rel, processes)) = super::procfile(root, &scan.sources, &dir, warnings) else {
             continue;
         };
         for p in processes.iter().filter(|p| p.name == "web") {
@@ -92,7 +88,13 @@ pub(super) fn load_sources(
             }
         }
     }
-    apps::load(root, &modules, &apps::words(&classes), warnings)
+    apps::load(
+        root,
+        &scan.sources,
+        &modules,
+        &TaskQueue::with_source_words(crate::queue::ALL, &apps::words(&classes)),
+        warnings,
+    )
 }
 
 /// Words that mark a module worth summarising: it may read the environment, define click commands or
@@ -110,8 +112,8 @@ pub(super) fn load_env_sources(
 }
 
 /// The modules that may define workers' apps: the app modules already read, and every module of the
-/// project at `dir` that names Celery, whatever the module is called (`<pkg>/celery_app.py`, `tasks.py`):
-/// a worker's app is found by what the module does, not by its name.
+/// project at `dir` with a registered task queue's words, whatever the module is called
+/// (`<pkg>/celery_app.py`, `tasks.py`): a worker's app is found by what the module does, not by its name.
 pub(super) fn load_worker_sources(
     root: &Path,
     scan: &Scan,
@@ -120,7 +122,8 @@ pub(super) fn load_worker_sources(
     warnings: &mut Vec<String>,
 ) -> Vec<Source> {
     let mut out = app_sources.to_vec();
-    for s in load_project_sources(root, scan, dir, &["Celery"], warnings) {
+    // The queues' own words are added by load_project_sources.
+    for s in load_project_sources(root, scan, dir, &[], warnings) {
         if !out.iter().any(|o| o.file == s.file) {
             out.push(s);
         }
@@ -143,7 +146,8 @@ pub(super) fn load_project_sources(
         .filter(|f| dir.contains(f))
         .cloned()
         .collect();
-    apps::load(root, &files, words, warnings)
+    let words = TaskQueue::with_source_words(crate::queue::ALL, words);
+    apps::load(root, &scan.sources, &files, &words, warnings)
 }
 
 /// Every candidate, filtered by `--framework` and `--app-dir`, ranked best first.
@@ -173,7 +177,8 @@ pub(super) fn collect(
     if cands.is_empty() && opts.entrypoint.is_none() {
         let e = Error::NoApp {
             path: root.to_path_buf(),
-            looked_for: LOOKED_FOR.into(),
+            looked_for: Framework::looked_for(reg.frameworks),
+            frameworks: Framework::titles(reg.frameworks),
             looks_like: looks_like(root),
         };
         return Err(skipped_hint(e, scan));

@@ -8,7 +8,7 @@
 use super::EnvVar;
 use crate::base::evidence::Evidence;
 use crate::base::kinds::EnvRole;
-use crate::framework::Traced;
+use crate::framework::{EnvRoleCx, Traced};
 use crate::knowledge::{ENV_CONVENTIONS, EnvSource};
 use crate::parse::deps::DepSet;
 use crate::parse::pysrc::Comparison;
@@ -60,6 +60,8 @@ const REDIS_TARGETS: &[&str] = &[
 
 /// What reads the values: the framework's own URL scheme (if it has one) and the dependencies.
 pub(super) struct Consumer<'a> {
+    /// The registered frameworks, whose own settings' rules are asked first.
+    pub frameworks: &'a [crate::framework::Framework],
     pub framework_scheme: Option<&'static str>,
     pub deps: &'a DepSet,
 }
@@ -86,24 +88,12 @@ fn by_use(
     let r = &v.read;
     let target = r.target.as_deref().unwrap_or_default();
     let key = r.key.as_deref().unwrap_or_default();
-    if target == "DATABASES" {
-        let role = match key {
-            "ENGINE" => EnvRole::DatabaseEngine,
-            "HOST" => EnvRole::DatabaseHost,
-            "PORT" => EnvRole::DatabasePort,
-            "NAME" => EnvRole::DatabaseName,
-            "USER" => EnvRole::DatabaseUser,
-            "PASSWORD" => EnvRole::DatabasePassword,
-            _ if r.callee.is_some() => {
-                let callee = r.callee.as_deref().unwrap_or_default();
-                let rule = format!("a database URL read by `{callee}(...)` in DATABASES");
-                return Some((url_role(v, c)?, because(v, rule)));
-            }
-            _ => return None,
-        };
-        return Some((role, because(v, format!("the `{key}` of DATABASES"))));
-    }
-    if let Some(found) = django_setting(v, target, comparisons) {
+    let cx = EnvRoleCx {
+        comparisons,
+        database_url: &|v| url_role(v, c),
+        is_switch: &|v| switch(v, comparisons).is_some(),
+    };
+    if let Some(found) = c.frameworks.iter().find_map(|f| f.env_role(v, &cx)) {
         return Some(found);
     }
     if let Some(found) = switch(v, comparisons) {
@@ -145,33 +135,6 @@ fn by_use(
             EnvRole::RedisUrl,
             because(v, format!("a Redis URL: {what}")),
         ));
-    }
-    None
-}
-
-/// Django settings read whole from one variable: ALLOWED_HOSTS split on a separator, and the DEBUG
-/// switch with the value that turns it on (the one the code compares it with, else `1`).
-fn django_setting(
-    v: &EnvVar,
-    target: &str,
-    comparisons: &[(Comparison, String)],
-) -> Option<(EnvRole, Evidence)> {
-    if target == "ALLOWED_HOSTS"
-        && let Some(sep) = &v.read.split
-    {
-        let rule = format!("split on `{sep}` into Django's ALLOWED_HOSTS");
-        let role = EnvRole::AllowedHosts {
-            separator: sep.clone(),
-        };
-        return Some((role, because(v, rule)));
-    }
-    if target == "DEBUG" && switch(v, comparisons).is_none() {
-        let on = comparisons
-            .iter()
-            .find(|(cmp, _)| cmp.env && cmp.name == v.name)
-            .map_or_else(|| "1".to_string(), |(cmp, _)| cmp.value.clone());
-        let rule = format!("assigned to DEBUG; `{on}` turns it on");
-        return Some((EnvRole::DebugSwitch { on }, because(v, rule)));
     }
     None
 }
@@ -240,7 +203,7 @@ pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
     if !sqlalchemy && let Some(scheme) = c.framework_scheme {
         return scheme.into();
     }
-    let sqlalchemy_app = ["sqlalchemy", "flask-sqlalchemy", "sqlmodel"]
+    let sqlalchemy_app = crate::knowledge::SQLALCHEMY_PACKAGES
         .iter()
         .any(|p| c.deps.has(p));
     if !sqlalchemy && !sqlalchemy_app {
@@ -305,6 +268,7 @@ mod tests {
             &mut v,
             &c,
             &Consumer {
+                frameworks: crate::framework::ALL,
                 framework_scheme: scheme,
                 deps: &d,
             },

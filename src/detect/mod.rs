@@ -57,7 +57,7 @@ impl Registry<'static> {
 
 impl Registry<'_> {
     /// What the walk looks for: every manager's markers plus pyproject.toml, every framework's marker
-    /// files.
+    /// files, and the module names worth summarising (the task queues' own included).
     fn markers(&self) -> walk::Markers {
         let mut project: Vec<&'static str> = vec!["pyproject.toml"];
         for m in self.managers {
@@ -69,6 +69,11 @@ impl Registry<'_> {
                 .frameworks
                 .iter()
                 .flat_map(|f| f.marker_files().iter().copied())
+                .collect(),
+            modules: walk::APP_MODULES
+                .iter()
+                .chain(crate::queue::ALL.iter().flat_map(|q| q.module_files()))
+                .copied()
                 .collect(),
         }
     }
@@ -212,6 +217,9 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
 }
 
 /// Runs detection on `root` with the given frameworks and package managers.
+// Longer than 60 lines: about forty lines of named steps, then the `Project` literal at one line per
+// field; the literal shrinks as `Project` hands its framework- and queue-specific fields to their
+// registries.
 pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project> {
     check_dir(root)?;
     let mut warnings = Vec::new();
@@ -220,7 +228,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let sources = candidates::load_sources(root, &scan, &reg, &named, &mut warnings);
     let mut found = candidates::collect(root, &scan, &sources, &reg, &named, opts)?;
     let project_dir = candidates::pick_project(root, &scan, &mut found, opts)?;
-    let manifests = Manifests::load(root, &project_dir, &scan)?;
+    let manifests = Manifests::load(root, &project_dir, &scan, reg.managers)?;
     let (manager, manager_evidence) = choose_manager(&manifests, opts, &reg, &mut warnings);
     let (dependencies, install, artifacts) =
         read_dependencies(root, &manifests, manager, &mut warnings)?;
@@ -240,7 +248,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     let dir = &manifests.lock_dir;
     let worker_sources = candidates::load_worker_sources(root, &scan, dir, &sources, &mut warnings);
     let mut needs = needs::collect(
-        procfile(root, dir, &mut Vec::new()),
+        procfile(root, &scan.sources, dir, &mut Vec::new()),
         &dependencies,
         &chosen,
         &worker_sources,
@@ -250,9 +258,9 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
     );
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
     let env_sources = candidates::load_env_sources(root, &scan, dir, &mut warnings);
-    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies);
+    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies, reg.frameworks);
     keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
-    let health_path = health::route(root, &scan, &chosen, dir, &mut evidence, &mut warnings);
+    let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, &mut warnings);
     Ok(Project {
         creates_tables: creates_tables(&env_sources),
         schema_commands: schema_commands(&env_sources),
@@ -334,10 +342,12 @@ fn environment(
     sources: &[crate::parse::apps::Source],
     context: &RelDir,
     deps: &DepSet,
+    frameworks: &[Framework],
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
     let consumer = env::Consumer {
+        frameworks,
         framework_scheme: chosen.framework.database_url_scheme(),
         deps,
     };
@@ -410,6 +420,7 @@ fn read_dependencies(
 /// listing candidates, and reports it then).
 fn procfile(
     root: &Path,
+    sources: &crate::parse::index::SourceIndex,
     dir: &RelDir,
     warnings: &mut Vec<String>,
 ) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
@@ -418,13 +429,10 @@ fn procfile(
     if !crate::base::fs::exists(&path) {
         return None;
     }
-    match crate::base::fs::read_text(&path, Path::new(&rel), crate::base::fs::limit::SMALL) {
+    match sources.text_within(root, &rel, crate::base::fs::limit::SMALL) {
         Ok(text) => Some((rel, crate::parse::procfile::parse(&text))),
-        Err(e) => {
-            warnings.push(format!(
-                "{}; the processes in it were not read",
-                e.one_line()
-            ));
+        Err(why) => {
+            warnings.push(format!("{why}; the processes in it were not read"));
             None
         }
     }

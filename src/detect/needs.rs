@@ -10,8 +10,9 @@ use crate::base::evidence::{Evidence, EvidenceMap, Key};
 use crate::base::kinds::{Server, Service, Worker};
 use crate::base::relpath::RelDir;
 use crate::knowledge::{NativeDeps, PACKAGES};
-use crate::parse::apps::{self, Source};
+use crate::parse::apps::Source;
 use crate::parse::deps::{Dep, DepSet, normalize};
+use crate::queue::TaskQueue;
 
 /// The needs detection found.
 #[derive(Debug, Default)]
@@ -57,7 +58,7 @@ pub(super) fn collect(
     for (s, e) in &chosen.analysis.services {
         services.entry(*s).or_insert_with(|| e.clone());
     }
-    for (w, e) in procfile_workers(procfile, &mut needs) {
+    for (w, e) in procfile_workers(procfile, crate::queue::ALL, &mut needs) {
         workers.entry(w).or_insert(e);
     }
     let given = opts.celery_app.clone();
@@ -148,25 +149,29 @@ fn dependency_evidence(d: &Dep, extra: Option<&str>, what: &str) -> Evidence {
 
 /// Worker systems a Procfile runs (`worker: celery -A proj worker`, `rq worker`, `manage.py rqworker`),
 /// with the RQ queues and the Celery app it names.
-fn procfile_workers(procfile: Option<Procfile>, needs: &mut Needs) -> Vec<(Worker, Evidence)> {
+fn procfile_workers(
+    procfile: Option<Procfile>,
+    queues: &[TaskQueue],
+    needs: &mut Needs,
+) -> Vec<(Worker, Evidence)> {
     let Some((rel, processes)) = procfile else {
         return vec![];
     };
     let mut out = Vec::new();
     for p in &processes {
-        let worker = match p.program() {
-            "celery" => Worker::Celery,
-            "rq" => Worker::Rq,
-            _ if p.words.iter().any(|w| w == "rqworker") => Worker::Rq,
-            _ => continue,
+        let Some((worker, run)) = queues
+            .iter()
+            .find_map(|q| q.procfile_run(p).map(|run| (q.worker(), run)))
+        else {
+            continue;
         };
         let at = |rule: String| Evidence::at(&rel, p.line, &rule);
-        if worker == Worker::Rq && needs.rq_queues.is_empty() {
-            needs.rq_queues = p.rq_queues();
+        if needs.rq_queues.is_empty() {
+            needs.rq_queues = run.queues;
         }
-        if let Some(app) = p.celery_app().filter(|_| needs.procfile_celery.is_none()) {
-            let rule = format!("Procfile `{}:` runs `celery -A {app}`", p.name);
-            needs.procfile_celery = Some((app.to_string(), at(rule)));
+        if let Some((app, spelled)) = run.app.filter(|_| needs.procfile_celery.is_none()) {
+            let rule = format!("Procfile `{}:` runs `{spelled}`", p.name);
+            needs.procfile_celery = Some((app, at(rule)));
         }
         out.push((worker, at(format!("Procfile `{}:` runs {worker}", p.name))));
     }
@@ -188,7 +193,7 @@ fn celery(
         needs.celery_app = Some(app);
         ev.insert(Key::CeleryApp, e);
     }
-    let found = apps::celery_apps(sources);
+    let found = crate::queue::celery::apps(sources);
     let app_dir = chosen.app_dir.as_str();
     match found
         .iter()
@@ -210,7 +215,7 @@ fn celery(
         .analysis
         .beat
         .clone()
-        .or_else(|| apps::beat_schedule(sources))
+        .or_else(|| crate::queue::celery::beat_schedule(sources))
         .or_else(|| {
             deps.get("django-celery-beat")
                 .map(|d| d.evidence.with_rule("dependency `django-celery-beat`"))

@@ -11,8 +11,8 @@ use crate::base::fs::{self as files, limit};
 use crate::base::relpath::RelDir;
 use crate::knowledge;
 use crate::manager::Manifests;
+use crate::manager::lock;
 use crate::parse::deps::DepSet;
-use crate::parse::lockfiles;
 use crate::parse::python_version as pv;
 use crate::parse::wheels;
 
@@ -204,7 +204,9 @@ fn pipfile(
 ) -> Option<((u64, u64), Evidence)> {
     let rel = m.path("Pipfile");
     let text = read_small(root, &rel, warnings)?;
-    let (_, Some((v, line))) = lockfiles::parse_pipfile(&text, Path::new(&rel)).ok()? else {
+    let (_, Some((v, line))) =
+        crate::manager::pipenv::lockfile::parse_pipfile(&text, Path::new(&rel)).ok()?
+    else {
         return None;
     };
     let mm = pv::major_minor(&v)?;
@@ -390,7 +392,7 @@ pub(super) struct SourceBuild {
 /// The lockfile's files for the production dependencies: (name, version, files).
 fn locked_files<'a>(
     deps: &'a DepSet,
-    artifacts: &'a lockfiles::Artifacts,
+    artifacts: &'a lock::Artifacts,
 ) -> Vec<(&'a str, Option<&'a str>, &'a [String])> {
     deps.iter()
         .filter_map(|d| {
@@ -457,9 +459,19 @@ fn fit_wheels(
             choice.version = v;
         }
     }
-    let v = choice.version;
+    source_builds(&locked, choice.version, lockfile, warnings)
+}
+
+/// The locked packages pip would build from source for Python `v` (sdist only, or no wheel for it),
+/// each warned about when it has no wheel for `v`.
+fn source_builds(
+    locked: &[(&str, Option<&str>, &[String])],
+    v: (u64, u64),
+    lockfile: &str,
+    warnings: &mut Vec<String>,
+) -> Vec<SourceBuild> {
     let mut builds = vec![];
-    for (name, version, files) in &locked {
+    for (name, version, files) in locked {
         let shown = match version {
             Some(ver) => format!("{name} {ver}"),
             None => name.to_string(),

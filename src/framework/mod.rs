@@ -29,6 +29,7 @@ use crate::base::kinds::{EnvRole, Interface, Server, Service};
 use crate::base::relpath::RelDir;
 use crate::parse::apps::AppClass;
 use crate::parse::deps::DepSet;
+pub use crate::parse::routes::{Mount, RouteRules};
 use crate::parse::walk::Scan;
 
 /// Every framework dockgen generates for, in order of preference when a factory's module imports several.
@@ -107,6 +108,16 @@ impl EnvRead {
             read: read.clone(),
         }
     }
+}
+
+/// What a framework's own environment-role rules may ask of the neutral ones.
+pub struct EnvRoleCx<'a> {
+    /// `name == "value"` comparisons in the code, with their file.
+    pub comparisons: &'a [(crate::parse::pysrc::Comparison, String)],
+    /// The database URL role for a read, with the scheme its consumer accepts.
+    pub database_url: &'a dyn Fn(&EnvRead) -> Option<EnvRole>,
+    /// Whether a read is a switch the neutral rules trace (compared against a PostgreSQL value).
+    pub is_switch: &'a dyn Fn(&EnvRead) -> bool,
 }
 
 /// What a directory the app's configuration names holds.
@@ -213,6 +224,8 @@ pub enum WorkerSystem {
 pub trait FrameworkSpec: Sync {
     /// The name in flags, JSON and dockgen.toml: `django`.
     fn name(&self) -> &'static str;
+    /// The name in prose: `Django`.
+    fn title(&self) -> &'static str;
     /// The PyPI package (PEP 503-normalised) that provides it.
     fn package(&self) -> &'static str;
     /// One line for `--help`.
@@ -239,9 +252,28 @@ pub trait FrameworkSpec: Sync {
     fn interface_of_entrypoint(&self, _entrypoint: &str) -> Option<Interface> {
         None
     }
+    /// How its apps declare routes (app and router classes, mounts, decorators, URL patterns), for
+    /// finding a health route.
+    fn routes(&self) -> RouteRules {
+        RouteRules::default()
+    }
+    /// The root URLconf module of the analysed app, for a framework that routes through one.
+    fn root_urlconf(
+        &self,
+        _sources: &[crate::parse::apps::Source],
+        _analysis: &Analysis,
+        _entrypoint: &str,
+    ) -> Option<String> {
+        None
+    }
     /// Reads what the framework needs once the app is chosen (Django's settings).
     fn analyze(&self, _cx: &AnalyzeCx) -> Result<Analysis> {
         Ok(Analysis::default())
+    }
+    /// The role of an environment variable read into one of the framework's own settings (Django's
+    /// `DATABASES` keys, `ALLOWED_HOSTS`, `DEBUG`), with its evidence; asked before the neutral rules.
+    fn env_role(&self, _read: &EnvRead, _cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
+        None
     }
     /// The scheme its own configuration tools accept in a database URL (Django's dj-database-url and
     /// django-environ take `postgres`); `None` when the app hands URLs to SQLAlchemy or a driver, whose
@@ -285,6 +317,37 @@ crate::registry_handle!(
 );
 
 impl Framework {
+    /// The registered frameworks' names in prose: `Django, Flask, FastAPI`.
+    pub fn titles(all: &[Framework]) -> String {
+        let titles: Vec<&str> = all.iter().map(|f| f.title()).collect();
+        titles.join(", ")
+    }
+
+    /// What detection looked for, for the error that found no app: every framework's marker files and
+    /// app classes.
+    pub fn looked_for(all: &[Framework]) -> String {
+        let markers = all.iter().flat_map(|f| {
+            f.marker_files()
+                .iter()
+                .map(move |m| format!("{m} ({})", f.title()))
+        });
+        let classes: Vec<String> = all
+            .iter()
+            .filter_map(|f| f.app_class())
+            .map(|(class, _)| format!("`{}(...)`", class.rsplit('.').next().unwrap_or(class)))
+            .collect();
+        let mut ways: Vec<String> = markers.collect();
+        if !classes.is_empty() {
+            ways.push(format!("a module-level {} object", classes.join(" / ")));
+        }
+        format!(
+            "looked for {} or a `create_app` factory in app.py, main.py, wsgi.py, asgi.py, application.py \
+             or a package __init__.py (virtualenvs, node_modules and tests excluded); pass --app-dir and \
+             --entrypoint to point at it",
+            ways.join(", ")
+        )
+    }
+
     /// The app classes of every registered framework, for the app-object finder.
     pub fn app_classes(all: &[Framework]) -> Vec<AppClass<Framework>> {
         all.iter()

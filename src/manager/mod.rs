@@ -10,6 +10,7 @@
 //! module here plus one line in [`ALL`] (see CONTRIBUTING.md).
 
 pub mod install;
+pub mod lock;
 pub mod pdm;
 pub mod pip;
 pub mod pipenv;
@@ -26,8 +27,8 @@ use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
 use crate::base::relpath::RelDir;
 use crate::parse::deps::DepSet;
+use crate::parse::pyproject;
 use crate::parse::walk::Scan;
-use crate::parse::{lockfiles, pyproject};
 pub use install::{CopyPair, EnvPair, Install};
 
 /// Every package manager, in the order their lockfiles win when several are present.
@@ -63,21 +64,22 @@ impl Manifests {
             .is_some_and(|p| p.has_build_system())
     }
 
-    /// Reads the manifests of the project at `dir`.
-    pub fn load(root: &Path, dir: &RelDir, scan: &Scan) -> Result<Self> {
+    /// Reads the manifests of the project at `dir`, with the lockfiles and workspaces of the managers in
+    /// `all`.
+    pub fn load(root: &Path, dir: &RelDir, scan: &Scan, all: &[PackageManager]) -> Result<Self> {
         let present = scan
             .project_dirs
             .get(dir.as_str())
             .cloned()
             .unwrap_or_default();
         let pyproject = load_pyproject(root, dir)?;
-        let has_lock = ALL
+        let has_lock = all
             .iter()
             .any(|m| m.lockfile().is_some_and(|l| present.contains(l)));
         let mut lock_dir = dir.clone();
         let mut workspace_root = None;
         if !has_lock {
-            for m in ALL {
+            for m in all {
                 if let Some((d, p)) = m.workspace_root(root, dir, scan)? {
                     lock_dir = d;
                     workspace_root = Some(p);
@@ -157,7 +159,7 @@ pub struct Reading {
 }
 
 /// The files a lockfile lists per package, and the lockfile as shown.
-pub type LockArtifacts = (lockfiles::Artifacts, String);
+pub type LockArtifacts = (lock::Artifacts, String);
 
 /// Facts about the locked install, as detection found them (never re-derived from file names).
 #[derive(Debug, Clone, Default, Serialize)]
@@ -252,6 +254,11 @@ pub trait ManagerSpec: Sync {
     /// Its `[tool.*]` table in pyproject.toml (`tool.poetry`).
     fn tool_table(&self) -> Option<&'static str> {
         None
+    }
+    /// Keys of that table that configure its build backend only (pdm-backend's `build`): a table
+    /// holding nothing else is not evidence that this manager manages the dependencies.
+    fn build_backend_keys(&self) -> &'static [&'static str] {
+        &[]
     }
     /// The lock directory and its pyproject above `dir`, when `dir` is a member of this manager's
     /// workspace whose lock sits higher up.
@@ -377,7 +384,9 @@ fn by_tool_table(
     let p = m.pyproject.as_ref()?;
     let (pm, table) = all.iter().find_map(|pm| {
         pm.tool_table()
-            .filter(|t| p.has_tool(t.trim_start_matches("tool.")))
+            .filter(|t| {
+                p.tool_configures_beyond(t.trim_start_matches("tool."), pm.build_backend_keys())
+            })
             .map(|t| (*pm, t))
     })?;
     let file = m.path("pyproject.toml");
@@ -418,11 +427,39 @@ mod tests {
         }
         let dir = tempfile::tempdir().unwrap();
         let scan = crate::parse::walk::scan(dir.path(), &Default::default());
-        let m = Manifests::load(dir.path(), &RelDir::root(), &scan).unwrap();
+        let m = Manifests::load(dir.path(), &RelDir::root(), &scan, ALL).unwrap();
         let fallbacks = ALL
             .iter()
             .filter(|pm| pm.fallback(&m, &mut Vec::new()).is_some())
             .count();
         assert_eq!(fallbacks, 1, "exactly one fallback manager");
+    }
+
+    fn chosen(pyproject: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
+        let scan = crate::parse::walk::scan(dir.path(), &Default::default());
+        let m = Manifests::load(dir.path(), &RelDir::root(), &scan, ALL).unwrap();
+        choose(ALL, &m, &mut Vec::new()).0.as_str().to_string()
+    }
+
+    /// A `[tool.*]` table names its manager only for what the manager itself reads: a build backend's
+    /// own settings (pdm-backend's `[tool.pdm.build]`, uv_build's `[tool.uv.build-backend]`) do not.
+    #[test]
+    fn a_build_backend_table_is_not_evidence_for_its_manager() {
+        let project = "[project]\nname = \"x\"\nversion = \"1\"\n";
+        for (tables, want) in [
+            ("[tool.pdm.build]\nincludes = [\"x\"]\n", "pip"),
+            ("[tool.pdm.version]\nsource = \"scm\"\n", "pip"),
+            ("[tool.uv.build-backend]\nmodule-root = \"\"\n", "pip"),
+            (
+                "[tool.pdm]\ndistribution = false\n[tool.pdm.build]\nincludes = []\n",
+                "pdm",
+            ),
+            ("[tool.pdm.dev-dependencies]\ntest = [\"pytest\"]\n", "pdm"),
+            ("[tool.uv]\npackage = false\n", "uv"),
+        ] {
+            assert_eq!(chosen(&format!("{project}{tables}")), want, "{tables}");
+        }
     }
 }

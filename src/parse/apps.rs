@@ -9,9 +9,10 @@
 
 use std::path::Path;
 
-use super::pysrc::{self, Module, Value};
+use super::index::SourceIndex;
+use super::pysrc::{Module, Value};
 use crate::base::evidence::Evidence;
-use crate::base::fs::{self as files, limit};
+use crate::base::fs as files;
 
 /// A class whose module-level instance is a servable app: `flask.Flask` for Flask. `F` identifies the
 /// framework to the caller.
@@ -100,26 +101,22 @@ fn is_identifier(s: &str) -> bool {
 /// `words` is a cheap pre-filter: a module mentioning none of them is not summarised.
 pub fn load(
     root: &Path,
+    index: &SourceIndex,
     rels: &[String],
     words: &[&str],
     warnings: &mut Vec<String>,
 ) -> Vec<Source> {
     let mut out = Vec::new();
     for rel in rels {
-        let text = match files::read_text(&files::join(root, rel), Path::new(rel), limit::SOURCE) {
+        let text = match index.text(root, rel) {
             Ok(t) => t,
-            Err(e) => {
-                warnings.push(format!("skipped {}", e.one_line()));
+            Err(why) => {
+                warnings.push(format!("skipped {why}"));
                 continue;
             }
         };
         // Cheap pre-check; the tokens below decide.
-        if !words
-            .iter()
-            .chain(["Celery", "celery"].iter())
-            .chain(FACTORY_NAMES)
-            .any(|w| text.contains(w))
-        {
+        if !words.iter().chain(FACTORY_NAMES).any(|w| text.contains(w)) {
             continue;
         }
         let Some((app_dir, module)) = module_path(root, rel) else {
@@ -129,7 +126,7 @@ pub fn load(
             file: rel.clone(),
             app_dir,
             module,
-            summary: pysrc::summarize(&text),
+            summary: Module::clone(&index.summary(rel, &text)),
         });
     }
     out
@@ -162,16 +159,7 @@ fn factory_framework<F: Copy>(classes: &[AppClass<F>], m: &Module) -> Option<F> 
 /// preference when a factory's module imports several).
 pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<Candidate<F>> {
     // Factories first, so module-level calls to them can be recognised in any module.
-    let mut factories: Vec<(String, F)> = Vec::new();
-    for s in sources {
-        if let Some(fw) = factory_framework(classes, &s.summary) {
-            for (name, _) in &s.summary.defs {
-                if FACTORY_NAMES.contains(&name.as_str()) {
-                    factories.push((name.clone(), fw));
-                }
-            }
-        }
-    }
+    let factories = factories(sources, classes);
     let mut out = Vec::new();
     for s in sources {
         let mut called = Vec::new();
@@ -216,21 +204,20 @@ pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<C
                 });
             }
         }
+        out.extend(uncalled_factories(s, classes, &called));
+    }
+    out
+}
+
+/// The app factories the sources define (`def create_app()` in a module importing a framework), with
+/// their framework.
+fn factories<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<(String, F)> {
+    let mut out = Vec::new();
+    for s in sources {
         if let Some(fw) = factory_framework(classes, &s.summary) {
-            for (name, line) in &s.summary.defs {
-                if FACTORY_NAMES.contains(&name.as_str()) && !called.contains(name) {
-                    out.push(Candidate {
-                        framework: fw,
-                        kind: Kind::Factory,
-                        app_dir: s.app_dir.clone(),
-                        module: s.module.clone(),
-                        entrypoint: format!("{}:{name}()", s.module),
-                        evidence: Evidence::at(
-                            &s.file,
-                            *line,
-                            &format!("app factory `def {name}()`"),
-                        ),
-                    });
+            for (name, _) in &s.summary.defs {
+                if FACTORY_NAMES.contains(&name.as_str()) {
+                    out.push((name.clone(), fw));
                 }
             }
         }
@@ -238,39 +225,28 @@ pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<C
     out
 }
 
-/// A Celery app: `name = Celery(...)` at module level. Returns (app_dir, "module:name", evidence).
-pub fn celery_apps(sources: &[Source]) -> Vec<(String, String, Evidence)> {
-    let mut out = Vec::new();
-    for s in sources {
-        for a in &s.summary.assigns {
-            if let Value::Call { callee } = &a.value
-                && s.summary.resolve(callee) == "celery.Celery"
-                && !a.target.contains('.')
-            {
-                out.push((
-                    s.app_dir.clone(),
-                    format!("{}:{}", s.module, a.target),
-                    Evidence::at(
-                        &s.file,
-                        a.line,
-                        &format!("module-level `{} = {callee}(...)`", a.target),
-                    ),
-                ));
-            }
-        }
-    }
-    out
-}
-
-/// Whether any source configures a Celery beat schedule (`app.conf.beat_schedule = ...`).
-pub fn beat_schedule(sources: &[Source]) -> Option<Evidence> {
-    sources.iter().find_map(|s| {
-        s.summary
-            .assigns
-            .iter()
-            .find(|a| a.target.ends_with(".beat_schedule") || a.target == "CELERY_BEAT_SCHEDULE")
-            .map(|a| Evidence::at(&s.file, a.line, &format!("`{}` is configured", a.target)))
-    })
+/// `s`'s app factories that no module-level assignment in it calls (those in `called`).
+fn uncalled_factories<F: Copy>(
+    s: &Source,
+    classes: &[AppClass<F>],
+    called: &[String],
+) -> Vec<Candidate<F>> {
+    let Some(fw) = factory_framework(classes, &s.summary) else {
+        return Vec::new();
+    };
+    s.summary
+        .defs
+        .iter()
+        .filter(|(name, _)| FACTORY_NAMES.contains(&name.as_str()) && !called.contains(name))
+        .map(|(name, line)| Candidate {
+            framework: fw,
+            kind: Kind::Factory,
+            app_dir: s.app_dir.clone(),
+            module: s.module.clone(),
+            entrypoint: format!("{}:{name}()", s.module),
+            evidence: Evidence::at(&s.file, *line, &format!("app factory `def {name}()`")),
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -301,7 +277,13 @@ mod tests {
             rels.push(name.to_string());
         }
         let mut w = Vec::new();
-        let s = load(d.path(), &rels, &words(CLASSES), &mut w);
+        let s = load(
+            d.path(),
+            &Default::default(),
+            &rels,
+            &words(CLASSES),
+            &mut w,
+        );
         (d, s)
     }
 
@@ -368,23 +350,5 @@ mod tests {
         assert_eq!(c[0].kind, Kind::FactoryCall);
         assert_eq!(c[1].entrypoint, "shop:create_app()");
         assert_eq!(c[1].evidence.line, Some(3));
-    }
-
-    #[test]
-    fn celery_app_and_beat() {
-        let (_d, s) = tree(&[
-            (
-                "proj/__init__.py",
-                "from .celery import app as celery_app\n",
-            ),
-            (
-                "proj/celery.py",
-                "from celery import Celery\napp = Celery('proj')\napp.conf.beat_schedule = {}\n",
-            ),
-        ]);
-        let apps = celery_apps(&s);
-        assert_eq!(apps.len(), 1);
-        assert_eq!(apps[0].1, "proj.celery:app");
-        assert_eq!(beat_schedule(&s).unwrap().line, Some(3));
     }
 }

@@ -54,41 +54,6 @@ impl Process {
                 })
         })
     }
-
-    /// Celery's `-A app`, `--app app` or `--app=app`.
-    pub fn celery_app(&self) -> Option<&str> {
-        let w = &self.words;
-        w.iter().enumerate().find_map(|(i, x)| match x.as_str() {
-            "-A" | "--app" => w.get(i + 1).map(String::as_str),
-            _ => x.strip_prefix("--app="),
-        })
-    }
-
-    /// The queues an `rq worker` listens on (its positional arguments).
-    pub fn rq_queues(&self) -> Vec<String> {
-        let Some(at) = self
-            .words
-            .iter()
-            .position(|w| w == "worker" || w == "rqworker")
-        else {
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        let mut skip = false;
-        for w in &self.words[at + 1..] {
-            if skip {
-                skip = false;
-            } else if w.starts_with('-') {
-                // Options that take a value: --url, --path, --name, ... (a `--x=y` carries its own).
-                skip = !w.contains('=')
-                    && !["--burst", "--with-scheduler", "--quiet", "--verbose"]
-                        .contains(&w.as_str());
-            } else {
-                out.push(w.clone());
-            }
-        }
-        out
-    }
 }
 
 #[cfg(test)]
@@ -96,17 +61,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_processes_apps_queues() {
+    fn reads_processes_and_the_served_app() {
         let p = parse(
             "web: gunicorn microblog:app --bind 0.0.0.0:$PORT\n# comment\nworker: rq worker --url $REDIS_URL microblog-tasks\ncelery: celery -A make_celery worker --loglevel INFO\nbeat: python -m celery --app=proj beat\n",
         );
         assert_eq!(p.len(), 4);
         assert_eq!(p[0].served_app(), Some("microblog:app"));
-        assert_eq!(p[1].rq_queues(), ["microblog-tasks"]);
         assert_eq!(p[1].line, 3);
-        assert_eq!(p[2].celery_app(), Some("make_celery"));
         assert_eq!(p[3].program(), "celery");
-        assert_eq!(p[3].celery_app(), Some("proj"));
         assert_eq!(
             parse("web: uvicorn main:app --host 0.0.0.0 --port 8000\n")[0].served_app(),
             Some("main:app")

@@ -42,6 +42,17 @@ pub struct Tool {
     /// Every other `[tool.*]` table, by name (read only for its presence).
     #[serde(flatten)]
     pub other: BTreeMap<String, toml::Value>,
+    /// The keys of every `[tool.*]` table (the typed ones included), by table name: what each configures.
+    #[serde(skip)]
+    pub keys: BTreeMap<String, Vec<String>>,
+}
+
+/// Only the `[tool.*]` tables' keys, read beside the typed model (whose typed tables drop the keys they
+/// do not model).
+#[derive(Debug, Default, Deserialize)]
+struct ToolKeys {
+    #[serde(default)]
+    tool: BTreeMap<String, toml::Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -76,7 +87,16 @@ pub struct Loaded {
 }
 
 pub fn load(text: String, shown: &Path) -> Result<Loaded> {
-    let data: PyProject = parse(&text, shown)?;
+    let mut data: PyProject = parse(&text, shown)?;
+    let keys: ToolKeys = parse(&text, shown)?;
+    data.tool.keys = keys
+        .tool
+        .into_iter()
+        .map(|(name, v)| {
+            let keys = v.as_table().map(|t| t.keys().cloned().collect());
+            (name, keys.unwrap_or_default())
+        })
+        .collect();
     let names = [
         data.project.as_ref().and_then(|p| p.name.as_ref()),
         data.tool.poetry.as_ref().and_then(|p| p.name.as_ref()),
@@ -99,14 +119,14 @@ pub fn load(text: String, shown: &Path) -> Result<Loaded> {
 }
 
 impl Loaded {
-    /// Whether `[tool.<name>]` is present.
-    pub fn has_tool(&self, name: &str) -> bool {
-        let t = &self.data.tool;
-        match name {
-            "uv" => t.uv.is_some(),
-            "poetry" => t.poetry.is_some(),
-            other => t.other.contains_key(other),
-        }
+    /// Whether `[tool.<name>]` holds a key other than `ignored` (a build backend's own keys, which say
+    /// nothing about who manages the dependencies).
+    pub fn tool_configures_beyond(&self, name: &str, ignored: &[&str]) -> bool {
+        self.data
+            .tool
+            .keys
+            .get(name)
+            .is_some_and(|keys| keys.iter().any(|k| !ignored.contains(&k.as_str())))
     }
 
     pub fn has_build_system(&self) -> bool {

@@ -1350,74 +1350,81 @@ fn dotted(toks: &[Tok], mut k: usize) -> (String, usize) {
     (s, k)
 }
 
+/// The names an `import` or `from ... import` statement binds, into `m.imports` (star imports into
+/// `m.star_imports`).
 fn imports_of(m: &mut Module, toks: &[Tok]) {
     match name(toks.first()) {
-        Some("import") => {
-            // import a.b as c, d
-            let mut k = 1;
-            loop {
-                let (module, next) = dotted(toks, k);
-                if module.is_empty() {
-                    return;
-                }
-                k = next;
-                if name(toks.get(k)) == Some("as") {
-                    if let Some(alias) = name(toks.get(k + 1)) {
-                        m.imports.insert(alias.to_string(), module);
-                    }
-                    k += 2;
-                } else {
-                    let head = module.split('.').next().unwrap_or_default().to_string();
-                    m.imports.insert(head.clone(), head);
-                }
-                if toks.get(k) == Some(&Tok::Op(",")) {
-                    k += 1;
-                } else {
-                    return;
-                }
-            }
-        }
-        Some("from") => {
-            let mut k = 1;
-            let mut level = 0;
-            while toks.get(k) == Some(&Tok::Op(".")) {
-                level += 1;
-                k += 1;
-            }
-            let (module, next) = dotted(toks, k);
-            k = next;
-            if name(toks.get(k)) != Some("import") {
-                return;
-            }
-            k += 1;
-            if toks.get(k) == Some(&Tok::Op("*")) {
-                m.star_imports.push((level, module));
-                return;
-            }
-            let prefix = format!("{}{}", ".".repeat(level), module);
-            while let Some(t) = toks.get(k) {
-                match t {
-                    Tok::Name(n) => {
-                        let full = if prefix.ends_with('.') || prefix.is_empty() {
-                            format!("{prefix}{n}")
-                        } else {
-                            format!("{prefix}.{n}")
-                        };
-                        if name(toks.get(k + 1)) == Some("as") {
-                            if let Some(alias) = name(toks.get(k + 2)) {
-                                m.imports.insert(alias.to_string(), full);
-                            }
-                            k += 3;
-                        } else {
-                            m.imports.insert(n.clone(), full);
-                            k += 1;
-                        }
-                    }
-                    _ => k += 1,
-                }
-            }
-        }
+        Some("import") => plain_import(m, toks),
+        Some("from") => from_import(m, toks),
         _ => {}
+    }
+}
+
+/// `import a.b as c, d`: `c` is `a.b`, `d` is `d` (and `import a.b` binds `a`).
+fn plain_import(m: &mut Module, toks: &[Tok]) {
+    let mut k = 1;
+    loop {
+        let (module, next) = dotted(toks, k);
+        if module.is_empty() {
+            return;
+        }
+        k = next;
+        if name(toks.get(k)) == Some("as") {
+            if let Some(alias) = name(toks.get(k + 1)) {
+                m.imports.insert(alias.to_string(), module);
+            }
+            k += 2;
+        } else {
+            let head = module.split('.').next().unwrap_or_default().to_string();
+            m.imports.insert(head.clone(), head);
+        }
+        if toks.get(k) == Some(&Tok::Op(",")) {
+            k += 1;
+        } else {
+            return;
+        }
+    }
+}
+
+/// `from ..pkg.mod import a as b, c` (relative levels kept as leading dots), or `from x import *`.
+fn from_import(m: &mut Module, toks: &[Tok]) {
+    let mut k = 1;
+    let mut level = 0;
+    while toks.get(k) == Some(&Tok::Op(".")) {
+        level += 1;
+        k += 1;
+    }
+    let (module, next) = dotted(toks, k);
+    k = next;
+    if name(toks.get(k)) != Some("import") {
+        return;
+    }
+    k += 1;
+    if toks.get(k) == Some(&Tok::Op("*")) {
+        m.star_imports.push((level, module));
+        return;
+    }
+    let prefix = format!("{}{}", ".".repeat(level), module);
+    while let Some(t) = toks.get(k) {
+        match t {
+            Tok::Name(n) => {
+                let full = if prefix.ends_with('.') || prefix.is_empty() {
+                    format!("{prefix}{n}")
+                } else {
+                    format!("{prefix}.{n}")
+                };
+                if name(toks.get(k + 1)) == Some("as") {
+                    if let Some(alias) = name(toks.get(k + 2)) {
+                        m.imports.insert(alias.to_string(), full);
+                    }
+                    k += 3;
+                } else {
+                    m.imports.insert(n.clone(), full);
+                    k += 1;
+                }
+            }
+            _ => k += 1,
+        }
     }
 }
 

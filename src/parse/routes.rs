@@ -1,20 +1,86 @@
 //! Health routes, found in the app's route declarations: `@app.get("/healthz")` (FastAPI, Flask 2),
-//! `@bp.route("/health")` (Flask), `@router.get("/health")` on an `APIRouter`, and Django's
-//! `path("health/", ...)` in the URLconf.
+//! `@bp.route("/health")` (Flask), `@router.get("/health")` on an `APIRouter`, and URL patterns in a
+//! URLconf (`path("health/", ...)`).
 //!
 //! Only what the tokens prove counts: a decorator in a comment or a docstring is no route. A route
 //! counts with its full path, so a router's route needs the chain of mounts up to an app (or Django's
 //! root URLconf) with literal prefixes: `APIRouter(prefix="/api")`, `include_router(r, prefix="/v1")`,
 //! `register_blueprint(bp, url_prefix="/api")`, `path("api/", include("api.urls"))`. A health route
-//! whose mount is not proven is reported, not used. Which classes and methods declare routes is the
-//! table in [`crate::knowledge::routes`].
+//! whose mount is not proven is reported, not used. Which classes and methods declare routes is each
+//! framework's [`RouteRules`]; which last segments name a health route is
+//! [`crate::knowledge::HEALTH_NAMES`].
 
 use std::collections::BTreeMap;
 
 use super::apps::Source;
 use super::pysrc::{Arg, Call, Module};
 use crate::base::evidence::Evidence;
-use crate::knowledge::routes::*;
+use crate::knowledge::HEALTH_NAMES;
+
+/// How one framework's apps declare routes. Classes and functions are import paths, resolved through
+/// each module's imports.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RouteRules {
+    /// Classes whose instances are apps: their routes are at the root.
+    pub apps: &'static [&'static str],
+    /// Router classes, and the keyword of the prefix they give their routes.
+    pub routers: &'static [(&'static str, &'static str)],
+    /// Methods that mount a router on an app or a router.
+    pub mounts: &'static [Mount],
+    /// Decorator methods that declare a route; they answer GET unless `methods` leaves it out.
+    pub decorators: &'static [&'static str],
+    /// URL pattern functions of a URLconf, and whether the pattern is a regular expression.
+    pub url_functions: &'static [(&'static str, bool)],
+    /// The function that mounts another URLconf under a pattern.
+    pub include: Option<&'static str>,
+    /// Words whose presence marks a module as worth reading for routes (a cheap filter; the tokenizer
+    /// decides).
+    pub words: &'static [&'static str],
+}
+
+/// A method that mounts a router: the keyword of the prefix, and whether it replaces the router's own
+/// prefix (`register_blueprint(url_prefix=...)`) rather than coming before it.
+#[derive(Debug, Clone, Copy)]
+pub struct Mount {
+    pub method: &'static str,
+    pub prefix: &'static str,
+    pub replaces: bool,
+}
+
+/// The route rules of every framework in the registry, asked as one.
+struct Rules<'a>(&'a [RouteRules]);
+
+impl Rules<'_> {
+    fn is_app(&self, class: &str) -> bool {
+        self.0.iter().any(|r| r.apps.contains(&class))
+    }
+    fn router_prefix(&self, class: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .flat_map(|r| r.routers)
+            .find(|(c, _)| *c == class)
+            .map(|(_, kw)| *kw)
+    }
+    fn mount(&self, method: &str) -> Option<&'static Mount> {
+        self.0
+            .iter()
+            .flat_map(|r| r.mounts)
+            .find(|m| m.method == method)
+    }
+    fn is_decorator(&self, method: &str) -> bool {
+        self.0.iter().any(|r| r.decorators.contains(&method))
+    }
+    fn url_function(&self, function: &str) -> Option<bool> {
+        self.0
+            .iter()
+            .flat_map(|r| r.url_functions)
+            .find(|(f, _)| *f == function)
+            .map(|(_, regex)| *regex)
+    }
+    fn is_include(&self, function: &str) -> bool {
+        self.0.iter().any(|r| r.include == Some(function))
+    }
+}
 
 /// A health route with its full path.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,15 +142,17 @@ fn join(a: &str, b: &str) -> String {
     }
 }
 
-/// The sources' health route. `root_urlconf` is Django's root URLconf module, when the app is Django.
-pub fn health(sources: &[Source], root_urlconf: Option<&str>) -> Found {
+/// The sources' health route, by every framework's `rules`. `root_urlconf` is the app's root URLconf
+/// module, when its framework routes through one.
+pub fn health(sources: &[Source], rules: &[RouteRules], root_urlconf: Option<&str>) -> Found {
+    let rules = Rules(rules);
     let mut tree = Tree::default();
     tree.roots
         .extend(root_urlconf.map(|u| format!("urlconf:{u}")));
     let mut declared = Vec::new();
     for s in sources {
         for call in &s.summary.calls {
-            read_call(s, call, &mut tree, &mut declared);
+            read_call(s, call, &rules, &mut tree, &mut declared);
         }
     }
     let mut found = Found::default();
@@ -193,14 +261,20 @@ fn prefix_arg(a: Option<&Arg>) -> Option<String> {
 }
 
 /// What one call says: an app or router constructed, a mount, or a route.
-fn read_call(s: &Source, call: &Call, tree: &mut Tree, declared: &mut Vec<Declared>) {
+fn read_call(
+    s: &Source,
+    call: &Call,
+    rules: &Rules,
+    tree: &mut Tree,
+    declared: &mut Vec<Declared>,
+) {
     let resolved = s.summary.resolve(&call.callee);
     let at = |rule: String| Evidence::at(&s.file, call.line, &rule);
     if let Some(target) = &call.target {
         let id = format!("{}.{target}", s.module);
-        if APPS.contains(&resolved.as_str()) {
+        if rules.is_app(&resolved) {
             tree.roots.push(id);
-        } else if let Some((_, kw)) = ROUTERS.iter().find(|(c, _)| *c == resolved) {
+        } else if let Some(kw) = rules.router_prefix(&resolved) {
             tree.own.insert(id, prefix_arg(call.kwarg(kw)));
         }
         return;
@@ -209,17 +283,17 @@ fn read_call(s: &Source, call: &Call, tree: &mut Tree, declared: &mut Vec<Declar
         Some((o, m)) => (o, m),
         None => ("", call.callee.as_str()),
     };
-    if let Some((_, kw, replaces)) = MOUNTS.iter().find(|(m, _, _)| *m == method)
+    if let Some(mount) = rules.mount(method)
         && !object.is_empty()
         && let Some(Arg::Name(child)) = call.args.first()
     {
-        let prefix = prefix_arg(call.kwarg(kw));
+        let prefix = prefix_arg(call.kwarg(mount.prefix));
         let parent = qualify(s, object);
         tree.mounts
-            .insert(qualify(s, child), (parent, prefix, *replaces));
+            .insert(qualify(s, child), (parent, prefix, mount.replaces));
         return;
     }
-    if call.decorator && !object.is_empty() && DECORATORS.contains(&method) {
+    if call.decorator && !object.is_empty() && rules.is_decorator(method) {
         let Some(path) = string(call.args.first()) else {
             return;
         };
@@ -236,17 +310,24 @@ fn read_call(s: &Source, call: &Call, tree: &mut Tree, declared: &mut Vec<Declar
         }
         return;
     }
-    if let Some((_, regex)) = URL_FUNCTIONS.iter().find(|(f, _)| *f == resolved) {
-        django_url(s, call, *regex, tree, declared);
+    if let Some(regex) = rules.url_function(&resolved) {
+        url_pattern(s, call, regex, rules, tree, declared);
     }
 }
 
-/// A Django URL pattern: a route in this URLconf, or an include of another.
-fn django_url(s: &Source, call: &Call, regex: bool, tree: &mut Tree, declared: &mut Vec<Declared>) {
+/// A URL pattern: a route in this URLconf, or an include of another.
+fn url_pattern(
+    s: &Source,
+    call: &Call,
+    regex: bool,
+    rules: &Rules,
+    tree: &mut Tree,
+    declared: &mut Vec<Declared>,
+) {
     let Some(pattern) = string(call.args.first()) else {
         return;
     };
-    let Some(path) = django_path(pattern, regex) else {
+    let Some(path) = pattern_path(pattern, regex) else {
         return;
     };
     let owner = format!("urlconf:{}", s.module);
@@ -254,7 +335,7 @@ fn django_url(s: &Source, call: &Call, regex: bool, tree: &mut Tree, declared: &
         Some(Arg::Call {
             callee,
             first: Some(module),
-        }) if s.summary.resolve(callee) == INCLUDE => {
+        }) if rules.is_include(&s.summary.resolve(callee)) => {
             let child = match s
                 .summary
                 .imports
@@ -279,8 +360,8 @@ fn django_url(s: &Source, call: &Call, regex: bool, tree: &mut Tree, declared: &
     }
 }
 
-/// A Django pattern as a literal path: `health/`, or a regex that is one (`^health/$`).
-fn django_path(pattern: &str, regex: bool) -> Option<String> {
+/// A URL pattern as a literal path: `health/`, or a regex that is one (`^health/$`).
+fn pattern_path(pattern: &str, regex: bool) -> Option<String> {
     let p = if regex {
         pattern.trim_start_matches('^').trim_end_matches('$')
     } else {
@@ -312,7 +393,8 @@ mod tests {
 
     fn found(files: &[(&str, &str)], urlconf: Option<&str>) -> Found {
         let sources: Vec<Source> = files.iter().map(|(f, t)| source(f, t)).collect();
-        health(&sources, urlconf)
+        let rules: Vec<RouteRules> = crate::framework::ALL.iter().map(|f| f.routes()).collect();
+        health(&sources, &rules, urlconf)
     }
 
     fn path(files: &[(&str, &str)], urlconf: Option<&str>) -> Option<String> {

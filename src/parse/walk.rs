@@ -37,9 +37,11 @@ pub struct Markers {
     /// Files that mark an app by themselves (Django's `manage.py`), collected wherever they are
     /// (outside test directories).
     pub app: Vec<&'static str>,
+    /// Module file names worth summarising: [`APP_MODULES`] and the task queues' own (`celery.py`).
+    pub modules: Vec<&'static str>,
 }
 
-/// Module file names that may hold an app object, a factory or a Celery app.
+/// Module file names that may hold an app object, a factory or a task queue's app.
 pub const APP_MODULES: &[&str] = &[
     "wsgi.py",
     "asgi.py",
@@ -51,7 +53,6 @@ pub const APP_MODULES: &[&str] = &[
     "run.py",
     "factory.py",
     "__init__.py",
-    "celery.py",
     "worker.py",
     "tasks.py",
 ];
@@ -76,6 +77,8 @@ pub struct Scan {
     /// Paths skipped because their names have a control character (escaped), for an error that
     /// finds nothing.
     pub hostile: Vec<String>,
+    /// The Python files read and tokenised so far in this run (each once).
+    pub sources: super::index::SourceIndex,
 }
 
 fn is_test_path(rel: &str) -> bool {
@@ -366,7 +369,7 @@ impl Scan {
             if self.py_files.len() < MAX_PY_FILES {
                 self.py_files.push(rel.clone());
             }
-            if APP_MODULES.contains(&name.as_str()) {
+            if markers.modules.contains(&name.as_str()) {
                 self.modules.push(rel);
             }
         }
@@ -382,6 +385,7 @@ mod tests {
         Markers {
             project: vec!["requirements.txt", "pyproject.toml"],
             app: vec!["manage.py"],
+            modules: APP_MODULES.to_vec(),
         }
     }
 

@@ -1,7 +1,8 @@
 //! The plan: every decision about the generated files, as data.
 //!
-//! `plan(project, options)` turns detection facts and explicit choices into a [`Plan`] that is exactly the
-//! template context: commands are complete, paths are relative to the build context, values that reach
+//! `plan(project, options)` turns detection facts and explicit choices into a [`Plan`], each decision
+//! stored once; each generated file's template context is a typed view of it (`output::contexts`).
+//! Commands are complete, paths are relative to the build context, values that reach
 //! YAML or shell are escaped for compose interpolation here (templates add only quoting). Templates print;
 //! they never decide. Nothing here touches the file system.
 
@@ -18,7 +19,7 @@ use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{Service, Worker};
 pub use crate::base::quote::{compose_literal, sh_quote};
-use crate::detect::{Framework, Interface, Project};
+use crate::detect::{Framework, Project};
 use crate::framework::AppView;
 use crate::knowledge::{self, pins};
 use crate::manager::InstallCx;
@@ -72,25 +73,17 @@ pub struct ServerAnswers {
     pub forwarded_allow_ips: Option<String>,
 }
 
-/// The template context. Every field is documented because teams fork the templates against it.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+/// Every decision about the generated files, each stored once. The templates do not read it directly:
+/// each generated file has its own typed context built from it (`output::contexts`), and the reports
+/// read the rest (notes, blockers, what to set).
+#[derive(Debug, Clone, Serialize)]
 pub struct Plan {
-    /// The version of this context (`CONTEXT_VERSION`). It changes when a variable is
-    /// renamed or removed; docs/template-context.md lists what changed, and a fork that uses an old name
-    /// is told the new one.
-    pub context_version: u32,
-    /// dockgen's version. The built-in templates leave it out of the files: a version in a generated
-    /// file would make every dockgen upgrade drift under `--check`, even with the same output.
-    pub dockgen_version: String,
     pub framework: Framework,
     pub package_manager: PackageManager,
-    pub interface: Interface,
     /// `major.minor`, the default of the Dockerfile's `PYTHON_VERSION` argument.
     pub python_version: String,
     /// Directory of the generated files and the build context, relative to the detected PATH.
     pub context_dir: String,
-    /// The app directory relative to the build context ("." for the context itself).
-    pub app_dir: String,
     /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
     pub workdir: String,
     /// The port the server binds, `EXPOSE`s, and compose publishes. The image sets `PORT` to it and the
@@ -125,27 +118,15 @@ pub struct Plan {
     /// `COMPRESS_OFFLINE` is on), one complete shell command (steps joined by `&&`)
     /// with throwaway inline values, if any. Was `collectstatic` before context version 2.
     pub build_command: Option<String>,
-    /// The server command, exec form. It listens on `$PORT`: gunicorn by itself, uvicorn and daphne
-    /// through `sh -c 'exec ...'`.
-    pub command: Vec<String>,
-    /// The same server command as data, for a fork that changes one option.
+    /// The production server's command, as data ([`ServerCommand::exec_form`] is the image's `CMD`).
     pub server: ServerCommand,
-    /// The backing services compose runs, with why.
+    /// The backing services compose runs, with why (`postgres` runs as compose's `db`).
     pub services: Vec<ServiceDecision>,
     /// The development server command (live reload), exec form, for the `dev` profile.
     pub dev_command: Vec<String>,
-    /// The migration command, exec form, run by the one-shot `migrate` service and by
-    /// `RUN_MIGRATIONS=1` in the entrypoint.
-    pub migrate_command: Option<Vec<String>>,
-    /// The directory the migration runs from when it is not `workdir` (the one holding
-    /// `alembic.ini`), for the migrate service's `working_dir`.
-    pub migrate_workdir: Option<String>,
-    /// The same as a shell word list, for entrypoint.sh.
-    pub migrate_shell: Option<String>,
-    /// Whether compose has a Postgres service (`db`) and the app gets `DATABASE_URL`.
-    pub postgres: bool,
-    /// Whether compose has a Redis service (`redis`) and the app gets `REDIS_URL`.
-    pub redis: bool,
+    /// The migration, run by the one-shot `migrate` service and by `RUN_MIGRATIONS=1` in the
+    /// entrypoint; none when the framework has none or an answer turned it off.
+    pub migration: Option<MigrationStep>,
     /// Extra services sharing the image (Celery worker and beat, RQ worker).
     pub workers: Vec<WorkerService>,
     /// Environment of the app services in compose, in order (values in compose syntax).
@@ -241,6 +222,14 @@ pub struct ServerCommand {
     pub port_from_env: bool,
 }
 
+impl ServerCommand {
+    /// The command in exec form, as the image's `CMD`: the words themselves, or `sh -c 'exec ...'`
+    /// when an option expands `$PORT`.
+    pub fn exec_form(&self) -> Vec<String> {
+        server::exec_form(self)
+    }
+}
+
 /// The web service's healthcheck.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct HealthCheck {
@@ -262,13 +251,22 @@ pub struct ServerOption {
     pub value: Option<String>,
 }
 
-/// A backing service compose runs.
+/// The migration step.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationStep {
+    /// The command, exec form.
+    pub command: Vec<String>,
+    /// The directory it runs from when it is not `workdir` (the one holding `alembic.ini`).
+    pub workdir: Option<String>,
+    /// The same as one shell line (run from its directory in a subshell), for entrypoint.sh.
+    pub shell: String,
+}
+
+/// A backing service compose runs (its image is in [`Images`]).
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ServiceDecision {
     /// `postgres` or `redis` (the compose services are `db` and `redis`).
     pub name: String,
-    /// The image, with its pinned major version.
-    pub image: String,
     /// Why it is there: the evidence detection found, or the answer that asked for it.
     pub why: String,
 }
@@ -388,8 +386,17 @@ pub fn default_postgres(p: &Project) -> bool {
     p.services.contains(&Service::Postgres)
 }
 
-/// The version of the template context. Version 1 was the context before `context_version` existed.
-pub const CONTEXT_VERSION: u32 = 2;
+impl Plan {
+    /// Whether compose runs `service` (Postgres as `db`, Redis as `redis`), which also gives the app its
+    /// URL (`DATABASE_URL`, `REDIS_URL`).
+    pub fn runs(&self, service: Service) -> bool {
+        self.services.iter().any(|s| s.name == service.to_string())
+    }
+}
+
+/// The version of the template context. Version 1 was the context before `context_version` existed;
+/// version 3 gave each generated file its own context.
+pub const CONTEXT_VERSION: u32 = 3;
 
 /// Variables renamed in the template context: (old name, new name, the version that renamed it). A fork
 /// that still uses an old name is told the new one.
@@ -409,14 +416,9 @@ pub use crate::knowledge::COMPOSE_FILES;
 
 pub use server::DEFAULT_TIMEOUT;
 
-/// The migration's command, the directory it runs from (when not the app's) and its entrypoint.sh
-/// line: the answer's command (run from the app directory), none when the answer turns it off, else
-/// the framework's.
-fn migration(
-    p: &Project,
-    opts: &PlanOptions,
-    view: &AppView,
-) -> (Option<Vec<String>>, Option<String>, Option<String>) {
+/// The migration: the answer's command (run from the app directory), none when the answer turns it
+/// off, else the framework's.
+fn migration(p: &Project, opts: &PlanOptions, view: &AppView) -> Option<MigrationStep> {
     let migration = match &opts.migrate_command {
         Some(Some(words)) => Some(crate::framework::Migration {
             command: words.clone(),
@@ -425,9 +427,11 @@ fn migration(
         Some(None) => None,
         None => p.framework.migration(view),
     };
-    let shell = migration.as_ref().map(migrate_shell);
-    let workdir = migration.as_ref().and_then(|m| m.workdir.clone());
-    (migration.map(|m| m.command), workdir, shell)
+    migration.map(|m| MigrationStep {
+        shell: migrate_shell(&m),
+        workdir: m.workdir,
+        command: m.command,
+    })
 }
 
 fn check_path(what: &str, p: &str) -> Result<()> {
@@ -537,6 +541,8 @@ fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
 }
 
 /// Builds the plan: a list of named decisions, each its own function or module.
+// Longer than 60 lines: the struct literal at its end takes one line per field of `Plan` (40); each
+// line above it is one named step.
 pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let context = p.project_dir.clone();
     let app_dir = context.strip(p.app_dir.as_str());
@@ -551,34 +557,30 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let server = server::choose(p, port, &opts.server)?;
     let install = install(p, &server, &mut notes)?;
     let dev_command = p.framework.dev_command(&view, &server.fixed_command);
-    let (migrate_command, migrate_workdir, migrate_shell) = migration(p, opts, &view);
+    let migration = migration(p, opts, &view);
     let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
-    let web_concurrency = web_concurrency(p, opts, migrate_command.is_some(), &mut notes);
-    notes.extend(schema_note(p, migrate_command.is_some(), postgres));
+    let web_concurrency = web_concurrency(p, opts, migration.is_some(), &mut notes);
+    notes.extend(schema_note(p, migration.is_some(), postgres));
     let switches = env::Switches {
         workers: web_concurrency,
         postgres,
         redis,
         port,
-        migrations: migrate_command.is_some(),
+        migrations: migration.is_some(),
     };
     let env = env::plan(p, &switches);
     let build_command = env::build_command(p, &p.framework.build_commands(&view));
     let compose_file = opts.compose_file.as_deref().unwrap_or(DEFAULT_COMPOSE_FILE);
     let (build_packages, runtime_packages) = native_packages(p);
     Ok(Plan {
-        context_version: CONTEXT_VERSION,
-        dockgen_version: env!("CARGO_PKG_VERSION").into(),
         framework: p.framework,
         package_manager: p.package_manager,
-        interface: p.interface,
         python_version: p.python_version.clone(),
         dockerignore: files::dockerignore(p, &app_dir, compose_file),
         watch_sync: files::watch_sync(&app_dir, &workdir),
         writable_dirs: files::writable_dirs(p, &workdir),
         watch_rebuild: p.install_files().to_vec(),
         context_dir: context.to_string(),
-        app_dir,
         workdir,
         port,
         web_concurrency,
@@ -589,7 +591,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres_data_dir: postgres_data_dir(),
         uid: APP_UID,
         venv: VENV.into(),
-        services: services(p, postgres, redis, &images(p)),
+        services: services(p, postgres, redis),
         images: images(p),
         server: server.data,
         install,
@@ -597,13 +599,8 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         runtime_packages,
         runtime_env: runtime_env(p, &view, port, web_concurrency),
         build_command,
-        command: server.command,
         dev_command,
-        migrate_command,
-        migrate_workdir,
-        migrate_shell,
-        postgres,
-        redis,
+        migration,
         blockers: blockers(p, postgres, redis && !workers.is_empty(), opts),
         workers,
         hardening: hardening::plan(opts),
@@ -760,25 +757,21 @@ fn postgres_data_dir() -> String {
 }
 
 /// The services compose runs, each with the evidence for it (or "asked for" when an answer added it).
-fn services(p: &Project, postgres: bool, redis: bool, images: &Images) -> Vec<ServiceDecision> {
-    [
-        (Service::Postgres, postgres, &images.postgres),
-        (Service::Redis, redis, &images.redis),
-    ]
-    .into_iter()
-    .filter(|(_, on, _)| *on)
-    .map(|(s, _, image)| ServiceDecision {
-        name: s.to_string(),
-        image: image.clone(),
-        why: p
-            .evidence
-            .get(&crate::base::evidence::Key::Service(s))
-            .map_or_else(
-                || "asked for (an answer or the workers' broker)".into(),
-                |e| e.to_string(),
-            ),
-    })
-    .collect()
+fn services(p: &Project, postgres: bool, redis: bool) -> Vec<ServiceDecision> {
+    [(Service::Postgres, postgres), (Service::Redis, redis)]
+        .into_iter()
+        .filter(|(_, on)| *on)
+        .map(|(s, _)| ServiceDecision {
+            name: s.to_string(),
+            why: p
+                .evidence
+                .get(&crate::base::evidence::Key::Service(s))
+                .map_or_else(
+                    || "asked for (an answer or the workers' broker)".into(),
+                    |e| e.to_string(),
+                ),
+        })
+        .collect()
 }
 
 fn images(p: &Project) -> Images {

@@ -20,8 +20,6 @@ pub const DEFAULT_TIMEOUT: u32 = 30;
 
 /// The server command, and the pinned package to install when the project lacks it.
 pub(super) struct ServerPlan {
-    /// Exec form, listening on `$PORT`.
-    pub command: Vec<String>,
     /// Exec form on the planned port itself, for development commands built on it.
     pub fixed_command: Vec<String>,
     /// The same command as data.
@@ -87,7 +85,6 @@ pub(super) fn choose(p: &Project, port: u16, a: &ServerAnswers) -> Result<Server
     let data = data(server, &p.entrypoint, PortWord::Env(port), a);
     let fixed = data_command(&self::data(server, &p.entrypoint, PortWord::Fixed(port), a));
     Ok(ServerPlan {
-        command: exec_form(&data),
         fixed_command: fixed,
         data,
         install: (!p.servers.contains(&server))
@@ -212,7 +209,7 @@ fn data_command(d: &ServerCommand) -> Vec<String> {
 }
 
 /// Exec form: the words themselves, or `sh -c 'exec ...'` when a value expands `$PORT`.
-fn exec_form(d: &ServerCommand) -> Vec<String> {
+pub(super) fn exec_form(d: &ServerCommand) -> Vec<String> {
     let words = data_command(d);
     if !words.iter().any(|w| w.contains("${PORT")) {
         return words;

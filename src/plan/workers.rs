@@ -1,5 +1,6 @@
 //! Worker services sharing the image: a Celery worker and beat (with the detected Celery app) and an
-//! RQ worker (the framework's own command when it has one, such as Django's `manage.py rqworker`).
+//! RQ worker (the framework's own command when it has one, such as Django's `manage.py rqworker`); the
+//! commands are the task-queue registry's (`crate::queue`).
 
 use super::{PlanOptions, WorkerKind, WorkerService, detected_workers};
 use crate::base::error::{Error, Result};
@@ -7,10 +8,6 @@ use crate::base::evidence::Key;
 use crate::base::kinds::Worker;
 use crate::detect::Project;
 use crate::framework::{AppView, WorkerSystem};
-
-fn words(ws: &[&str]) -> Vec<String> {
-    ws.iter().map(|s| s.to_string()).collect()
-}
 
 /// The worker services: the answer's, else detection's; in compose's stable order.
 pub(super) fn plan(
@@ -64,7 +61,7 @@ fn rq_command(p: &Project, view: &AppView) -> Vec<String> {
     let mut command = p
         .framework
         .worker_command(WorkerSystem::Rq, view)
-        .unwrap_or_else(|| words(&["rq", "worker", "--url", "redis://redis:6379/0"]));
+        .unwrap_or_else(crate::queue::rq::worker_command);
     if !p.rq_queues.is_empty() {
         // The framework's command may end with its default queue: the project's queues replace it.
         if command.last().is_some_and(|w| w == "default") {
@@ -82,22 +79,8 @@ fn service(
     with_celery: bool,
 ) -> Option<WorkerService> {
     let (name, command) = match (kind, &p.celery_app) {
-        (WorkerKind::Celery, Some(app)) => (
-            "worker",
-            words(&["celery", "-A", app, "worker", "--loglevel=info"]),
-        ),
-        (WorkerKind::CeleryBeat, Some(app)) => (
-            "beat",
-            words(&[
-                "celery",
-                "-A",
-                app,
-                "beat",
-                "--loglevel=info",
-                "--schedule",
-                "/tmp/celerybeat-schedule",
-            ]),
-        ),
+        (WorkerKind::Celery, Some(app)) => ("worker", crate::queue::celery::worker_command(app)),
+        (WorkerKind::CeleryBeat, Some(app)) => ("beat", crate::queue::celery::beat_command(app)),
         (WorkerKind::Rq, _) => (
             if with_celery { "rq-worker" } else { "worker" },
             rq_command(p, view),

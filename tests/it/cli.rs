@@ -525,7 +525,7 @@ fn init_installs_a_pinned_server_when_the_project_has_none_and_says_so() {
         docker.contains("CMD [\"gunicorn\", \"app:app\", \"--access-logfile\", \"-\"]"),
         "{docker}"
     );
-    let out = std::process::Command::new(crate::init::tool("hadolint"))
+    let out = std::process::Command::new(crate::generated_files::tool("hadolint"))
         .arg(d.path().join("Dockerfile"))
         .output()
         .unwrap();

@@ -79,6 +79,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "flask-old-pins-uv", outcome: ok("flask", "uv", "3.11", ".", "wsgi:app", None, PG, NONE, &["no Python version is pinned (.python-version, requires-python, Pipfile); the image uses 3.11"]) },
     Expect { fixture: "lock-and-requirements", outcome: ok("fastapi", "poetry", "3.13", ".", "main:app", None, PG, NONE, &["the lockfile wins and `requirements.txt` is ignored"]) },
     Expect { fixture: "monorepo", outcome: ok("fastapi", "uv", "3.13", "backend", "app.main:app", None, NONE, NONE, NONE) },
+    Expect { fixture: "pdm-backend-requirements", outcome: ok("flask", "pip", "3.13", ".", "app:app", None, NONE, NONE, NONE) },
     Expect { fixture: "pdm-flask", outcome: ok("flask", "pdm", "3.12", ".", "app:app", None, REDIS, &["rq"], NONE) },
     Expect { fixture: "pip-pep621", outcome: ok("fastapi", "pip", "3.13", ".", "main:application", None, NONE, NONE, NONE) },
     Expect { fixture: "poetry1-flask", outcome: ok("flask", "poetry", "3.13", ".", "wsgi:app", None, REDIS, &["rq"], NONE) },
@@ -532,7 +533,7 @@ fn a_schema_made_by_the_apps_own_command_is_named_not_run() {
         .collect();
     assert_eq!(names, vec![("init-db", Some("flaskr/db.py"), Some(29))]);
     let plan = dockgen::plan::plan(&p, &Default::default()).unwrap();
-    assert!(plan.migrate_command.is_none());
+    assert!(plan.migration.is_none());
     assert!(
         plan.notes
             .iter()
@@ -614,7 +615,7 @@ fn a_lockless_pipfile_yields_to_its_requirements_file() {
     let p = detect(alone.path(), &Options::default()).unwrap();
     assert_eq!(p.package_manager.as_str(), "pipenv");
     let plan = dockgen::plan::plan(&p, &dockgen::plan::PlanOptions::default()).unwrap();
-    let docker = &dockgen::render::render(&plan).unwrap()["Dockerfile"];
+    let docker = &dockgen::output::render::render(&plan).unwrap()["Dockerfile"];
     assert!(
         docker
             .contains("/opt/pipenv/bin/pipenv lock && /opt/pipenv/bin/pipenv requirements --hash"),

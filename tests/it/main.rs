@@ -1,15 +1,18 @@
 //! The one integration-test binary: fixtures through the library, and the CLI through insta-cmd.
 
+mod answers;
+mod architecture;
+mod build_context;
 mod cli;
-mod context;
+mod contributor_recipe;
 mod detect;
-mod dockerignore;
-mod hostile;
-mod hostile_props;
-mod init;
-mod knobs;
+mod forks;
+mod generated_files;
+mod guided_flow;
+mod integrations;
 mod ownership;
-mod registry;
+mod real_terminal;
 mod support;
-mod team;
-mod tty;
+mod template_context;
+mod untrusted_input;
+mod untrusted_input_props;

@@ -1,0 +1,254 @@
+//! Django: found by `manage.py`; the settings (read by [`settings`]) decide the entrypoint, the
+//! interface, static files and the services they point at. Served by gunicorn (WSGI) or, for an ASGI
+//! app with channels/daphne/uvicorn installed, uvicorn or daphne.
+
+use super::{
+    Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, EnvRoleCx, Found, FrameworkSpec,
+    Migration, RouteRules, WorkerSystem,
+};
+use crate::base::error::{Error, Result};
+use crate::base::evidence::{Evidence, Key};
+use crate::base::kinds::{EnvRole, Interface, Server, Service};
+use crate::base::relpath::RelDir;
+use crate::parse::apps::Source;
+mod env;
+pub mod settings;
+mod urls;
+use crate::parse::walk::Scan;
+
+/// Packages that make a Django project an ASGI one when `ASGI_APPLICATION` is set.
+pub const ASGI_PACKAGES: &[&str] = &["channels", "daphne", "uvicorn"];
+
+pub struct Django;
+
+/// The analysis fact for `COMPRESS_OFFLINE = True`.
+const COMPRESS_OFFLINE: &str = "compress-offline";
+
+fn words(ws: &[&str]) -> Vec<String> {
+    ws.iter().map(|s| s.to_string()).collect()
+}
+
+impl Django {
+    /// The entrypoint and interface from the settings: ASGI when `ASGI_APPLICATION` is set and an ASGI
+    /// package is installed, else `WSGI_APPLICATION` (or the settings package's wsgi.py).
+    fn entrypoint(d: &settings::Django, cx: &AnalyzeCx) -> Result<(Interface, String, Evidence)> {
+        let asgi_pkg = ASGI_PACKAGES.iter().find(|p| cx.deps.has(p));
+        if let (Some((ep, e)), Some(pkg)) = (&d.asgi_entrypoint, asgi_pkg) {
+            let e = e.with_rule(format!("{} with `{pkg}` installed", e.rule));
+            return Ok((Interface::Asgi, ep.clone(), e));
+        }
+        let (ep, e) = d.entrypoint.clone().ok_or_else(|| Error::Project {
+            message: format!(
+                "no WSGI_APPLICATION in `{}` and no wsgi.py beside it; pass --entrypoint",
+                d.settings_module
+            ),
+        })?;
+        Ok((Interface::Wsgi, ep, e))
+    }
+}
+
+/// A configured data directory that is a Python package of the project: it stays in the build context
+/// and read-only (the code must not be left out, nor writable), with a warning.
+fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool {
+    if dir.path.starts_with('/')
+        || !cx
+            .app_dir
+            .child(&dir.path)
+            .on(cx.root)
+            .join("__init__.py")
+            .is_file()
+    {
+        return false;
+    }
+    warnings.push(format!(
+        "{}: `{}` is a Python package of the project, so it stays in the image and read-only; point the setting at a directory of its own",
+        dir.evidence, dir.path
+    ));
+    true
+}
+
+/// `STATIC_ROOT` and `MEDIA_ROOT` as data directories, leaving out (with a warning) one that holds code.
+fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Vec<String>) -> Vec<DataDir> {
+    let static_dir =
+        d.static_root_path
+            .clone()
+            .zip(d.static_root.clone())
+            .map(|(path, evidence)| DataDir {
+                role: DataRole::StaticRoot,
+                path,
+                evidence,
+            });
+    let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
+        path.map(|path| DataDir {
+            role: DataRole::MediaRoot,
+            path,
+            evidence,
+        })
+    });
+    static_dir
+        .into_iter()
+        .chain(media_dir)
+        .filter(|dir| !holds_code(cx, dir, warnings))
+        .collect()
+}
+
+impl FrameworkSpec for Django {
+    fn routes(&self) -> RouteRules {
+        RouteRules {
+            url_functions: &[
+                ("django.urls.path", false),
+                ("django.urls.re_path", true),
+                ("django.conf.urls.url", true),
+            ],
+            include: Some("django.urls.include"),
+            words: &["include", "ROOT_URLCONF"],
+            ..RouteRules::default()
+        }
+    }
+    fn root_urlconf(
+        &self,
+        sources: &[Source],
+        analysis: &Analysis,
+        entrypoint: &str,
+    ) -> Option<String> {
+        let settings = analysis.settings_module.as_deref()?;
+        Some(urls::root_urlconf(sources, settings, entrypoint))
+    }
+    fn name(&self) -> &'static str {
+        "django"
+    }
+    fn title(&self) -> &'static str {
+        "Django"
+    }
+    fn package(&self) -> &'static str {
+        "django"
+    }
+    fn about(&self) -> &'static str {
+        "Django: found by manage.py; settings decide the WSGI/ASGI application"
+    }
+    fn marker_files(&self) -> &'static [&'static str] {
+        &["manage.py"]
+    }
+    fn found_by_markers(&self, scan: &Scan) -> Vec<Found> {
+        let paths = scan
+            .app_markers
+            .get("manage.py")
+            .cloned()
+            .unwrap_or_default();
+        paths
+            .into_iter()
+            .map(|m| Found {
+                app_dir: RelDir::of_file(&m),
+                evidence: Evidence::file(&m, "manage.py"),
+                marker: m,
+            })
+            .collect()
+    }
+    fn default_interface(&self) -> Interface {
+        Interface::Wsgi
+    }
+    fn interface_of_entrypoint(&self, entrypoint: &str) -> Option<Interface> {
+        entrypoint.contains("asgi").then_some(Interface::Asgi)
+    }
+    fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
+        let d = settings::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
+        let (interface, entrypoint, ep_evidence) = Django::entrypoint(&d, cx)?;
+        let mut evidence = vec![
+            (Key::DjangoSettingsModule, d.settings_evidence.clone()),
+            (Key::Entrypoint, ep_evidence.clone()),
+        ];
+        if let Some(e) = &d.static_root {
+            evidence.push((Key::StaticRoot, e.clone()));
+        }
+        let mut facts = std::collections::BTreeSet::new();
+        if let Some(e) = &d.compress_offline {
+            evidence.push((Key::CompressOffline, e.clone()));
+            facts.insert(COMPRESS_OFFLINE);
+        }
+        let services = [(Service::Postgres, &d.postgres), (Service::Redis, &d.redis)]
+            .into_iter()
+            .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
+            .collect();
+        let mut warnings = d.warnings.clone();
+        let data_dirs = data_dirs(&d, cx, &mut warnings);
+        Ok(Analysis {
+            data_dirs,
+            entrypoint: Some((entrypoint, ep_evidence)),
+            interface: Some(interface),
+            settings_module: Some(d.settings_module.clone()),
+            static_root: Some(d.static_root.is_some()),
+            evidence,
+            services,
+            beat: d.beat.clone(),
+            env_reads: d
+                .env_reads
+                .iter()
+                .map(|(read, file)| {
+                    let mut v = EnvRead::new(read, file, "read by the settings");
+                    // Django refuses to start with an empty SECRET_KEY.
+                    v.required |= read.target.as_deref() == Some("SECRET_KEY") && !read.has_default;
+                    v
+                })
+                .collect(),
+            comparisons: d.comparisons.clone(),
+            warnings,
+            facts,
+        })
+    }
+    fn env_role(&self, read: &EnvRead, cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
+        env::role(read, cx)
+    }
+    fn database_url_scheme(&self) -> Option<&'static str> {
+        Some("postgres")
+    }
+    fn asgi_servers(&self) -> &'static [Server] {
+        &[Server::Uvicorn, Server::Daphne]
+    }
+    fn dev_command(&self, app: &AppView, _server: &[String]) -> Vec<String> {
+        words(&[
+            "python",
+            "manage.py",
+            "runserver",
+            &format!("0.0.0.0:{}", app.port),
+        ])
+    }
+    fn migration(&self, _app: &AppView) -> Option<Migration> {
+        Some(Migration::in_app_dir(&[
+            "python",
+            "manage.py",
+            "migrate",
+            "--noinput",
+        ]))
+    }
+    fn build_commands(&self, app: &AppView) -> Vec<Vec<String>> {
+        let mut steps = vec![];
+        if app.static_root == Some(true) {
+            steps.push(words(&[
+                "python",
+                "manage.py",
+                "collectstatic",
+                "--noinput",
+            ]));
+            // Offline compression renders every `{% compress %}` block into STATIC_ROOT's CACHE
+            // and its manifest; the app then refuses to render one that is missing.
+            if app.facts.contains(COMPRESS_OFFLINE) {
+                steps.push(words(&["python", "manage.py", "compress", "--force"]));
+            }
+        }
+        steps
+    }
+    fn runtime_env(&self, app: &AppView) -> Vec<(&'static str, String)> {
+        app.settings_module
+            .map(|s| ("DJANGO_SETTINGS_MODULE", s.to_string()))
+            .into_iter()
+            .collect()
+    }
+    fn worker_command(&self, system: WorkerSystem, app: &AppView) -> Option<Vec<String>> {
+        match system {
+            WorkerSystem::Rq => app
+                .deps
+                .has("django-rq")
+                .then(|| words(&["python", "manage.py", "rqworker", "default"])),
+        }
+    }
+}

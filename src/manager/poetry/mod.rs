@@ -1,0 +1,90 @@
+//! Poetry (1 and 2): `poetry.lock`, `[tool.poetry]`. The image installs a pinned Poetry with its export
+//! plugin in a venv of its own, exports the lock's main group with hashes, and uv installs exactly that
+//! (`--require-hashes --no-deps`: the locked versions and files, nothing resolved) into the app's venv. Exporting reads only the lock, so the install needs
+//! only the index's files: `poetry install` also asks PyPI's per-release JSON API, which mirrors and
+//! proxies do not always serve.
+
+pub mod lockfile;
+use std::path::Path;
+
+use super::install::{
+    copy_pairs, pair, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv,
+};
+use super::lock;
+use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
+use crate::base::error::Result;
+
+/// The Poetry version the image installs.
+pub const PIN: &str = "2.5.1";
+/// The poetry-plugin-export version beside it (Poetry 2 no longer bundles `poetry export`).
+pub const EXPORT_PIN: &str = "1.10.1";
+
+pub struct Poetry;
+
+/// Reads a Poetry or PDM lock: the closure of the direct dependencies, plus the direct ones.
+pub(super) fn read_graph_lock(
+    cx: &mut ReadCx,
+    lockfile: &str,
+    parse: fn(&str, &Path) -> Result<lock::Graph>,
+) -> Result<Reading> {
+    let m = cx.manifests;
+    let mut reading = Reading::default();
+    reading.facts.files.extend(m.pyproject_file());
+    let Some((text, shown)) = m.read_lock(cx.root, lockfile)? else {
+        reading.deps = cx.direct.clone();
+        return Ok(reading);
+    };
+    let graph = parse(&text, Path::new(&shown))?;
+    reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
+    let in_context = m.in_context(&shown);
+    reading.facts.files.push(in_context.clone());
+    reading.facts.lockfile = Some(in_context);
+    let rule = format!("locked dependency in {lockfile}");
+    reading.deps = merge_direct(graph.closure(&cx.roots(), &shown, &rule), &cx.direct);
+    Ok(reading)
+}
+
+impl ManagerSpec for Poetry {
+    fn name(&self) -> &'static str {
+        "poetry"
+    }
+    fn about(&self) -> &'static str {
+        "Poetry: poetry.lock, poetry install --only main --no-root"
+    }
+    fn markers(&self) -> &'static [&'static str] {
+        &["poetry.lock"]
+    }
+    fn lockfile(&self) -> Option<&'static str> {
+        Some("poetry.lock")
+    }
+    fn tool_table(&self) -> Option<&'static str> {
+        Some("tool.poetry")
+    }
+    fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
+        read_graph_lock(cx, "poetry.lock", lockfile::parse_poetry)
+    }
+    fn install(&self, cx: &InstallCx) -> Result<Install> {
+        let mut env = uv_env(cx.venv);
+        env.push(pair("POETRY_NO_INTERACTION", "1"));
+        let poetry = format!("poetry=={PIN}");
+        let export = format!("poetry-plugin-export=={EXPORT_PIN}");
+        Ok(Install {
+            env,
+            setup: vec![tool_setup("poetry", &[&poetry, &export]), uv_venv(cx.venv)],
+            manifests: copy_pairs(&cx.facts.files),
+            cache: "/root/.cache/uv".into(),
+            command: format!(
+                "/opt/poetry/bin/poetry export --only main --format requirements.txt --output /tmp/requirements.txt && {}",
+                uv_install_exported("/tmp/requirements.txt")
+            ),
+            extra: vec![],
+            after_source: vec![],
+        })
+    }
+    fn binary_image(&self) -> Option<String> {
+        Some(uv_image())
+    }
+    fn install_extra(&self, _cx: &InstallCx, pin: &str) -> String {
+        format!("uv pip install {pin}")
+    }
+}

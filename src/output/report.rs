@@ -1,0 +1,474 @@
+//! Every human report, as strings (the binary prints them): the detection report, the plan summary,
+//! and what `init` wrote (or would write, or found drifted) with the steps that come next.
+//!
+//! Each decided value is shown with where it came from, in the spirit of flyctl's plan summary:
+//! `framework        django      core/manage.py: manage.py and a django dependency`. Colour is written as
+//! ANSI styles; the binary's output stream strips them when colour is off. The `--json` reports are
+//! not here: they are data, serialised by their owners.
+
+use std::fmt::Write;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::base::quote::{terminal, terminal_block};
+use crate::detect::{Evidence, Key, Project};
+use crate::output::dotenv::{EnvFileReport, EnvStatus};
+use crate::output::write::{FileReport, Mode, Status};
+use crate::plan::Plan;
+
+/// The style of a file dockgen wrote.
+const GOOD: Style = AnsiColor::Green.on_default();
+
+/// One decision: every value from the project goes through [`terminal`], so a name cannot start a
+/// line of its own or send escape sequences (the report is printed even when piped).
+fn row(out: &mut String, key: &str, value: &str, ev: Option<&Evidence>) {
+    let value = terminal(value);
+    let _ = match ev {
+        Some(e) => writeln!(out, "  {key:<17} {value:<28} {}", terminal(&e.to_string())),
+        None => writeln!(out, "  {key:<17} {value}"),
+    };
+}
+
+fn list<T: AsRef<str>>(v: &[T]) -> String {
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(", ")
+    }
+}
+
+/// The `dockgen detect` report for a person.
+pub fn human(p: &Project) -> String {
+    let mut out = String::new();
+    decisions(&mut out, p);
+    needs(&mut out, p);
+    environment(&mut out, p);
+    trailer(&mut out, p);
+    out
+}
+
+/// The header and the app's decisions: framework, manager, Python, app, entrypoint, settings.
+fn decisions(out: &mut String, p: &Project) {
+    let e = |k: Key| p.evidence.get(&k);
+    let _ = writeln!(
+        out,
+        "Detected a {} project ({}, Python {}) in `{}`\n",
+        p.framework,
+        p.package_manager,
+        terminal(&p.python_version),
+        terminal(p.project_dir.as_str())
+    );
+    row(out, "framework", p.framework.as_str(), e(Key::Framework));
+    row(
+        out,
+        "package manager",
+        p.package_manager.as_str(),
+        e(Key::PackageManager),
+    );
+    row(out, "python", &p.python_version, e(Key::PythonVersion));
+    row(out, "app dir", p.app_dir.as_str(), e(Key::AppDir));
+    row(
+        out,
+        "entrypoint",
+        &format!("{} ({})", p.entrypoint, p.interface),
+        e(Key::Entrypoint),
+    );
+    if let Some(s) = &p.django_settings_module {
+        row(out, "settings", s, e(Key::DjangoSettingsModule));
+    }
+    if let Some(sr) = p.static_root {
+        row(
+            out,
+            "static root",
+            if sr { "set" } else { "not set" },
+            e(Key::StaticRoot),
+        );
+    }
+    if p.evidence.contains_key(&Key::CompressOffline) {
+        row(
+            out,
+            "compression",
+            "offline: `manage.py compress` at build time",
+            e(Key::CompressOffline),
+        );
+    }
+}
+
+/// Services, workers, Celery, servers and native builds, each with its evidence.
+fn needs(out: &mut String, p: &Project) {
+    let e = |k: Key| p.evidence.get(&k);
+    let services: Vec<&str> = p.services.iter().map(|s| s.as_str()).collect();
+    row(out, "services", &list(&services), None);
+    for s in &p.services {
+        if let Some(ev) = e(Key::Service(*s)) {
+            row(out, &format!("  {}", s.as_str()), "", Some(ev));
+        }
+    }
+    let workers: Vec<&str> = p.workers.iter().map(|w| w.as_str()).collect();
+    row(out, "workers", &list(&workers), None);
+    for w in &p.workers {
+        if let Some(ev) = e(Key::Worker(*w)) {
+            row(out, &format!("  {}", w.as_str()), "", Some(ev));
+        }
+    }
+    if let Some(c) = &p.celery_app {
+        row(out, "celery app", c, e(Key::CeleryApp));
+        row(
+            out,
+            "celery beat",
+            if p.celery_beat { "yes" } else { "no" },
+            e(Key::CeleryBeat),
+        );
+    }
+    let servers: Vec<&str> = p.servers.iter().map(|s| s.as_str()).collect();
+    row(out, "servers", &list(&servers), None);
+    if let Some(h) = &p.health_path {
+        row(out, "health path", h, e(Key::HealthPath));
+    }
+    if !p.native.is_empty() {
+        for n in &p.native {
+            row(
+                out,
+                "native build",
+                &format!(
+                    "{} (build: {}; runtime: {})",
+                    n.why,
+                    n.build.join(" "),
+                    n.runtime.join(" ")
+                ),
+                None,
+            );
+        }
+    }
+}
+
+/// The environment variables the code reads: what each feeds (and why), or whether it is required.
+fn environment(out: &mut String, p: &Project) {
+    if p.env_vars.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "  environment");
+    let w = p.env_vars.iter().map(|v| v.name.len()).max().unwrap_or(0);
+    for v in &p.env_vars {
+        let (what, why) = match &v.role {
+            Some(t) => (role_text(&t.role), &t.because),
+            None if v.required => ("required, set it in .env".to_string(), &v.evidence),
+            None => ("optional".to_string(), &v.evidence),
+        };
+        let (what, why) = (terminal(&what), terminal(&why.to_string()).into_owned());
+        let _ = writeln!(out, "    {:<w$}  {what:<28} {why}", terminal(&v.name));
+    }
+}
+
+fn role_text(r: &crate::base::kinds::EnvRole) -> String {
+    use crate::base::kinds::EnvRole::*;
+    match r {
+        DatabaseUrl { scheme } => format!("database URL ({scheme}://)"),
+        DatabaseConninfo => "libpq connection string".into(),
+        DatabaseEngine => "DATABASES ENGINE".into(),
+        DatabaseHost => "database host".into(),
+        DatabasePort => "database port".into(),
+        DatabaseName => "database name".into(),
+        DatabaseUser => "database user".into(),
+        DatabasePassword => "database password".into(),
+        DatabaseSwitch { value } => format!("switch, set to `{value}`"),
+        RedisUrl => "Redis URL".into(),
+        RedisHost => "Redis host".into(),
+        RedisPort => "Redis port".into(),
+        Port => "the server's port".into(),
+        AllowedHosts { separator } => format!("ALLOWED_HOSTS, `{separator}`-separated"),
+        DebugSwitch { on } => format!("debug switch (dev: `{on}`)"),
+    }
+}
+
+/// Install files, the other candidates, and the warnings.
+fn trailer(out: &mut String, p: &Project) {
+    row(out, "install files", &list(p.install_files()), None);
+    if p.candidates.len() > 1 {
+        let _ = writeln!(out, "\nOther candidates considered:");
+        for c in p.candidates.iter().skip(1) {
+            let _ = writeln!(out, "  - {}", terminal(&c.to_string()));
+        }
+    }
+    if !p.warnings.is_empty() {
+        let _ = writeln!(out, "\nWarnings:");
+        for w in &p.warnings {
+            let _ = writeln!(out, "  - {}", terminal(w));
+        }
+    }
+}
+
+/// The server command as a user would type it (without the `sh -c 'exec ...'` that expands `$PORT`).
+fn server_line(s: &crate::plan::ServerCommand) -> String {
+    let mut words = vec![s.program.clone(), s.app.clone()];
+    for o in &s.options {
+        words.push(o.flag.clone());
+        words.extend(o.value.clone());
+    }
+    words.join(" ")
+}
+
+/// A short summary of what `init` generates and from what.
+pub fn plan_summary(p: &Project, plan: &Plan) -> String {
+    let services: Vec<&str> = plan
+        .services
+        .iter()
+        .map(|s| s.name.as_str())
+        .chain(plan.workers.iter().map(|w| w.name.as_str()))
+        .collect();
+    format!(
+        "dockgen: {} ({}, Python {}) in `{}`: `{}` on port {}; services: web{}{}",
+        p.framework,
+        p.package_manager,
+        terminal(&plan.python_version),
+        terminal(&plan.context_dir),
+        terminal(&server_line(&plan.server)),
+        plan.port,
+        if plan.migration.is_some() {
+            ", migrate"
+        } else {
+            ""
+        },
+        services
+            .iter()
+            .map(|s| format!(", {s}"))
+            .collect::<String>()
+    )
+}
+
+/// The verb for a file's status, in the past tense or (dry run) the conditional.
+pub fn status_word(s: Status, would: bool) -> &'static str {
+    use Status::*;
+    match (s, would) {
+        (Created, false) => "created",
+        (Created, true) => "create",
+        (Unchanged, _) => "unchanged",
+        (Updated, false) => "updated",
+        (Updated, true) => "update",
+        (Overwritten, false) => "overwritten",
+        (Overwritten, true) => "overwrite",
+        (ModeFixed, false) => "made +x",
+        (ModeFixed, true) => "make +x",
+        (Conflict, _) => "conflict",
+        (Kept, _) => "kept",
+        (Unmanaged, _) => "unmanaged",
+    }
+}
+
+/// What the `init` report reads from a run (`init::Outcome::view` builds it).
+#[derive(Debug, Clone)]
+pub struct InitView<'a> {
+    pub project: &'a Project,
+    pub plan: &'a Plan,
+    /// One report per file, `dockgen.toml` included.
+    pub files: &'a [FileReport],
+    /// Each answer that decided something: its key, its value and its origin, as shown.
+    pub answers: Vec<(&'a str, String, String)>,
+    pub env_file: &'a EnvFileReport,
+}
+
+/// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
+/// `drift` is how many files differ; `dir` is where the files went, as the user would `cd` to it.
+pub fn init(view: &InitView, mode: Mode, drift: usize, dir: &str) -> (String, String) {
+    match mode {
+        Mode::Check => check(view, drift),
+        Mode::DryRun => (files(view, true, dir), String::new()),
+        Mode::Write { .. } => (files(view, false, dir), String::new()),
+    }
+}
+
+/// `--check`: the diff of each file that differs, and a one-line verdict on stderr.
+fn check(view: &InitView, drift: usize) -> (String, String) {
+    let (mut out, mut err) = (String::new(), String::new());
+    // The files dockgen does not manage are not compared.
+    let compared = view
+        .files
+        .iter()
+        .filter(|r| r.status != Status::Unmanaged)
+        .count();
+    for r in view
+        .files
+        .iter()
+        .filter(|r| !matches!(r.status, Status::Unchanged | Status::Unmanaged))
+    {
+        match &r.diff {
+            // The file on disk is the project's: no escape sequences reach the terminal.
+            Some(d) => out.push_str(&styled_diff(&terminal_block(d))),
+            None => {
+                let _ = writeln!(out, "{}: not executable", r.path);
+            }
+        }
+    }
+    if drift == 0 {
+        let _ = writeln!(
+            err,
+            "dockgen: {compared} files match what dockgen generates"
+        );
+    } else {
+        let _ = writeln!(
+            err,
+            "dockgen: {drift} of {compared} files differ from what dockgen generates (run `dockgen init` to update them)"
+        );
+    }
+    (out, err)
+}
+
+/// A write or a dry run (`would`): the plan, the answers, each file's status, `.env`, and what next.
+fn files(view: &InitView, would: bool, dir: &str) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", plan_summary(view.project, view.plan));
+    if !view.answers.is_empty() {
+        let _ = writeln!(out, "Answers:");
+        for (key, value, origin) in &view.answers {
+            let _ = writeln!(
+                out,
+                "  {key:<16} {} ({})",
+                terminal(value),
+                terminal(origin)
+            );
+        }
+    }
+    if would {
+        let _ = writeln!(out, "Would write (nothing was written):");
+    }
+    for r in view.files {
+        let word = status_word(r.status, would);
+        let style = if written(r.status) {
+            GOOD
+        } else {
+            Style::new()
+        };
+        let _ = writeln!(out, "  {style}{word:<11}{style:#} {}", r.path);
+    }
+    let _ = writeln!(out, "{}", env_file_line(view.env_file));
+    if !would && view.files.iter().any(|r| written(r.status)) {
+        let _ = write!(out, "{}", next_steps(view, dir));
+    }
+    out
+}
+
+/// Whether the file was written with dockgen's content.
+fn written(s: Status) -> bool {
+    matches!(s, Status::Created | Status::Updated | Status::Overwritten)
+}
+
+/// The line about `.env` in the list of files.
+fn env_file_line(e: &EnvFileReport) -> String {
+    let secrets = match e.secrets.as_slice() {
+        [] => String::new(),
+        names => format!(" with fresh random secrets ({})", names.join(", ")),
+    };
+    match e.status {
+        EnvStatus::Created => format!(
+            "  {GOOD}{:<11}{GOOD:#} {}{secrets}, readable by you only",
+            "created", e.path
+        ),
+        EnvStatus::WouldCreate => format!("  {:<11} {}{secrets}", "create", e.path),
+        EnvStatus::Exists => format!(
+            "  {:<11} {} (it exists: dockgen never writes over it; compare it with .env.example)",
+            "kept", e.path
+        ),
+    }
+}
+
+/// What to do next: the variables left to set, then the blockers with their fixes or the command that
+/// starts the stack (from the directory the files were written to).
+fn next_steps(view: &InitView, dir: &str) -> String {
+    let mut out = must_set(view);
+    let cd = match dir {
+        "." => String::new(),
+        dir => format!("cd {} && ", terminal(dir)),
+    };
+    if view.plan.blockers.is_empty() {
+        let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
+        return out;
+    }
+    let _ = writeln!(out, "\nThe generated stack will not work yet:");
+    for b in &view.plan.blockers {
+        let _ = writeln!(
+            out,
+            "  - {}\n    fix: {}",
+            terminal(&b.problem),
+            terminal(&b.fix)
+        );
+    }
+    let _ = writeln!(out, "Then: {cd}docker compose up --build --wait");
+    out
+}
+
+/// The variables the app needs that nothing generated provides; the secrets a new `.env` got are set.
+fn must_set(view: &InitView) -> String {
+    let mut out = String::new();
+    let env = view.env_file;
+    let filled =
+        |name: &str| env.status == EnvStatus::Created && env.secrets.iter().any(|s| s == name);
+    let must_set: Vec<_> = view
+        .plan
+        .must_set
+        .iter()
+        .filter(|m| !filled(&m.name))
+        .collect();
+    if !must_set.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nThe app needs these in {} (nothing generated provides them):",
+            env.path
+        );
+        for m in must_set {
+            let _ = writeln!(
+                out,
+                "  {}  (read at {})",
+                terminal(&m.name),
+                terminal(&m.read_at)
+            );
+        }
+    }
+    out
+}
+
+/// The directory the files went to, as the user would `cd` to it (`.` for the current directory).
+pub fn output_dir(path: &std::path::Path, context_dir: &str) -> String {
+    let dir = path.join(context_dir);
+    let shown: Vec<String> = dir
+        .components()
+        .filter(|c| !matches!(c, std::path::Component::CurDir))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    match shown.as_slice() {
+        [] => ".".into(),
+        _ => dir
+            .to_string_lossy()
+            .trim_start_matches("./")
+            .trim_end_matches("/.")
+            .to_string(),
+    }
+}
+
+/// A unified diff with its lines coloured as git does (removed red, added green, hunk headers cyan,
+/// file headers bold); anstream strips the colour when it is off.
+pub fn styled_diff(diff: &str) -> String {
+    let mut out = String::with_capacity(diff.len());
+    for line in diff.split_inclusive('\n') {
+        let style = if line.starts_with("+++ ") || line.starts_with("--- ") {
+            Style::new().bold()
+        } else if line.starts_with("@@") {
+            AnsiColor::Cyan.on_default()
+        } else if line.starts_with('+') {
+            AnsiColor::Green.on_default()
+        } else if line.starts_with('-') {
+            AnsiColor::Red.on_default()
+        } else {
+            Style::new()
+        };
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(t) => (t, "\n"),
+            None => (line, ""),
+        };
+        if style == Style::new() {
+            out.push_str(line);
+        } else {
+            let _ = write!(out, "{style}{text}{style:#}{end}");
+        }
+    }
+    out
+}

@@ -1,0 +1,138 @@
+//! Celery: run by `celery -A <app> worker` (and `beat` for a schedule), its app found as a module-level
+//! `name = Celery(...)` or named by the Procfile's `-A`; the broker is Redis.
+
+use super::{ProcfileRun, QueueSpec};
+use crate::base::evidence::Evidence;
+use crate::base::kinds::{Service, Worker};
+use crate::parse::apps::Source;
+use crate::parse::procfile::Process;
+use crate::parse::pysrc::Value;
+
+pub struct Celery;
+
+impl QueueSpec for Celery {
+    fn name(&self) -> &'static str {
+        "celery"
+    }
+    fn about(&self) -> &'static str {
+        "Celery: a worker (and beat for a schedule) running `celery -A <app>`"
+    }
+    fn worker(&self) -> Worker {
+        Worker::Celery
+    }
+    fn broker(&self) -> Service {
+        Service::Redis
+    }
+    fn module_files(&self) -> &'static [&'static str] {
+        &["celery.py"]
+    }
+    fn source_words(&self) -> &'static [&'static str] {
+        &["Celery", "celery"]
+    }
+    fn procfile_run(&self, p: &Process) -> Option<ProcfileRun> {
+        (p.program() == "celery").then(|| ProcfileRun {
+            app: app_option(p).map(|app| (app.to_string(), format!("celery -A {app}"))),
+            queues: Vec::new(),
+        })
+    }
+}
+
+/// Celery's `-A app`, `--app app` or `--app=app`.
+fn app_option(p: &Process) -> Option<&str> {
+    let w = &p.words;
+    w.iter().enumerate().find_map(|(i, x)| match x.as_str() {
+        "-A" | "--app" => w.get(i + 1).map(String::as_str),
+        _ => x.strip_prefix("--app="),
+    })
+}
+
+/// Celery apps: `name = Celery(...)` at module level. Returns (app_dir, "module:name", evidence).
+pub fn apps(sources: &[Source]) -> Vec<(String, String, Evidence)> {
+    let mut out = Vec::new();
+    for s in sources {
+        for a in &s.summary.assigns {
+            if let Value::Call { callee } = &a.value
+                && s.summary.resolve(callee) == "celery.Celery"
+                && !a.target.contains('.')
+            {
+                out.push((
+                    s.app_dir.clone(),
+                    format!("{}:{}", s.module, a.target),
+                    Evidence::at(
+                        &s.file,
+                        a.line,
+                        &format!("module-level `{} = {callee}(...)`", a.target),
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// Whether any source configures a beat schedule (`app.conf.beat_schedule = ...`).
+pub fn beat_schedule(sources: &[Source]) -> Option<Evidence> {
+    sources.iter().find_map(|s| {
+        s.summary
+            .assigns
+            .iter()
+            .find(|a| a.target.ends_with(".beat_schedule") || a.target == "CELERY_BEAT_SCHEDULE")
+            .map(|a| Evidence::at(&s.file, a.line, &format!("`{}` is configured", a.target)))
+    })
+}
+
+fn words(ws: &[&str]) -> Vec<String> {
+    ws.iter().map(|s| s.to_string()).collect()
+}
+
+/// The worker service's command for `app`.
+pub fn worker_command(app: &str) -> Vec<String> {
+    words(&["celery", "-A", app, "worker", "--loglevel=info"])
+}
+
+/// The scheduler (beat) service's command for `app`, its schedule file on the writable /tmp.
+pub fn beat_command(app: &str) -> Vec<String> {
+    words(&[
+        "celery",
+        "-A",
+        app,
+        "beat",
+        "--loglevel=info",
+        "--schedule",
+        "/tmp/celerybeat-schedule",
+    ])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(file: &str, module: &str, text: &str) -> Source {
+        Source {
+            file: file.into(),
+            app_dir: ".".into(),
+            module: module.into(),
+            summary: crate::parse::pysrc::summarize(text),
+        }
+    }
+
+    #[test]
+    fn the_app_and_the_beat_schedule() {
+        let s = [
+            source(
+                "proj/__init__.py",
+                "proj",
+                "from .celery import app as celery_app\n",
+            ),
+            source(
+                "proj/celery.py",
+                "proj.celery",
+                "from celery import Celery\napp = Celery('proj')\napp.conf.beat_schedule = {}\n",
+            ),
+        ];
+        let found = apps(&s);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].1, "proj.celery:app");
+        assert_eq!(beat_schedule(&s).unwrap().line, Some(3));
+    }
+}

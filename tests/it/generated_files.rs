@@ -1,0 +1,657 @@
+//! `init` over every fixture: a golden snapshot of all generated files, and checks that parse, lint and
+//! cross-check them (hadolint, checkov, shellcheck, `docker compose config`), because a snapshot only proves
+//! "unchanged". The linters come from `scripts/tools`; a missing one fails the test, never skips it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use dockgen::detect::{Options, detect};
+use dockgen::output::render::render;
+use dockgen::plan::{PlanOptions, plan};
+
+use crate::support::{fixtures, project, settings};
+
+/// A linter from `.tools/bin` (scripts/tools) or the PATH.
+pub fn tool(name: &str) -> PathBuf {
+    let local = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join(".tools/bin")
+        .join(name);
+    if local.exists() {
+        return local;
+    }
+    let found = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|p| p.join(name))
+            .find(|p| p.exists())
+    });
+    found.unwrap_or_else(|| {
+        panic!("`{name}` is not installed: run scripts/tools (scripts/test does)")
+    })
+}
+
+fn generated(fixture: &str) -> Option<(dockgen::detect::Project, BTreeMap<String, String>)> {
+    let p = detect(&fixtures().join(fixture), &Options::default()).ok()?;
+    let opts = PlanOptions {
+        name_hint: Some(fixture.to_string()),
+        ..PlanOptions::default()
+    };
+    let plan = plan(&p, &opts).unwrap();
+    Some((p, render(&plan).unwrap()))
+}
+
+fn fixture_names() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn write_out(files: &BTreeMap<String, String>) -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(d.path().join(name), text).unwrap();
+    }
+    std::fs::write(d.path().join(".env"), filled_env(&files[".env.example"])).unwrap();
+    d
+}
+
+/// `.env.example` as a user fills it in: every empty value it asks for (the secrets `dockgen init`
+/// generates, the values the app requires) gets one; nothing is uncommented.
+fn filled_env(example: &str) -> String {
+    example
+        .lines()
+        .map(|l| match l.strip_suffix('=') {
+            Some(name) if !l.starts_with('#') => format!("{name}=test-value-{name}\n"),
+            _ => format!("{l}\n"),
+        })
+        .collect()
+}
+
+/// Lints one generated set; returns every finding as text (empty: clean).
+pub fn lint(dir: &Path) -> Vec<String> {
+    let mut findings = Vec::new();
+    let run = |cmd: &mut Command| -> (bool, String) {
+        let out = cmd.current_dir(dir).output().expect("linter runs");
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.success() && text.trim().is_empty(), text)
+    };
+    let (ok, text) =
+        run(Command::new(tool("hadolint")).args(["--failure-threshold", "style", "Dockerfile"]));
+    if !ok {
+        findings.push(format!("hadolint: {text}"));
+    }
+    let (ok, text) = run(Command::new(tool("shellcheck")).args([
+        "--shell=sh",
+        "--severity=style",
+        "entrypoint.sh",
+    ]));
+    if !ok {
+        findings.push(format!("shellcheck: {text}"));
+    }
+    let (ok, text) = run(Command::new(tool("docker-compose")).args(["config", "-q"]));
+    if !ok {
+        findings.push(format!("docker compose config: {text}"));
+    }
+    findings
+}
+
+fn compose_json(dir: &Path) -> serde_json::Value {
+    let out = Command::new(tool("docker-compose"))
+        .args(["--profile", "dev", "config", "--format", "json"])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Every fixture's runtime stage: the code and the venv are copied without `--chown` (root's), nothing
+/// runs after `USER`, and the directories made the app user's are exactly the plan's, each explained in
+/// a comment above the `RUN` that creates them. (The e2e tier checks the built image's permissions.)
+#[test]
+fn code_and_venv_belong_to_root_and_only_the_planned_dirs_are_writable() {
+    for name in fixture_names() {
+        let Some(p) = detect(&fixtures().join(&name), &Options::default()).ok() else {
+            continue;
+        };
+        let plan = plan(&p, &PlanOptions::default()).unwrap();
+        let docker = &render(&plan).unwrap()["Dockerfile"];
+        let runtime = &docker[docker.find(" AS runtime").unwrap()..];
+        assert!(!runtime.contains("--chown"), "{name}: {runtime}");
+        let user = runtime.find("\nUSER 10001:10001\n").expect("USER");
+        assert!(
+            !runtime[user..].contains("\nRUN "),
+            "{name}: a RUN after USER"
+        );
+        let owned: Vec<&str> = runtime
+            .lines()
+            .filter_map(|l| l.split_once("install -d -o 10001 -g 10001 "))
+            .flat_map(|(_, dirs)| dirs.split(' '))
+            .collect();
+        let planned: Vec<&str> = plan.writable_dirs.iter().map(|w| w.path.as_str()).collect();
+        assert_eq!(owned, planned, "{name}");
+        for w in &plan.writable_dirs {
+            assert!(
+                runtime.contains(&format!("#   {}: {}", w.path, w.reason)),
+                "{name}: {} has no comment",
+                w.path
+            );
+        }
+    }
+}
+
+#[test]
+fn golden_files() {
+    settings().bind(|| {
+        for fixture in fixture_names() {
+            let Some((_, files)) = generated(&fixture) else {
+                continue;
+            };
+            let mut all = String::new();
+            for (name, text) in &files {
+                all.push_str(&format!("===== {name} =====\n{text}"));
+            }
+            insta::assert_snapshot!(format!("init-{fixture}"), all);
+        }
+    });
+}
+
+#[test]
+fn every_fixture_generates_lint_clean_output() {
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for fixture in fixture_names() {
+        let Some((_, files)) = generated(&fixture) else {
+            continue;
+        };
+        let dir = write_out(&files);
+        for f in lint(dir.path()) {
+            failures.push(format!("{fixture}: {f}"));
+        }
+        checked += 1;
+    }
+    assert!(checked >= 17, "only {checked} fixtures generated output");
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// checkov's Dockerfile policies over every fixture's generated Dockerfile, in one run over a directory
+/// of `<fixture>/Dockerfile` (one process start instead of one per fixture). Offline: no API key, no
+/// guideline or policy download (`--skip-download`, `BC_SKIP_MAPPING`), no PyPI update check
+/// (`CKV_SKIP_PACKAGE_UPDATE_CHECK`).
+#[test]
+fn every_fixture_dockerfile_passes_checkov() {
+    let root = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for fixture in fixture_names() {
+        let Some((_, files)) = generated(&fixture) else {
+            continue;
+        };
+        let d = root.path().join(&fixture);
+        std::fs::create_dir(&d).unwrap();
+        std::fs::write(d.join("Dockerfile"), &files["Dockerfile"]).unwrap();
+        checked += 1;
+    }
+    assert!(checked >= 17, "only {checked} fixtures generated output");
+    let out = Command::new(tool("checkov"))
+        .args(["--framework", "dockerfile", "--directory", "."])
+        .args([
+            "--compact",
+            "--quiet",
+            "--skip-download",
+            "--output",
+            "json",
+        ])
+        .env("BC_SKIP_MAPPING", "TRUE")
+        .env("CKV_SKIP_PACKAGE_UPDATE_CHECK", "TRUE")
+        .env_remove("BC_API_KEY")
+        .current_dir(root.path())
+        .output()
+        .expect("checkov runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    if out.status.success() {
+        return;
+    }
+    // Exit 1 with a JSON report: list each failed check as `fixture: CHECK_ID name`.
+    let mut failures = Vec::new();
+    if let Ok(report) = serde_json::from_str::<serde_json::Value>(&stdout) {
+        let reports = match report {
+            serde_json::Value::Array(v) => v,
+            one => vec![one],
+        };
+        for r in &reports {
+            for c in r["results"]["failed_checks"]
+                .as_array()
+                .into_iter()
+                .flatten()
+            {
+                let file = c["file_path"].as_str().unwrap_or("?");
+                let fixture = file
+                    .trim_start_matches('/')
+                    .split('/')
+                    .next()
+                    .unwrap_or("?");
+                failures.push(format!(
+                    "{fixture}: {} {}",
+                    c["check_id"].as_str().unwrap_or("?"),
+                    c["check_name"].as_str().unwrap_or("")
+                ));
+            }
+        }
+    }
+    failures.sort();
+    panic!(
+        "checkov failed ({}):\n{}\n{}{}",
+        out.status,
+        failures.join("\n"),
+        if failures.is_empty() { &stdout } else { "" },
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// The checklist's cross-file and [R] items, read from the files themselves.
+#[test]
+fn generated_files_agree_with_each_other() {
+    let mut failures = Vec::new();
+    for fixture in fixture_names() {
+        let Some((p, files)) = generated(&fixture) else {
+            continue;
+        };
+        let dir = write_out(&files);
+        let docker = &files["Dockerfile"];
+        let entry = &files["entrypoint.sh"];
+        let ignore = &files[".dockerignore"];
+        let example = &files[".env.example"];
+        let compose_text = &files["docker-compose.yml"];
+        let c = compose_json(dir.path());
+        let mut fail = |m: String| failures.push(format!("{fixture}: {m}"));
+
+        // One port everywhere.
+        let expose: Vec<&str> = docker
+            .lines()
+            .filter_map(|l| l.strip_prefix("EXPOSE "))
+            .collect();
+        let port: u16 = expose[0].parse().unwrap();
+        let web = &c["services"]["web"];
+        // The server listens on $PORT, which the image sets to the EXPOSEd port: gunicorn reads PORT
+        // itself when no --bind is given; the others expand it through `sh -c`.
+        if !docker.contains(&format!(" PORT={port}")) {
+            fail(format!("ENV PORT is not the EXPOSEd {port}"));
+        }
+        let cmd = docker
+            .lines()
+            .find(|l| l.starts_with("CMD ["))
+            .unwrap_or("");
+        let listens = if cmd.starts_with("CMD [\"gunicorn\"") {
+            !cmd.contains("--bind")
+        } else {
+            cmd.starts_with("CMD [\"sh\", \"-c\", \"exec ")
+                && cmd.contains(&format!("--port \\\"${{PORT:-{port}}}\\\""))
+        };
+        if !listens {
+            fail(format!("CMD does not listen on $PORT: {cmd}"));
+        }
+        if web["environment"]["PORT"].as_str() != Some(port.to_string().as_str()) {
+            fail(format!(
+                "compose gives web PORT={}",
+                web["environment"]["PORT"]
+            ));
+        }
+        if web["ports"][0]["target"].as_u64() != Some(port as u64) {
+            fail(format!(
+                "web port target {} != {port}",
+                web["ports"][0]["target"]
+            ));
+        }
+        if !web["healthcheck"]["test"]
+            .to_string()
+            .contains(&format!("os.environ.get('PORT') or {port})"))
+        {
+            fail("web healthcheck probes another port".into());
+        }
+        // Every variable compose interpolates or passes through is documented in .env.example.
+        let documented = |name: &str| {
+            example
+                .lines()
+                .any(|l| l.trim_start_matches("# ").starts_with(&format!("{name}=")))
+        };
+        let mut rest = compose_text.as_str();
+        while let Some(i) = rest.find("${") {
+            let before = &rest[..i];
+            rest = &rest[i + 2..];
+            if before.ends_with('$') {
+                continue; // `$${X}` is a literal for the container's shell
+            }
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            if !documented(&name) {
+                fail(format!(
+                    "compose interpolates ${{{name}}} but .env.example does not list it"
+                ));
+            }
+        }
+        for line in compose_text.lines() {
+            let t = line.trim();
+            if t.ends_with(':')
+                && line.starts_with("    ")
+                && !line.starts_with("     ")
+                && t[..t.len() - 1]
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c == '_' || c.is_ascii_digit())
+            {
+                let name = &t[..t.len() - 1];
+                if !documented(name) {
+                    fail(format!(
+                        "compose passes {name} through but .env.example does not list it"
+                    ));
+                }
+            }
+        }
+        // Checklist [R] items.
+        if compose_text.lines().any(|l| l.starts_with("version:")) {
+            fail("top-level version: key".into());
+        }
+        for svc in ["db", "redis"] {
+            if c["services"][svc].is_object() && c["services"][svc]["ports"].is_array() {
+                fail(format!("{svc} publishes ports"));
+            }
+        }
+        if docker.lines().any(|l| {
+            (l.starts_with("ARG ") || l.starts_with("ENV ") || l.starts_with("    "))
+                && ["SECRET", "PASSWORD", "TOKEN", "KEY"]
+                    .iter()
+                    .any(|w| l.split('=').next().unwrap_or("").contains(w))
+        }) {
+            fail("an ARG/ENV name looks like a secret".into());
+        }
+        let user = docker
+            .lines()
+            .rfind(|l| l.starts_with("USER "))
+            .unwrap_or("");
+        if !user[5..]
+            .split(':')
+            .all(|x| x.parse::<u32>().is_ok_and(|u| u != 0))
+        {
+            fail(format!("final USER is not a numeric non-root uid: {user}"));
+        }
+        if docker.matches("FROM ").count() < 2 || docker.contains(":latest") {
+            fail("not multi-stage, or an unpinned image".into());
+        }
+        if !entry.starts_with("#!/bin/sh\n")
+            || !entry.contains("\nset -eu\n")
+            || !entry.trim_end().ends_with("exec \"$@\"")
+        {
+            fail("entrypoint.sh shape".into());
+        }
+        if entry.contains('\r') {
+            fail("CRLF in entrypoint.sh".into());
+        }
+        // .dockerignore excludes secrets and never what the Dockerfile copies.
+        let patterns: Vec<&str> = ignore
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            .collect();
+        for must in [
+            ".git",
+            "**/.env",
+            "**/.env.*",
+            "!**/.env.example",
+            ".venv",
+            "**/__pycache__",
+            "node_modules",
+        ] {
+            if !patterns.contains(&must) {
+                fail(format!(".dockerignore lacks {must}"));
+            }
+        }
+        // The app directory relative to the build context.
+        let app_dir_rel = p.project_dir.strip(p.app_dir.as_str());
+        for copied in p
+            .install_files()
+            .iter()
+            .chain(["entrypoint.sh".to_string(), app_dir_rel].iter())
+        {
+            for pat in &patterns {
+                let pat = pat.trim_start_matches("**/");
+                if !pat.starts_with('!')
+                    && (copied == pat || copied.starts_with(&format!("{pat}/")))
+                {
+                    fail(format!(".dockerignore pattern {pat} excludes {copied}"));
+                }
+            }
+        }
+        // web waits for its dependencies being healthy.
+        for dep in ["db", "redis"] {
+            if c["services"][dep].is_object()
+                && web["depends_on"][dep]["condition"] != "service_healthy"
+            {
+                fail(format!("web does not wait for {dep} healthy"));
+            }
+        }
+        if web["init"] != true || web["restart"] != "unless-stopped" {
+            fail("web lacks init/restart".into());
+        }
+    }
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// `.env.example` carries no usable secret: copied as it is, compose refuses to start, naming what to set.
+#[test]
+fn env_example_as_it_is_does_not_start_the_stack() {
+    let mut checked = 0;
+    for fixture in fixture_names() {
+        let Some((_, files)) = generated(&fixture) else {
+            continue;
+        };
+        let example = &files[".env.example"];
+        for line in example.lines().filter(|l| !l.starts_with('#')) {
+            let (name, value) = line.split_once('=').unwrap_or((line, ""));
+            let secret = ["PASSWORD", "SECRET", "_KEY", "TOKEN"]
+                .iter()
+                .any(|m| name.contains(m));
+            assert!(
+                !secret || value.is_empty(),
+                "{fixture}: .env.example gives {name} a value: {value}"
+            );
+        }
+        if !example.contains("\nPOSTGRES_PASSWORD=\n") {
+            continue;
+        }
+        let d = write_out(&files);
+        std::fs::write(d.path().join(".env"), example).unwrap();
+        let out = Command::new(tool("docker-compose"))
+            .args(["config", "-q"])
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            !out.status.success(),
+            "{fixture}: compose started with .env.example"
+        );
+        // Compose names the first empty required variable it meets (its order varies): one of the
+        // values .env.example leaves empty, POSTGRES_PASSWORD or an app's secret.
+        let name = err
+            .split("required variable ")
+            .nth(1)
+            .and_then(|r| r.split_whitespace().next())
+            .unwrap_or_default();
+        assert!(
+            !name.is_empty() && example.contains(&format!("\n{name}=\n")),
+            "{fixture}: {err}"
+        );
+        assert!(
+            err.contains(&format!("set {name} in .env")),
+            "{fixture}: {err}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} fixtures have Postgres");
+}
+
+#[test]
+fn odd_paths_still_give_valid_yaml_and_sh() {
+    let d = project(&[
+        ("pyproject.toml", b"[project]\nname = \"my \\\"app\\\" $HOME #1\"\nrequires-python = \">=3.12\"\ndependencies = [\"fastapi\", \"uvicorn\", \"psycopg[binary]\"]\n"),
+        ("my app$x #1/main.py", b"from fastapi import FastAPI\napi = FastAPI()\n"),
+    ]);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    assert_eq!(p.app_dir, "my app$x #1");
+    let files = render(&plan(&p, &PlanOptions::default()).unwrap()).unwrap();
+    let out = write_out(&files);
+    let findings = lint(out.path());
+    assert!(findings.is_empty(), "{findings:?}");
+    assert!(files["Dockerfile"].contains("WORKDIR /app/my app\\$x #1"));
+    let c = compose_json(out.path());
+    let watched = c["services"]["web"]["develop"]["watch"][0]["path"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // `config` prints compose syntax again, so the literal `$` comes back escaped as `$$`.
+    assert!(watched.ends_with("my app$$x #1"), "{watched}");
+    assert_eq!(c["services"]["web"]["image"], "my-app-home-1");
+}
+
+#[test]
+fn newline_in_a_path_is_a_clear_error() {
+    let d = project(&[
+        ("requirements.txt", b"fastapi\nuvicorn\n"),
+        (
+            "bad\ndir/main.py",
+            b"from fastapi import FastAPI\napp = FastAPI()\n",
+        ),
+    ]);
+    // The walk skips the name (no generated file could carry it), and the error says why nothing was found.
+    let err = detect(d.path(), &Options::default()).unwrap_err();
+    let hint = err.hint().unwrap();
+    assert!(
+        hint.contains("`bad\\ndir`") && hint.contains("rename"),
+        "{hint}"
+    );
+    assert!(!hint.contains('\n'), "{hint}");
+}
+
+/// A package installed by `-e .`: the dependency layer (before the source) installs what setup.cfg
+/// declares with the `-e .` line taken out of the builder's copy, and the requirements as written are
+/// installed once the package's files are in (issue 17: "does not appear to be a Python project").
+/// Flask 2.1 has no `--app`: migrate and the dev server lean on the image's FLASK_APP.
+#[test]
+fn local_package_is_installed_after_its_files_and_old_flask_gets_no_app_option() {
+    let (_, files) = generated("flask-editable-setupcfg-pip").unwrap();
+    let docker = &files["Dockerfile"];
+    let (deps_layer, after) = docker
+        .split_once("\nCOPY . .\n")
+        .expect("a COPY . . in the builder");
+    assert!(
+        deps_layer.contains(
+            "sed -i -e 1d requirements.txt && uv pip install -r requirements.txt Flask==2.1.3 "
+        ),
+        "{deps_layer}"
+    );
+    assert!(deps_layer.contains(" gunicorn==22.0.0\n"), "{deps_layer}");
+    let builder_rest = after.split("FROM ").next().unwrap();
+    assert!(
+        builder_rest.contains("uv pip install -r requirements.txt\n"),
+        "{builder_rest}"
+    );
+    let compose = &files["docker-compose.yml"];
+    assert!(
+        compose.contains(r#"command: ["flask", "db", "upgrade"]"#),
+        "{compose}"
+    );
+    assert!(!compose.contains("--app"), "{compose}");
+    assert!(docker.contains(r#"FLASK_APP="blog:create_app()""#));
+}
+
+/// `--python 3.13` on a uv project whose `.python-version` says 3.12: the image is 3.13 and uv is pointed
+/// at the image's interpreter, so the `.python-version` that `COPY . .` brings in cannot send `uv sync`
+/// looking for a 3.12 that is not there (issue 17, item 7).
+#[test]
+fn the_python_flag_wins_inside_the_build() {
+    let dir = fixtures().join("django-uv-subdir");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".python-version"))
+            .unwrap()
+            .trim(),
+        "3.12"
+    );
+    let opts = Options {
+        python: Some("3.13".into()),
+        ..Options::default()
+    };
+    let p = detect(&dir, &opts).unwrap();
+    let files = render(&plan(&p, &PlanOptions::default()).unwrap()).unwrap();
+    let docker = &files["Dockerfile"];
+    assert!(docker.contains("ARG PYTHON_VERSION=3.13\n"), "{docker}");
+    let builder = docker.split("AS runtime").next().unwrap();
+    assert!(
+        builder.contains("UV_PYTHON=/usr/local/bin/python3 \\"),
+        "{builder}"
+    );
+    assert!(builder.contains("uv sync --locked"), "{builder}");
+}
+
+/// A pdm.lock from PDM 2.10 (no `inherit_metadata`): `pdm export` refuses it, so the image syncs the lock
+/// into the app's venv instead (issue 17, item 11); a current lock keeps the hashed export.
+#[test]
+fn an_old_pdm_lock_is_synced_into_the_venv() {
+    let (_, files) = generated("flask-old-pdm-lock").unwrap();
+    let docker = &files["Dockerfile"];
+    assert!(
+        docker.contains("/opt/pdm/bin/pdm use -f /opt/venv/bin/python && /opt/pdm/bin/pdm sync --prod --no-self --no-editable"),
+        "{docker}"
+    );
+    assert!(!docker.contains("pdm export"), "{docker}");
+    let (_, files) = generated("pdm-flask").unwrap();
+    assert!(files["Dockerfile"].contains("/opt/pdm/bin/pdm export --prod"));
+}
+
+/// Workers on a broker they cannot reach: the project's Celery has no Redis client (it was written for
+/// an `amqp://` broker), yet the generated broker is Redis. Init says the stack will not work, instead
+/// of "Next:" (issue 17, item 8); with `celery[redis]` it says nothing of the kind.
+#[test]
+fn workers_without_a_redis_client_are_a_blocker() {
+    let app = b"from fastapi import FastAPI\n\napp = FastAPI()\n";
+    let worker = b"import os\n\nfrom celery import Celery\n\ncelery_app = Celery(\"proj\", broker=os.environ.get(\"CELERY_BROKER_URL\", \"amqp://guest:guest@localhost:5672//\"))\n";
+    let dir = project(&[
+        (
+            "requirements.txt",
+            b"fastapi==0.115.6\nuvicorn==0.34.0\ncelery==5.4.0\n",
+        ),
+        ("proj/__init__.py", b""),
+        ("proj/main.py", app),
+        ("proj/celery_app.py", worker),
+    ]);
+    let p = detect(dir.path(), &Options::default()).unwrap();
+    let blockers = plan(&p, &PlanOptions::default()).unwrap().blockers;
+    assert_eq!(blockers.len(), 1, "{blockers:?}");
+    assert!(
+        blockers[0].problem.contains("no Redis client"),
+        "{blockers:?}"
+    );
+    let p = detect(
+        &fixtures().join("fastapi-celery-module-pip"),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(
+        plan(&p, &PlanOptions::default())
+            .unwrap()
+            .blockers
+            .is_empty()
+    );
+}

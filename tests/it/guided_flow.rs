@@ -1,0 +1,235 @@
+//! The guided flow, scripted through the `Prompter` trait (no terminal): each decision asked with its
+//! detected default and where it came from, answers given as flags or variables not asked, prompt answers
+//! saved, each changed file shown and asked about, and several apps offered as a choice.
+
+use std::path::Path;
+
+use dockgen::init::answers::{Layer, Origin};
+use dockgen::init::prompt::{Reply, Scripted};
+use dockgen::init::{KEEP, OVERWRITE, Outcome, Request, run};
+use dockgen::output::write::{Mode, Status};
+
+use crate::cli::copy_fixture;
+
+fn request(root: &Path) -> Request {
+    Request {
+        root: root.to_path_buf(),
+        flags: Layer::default(),
+        env: Layer::default(),
+        mode: Mode::Write { force: false },
+        name_hint: Some("proj".into()),
+        cwd: root.to_path_buf(),
+    }
+}
+
+fn d() -> Reply {
+    Reply::Default
+}
+fn t(s: &str) -> Reply {
+    Reply::Text(s.into())
+}
+
+fn read(root: &Path, rel: &str) -> String {
+    std::fs::read_to_string(root.join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn status(o: &Outcome, path: &str) -> Status {
+    o.files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not reported: {:?}", o.files))
+        .status
+}
+
+/// Every question of the flow, with defaults and where they came from (read off the fixture:
+/// .python-version says 3.13, requirements.txt lists psycopg2-binary on line 3 and celery[redis] on
+/// line 2, proj/celery.py defines the app, proj/settings.py has CELERY_BEAT_SCHEDULE).
+#[test]
+fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
+    let dir = copy_fixture("django-celery-pip");
+    let mut p = Scripted::new(vec![d(); 10]);
+    let o = run(&request(dir.path()), Some(&mut p)).unwrap();
+    let asked = p.asked.join("\n");
+    let expect_in_order = [
+        "Framework (from manage.py: manage.py and a django dependency) [django]",
+        "App directory (",
+        "[.]",
+        "Entrypoint (from proj/settings.py:22: WSGI_APPLICATION in settings) [proj.wsgi:application]",
+        "Python version (from .python-version: pinned in .python-version) [3.13]",
+        "Port (",
+        "[8000]",
+        "Postgres service (from requirements.txt:3:",
+        "[yes]",
+        "Redis service (",
+        "[yes]",
+        "Run a `celery` worker service (from Procfile:2:",
+        "[yes]",
+        "Run a `celery-beat` worker service (from proj/settings.py:31: CELERY_BEAT_SCHEDULE in settings) [yes]",
+    ];
+    let mut at = 0;
+    for e in expect_in_order {
+        let found = asked[at..]
+            .find(e)
+            .unwrap_or_else(|| panic!("`{e}` not asked (in order) in:\n{asked}"));
+        at += found + e.len();
+    }
+    assert_eq!(p.asked.len(), 9, "{asked}");
+    assert_eq!(p.left(), 1, "no extra questions");
+    // All defaults: the same files as a non-interactive run, and nothing worth saving.
+    assert!(o.files.iter().all(|f| f.status == Status::Created));
+    assert!(!dir.path().join("dockgen.toml").exists());
+    let fresh = copy_fixture("django-celery-pip");
+    run(&request(fresh.path()), None).unwrap();
+    for f in ["Dockerfile", "docker-compose.yml", ".env.example"] {
+        assert_eq!(read(dir.path(), f), read(fresh.path(), f), "{f}");
+    }
+}
+
+#[test]
+fn answers_given_as_flags_or_variables_are_not_asked() {
+    let dir = copy_fixture("django-celery-pip");
+    let mut req = request(dir.path());
+    req.flags.answers.set("port", "9000").unwrap();
+    req.flags.mark(
+        "port",
+        Origin::Flag {
+            flag: "--port".into(),
+        },
+    );
+    req.flags.answers.set("python", "3.12").unwrap();
+    req.flags.mark(
+        "python",
+        Origin::Flag {
+            flag: "--python".into(),
+        },
+    );
+    req.env = dockgen::init::answers::from_env(
+        [("DOCKGEN_REDIS".to_string(), "no".to_string())],
+        &mut Vec::new(),
+    )
+    .unwrap();
+    let mut p = Scripted::new(vec![d(); 10]);
+    let o = run(&req, Some(&mut p)).unwrap();
+    let asked = p.asked.join("\n");
+    for not in ["Port", "Python version", "Redis service"] {
+        assert!(!asked.contains(not), "{not} was asked:\n{asked}");
+    }
+    assert!(asked.contains("Postgres service"), "{asked}");
+    assert_eq!(o.plan.port, 9000);
+    assert_eq!(o.plan.python_version, "3.12");
+    assert!(matches!(o.answers["redis"].origin, Origin::Env { .. }));
+    // Flags are saved; variables configure one run and are not (redis=no differs from detection).
+    let saved = read(dir.path(), "dockgen.toml");
+    assert!(saved.contains("\nport = 9000\n"), "{saved}");
+    assert!(!saved.contains("\nredis ="), "{saved}");
+}
+
+#[test]
+fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
+    let dir = copy_fixture("django-celery-pip");
+    // framework, app dir, entrypoint, python: defaults; port 8080 after one invalid answer; postgres
+    // default; redis kept (workers need it); celery yes, beat no.
+    let mut p = Scripted::new(vec![
+        d(),
+        d(),
+        d(),
+        d(),
+        t("eighty"),
+        t("8080"),
+        d(),
+        d(),
+        d(),
+        t("no"),
+    ]);
+    let o = run(&request(dir.path()), Some(&mut p)).unwrap();
+    assert_eq!(p.left(), 0);
+    assert!(
+        p.shown.iter().any(|s| s.contains("`eighty` is not a port")),
+        "{:?}",
+        p.shown
+    );
+    assert_eq!(status(&o, "dockgen.toml"), Status::Created);
+    let saved = read(dir.path(), "dockgen.toml");
+    assert!(saved.contains("\nport = 8080\n"), "{saved}");
+    assert!(saved.contains("\nworkers = [\"celery\"]\n"), "{saved}");
+    assert!(
+        !saved.contains("\npython"),
+        "detected values are not saved: {saved}"
+    );
+    let compose = read(dir.path(), "docker-compose.yml");
+    assert!(compose.contains("8080"), "{compose}");
+    assert!(!compose.contains("\n  beat:"), "{compose}");
+
+    // No flags, no prompts: the saved answers give the same files, so nothing changes.
+    let again = run(&request(dir.path()), None).unwrap();
+    assert!(
+        again.files.iter().all(|f| f.status == Status::Unchanged),
+        "{:?}",
+        again.files
+    );
+    assert!(matches!(
+        again.answers["port"].origin,
+        Origin::Saved { line: 5, .. }
+    ));
+    let mut check = request(dir.path());
+    check.mode = Mode::Check;
+    let checked = run(&check, None).unwrap();
+    assert!(checked.files.iter().all(|f| f.status == Status::Unchanged));
+}
+
+#[test]
+fn each_changed_file_is_shown_then_asked_about_keep_overwrite_or_stop_managing() {
+    let dir = copy_fixture("django-celery-pip");
+    run(&request(dir.path()), None).unwrap();
+    std::fs::write(dir.path().join("Dockerfile"), "FROM mine\n").unwrap();
+    std::fs::write(dir.path().join(".dockerignore"), "*\n").unwrap();
+    // Nine decisions at their defaults, then (in path order): .dockerignore -> keep; Dockerfile ->
+    // overwrite.
+    let mut replies = vec![d(); 9];
+    replies.extend([t(KEEP), t(OVERWRITE)]);
+    let mut p = Scripted::new(replies);
+    let o = run(&request(dir.path()), Some(&mut p)).unwrap();
+    assert_eq!(p.left(), 0, "{:?}", p.asked);
+    let conflicts: Vec<&String> = p
+        .asked
+        .iter()
+        .filter(|q| q.contains("differs from what dockgen would write"))
+        .collect();
+    assert_eq!(conflicts.len(), 2, "{conflicts:?}");
+    assert!(
+        conflicts[0].starts_with(
+            "`.dockerignore` differs from what dockgen would write (above) [keep yours]"
+        ),
+        "{conflicts:?}"
+    );
+    assert!(conflicts[1].starts_with("`Dockerfile` differs"));
+    // Each file's view is shown before its question: these files were never written by dockgen as
+    // they are (no stamp), so the view says so and shows the two-way diff.
+    assert_eq!(p.shown.len(), 2);
+    assert!(
+        p.shown[0].contains("`.dockerignore` has no dockgen stamp")
+            && p.shown[0].contains("-*\n")
+            && p.shown[0].contains("+.git\n"),
+        "the diff is shown: {:?}",
+        p.shown
+    );
+    assert_eq!(status(&o, ".dockerignore"), Status::Kept);
+    assert_eq!(read(dir.path(), ".dockerignore"), "*\n");
+    assert_eq!(status(&o, "Dockerfile"), Status::Overwritten);
+    assert!(read(dir.path(), "Dockerfile").contains("FROM python:"));
+}
+
+#[test]
+fn several_apps_are_offered_as_a_choice() {
+    let dir = copy_fixture("two-apps");
+    let mut p = Scripted::new(vec![d(); 12]);
+    let o = run(&request(dir.path()), Some(&mut p)).unwrap();
+    assert!(
+        p.asked[0].starts_with("Several apps were found"),
+        "{:?}",
+        p.asked
+    );
+    assert!(matches!(o.answers["app-dir"].origin, Origin::Prompt));
+    // Detection alone cannot decide, so the choice is saved.
+    assert!(read(dir.path(), "dockgen.toml").contains("app-dir = "));
+}
