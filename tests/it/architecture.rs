@@ -91,32 +91,7 @@ fn the_modules_form_no_cycle_and_base_is_a_leaf() {
 const LIMIT: usize = 60;
 
 /// Functions allowed over [`LIMIT`] without that comment, each with the reason.
-const LONG_FUNCTIONS: &[(&str, &str)] = &[
-    // Issue 16 is renovated in two parts: these are in the files the other part (the registries:
-    // detect/, parse/, framework/) reshapes, so they are listed here rather than edited in passing.
-    (
-        "detect/app.rs::from_candidate",
-        "registries part of issue 16",
-    ),
-    ("detect/mod.rs::detect_with", "registries part of issue 16"),
-    (
-        "detect/python.rs::fit_wheels",
-        "registries part of issue 16",
-    ),
-    ("detect/env.rs::by_use", "registries part of issue 16"),
-    (
-        "framework/django.rs::analyze",
-        "registries part of issue 16",
-    ),
-    ("parse/apps.rs::candidates", "registries part of issue 16"),
-    ("parse/pysrc.rs::imports_of", "registries part of issue 16"),
-    ("parse/django.rs::merge", "registries part of issue 16"),
-    (
-        "parse/django.rs::settings_module",
-        "registries part of issue 16",
-    ),
-    ("parse/django.rs::databases", "registries part of issue 16"),
-];
+const LONG_FUNCTIONS: &[(&str, &str)] = &[];
 
 /// Whether the lines just above line `i` (doc comments, comments, attributes) say why the function
 /// there is longer than the limit.

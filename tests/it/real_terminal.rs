@@ -92,6 +92,21 @@ impl Tmux {
     }
     /// Waits until one of the pane's last four non-empty lines (a prompt, or a select and its three
     /// items) contains `what`; returns the pane.
+    /// Waits (up to 20 s) until the pane passes `ok`; fails showing the pane otherwise.
+    fn wait_until(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let pane = self.pane();
+            if ok(&pane) {
+                return pane;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "no {what} within 20 s; the pane shows:\n{pane}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
     fn wait_prompt(&self, what: &str) -> String {
         let start = Instant::now();
         loop {
@@ -217,12 +232,11 @@ fn esc_at_a_text_prompt_cancels() {
     tmux.wait_prompt("App directory (");
     tmux.keys(&["-l", "abc"]);
     tmux.keys(&["BSpace"]);
-    let pane = tmux.wait_prompt("App directory (");
-    assert!(
+    // Until the terminal shows the edit: a capture right after the key may still show `abc`.
+    tmux.wait_until("the backspace to leave `ab`", |pane| {
         pane.lines()
-            .any(|l| l.contains("App directory (") && l.trim_end().ends_with(": ab")),
-        "{pane}"
-    );
+            .any(|l| l.contains("App directory (") && l.trim_end().ends_with(": ab"))
+    });
     tmux.keys(&["Escape"]);
     let pane = tmux.wait_exit();
     assert!(pane.contains("cancelled; nothing was written"), "{pane}");
