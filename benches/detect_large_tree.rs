@@ -1,6 +1,8 @@
 //! Benchmark: `dockgen detect` on a small project beside 150,000 files in node_modules/, .venv/ and .git/.
 //!
 //! Prints figures (no pass/fail): the walk must prune those trees, so the time should not grow with them.
+//! Then `detect()` on Pipfile.lock files of 3,000, 6,000 and 12,000 entries side by side: the time must
+//! grow linearly with the lock (issue 19's target: under 1 s for 12,000 entries).
 //! Run with `cargo bench --bench detect_large_tree`.
 
 // A benchmark exists to print its figures.
@@ -114,5 +116,50 @@ fn main() {
         );
     } else {
         println!("(build `cargo build --release` first to time the CLI binary too)");
+    }
+    pipfile_locks();
+}
+
+/// A Flask project whose Pipfile.lock has `n` entries besides flask and gunicorn.
+fn pipfile_project(dir: &Path, n: usize) {
+    let mut entries = vec![
+        r#""flask": {"hashes": [], "index": "pypi", "version": "==3.0.0"}"#.to_string(),
+        r#""gunicorn": {"hashes": [], "index": "pypi", "version": "==22.0.0"}"#.to_string(),
+    ];
+    for i in 0..n {
+        entries.push(format!(
+            "\"pkg-{i}\": {{\n  \"hashes\": [\"sha256:{i:064}\"],\n  \"index\": \"pypi\",\n  \"markers\": \"python_version >= '3.8'\",\n  \"version\": \"==1.{i}\"\n}}"
+        ));
+    }
+    let lock = format!(
+        "{{\n\"_meta\": {{\"requires\": {{\"python_version\": \"3.12\"}}}},\n\"default\": {{\n{}\n}},\n\"develop\": {{}}\n}}\n",
+        entries.join(",\n")
+    );
+    fs::write(dir.join("Pipfile.lock"), lock).unwrap();
+    fs::write(
+        dir.join("Pipfile"),
+        "[packages]\nflask = \"*\"\ngunicorn = \"*\"\n",
+    )
+    .unwrap();
+    fs::write(
+        dir.join("app.py"),
+        "from flask import Flask\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+}
+
+fn pipfile_locks() {
+    for n in [3_000, 6_000, 12_000] {
+        let d = tempfile::tempdir().unwrap();
+        pipfile_project(d.path(), n);
+        let opts = dockgen::detect::Options::default();
+        let mut runs = Vec::new();
+        for _ in 0..7 {
+            let t = Instant::now();
+            let p = dockgen::detect::detect(d.path(), &opts).unwrap();
+            runs.push(t.elapsed());
+            assert!(p.dependencies.has(&format!("pkg-{}", n - 1)));
+        }
+        println!("detect() with a {n:>6}-entry Pipfile.lock: {}", stats(runs));
     }
 }

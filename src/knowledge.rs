@@ -403,6 +403,16 @@ pub enum EnvSource {
 /// Name fragments that mark a variable as a secret: required, never defaulted, never baked into images.
 pub const SECRET_MARKERS: &[&str] = &["SECRET", "PASSWORD", "TOKEN", "_KEY", "PRIVATE"];
 
+/// Settings that hold the app's own signing key, read by the framework or an extension of it: any long
+/// random string is a valid value, so `dockgen init` generates one (issue 17: nothing else gets a random
+/// value; a third-party credential or a switch with one breaks the app or turns an integration on).
+pub const SIGNING_KEYS: &[&str] = &[
+    "SECRET_KEY",
+    "JWT_SECRET_KEY",
+    "SECURITY_PASSWORD_SALT",
+    "WTF_CSRF_SECRET_KEY",
+];
+
 /// The compose file names `docker compose` finds by itself, in its order of preference.
 pub const COMPOSE_FILES: &[&str] = &[
     "compose.yaml",

@@ -21,6 +21,7 @@ pub mod framework;
 pub mod init;
 pub mod knowledge;
 pub mod manager;
+pub mod orchestrate;
 pub mod output;
 pub mod parse;
 pub mod plan;

@@ -135,11 +135,22 @@ pub enum Error {
 
     /// The project as it stands cannot be handled (a setting dockgen needs is missing, a path a
     /// Dockerfile cannot express): exit 1, like any failure; the message says what to pass or change.
-    #[error("{message}")]
+    #[error("{}", terminal_lines(message))]
     Project { message: String },
 
     #[error("cancelled; nothing was written")]
     Cancelled,
+
+    /// SIGINT or SIGTERM during a write: the files it had replaced are back, its temp files gone.
+    #[error("interrupted; the project's files are as they were before this run")]
+    Interrupted,
+
+    /// Another dockgen holds the project's write lock (see `write::lock`).
+    #[error(
+        "another dockgen init is running in `{}` (it holds the project's write lock); waited {waited_secs} s for it",
+        shown(path)
+    )]
+    Locked { path: PathBuf, waited_secs: u64 },
 
     /// An error with advice from the code that raised it, which knows more than this module. It shows
     /// as the inner error; [`Error::kind`] reaches the inner error and its causes.
@@ -211,7 +222,7 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self.kind() {
             Error::Usage { .. } => 2,
-            Error::Cancelled => 130,
+            Error::Cancelled | Error::Interrupted => 130,
             _ => 1,
         }
     }
@@ -245,6 +256,8 @@ impl Error {
             ),
             Error::TooLarge { .. } => Some("is this really a project file? move it out of the project or shrink it".into()),
             Error::NotAFile { .. } => Some("replace it with a regular file, or remove it".into()),
+            Error::Locked { .. } => Some("wait for the other run to finish (or stop it), then run dockgen again".into()),
+            Error::Write { .. } => Some("no file was replaced: the project holds the files it had before this run".into()),
             _ => None,
         }
     }

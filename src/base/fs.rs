@@ -14,8 +14,13 @@ use super::error::{Error, Result};
 
 /// Size limits by kind of file, in bytes.
 pub mod limit {
-    /// Manifests and lockfiles: a large real `uv.lock` or `poetry.lock` is a few MiB.
+    /// Manifests (`pyproject.toml`, `Pipfile`): real ones are kilobytes.
     pub const MANIFEST: u64 = 16 * 1024 * 1024;
+    /// Lockfiles (`uv.lock`, `poetry.lock`, `pdm.lock`, `Pipfile.lock`): a large real one is 1 to 3 MiB.
+    /// Parsing a TOML lock takes up to about 80 times its size in memory, so this keeps a hostile one
+    /// well under 1 GiB (issue 19: a 16 MiB `uv.lock` exhausted it); over it, detection stops with an
+    /// error naming the limit.
+    pub const LOCKFILE: u64 = 8 * 1024 * 1024;
     /// Requirements files: real ones are kilobytes; anything this big is not a requirements file.
     pub const REQUIREMENTS: u64 = 4 * 1024 * 1024;
     /// Python sources scanned for app objects and settings.
@@ -81,6 +86,51 @@ pub fn read_text(path: &Path, shown: &Path, max: u64) -> Result<String> {
     })
 }
 
+/// [`read_text`] for a file of the project at `root`, refusing one that resolves (through a link) to a
+/// file outside it: a manifest linked to `/etc/passwd` or another checkout is not this project's.
+pub fn read_inside(root: &Path, path: &Path, shown: &Path, max: u64) -> Result<String> {
+    let inside = match (root.canonicalize(), path.canonicalize()) {
+        (Ok(root), Ok(path)) => path.starts_with(root),
+        // Missing or a loop: read_text says which.
+        _ => true,
+    };
+    if !inside {
+        return Err(Error::NotAFile {
+            path: shown.to_path_buf(),
+            kind: "a link to a file outside the project",
+        });
+    }
+    read_text(path, shown, max)
+}
+
+/// Reads a regular file's bytes, whatever they are, refusing FIFOs, devices, directories and files over
+/// `max` bytes (a file already where dockgen writes, compared byte for byte).
+pub fn read_bytes(path: &Path, shown: &Path, max: u64) -> Result<Vec<u8>> {
+    let io = |source| Error::Io {
+        path: shown.to_path_buf(),
+        source,
+    };
+    let meta = fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::NotAFile {
+            path: shown.to_path_buf(),
+            kind: kind_of(&meta),
+        });
+    }
+    let mut bytes = Vec::new();
+    fs::File::open(path)
+        .and_then(|f| f.take(max + 1).read_to_end(&mut bytes))
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(Error::TooLarge {
+            path: shown.to_path_buf(),
+            size: meta.len().max(bytes.len() as u64),
+            limit: max,
+        });
+    }
+    Ok(bytes)
+}
+
 /// Whether `path` is a regular file (following symlinks; a dangling link or loop is "no").
 pub fn is_file(path: &Path) -> bool {
     fs::metadata(path).map(|m| m.is_file()).unwrap_or(false)
@@ -91,7 +141,8 @@ pub fn exists(path: &Path) -> bool {
     fs::symlink_metadata(path).is_ok()
 }
 
-fn kind_of(meta: &fs::Metadata) -> &'static str {
+/// What a file that is not a regular file is, in words for a message (`a FIFO`, `a directory`).
+pub fn kind_of(meta: &fs::Metadata) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
@@ -192,6 +243,60 @@ mod tests {
         assert!(
             matches!(err, Error::NotAFile { kind: "a FIFO", .. }),
             "{err:?}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn bytes_are_read_within_the_limit_and_never_from_a_fifo() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("Dockerfile");
+        fs::write(&f, b"FROM x\n\xff").unwrap();
+        assert_eq!(
+            read_bytes(&f, Path::new("Dockerfile"), 8).unwrap(),
+            b"FROM x\n\xff"
+        );
+        assert!(matches!(
+            read_bytes(&f, Path::new("Dockerfile"), 7),
+            Err(Error::TooLarge {
+                size: 8,
+                limit: 7,
+                ..
+            })
+        ));
+        let fifo = dir.path().join("fifo");
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(&fifo)
+                .status()
+                .unwrap()
+                .success()
+        );
+        assert!(matches!(
+            read_bytes(&fifo, Path::new("fifo"), 8),
+            Err(Error::NotAFile { kind: "a FIFO", .. })
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_link_out_of_the_project_is_not_read() {
+        let outside = tempfile::tempdir().unwrap();
+        let root = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("secret"), "[project]\n").unwrap();
+        let link = root.path().join("pyproject.toml");
+        std::os::unix::fs::symlink(outside.path().join("secret"), &link).unwrap();
+        let err = read_inside(root.path(), &link, Path::new("pyproject.toml"), 100).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`pyproject.toml` is not a regular file (a link to a file outside the project)"
+        );
+        fs::write(root.path().join("real"), "x").unwrap();
+        let inner = root.path().join("inner");
+        std::os::unix::fs::symlink(root.path().join("real"), &inner).unwrap();
+        assert_eq!(
+            read_inside(root.path(), &inner, Path::new("inner"), 100).unwrap(),
+            "x"
         );
     }
 

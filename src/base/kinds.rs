@@ -96,6 +96,51 @@ pub enum EnvRole {
     DebugSwitch {
         on: String,
     },
+    /// The app's own signing key (Django's `SECRET_KEY`, Flask's `SECRET_KEY`, `JWT_SECRET_KEY`): any
+    /// long random string is a valid value, so `dockgen init` generates one.
+    SigningKey,
+}
+
+/// The kind of value the code parses a variable as, when the code shows it (`int(...)`, a comparison
+/// with `"true"`, `.split(",")`, a URL default): documented in `.env.example`, and the form a build-time
+/// stand-in takes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EnvType {
+    /// A switch; `on` is a value the code takes as true, when it shows one.
+    Bool {
+        on: Option<String>,
+    },
+    Int,
+    Float,
+    /// A list split on `separator`.
+    List {
+        separator: String,
+    },
+    Url,
+    /// One of the values the code compares it with.
+    Choice {
+        values: Vec<String>,
+    },
+}
+
+impl EnvType {
+    /// How `.env.example` names it.
+    pub fn describe(&self) -> String {
+        match self {
+            EnvType::Bool { on: Some(on) } => format!("a boolean (`{on}` turns it on)"),
+            EnvType::Bool { on: None } => "a boolean".into(),
+            EnvType::Int => "an integer".into(),
+            EnvType::Float => "a number".into(),
+            EnvType::List { separator } if separator == " " => "a list separated by spaces".into(),
+            EnvType::List { separator } => format!("a list separated by `{separator}`"),
+            EnvType::Url => "a URL".into(),
+            EnvType::Choice { values } => {
+                let v: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+                format!("one of {}", v.join(", "))
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! - [`error`]: the one error type; each owner attaches its own hint ([`Error::hint`] / [`Error::with_hint`]).
 //! - [`evidence`]: where a decision came from, keyed by a typed [`Key`](evidence::Key).
 //! - [`relpath`]: [`RelDir`](relpath::RelDir), a directory relative to the project (`.` or `a/b`).
-//! - [`fs`]: bounded reads of files a user did not write for us.
+//! - [`fs`]: bounded reads of files a user did not write for us; [`child`]: child processes with a time
+//!   and output limit; [`text`]: one-pass lookups in a file's text (the line of each JSON key).
 //! - [`kinds`]: the small closed vocabularies (services, workers, servers, interfaces).
 //! - [`valid`] and [`quote`]: the one rule for values from a project or a flag: checked where they
 //!   enter, escaped for the place they land (Dockerfile, shell, YAML, `.env` comment, terminal).
@@ -11,6 +12,7 @@
 //! Stages depend on this module and on each other downward only; nothing here knows about detection,
 //! plans or templates.
 
+pub mod child;
 pub mod error;
 pub mod evidence;
 pub mod fs;
@@ -19,4 +21,5 @@ pub mod kinds;
 pub mod lookup;
 pub mod quote;
 pub mod relpath;
+pub mod text;
 pub mod valid;

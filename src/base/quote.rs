@@ -100,6 +100,21 @@ pub fn dotenv_comment(s: &str) -> String {
     terminal(s).into_owned()
 }
 
+/// A value on a `.env` line (`NAME=value`): plain when it is made of characters no `.env` reader treats
+/// specially (compose's and python-dotenv's), else single-quoted (literal: no interpolation, no escapes), with every
+/// [`is_hostile_char`] written as a visible escape so the value stays on its line; a `'` in it, which
+/// single quotes cannot hold, is left out (validation keeps it out of the values dockgen writes here).
+pub fn dotenv_value(s: &str) -> String {
+    // Spaces inside are kept by every reader; at either end they are trimmed.
+    if s.trim() == s
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:,@+=% ".contains(c))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", terminal(&s.replace('\'', "")))
+}
+
 /// A YAML double-quoted scalar (also a JSON string): `"` and `\` escaped, every character YAML does not
 /// allow raw (C0 and C1 controls, DEL, separators, BOM) as `\uXXXX`.
 pub fn yaml_string(s: &str) -> String {
@@ -188,6 +203,12 @@ mod tests {
         assert_eq!(terminal("\u{202e}gnp.exe"), "\\u{202e}gnp.exe");
         assert_eq!(terminal_lines("one\ntwo\u{7}"), "one\ntwo\\u{7}");
         assert!(!dotenv_comment("Read at a\nCOMPOSE_FILE=evil.yml").contains('\n'));
+        assert_eq!(dotenv_value("localhost,127.0.0.1"), "localhost,127.0.0.1");
+        assert_eq!(dotenv_value("localhost 127.0.0.1"), "localhost 127.0.0.1");
+        assert_eq!(dotenv_value(" x"), "' x'");
+        assert_eq!(dotenv_value("a\nCOMPOSE_FILE=x"), "'a\\nCOMPOSE_FILE=x'");
+        assert_eq!(dotenv_value("$X #y"), "'$X #y'");
+        assert_eq!(dotenv_value(""), "");
     }
 
     #[test]

@@ -24,6 +24,21 @@ pub fn text(what: &str, value: &str) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// A separator a setting is split on (`.split(",")`), written between defaults in compose and `.env`:
+/// a few printable characters, none that quote, comment, interpolate or brace there.
+pub fn separator(what: &str, value: &str) -> Result<(), Refusal> {
+    text(what, value)?;
+    let bad = value
+        .chars()
+        .find(|c| "$'\"\\#{}`".contains(*c) || (c.is_whitespace() && *c != ' '));
+    if value.is_empty() || value.chars().count() > 4 || bad.is_some() {
+        return Err(format!(
+            "{what}, `{value}`, is not a separator dockgen writes (up to 4 characters, none of $ ' \" \\ # {{ }} `)"
+        ));
+    }
+    Ok(())
+}
+
 fn is_identifier(part: &str) -> bool {
     let mut chars = part.chars();
     chars.next().is_some_and(|c| c == '_' || c.is_alphabetic())
@@ -134,5 +149,22 @@ mod tests {
         assert!(relative_path("i", "../x.txt").is_err());
         assert!(relative_path("i", "a/../../x.txt").is_err());
         assert!(relative_path("i", "/etc/hostname").is_err());
+        for ok in [",", " ", ";", " | "] {
+            assert!(separator("s", ok).is_ok(), "{ok:?}");
+        }
+        for bad in [
+            "",
+            "\n",
+            "$",
+            "}",
+            ",\nCOMPOSE_FILE=x",
+            "'",
+            "\u{202e}",
+            "\t",
+            "#",
+            "abcde",
+        ] {
+            assert!(separator("s", bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -34,13 +34,16 @@ pub(super) fn resolve(
     ev: &mut EvidenceMap,
     warnings: &mut Vec<String>,
 ) -> Result<Chosen> {
-    // A marker-found app whose framework is a dependency (manage.py with django) beats app objects.
+    // The declared dependencies decide which frameworks are possible; marker files only locate them: a
+    // marker-found app whose framework is a dependency (manage.py with django) beats app objects, and
+    // any app of a dependency beats one of a framework the project does not depend on (a Flask-Script
+    // or click `manage.py` in a Flask project is not Django's).
     if cands.len() > 1 {
-        cands.sort_by_key(|c| !(c.marker.is_some() && deps.has(c.app.framework.package())));
+        cands.sort_by_key(|c| rank(c, deps));
     }
-    let mut chosen = match cands.first() {
-        Some(c) => from_candidate(root, c, deps, opts, project_dir, ev, warnings)?,
-        None => from_options(opts, ev)?,
+    let mut chosen = match cands.is_empty() {
+        false => first_that_explains(root, cands, deps, opts, project_dir, ev, warnings)?,
+        true => from_options(opts, ev)?,
     };
     if let Some(e) = &opts.entrypoint {
         let app_dir = opts.app_dir().unwrap_or_else(|| chosen.app_dir.clone());
@@ -63,6 +66,90 @@ pub(super) fn resolve(
     }
     check_entrypoint(&chosen.entrypoint, ev.get(&Key::Entrypoint))?;
     Ok(chosen)
+}
+
+/// 0: found by its marker, framework a dependency; 1: framework a dependency; 2: neither.
+fn rank(c: &Cand, deps: &DepSet) -> u8 {
+    match (deps.has(c.app.framework.package()), c.marker.is_some()) {
+        (true, true) => 0,
+        (true, false) => 1,
+        (false, _) => 2,
+    }
+}
+
+/// The first candidate, in rank order, whose framework can resolve it: one that fails (a `manage.py`
+/// that names no settings) gives way to the next, and is named in a warning with why; with none, the
+/// first one's error. The chosen candidate is moved to the front.
+fn first_that_explains(
+    root: &Path,
+    cands: &mut [Cand],
+    deps: &DepSet,
+    opts: &Options,
+    project_dir: &RelDir,
+    ev: &mut EvidenceMap,
+    warnings: &mut Vec<String>,
+) -> Result<Chosen> {
+    let mut first_error = None;
+    let mut lost = Vec::new();
+    for i in 0..cands.len() {
+        let (mut ev_i, mut warnings_i) = (ev.clone(), Vec::new());
+        match from_candidate(
+            root,
+            &cands[i],
+            deps,
+            opts,
+            project_dir,
+            &mut ev_i,
+            &mut warnings_i,
+        ) {
+            Ok(chosen) => {
+                *ev = ev_i;
+                warnings.extend(lost);
+                warnings.extend(warnings_i);
+                warnings.extend(outranked(&cands[i], &cands[i + 1..], deps));
+                cands[..=i].rotate_right(1);
+                return Ok(chosen);
+            }
+            Err(e) => {
+                lost.push(format!(
+                    "{} was not used: {}",
+                    described(&cands[i]),
+                    crate::base::quote::terminal(&e.to_string())
+                ));
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    Err(first_error.unwrap_or_else(|| Error::Project {
+        message: "no app candidate to resolve".into(),
+    }))
+}
+
+/// `the django app found by manage.py`, `the flask app at app.py:4`.
+fn described(c: &Cand) -> String {
+    let how = match &c.marker {
+        Some(m) => format!("found by `{m}`"),
+        None => format!("at {}", c.app.evidence),
+    };
+    format!("the {} app {how}", c.app.framework)
+}
+
+/// Candidates of a framework the project does not depend on, when the chosen one's is: why they lost.
+fn outranked(chosen: &Cand, rest: &[Cand], deps: &DepSet) -> Vec<String> {
+    let package = chosen.app.framework.package();
+    if !deps.has(package) {
+        return Vec::new();
+    }
+    rest.iter()
+        .filter(|c| c.app.framework != chosen.app.framework && !deps.has(c.app.framework.package()))
+        .map(|c| {
+            format!(
+                "{} was not used: {} is not a dependency of the project, {package} is",
+                described(c),
+                c.app.framework.package()
+            )
+        })
+        .collect()
 }
 
 /// The entrypoint reaches the server command, `FLASK_APP` and messages: no control characters.

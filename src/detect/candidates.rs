@@ -88,18 +88,35 @@ pub(super) fn load_sources(
             }
         }
     }
-    apps::load(
-        root,
-        &scan.sources,
-        &modules,
-        &TaskQueue::with_source_words(crate::queue::ALL, &apps::words(&classes)),
-        warnings,
-    )
+    let words = TaskQueue::with_source_words(crate::queue::ALL, &apps::words(&classes));
+    let mut sources = apps::load(root, &scan.sources, &modules, &words, warnings);
+    // The modules they import from, a few levels and a bounded number: where a factory the app module
+    // calls (`app = get_application()`) is defined.
+    for _ in 0..3 {
+        let mut more = apps::imported_files(&sources, &scan.py_files);
+        more.truncate(MAX_FOLLOWED.saturating_sub(sources.len()));
+        if more.is_empty() {
+            break;
+        }
+        sources.extend(apps::load(root, &scan.sources, &more, &words, warnings));
+    }
+    sources
 }
 
-/// Words that mark a module worth summarising: it may read the environment, define click commands or
-/// create its tables (a cheap filter; the tokenizer decides).
-const ENV_WORDS: &[&str] = &["env", "Settings", "config(", "click", "create_all"];
+/// At most this many modules are summarised for app candidates, imported ones included.
+const MAX_FOLLOWED: usize = 256;
+
+/// Words that mark a module worth summarising: it may read the environment, define click commands,
+/// create directories or create its tables (a cheap filter; the tokenizer decides).
+const ENV_WORDS: &[&str] = &[
+    "env",
+    "Settings",
+    "config(",
+    "click",
+    "create_all",
+    "makedirs",
+    "mkdir",
+];
 
 /// Reads and summarises the modules of the project at `dir` that may read environment variables.
 pub(super) fn load_env_sources(
@@ -179,7 +196,13 @@ pub(super) fn collect(
             path: root.to_path_buf(),
             looked_for: Framework::looked_for(reg.frameworks),
             frameworks: Framework::titles(reg.frameworks),
-            looks_like: looks_like(root),
+            // A Python manifest beside a `package.json` keeps the project Python: it is no "Node.js
+            // project", just one whose app was not found.
+            looks_like: scan
+                .project_dirs
+                .is_empty()
+                .then(|| looks_like(root))
+                .flatten(),
         };
         return Err(skipped_hint(e, scan));
     }

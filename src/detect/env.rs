@@ -9,7 +9,7 @@ use super::EnvVar;
 use crate::base::evidence::Evidence;
 use crate::base::kinds::EnvRole;
 use crate::framework::{EnvRoleCx, Traced};
-use crate::knowledge::{ENV_CONVENTIONS, EnvSource};
+use crate::knowledge::{ENV_CONVENTIONS, EnvSource, SIGNING_KEYS};
 use crate::parse::deps::DepSet;
 use crate::parse::pysrc::Comparison;
 
@@ -66,17 +66,61 @@ pub(super) struct Consumer<'a> {
     pub deps: &'a DepSet,
 }
 
-/// Assigns a role to every variable it can trace.
-pub(super) fn trace(vars: &mut [EnvVar], comparisons: &[(Comparison, String)], c: &Consumer) {
+/// Assigns a role to every variable it can trace; returns a warning for each role refused because a
+/// value it carries from the code (a separator, a compared value) is not one dockgen writes.
+pub(super) fn trace(
+    vars: &mut [EnvVar],
+    comparisons: &[(Comparison, String)],
+    c: &Consumer,
+) -> Vec<String> {
+    let mut refused = Vec::new();
     for v in vars.iter_mut() {
-        v.role = by_use(v, comparisons, c)
-            .or_else(|| by_name(v, c))
-            .map(|(role, because)| Traced { role, because });
+        let found = by_use(v, comparisons, c).or_else(|| by_name(v, c));
+        v.role = match found.map(|(role, because)| (checked(&role), role, because)) {
+            Some((Err(why), _, because)) => {
+                refused.push(format!(
+                    "`{}` is left to the app's own default: {why} ({because})",
+                    crate::base::quote::terminal(&v.name)
+                ));
+                None
+            }
+            Some((Ok(()), role, because)) => Some(Traced { role, because }),
+            None => None,
+        };
+    }
+    refused
+}
+
+/// The values a role carries from the code, checked where they enter (see [`crate::base::valid`]).
+fn checked(role: &EnvRole) -> Result<(), String> {
+    use crate::base::valid;
+    match role {
+        EnvRole::AllowedHosts { separator } => {
+            valid::separator("the separator ALLOWED_HOSTS is split on", separator)
+        }
+        EnvRole::DatabaseSwitch { value } => {
+            valid::text("the value the database switch is compared with", value)
+        }
+        EnvRole::DebugSwitch { on } => valid::text("the value that turns DEBUG on", on),
+        _ => Ok(()),
     }
 }
 
 fn because(v: &EnvVar, rule: String) -> Evidence {
     v.evidence.with_rule(rule)
+}
+
+/// A libpq connection string as the default (`DATABASE='dbname=flaskr'`).
+fn conninfo(v: &EnvVar) -> Option<(EnvRole, Evidence)> {
+    let d = v.read.default.as_deref()?;
+    let pairs = d.split_whitespace().all(|kv| kv.contains('='));
+    let names_db = d
+        .split_whitespace()
+        .any(|kv| kv.starts_with("dbname=") || kv.starts_with("host="));
+    (pairs && names_db).then(|| {
+        let rule = format!("a libpq connection string (its default is `{d}`)");
+        (EnvRole::DatabaseConninfo, because(v, rule))
+    })
 }
 
 /// The role from where the value goes.
@@ -88,6 +132,9 @@ fn by_use(
     let r = &v.read;
     let target = r.target.as_deref().unwrap_or_default();
     let key = r.key.as_deref().unwrap_or_default();
+    if let Some(found) = signing_key(v) {
+        return Some(found);
+    }
     let cx = EnvRoleCx {
         comparisons,
         database_url: &|v| url_role(v, c),
@@ -99,14 +146,8 @@ fn by_use(
     if let Some(found) = switch(v, comparisons) {
         return Some(found);
     }
-    // A libpq connection string as the default (`DATABASE='dbname=flaskr'`).
-    if let Some(d) = r.default.as_deref()
-        && d.split_whitespace().all(|kv| kv.contains('='))
-        && d.split_whitespace()
-            .any(|kv| kv.starts_with("dbname=") || kv.starts_with("host="))
-    {
-        let rule = format!("a libpq connection string (its default is `{d}`)");
-        return Some((EnvRole::DatabaseConninfo, because(v, rule)));
+    if let Some(found) = conninfo(v) {
+        return Some(found);
     }
     let callee = r.callee.as_deref().unwrap_or_default();
     let url_call = URL_CALLS.contains(&callee)
@@ -137,6 +178,27 @@ fn by_use(
         ));
     }
     None
+}
+
+/// The app's signing key: the setting it is assigned to (`SECRET_KEY = ...`, a settings class's
+/// `secret_key` field, `app.config["SECRET_KEY"]`) is one the framework signs with, or, read where no
+/// setting shows, its own name is. Never a switch or a number.
+fn signing_key(v: &EnvVar) -> Option<(EnvRole, Evidence)> {
+    if v.read.kind.is_some() {
+        return None;
+    }
+    let setting = |s: &str| {
+        let last = s.rsplit('.').next().unwrap_or(s).to_ascii_uppercase();
+        SIGNING_KEYS.contains(&last.as_str()).then_some(last)
+    };
+    let (what, by) = match (v.read.target.as_deref(), v.read.key.as_deref()) {
+        (_, Some(k)) if setting(k).is_some() => (setting(k)?, "the setting"),
+        (Some(t), _) if setting(t).is_some() => (setting(t)?, "assigned to"),
+        (None, None) => (setting(&v.name)?, "named"),
+        _ => return None,
+    };
+    let rule = format!("the app's signing key ({by} `{what}`): a random value is valid");
+    Some((EnvRole::SigningKey, because(v, rule)))
 }
 
 /// A switch: the variable (or the name it is assigned to) compared against a PostgreSQL value.

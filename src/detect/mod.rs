@@ -18,6 +18,7 @@ mod health;
 mod needs;
 mod python;
 mod root;
+mod writes;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -217,21 +218,60 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
 }
 
 /// Runs detection on `root` with the given frameworks and package managers.
-// Longer than 60 lines: about forty lines of named steps, then the `Project` literal at one line per
-// field; the literal shrinks as `Project` hands its framework- and queue-specific fields to their
-// registries.
 pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project> {
     check_dir(root)?;
     let mut warnings = Vec::new();
-    let scan = scan_tree(root, &reg, &mut warnings);
-    let named = candidates::named(root, &scan, &reg, &mut warnings);
-    let sources = candidates::load_sources(root, &scan, &reg, &named, &mut warnings);
+    steps(root, opts, reg, &mut warnings).map_err(|e| with_warnings(e, &warnings))
+}
+
+/// How many of the warnings gathered before a failure its hint repeats.
+const WARNINGS_IN_HINT: usize = 5;
+
+/// A failure with the warnings gathered until then in its hint: a file that could not be read (a FIFO,
+/// not UTF-8) may be why detection failed, and the warnings are otherwise never shown.
+fn with_warnings(e: Error, warnings: &[String]) -> Error {
+    let said = e.hint().unwrap_or_default();
+    // What the error's own hint already says (a skipped name it explains) is not repeated.
+    let warnings: Vec<String> = dedup(warnings.to_vec())
+        .into_iter()
+        .filter(|w| !said.contains(w.as_str()) && !e.to_string().contains(w.as_str()))
+        .collect();
+    if warnings.is_empty() {
+        return e;
+    }
+    let mut hint = e.hint().map(|h| format!("{h}\n")).unwrap_or_default();
+    hint.push_str("dockgen also noted, before it stopped:");
+    for w in warnings.iter().take(WARNINGS_IN_HINT) {
+        hint.push_str(&format!("\n  - {w}"));
+    }
+    if warnings.len() > WARNINGS_IN_HINT {
+        hint.push_str(&format!(
+            "\n  - and {} more",
+            warnings.len() - WARNINGS_IN_HINT
+        ));
+    }
+    e.with_hint(hint)
+}
+
+/// The steps of [`detect_with`], gathering warnings into `warnings` (moved into the project).
+// Longer than 60 lines: about forty lines of named steps, then the `Project` literal at one line per
+// field; the literal shrinks as `Project` hands its framework- and queue-specific fields to their
+// registries.
+fn steps(
+    root: &Path,
+    opts: &Options,
+    reg: Registry,
+    warnings: &mut Vec<String>,
+) -> Result<Project> {
+    let scan = scan_tree(root, &reg, warnings);
+    let named = candidates::named(root, &scan, &reg, warnings);
+    let sources = candidates::load_sources(root, &scan, &reg, &named, warnings);
     let mut found = candidates::collect(root, &scan, &sources, &reg, &named, opts)?;
     let project_dir = candidates::pick_project(root, &scan, &mut found, opts)?;
     let manifests = Manifests::load(root, &project_dir, &scan, reg.managers)?;
-    let (manager, manager_evidence) = choose_manager(&manifests, opts, &reg, &mut warnings);
+    let (manager, manager_evidence) = choose_manager(&manifests, opts, &reg, warnings);
     let (dependencies, install, artifacts) =
-        read_dependencies(root, &manifests, manager, &mut warnings)?;
+        read_dependencies(root, &manifests, manager, warnings)?;
     let mut evidence = EvidenceMap::from([(Key::PackageManager, manager_evidence)]);
     let chosen = app::resolve(
         root,
@@ -240,13 +280,13 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         opts,
         &manifests.lock_dir,
         &mut evidence,
-        &mut warnings,
+        warnings,
     )?;
     let locked = python::Locked::new(&dependencies, artifacts.as_ref());
     let (python, source_builds) =
-        python::decide(root, &manifests, opts, locked, &mut evidence, &mut warnings)?;
+        python::decide(root, &manifests, opts, locked, &mut evidence, warnings)?;
     let dir = &manifests.lock_dir;
-    let worker_sources = candidates::load_worker_sources(root, &scan, dir, &sources, &mut warnings);
+    let worker_sources = candidates::load_worker_sources(root, &scan, dir, &sources, warnings);
     let mut needs = needs::collect(
         procfile(root, &scan.sources, dir, &mut Vec::new()),
         &dependencies,
@@ -254,13 +294,21 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         &worker_sources,
         opts,
         &mut evidence,
-        &mut warnings,
+        warnings,
     );
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
-    let env_sources = candidates::load_env_sources(root, &scan, dir, &mut warnings);
-    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies, reg.frameworks);
-    keep_safe_values(&mut env_vars, &mut needs, &mut warnings);
-    let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, &mut warnings);
+    let env_sources = candidates::load_env_sources(root, &scan, dir, warnings);
+    let mut env_vars = environment(
+        &chosen,
+        &env_sources,
+        dir,
+        &dependencies,
+        reg.frameworks,
+        warnings,
+    );
+    keep_safe_values(&mut env_vars, &mut needs, warnings);
+    let data_dirs = data_dirs(&chosen, &env_sources, &env_vars);
+    let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, warnings);
     Ok(Project {
         creates_tables: creates_tables(&env_sources),
         schema_commands: schema_commands(&env_sources),
@@ -276,7 +324,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         django_settings_module: chosen.analysis.settings_module.clone(),
         services: needs.services,
         workers: needs.workers,
-        warnings: dedup(warnings),
+        warnings: dedup(std::mem::take(warnings)),
         evidence,
         project_dir: manifests.lock_dir.clone(),
         interface: chosen.interface,
@@ -285,7 +333,7 @@ pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project
         project_name: manifests.pyproject.as_ref().and_then(|p| p.name()),
         install,
         static_root: chosen.analysis.static_root,
-        data_dirs: chosen.analysis.data_dirs.clone(),
+        data_dirs,
         celery_app: needs.celery_app,
         rq_queues: needs.rq_queues,
         celery_beat: needs.celery_beat,
@@ -336,6 +384,21 @@ fn schema_commands(sources: &[crate::parse::apps::Source]) -> Vec<(String, Evide
     out
 }
 
+/// The framework's configured data directories, then the ones the app's code creates.
+fn data_dirs(
+    chosen: &app::Chosen,
+    sources: &[crate::parse::apps::Source],
+    env_vars: &[EnvVar],
+) -> Vec<crate::framework::DataDir> {
+    let mut out = chosen.analysis.data_dirs.clone();
+    for d in writes::dirs(sources, env_vars) {
+        if !out.iter().any(|o| o.path == d.path) {
+            out.push(d);
+        }
+    }
+    out
+}
+
 /// The environment variables the code reads, each traced to what it feeds.
 fn environment(
     chosen: &app::Chosen,
@@ -343,6 +406,7 @@ fn environment(
     context: &RelDir,
     deps: &DepSet,
     frameworks: &[Framework],
+    warnings: &mut Vec<String>,
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
@@ -351,7 +415,7 @@ fn environment(
         framework_scheme: chosen.framework.database_url_scheme(),
         deps,
     };
-    env::trace(&mut env_vars, &comparisons, &consumer);
+    warnings.extend(env::trace(&mut env_vars, &comparisons, &consumer));
     env_vars
 }
 

@@ -238,29 +238,51 @@ pub(super) fn env_reads(chosen: &Chosen, sources: &[Source], project_dir: &RelDi
         note(r.clone());
     }
     // The project's own helpers (`def env_str(name, default=...)`), from any of its modules.
-    let helpers: BTreeMap<&str, bool> = sources
+    let helpers: BTreeMap<&str, &crate::parse::pysrc::EnvHelper> = sources
         .iter()
         .flat_map(|s| s.summary.env_helpers.iter())
-        .map(|h| (h.name.as_str(), h.raises))
+        .map(|h| (h.name.as_str(), h))
         .collect();
     for s in sources.iter().filter(|s| project_dir.contains(&s.file)) {
         for r in &s.summary.env_reads {
-            note(EnvVar::new(r, &s.file, "read by the app"));
+            // A bare `env("X")` is django-environ's reader unless the project defines its own `env`.
+            match r.callee_is_reader().and_then(|c| helpers.get(c)) {
+                Some(h) => note(through_helper(r, h, &s.file)),
+                None => note(EnvVar::new(r, &s.file, "read by the app")),
+            }
         }
         for v in prefixed_env_reads(s) {
             note(v);
         }
         for (callee, r) in &s.summary.name_calls {
-            if let Some(raises) = helpers.get(callee.as_str()) {
-                let mut r = r.clone();
-                // A helper that raises fails without the variable when the call gives no default.
-                r.required = *raises && !r.has_default;
-                let rule = format!("read through the project's `{callee}`");
-                note(EnvVar::new(&r, &s.file, &rule));
+            if let Some(h) = helpers.get(callee.as_str()) {
+                note(through_helper(r, h, &s.file));
             }
         }
     }
     vars.into_values().collect()
+}
+
+/// A read through the project's own helper: required only when the helper fails without the variable
+/// and the call gives no default (the helper's own default parameter counts), typed by what the helper
+/// returns when the call does not show it.
+fn through_helper(
+    r: &crate::parse::pysrc::EnvRead,
+    h: &crate::parse::pysrc::EnvHelper,
+    file: &str,
+) -> EnvVar {
+    let mut r = r.clone();
+    r.required = h.fails_without_default && !r.has_default && !r.guarded;
+    if r.kind.is_none() {
+        r.kind = h.kind.clone();
+    }
+    let how = if h.fails_without_default {
+        "which fails without it"
+    } else {
+        "whose own default applies"
+    };
+    let rule = format!("read through the project's `{}` ({how})", h.name);
+    EnvVar::new(&r, file, &rule)
 }
 
 /// Flask's `config.from_prefixed_env()`: every config key the module sets in code can be overridden by

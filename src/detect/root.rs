@@ -66,7 +66,19 @@ pub fn find_root_with(start: &Path, search: &Search, reg: Registry) -> Root {
         return stay("not a directory");
     }
     let markers = reg.markers();
+    let ceilings: Vec<PathBuf> = search
+        .ceilings
+        .iter()
+        .filter_map(|c| c.canonicalize().ok())
+        .collect();
     if let Some(m) = marker_in(&canon, &markers, extra) {
+        // Only an app marker here (`manage.py`), a manifest or lockfile above: the project is there
+        // (issue 17: Django's folder inside a uv or Poetry project).
+        if project_marker_in(&canon, &markers, extra).is_none()
+            && let Some(root) = project_above(start, &canon, &markers, extra, &ceilings, &m)
+        {
+            return root;
+        }
         return stay(&m);
     }
     if is_vcs_root(&canon) {
@@ -76,11 +88,6 @@ pub fn find_root_with(start: &Path, search: &Search, reg: Registry) -> Root {
     if !scan.project_dirs.is_empty() || scan.app_markers.values().any(|v| !v.is_empty()) {
         return stay("projects below it");
     }
-    let ceilings: Vec<PathBuf> = search
-        .ceilings
-        .iter()
-        .filter_map(|c| c.canonicalize().ok())
-        .collect();
     for (up, dir) in canon.ancestors().enumerate().skip(1) {
         if ceilings.iter().any(|c| c == dir) {
             break;
@@ -97,6 +104,51 @@ pub fn find_root_with(start: &Path, search: &Search, reg: Registry) -> Root {
         }
     }
     stay("no project marker in it or above it")
+}
+
+/// A marker in `dir` that is not an app's: a manifest, a lockfile, requirements, `dockgen.toml`.
+fn project_marker_in(
+    dir: &Path,
+    markers: &walk::Markers,
+    extra: &[&'static str],
+) -> Option<String> {
+    let only_project = walk::Markers {
+        project: markers.project.clone(),
+        app: Vec::new(),
+        modules: Vec::new(),
+    };
+    marker_in(dir, &only_project, extra)
+}
+
+/// The nearest ancestor of `canon` holding a project marker, up to the checkout's top (looked at) and
+/// never at or above a ceiling.
+fn project_above(
+    start: &Path,
+    canon: &Path,
+    markers: &walk::Markers,
+    extra: &[&'static str],
+    ceilings: &[PathBuf],
+    here: &str,
+) -> Option<Root> {
+    if is_vcs_root(canon) {
+        return None;
+    }
+    for (up, dir) in canon.ancestors().enumerate().skip(1) {
+        if ceilings.iter().any(|c| c == dir) {
+            return None;
+        }
+        if let Some(m) = project_marker_in(dir, markers, extra) {
+            return Some(Root {
+                dir: shown(start, canon, up, dir),
+                up,
+                because: format!("{m}; `{here}` is part of that project"),
+            });
+        }
+        if is_vcs_root(dir) {
+            return None;
+        }
+    }
+    None
 }
 
 /// The first marker in `dir`, in the registries' order (`pyproject.toml` first).
@@ -204,6 +256,19 @@ mod tests {
         // A Django app folder: manage.py marks the root.
         let d = tree(&["manage.py", "requirements-prod.txt", "blog/models.py"]);
         assert_eq!(from(&d, "blog").because, "manage.py");
+        // Started beside manage.py inside a uv project: the manifest above is the root (issue 17).
+        let d = tree(&[".git/", "pyproject.toml", "uv.lock", "core/manage.py"]);
+        let r = from(&d, "core");
+        assert_eq!((r.dir.as_path(), r.up), (Path::new(""), 1));
+        assert_eq!(
+            r.because,
+            "pyproject.toml; `manage.py` is part of that project"
+        );
+        // ... but a manage.py with its own requirements is its own project, and a checkout's top stays.
+        let d = tree(&["pyproject.toml", "core/manage.py", "core/requirements.txt"]);
+        assert_eq!(from(&d, "core").up, 0);
+        let d = tree(&["pyproject.toml", "core/.git/", "core/manage.py"]);
+        assert_eq!(from(&d, "core").up, 0);
         let d = tree(&["requirements-prod.txt", "blog/models.py"]);
         assert_eq!(from(&d, "blog").because, "requirements-prod.txt");
         let d = tree(&["dockgen.toml", "svc/x.py"]);

@@ -131,6 +131,9 @@ pub enum DataRole {
     /// Flask's instance folder (`app.instance_path`): per-deployment configuration and data (a SQLite
     /// database), written at run time and never part of the code.
     Instance,
+    /// A directory the app's own code creates and writes at run time (`os.makedirs(settings.data_folder)`
+    /// with the setting's default `./data`).
+    Written,
 }
 
 /// A directory the app's configuration names for data it produces, rather than code.

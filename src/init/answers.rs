@@ -290,6 +290,24 @@ const TABLE: &[AnswerSpec] = &[
         prompt: "CPU limit per app service",
     },
     AnswerSpec {
+        key: "target",
+        kind: Kind::Text(crate::orchestrate::check_targets),
+        commands: Commands::InitOnly,
+        help: "Where the app runs, comma-separated: compose (docker-compose.yml), kubernetes (a Kustomize tree in deploy/kubernetes/), swarm (stack.yml for docker stack deploy)",
+        value_name: Some("TARGETS"),
+        negation: None,
+        prompt: "Deployment targets",
+    },
+    AnswerSpec {
+        key: "ingress-host",
+        kind: Kind::Text(crate::orchestrate::check_host),
+        commands: Commands::InitOnly,
+        help: "A host name the Kubernetes prod overlay routes to web through an Ingress (with --target kubernetes), e.g. app.example.com",
+        value_name: Some("HOST"),
+        negation: None,
+        prompt: "Ingress host name",
+    },
+    AnswerSpec {
         key: "templates",
         kind: Kind::Path,
         commands: Commands::InitOnly,
@@ -377,16 +395,19 @@ impl AnswerSpec {
 
     /// Parses and validates a value from text (a flag, a variable, a prompt answer or a saved value).
     pub fn parse(&self, text: &str) -> std::result::Result<Value, String> {
+        // One rule for every answer, wherever it came from (a flag, a variable, a prompt, dockgen.toml):
+        // no control characters, line breaks, bidirectional controls or ESC.
+        let what = match self.kind {
+            Kind::Path | Kind::Files => "the path",
+            _ => "the value",
+        };
+        crate::base::valid::text(what, text)?;
         Ok(match self.kind {
             Kind::Text(check) => {
-                crate::base::valid::text("the value", text)?;
                 check(text)?;
                 Value::Text(text.into())
             }
-            Kind::Path => {
-                crate::base::valid::text("the path", text)?;
-                Value::Text(text.into())
-            }
+            Kind::Path => Value::Text(text.into()),
             Kind::Port => Value::Port(parse_port(text)?),
             Kind::Number { min, max } => Value::Number(parse_number(text, min, max)?),
             Kind::TextOrNone(_) if text.trim().eq_ignore_ascii_case("none") => Value::Off,
@@ -706,6 +727,21 @@ impl Answers {
     /// The CPU limit of each app service, in cores (`1`, `0.5`).
     pub fn cpus(&self) -> Option<&str> {
         self.text("cpus")
+    }
+
+    /// Where the app runs (`target`): compose unless the answer says otherwise.
+    pub fn targets(&self) -> crate::orchestrate::Targets {
+        self.text("target")
+            .and_then(|t| crate::orchestrate::Targets::parse(t).ok())
+            .unwrap_or_default()
+    }
+
+    /// What the orchestrator targets are generated with.
+    pub fn orchestration(&self) -> crate::orchestrate::Orchestration {
+        crate::orchestrate::Orchestration {
+            targets: self.targets(),
+            ingress_host: self.text("ingress-host").map(str::to_string),
+        }
     }
 
     /// A directory of forked templates (relative to the project root when saved).
@@ -1390,6 +1426,8 @@ mod tests {
                 "compose-file" => "compose.yaml",
                 "memory" => "768m",
                 "cpus" => "1.5",
+                "target" => "compose,kubernetes",
+                "ingress-host" => "app.example.com",
                 other => panic!("no example text for `{other}`: add one here"),
             },
             Kind::TextOrNone(_) => match spec.key {
@@ -1753,7 +1791,7 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","target":"compose,kubernetes","ingress-host":"app.example.com","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
     }
 }

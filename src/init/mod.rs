@@ -54,6 +54,9 @@ pub struct Outcome {
     /// What happened to `.env` (created with fresh secrets, or left as it was).
     pub env_file: EnvFileReport,
     pub warnings: Vec<String>,
+    /// The deployment targets the files were generated for.
+    #[serde(skip)]
+    pub orchestration: crate::orchestrate::Orchestration,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -160,6 +163,7 @@ impl Outcome {
                 .map(|(key, a)| (key.as_str(), a.value.clone(), a.origin.to_string()))
                 .collect(),
             env_file: &self.env_file,
+            targets: self.orchestration.targets,
         }
     }
 
@@ -177,6 +181,7 @@ impl Outcome {
 /// each existing file that would change.
 pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Outcome> {
     let root = req.root.as_path();
+    let _lock = lock(req)?;
     let mut warnings = Vec::new();
     let answers::Layers {
         saved: saved_before,
@@ -193,7 +198,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         &merged.answers.plan_options(req.name_hint.clone()),
     )?;
     let templates = templates(req, &merged, &mut warnings)?;
-    let files = render::render_with(&plan, &templates)?;
+    let orchestration = merged.answers.orchestration();
+    let files = render::render_targets(&plan, &orchestration, &templates)?;
 
     let baseline = Baseline::lazy(req, &project, &detect_options);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
@@ -211,8 +217,8 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
             settle_conflicts(&mut prepared, p, false)?;
         }
     }
-    let files = reports(prepared.commit()?, &skipped);
-    let env_file = env_file(req, &plan)?;
+    let (written, env_file) = commit(prepared, req, &plan, &mut warnings)?;
+    let files = reports(written, &skipped);
 
     warnings.extend(plan.notes.iter().cloned());
     warnings.extend(project.warnings.iter().cloned());
@@ -230,7 +236,42 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         saved,
         env_file,
         warnings,
+        orchestration,
     })
+}
+
+/// One run at a time writes to a project: a second waits for the first (briefly), then refuses, so the
+/// files of two runs are never mixed. Held from before the answers are read to after the write.
+fn lock(req: &Request) -> Result<Option<write::Lock>> {
+    match req.mode {
+        Mode::Write { .. } => write::lock(&req.root).map(Some),
+        Mode::Check | Mode::DryRun => Ok(None),
+    }
+}
+
+/// Writes the set, `.env` with it (staged with the others, so a full disk stops the run before any file
+/// is replaced or created); what it could not do beside goes into `warnings`.
+fn commit(
+    mut prepared: write::Prepared,
+    req: &Request,
+    plan: &Plan,
+    warnings: &mut Vec<String>,
+) -> Result<(Vec<FileReport>, EnvFileReport)> {
+    let (mut env_file, env_text) = env_file(req, plan)?;
+    if let Some((file, text)) = env_text {
+        prepared.create_private(&file, text.into_bytes());
+    }
+    let written = prepared.commit()?;
+    if !written.private_created && env_file.status == EnvStatus::Created {
+        // Something took the name since the preflight: it is the user's.
+        env_file = EnvFileReport {
+            status: EnvStatus::Exists,
+            secrets: Vec::new(),
+            ..env_file
+        };
+    }
+    warnings.extend(written.warnings);
+    Ok((written.reports, env_file))
 }
 
 /// The generated files split into those dockgen manages and those `unmanaged` leaves alone, with a
@@ -271,8 +312,9 @@ fn reports(mut files: Vec<FileReport>, skipped: &[OutFile]) -> Vec<FileReport> {
 }
 
 /// `.env` beside docker-compose.yml: written with fresh secrets when nothing of that name exists, and
-/// only in write mode (`--check` and `--dry-run` say what they would do).
-fn env_file(req: &Request, plan: &Plan) -> Result<EnvFileReport> {
+/// only in write mode (`--check` and `--dry-run` say what they would do). The report as if it will be
+/// created, and the file to create with the set (its path and text), when it is to be.
+fn env_file(req: &Request, plan: &Plan) -> Result<(EnvFileReport, Option<(PathBuf, String)>)> {
     let dir = crate::base::fs::join(&req.root, &plan.context_dir);
     let path = match plan.context_dir.as_str() {
         "." => dotenv::FILE.to_string(),
@@ -285,19 +327,15 @@ fn env_file(req: &Request, plan: &Plan) -> Result<EnvFileReport> {
         secrets,
     };
     if std::fs::symlink_metadata(&file).is_ok() {
-        return Ok(report(EnvStatus::Exists, Vec::new()));
+        return Ok((report(EnvStatus::Exists, Vec::new()), None));
     }
     let Mode::Write { .. } = req.mode else {
         let secrets = plan.env_example.iter().filter(|e| e.secret);
         let names = secrets.map(|e| e.name.clone()).collect();
-        return Ok(report(EnvStatus::WouldCreate, names));
+        return Ok((report(EnvStatus::WouldCreate, names), None));
     };
     let (text, secrets) = dotenv::content(plan, dotenv::owner_of(&dir), dotenv::random_secret)?;
-    Ok(if write::create_private(&file, text.as_bytes())? {
-        report(EnvStatus::Created, secrets)
-    } else {
-        report(EnvStatus::Exists, Vec::new())
-    })
+    Ok((report(EnvStatus::Created, secrets), Some((file, text))))
 }
 
 /// The keys given as flags or variables: never asked.
@@ -553,6 +591,11 @@ impl Baseline {
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
             // Detection never picks a fork of the templates.
             "templates" => true,
+            // Detection never names a public host.
+            "ingress-host" => true,
+            "target" => {
+                a.get(key).is_none() || a.targets() != crate::orchestrate::Targets::default()
+            }
             // Detection leaves every generated file managed.
             "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
             other => panic!("init::Baseline::differs does not know the answer `{other}`"),

@@ -125,7 +125,7 @@ impl Manifests {
         if !files::exists(&path) {
             return Ok(None);
         }
-        let text = files::read_text(&path, Path::new(&rel), limit::MANIFEST)?;
+        let text = files::read_inside(root, &path, Path::new(&rel), limit::LOCKFILE)?;
         Ok(Some((text, rel)))
     }
 
@@ -144,7 +144,7 @@ pub fn load_pyproject(root: &Path, dir: &RelDir) -> Result<Option<pyproject::Loa
     if !files::exists(&path) {
         return Ok(None);
     }
-    let text = files::read_text(&path, Path::new(&rel), limit::MANIFEST)?;
+    let text = files::read_inside(root, &path, Path::new(&rel), limit::MANIFEST)?;
     Ok(Some(pyproject::load(text, Path::new(&rel))?))
 }
 

@@ -13,6 +13,7 @@ use crate::base::kinds::Service;
 use crate::detect::Framework;
 use crate::manager::PackageManager;
 use crate::manager::install::{EnvPair, Install};
+use crate::plan::bytecode::Bytecode;
 use crate::plan::{
     CONTEXT_VERSION, EnvExample, Hardening, HealthCheck, HealthTimings, Plan, WatchSync,
     WorkerService, WritableDir,
@@ -47,6 +48,8 @@ pub struct DockerfileContext {
     pub runtime_packages: Vec<String>,
     /// `ENV` of the runtime stage, in order.
     pub runtime_env: Vec<EnvPair>,
+    /// Bytecode the runtime stage compiles: the standard library and the project's modules.
+    pub bytecode: Bytecode,
     /// The framework's build-time steps (Django's `collectstatic`, then `compress` when
     /// `COMPRESS_OFFLINE` is on), one complete shell command (steps joined by `&&`)
     /// with throwaway inline values, if any. Was `collectstatic` before context version 2.
@@ -120,6 +123,9 @@ pub struct ComposeContext {
     pub watch_sync: Vec<WatchSync>,
     /// Paths (relative to the context) whose change makes compose `develop.watch` rebuild the image: the manifests and lockfiles.
     pub watch_rebuild: Vec<String>,
+    /// The directories the app writes, each on a named volume of its own (the root file system is
+    /// read-only).
+    pub writable_dirs: Vec<WritableDir>,
 }
 
 /// The images of compose's backing services.
@@ -176,6 +182,7 @@ impl DockerfileContext {
             build_packages: plan.build_packages.clone(),
             runtime_packages: plan.runtime_packages.clone(),
             runtime_env: plan.runtime_env.clone(),
+            bytecode: plan.bytecode.clone(),
             build_command: plan.build_command.clone(),
             command: plan.server.exec_form(),
             writable_dirs: plan.writable_dirs.clone(),
@@ -212,6 +219,7 @@ impl ComposeContext {
             dev_env: plan.dev_env.clone(),
             watch_sync: plan.watch_sync.clone(),
             watch_rebuild: plan.watch_rebuild.clone(),
+            writable_dirs: plan.writable_dirs.clone(),
         }
     }
 }

@@ -14,6 +14,7 @@ use serde::Serialize;
 
 use crate::base::error::{Error, Result};
 use crate::base::fs::{self as files};
+use crate::base::quote;
 use crate::plan::Plan;
 
 /// The file's name, beside docker-compose.yml.
@@ -79,7 +80,7 @@ pub fn content(
     for e in &plan.env_example {
         out.push('\n');
         if !e.comment.is_empty() {
-            out.push_str(&format!("# {}\n", e.comment));
+            out.push_str(&format!("# {}\n", quote::dotenv_comment(&e.comment)));
         }
         let (value, commented) = match (e.secret, e.name.as_str(), dev_ids) {
             (true, _, _) => {
@@ -91,7 +92,11 @@ pub fn content(
             _ => (e.value.clone(), e.commented_out),
         };
         let hash = if commented { "# " } else { "" };
-        out.push_str(&format!("{hash}{}={value}\n", e.name));
+        out.push_str(&format!(
+            "{hash}{}={}\n",
+            e.name,
+            quote::dotenv_value(&value)
+        ));
     }
     Ok((out, secrets))
 }

@@ -4,7 +4,10 @@
 //!   [`contexts`] gives each generated file its own typed context, built from the plan, and [`context`]
 //!   documents and versions them;
 //! - [`ownership`] stamps each generated file so dockgen can tell its own untouched output from an edit;
-//! - [`write`](mod@write) preflights every target, writes atomically and diffs for `--check`; [`dotenv`] writes
+//!   [`git`] reads what it needs from the repository (the base of a conflict) without running anything
+//!   the repository configures, and checks the copy store;
+//! - [`write`](mod@write) preflights every target, writes the set as one unit under the project lock and
+//!   diffs for `--check`; [`dotenv`] writes
 //!   `.env` with fresh secrets, never over one;
 //! - [`report`] is every human report (detection, the plan summary, what `init` wrote and what comes next).
 //!
@@ -13,6 +16,7 @@
 pub mod context;
 pub mod contexts;
 pub mod dotenv;
+pub mod git;
 pub mod ownership;
 pub mod render;
 pub mod report;

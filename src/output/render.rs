@@ -5,7 +5,8 @@
 //! project reach YAML, JSON and shell quoted: `yaml` (a JSON string, which YAML reads as a double-quoted
 //! scalar), `compose` (the same, with `$` escaped from compose interpolation), `json_array` and
 //! `compose_array` for exec-form commands, `dockerfile_value` for `ENV` values, `dockerfile_path` for
-//! `COPY`/`WORKDIR` paths, `dotenv_comment` for `.env.example` comments (all in [`crate::base::quote`]).
+//! `COPY`/`WORKDIR` paths, `dotenv_comment` and `dotenv_value` for `.env.example` lines (all in
+//! [`crate::base::quote`]).
 //! Output is normalised: LF newlines, no more than one blank line in a row, exactly one trailing newline.
 //! Each output's header line then gets dockgen's stamp (`ownership::stamp`), so a later run can tell it
 //! was not edited.
@@ -17,6 +18,7 @@ use tera::{Kwargs, State, Tera};
 
 use crate::base::error::{Error, Result};
 use crate::base::quote;
+use crate::orchestrate::Orchestration;
 use crate::plan::{Plan, compose_literal};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates/python");
@@ -152,6 +154,10 @@ fn engine(templates: &Templates) -> Result<Tera> {
     // A comment line in `.env.example`: a line break in a value would start an active assignment.
     tera.register_filter("dotenv_comment", |v: &str, _: Kwargs, _: &State| {
         quote::dotenv_comment(v)
+    });
+    // A value in `.env.example`: one line, whatever it holds.
+    tera.register_filter("dotenv_value", |v: &str, _: Kwargs, _: &State| {
+        quote::dotenv_value(v)
     });
     // All at once: added one by one, an `{% include %}` found only the templates added before it.
     tera.add_raw_templates(&templates.text)
@@ -334,9 +340,19 @@ fn shown_name(templates: &Templates, template: &str) -> String {
 
 /// Renders every output with the given templates (built-in ones overlaid by a team's, by file name),
 /// within [`TIME_BUDGET`] and [`SIZE_BUDGET`], each stamped in its header line (see
-/// [`crate::output::ownership`]).
+/// [`crate::output::ownership`]). The compose target's files only; [`render_targets`] adds the others.
 pub fn render_with(plan: &Plan, templates: &Templates) -> Result<BTreeMap<String, String>> {
     render_within(plan, templates, TIME_BUDGET)
+}
+
+/// [`render_with`] for the given deployment targets: the image's files always, the compose file for
+/// `compose`, and each orchestrator's files from its own context ([`crate::orchestrate`]).
+pub fn render_targets(
+    plan: &Plan,
+    orchestration: &Orchestration,
+    templates: &Templates,
+) -> Result<BTreeMap<String, String>> {
+    render_jobs(jobs(plan, orchestration)?, templates, TIME_BUDGET)
 }
 
 /// [`render_with`] with another time budget (tests use a short one).
@@ -345,15 +361,59 @@ pub fn render_within(
     templates: &Templates,
     budget: std::time::Duration,
 ) -> Result<BTreeMap<String, String>> {
+    render_jobs(jobs(plan, &Orchestration::default())?, templates, budget)
+}
+
+/// One file to render: its template, its name, and the context it renders with.
+struct Job {
+    template: &'static str,
+    file: String,
+    context: tera::Context,
+}
+
+/// The files the targets ask for, each with its context: the plan for the image's and compose's files,
+/// the orchestrators' own contexts for theirs.
+fn jobs(plan: &Plan, orchestration: &Orchestration) -> Result<Vec<Job>> {
+    let targets = orchestration.targets;
+    let mut contexts = tera_contexts(plan)?;
+    let mut jobs: Vec<Job> = OUTPUTS
+        .iter()
+        .filter(|(_, file)| targets.compose || *file != crate::plan::DEFAULT_COMPOSE_FILE)
+        .map(|(template, file)| Job {
+            template,
+            file: named(plan, file.to_string()),
+            context: contexts.remove(template).unwrap_or_default(),
+        })
+        .collect();
+    for o in crate::orchestrate::outputs(plan, orchestration) {
+        let context = tera::Context::from_serialize(&o.context).map_err(|e| Error::Template {
+            name: o.template.into(),
+            message: e.to_string(),
+        })?;
+        jobs.push(Job {
+            template: o.template,
+            file: o.file,
+            context,
+        });
+    }
+    Ok(jobs)
+}
+
+/// Renders the jobs on a thread of their own, within the time, size and memory budgets.
+fn render_jobs(
+    jobs: Vec<Job>,
+    templates: &Templates,
+    budget: std::time::Duration,
+) -> Result<BTreeMap<String, String>> {
     let tera = engine(templates)?;
-    let contexts = tera_contexts(plan)?;
     let (tx, rx) = std::sync::mpsc::channel();
     let forked = templates.clone();
+    let names: Vec<&'static str> = jobs.iter().map(|j| j.template).collect();
     // On a thread of its own so a template that never ends can be abandoned (the process exits).
     std::thread::spawn(move || {
-        for (template, file) in OUTPUTS {
-            let result = render_one(&tera, &forked, template, &contexts[template]);
-            if tx.send((*template, file.to_string(), result)).is_err() {
+        for job in jobs {
+            let result = render_one(&tera, &forked, job.template, &job.context);
+            if tx.send((job.file, result)).is_err() {
                 return;
             }
         }
@@ -361,7 +421,7 @@ pub fn render_within(
     let deadline = std::time::Instant::now() + budget;
     let memory_at_start = resident_bytes();
     let mut out = BTreeMap::new();
-    for (template, _) in OUTPUTS {
+    for template in names {
         let stopped = |why: String| Error::Template {
             name: shown_name(templates, template),
             message: format!("{why}; it was stopped"),
@@ -369,8 +429,8 @@ pub fn render_within(
         loop {
             let left = deadline.saturating_duration_since(std::time::Instant::now());
             match rx.recv_timeout(left.min(POLL)) {
-                Ok((_, file, result)) => {
-                    out.insert(named(plan, file), crate::output::ownership::stamp(&result?));
+                Ok((file, result)) => {
+                    out.insert(file, crate::output::ownership::stamp(&result?));
                     break;
                 }
                 Err(_) if left.is_zero() => {
@@ -450,7 +510,17 @@ mod tests {
         for (template, _) in OUTPUTS {
             assert!(t.contains_key(*template), "{template}");
         }
-        assert_eq!(t.len(), OUTPUTS.len(), "no stray templates");
+        let orchestrators: Vec<&str> = crate::orchestrate::kubernetes::templates()
+            .chain(crate::orchestrate::swarm::templates())
+            .collect();
+        for template in &orchestrators {
+            assert!(t.contains_key(*template), "{template}");
+        }
+        assert_eq!(
+            t.len(),
+            OUTPUTS.len() + orchestrators.len(),
+            "no stray templates"
+        );
     }
 
     #[test]

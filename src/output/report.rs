@@ -153,7 +153,7 @@ fn environment(out: &mut String, p: &Project) {
         let (what, why) = match &v.role {
             Some(t) => (role_text(&t.role), &t.because),
             None if v.required => ("required, set it in .env".to_string(), &v.evidence),
-            None => ("optional".to_string(), &v.evidence),
+            None => (optional_text(v), &v.evidence),
         };
         let (what, why) = (terminal(&what), terminal(&why.to_string()).into_owned());
         let _ = writeln!(out, "    {:<w$}  {what:<28} {why}", terminal(&v.name));
@@ -178,7 +178,20 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
         Port => "the server's port".into(),
         AllowedHosts { separator } => format!("ALLOWED_HOSTS, `{separator}`-separated"),
         DebugSwitch { on } => format!("debug switch (dev: `{on}`)"),
+        SigningKey => "signing key (generated)".into(),
     }
+}
+
+/// An optional variable with its type and default, as far as the code shows them.
+fn optional_text(v: &crate::detect::EnvVar) -> String {
+    let mut out = "optional".to_string();
+    if let Some(kind) = &v.read.kind {
+        out = format!("{out}, {}", kind.describe());
+    }
+    if let Some(d) = &v.read.default {
+        out = format!("{out}, default `{d}`");
+    }
+    out
 }
 
 /// Install files, the other candidates, and the warnings.
@@ -265,6 +278,8 @@ pub struct InitView<'a> {
     /// Each answer that decided something: its key, its value and its origin, as shown.
     pub answers: Vec<(&'a str, String, String)>,
     pub env_file: &'a EnvFileReport,
+    /// The deployment targets the files were generated for.
+    pub targets: crate::orchestrate::Targets,
 }
 
 /// The human `init` report: stdout (diffs, or the plan, answers and files) and stderr (the summary).
@@ -379,8 +394,28 @@ fn next_steps(view: &InitView, dir: &str) -> String {
         "." => String::new(),
         dir => format!("cd {} && ", terminal(dir)),
     };
+    // Values the app cannot start without are named first; then there is no "Next:" (issue 17).
+    let unset = !out.is_empty();
+    if view.plan.blockers.is_empty() && unset {
+        let _ = writeln!(out, "Then: {cd}docker compose up --build --wait");
+        return out;
+    }
     if view.plan.blockers.is_empty() {
-        let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
+        if view.targets.compose {
+            let _ = writeln!(out, "\nNext: {cd}docker compose up --build --wait");
+        }
+        if view.targets.kubernetes {
+            let _ = writeln!(
+                out,
+                "\nKubernetes: {cd}cp deploy/kubernetes/overlays/dev/secrets.env.example deploy/kubernetes/overlays/dev/secrets.env, fill it in, then kubectl apply -k deploy/kubernetes/overlays/dev (each overlay's kustomization.yaml starts with its commands)"
+            );
+        }
+        if view.targets.swarm {
+            let _ = writeln!(
+                out,
+                "\nSwarm: {cd}head stack.yml (its first lines are the commands: the image, the Docker secrets, docker stack deploy)"
+            );
+        }
         return out;
     }
     let _ = writeln!(out, "\nThe generated stack will not work yet:");
@@ -411,7 +446,7 @@ fn must_set(view: &InitView) -> String {
     if !must_set.is_empty() {
         let _ = writeln!(
             out,
-            "\nThe app needs these in {} (nothing generated provides them):",
+            "\nThe app cannot start without these, and dockgen cannot supply them: set them in {}",
             env.path
         );
         for m in must_set {

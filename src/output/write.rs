@@ -9,6 +9,10 @@
 //! resolves outside the project, are refused: dockgen never writes through a link. `.env` is never a
 //! target. After a successful write, dockgen keeps a copy of what it wrote for later three-way views
 //! (`ownership::remember`).
+//!
+//! The set is written as one unit ([`Prepared::commit`]): every new file is staged beside its target
+//! before the first rename, and a failure or a signal during the renames puts back every file replaced.
+//! [`lock`] keeps a second run from writing at the same time.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -143,6 +147,15 @@ pub struct Prepared {
     /// One report per file, in order.
     pub reports: Vec<FileReport>,
     mode: Mode,
+    /// A file created with the set only if nothing has its name (see [`Prepared::create_private`]).
+    private: Option<Private>,
+}
+
+/// The file of [`Prepared::create_private`]: where, what, and its path as reports show it.
+struct Private {
+    path: PathBuf,
+    bytes: Vec<u8>,
+    rel: String,
 }
 
 /// How to settle one conflicting file.
@@ -172,6 +185,7 @@ pub fn prepare(root: &Path, files: &[OutFile], mode: Mode) -> Result<Prepared> {
         targets,
         reports,
         mode,
+        private: None,
     })
 }
 
@@ -188,7 +202,7 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         });
     }
     let dir = crate::base::fs::join(root, dir_rel);
-    let canon_dir = dir.canonicalize().map_err(|e| io(&dir, e))?;
+    let canon_dir = canonical_dir(&dir)?;
     if !canon_dir.starts_with(canon_root) {
         return Err(Error::Project {
             message: format!(
@@ -210,11 +224,15 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         Ok(meta) if !meta.is_file() => {
             return Err(Error::NotAFile {
                 path: rel.into(),
-                kind: "not a regular file",
+                kind: crate::base::fs::kind_of(&meta),
             });
         }
         Ok(meta) => (
-            Some(fs::read(&path).map_err(|e| io(Path::new(&rel), e))?),
+            Some(crate::base::fs::read_bytes(
+                &path,
+                Path::new(&rel),
+                crate::base::fs::limit::MANIFEST,
+            )?),
             is_executable(&meta),
         ),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => (None, false),
@@ -230,6 +248,24 @@ fn target(root: &Path, canon_root: &Path, f: &OutFile) -> Result<Target> {
         existing_exec,
         existing_mode,
     })
+}
+
+/// `dir` canonicalised. A directory that does not exist yet (`deploy/kubernetes/base`) is made when
+/// writing: the nearest one that exists is canonicalised (and must then be inside the project), with
+/// the missing components after it.
+fn canonical_dir(dir: &Path) -> Result<PathBuf> {
+    let mut existing = dir.to_path_buf();
+    let mut missing = Vec::new();
+    while fs::symlink_metadata(&existing).is_err() {
+        match existing.file_name() {
+            Some(n) => missing.push(n.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut canon = existing.canonicalize().map_err(|e| io(dir, e))?;
+    canon.extend(missing.iter().rev());
+    Ok(canon)
 }
 
 /// The status of one target (and its diff, or its three-way view, where there is one to show).
@@ -303,6 +339,17 @@ impl Prepared {
         Ok(())
     }
 
+    /// Adds `path` (`.env`, which holds secrets) to the set, created readable by its owner only (0600)
+    /// when nothing has its name at the rename, never over anything (see [`create_private`]): staged
+    /// with the others, so a full disk is found before any file is replaced.
+    pub fn create_private(&mut self, path: &Path, bytes: Vec<u8>) {
+        self.private = Some(Private {
+            path: path.to_path_buf(),
+            bytes,
+            rel: crate::base::fs::rel(&self.root, path),
+        });
+    }
+
     /// Settles a conflicting file: keep the file on disk, overwrite it, or stop managing it.
     pub fn resolve(&mut self, path: &str, how: Resolution) {
         for r in &mut self.reports {
@@ -316,11 +363,16 @@ impl Prepared {
         }
     }
 
-    /// Writes (in write mode) every created or overwritten file, atomically each, undoing the run's
-    /// earlier writes if a later one fails. Unsettled conflicts stop it before the first write.
-    pub fn commit(self) -> Result<Vec<FileReport>> {
+    /// Writes (in write mode) every created, updated or overwritten file as one set (see [`Staged`]):
+    /// when it fails or is interrupted, every file it had replaced is put back and its temp files are
+    /// removed. Unsettled conflicts stop it before the first write.
+    pub fn commit(self) -> Result<Written> {
         if !matches!(self.mode, Mode::Write { .. }) {
-            return Ok(self.reports);
+            return Ok(Written {
+                reports: self.reports,
+                warnings: Vec::new(),
+                private_created: false,
+            });
         }
         let conflicts: Vec<String> = self
             .reports
@@ -331,33 +383,20 @@ impl Prepared {
         if !conflicts.is_empty() {
             return Err(Error::Conflicts { paths: conflicts });
         }
-        let mut done: Vec<(&Target, Status)> = Vec::new();
-        for (t, r) in self.targets.iter().zip(&self.reports) {
-            let result = match r.status {
-                Status::Created | Status::Updated | Status::Overwritten => {
-                    write_atomic(&t.path, t.content.as_bytes(), t.executable)
-                }
-                Status::ModeFixed => set_executable(&t.path),
-                Status::Unchanged | Status::Conflict | Status::Kept | Status::Unmanaged => Ok(()),
-            };
-            if let Err(e) = result {
-                let e = shown_as(e, &t.rel);
-                for (prev, status) in done.into_iter().rev() {
-                    match (status, &prev.existing) {
-                        (Status::Created, _) => {
-                            let _ = fs::remove_file(&prev.path);
-                        }
-                        (Status::Overwritten | Status::Updated, Some(old)) => {
-                            let _ = write_atomic(&prev.path, old, prev.existing_exec);
-                            restore_mode(&prev.path, prev.existing_mode);
-                        }
-                        _ => {}
-                    }
-                }
-                return Err(e);
-            }
-            done.push((t, r.status));
-        }
+        let _writing = signal::Writing::start();
+        let jobs: Vec<(&Target, Status)> = self
+            .targets
+            .iter()
+            .zip(&self.reports)
+            .map(|(t, r)| (t, r.status))
+            .filter(|(_, s)| {
+                matches!(
+                    s,
+                    Status::Created | Status::Updated | Status::Overwritten | Status::ModeFixed
+                )
+            })
+            .collect();
+        let private_created = Staged::stage(&jobs, self.private.as_ref())?.swap()?;
         // Every file now as dockgen writes it, written in this run or already so.
         let current: Vec<&str> = self
             .targets
@@ -371,8 +410,256 @@ impl Prepared {
             })
             .map(|(t, _)| t.content.as_str())
             .collect();
-        ownership::remember(&self.root, &current);
-        Ok(self.reports)
+        let warnings = ownership::remember(&self.root, &current)
+            .into_iter()
+            .collect();
+        Ok(Written {
+            reports: self.reports,
+            warnings,
+            private_created,
+        })
+    }
+}
+
+/// What a write did: one report per file, and what it could not do beside (keep its copies).
+#[derive(Debug)]
+pub struct Written {
+    pub reports: Vec<FileReport>,
+    pub warnings: Vec<String>,
+    /// Whether the file of [`Prepared::create_private`] was created (not when something had its name).
+    pub private_created: bool,
+}
+
+/// A set of files being written as one unit. First every new text goes to a temp file beside its
+/// target (so a full disk, a read-only directory or any other failure is found before anything is
+/// replaced); then each target is replaced by a rename, its old file kept under a temp name by a hard
+/// link (so putting it back is a rename too, needing no space). A failure or an interruption (SIGINT,
+/// SIGTERM: see [`signal`]) during the renames puts every replaced file back and removes the created
+/// ones; the temp files are removed in every case (they delete themselves when dropped).
+struct Staged<'a> {
+    jobs: Vec<(&'a Target, Status, Option<tempfile::TempPath>)>,
+    /// The private file's staged temp file and its path.
+    private: Option<(tempfile::TempPath, &'a Private)>,
+}
+
+/// What one rename did, to be undone if a later one fails.
+enum Done<'a> {
+    Created(&'a Target),
+    /// Replaced; the old file is at the temp path (or, where hard links fail, only in memory).
+    Replaced(&'a Target, Option<tempfile::TempPath>),
+    ModeFixed(&'a Target),
+}
+
+impl<'a> Staged<'a> {
+    fn stage(jobs: &[(&'a Target, Status)], private: Option<&'a Private>) -> Result<Self> {
+        let mut staged = Vec::with_capacity(jobs.len());
+        for &(t, status) in jobs {
+            let tmp = match status {
+                Status::ModeFixed => None,
+                // A new file may go in a new directory (`deploy/kubernetes/overlays/dev`).
+                _ => Some(
+                    make_parent(&t.path)
+                        .and_then(|()| temp_with(&t.path, t.content.as_bytes(), t.executable))
+                        .map_err(|e| shown_as(e, &t.rel))?,
+                ),
+            };
+            staged.push((t, status, tmp));
+            signal::check()?;
+        }
+        let private = match private {
+            Some(p) => Some((
+                private_temp(&p.path, &p.bytes).map_err(|e| shown_as(e, &p.rel))?,
+                p,
+            )),
+            None => None,
+        };
+        signal::check()?;
+        Ok(Staged {
+            jobs: staged,
+            private,
+        })
+    }
+
+    /// Renames every staged file into place, the private one last; whether that one was created.
+    fn swap(self) -> Result<bool> {
+        let mut done: Vec<Done> = Vec::with_capacity(self.jobs.len());
+        for (t, _, tmp) in self.jobs {
+            let step = swap_one(t, tmp).map_err(|e| shown_as(e, &t.rel));
+            let step = step.and_then(|d| {
+                done.push(d);
+                signal::pause_for_tests();
+                signal::check()
+            });
+            if let Err(e) = step {
+                undo(done);
+                return Err(e);
+            }
+        }
+        let Some((tmp, p)) = self.private else {
+            return Ok(false);
+        };
+        match tmp.persist_noclobber(&p.path) {
+            Ok(()) => Ok(true),
+            // Something took the name since the preflight: it is left as it is.
+            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+            Err(e) => {
+                undo(done);
+                Err(write_error(Path::new(&p.rel), e.error))
+            }
+        }
+    }
+}
+
+/// Replaces one target with its staged temp file (or restores its executable bit).
+fn swap_one(t: &Target, tmp: Option<tempfile::TempPath>) -> Result<Done<'_>> {
+    let Some(tmp) = tmp else {
+        set_executable(&t.path)?;
+        return Ok(Done::ModeFixed(t));
+    };
+    if t.existing.is_none() {
+        tmp.persist_noclobber(&t.path)
+            .map_err(|e| write_error(&t.path, e.error))?;
+        return Ok(Done::Created(t));
+    }
+    let dir = t.path.parent().unwrap_or(Path::new("."));
+    let backup = tempfile::Builder::new()
+        .prefix(".dockgen-old-")
+        .make_in(dir, |p| fs::hard_link(&t.path, p))
+        .ok()
+        .map(tempfile::NamedTempFile::into_temp_path);
+    tmp.persist(&t.path)
+        .map_err(|e| write_error(&t.path, e.error))?;
+    Ok(Done::Replaced(t, backup))
+}
+
+/// Puts back what the renames in `done` replaced, newest first (best effort: each step is a rename).
+fn undo(done: Vec<Done>) {
+    for d in done.into_iter().rev() {
+        match d {
+            Done::Created(t) => {
+                let _ = fs::remove_file(&t.path);
+            }
+            Done::Replaced(t, Some(backup)) => {
+                let _ = backup.persist(&t.path);
+            }
+            Done::Replaced(t, None) => {
+                if let Some(old) = &t.existing {
+                    let _ = write_atomic(&t.path, old, t.existing_exec);
+                    restore_mode(&t.path, t.existing_mode);
+                }
+            }
+            Done::ModeFixed(t) => restore_mode(&t.path, t.existing_mode),
+        }
+    }
+}
+
+/// The binary's signal handler and a write in progress meet here: while a set is being written,
+/// SIGINT/SIGTERM only asks it to stop ([`interrupt`]), and the write undoes itself at its next step.
+pub mod signal {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use crate::base::error::{Error, Result};
+
+    static WRITING: AtomicBool = AtomicBool::new(false);
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+    /// For a signal handler: asks the write in progress to stop and restore the old files. `false`
+    /// when no write is in progress (the handler then does what it does otherwise).
+    pub fn interrupt() -> bool {
+        if WRITING.load(Ordering::SeqCst) {
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Whether a signal arrived during a write (one that had finished: the new set is complete).
+    pub fn interrupted() -> bool {
+        INTERRUPTED.load(Ordering::SeqCst)
+    }
+
+    /// While it lives, a write is in progress.
+    pub(super) struct Writing;
+
+    impl Writing {
+        pub(super) fn start() -> Self {
+            INTERRUPTED.store(false, Ordering::SeqCst);
+            WRITING.store(true, Ordering::SeqCst);
+            Writing
+        }
+    }
+
+    impl Drop for Writing {
+        fn drop(&mut self) {
+            WRITING.store(false, Ordering::SeqCst);
+        }
+    }
+
+    pub(super) fn check() -> Result<()> {
+        if interrupted() {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The variable that makes each rename wait (in milliseconds), so a test can send a signal in the
+    /// middle of a write; unset in real runs.
+    pub const PAUSE_VAR: &str = "_DOCKGEN_TEST_WRITE_PAUSE_MS";
+
+    pub(super) fn pause_for_tests() {
+        let Some(ms) = std::env::var(PAUSE_VAR)
+            .ok()
+            .and_then(|v| v.parse::<u64>().ok())
+        else {
+            return;
+        };
+        let until = std::time::Instant::now() + std::time::Duration::from_millis(ms);
+        while std::time::Instant::now() < until && !interrupted() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+}
+
+/// How long a second `init` waits for the first to finish writing before it refuses.
+pub const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// The project's write lock: an advisory `flock` on the project directory itself (no lock file is
+/// created, and the kernel releases it when the process ends, however it ends). Held from before
+/// detection to after the write, so a second run sees the first one's files, not a mix.
+pub struct Lock {
+    _dir: fs::File,
+}
+
+/// Takes the project's write lock, waiting up to [`LOCK_WAIT`] for another run to release it.
+pub fn lock(root: &Path) -> Result<Lock> {
+    // Opening a FIFO would block: only a directory is opened.
+    if !fs::metadata(root).map_err(|e| io(root, e))?.is_dir() {
+        return Err(Error::NotADirectory {
+            path: root.to_path_buf(),
+        });
+    }
+    let dir = fs::File::open(root).map_err(|e| io(root, e))?;
+    let started = std::time::Instant::now();
+    loop {
+        match dir.try_lock() {
+            Ok(()) => return Ok(Lock { _dir: dir }),
+            Err(fs::TryLockError::WouldBlock) if started.elapsed() < LOCK_WAIT => {
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            Err(fs::TryLockError::WouldBlock) => {
+                return Err(Error::Locked {
+                    path: root.to_path_buf(),
+                    waited_secs: LOCK_WAIT.as_secs(),
+                });
+            }
+            // A file system without locks (some network mounts): write unlocked, as before.
+            Err(fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+                return Ok(Lock { _dir: dir });
+            }
+            Err(fs::TryLockError::Error(e)) => return Err(io(root, e)),
+        }
     }
 }
 
@@ -415,7 +702,22 @@ fn restore_mode(path: &Path, mode: Option<u32>) {
     let _ = (path, mode);
 }
 
+/// Creates the directories a new file goes in (`deploy/kubernetes/overlays/dev`).
+fn make_parent(path: &Path) -> Result<()> {
+    match path.parent() {
+        Some(dir) if !dir.exists() => fs::create_dir_all(dir).map_err(|e| write_error(dir, e)),
+        _ => Ok(()),
+    }
+}
+
 fn write_atomic(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {
+    temp_with(path, bytes, executable)?
+        .persist(path)
+        .map_err(|e| write_error(path, e.error))
+}
+
+/// A temp file beside `path` holding `bytes`, synced, with the mode `path` gets; removed when dropped.
+fn temp_with(path: &Path, bytes: &[u8], executable: bool) -> Result<tempfile::TempPath> {
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut tmp = tempfile::Builder::new()
         .prefix(".dockgen-")
@@ -432,8 +734,7 @@ fn write_atomic(path: &Path, bytes: &[u8], executable: bool) -> Result<()> {
     }
     #[cfg(not(unix))]
     let _ = executable;
-    tmp.persist(path).map_err(|e| write_error(path, e.error))?;
-    Ok(())
+    Ok(tmp.into_temp_path())
 }
 
 /// Creates `path` with `bytes`, readable by its owner only (0600), unless something (a file, a
@@ -444,19 +745,26 @@ pub fn create_private(path: &Path, bytes: &[u8]) -> Result<bool> {
     if fs::symlink_metadata(path).is_ok() {
         return Ok(false);
     }
+    // A signal now waits for the file to be created or not (no temp file left behind).
+    let _writing = signal::Writing::start();
+    match private_temp(path, bytes)?.persist_noclobber(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(e) => Err(write_error(path, e.error)),
+    }
+}
+
+/// A temp file beside `path` holding `bytes`, synced, readable by its owner only (tempfile creates its
+/// files 0600 on Unix); removed when dropped.
+fn private_temp(path: &Path, bytes: &[u8]) -> Result<tempfile::TempPath> {
     let dir = path.parent().unwrap_or(Path::new("."));
-    // tempfile creates its files with mode 0600 on Unix.
     let mut tmp = tempfile::Builder::new()
         .prefix(".dockgen-")
         .tempfile_in(dir)
-        .map_err(|e| io(path, e))?;
-    tmp.write_all(bytes).map_err(|e| io(path, e))?;
-    tmp.as_file().sync_all().map_err(|e| io(path, e))?;
-    match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(true),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
-        Err(e) => Err(io(path, e.error)),
-    }
+        .map_err(|e| write_error(path, e))?;
+    tmp.write_all(bytes).map_err(|e| write_error(path, e))?;
+    tmp.as_file().sync_all().map_err(|e| write_error(path, e))?;
+    Ok(tmp.into_temp_path())
 }
 
 fn set_executable(path: &Path) -> Result<()> {
@@ -481,7 +789,9 @@ mod tests {
         executable: &[&str],
         mode: Mode,
     ) -> Result<Vec<FileReport>> {
-        prepare(root, &out_files(context, files, executable), mode)?.commit()
+        Ok(prepare(root, &out_files(context, files, executable), mode)?
+            .commit()?
+            .reports)
     }
 
     fn files() -> BTreeMap<String, String> {
@@ -698,5 +1008,32 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), d.path().join("sub")).unwrap();
         let err = apply(d.path(), "sub", &files(), &[], Mode::Write { force: true }).unwrap_err();
         assert!(err.to_string().contains("outside the project"), "{err}");
+
+        // A directory still to be made below a link out of the project is refused too, and nothing
+        // is made there.
+        let deep = BTreeMap::from([("a/b/web.yaml".to_string(), "x: 1\n".to_string())]);
+        let err = apply(d.path(), "sub", &deep, &[], Mode::Write { force: true }).unwrap_err();
+        assert!(err.to_string().contains("outside the project"), "{err}");
+        assert!(!outside.path().join("a").exists());
+    }
+
+    #[test]
+    fn directories_a_file_needs_are_made_when_writing_only() {
+        let d = tempfile::tempdir().unwrap();
+        let deep = BTreeMap::from([(
+            "deploy/kubernetes/base/web.yaml".to_string(),
+            "kind: Deployment\n".to_string(),
+        )]);
+        let r = apply(d.path(), ".", &deep, &[], Mode::Check).unwrap();
+        assert_eq!(r[0].status, Status::Created);
+        assert!(
+            !d.path().join("deploy").exists(),
+            "--check makes no directory"
+        );
+        apply(d.path(), ".", &deep, &[], Mode::Write { force: false }).unwrap();
+        assert_eq!(
+            fs::read_to_string(d.path().join("deploy/kubernetes/base/web.yaml")).unwrap(),
+            "kind: Deployment\n"
+        );
     }
 }

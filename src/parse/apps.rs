@@ -160,6 +160,7 @@ fn factory_framework<F: Copy>(classes: &[AppClass<F>], m: &Module) -> Option<F> 
 pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<Candidate<F>> {
     // Factories first, so module-level calls to them can be recognised in any module.
     let factories = factories(sources, classes);
+    let builders = builders(sources, classes);
     let mut out = Vec::new();
     for s in sources {
         let mut called = Vec::new();
@@ -186,7 +187,14 @@ pub fn candidates<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<C
                 continue;
             }
             let last = callee.rsplit('.').next().unwrap_or(callee);
-            if let Some((_, fw)) = factories.iter().find(|(n, _)| n == last) {
+            let built = qualified(s, callee);
+            let by_name = factories.iter().find(|(n, _)| n == last).map(|(_, fw)| *fw);
+            let by_body = builders
+                .iter()
+                .find(|(q, _)| *q == built)
+                .map(|(_, fw)| *fw);
+            if let Some(fw) = by_name.or(by_body) {
+                let fw = &fw;
                 called.push(last.to_string());
                 out.push(Candidate {
                     framework: *fw,
@@ -223,6 +231,106 @@ fn factories<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<(Strin
         }
     }
     out
+}
+
+/// The project files the sources import from (`from app.core.factory import get_application`), that
+/// are among `py_files` (sorted) and not loaded yet: where a module-level `app = f()` may find its factory.
+pub fn imported_files(sources: &[Source], py_files: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in sources {
+        for local in s.summary.imports.keys() {
+            let mut q = qualified(s, local);
+            // `pkg.module.function`: the module is a prefix.
+            while let Some((module, _)) = q.rsplit_once('.') {
+                let path = module.replace('.', "/");
+                let dir = if s.app_dir == "." {
+                    String::new()
+                } else {
+                    format!("{}/", s.app_dir)
+                };
+                for file in [
+                    format!("{dir}{path}.py"),
+                    format!("{dir}{path}/__init__.py"),
+                ] {
+                    let loaded = sources.iter().any(|x| x.file == file);
+                    if !loaded && !out.contains(&file) && py_files.binary_search(&file).is_ok() {
+                        out.push(file);
+                    }
+                }
+                q = module.to_string();
+            }
+        }
+    }
+    out
+}
+
+/// How many calls deep a factory is followed (`get_application()` calling `build_app()` calling
+/// `FastAPI(...)`): bounded, since nothing is evaluated.
+const FACTORY_DEPTH: usize = 3;
+
+/// The absolute dotted name `callee` (as written in `s`) refers to: through the module's imports,
+/// relative imports resolved against its package; a bare local name is the module's own.
+fn qualified(s: &Source, callee: &str) -> String {
+    let resolved = s.summary.resolve(callee);
+    if resolved == callee && !callee.contains('.') {
+        return format!("{}.{callee}", s.module);
+    }
+    let level = resolved.chars().take_while(|c| *c == '.').count();
+    if level == 0 {
+        return resolved;
+    }
+    let mut package: Vec<&str> = s.module.split('.').collect();
+    if !s.file.ends_with("__init__.py") {
+        package.pop();
+    }
+    for _ in 1..level {
+        package.pop();
+    }
+    let rest = &resolved[level..];
+    if package.is_empty() {
+        rest.to_string()
+    } else {
+        format!("{}.{rest}", package.join("."))
+    }
+}
+
+/// The project's functions that build an app, by absolute name: those annotated to return an app
+/// class or calling one, then (a few levels) those calling such a function, in any module.
+pub fn builders<F: Copy>(sources: &[Source], classes: &[AppClass<F>]) -> Vec<(String, F)> {
+    let mut found: Vec<(String, F)> = Vec::new();
+    for s in sources {
+        for d in &s.summary.def_bodies {
+            let class = d
+                .returns
+                .iter()
+                .chain(&d.callees)
+                .find_map(|c| framework_of_callee(classes, &s.summary, c));
+            if let Some(fw) = class {
+                found.push((format!("{}.{}", s.module, d.name), fw));
+            }
+        }
+    }
+    for _ in 1..FACTORY_DEPTH {
+        let mut more = Vec::new();
+        for s in sources {
+            for d in &s.summary.def_bodies {
+                let q = format!("{}.{}", s.module, d.name);
+                if found.iter().any(|(f, _)| *f == q) {
+                    continue;
+                }
+                let via = d.callees.iter().find_map(|c| {
+                    let target = qualified(s, c);
+                    found.iter().find(|(f, _)| *f == target).map(|(_, fw)| *fw)
+                });
+                more.extend(via.map(|fw| (q, fw)));
+            }
+        }
+        if more.is_empty() {
+            break;
+        }
+        found.extend(more);
+    }
+    found
 }
 
 /// `s`'s app factories that no module-level assignment in it calls (those in `called`).
@@ -285,6 +393,51 @@ mod tests {
             &mut w,
         );
         (d, s)
+    }
+
+    #[test]
+    fn apps_built_by_project_functions_are_followed_through_imports() {
+        let (_d, sources) = tree(&[
+            ("svc/__init__.py", ""),
+            ("svc/core/__init__.py", ""),
+            (
+                "svc/core/build.py",
+                "from fastapi import FastAPI\n\n\ndef make_api():\n    return FastAPI(title='x')\n",
+            ),
+            (
+                "svc/core/factory.py",
+                "from .build import make_api\n\n\ndef get_application():\n    api = make_api()\n    return api\n",
+            ),
+            (
+                "svc/main.py",
+                "from svc.core.factory import get_application\n\napp = get_application()\nother = len([])\n",
+            ),
+        ]);
+        let b: Vec<String> = builders(&sources, CLASSES)
+            .into_iter()
+            .map(|(q, _)| q)
+            .collect();
+        // make_api calls FastAPI; get_application calls it through a relative import.
+        assert_eq!(
+            b,
+            [
+                "svc.core.build.make_api",
+                "svc.core.factory.get_application"
+            ]
+        );
+        let c = candidates(&sources, CLASSES);
+        let calls: Vec<(&str, Kind)> = c.iter().map(|c| (c.entrypoint.as_str(), c.kind)).collect();
+        assert_eq!(calls, [("svc.main:app", Kind::FactoryCall)]);
+        // The files the app module imports from, to load them when they were not.
+        let (_d, only_main) = tree(&[
+            ("svc/__init__.py", ""),
+            (
+                "svc/main.py",
+                "from svc.core.factory import get_application\n\napp = get_application()\n",
+            ),
+        ]);
+        let files = ["svc/core/factory.py".to_string(), "svc/main.py".to_string()];
+        assert_eq!(imported_files(&only_main, &files), ["svc/core/factory.py"]);
     }
 
     #[test]

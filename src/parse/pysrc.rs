@@ -9,12 +9,15 @@
 
 use std::collections::BTreeMap;
 
+use crate::base::kinds::EnvType;
+
 /// One token. Only what summaries need is distinguished.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Tok {
     Name(String),
     Str(String),
-    Num,
+    /// A number literal as written (`25`, `0x1f`, `1.5`).
+    Num(String),
     Op(&'static str),
 }
 
@@ -190,13 +193,15 @@ impl Lexer {
     }
 
     fn number(&mut self) {
+        let start = self.i;
         while self
             .peek(0)
             .is_some_and(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
         {
             self.i += 1;
         }
-        self.push(Tok::Num, self.lineno);
+        let text = self.chars[start..self.i].iter().collect();
+        self.push(Tok::Num(text), self.lineno);
     }
 
     /// A two-character operator when one matches, else one character (tracking bracket depth).
@@ -333,6 +338,45 @@ pub struct Module {
     /// Calls whose first argument is an environment-variable-like name (`env_str("SECRET_KEY")`), with
     /// the callee: they are reads when the callee is a helper of the project.
     pub name_calls: Vec<(String, EnvRead)>,
+    /// Top-level functions with what they return and call, to follow `app = get_application()` through
+    /// the project's own functions.
+    pub def_bodies: Vec<DefBody>,
+}
+
+/// A top-level function: its return annotation and the calls in its body.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct DefBody {
+    pub name: String,
+    pub line: usize,
+    /// The dotted return annotation (`FastAPI` in `-> FastAPI:`).
+    pub returns: Option<String>,
+    /// The callees of every call in the body, dotted as written.
+    pub callees: Vec<String>,
+}
+
+impl DefBody {
+    /// A `def` (or `async def`) at the top level starts one.
+    fn starts(line: &Line) -> Option<DefBody> {
+        let toks = &line.toks;
+        if line.indent != 0 {
+            return None;
+        }
+        let at = match (name(toks.first()), name(toks.get(1))) {
+            (Some("def"), _) => 1,
+            (Some("async"), Some("def")) => 2,
+            _ => return None,
+        };
+        let arrow = toks.iter().position(|t| *t == Tok::Op("->"));
+        let returns = arrow
+            .map(|a| dotted(toks, a + 1).0)
+            .filter(|r| !r.is_empty());
+        Some(DefBody {
+            name: name(toks.get(at))?.to_string(),
+            line: line.lineno,
+            returns,
+            callees: Vec::new(),
+        })
+    }
 }
 
 /// A call and what its arguments are, as far as literals go: `@app.get("/health")`,
@@ -351,6 +395,8 @@ pub struct Call {
     pub kwargs: Vec<(String, Arg)>,
     /// The line of the callee.
     pub line: usize,
+    /// The method called on the call's value, when one is: `mkdir` in `Path("data").mkdir()`.
+    pub then: Option<String>,
 }
 
 impl Call {
@@ -396,7 +442,14 @@ fn calls_of(line: &Line) -> Vec<Call> {
             .then(|| name(toks.first()).map(str::to_string))
             .flatten();
         let (args, kwargs) = arguments(toks, k + 1);
+        let then = closing(toks, k + 2)
+            .filter(|&c| toks[k + 1] == Tok::Op("(") && toks.get(c + 1) == Some(&Tok::Op(".")))
+            .and_then(|c| match (toks.get(c + 2), toks.get(c + 3)) {
+                (Some(Tok::Name(m)), Some(Tok::Op("("))) => Some(m.clone()),
+                _ => None,
+            });
         out.push(Call {
+            then,
             callee,
             decorator: start == 1 && toks[0] == Tok::Op("@"),
             target,
@@ -597,16 +650,39 @@ fn config_kwargs(m: &mut Module, line: &Line, start: usize, outer: Option<&str>)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EnvHelper {
     pub name: String,
-    /// Whether it raises (so a call without a default fails when the variable is unset).
+    /// Whether it raises at all.
     pub raises: bool,
+    /// Whether a call that gives no default fails when the variable is unset: the helper raises, and
+    /// either its signature gives the default parameter no usable default (none, or a sentinel such as
+    /// `_MISSING`), or the raise is under a check that the value is missing (`if value is None:`,
+    /// `except KeyError:`). `def envsecret(name, default=None)` that only returns the default does not.
+    pub fails_without_default: bool,
+    /// The kind of value it returns, when its body shows it (`int(...)`, `== "1"`, `.split(",")`).
+    pub kind: Option<EnvType>,
+}
+
+/// What the signature gives the parameter after the name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum HelperDefault {
+    /// No second parameter with a default.
+    Absent,
+    /// A name other than `None`/`True`/`False`: a sentinel for "no default given".
+    Sentinel,
+    /// `None` or a literal: the helper's own default.
+    Value,
 }
 
 /// A top-level `def` being read, to tell whether it is an environment helper.
 struct HelperDef {
     name: String,
     param: String,
+    default: HelperDefault,
     reads: bool,
     raises: bool,
+    raises_on_missing: bool,
+    kind: Option<EnvType>,
+    /// The enclosing block headers of the current body line (`if`, `elif`, `except`), innermost last.
+    headers: Vec<(usize, Vec<Tok>)>,
 }
 
 impl HelperDef {
@@ -621,15 +697,41 @@ impl HelperDef {
         Some(HelperDef {
             name: name(toks.get(1))?.to_string(),
             param: name(toks.get(3))?.to_string(),
+            default: signature_default(toks),
             reads: false,
             raises: false,
+            raises_on_missing: false,
+            kind: None,
+            headers: Vec::new(),
         })
     }
 
-    /// A body line: an `os.environ.get(param)`, `os.getenv(param)` or `os.environ[param]`; a `raise`.
+    /// A body line: an `os.environ.get(param)`, `os.getenv(param)` or `os.environ[param]`; a `raise`
+    /// (and the check it is under); what the returned value is parsed as.
     fn line(&mut self, line: &Line) {
         let toks = &line.toks;
-        self.raises |= name(toks.first()) == Some("raise");
+        self.headers.retain(|(indent, _)| *indent < line.indent);
+        if name(toks.first()) == Some("raise") {
+            self.raises = true;
+            // A check of plain names (`if value is None:`, `if not value:`, `except KeyError:`) is
+            // a check that the variable is missing; one that calls something (`if path and not
+            // os.path.exists(path):`) checks something else.
+            if let Some((_, h)) = self.headers.last()
+                && !h.contains(&Tok::Op("("))
+                && h.iter().any(|t| match t {
+                    Tok::Name(n) => matches!(n.as_str(), "None" | "not" | "KeyError"),
+                    _ => false,
+                })
+            {
+                self.raises_on_missing = true;
+            }
+        }
+        if matches!(name(toks.first()), Some("if" | "elif" | "except")) {
+            self.headers.push((line.indent, toks.clone()));
+        }
+        if name(toks.first()) == Some("return") && self.kind.is_none() {
+            self.kind = returned_kind(toks);
+        }
         for (k, t) in toks.iter().enumerate() {
             if *t == Tok::Name(self.param.clone())
                 && k >= 2
@@ -646,6 +748,76 @@ impl HelperDef {
             }
         }
     }
+
+    fn finish(self) -> Option<EnvHelper> {
+        self.reads.then_some(EnvHelper {
+            fails_without_default: match self.default {
+                HelperDefault::Absent | HelperDefault::Sentinel => self.raises,
+                HelperDefault::Value => self.raises_on_missing,
+            },
+            name: self.name,
+            raises: self.raises,
+            kind: self.kind,
+        })
+    }
+}
+
+/// What `def f(name, default=...)` gives its second parameter.
+fn signature_default(toks: &[Tok]) -> HelperDefault {
+    let mut depth = 0usize;
+    for (i, t) in toks.iter().enumerate().skip(2) {
+        match t {
+            Tok::Op("(" | "[" | "{") => depth += 1,
+            Tok::Op(")" | "]" | "}") if depth <= 1 => return HelperDefault::Absent,
+            Tok::Op(")" | "]" | "}") => depth -= 1,
+            Tok::Op("=") if depth == 1 => {
+                return match toks.get(i + 1) {
+                    Some(Tok::Name(n)) if !matches!(n.as_str(), "None" | "True" | "False") => {
+                        HelperDefault::Sentinel
+                    }
+                    _ => HelperDefault::Value,
+                };
+            }
+            _ => {}
+        }
+    }
+    HelperDefault::Absent
+}
+
+/// What a helper's `return` line parses the value as: `int(...)`, `float(...)`, a comparison with
+/// switch words, a `.split(...)`.
+fn returned_kind(toks: &[Tok]) -> Option<EnvType> {
+    match (toks.get(1), toks.get(2)) {
+        (Some(Tok::Name(f)), Some(Tok::Op("("))) if f == "int" => return Some(EnvType::Int),
+        (Some(Tok::Name(f)), Some(Tok::Op("("))) if f == "float" => return Some(EnvType::Float),
+        _ => {}
+    }
+    for (j, t) in toks.iter().enumerate() {
+        if let Tok::Op(")") = t
+            && let Some(values) = compared_with(toks, j)
+            && values
+                .iter()
+                .all(|v| BOOL_WORDS.contains(&v.to_ascii_lowercase().as_str()))
+        {
+            let on = values
+                .iter()
+                .find(|v| TRUE_WORDS.contains(&v.to_ascii_lowercase().as_str()))
+                .cloned();
+            return Some(EnvType::Bool { on });
+        }
+        if let (Tok::Name(m), Some(Tok::Op("("))) = (t, toks.get(j + 1))
+            && m == "split"
+            && j >= 1
+            && toks[j - 1] == Tok::Op(".")
+        {
+            let separator = match toks.get(j + 2) {
+                Some(Tok::Str(sep)) => sep.clone(),
+                _ => " ".into(),
+            };
+            return Some(EnvType::List { separator });
+        }
+    }
+    None
 }
 
 /// One read of an environment variable, with where its value goes.
@@ -668,6 +840,23 @@ pub struct EnvRead {
     pub callee: Option<String>,
     /// The separator of a `.split(...)` applied to the read's value (`" "` for `.split()`).
     pub split: Option<String>,
+    /// The kind of value the code parses it as, when it shows it.
+    pub kind: Option<EnvType>,
+    /// The function the read is made with when it is a bare call (`env` in `env("X")`).
+    pub reader: Option<String>,
+    /// Read only where the code has checked that the variable is set (`if "X" in os.environ:`, a `try`
+    /// that catches `KeyError`): never required.
+    pub guarded: bool,
+}
+
+impl EnvRead {
+    /// The bare reader a `env("X")`/`config("X")` read was made with, which a project helper of the
+    /// same name replaces.
+    pub fn callee_is_reader(&self) -> Option<&str> {
+        self.reader
+            .as_deref()
+            .filter(|r| matches!(*r, "env" | "config"))
+    }
 }
 
 /// `name == "value"` (either way round), where `name` is a variable or an environment variable read
@@ -686,6 +875,29 @@ fn is_env_name(s: &str) -> bool {
     let mut c = s.chars();
     c.next().is_some_and(|f| f.is_ascii_uppercase() || f == '_')
         && c.all(|x| x.is_ascii_uppercase() || x.is_ascii_digit() || x == '_')
+}
+
+/// Whether the read whose name is at `toks[k]` reads the process environment: `os.environ` and
+/// `os.getenv` (also imported by name, `from os import environ`), not a WSGI `environ` parameter or a
+/// `request.environ` (request data, issue 17). django-environ's and decouple's readers are taken as
+/// they are.
+fn reads_the_process_environment(m: &Module, toks: &[Tok], k: usize) -> bool {
+    let base = match (k.checked_sub(2).map(|i| &toks[i]), toks.get(k - 1)) {
+        (Some(Tok::Name(e)), Some(Tok::Op("["))) if e == "environ" => k - 2,
+        (Some(Tok::Name(g)), Some(Tok::Op("("))) if g == "getenv" => k - 2,
+        (Some(Tok::Name(g)), Some(Tok::Op("("))) if g == "get" && k >= 4 => k - 4,
+        _ => return true,
+    };
+    let Some(Tok::Name(attr)) = toks.get(base) else {
+        return true;
+    };
+    if base >= 2 && toks[base - 1] == Tok::Op(".") {
+        let owner_is_os = matches!(&toks[base - 2], Tok::Name(o) if m.resolve(o) == "os");
+        let dotted_further = base >= 3 && toks[base - 3] == Tok::Op(".");
+        owner_is_os && !dotted_further
+    } else {
+        m.resolve(attr) == format!("os.{attr}")
+    }
 }
 
 /// Whether `toks[k]` (a string) is the variable name of an environment read, and if so whether required.
@@ -803,7 +1015,27 @@ impl SettingsClass {
         };
         // An alias is the variable's whole name: env_prefix does not apply to it.
         let key = alias.is_some().then_some("alias".to_string());
+        let kind = match name(toks.get(2)) {
+            Some("bool") => Some(EnvType::Bool { on: None }),
+            Some("int") => Some(EnvType::Int),
+            Some("float") => Some(EnvType::Float),
+            Some("AnyUrl" | "HttpUrl" | "PostgresDsn" | "RedisDsn" | "AnyHttpUrl") => {
+                Some(EnvType::Url)
+            }
+            _ => None,
+        };
+        let default = value
+            .filter(|v| v.len() == 1)
+            .and_then(|v| literal(v.first()));
+        let kind = kind.or_else(|| {
+            default
+                .as_deref()
+                .filter(|d| d.contains("://"))
+                .map(|_| EnvType::Url)
+        });
         self.fields.push(EnvRead {
+            kind,
+            default,
             key,
             name: alias.unwrap_or_else(|| field.to_string()),
             line: line.lineno,
@@ -873,6 +1105,7 @@ fn tokens(m: &mut Module, line: &Line) {
             m.strings.push((s.clone(), line.tok_lines[k]));
             if is_env_name(s)
                 && let Some(required) = env_read_at(&line.toks, k)
+                && reads_the_process_environment(m, &line.toks, k)
             {
                 let read = env_read(line, k, s, required);
                 m.comparisons.extend(compared_read(line, k, s));
@@ -910,22 +1143,162 @@ fn tokens(m: &mut Module, line: &Line) {
     }
 }
 
+/// Starts a top-level function's body, or adds a body line's calls to it; returns whether a body is
+/// open after `line`.
+fn def_body(m: &mut Module, line: &Line, open: bool) -> bool {
+    if line.indent == 0 {
+        let body = DefBody::starts(line);
+        let started = body.is_some();
+        m.def_bodies.extend(body);
+        return started;
+    }
+    if open && let Some(body) = m.def_bodies.last_mut() {
+        body.callees
+            .extend(calls_of(line).into_iter().map(|c| c.callee));
+    }
+    open
+}
+
+/// The blocks a line is in that check whether a variable is set: `if "X" in os.environ:`,
+/// `if os.getenv("X"):`, and `try:` blocks (a later `except KeyError:` makes their reads optional).
+#[derive(Default)]
+struct Guards {
+    /// `(indent of the if, the names it checks)`.
+    ifs: Vec<(usize, Vec<String>)>,
+    /// `(indent of the try, first env read and name call inside it)`.
+    tries: Vec<(usize, usize, usize)>,
+    /// The `try` whose `except` clauses are being read.
+    closed_try: Option<(usize, usize, usize)>,
+}
+
+impl Guards {
+    /// Leaves the blocks `line` is not in, and enters the one it opens.
+    fn enter(&mut self, line: &Line) {
+        let first = name(line.toks.first());
+        self.ifs.retain(|(indent, _)| *indent < line.indent);
+        let clause = matches!(first, Some("except" | "else" | "finally"));
+        if let Some(t) = self.tries.last()
+            && t.0 == line.indent
+            && clause
+        {
+            self.closed_try = self.tries.pop();
+        } else if !(clause && self.closed_try.is_some_and(|t| t.0 == line.indent)) {
+            self.closed_try = None;
+        }
+        self.tries.retain(|t| t.0 < line.indent);
+        if matches!(first, Some("if" | "elif")) {
+            self.ifs.push((line.indent, checked_names(&line.toks)));
+        }
+    }
+
+    /// Opens a `try` block after the reads on its own line.
+    fn open_try(&mut self, line: &Line, m: &Module) {
+        if name(line.toks.first()) == Some("try") {
+            self.tries
+                .push((line.indent, m.env_reads.len(), m.name_calls.len()));
+        }
+    }
+
+    /// Whether a read of `var` on `line` happens only when the environment has been checked: under an
+    /// `if` that checks `var`, or any other variable (`SENTRY_TRACES_SAMPLE_RATE` read only when
+    /// `SENTRY_DSN` is set is needed only by those who set `SENTRY_DSN`), or checked on the line itself.
+    fn covers(&self, line: &Line, var: &str) -> bool {
+        let here = line.indent;
+        self.ifs
+            .iter()
+            .any(|(indent, names)| *indent < here && !names.is_empty())
+            || checked_in_place(&line.toks, var)
+    }
+
+    fn mark(&self, line: &Line, reads: &mut [EnvRead]) {
+        for r in reads.iter_mut().filter(|r| self.covers(line, &r.name)) {
+            r.guarded = true;
+            r.required = false;
+        }
+    }
+
+    fn mark_calls(&self, line: &Line, calls: &mut [(String, EnvRead)]) {
+        for (_, r) in calls.iter_mut().filter(|(_, r)| self.covers(line, &r.name)) {
+            r.guarded = true;
+            r.required = false;
+        }
+    }
+
+    /// An `except` that catches a missing variable (`KeyError`, `Exception`, or everything) makes the
+    /// reads of its `try` block optional; then opens a `try` this line starts.
+    fn except(&mut self, line: &Line, m: &mut Module) {
+        let toks = &line.toks;
+        if name(toks.first()) == Some("except")
+            && let Some((_, reads, calls)) = self.closed_try
+        {
+            let catches = toks.len() <= 2
+                || toks.iter().any(|t| {
+                    matches!(t, Tok::Name(n) if matches!(n.as_str(), "KeyError" | "Exception" | "LookupError" | "ImproperlyConfigured"))
+                });
+            if catches {
+                for r in &mut m.env_reads[reads..] {
+                    r.guarded = true;
+                    r.required = false;
+                }
+                for (_, r) in &mut m.name_calls[calls..] {
+                    r.guarded = true;
+                    r.required = false;
+                }
+            }
+        }
+        self.open_try(line, m);
+    }
+}
+
+/// The variables an `if` condition checks: `"X" in os.environ`, `os.environ.get("X")`, `os.getenv("X")`.
+fn checked_names(toks: &[Tok]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, t) in toks.iter().enumerate() {
+        if let Tok::Str(s) = t
+            && is_env_name(s)
+            && (env_read_at(toks, k).is_some() || in_environ(toks, k))
+        {
+            out.push(s.clone());
+        }
+    }
+    out
+}
+
+/// `"X" in os.environ` (or `in environ`, `in os.environ.keys()`) with the name at `k`.
+fn in_environ(toks: &[Tok], k: usize) -> bool {
+    let rest = &toks[k + 1..];
+    match rest {
+        [Tok::Name(i), Tok::Name(e), ..] if i == "in" && e == "environ" => true,
+        [Tok::Name(i), Tok::Name(_), Tok::Op("."), Tok::Name(e), ..]
+            if i == "in" && e == "environ" =>
+        {
+            true
+        }
+        _ => false,
+    }
+}
+
+/// A read checked on its own line: `os.environ["X"] if "X" in os.environ else None`.
+fn checked_in_place(toks: &[Tok], var: &str) -> bool {
+    toks.iter()
+        .enumerate()
+        .any(|(k, t)| matches!(t, Tok::Str(s) if s == var) && in_environ(toks, k))
+}
+
 /// Tokenizes and summarises a module.
 pub fn summarize(src: &str) -> Module {
     let mut m = Module::default();
     let mut settings: Option<SettingsClass> = None;
     let mut helper: Option<HelperDef> = None;
     let mut pending_cli: Option<(Option<String>, usize)> = None;
+    let mut guards = Guards::default();
+    let mut open_def = false;
     for line in logical_lines(src) {
         pending_cli = cli_command(&mut m, &line, pending_cli);
         if line.indent == 0
             && let Some(h) = helper.take()
-            && h.reads
         {
-            m.env_helpers.push(EnvHelper {
-                name: h.name,
-                raises: h.raises,
-            });
+            m.env_helpers.extend(h.finish());
         }
         if let Some(h) = helper.as_mut() {
             h.line(&line);
@@ -942,7 +1315,13 @@ pub fn summarize(src: &str) -> Module {
         } else if SettingsClass::starts(&m, &line) {
             settings = Some(SettingsClass::default());
         }
+        open_def = def_body(&mut m, &line, open_def);
+        guards.enter(&line);
+        let (reads, calls) = (m.env_reads.len(), m.name_calls.len());
         tokens(&mut m, &line);
+        guards.mark(&line, &mut m.env_reads[reads..]);
+        guards.mark_calls(&line, &mut m.name_calls[calls..]);
+        guards.except(&line, &mut m);
         m.calls.extend(calls_of(&line));
         m.comparisons.extend(comparisons(&line));
         flask_config(&mut m, &line);
@@ -956,11 +1335,8 @@ pub fn summarize(src: &str) -> Module {
     if let Some(class) = settings {
         m.env_reads.extend(class.finish());
     }
-    if let Some(h) = helper.filter(|h| h.reads) {
-        m.env_helpers.push(EnvHelper {
-            name: h.name,
-            raises: h.raises,
-        });
+    if let Some(h) = helper {
+        m.env_helpers.extend(h.finish());
     }
     m
 }
@@ -1014,30 +1390,18 @@ fn cli_command(
 /// The read of `name` at `toks[k]`, with its default, the statement's target, its dict key and callee.
 fn env_read(line: &Line, k: usize, name: &str, required: bool) -> EnvRead {
     let toks = &line.toks;
-    let default = match (
-        toks.get(k + 1),
-        toks.get(k + 2),
-        toks.get(k + 3),
-        toks.get(k + 4),
-    ) {
-        (Some(Tok::Op(",")), Some(Tok::Str(d)), _, _) => Some(d.clone()),
-        (Some(Tok::Op(",")), Some(Tok::Name(kw)), Some(Tok::Op("=")), Some(Tok::Str(d)))
-            if kw == "default" =>
-        {
-            Some(d.clone())
-        }
-        _ => None,
-    };
+    let close = closing(toks, k);
+    let after = close.and_then(|c| toks.get(c + 1));
+    let or_present = after == Some(&Tok::Name("or".into()));
+    let default = default_of(toks, k, close.filter(|_| or_present));
     let target = dotted_target(toks)
         .filter(|(_, after)| {
             matches!(toks.get(*after), Some(Tok::Op("=") | Tok::Op(":"))) && *after < k
         })
         .map(|(t, _)| t);
     let (key, callee) = context_of(toks, k.saturating_sub(1));
-    let has_default = toks.get(k + 1) == Some(&Tok::Op(","));
+    let has_default = toks.get(k + 1) == Some(&Tok::Op(",")) || or_present;
     // `os.environ.get("X").split()` and `int(os.getenv("X"))` crash when X is unset.
-    let close = closing(toks, k);
-    let after = close.and_then(|c| toks.get(c + 1));
     let crashes_without = !has_default
         && (after == Some(&Tok::Op(".")) || matches!(callee.as_deref(), Some("int" | "float")));
     let split = close.and_then(|c| match &toks[c + 1..] {
@@ -1049,8 +1413,22 @@ fn env_read(line: &Line, k: usize, name: &str, required: bool) -> EnvRead {
         }
         _ => None,
     });
+    let reader = (k >= 2 && toks[k - 1] == Tok::Op("("))
+        .then(|| self::name(toks.get(k - 2)))
+        .flatten();
+    let bare = k < 3 || toks[k - 3] != Tok::Op(".");
+    let kind = value_kind(
+        toks,
+        k,
+        close,
+        reader,
+        callee.as_deref(),
+        default.as_deref(),
+    )
+    .or_else(|| split.clone().map(|separator| EnvType::List { separator }));
     EnvRead {
         split,
+        kind,
         name: name.to_string(),
         line: line.tok_lines[k],
         required: required || crashes_without,
@@ -1059,6 +1437,132 @@ fn env_read(line: &Line, k: usize, name: &str, required: bool) -> EnvRead {
         target,
         key,
         callee,
+        guarded: false,
+        reader: reader.filter(|_| bare).map(str::to_string),
+    }
+}
+
+/// The literal default of the read at `k`: its second argument (`default=` too), else the operand of
+/// an `or` after the read's bracket at `or_after` (`os.environ.get("X") or 25`).
+fn default_of(toks: &[Tok], k: usize, or_after: Option<usize>) -> Option<String> {
+    match (toks.get(k + 1), toks.get(k + 2), toks.get(k + 3)) {
+        (Some(Tok::Op(",")), Some(Tok::Name(kw)), Some(Tok::Op("="))) if kw == "default" => {
+            literal(toks.get(k + 4))
+        }
+        (Some(Tok::Op(",")), t, _) => literal(t),
+        _ => None,
+    }
+    .or_else(|| or_after.and_then(|c| literal(toks.get(c + 2))))
+}
+
+/// A literal as the text `.env` would hold: a string, a number, `True`/`False`.
+fn literal(t: Option<&Tok>) -> Option<String> {
+    match t? {
+        Tok::Str(s) => Some(s.clone()),
+        Tok::Num(n) => Some(n.clone()),
+        Tok::Name(b) if b == "True" || b == "False" => Some(b.clone()),
+        _ => None,
+    }
+}
+
+/// Words code compares a switch with.
+const BOOL_WORDS: &[&str] = &[
+    "true", "false", "1", "0", "yes", "no", "on", "off", "y", "n", "t", "f",
+];
+const TRUE_WORDS: &[&str] = &["true", "1", "yes", "on", "y", "t"];
+
+/// The kind of value the read at `k` is parsed as: the reader (`env.bool`, `env.int`, decouple's
+/// `cast=`), the call around it (`int(...)`), what it is compared with (`.lower() in ("1", "true")`), or
+/// a URL default.
+fn value_kind(
+    toks: &[Tok],
+    k: usize,
+    close: Option<usize>,
+    reader: Option<&str>,
+    callee: Option<&str>,
+    default: Option<&str>,
+) -> Option<EnvType> {
+    let cast = |kind: &str| -> Option<EnvType> {
+        match kind {
+            "bool" => Some(EnvType::Bool { on: None }),
+            "int" => Some(EnvType::Int),
+            "float" => Some(EnvType::Float),
+            "list" | "tuple" | "Csv" => Some(EnvType::List {
+                separator: ",".into(),
+            }),
+            "url" | "db_url" | "db" | "cache_url" | "cache" | "email_url" | "search_url" => {
+                Some(EnvType::Url)
+            }
+            _ => None,
+        }
+    };
+    // django-environ's `env.bool("X")`, decouple's `config("X", cast=bool)`.
+    if let Some(kind) = reader
+        .filter(|_| k >= 4 && toks[k - 3] == Tok::Op("."))
+        .and_then(cast)
+    {
+        return Some(kind);
+    }
+    let end = close.unwrap_or(toks.len());
+    if let Some(i) = (k..end).find(|&i| toks[i] == Tok::Name("cast".into()))
+        && toks.get(i + 1) == Some(&Tok::Op("="))
+        && let Some(kind) = name(toks.get(i + 2)).and_then(cast)
+    {
+        return Some(kind);
+    }
+    if let Some(kind) = callee
+        .filter(|c| matches!(*c, "int" | "float"))
+        .and_then(cast)
+    {
+        return Some(kind);
+    }
+    if let Some(values) = close.and_then(|c| compared_with(toks, c)) {
+        let lower: Vec<String> = values.iter().map(|v| v.to_ascii_lowercase()).collect();
+        if lower.iter().all(|v| BOOL_WORDS.contains(&v.as_str())) {
+            let on = values
+                .iter()
+                .find(|v| TRUE_WORDS.contains(&v.to_ascii_lowercase().as_str()))
+                .cloned();
+            return Some(EnvType::Bool { on });
+        }
+        return Some(EnvType::Choice { values });
+    }
+    match default {
+        Some(d) if d.contains("://") => Some(EnvType::Url),
+        Some("True" | "False") => Some(EnvType::Bool { on: None }),
+        _ => None,
+    }
+}
+
+/// The literal values the value ending at `close` is compared with, after `.lower()`-like calls:
+/// `== "x"`, `in ("a", "b")`.
+fn compared_with(toks: &[Tok], close: usize) -> Option<Vec<String>> {
+    let mut j = close + 1;
+    while let [Tok::Op("."), Tok::Name(m), Tok::Op("("), Tok::Op(")"), ..] =
+        &toks[j.min(toks.len())..]
+    {
+        if !matches!(m.as_str(), "lower" | "upper" | "strip" | "casefold") {
+            return None;
+        }
+        j += 4;
+    }
+    match (toks.get(j), toks.get(j + 1)) {
+        (Some(Tok::Op("==" | "!=")), Some(Tok::Str(v))) => Some(vec![v.clone()]),
+        (Some(Tok::Name(op)), Some(Tok::Op("(" | "[" | "{"))) if op == "in" => {
+            let mut values = Vec::new();
+            let mut i = j + 2;
+            while let Some(t) = toks.get(i) {
+                match t {
+                    Tok::Str(v) => values.push(v.clone()),
+                    Tok::Op(",") => {}
+                    Tok::Op(")" | "]" | "}") => break,
+                    _ => return None,
+                }
+                i += 1;
+            }
+            (!values.is_empty()).then_some(values)
+        }
+        _ => None,
     }
 }
 
@@ -1741,6 +2245,147 @@ x = "app = Flask(__name__)"
             [
                 ("env_str", "DJANGO_SECRET_KEY", false, None),
                 ("env_str", "PGHOST", true, Some("HOST"))
+            ]
+        );
+    }
+
+    /// (name, required, has_default, default) of every read.
+    fn reads(src: &str) -> Vec<(String, bool, bool, Option<String>)> {
+        summarize(src)
+            .env_reads
+            .into_iter()
+            .map(|r| (r.name, r.required, r.has_default, r.default))
+            .collect()
+    }
+
+    #[test]
+    fn an_or_operand_is_a_default() {
+        let got = reads(
+            "import os\nMAIL_PORT = int(os.environ.get('MAIL_PORT') or 25)\nA = os.getenv('A') or 'x'\nB = int(os.getenv('B'))\n",
+        );
+        assert_eq!(
+            got,
+            [
+                ("MAIL_PORT".into(), false, true, Some("25".into())),
+                ("A".into(), false, true, Some("x".into())),
+                ("B".into(), true, false, None),
+            ]
+        );
+    }
+
+    #[test]
+    fn reads_under_a_check_that_the_variable_is_set_are_optional() {
+        let src = "import os\nif 'CSP_DEFAULT_SRC' in os.environ:\n    CSP_DEFAULT_SRC = os.environ['CSP_DEFAULT_SRC'].split(',')\n    CSP_REPORT_URI = os.environ['CSP_REPORT_URI']\nelse:\n    CSP_SCRIPT_SRC = os.environ['CSP_SCRIPT_SRC']\nif os.getenv('SENTRY_DSN'):\n    init(dsn=os.environ['SENTRY_DSN'])\nX = os.environ['X'] if 'X' in os.environ else None\ntry:\n    TOKEN = os.environ['TOKEN']\nexcept KeyError:\n    TOKEN = None\ntry:\n    KEY = os.environ['KEY']\nexcept ValueError:\n    pass\nLATER = os.environ['CSP_DEFAULT_SRC']\n";
+        let m = summarize(src);
+        let got: Vec<(&str, bool, bool)> = m
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.required, r.guarded))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("CSP_DEFAULT_SRC", false, true),
+                // Needed only by those who set CSP_DEFAULT_SRC.
+                ("CSP_REPORT_URI", false, true),
+                // The else branch is not checked.
+                ("CSP_SCRIPT_SRC", true, false),
+                ("SENTRY_DSN", false, false),
+                ("SENTRY_DSN", false, true),
+                ("X", false, true),
+                ("TOKEN", false, true),
+                // A ValueError handler does not catch a missing variable.
+                ("KEY", true, false),
+                // Outside the if again.
+                ("CSP_DEFAULT_SRC", true, false),
+            ]
+        );
+    }
+
+    #[test]
+    fn only_the_process_environment_is_read() {
+        let src = "import os\nfrom os import environ as env_map\n\ndef application(environ, start_response):\n    path = environ['PATH_INFO']\n    auth = request.environ.get('HTTP_AUTHORIZATION')\n    name = environ.get('SCRIPT_NAME')\n    host = request.META['HTTP_HOST']\n    return os.environ['APP_MODE']\n";
+        let names: Vec<String> = reads(src).into_iter().map(|r| r.0).collect();
+        assert_eq!(names, ["APP_MODE"]);
+        let names: Vec<String> =
+            reads("from os import environ, getenv\nA = environ['A']\nB = getenv('B')\n")
+                .into_iter()
+                .map(|r| r.0)
+                .collect();
+        assert_eq!(names, ["A", "B"]);
+    }
+
+    #[test]
+    fn a_helper_s_own_default_parameter_counts() {
+        let m = summarize(
+            "import os\n\ndef envsecret(name, default=None):\n    path = os.environ.get(name + '_FILE')\n    if path and not os.path.exists(path):\n        raise ValueError(path)\n    return os.environ.get(name, default)\n\ndef must(name, default=None):\n    value = os.environ.get(name, default)\n    if value is None:\n        raise RuntimeError(name)\n    return value\n\ndef envbool(name, default=False):\n    return os.environ.get(name, str(default)).lower() in ('true', '1', 'yes')\n\ndef envint(name, default=0):\n    return int(os.environ.get(name, default))\n",
+        );
+        let got: Vec<(&str, bool, Option<EnvType>)> = m
+            .env_helpers
+            .iter()
+            .map(|h| (h.name.as_str(), h.fails_without_default, h.kind.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                // It raises, but for a bad file, not for a missing variable: its default applies.
+                ("envsecret", false, None),
+                ("must", true, None),
+                (
+                    "envbool",
+                    false,
+                    Some(EnvType::Bool {
+                        on: Some("true".into())
+                    })
+                ),
+                ("envint", false, Some(EnvType::Int)),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_type_the_code_parses_a_value_as() {
+        let m = summarize(
+            "import os\nimport environ\nenv = environ.Env()\nfrom decouple import config, Csv\nA = os.getenv('A', 'False').lower() in ('true', '1')\nB = int(os.getenv('B', '8'))\nC = os.getenv('C', 'a,b').split(',')\nD = os.getenv('D', 'https://example.com')\nE = env.bool('E', default=False)\nF = config('F', cast=int, default=3)\nG = config('G', cast=Csv(), default='')\nH = os.getenv('H', 'info')\nif os.getenv('MODE') == 'fast':\n    pass\nI = os.getenv('I') in ('red', 'green')\n",
+        );
+        let got: Vec<(&str, Option<EnvType>)> = m
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.kind.clone()))
+            .collect();
+        let list = |s: &str| {
+            Some(EnvType::List {
+                separator: s.into(),
+            })
+        };
+        assert_eq!(
+            got,
+            [
+                (
+                    "A",
+                    Some(EnvType::Bool {
+                        on: Some("true".into())
+                    })
+                ),
+                ("B", Some(EnvType::Int)),
+                ("C", list(",")),
+                ("D", Some(EnvType::Url)),
+                ("E", Some(EnvType::Bool { on: None })),
+                ("F", Some(EnvType::Int)),
+                ("G", list(",")),
+                ("H", None),
+                (
+                    "MODE",
+                    Some(EnvType::Choice {
+                        values: vec!["fast".into()]
+                    })
+                ),
+                (
+                    "I",
+                    Some(EnvType::Choice {
+                        values: vec!["red".into(), "green".into()]
+                    })
+                ),
             ]
         );
     }

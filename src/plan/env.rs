@@ -5,8 +5,8 @@
 //! them, and passed through when set otherwise. A secret-looking name never makes a variable required.
 
 use super::{EnvExample, EnvPair, MustSet, pair};
-use crate::base::kinds::EnvRole;
-use crate::base::quote::sh_quote;
+use crate::base::kinds::{EnvRole, EnvType};
+use crate::base::quote::{compose_literal, sh_quote};
 use crate::detect::{EnvVar, Project};
 use crate::knowledge::SECRET_MARKERS;
 
@@ -91,7 +91,9 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
         EnvRole::DatabaseConninfo if pg => {
             format!("host=db port=5432 dbname={PG_DB} user={PG_USER} password={PG_PASSWORD}")
         }
-        EnvRole::DatabaseSwitch { value } if pg => value.clone(),
+        // Values from the code land in compose literally (`$` doubled), as every value dockgen did not
+        // write as an interpolation.
+        EnvRole::DatabaseSwitch { value } if pg => compose_literal(value),
         EnvRole::DatabaseHost if pg => "db".into(),
         EnvRole::DatabasePort if pg => "5432".into(),
         EnvRole::DatabaseName if pg => PG_DB.into(),
@@ -104,7 +106,11 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
         // Read without a default: one that serves local requests and the health check (production
         // sets its domain). With a default, the app's own applies.
         EnvRole::AllowedHosts { separator } if v.required => {
-            format!("${{{}:-{}}}", v.name, LOCAL_HOSTS.join(separator))
+            format!(
+                "${{{}:-{}}}",
+                v.name,
+                compose_literal(&LOCAL_HOSTS.join(separator))
+            )
         }
         _ => return None,
     })
@@ -149,10 +155,14 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
 /// One variable the app reads: a service's value, required from `.env`, or passed through.
 fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<EnvExample>) {
     let at = v.evidence.to_string();
-    let secret = is_secret(&v.name);
+    let role = v.role.as_ref().map(|t| &t.role);
+    // Only the app's signing key gets a generated value: a random string is valid for it and nothing
+    // else (a switch, a third-party credential) is known to take one.
+    let generated = role == Some(&EnvRole::SigningKey);
+    let credential = !generated && is_secret(&v.name);
     if let Some(value) = role_value(v, s) {
         push(&mut out.app_env, &v.name, value);
-        if let Some(EnvRole::AllowedHosts { separator }) = v.role.as_ref().map(|t| &t.role) {
+        if let Some(EnvRole::AllowedHosts { separator }) = role {
             let by = match separator.as_str() {
                 " " => "spaces".to_string(),
                 sep => format!("`{sep}`"),
@@ -174,26 +184,56 @@ fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<E
             format!("${{{0}:?set {0} in .env}}", v.name),
         );
         // Empty: compose's `:?` refuses to start until it is set.
-        examples.push(if secret {
+        examples.push(if generated {
             let comment = format!(
-                "Required; a secret (dockgen init puts a random one in .env, or generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`). Read at {at}."
+                "Required; the app's signing key (dockgen init puts a random one in .env, or generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`). Read at {at}."
             );
             self::secret(&v.name, &comment, false)
         } else {
-            example(&v.name, "", &format!("Required. Read at {at}."), false)
+            let what = typed(v).map_or_else(String::new, |t| format!(" ({t})"));
+            let whose = if credential {
+                " a credential only you can supply"
+            } else {
+                " a value only you can supply"
+            };
+            let comment = format!("Required{what}:{whose}. Read at {at}.");
+            example(&v.name, "", &comment, false)
         });
     } else if !out.passthrough.contains(&v.name) && !out.app_env.iter().any(|e| e.name == v.name) {
         out.passthrough.push(v.name.clone());
-        examples.push(if secret {
+        examples.push(if generated {
             let comment = format!(
-                "Optional (the app has a default), but a secret: set your own for production (dockgen init puts a random one in .env). Read at {at}."
+                "Optional (the app has a default), but the app's signing key: set your own for production (dockgen init puts a random one in .env). Read at {at}."
             );
             self::secret(&v.name, &comment, true)
         } else {
-            let comment = format!("Optional; the app's default applies when unset. Read at {at}.");
-            example(&v.name, "", &comment, true)
+            optional(v, &at)
         });
     }
+}
+
+/// The type the code parses a variable as, in words.
+fn typed(v: &EnvVar) -> Option<String> {
+    v.read.kind.as_ref().map(|k| k.describe())
+}
+
+/// An optional variable, commented out with the app's default as its value when that is a plain word.
+fn optional(v: &EnvVar, at: &str) -> EnvExample {
+    let what = typed(v).map_or_else(String::new, |t| format!(", {t}"));
+    let default = v.read.default.as_deref();
+    let plain = default.filter(|d| {
+        !d.is_empty()
+            && d.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-.:/,@+".contains(c))
+    });
+    let applies = match (default, v.read.guarded) {
+        (Some(""), _) => "the app's default (empty) applies when unset".to_string(),
+        (Some(d), _) => format!("the app's default `{d}` applies when unset"),
+        (None, true) => "read only where the code checks the environment first".to_string(),
+        (None, false) => "the app's default applies when unset".to_string(),
+    };
+    let comment = format!("Optional{what}; {applies}. Read at {at}.");
+    example(&v.name, plain.unwrap_or_default(), &comment, true)
 }
 
 fn postgres_examples() -> Vec<EnvExample> {
@@ -280,7 +320,7 @@ pub(super) fn dev_env(p: &Project) -> Vec<EnvPair> {
     let mut env = Vec::new();
     for v in &p.env_vars {
         if let Some(EnvRole::DebugSwitch { on }) = v.role.as_ref().map(|t| &t.role) {
-            push(&mut env, &v.name, on.clone());
+            push(&mut env, &v.name, compose_literal(on));
         }
     }
     push(&mut env, "HOME", "/tmp".into());
@@ -302,16 +342,100 @@ pub(super) fn build_command(p: &Project, steps: &[Vec<String>]) -> Option<String
 
 fn with_build_values(p: &Project, command: &[String]) -> String {
     let mut inline: Vec<String> = Vec::new();
-    for v in p.env_vars.iter().filter(|v| v.required) {
-        let dummy = match v.role.as_ref().map(|t| &t.role) {
-            Some(EnvRole::DatabaseUrl { scheme }) => {
-                format!("{scheme}://build:build@localhost:5432/build")
-            }
-            Some(EnvRole::RedisUrl) => "redis://localhost:6379/0".into(),
-            _ => "dockgen-build-only-not-a-secret".into(),
-        };
-        inline.push(format!("{}={}", v.name, sh_quote(&dummy)));
+    for v in p.env_vars.iter() {
+        if let Some(dummy) = build_value(v) {
+            inline.push(format!("{}={}", v.name, sh_quote(&dummy)));
+        }
     }
     inline.push(command.join(" "));
     inline.join(" ")
+}
+
+/// Whether an `app_env` value planned here points at the generated `db` or `redis` service (a URL, a
+/// host, a conninfo string): an orchestrator with a managed database in production must take such a
+/// value from its secrets instead. Recognises only the values [`role_value`] and [`plan`] write.
+pub fn names_a_service(value: &str) -> bool {
+    value == "db"
+        || value == "redis"
+        || value == REDIS_URL
+        || value.contains("@db:5432/")
+        || value.starts_with("host=db ")
+}
+
+/// The throwaway value a build-time step gets for `v`, in the form the code parses: for every required
+/// variable, and for one read without a default whose value the settings hand on at import (a URL: issue
+/// 17, `redis.from_url(os.environ.get("REDIS_URL"))` fails on `None`). Optional variables with a default
+/// keep it, so no integration is switched on at build time.
+fn build_value(v: &EnvVar) -> Option<String> {
+    let role = v.role.as_ref().map(|t| &t.role);
+    let url_role = matches!(role, Some(EnvRole::DatabaseUrl { .. } | EnvRole::RedisUrl));
+    let url_kind = v.read.kind == Some(EnvType::Url);
+    if !v.required && (v.read.has_default || v.read.guarded || !(url_role || url_kind)) {
+        return None;
+    }
+    Some(match (role, &v.read.kind) {
+        (Some(EnvRole::DatabaseUrl { scheme }), _) => {
+            format!("{scheme}://build:build@localhost:5432/build")
+        }
+        (Some(EnvRole::RedisUrl), _) => "redis://localhost:6379/0".into(),
+        (_, Some(EnvType::Url)) => "http://localhost".into(),
+        (_, Some(EnvType::Int)) => "1".into(),
+        (_, Some(EnvType::Float)) => "1.0".into(),
+        // Off, in the spelling of the value that turns it on.
+        (_, Some(EnvType::Bool { on })) => match on.as_deref() {
+            Some("True") => "False".into(),
+            Some("true") => "false".into(),
+            Some("yes") => "no".into(),
+            Some("on") => "off".into(),
+            _ => "0".into(),
+        },
+        (_, Some(EnvType::List { .. })) => "localhost".into(),
+        (_, Some(EnvType::Choice { values })) => values.first().cloned().unwrap_or_default(),
+        _ => "dockgen-build-only-not-a-secret".into(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::parse::pysrc::summarize;
+
+    fn var(src: &str) -> EnvVar {
+        let m = summarize(src);
+        EnvVar::new(&m.env_reads[0], "settings.py", "read")
+    }
+
+    #[test]
+    fn build_stand_ins_take_the_form_the_code_parses() {
+        let v = |src: &str| build_value(&var(src));
+        assert_eq!(
+            v("import os\nN = int(os.environ['N'])\n").as_deref(),
+            Some("1")
+        );
+        assert_eq!(
+            v("import os\nD = os.environ['D'].lower() in ('true', '1')\n").as_deref(),
+            Some("false")
+        );
+        assert_eq!(
+            v("import os\nH = os.environ['H'].split(',')\n").as_deref(),
+            Some("localhost")
+        );
+        assert_eq!(
+            v("import os\nT = os.environ['TOKEN']\n").as_deref(),
+            Some("dockgen-build-only-not-a-secret")
+        );
+        // Optional with a default: the app's own applies at build time too.
+        assert_eq!(v("import os\nP = int(os.environ.get('P') or 25)\n"), None);
+        // Optional without a default, handed on as a URL: a URL (None would crash the import).
+        let mut redis = var("import os\nr = from_url(os.environ.get('REDIS_URL'))\n");
+        redis.role = Some(crate::framework::Traced {
+            role: EnvRole::RedisUrl,
+            because: redis.evidence.clone(),
+        });
+        assert_eq!(
+            build_value(&redis).as_deref(),
+            Some("redis://localhost:6379/0")
+        );
+        assert_eq!(v("import os\nS = os.environ.get('SENTRY_DSN')\n"), None);
+    }
 }

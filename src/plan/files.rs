@@ -55,7 +55,8 @@ pub(super) fn dockerignore(p: &Project, app_dir: &str, compose_file: &str) -> Ve
         })
         .collect();
     for d in &p.data_dirs {
-        if d.path.starts_with('/') {
+        // A folder the code creates may hold files the project ships (seed data): left in the context.
+        if d.path.starts_with('/') || d.role == DataRole::Written {
             continue;
         }
         let path = if app_dir == "." {
@@ -83,6 +84,7 @@ pub(super) fn writable_dirs(p: &Project, workdir: &str) -> Vec<WritableDir> {
             DataRole::StaticRoot => continue,
             DataRole::MediaRoot => format!("uploaded files (Django's MEDIA_ROOT, {})", at(d)),
             DataRole::Instance => "Flask's instance folder (app.instance_path): per-deployment data such as a SQLite database".to_string(),
+            DataRole::Written => format!("created and written by the app ({})", d.evidence),
         };
         let path = if d.path.starts_with('/') {
             d.path.clone()
@@ -90,10 +92,32 @@ pub(super) fn writable_dirs(p: &Project, workdir: &str) -> Vec<WritableDir> {
             format!("{workdir}/{}", d.path)
         };
         if !out.iter().any(|w| w.path == path) {
-            out.push(WritableDir { path, reason });
+            let volume = volume_name(&path);
+            out.push(WritableDir {
+                path,
+                reason,
+                volume,
+            });
         }
     }
     out
+}
+
+/// The named volume compose mounts on a writable directory (the root file system is read-only):
+/// `data-app-media` for `/app/media`.
+fn volume_name(path: &str) -> String {
+    let slug: String = path
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let slug: Vec<&str> = slug.split('-').filter(|p| !p.is_empty()).collect();
+    format!("data-{}", slug.join("-"))
 }
 
 /// Where a data directory is configured: `file:line`, or the rule.

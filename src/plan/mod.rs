@@ -8,12 +8,15 @@
 
 use serde::Serialize;
 
+pub mod bytecode;
 mod env;
 mod files;
 mod hardening;
 mod health;
 mod server;
 mod workers;
+pub use env::names_a_service;
+pub use workers::{WorkerRun, run_facts};
 
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
@@ -31,6 +34,8 @@ pub use hardening::{DEFAULT_CPUS, DEFAULT_MEMORY, Hardening, Health, HealthTimin
 pub const APP_UID: u32 = 10001;
 /// Where the virtualenv lives in both stages (same path: virtualenvs are not relocatable).
 pub const VENV: &str = "/opt/venv";
+/// Where the build context (the code) is copied in the image.
+pub const APP_DIR: &str = "/app";
 
 /// Choices for `init` beyond detection's own overrides.
 #[derive(Debug, Clone, Default)]
@@ -114,6 +119,8 @@ pub struct Plan {
     pub runtime_packages: Vec<String>,
     /// `ENV` of the runtime stage, in order.
     pub runtime_env: Vec<EnvPair>,
+    /// Bytecode the runtime stage compiles: the standard library and the project's modules.
+    pub bytecode: bytecode::Bytecode,
     /// The framework's build-time steps (Django's `collectstatic`, then `compress` when
     /// `COMPRESS_OFFLINE` is on), one complete shell command (steps joined by `&&`)
     /// with throwaway inline values, if any. Was `collectstatic` before context version 2.
@@ -288,6 +295,9 @@ pub struct WritableDir {
     pub path: String,
     /// Why the app writes there, with where it is configured.
     pub reason: String,
+    /// The named volume compose mounts there, so writes survive the read-only root file system and
+    /// the container's replacement.
+    pub volume: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -544,14 +554,13 @@ fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
 // Longer than 60 lines: the struct literal at its end takes one line per field of `Plan` (40); each
 // line above it is one named step.
 pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
-    let context = p.project_dir.clone();
-    let app_dir = context.strip(p.app_dir.as_str());
+    let app_dir = p.project_dir.strip(p.app_dir.as_str());
     check_inputs(p, &app_dir)?;
     let workdir = workdir_of(&app_dir);
     let port = opts.port.unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
-    let alembic_dir = alembic_workdir(p, &context);
+    let alembic_dir = alembic_workdir(p, &p.project_dir);
     let view = app_view(p, port, alembic_dir.as_deref());
     let mut notes = Vec::new();
     let server = server::choose(p, port, &opts.server)?;
@@ -580,7 +589,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         watch_sync: files::watch_sync(&app_dir, &workdir),
         writable_dirs: files::writable_dirs(p, &workdir),
         watch_rebuild: p.install_files().to_vec(),
-        context_dir: context.to_string(),
+        context_dir: p.project_dir.to_string(),
         workdir,
         port,
         web_concurrency,
@@ -598,6 +607,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         build_packages,
         runtime_packages,
         runtime_env: runtime_env(p, &view, port, web_concurrency),
+        bytecode: bytecode::plan(APP_DIR),
         build_command,
         dev_command,
         migration,
@@ -741,9 +751,9 @@ fn shell_line(words: &[String]) -> String {
 /// The directory in the image the server runs from.
 fn workdir_of(app_dir: &str) -> String {
     if app_dir == "." {
-        "/app".to_string()
+        APP_DIR.to_string()
     } else {
-        format!("/app/{app_dir}")
+        format!("{APP_DIR}/{app_dir}")
     }
 }
 

@@ -101,3 +101,40 @@ fn service(
         command,
     })
 }
+
+/// What an orchestrator must know of a worker service besides its command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WorkerRun {
+    /// At most one may run at a time (a scheduler such as Celery beat: two would send every periodic
+    /// task twice), so it runs as one replica replaced by stopping the old one first.
+    pub singleton: bool,
+    /// A command that fails when the worker no longer works, exec form: the queue's own check where it
+    /// has one (Celery's worker answers a ping to its own node); otherwise a check that the main process
+    /// is neither a zombie nor stopped.
+    pub liveness: Vec<String>,
+}
+
+/// [`WorkerRun`] of a service planned here, recognised by the command its queue gave it.
+pub fn run_facts(w: &WorkerService) -> WorkerRun {
+    let process = [
+        "sh",
+        "-c",
+        "! grep -Eq '^State:[[:space:]]+[ZT]' /proc/1/status",
+    ]
+    .map(String::from)
+    .to_vec();
+    match crate::queue::celery::app_of(&w.command) {
+        Some((app, false)) => WorkerRun {
+            singleton: false,
+            liveness: crate::queue::celery::worker_liveness(app),
+        },
+        Some((_, true)) => WorkerRun {
+            singleton: true,
+            liveness: process,
+        },
+        _ => WorkerRun {
+            singleton: false,
+            liveness: process,
+        },
+    }
+}

@@ -3,7 +3,7 @@
 # shellcheck disable=SC2015,SC2154  # SC2154: dockgen and compose come from e2e_prepare (lib.sh)
 # End-to-end corpus: conventional projects made the way each framework's docs and tools make them
 # (tests/e2e/corpus/<app>/), never adapted to dockgen. For each app: copy it to a temp dir, record
-# `dockgen detect`, run `dockgen init --yes` (which writes .env with fresh secrets), fill in the values
+# `dockgen detect`, run `dockgen init --yes` (which writes .env with fresh secrets), count and fill in the values
 # it left empty (fill_required_env in lib.sh), build, `docker compose up -d --wait`, run the one-off
 # commands the app's README tells an operator to run (if any), then check through the app's ordinary
 # features, as its spec tests/e2e/corpus/<app>.check.sh describes:
@@ -22,7 +22,8 @@
 # Output: per-check lines, then exactly `e2e: N passed, M failed`; exit 1 when any app failed. Every app
 # must pass: there is no list of known failures.
 # Artefacts (detect/init output, build and up logs, the stack's logs, the generated files) are kept in
-# $CORPUS_OUT (default /tmp/dockgen-corpus/<app>/); timings go to $CORPUS_OUT/timings.tsv.
+# $CORPUS_OUT (default /tmp/dockgen-corpus/<app>/); timings go to $CORPUS_OUT/timings.tsv. Compose projects
+# are named $CORPUS_PROJECT_PREFIX-<app> (default dockgen-corpus), so parallel runs do not collide.
 #
 # Spec variables (all optional; {token} is replaced by a fresh random word per run):
 #   PAGE            path of the page that reads the database and counts visits in Redis (default /)
@@ -128,7 +129,7 @@ run_app() {
       "${POETRY:-poetry}" lock >/dev/null) || fail "re-locking with the simple index"
   fi
   ctx="$dir"
-  export COMPOSE_PROJECT_NAME="dockgen-corpus-${app//_/-}"
+  export COMPOSE_PROJECT_NAME="${CORPUS_PROJECT_PREFIX:-dockgen-corpus}-${app//_/-}"
   export COMPOSE_PROGRESS=plain
   trap 'teardown; exit 130' INT TERM
   # The spec, in a clean slate of variables.
@@ -280,6 +281,7 @@ checks() {
 
 passed=0
 failed=0
+zero_edit=0
 [ -f "$out_root/timings.tsv" ] || printf 'app\tresult\tbuild_s\tup_s\tchecks_s\n' >"$out_root/timings.tsv"
 for app in "${apps[@]}"; do
   started_app=$(date +%s.%N)
@@ -288,8 +290,11 @@ for app in "${apps[@]}"; do
   else
     failed=$((failed + 1)); result=FAILED
   fi
-  say "$result in $(since "$started_app")s (artefacts: $out_root/$app)"
+  typed=$(cut -f1 "$out_root/$app/typed.txt" 2>/dev/null || echo "?")
+  [ "$result" = passed ] && [ "$typed" = 0 ] && zero_edit=$((zero_edit + 1))
+  say "$result in $(since "$started_app")s, values typed into .env: $typed (artefacts: $out_root/$app)"
 done
+echo "e2e corpus: $zero_edit of ${#apps[@]} apps passed with no value typed into .env"
 if [ -n "${CORPUS_PATCH:-}" ] || [ "${CORPUS_POETRY_SIMPLE_INDEX:-0}" = 1 ]; then
   echo "e2e corpus: diagnostic run (CORPUS_PATCH / CORPUS_POETRY_SIMPLE_INDEX): results are not dockgen's"
 fi

@@ -27,8 +27,18 @@ e2e_prepare() {
 # Completes the .env that `dockgen init` wrote, as a user does after reading init's output: every
 # value it left empty (a value the app requires that dockgen cannot know) gets a throwaway one, and
 # WEB_PORT the given free port. The secrets are the ones init generated; nothing is uncommented.
+# The values the .env `dockgen init` wrote leaves empty are what a user would have to type before the
+# stack starts: each is typed here (`e2e-value`), counted and named in "$out/typed.txt" (the runner
+# reports them per app; dockgen's goal is zero). WEB_PORT is only the host port the runner picks.
 fill_required_env() {
-  local port=$1
+  local port=$1 names
+  names=$(sed -n -E 's/^([A-Z_][A-Z0-9_]*)=$/\1/p' .env | tr '\n' ' ' | sed 's/ $//')
+  printf '%s\t%s\n' "$(printf '%s' "$names" | wc -w)" "$names" >"$out/typed.txt"
+  if [ -n "$names" ]; then
+    say "values typed by hand into .env: $(printf '%s' "$names" | wc -w) ($names): dockgen named them as required"
+  else
+    ok "no value typed by hand: the .env dockgen init wrote is used as it is"
+  fi
   sed -i -E \
     -e "s/^([A-Z_][A-Z0-9_]*)=$/\1=e2e-value/" \
     -e "s/^WEB_PORT=.*/WEB_PORT=$port/" \
@@ -107,11 +117,49 @@ print(seen, len(bad), ",".join(bad[:4]) or "-", ",".join(missing) or "-")
 # the stack up): web runs as a non-root uid and cannot write its code (writable_check); PID 1 is the init with the server as its child (or the
 # server); `compose stop` ends web with exit code 0 within the grace period; and a rebuild after touching
 # a .py file reuses the dependency layer. $1: a directory for the rebuild's log.
+# The image was compiled at build time (the Dockerfile's bytecode steps), so no process compiles them
+# again at start: the standard library's json has bytecode (the stand-in bases come with Debian's, which
+# the compile keeps; the official images have none, and get `unchecked-hash` bytecode), and every module
+# under /app that compiles has `unchecked-hash` bytecode beside it (flags 1 in the .pyc header).
+bytecode_check() {
+  local result
+  result=$("$compose" exec -T web python -c '
+import importlib.util, json, os
+def flags(src):
+    with open(importlib.util.cache_from_source(src), "rb") as f:
+        return int.from_bytes(f.read(8)[4:8], "little")
+bad, n = [], 0
+for top, _, files in os.walk("/app"):
+    for name in files:
+        if name.endswith(".py"):
+            n += 1
+            path = os.path.join(top, name)
+            try:
+                if flags(path) != 1:
+                    bad.append(path + " (not unchecked-hash)")
+            except OSError:
+                try:
+                    compile(open(path, "rb").read(), path, "exec")
+                except (SyntaxError, ValueError):
+                    n -= 1  # not Python that compiles (a template named .py): left to fail at import
+                else:
+                    bad.append(path + " (no .pyc)")
+print(int(flags(json.__file__) in (0, 1)), n, len(bad), " ".join(bad[:3]))
+' 2>&1 | tail -1)
+  read -r stdlib n nbad first <<<"$result"
+  if [ "$stdlib" = 1 ] && [ "$nbad" = 0 ] && [ "${n:-0}" -gt 0 ]; then
+    ok "bytecode: the standard library and all $n modules under /app are compiled (unchecked-hash)"
+  else
+    fail "bytecode: stdlib json compiled: '$stdlib', $nbad of $n modules under /app not compiled: $first"
+  fi
+}
+
 runtime_checks() {
   local logs=$1 uid procs pid1 child started stopped code py warm
   uid=$("$compose" exec -T web id -u | tr -d '\r')
   [ -n "$uid" ] && [ "$uid" != 0 ] && ok "web runs as uid $uid" || fail "web uid is '$uid'"
   writable_check
+  bytecode_check
   procs=$("$compose" exec -T web python -c '
 import os
 def cmd(pid):

@@ -666,7 +666,8 @@ fn flask_migrate_without_migrations_gets_no_migrate_service_and_a_warning() {
     );
 }
 
-/// A required variable nothing generated provides is named, with where it is read, before Next.
+/// A required variable nothing generated provides is named, with where it is read, and then "Next:" is
+/// not printed (the stack cannot start yet; issue 17).
 #[test]
 fn required_variables_are_listed_before_next() {
     let dir = crate::support::project(&[
@@ -679,14 +680,19 @@ fn required_variables_are_listed_before_next() {
     let (code, out, _) = run_in(dir.path(), &["init", "--yes"]);
     assert_eq!(code, 0, "{out}");
     let listed = out
-        .split("The app needs these in .env (nothing generated provides them):\n")
+        .split(
+            "The app cannot start without these, and dockgen cannot supply them: set them in .env\n",
+        )
         .nth(1)
         .unwrap_or_else(|| panic!("{out}"));
     assert!(
-        listed.starts_with("  ADMIN_EMAIL  (read at main.py:6: read by the app)\n"),
+        listed.starts_with(
+            "  ADMIN_EMAIL  (read at main.py:6: read by the app)\nThen: docker compose up --build --wait\n"
+        ),
         "{out}"
     );
     assert!(!listed.contains("DEBUG"), "optional: {out}");
+    assert!(!out.contains("Next:"), "{out}");
     let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
     assert!(
         compose.contains("ADMIN_EMAIL: \"${ADMIN_EMAIL:?set ADMIN_EMAIL in .env}\""),

@@ -52,7 +52,7 @@ RUN apt-get update \\
 
 fn forked_dockerfile() -> String {
     let base = builtin("Dockerfile.tera");
-    let anchor = "RUN groupadd";
+    let anchor = "# Code and virtualenv belong to root";
     assert!(
         base.contains(anchor),
         "the fork's anchor is in the template"

@@ -5,15 +5,22 @@
 //! and checks that every generated file keeps the structure the same project with a harmless value
 //! gives (the Dockerfile's instruction list, compose's services, `.env.example`'s assignments,
 //! entrypoint.sh's shape), or that detection refused the value with a clear, one-line error.
+//!
+//! Issue 19 adds the values traced from the code (the separator ALLOWED_HOSTS is split on, the value
+//! DEBUG is compared with) and answers given as flags or saved in `dockgen.toml`, and checks more of
+//! each file: no control, bidirectional or ESC character anywhere, no interpolation in compose that the
+//! harmless run lacks, and no assignment in `.env` that it lacks.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
+use dockgen::Error;
 use dockgen::base::quote::has_hostile_char;
-use dockgen::detect::{Options, detect};
+use dockgen::detect::detect;
+use dockgen::init::answers::{self, Layer};
 use dockgen::output::render::render;
 use dockgen::plan::{PlanOptions, plan};
 
@@ -75,6 +82,14 @@ enum Place {
     FlaskEnv,
     WorkspaceMember,
     ProjectDirName,
+    /// `ALLOWED_HOSTS = os.environ.get(...).split(v)`.
+    HostsSeparator,
+    /// `DEBUG = os.environ.get(...) == v`.
+    DebugValue,
+    /// An answer given as a flag or variable (the layer they share).
+    Answer(&'static str),
+    /// An answer saved in `dockgen.toml`.
+    Saved(&'static str),
 }
 
 const PLACES: &[Place] = &[
@@ -88,7 +103,63 @@ const PLACES: &[Place] = &[
     Place::FlaskEnv,
     Place::WorkspaceMember,
     Place::ProjectDirName,
+    Place::HostsSeparator,
+    Place::DebugValue,
+    Place::Answer("migrate-command"),
+    Place::Answer("health-path"),
+    Place::Answer("forwarded-allow-ips"),
+    Place::Answer("worker-class"),
+    Place::Answer("memory"),
+    Place::Saved("migrate-command"),
+    Place::Saved("health-path"),
+    Place::Saved("entrypoint"),
 ];
+
+/// The answer at `place` and the text it is given: `v` where the answer takes any text, `v` after a
+/// valid start where its form needs one (a URL path starts with `/`).
+fn answer_value(place: Place, v: &str) -> Option<(&'static str, String)> {
+    match place {
+        Place::Answer("health-path") | Place::Saved("health-path") => {
+            Some(("health-path", format!("/{v}")))
+        }
+        Place::Answer(key) | Place::Saved(key) => Some((key, v.to_string())),
+        _ => None,
+    }
+}
+
+/// The harmless value the run with `v` is compared with.
+fn harmless(place: Place) -> &'static str {
+    match place {
+        Place::Answer("forwarded-allow-ips") => "127.0.0.1",
+        Place::Answer("worker-class") => "sync",
+        Place::Answer("memory") => "512m",
+        Place::Saved("entrypoint") => "app:app",
+        Place::HostsSeparator => ",",
+        _ => "safe1",
+    }
+}
+
+/// A Django project whose settings read ALLOWED_HOSTS and DEBUG from the environment.
+fn django_settings(settings: String) -> Vec<(String, Vec<u8>)> {
+    let f = |p: &str, t: &str| (p.to_string(), t.as_bytes().to_vec());
+    vec![
+        f("requirements.txt", "django\ngunicorn\npsycopg2-binary\n"),
+        f(
+            "manage.py",
+            "import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"config.settings\")\n",
+        ),
+        f("config/__init__.py", ""),
+        (
+            "config/settings.py".into(),
+            format!("import os\nWSGI_APPLICATION = \"config.wsgi.application\"\n{settings}\n")
+                .into_bytes(),
+        ),
+        f(
+            "config/wsgi.py",
+            "from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+        ),
+    ]
+}
 
 fn py_string(v: &str) -> String {
     let mut out = String::from("\"");
@@ -185,6 +256,29 @@ fn project_files(place: Place, v: &str) -> (Vec<(String, Vec<u8>)>, String) {
             f(".flaskenv", format!("FLASK_APP=app:create_app({})\n", py_string(v))),
         ],
         Place::WorkspaceMember => workspace(v),
+        Place::HostsSeparator => django_settings(format!(
+            "ALLOWED_HOSTS = os.environ.get(\"DJANGO_ALLOWED_HOSTS\").split({})",
+            py_string(v)
+        )),
+        Place::DebugValue => django_settings(format!(
+            "DEBUG = os.environ.get(\"DJANGO_DEBUG\") == {}",
+            py_string(v)
+        )),
+        Place::Answer(_) => vec![
+            f("requirements.txt", reqs),
+            f("app.py", app_reading(String::new())),
+        ],
+        Place::Saved(key) => vec![
+            f("requirements.txt", reqs),
+            f("app.py", app_reading(String::new())),
+            f(
+                "dockgen.toml",
+                format!(
+                    "{key} = {}\n",
+                    toml_string(&answer_value(place, v).unwrap().1)
+                ),
+            ),
+        ],
         Place::ProjectDirName => vec![
             f("requirements.txt", reqs),
             f("app.py", app_reading(String::new())),
@@ -234,6 +328,57 @@ struct Shape {
     services: Vec<String>,
     assignments: Vec<String>,
     entrypoint_lines: usize,
+    /// The variables compose interpolates (`${NAME...}`, `$NAME`; `$$` is a literal `$`).
+    interpolated: BTreeSet<String>,
+    /// The names `.env` (as `init` writes it) assigns.
+    dotenv: Vec<String>,
+}
+
+/// The variables compose would interpolate in `text`.
+fn interpolations(text: &str) -> BTreeSet<String> {
+    let b = text.as_bytes();
+    let mut out = BTreeSet::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'$' {
+            i += 1;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'$') => i += 2,
+            Some(b'{') => {
+                let name: String = text[i + 2..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                out.insert(name);
+                i += 2;
+            }
+            _ => {
+                let name: String = text[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                out.insert(format!("${name}"));
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+/// The names a `.env` text assigns (comment lines left out).
+fn env_names(text: &str, file: &str) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    for l in text.lines() {
+        if l.trim_start().starts_with('#') || l.trim().is_empty() {
+            continue;
+        }
+        let name = l.split('=').next().unwrap_or("");
+        dockgen::base::valid::env_name(name).map_err(|e| format!("{file}: {e}: {l:?}"))?;
+        out.push(name.to_string());
+    }
+    Ok(out)
 }
 
 /// The Dockerfile's instructions in order (continuations joined, comments skipped, as Docker reads it).
@@ -292,6 +437,14 @@ fn unescaped_dollar(dockerfile: &str) -> Option<String> {
 }
 
 fn shape(files: &BTreeMap<String, String>) -> Result<Shape, String> {
+    for (name, text) in files {
+        if let Some(c) = text
+            .chars()
+            .find(|c| *c != '\n' && *c != '\t' && dockgen::base::quote::is_hostile_char(*c))
+        {
+            return Err(format!("{name} has a raw {c:?}"));
+        }
+    }
     let compose = &files["docker-compose.yml"];
     if let Some(c) = compose.chars().find(|c| !yaml_printable(*c)) {
         return Err(format!(
@@ -320,20 +473,13 @@ fn shape(files: &BTreeMap<String, String>) -> Result<Shape, String> {
         .find(|l| l.starts_with("CMD "))
         .ok_or("no CMD")?;
     serde_json::from_str::<Vec<String>>(&cmd[4..]).map_err(|e| format!("CMD is not JSON: {e}"))?;
-    let mut assignments = Vec::new();
-    for l in files[".env.example"].lines() {
-        if l.trim_start().starts_with('#') || l.trim().is_empty() {
-            continue;
-        }
-        let name = l.split('=').next().unwrap_or("");
-        dockgen::base::valid::env_name(name).map_err(|e| format!(".env.example: {e}: {l:?}"))?;
-        assignments.push(name.to_string());
-    }
     Ok(Shape {
         instructions: instructions(dockerfile),
         services,
-        assignments,
+        assignments: env_names(&files[".env.example"], ".env.example")?,
         entrypoint_lines: files["entrypoint.sh"].lines().count(),
+        interpolated: interpolations(compose),
+        dotenv: env_names(&files[".env"], ".env")?,
     })
 }
 
@@ -348,12 +494,26 @@ fn generate(place: Place, v: &str) -> Result<BTreeMap<String, String>, dockgen::
         std::fs::write(p, bytes).unwrap();
     }
     std::fs::create_dir_all(&root).unwrap();
-    let p = detect(&root, &Options::default())?;
+    // Answers through the layers `init` reads: flags (here), then dockgen.toml.
+    let mut flags = Layer::default();
+    if let (Place::Answer(_), Some((key, value))) = (place, answer_value(place, v)) {
+        flags
+            .answers
+            .set(key, &value)
+            .map_err(|message| Error::Usage { message })?;
+    }
+    let merged = answers::layers(&root, &flags, &Layer::default())?.merged;
+    let p = detect(&root, &merged.answers.detect_options(&merged.origins))?;
     let opts = PlanOptions {
         name_hint: Some(dir.clone()),
-        ..Default::default()
+        ..merged.answers.plan_options(Some(dir.clone()))
     };
-    render(&plan(&p, &opts)?)
+    let plan = plan(&p, &opts)?;
+    let mut files = render(&plan)?;
+    let (dotenv, _) =
+        dockgen::output::dotenv::content(&plan, Some((1000, 1000)), || Ok("s3cret".into()))?;
+    files.insert(".env".into(), dotenv);
+    Ok(files)
 }
 
 /// A refusal must be clear: one line, no raw control characters, short; so must its hint's lines.
@@ -371,7 +531,7 @@ fn clear(e: &dockgen::Error) -> Result<(), String> {
 }
 
 fn check(place: Place, v: &str) -> Result<(), String> {
-    let baseline = generate(place, "safe1").map_err(|e| format!("baseline failed: {e}"))?;
+    let baseline = generate(place, harmless(place)).map_err(|e| format!("baseline failed: {e}"))?;
     let expected = shape(&baseline)?;
     let files = match generate(place, v) {
         Ok(files) => files,
@@ -389,9 +549,33 @@ fn check(place: Place, v: &str) -> Result<(), String> {
             "compose or entrypoint.sh changed shape: {got:?} vs {expected:?}"
         ));
     }
-    // Only intended assignments: the harmless run's, or the value itself as a variable name.
+    let new: Vec<&String> = got
+        .interpolated
+        .difference(&expected.interpolated)
+        .filter(|n| *n != v && n.trim_start_matches('$') != v)
+        .collect();
+    if !new.is_empty() {
+        return Err(format!(
+            "compose interpolates {new:?}, which the harmless run does not:\n{}",
+            files["docker-compose.yml"]
+        ));
+    }
+    // `.env` may make active what the harmless run's `.env.example` has commented out (a variable left
+    // to the app when a traced value is refused), never add a name.
+    let known: Vec<String> = baseline[".env.example"]
+        .lines()
+        .filter_map(|l| l.trim_start_matches("# ").split_once('='))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    for a in &got.dotenv {
+        if !known.contains(a) && a != v {
+            return Err(format!(".env gained `{a}`:\n{}", files[".env"]));
+        }
+    }
+    // Only intended assignments: the harmless run's (active or commented out), or the value itself as
+    // a variable name.
     for a in &got.assignments {
-        if !expected.assignments.contains(a) && a != v {
+        if !known.contains(a) && a != v {
             return Err(format!(
                 ".env.example gained `{a}`:\n{}",
                 files[".env.example"]

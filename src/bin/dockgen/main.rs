@@ -16,7 +16,7 @@ use anstyle::{AnsiColor, Style};
 use clap::{CommandFactory, FromArgMatches, ValueEnum};
 
 use cli::{Cli, ColorWhen, Command, TemplatesCommand};
-use dockgen::base::quote::terminal;
+use dockgen::base::quote::{terminal, terminal_lines};
 use dockgen::init::answers;
 use dockgen::output::report;
 use dockgen::output::write::{Mode, Status};
@@ -27,6 +27,13 @@ const HINT: Style = AnsiColor::Cyan.on_default().bold();
 const NOTE: Style = Style::new().bold();
 
 fn main() -> ExitCode {
+    // SIGINT, SIGTERM, SIGHUP: a write in progress undoes itself and returns `Interrupted`; otherwise
+    // the terminal is put back and the run ends (term::on_interrupt).
+    let _ = ctrlc::set_handler(|| {
+        if !dockgen::output::write::signal::interrupt() {
+            term::on_interrupt();
+        }
+    });
     let args: Vec<OsString> = std::env::args_os().collect();
     // Read --color before clap, so clap's own errors and help follow it too.
     let color = color_from_args(&args);
@@ -39,21 +46,44 @@ fn main() -> ExitCode {
     let matches = Cli::command()
         .color(clap_color)
         .try_get_matches_from(&args)
-        .unwrap_or_else(|e| e.exit());
+        .unwrap_or_else(|e| clap_exit(e));
     let cli = Cli::from_arg_matches(&matches)
-        .unwrap_or_else(|e| e.format(&mut Cli::command().color(clap_color)).exit());
+        .unwrap_or_else(|e| clap_exit(e.format(&mut Cli::command().color(clap_color))));
     let ui = Ui {
         quiet: cli.global.quiet,
         verbose: cli.global.verbose,
         started: Instant::now(),
     };
     match run(cli, ui) {
+        // A signal that came as the last file was renamed: the new set is complete, but the run was
+        // asked to stop.
+        Ok(_) if dockgen::output::write::signal::interrupted() => ExitCode::from(130),
         Ok(code) => code,
         Err(e) => {
             report_error(&e);
             ExitCode::from(e.exit_code())
         }
     }
+}
+
+/// Prints clap's error (or help) and exits. clap quotes an invalid value as given: one holding an escape
+/// sequence or a bidirectional control would reach the terminal raw, so such an error is printed plain
+/// with each of them escaped.
+fn clap_exit(e: clap::Error) -> ! {
+    let plain = e.render().to_string();
+    if !plain
+        .split('\n')
+        .any(dockgen::base::quote::has_hostile_char)
+    {
+        e.exit()
+    }
+    let text = terminal_lines(&plain);
+    if e.use_stderr() {
+        let _ = write!(std::io::stderr(), "{text}");
+    } else {
+        let _ = write!(std::io::stdout(), "{text}");
+    }
+    std::process::exit(e.exit_code())
 }
 
 /// How much to print, from -q and -v.
@@ -114,7 +144,10 @@ fn set_color(color: Option<ColorWhen>) {
 fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
     if let Some(dir) = &cli.global.directory {
         std::env::set_current_dir(dir).map_err(|e| dockgen::Error::Usage {
-            message: format!("cannot run in `{}` (-C): {e}", dir.display()),
+            message: format!(
+                "cannot run in `{}` (-C): {e}",
+                terminal(&dir.display().to_string())
+            ),
         })?;
     }
     let code = match cli.command {
@@ -168,17 +201,14 @@ fn project_root(path: &Path, ui: Ui) -> dockgen::Result<PathBuf> {
     };
     let root = dockgen::detect::find_root(path, &search);
     if root.up > 0 || ui.verbose {
-        // Directory names are the user's, and may hold control characters: shown escaped.
-        let dir: String = root
-            .dir
-            .to_string_lossy()
-            .chars()
-            .flat_map(|c| match c.is_control() {
-                true => c.escape_default().collect::<Vec<_>>(),
-                false => vec![c],
-            })
-            .collect();
-        ui.note(&format!("project root: {dir} ({})", root.because));
+        // Directory names are the user's, and may hold control or bidirectional characters: shown
+        // escaped, by the one terminal rule.
+        let dir = root.dir.to_string_lossy();
+        ui.note(&format!(
+            "project root: {} ({})",
+            terminal(&dir),
+            terminal(&root.because.to_string())
+        ));
     }
     Ok(root.dir)
 }
@@ -299,14 +329,16 @@ fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCod
             ..Default::default()
         })
         .collect();
-    let reports = dockgen::output::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
+    let written = dockgen::output::write::prepare(dir, &files, Mode::Write { force })?.commit()?;
+    let reports = written.reports;
+    let shown = dir.display().to_string();
+    let shown = terminal(&shown);
     let mut out = String::new();
     for r in &reports {
         let _ = writeln!(
             out,
-            "  {:<11} {}/{}",
+            "  {:<11} {shown}/{}",
             report::status_word(r.status, false),
-            dir.display(),
             r.path
         );
     }
@@ -314,7 +346,7 @@ fn export(dir: &std::path::Path, force: bool, ui: Ui) -> dockgen::Result<ExitCod
         out,
         "\nNext: edit the templates (delete the ones you keep as they are), then\n  dockgen init --templates {}\n\
          `dockgen templates context` lists the variables they can use.",
-        dir.display()
+        dockgen::base::quote::sh_quote(&shown)
     );
     if !ui.quiet {
         emit(&out, "");
@@ -351,7 +383,12 @@ fn refuse_a_file_as_project(path: &Path) -> dockgen::Result<()> {
 
 fn report_error(e: &dockgen::Error) {
     let mut err = anstream::stderr().lock();
-    let _ = writeln!(err, "{ERROR}error{ERROR:#}: {e}");
+    // Every variant escapes what it holds; escaping again is a no-op, and a guard for any that do not.
+    let _ = writeln!(
+        err,
+        "{ERROR}error{ERROR:#}: {}",
+        terminal_lines(&e.to_string())
+    );
     let mut source = std::error::Error::source(e.kind());
     while let Some(s) = source {
         let _ = writeln!(err, "  caused by: {}", terminal(&s.to_string()));
@@ -363,6 +400,6 @@ fn report_error(e: &dockgen::Error) {
         }
     }
     if let Some(h) = e.hint() {
-        let _ = writeln!(err, "{HINT}hint{HINT:#}: {h}");
+        let _ = writeln!(err, "{HINT}hint{HINT:#}: {}", terminal_lines(&h));
     }
 }

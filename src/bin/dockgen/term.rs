@@ -35,12 +35,16 @@ fn cancelled(_: dialoguer::Error) -> Error {
 /// Whether a question is waiting for a key (its read turns Ctrl-C into a cancellation).
 static ASKING: AtomicBool = AtomicBool::new(false);
 
-/// SIGINT: the cursor back in any case; outside a question, exit as SIGINT would (130).
-fn on_interrupt() {
+/// SIGINT, SIGTERM or SIGHUP (outside a write, which handles them itself: `write::signal`): the cursor
+/// back in any case; outside a question, exit as SIGINT would (130). During a question, Ctrl-C makes
+/// the prompt's read fail and the run reports the cancellation; a signal that does not (SIGTERM) ends
+/// the run a moment later all the same.
+pub fn on_interrupt() {
     let _ = Term::stderr().show_cursor();
-    if !ASKING.load(Ordering::SeqCst) {
-        std::process::exit(130);
+    if ASKING.load(Ordering::SeqCst) {
+        std::thread::sleep(std::time::Duration::from_secs(1));
     }
+    std::process::exit(130);
 }
 
 /// Runs one question with [`ASKING`] set. A failed read (Ctrl-C) leaves it set, so the handler, which
@@ -63,8 +67,6 @@ impl Dialoguer {
             dialoguer::console::set_colors_enabled_stderr(false);
             Box::new(SimpleTheme)
         };
-        // Only the first handler counts; a second prompter (tests) keeps it.
-        let _ = ctrlc::set_handler(on_interrupt);
         Dialoguer {
             theme,
             term: Term::stderr(),

@@ -37,9 +37,17 @@ impl Django {
             let e = e.with_rule(format!("{} with `{pkg}` installed", e.rule));
             return Ok((Interface::Asgi, ep.clone(), e));
         }
+        // An ASGI-only project (ASGI_APPLICATION, no WSGI application): served as ASGI even when no
+        // ASGI server is a dependency (the plan installs one and says so).
+        if d.entrypoint.is_none()
+            && let Some((ep, e)) = &d.asgi_entrypoint
+        {
+            let e = e.with_rule(format!("{}; the project has no WSGI application", e.rule));
+            return Ok((Interface::Asgi, ep.clone(), e));
+        }
         let (ep, e) = d.entrypoint.clone().ok_or_else(|| Error::Project {
             message: format!(
-                "no WSGI_APPLICATION in `{}` and no wsgi.py beside it; pass --entrypoint",
+                "no WSGI_APPLICATION or ASGI_APPLICATION in `{}` and no wsgi.py or asgi.py beside it; pass --entrypoint",
                 d.settings_module
             ),
         })?;

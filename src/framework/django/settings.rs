@@ -356,6 +356,20 @@ fn entrypoints(root: &Path, app_dir: &str, merged: &Merged, d: &mut Django) {
                 ),
             ));
         }
+        // Only an asgi.py (an ASGI-only project without ASGI_APPLICATION).
+        let asgi = format!("{top}.asgi");
+        if d.entrypoint.is_none()
+            && d.asgi_entrypoint.is_none()
+            && let Some((file, _)) = module_file(root, app_dir, &asgi)
+        {
+            d.asgi_entrypoint = Some((
+                format!("{asgi}:application"),
+                Evidence::file(
+                    &file,
+                    "no WSGI or ASGI application in settings and no wsgi.py; the asgi.py of the settings package",
+                ),
+            ));
+        }
     }
 }
 
@@ -401,6 +415,37 @@ fn container_checks(merged: &Merged, d: &mut Django) {
             a.line
         ));
     }
+    if let Some((a, f)) = get("ALLOWED_HOSTS")
+        && let Some(host) = working_host(&a.strings)
+    {
+        d.warnings.push(format!(
+            "`{f}` line {}: ALLOWED_HOSTS does not list localhost, so http://localhost answers 400; open the app at http://{host}:<WEB_PORT>/ (or add localhost)",
+            a.line
+        ));
+    }
+}
+
+/// A host a user can open when the project's own ALLOWED_HOSTS (its literal hosts, or the default of
+/// the variable it reads) excludes `localhost`: `127.0.0.1` when it lists that. None when localhost
+/// works (listed, `*`, `.localhost`) or no local host is listed.
+fn working_host(hosts: &[String]) -> Option<String> {
+    let hosts: Vec<&str> = hosts
+        .iter()
+        .flat_map(|h| h.split([',', ' ']))
+        .map(str::trim)
+        .collect();
+    let localhost_ok = hosts
+        .iter()
+        .any(|h| matches!(*h, "localhost" | "*" | ".localhost"));
+    let local = ["127.0.0.1", "[::1]", "0.0.0.0"];
+    (!localhost_ok)
+        .then(|| {
+            hosts
+                .iter()
+                .find(|h| local.contains(h))
+                .map(|h| h.to_string())
+        })
+        .flatten()
 }
 
 /// STATIC_ROOT's and MEDIA_ROOT's paths, for the image's writable directories and `.dockerignore`.
@@ -766,6 +811,23 @@ mod tests {
         ] {
             assert_eq!(settings(ok), Vec::<String>::new(), "{ok}");
         }
+    }
+
+    #[test]
+    fn an_allowed_hosts_without_localhost_names_the_host_that_works() {
+        let hosts = |h: &[&str]| working_host(&h.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            hosts(&["127.0.0.1", "example.com"]),
+            Some("127.0.0.1".into())
+        );
+        // The default of an environment read, split on commas.
+        assert_eq!(
+            hosts(&["ALLOWED_HOSTS", "127.0.0.1,example.com", ","]),
+            Some("127.0.0.1".into())
+        );
+        assert_eq!(hosts(&["localhost", "127.0.0.1"]), None);
+        assert_eq!(hosts(&["*"]), None);
+        assert_eq!(hosts(&["example.com"]), None);
     }
 
     #[test]

@@ -39,13 +39,13 @@ pub fn parse_pipfile_lock(text: &str, shown: &Path) -> Result<(DepSet, Option<St
     let lock: PipfileLock = serde_json::from_str(text).map_err(|e| json_error(shown, e))?;
     let shown_s = shown.to_string_lossy();
     let mut set = DepSet::default();
+    // One pass for every entry's line: a search per entry was quadratic (issue 19).
+    let lines = crate::base::text::json_key_lines(text);
     for (name, entry) in &lock.default {
         if entry.markers.as_deref().is_some_and(|m| !marker_applies(m)) {
             continue;
         }
-        let line = text
-            .find(&format!("\"{name}\":"))
-            .map(|off| position_of(text, off).line);
+        let line = lines.get(name.as_str()).copied();
         let ev = match line {
             Some(l) => Evidence::at(&shown_s, l, "locked in Pipfile.lock \"default\""),
             None => Evidence::file(&shown_s, "locked in Pipfile.lock \"default\""),

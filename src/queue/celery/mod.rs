@@ -103,6 +103,31 @@ pub fn beat_command(app: &str) -> Vec<String> {
     ])
 }
 
+/// The app of a command made by [`worker_command`] or [`beat_command`] (which one: `beat`), if it is one.
+pub fn app_of(command: &[String]) -> Option<(&str, bool)> {
+    let app = command.get(2)?;
+    if command == worker_command(app).as_slice() {
+        Some((app, false))
+    } else if command == beat_command(app).as_slice() {
+        Some((app, true))
+    } else {
+        None
+    }
+}
+
+/// A liveness check of the worker started with [`worker_command`] for `app`, exec form: it answers a
+/// `ping` addressed to its own node name (`celery@` and the host name, Celery's default).
+pub fn worker_liveness(app: &str) -> Vec<String> {
+    vec![
+        "sh".into(),
+        "-c".into(),
+        format!(
+            "celery -A {} inspect ping --timeout 5 --destination \"celery@$HOSTNAME\"",
+            crate::base::quote::sh_quote(app)
+        ),
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,217 @@
+//! Projects shaped like real ones dockgen had not seen (issue 17), with expectations written by reading
+//! each fixture: what is required, what is optional and typed, what gets a generated value, and what
+//! `.env` leaves for the user (nothing, for a stack that should start with zero edits).
+
+use dockgen::base::kinds::EnvType;
+use dockgen::detect::{Options, Project, detect};
+use dockgen::plan::{Plan, PlanOptions, plan};
+
+use crate::support::fixtures;
+
+fn planned(fixture: &str) -> (Project, Plan) {
+    let p = detect(&fixtures().join(fixture), &Options::default()).unwrap();
+    let opts = PlanOptions {
+        name_hint: Some(fixture.to_string()),
+        ..PlanOptions::default()
+    };
+    let plan = plan(&p, &opts).unwrap();
+    (p, plan)
+}
+
+/// The `.env` `dockgen init` writes, with `secret` as every generated value.
+fn dotenv(plan: &Plan) -> (String, Vec<String>) {
+    dockgen::output::dotenv::content(plan, Some((1000, 1000)), || Ok("generated".to_string()))
+        .unwrap()
+}
+
+/// Active `NAME=` lines with no value: what the user would have to type before compose starts.
+fn left_empty(env: &str) -> Vec<&str> {
+    env.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.strip_suffix('='))
+        .collect()
+}
+
+#[test]
+fn optional_settings_stay_optional_and_only_the_signing_key_is_generated() {
+    let (p, plan) = planned("django-optional-env-pip");
+    let required: Vec<&str> = p
+        .env_vars
+        .iter()
+        .filter(|v| v.required)
+        .map(|v| v.name.as_str())
+        .collect();
+    // settings.py line 10 reads it by subscript; everything else has a default, a helper default
+    // (envsecret's `default=None`), `or 25`, an `if ... in os.environ` guard or a KeyError handler.
+    assert_eq!(required, ["DJANGO_SECRET_KEY"]);
+    let var = |n: &str| p.env_vars.iter().find(|v| v.name == n);
+    for request_key in ["SCRIPT_NAME", "PATH_INFO", "HTTP_X_SCRIPT_NAME"] {
+        assert!(var(request_key).is_none(), "{request_key} is request data");
+    }
+    let port = var("EMAIL_PORT").unwrap();
+    assert_eq!(port.read.kind, Some(EnvType::Int));
+    assert_eq!(port.read.default.as_deref(), Some("25"));
+    assert!(var("CSP_DEFAULT_SRC").unwrap().read.guarded);
+    assert!(var("SENTRY_DSN").unwrap().read.guarded);
+
+    let (env, secrets) = dotenv(&plan);
+    assert_eq!(secrets, ["POSTGRES_PASSWORD", "DJANGO_SECRET_KEY"]);
+    assert_eq!(left_empty(&env), Vec::<&str>::new(), "{env}");
+    // Third-party credentials and switches are never given a value.
+    for name in [
+        "GITHUB_TOKEN",
+        "STRIPE_SECRET_KEY",
+        "DJANGO_DEBUG",
+        "CSP_DEFAULT_SRC",
+    ] {
+        assert!(env.contains(&format!("\n# {name}=\n")), "{name}: {env}");
+    }
+    assert!(
+        env.contains(
+            "# Optional, an integer; the app's default `25` applies when unset. Read at newsroom/settings.py:34"
+        ),
+        "{env}"
+    );
+    assert!(plan.must_set.iter().all(|m| m.name == "DJANGO_SECRET_KEY"));
+
+    // collectstatic imports the settings: dj_database_url gets a URL, the signing key a stand-in, and
+    // nothing optional is switched on.
+    let build = plan.build_command.as_deref().unwrap();
+    assert_eq!(
+        build,
+        "DATABASE_URL=postgres://build:build@localhost:5432/build DJANGO_SECRET_KEY=dockgen-build-only-not-a-secret python manage.py collectstatic --noinput"
+    );
+}
+
+#[test]
+fn an_app_built_by_the_project_s_own_function_in_another_module_is_followed() {
+    let (p, plan) = planned("fastapi-get-application-pip");
+    // app/main.py:3 `app = get_application()`, imported from app/core/factory.py (`-> FastAPI`).
+    assert_eq!(p.entrypoint, "app.main:app");
+    let required: Vec<&str> = plan.must_set.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(required, ["PROJECT_NAME"]);
+    let debug = p.env_vars.iter().find(|v| v.name == "DEBUG").unwrap();
+    assert_eq!(debug.read.kind, Some(EnvType::Bool { on: None }));
+    assert_eq!(debug.read.default.as_deref(), Some("False"));
+    // PROJECT_NAME is the user's to give: no value is made up for it.
+    let (env, secrets) = dotenv(&plan);
+    assert!(secrets.is_empty(), "{secrets:?}");
+    assert_eq!(left_empty(&env), ["PROJECT_NAME"]);
+}
+
+#[test]
+fn a_click_manage_py_in_a_flask_project_beside_a_package_json_is_not_django() {
+    let (p, _) = planned("flask-click-manage-pip");
+    assert_eq!(p.framework.to_string(), "flask");
+    assert_eq!(p.entrypoint, "blog:create_app()");
+    let lost = p.candidates.iter().skip(1).map(|c| c.framework.to_string());
+    assert_eq!(lost.collect::<Vec<_>>(), ["django"]);
+}
+
+#[test]
+fn an_asgi_only_django_project_is_served_as_asgi() {
+    let (p, plan) = planned("django-asgi-only-pip");
+    // base.py sets ASGI_APPLICATION only; no ASGI server is a dependency, so one is installed.
+    assert_eq!(p.interface, dockgen::detect::Interface::Asgi);
+    let files = dockgen::output::render::render(&plan).unwrap();
+    let dockerfile = &files["Dockerfile"];
+    assert!(
+        dockerfile.contains("exec uvicorn mysite.asgi:application"),
+        "{dockerfile}"
+    );
+}
+
+#[test]
+fn started_beside_manage_py_inside_a_uv_project_the_manifest_above_is_the_root() {
+    // tests/fixtures/django-uv-subdir: pyproject.toml and uv.lock at the top, manage.py in core/.
+    let start = fixtures().join("django-uv-subdir/core");
+    let root = dockgen::detect::find_root(&start, &Default::default());
+    assert_eq!(root.up, 1);
+    assert_eq!(
+        root.because,
+        "pyproject.toml; `manage.py` is part of that project"
+    );
+    let p = detect(&root.dir, &Options::default()).unwrap();
+    assert_eq!(p.package_manager.to_string(), "uv");
+}
+
+#[test]
+fn a_data_folder_the_app_creates_at_start_is_writable_on_a_volume() {
+    let (_, plan) = planned("fastapi-get-application-pip");
+    // app/core/factory.py:10 `os.makedirs(settings.data_folder, exist_ok=True)`; config.py:9 defaults
+    // it to "./data".
+    let dirs: Vec<(&str, &str)> = plan
+        .writable_dirs
+        .iter()
+        .map(|d| (d.path.as_str(), d.volume.as_str()))
+        .collect();
+    assert_eq!(dirs, [("/app/data", "data-app-data")]);
+    assert!(
+        plan.writable_dirs[0]
+            .reason
+            .contains("app/core/factory.py:10: `os.makedirs(...)` creates `data` (the default of `settings.data_folder`, app/core/config.py:9)"),
+        "{}",
+        plan.writable_dirs[0].reason
+    );
+    let files = dockgen::output::render::render(&plan).unwrap();
+    let compose = &files["docker-compose.yml"];
+    assert!(
+        compose.contains("    - \"data-app-data:/app/data\"\n"),
+        "{compose}"
+    );
+    assert!(compose.contains("\n  data-app-data:\n"), "{compose}");
+    assert!(files["Dockerfile"].contains("install -d -o 10001 -g 10001 /app/data"));
+}
+
+#[test]
+fn a_candidate_its_framework_cannot_resolve_gives_way_to_one_that_explains_the_project() {
+    // Both frameworks are dependencies; manage.py (Django's marker, ranked first) names no settings.
+    let d = crate::support::project(&[
+        (
+            "requirements.txt",
+            b"Django==5.2\nfastapi==0.115.6\nuvicorn==0.34.0\n",
+        ),
+        (
+            "manage.py",
+            b"import sys\n\nif __name__ == '__main__':\n    print(sys.argv)\n",
+        ),
+        (
+            "main.py",
+            b"from fastapi import FastAPI\n\napp = FastAPI()\n",
+        ),
+    ]);
+    let p = detect(d.path(), &Options::default()).unwrap();
+    assert_eq!(p.framework.to_string(), "fastapi");
+    assert_eq!(p.entrypoint, "main:app");
+    assert!(
+        p.warnings.iter().any(|w| w.starts_with(
+            "the django app found by `manage.py` was not used: `manage.py` does not set DJANGO_SETTINGS_MODULE"
+        )),
+        "{:?}",
+        p.warnings
+    );
+}
+
+#[test]
+fn a_python_manifest_beside_a_package_json_keeps_the_project_python() {
+    let files: &[(&str, &[u8])] = &[
+        ("package.json", b"{}\n"),
+        ("requirements.txt", b"requests\n"),
+    ];
+    let err = detect(crate::support::project(files).path(), &Options::default())
+        .unwrap_err()
+        .to_string();
+    assert!(err.starts_with("no Python web application found"), "{err}");
+    assert!(!err.contains("Node.js"), "{err}");
+    // Without the manifest it is one.
+    let err = detect(
+        crate::support::project(&files[..1]).path(),
+        &Options::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("this looks like a Node.js project (package.json)"),
+        "{err}"
+    );
+}
