@@ -27,7 +27,11 @@ pub struct PackageFacts {
     pub service: Option<Service>,
     pub worker: Option<Worker>,
     pub server: Option<Server>,
+    /// What the package always needs from the system (it has no Linux wheels, or loads a library).
     pub native: Option<&'static NativeDeps>,
+    /// What building it from source needs, when it has wheels but none for the image (the lockfile
+    /// lists only its sdist): without it, only a C compiler is given.
+    pub from_source: Option<&'static NativeDeps>,
 }
 
 const LIBPQ: NativeDeps = NativeDeps {
@@ -61,6 +65,56 @@ const MYSQL: NativeDeps = NativeDeps {
     runtime: &["libmariadb3"],
 };
 
+// Libraries that packages commonly compile against. Runtime names are those of the official images'
+// Debian release (trixie); the `-dev` names are the same in bookworm.
+const LDAP: NativeDeps = NativeDeps {
+    why: "OpenLDAP and SASL (python-ldap publishes no Linux wheels)",
+    build: &["gcc", "libc6-dev", "libldap-dev", "libsasl2-dev"],
+    runtime: &["libldap2", "libsasl2-2"],
+};
+
+const CAIRO: NativeDeps = NativeDeps {
+    why: "cairo (pycairo publishes no Linux wheels)",
+    build: &["gcc", "libc6-dev", "pkg-config", "libcairo2-dev"],
+    runtime: &["libcairo2"],
+};
+
+const XMLSEC: NativeDeps = NativeDeps {
+    why: "xmlsec1 and libxml2, to build xmlsec from source",
+    build: &[
+        "gcc",
+        "libc6-dev",
+        "pkg-config",
+        "libxml2-dev",
+        "libxmlsec1-dev",
+    ],
+    runtime: &["libxmlsec1t64-openssl", "libxml2"],
+};
+
+const ODBC: NativeDeps = NativeDeps {
+    why: "unixODBC, to build pyodbc from source",
+    build: &["g++", "libc6-dev", "unixodbc-dev"],
+    runtime: &["libodbc2"],
+};
+
+const LXML: NativeDeps = NativeDeps {
+    why: "libxml2 and libxslt, to build lxml from source",
+    build: &["gcc", "libc6-dev", "libxml2-dev", "libxslt1-dev"],
+    runtime: &["libxml2", "libxslt1.1"],
+};
+
+const PILLOW: NativeDeps = NativeDeps {
+    why: "libjpeg and zlib, to build Pillow from source",
+    build: &["gcc", "libc6-dev", "libjpeg62-turbo-dev", "zlib1g-dev"],
+    runtime: &["libjpeg62-turbo"],
+};
+
+const FFI: NativeDeps = NativeDeps {
+    why: "libffi, to build cffi from source",
+    build: &["gcc", "libc6-dev", "libffi-dev"],
+    runtime: &[],
+};
+
 const fn row(package: &'static str) -> PackageFacts {
     PackageFacts {
         package,
@@ -71,6 +125,7 @@ const fn row(package: &'static str) -> PackageFacts {
         worker: None,
         server: None,
         native: None,
+        from_source: None,
     }
 }
 
@@ -93,7 +148,6 @@ pub const PACKAGES: &[PackageFacts] = &[
     // PostgreSQL drivers. Binary wheels need nothing; source builds need libpq.
     service("psycopg", Service::Postgres),
     service("psycopg-binary", Service::Postgres),
-    service("psycopg2-binary", Service::Postgres),
     service("asyncpg", Service::Postgres),
     service("pg8000", Service::Postgres),
     PackageFacts {
@@ -108,6 +162,11 @@ pub const PACKAGES: &[PackageFacts] = &[
     PackageFacts {
         native: Some(&LIBPQ),
         ..service("psycopg-c", Service::Postgres)
+    },
+    // The binary wheels built from source (no wheel for the image's Python) need what psycopg2 needs.
+    PackageFacts {
+        from_source: Some(&LIBPQ),
+        ..service("psycopg2-binary", Service::Postgres)
     },
     PackageFacts {
         native: Some(&LIBPQ_RUNTIME),
@@ -124,6 +183,35 @@ pub const PACKAGES: &[PackageFacts] = &[
     PackageFacts {
         native: Some(&MYSQL),
         ..row("mysqlclient")
+    },
+    // Packages that commonly build from source: always (no Linux wheels), or when no wheel fits.
+    PackageFacts {
+        native: Some(&LDAP),
+        ..row("python-ldap")
+    },
+    PackageFacts {
+        native: Some(&CAIRO),
+        ..row("pycairo")
+    },
+    PackageFacts {
+        from_source: Some(&XMLSEC),
+        ..row("xmlsec")
+    },
+    PackageFacts {
+        from_source: Some(&ODBC),
+        ..row("pyodbc")
+    },
+    PackageFacts {
+        from_source: Some(&LXML),
+        ..row("lxml")
+    },
+    PackageFacts {
+        from_source: Some(&PILLOW),
+        ..row("pillow")
+    },
+    PackageFacts {
+        from_source: Some(&FFI),
+        ..row("cffi")
     },
     // Redis clients and everything that talks to Redis.
     service("redis", Service::Redis),
@@ -158,6 +246,15 @@ pub const PACKAGES: &[PackageFacts] = &[
     server("hypercorn", Server::Hypercorn),
     server("waitress", Server::Waitress),
 ];
+
+/// What building `package` from source needs: its row's `from_source` or `native` entry, else a C compiler.
+pub fn source_build_needs(package: &str) -> &'static NativeDeps {
+    PACKAGES
+        .iter()
+        .filter(|r| r.package == package)
+        .find_map(|r| r.from_source.or(r.native))
+        .unwrap_or(&COMPILER)
+}
 
 /// Python minors dockgen generates images for, oldest first, and the default.
 pub const SUPPORTED_PYTHONS: &[(u64, u64)] = &[(3, 9), (3, 10), (3, 11), (3, 12), (3, 13), (3, 14)];
@@ -220,6 +317,20 @@ mod tests {
                 r.package
             );
         }
+    }
+
+    /// A `*-binary` package built from source needs its library's headers, not only a compiler (issue 17:
+    /// `pg_config executable not found`); a package the table does not know gets the compiler.
+    #[test]
+    fn source_builds_get_their_librarys_packages() {
+        assert_eq!(source_build_needs("psycopg2-binary"), &LIBPQ);
+        assert!(
+            source_build_needs("python-ldap")
+                .build
+                .contains(&"libldap-dev")
+        );
+        assert_eq!(source_build_needs("mysqlclient"), &MYSQL);
+        assert_eq!(source_build_needs("some-pure-sdist"), &COMPILER);
     }
 
     #[test]

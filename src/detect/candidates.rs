@@ -128,6 +128,26 @@ pub(super) fn load_env_sources(
     load_project_sources(root, scan, dir, ENV_WORDS, warnings)
 }
 
+/// The modules that may define workers' apps: the app modules already read, and every module of the
+/// project at `dir` with a registered task queue's words, whatever the module is called
+/// (`<pkg>/celery_app.py`, `tasks.py`): a worker's app is found by what the module does, not by its name.
+pub(super) fn load_worker_sources(
+    root: &Path,
+    scan: &Scan,
+    dir: &RelDir,
+    app_sources: &[Source],
+    warnings: &mut Vec<String>,
+) -> Vec<Source> {
+    let mut out = app_sources.to_vec();
+    // The queues' own words are added by load_project_sources.
+    for s in load_project_sources(root, scan, dir, &[], warnings) {
+        if !out.iter().any(|o| o.file == s.file) {
+            out.push(s);
+        }
+    }
+    out
+}
+
 /// Reads and summarises the modules of the project at `dir` that contain one of `words` (a cheap
 /// filter; the tokenizer decides).
 pub(super) fn load_project_sources(

@@ -286,11 +286,12 @@ fn steps(
     let (python, source_builds) =
         python::decide(root, &manifests, opts, locked, &mut evidence, warnings)?;
     let dir = &manifests.lock_dir;
+    let worker_sources = candidates::load_worker_sources(root, &scan, dir, &sources, warnings);
     let mut needs = needs::collect(
         procfile(root, &scan.sources, dir, &mut Vec::new()),
         &dependencies,
         &chosen,
-        &sources,
+        &worker_sources,
         opts,
         &mut evidence,
         warnings,

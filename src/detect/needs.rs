@@ -11,7 +11,7 @@ use crate::base::kinds::{Server, Service, Worker};
 use crate::base::relpath::RelDir;
 use crate::knowledge::{NativeDeps, PACKAGES};
 use crate::parse::apps::Source;
-use crate::parse::deps::{Dep, DepSet};
+use crate::parse::deps::{Dep, DepSet, normalize};
 use crate::queue::TaskQueue;
 
 /// The needs detection found.
@@ -346,10 +346,35 @@ pub(super) fn add_source_builds(
     ev: &mut EvidenceMap,
 ) {
     for b in builds {
-        if !native.contains(&crate::knowledge::COMPILER) {
-            native.push(crate::knowledge::COMPILER.clone());
+        let needs = crate::knowledge::source_build_needs(&normalize(&b.package));
+        if !native.contains(needs) {
+            native.push(needs.clone());
         }
         ev.entry(Key::Native(b.package.clone()))
             .or_insert_with(|| b.evidence.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::python::SourceBuild;
+
+    /// A package built from source gets its library's headers from the table (a psycopg2-binary pin
+    /// without a wheel for the image needs libpq-dev, issue 17), others a C compiler, each once.
+    #[test]
+    fn source_builds_take_their_packages_from_the_table() {
+        let build = |package: &str| SourceBuild {
+            package: package.into(),
+            evidence: Evidence::rule("only an sdist is locked"),
+        };
+        let mut native = Vec::new();
+        let mut ev = EvidenceMap::new();
+        let builds = [build("psycopg2_binary"), build("docopt"), build("pyyaml")];
+        add_source_builds(&mut native, &builds, &mut ev);
+        assert_eq!(native.len(), 2, "{native:?}");
+        assert!(native[0].build.contains(&"libpq-dev") && native[0].runtime.contains(&"libpq5"));
+        assert_eq!(native[1], crate::knowledge::COMPILER);
+        assert!(ev.contains_key(&Key::Native("psycopg2_binary".into())));
     }
 }

@@ -89,7 +89,7 @@ fn choose(
         });
     }
     if let Some(r) = &range
-        && let Some((v, e)) = from_range(m, r, warnings)?
+        && let Some((v, e)) = from_range(m, r)?
     {
         ev.insert(Key::PythonVersion, e);
         return Ok(Choice {
@@ -303,7 +303,6 @@ fn ci_config(
 fn from_range(
     m: &Manifests,
     (spec, line, poetry): &Range,
-    warnings: &mut Vec<String>,
 ) -> Result<Option<((u64, u64), Evidence)>> {
     let file = m.path("pyproject.toml");
     match pv::from_range(spec, *poetry) {
@@ -323,11 +322,26 @@ fn from_range(
             );
             Ok(Some((v, Evidence::at(&file, *line, &rule))))
         }
+        // An image outside the declared range would not install the project: refused, never defaulted.
         Ok(None) => {
-            warnings.push(format!(
-                "`{file}` line {line}: no supported Python version satisfies `{spec}`; using the default"
-            ));
-            Ok(None)
+            let supported: Vec<String> = knowledge::SUPPORTED_PYTHONS
+                .iter()
+                .map(|v| pv::fmt(*v))
+                .collect();
+            Err(Error::Parse {
+                path: file.into(),
+                pos: Some(Position {
+                    line: *line,
+                    column: 1,
+                }),
+                message: format!(
+                    "the Python range `{spec}` admits none of the versions dockgen has images for ({})",
+                    supported.join(", ")
+                ),
+            }
+            .with_hint(
+                "widen the range if the project runs on a newer Python, or pass --python to build with one anyway",
+            ))
         }
         Err(e) => Err(Error::Parse {
             path: file.into(),

@@ -76,9 +76,18 @@ pub fn venv_env(venv: &str) -> Vec<EnvPair> {
     ]
 }
 
+/// The base image's interpreter. uv's project commands are pointed at it (`UV_PYTHON`) because the
+/// image's Python is the one dockgen chose (`--python` included): a `.python-version` copied in with the
+/// source must not send `uv sync` looking for another ("No interpreter found for Python 3.12", issue 17).
+/// Never for `uv pip`, where `UV_PYTHON` names the environment to install into and would install into
+/// the base image's Python instead of the app's venv.
+pub const IMAGE_PYTHON: &str = "/usr/local/bin/python3";
+
 /// The builder's uv settings with the app's virtualenv at `venv`: bytecode compiled at build time (the
 /// runtime's code and venv are read-only, so nothing could cache it later, and every process start would
-/// compile in memory again), files copied out of the cache mount, never a downloaded Python.
+/// compile in memory again), files copied out of the cache mount, never a downloaded Python. `uv pip`
+/// installs into `VIRTUAL_ENV`, which `uv venv` made before any source (and so any `.python-version`)
+/// was in the builder.
 pub fn uv_env(venv: &str) -> Vec<EnvPair> {
     let mut env = vec![
         pair("UV_COMPILE_BYTECODE", "1"),

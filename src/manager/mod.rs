@@ -177,6 +177,21 @@ pub struct InstallFacts {
     pub extra_index: bool,
     /// The project's pyproject.toml, relative to the build context, when it has one.
     pub pyproject: Option<String>,
+    /// Packages the requirements install from the project's own directories (`-e .`).
+    pub local_packages: Vec<LocalInstall>,
+    /// The lock was written in an older format than the manager's export needs (a PDM lock without the
+    /// `inherit_metadata` strategy), so the install goes through the manager's own sync instead.
+    pub legacy_lock: bool,
+}
+
+/// A requirements line that installs a package of the project by path, and what that package declares.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct LocalInstall {
+    /// The requirements file holding the line, relative to the build context.
+    pub file: String,
+    pub line: usize,
+    /// The requirements the package declares (PEP 508, as written in its metadata).
+    pub requires: Vec<String>,
 }
 
 /// What reading is given.
@@ -290,6 +305,22 @@ pub fn choose(
     }
     for pm in all {
         if let Some(manifest) = pm.manifest().filter(|f| m.present.contains(*f)) {
+            // A requirements file beside a lockless manifest is the list the project pins and commits:
+            // the image installs it rather than resolving the manifest anew.
+            if let Some(req) = m.requirements
+                && let Some(fallback) = all
+                    .iter()
+                    .find(|f| f.fallback(m, &mut Vec::new()).is_some())
+            {
+                warnings.push(format!(
+                    "`{}` has no {}, so the image installs `{}` beside it instead (run `{pm} lock` and commit the lock to install with {pm})",
+                    m.path(manifest),
+                    pm.lockfile().unwrap_or("lockfile"),
+                    m.path(req)
+                ));
+                let rule = format!("requirements file beside a {manifest} without a lock");
+                return (*fallback, Evidence::file(&m.path(req), &rule));
+            }
             warnings.push(format!(
                 "`{}` has no {}: the install is not locked (run `{pm} lock`)",
                 m.path(manifest),

@@ -26,7 +26,7 @@ pub struct AppClass<F> {
 }
 
 /// A summarised module with its import path.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Source {
     /// The file, relative to the root.
     pub file: String,

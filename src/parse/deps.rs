@@ -41,7 +41,7 @@ pub struct Dep {
     pub extras: BTreeSet<String>,
     /// Requested by the project itself (not only pulled in by another package).
     pub direct: bool,
-    /// The locked version, where a lockfile says.
+    /// The installed version, where a lockfile says or a requirement pins it exactly (`==2.1.3`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     pub evidence: Evidence,
@@ -105,6 +105,8 @@ pub struct Req {
     pub extras: Vec<String>,
     /// Whether its markers hold on the Linux CPython image.
     pub applies: bool,
+    /// The version when the requirement pins exactly one (`==2.1.3`, not `==2.1.*` or a range).
+    pub pinned: Option<String>,
 }
 
 fn linux_env() -> &'static MarkerEnvironment {
@@ -135,7 +137,25 @@ pub fn parse_req(text: &str) -> Result<Req, String> {
         name: r.name.to_string(),
         extras: r.extras.iter().map(|e| e.to_string()).collect(),
         applies: r.marker.evaluate(linux_env(), &[]),
+        pinned: exact_pin(r.version_or_url.as_ref()),
     })
+}
+
+fn exact_pin(v: Option<&pep508_rs::VersionOrUrl>) -> Option<String> {
+    let Some(pep508_rs::VersionOrUrl::VersionSpecifier(specs)) = v else {
+        return None;
+    };
+    match specs.iter().collect::<Vec<_>>().as_slice() {
+        [one]
+            if matches!(
+                one.operator(),
+                pep508_rs::pep440_rs::Operator::Equal | pep508_rs::pep440_rs::Operator::ExactEqual
+            ) =>
+        {
+            Some(one.version().to_string())
+        }
+        _ => None,
+    }
 }
 
 /// Evaluates a bare marker expression (as lockfiles store them) for the Linux image; unparseable: true.
@@ -174,6 +194,14 @@ mod tests {
         assert_eq!(r.name, "psycopg");
         assert_eq!(r.extras, vec!["binary", "pool"]);
         assert!(r.applies);
+        assert_eq!(r.pinned, None);
+        assert_eq!(
+            parse_req("Flask==2.1.3").unwrap().pinned.as_deref(),
+            Some("2.1.3")
+        );
+        for loose in ["flask==2.1.*", "flask>=2,<3", "flask==2.1.3,<3", "flask"] {
+            assert_eq!(parse_req(loose).unwrap().pinned, None, "{loose}");
+        }
         assert!(
             !parse_req("pywin32==306; sys_platform == \"win32\"")
                 .unwrap()

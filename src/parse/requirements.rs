@@ -46,6 +46,22 @@ pub struct Requirements {
     pub warnings: Vec<String>,
     /// A file adds an index (`--extra-index-url`): pip then takes the best version across every index.
     pub extra_index: bool,
+    /// Packages installed by path (`-e .`, `./libs/core[extra]`), in reading order.
+    pub local: Vec<LocalReq>,
+}
+
+/// A requirement that installs a package from a directory of the project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LocalReq {
+    /// The requirements file holding it, relative to the root, and its line.
+    pub file: String,
+    pub line: usize,
+    /// The package directory, relative to the root (`.` for the root itself). pip and uv resolve these
+    /// paths from the working directory, not from the requirements file (unlike `-r`).
+    pub dir: String,
+    /// The extras asked for (`.[prod]`).
+    pub extras: Vec<String>,
+    pub editable: bool,
 }
 
 /// Reads `file` (relative to `root`) and its includes.
@@ -131,10 +147,11 @@ impl Reader<'_> {
                 Some(i) => line[..i].trim(),
                 None => line,
             };
-            if req.starts_with('.')
-                || req.starts_with('/')
-                || (req.contains("://") && !req.contains('@'))
-            {
+            if req.starts_with('.') {
+                self.local(&shown, line_no, req, false)?;
+                continue;
+            }
+            if req.starts_with('/') || (req.contains("://") && !req.contains('@')) {
                 self.out.warnings.push(format!(
                     "`{shown}` line {line_no}: `{req}` is a path or URL without a name; it was not read"
                 ));
@@ -196,16 +213,77 @@ impl Reader<'_> {
                 let constraint = opt == "-c" || opt == "--constraint";
                 self.read_one(&include, installs && !constraint)
             }
-            "-e" | "--editable" => match arg.and_then(|a| a.split("#egg=").nth(1)) {
-                Some(egg) => add(&mut self.out, installs, egg, shown, line_no),
-                None => Ok(()),
-            },
+            "-e" | "--editable" => self.editable(shown, line_no, installs, arg),
             "--extra-index-url" => {
                 self.out.extra_index = true;
                 Ok(())
             }
             _ => Ok(()),
         }
+    }
+}
+
+impl Reader<'_> {
+    /// `-e ./path` is a local package; `-e <vcs url>#egg=name` adds its name.
+    fn editable(
+        &mut self,
+        shown: &str,
+        line: usize,
+        installs: bool,
+        arg: Option<&str>,
+    ) -> Result<()> {
+        match arg {
+            Some(a) if a.starts_with('.') && installs => self.local(shown, line, a, true),
+            _ => match arg.and_then(|a| a.split("#egg=").nth(1)) {
+                Some(egg) => add(&mut self.out, installs, egg, shown, line),
+                None => Ok(()),
+            },
+        }
+    }
+
+    /// A package installed from a project directory (`.`, `./libs/core[prod]`): recorded with its line,
+    /// so its own metadata can be read and its install placed after its files are in the image.
+    fn local(&mut self, shown: &str, line: usize, arg: &str, editable: bool) -> Result<()> {
+        let refuse = |message: String| Error::Requirement {
+            path: shown.into(),
+            line,
+            message,
+        };
+        let arg = arg.split('#').next().unwrap_or(arg).trim();
+        let (path, extras) = match arg.split_once('[') {
+            Some((p, rest)) => {
+                let list = rest.strip_suffix(']').ok_or_else(|| {
+                    refuse(format!(
+                        "`{}`: the extras' `[` is not closed",
+                        quote::terminal(arg)
+                    ))
+                })?;
+                let extras = list
+                    .split(',')
+                    .map(|e| e.trim().to_string())
+                    .filter(|e| !e.is_empty())
+                    .collect();
+                (p, extras)
+            }
+            None => (arg, Vec::new()),
+        };
+        crate::base::valid::text("the local package path", path).map_err(refuse)?;
+        let dir = files::join(self.root, path);
+        if !dir.is_dir() || !crate::base::valid::resolves_inside(self.root, &dir) {
+            return Err(refuse(format!(
+                "`{}` is not a directory inside the project; the image build can install only packages inside it",
+                quote::terminal(path)
+            )));
+        }
+        let canon = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+        self.out.local.push(LocalReq {
+            file: shown.to_string(),
+            line,
+            dir: files::rel(&canon(self.root), &canon(&dir)),
+            extras,
+            editable,
+        });
+        Ok(())
     }
 }
 
@@ -222,6 +300,9 @@ fn add(out: &mut Requirements, installs: bool, req: &str, shown: &str, line: usi
             true,
             Evidence::at(shown, line, "requirement line"),
         );
+        if let Some(v) = &r.pinned {
+            out.deps.set_version(&r.name, v);
+        }
     }
     Ok(())
 }
@@ -402,14 +483,58 @@ mod tests {
     }
 
     #[test]
-    fn editable_egg_and_paths() {
-        let d = project(&[(
-            "requirements.txt",
-            "-e git+https://x/y.git#egg=mylib\n./vendor/pkg\n-e .\n",
-        )]);
+    fn editable_egg_and_local_packages_by_path() {
+        let d = project(&[
+            (
+                "requirements.txt",
+                "-e git+https://x/y.git#egg=mylib\n./vendor/pkg[Prod, redis]\n-r requirements/base.txt\n",
+            ),
+            ("requirements/base.txt", "flask\n-e .\n"),
+            ("vendor/pkg/setup.py", ""),
+        ]);
         let r = read(d.path(), "requirements.txt").unwrap();
-        assert!(r.deps.has("mylib"));
-        assert_eq!(r.warnings.len(), 1);
+        assert!(r.deps.has("mylib") && r.deps.has("flask"));
+        assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+        let got: Vec<(&str, usize, &str, Vec<&str>, bool)> = r
+            .local
+            .iter()
+            .map(|l| {
+                let extras = l.extras.iter().map(String::as_str).collect();
+                (l.file.as_str(), l.line, l.dir.as_str(), extras, l.editable)
+            })
+            .collect();
+        // `-e .` in requirements/base.txt is the working directory (the project), not requirements/.
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "requirements.txt",
+                    2,
+                    "vendor/pkg",
+                    vec!["Prod", "redis"],
+                    false
+                ),
+                ("requirements/base.txt", 2, ".", vec![], true),
+            ]
+        );
+    }
+
+    #[test]
+    fn local_packages_must_be_directories_inside_the_project() {
+        let outer = project(&[("lib/setup.py", ""), ("p/requirements.txt", "")]);
+        let root = outer.path().join("p");
+        for (text, line) in [
+            ("flask\n-e ../lib\n", 2),
+            ("./missing\n", 1),
+            ("./x[a\n", 1),
+        ] {
+            fs::write(root.join("requirements.txt"), text).unwrap();
+            let e = read(&root, "requirements.txt").unwrap_err();
+            assert!(
+                matches!(&e, Error::Requirement { line: l, .. } if *l == line),
+                "{text:?}: {e:?}"
+            );
+        }
     }
 
     #[test]

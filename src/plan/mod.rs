@@ -630,6 +630,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         dev_command,
         schema_command: schema(p, migration.is_some(), postgres, &mut notes),
         migration,
+        blockers: blockers(p, postgres, redis && !workers.is_empty(), opts),
         workers,
         hardening: hardening::plan(opts),
         health_timings: hardening::health_timings(),
@@ -639,7 +640,6 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         app_env: env.app_env,
         passthrough_env: env.passthrough,
         env_example: env.example,
-        blockers: blockers(p, postgres, opts.compose_file.as_deref()),
         notes,
     })
 }
@@ -651,9 +651,12 @@ fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Optio
         .map(|d| workdir_of(&context.strip(d.as_str())))
 }
 
-/// What is known to break the stack: a database compose starts that the app never reads.
-fn blockers(p: &Project, postgres: bool, compose_file: Option<&str>) -> Vec<Blocker> {
+/// What is known to break the stack: a database compose starts that the app never reads, a compose file
+/// that docker compose prefers to ours, workers whose Redis broker they have no client for.
+/// (Called before `workers` moves into the plan: `redis_broker` says whether any run on Redis.)
+fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions) -> Vec<Blocker> {
     use crate::base::kinds::EnvRole::*;
+    let compose_file = opts.compose_file.as_deref();
     let mut out = Vec::new();
     let reads_database = p.env_vars.iter().any(|v| {
         matches!(
@@ -683,6 +686,7 @@ fn blockers(p: &Project, postgres: bool, compose_file: Option<&str>) -> Vec<Bloc
             ),
         });
     }
+    out.extend(broker_blocker(p, redis_broker));
     if postgres && !reads_database {
         out.push(Blocker {
             problem: "compose starts Postgres, but nothing in the app reads a database setting from the environment, so the app would keep its own database (SQLite, or localhost) and Postgres would stay empty".into(),
@@ -690,6 +694,20 @@ fn blockers(p: &Project, postgres: bool, compose_file: Option<&str>) -> Vec<Bloc
         });
     }
     out
+}
+
+/// The workers' broker URL is pointed at the generated Redis; without a Redis client the worker cannot
+/// reach it (a project written for an `amqp://` broker, issue 17). Detection's Redis service comes from
+/// a Redis client among the dependencies (a queue's redis extra included) or the project's own Redis
+/// settings.
+fn broker_blocker(p: &Project, redis_broker: bool) -> Option<Blocker> {
+    if !redis_broker || p.services.contains(&Service::Redis) {
+        return None;
+    }
+    Some(Blocker {
+        problem: "the worker services use the generated Redis service as their broker, but no Redis client (`redis`, or the task queue's redis extra) is among the dependencies, so they cannot connect to it (a RabbitMQ broker is not generated yet)".into(),
+        fix: "add the task queue's Redis extra or the `redis` package to the dependencies and lock them, then run dockgen init again; or run your own broker and set its URL in .env".into(),
+    })
 }
 
 /// The migration as one shell line for entrypoint.sh, run from its own directory in a subshell.

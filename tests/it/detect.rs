@@ -72,13 +72,16 @@ const EXPECTED: &[Expect] = &[
         &["the image runs `mysite.settings.production`"]) },
     Expect { fixture: "django-uv-subdir", outcome: ok("django", "uv", "3.12", "core", "config.wsgi:application", Some("config.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "empty", outcome: Err("no Python web application found") },
+    Expect { fixture: "fastapi-celery-module-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, REDIS, &["celery"], NONE) },
     Expect { fixture: "fastapi-get-application-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-click-manage-pip", outcome: ok("flask", "pip", "3.12", ".", "blog:create_app()", None, NONE, NONE,
         &["the django app found by `manage.py` was not used: django is not a dependency of the project, flask is"]) },
+    Expect { fixture: "flask-editable-setupcfg-pip", outcome: ok("flask", "pip", "3.11", ".", "blog:create_app()", None, PG_REDIS, NONE, NONE) },
     Expect { fixture: "flask-factory-pipenv", outcome: ok("flask", "pipenv", "3.11", ".", "myapp:create_app()", None, PG_REDIS, NONE, NONE) },
     Expect { fixture: "flask-flaskenv", outcome: ok("flask", "pip", "3.13", ".", "server:srv", None, NONE, NONE, &["no Python version is pinned"]) },
+    Expect { fixture: "flask-old-pdm-lock", outcome: ok("flask", "pdm", "3.13", ".", "app:app", None, REDIS, NONE, &["run `pdm lock --update-reuse --strategy inherit_metadata`"]) },
     Expect { fixture: "flask-old-pins-uv", outcome: ok("flask", "uv", "3.11", ".", "wsgi:app", None, PG, NONE, &["no Python version is pinned (.python-version, requires-python, Pipfile); the image uses 3.11"]) },
     Expect { fixture: "lock-and-requirements", outcome: ok("fastapi", "poetry", "3.13", ".", "main:app", None, PG, NONE, &["the lockfile wins and `requirements.txt` is ignored"]) },
     Expect { fixture: "monorepo", outcome: ok("fastapi", "uv", "3.13", "backend", "app.main:app", None, NONE, NONE, NONE) },
@@ -200,6 +203,44 @@ fn fixtures_detect_what_their_readme_says() {
         }
     }
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+/// A Celery app is found by what its module does, whatever the module is called (issue 17: `celery_app.py`
+/// got no worker app, only a warning).
+#[test]
+fn celery_app_in_a_module_of_any_name() {
+    let p = run("fastapi-celery-module-pip").unwrap();
+    assert_eq!(p.celery_app.as_deref(), Some("app.celery_app:celery_app"));
+    let e = &p.evidence[&Key::CeleryApp];
+    assert_eq!(
+        (e.file.as_deref(), e.line),
+        (Some("app/celery_app.py"), Some(5))
+    );
+}
+
+/// `-e .` in requirements.txt: the dependencies are the package's own, from setup.cfg, with their lines
+/// and exact pins (issue 17: Postgres, Redis and Flask-Migrate were missed).
+#[test]
+fn editable_local_package_dependencies_come_from_its_setup_cfg() {
+    let p = run("flask-editable-setupcfg-pip").unwrap();
+    let flask = p.dependencies.get("flask").unwrap();
+    assert_eq!(flask.version.as_deref(), Some("2.1.3"));
+    assert_eq!(
+        (flask.evidence.file.as_deref(), flask.evidence.line),
+        (Some("setup.cfg"), Some(11))
+    );
+    assert!(p.dependencies.has("flask-migrate"));
+    assert!(
+        !p.dependencies.has("pytest"),
+        "the `test` extra was not asked for"
+    );
+    let local = &p.install.local_packages;
+    assert_eq!(local.len(), 1);
+    assert_eq!(
+        (local[0].file.as_str(), local[0].line),
+        ("requirements.txt", 1)
+    );
+    assert_eq!(local[0].requires.len(), 8);
 }
 
 #[test]
@@ -514,4 +555,105 @@ fn a_schema_made_by_the_apps_own_command_is_named_not_run() {
         "{:#?}",
         plan.notes
     );
+}
+
+/// A uv.lock out of date with its pyproject is said at init with the command that fixes it (issue 17:
+/// `uv sync --locked` failed only at build time); the committed fixture's lock matches and is quiet.
+#[test]
+fn a_stale_uv_lock_is_reported_with_the_fix() {
+    let src = fixtures().join("django-uv-subdir");
+    let read = |f: &str| std::fs::read(src.join(f)).unwrap();
+    let pyproject = String::from_utf8(read("pyproject.toml"))
+        .unwrap()
+        .replace("\"redis>=5.2\",", "\"redis>=5.2\",\n    \"celery>=5.4\",");
+    let manage = read("core/manage.py");
+    let settings = read("core/config/settings.py");
+    let wsgi = read("core/config/wsgi.py");
+    let init = read("core/config/__init__.py");
+    let dir = crate::support::project(&[
+        ("pyproject.toml", pyproject.as_bytes()),
+        ("uv.lock", &read("uv.lock")),
+        (".python-version", &read(".python-version")),
+        ("core/manage.py", &manage),
+        ("core/config/__init__.py", &init),
+        ("core/config/settings.py", &settings),
+        ("core/config/wsgi.py", &wsgi),
+    ]);
+    let p = detect(dir.path(), &Options::default()).unwrap();
+    let w: Vec<&String> = p
+        .warnings
+        .iter()
+        .filter(|w| w.contains("out of date"))
+        .collect();
+    assert_eq!(w.len(), 1, "{:?}", p.warnings);
+    assert!(
+        w[0].contains("`celery` is not in it") && w[0].contains("run `uv lock`"),
+        "{}",
+        w[0]
+    );
+    assert!(run("django-uv-subdir").unwrap().warnings.is_empty());
+}
+
+/// A Pipfile without Pipfile.lock and a requirements.txt beside it: the image installs the committed
+/// requirements (issue 17: the lockless Pipfile failed in the builder), and init says how to lock. A
+/// lockless Pipfile alone is locked in the builder, then installed from the export like a committed lock.
+#[test]
+fn a_lockless_pipfile_yields_to_its_requirements_file() {
+    let pipfile = b"[packages]\nflask = \"*\"\n\n[requires]\npython_version = \"3.12\"\n";
+    let app = b"from flask import Flask\n\napp = Flask(__name__)\n";
+    let dir = crate::support::project(&[
+        ("Pipfile", pipfile),
+        ("requirements.txt", b"flask==3.1.0\n"),
+        ("app.py", app),
+    ]);
+    let p = detect(dir.path(), &Options::default()).unwrap();
+    assert_eq!(p.package_manager.as_str(), "pip");
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("`Pipfile` has no Pipfile.lock")
+                && w.contains("installs `requirements.txt`")
+                && w.contains("run `pipenv lock`")),
+        "{:?}",
+        p.warnings
+    );
+    let alone = crate::support::project(&[("Pipfile", pipfile), ("app.py", app)]);
+    let p = detect(alone.path(), &Options::default()).unwrap();
+    assert_eq!(p.package_manager.as_str(), "pipenv");
+    let plan = dockgen::plan::plan(&p, &dockgen::plan::PlanOptions::default()).unwrap();
+    let docker = &dockgen::output::render::render(&plan).unwrap()["Dockerfile"];
+    assert!(
+        docker
+            .contains("/opt/pipenv/bin/pipenv lock && /opt/pipenv/bin/pipenv requirements --hash"),
+        "{docker}"
+    );
+    assert!(!docker.contains("install --deploy --system"), "{docker}");
+}
+
+/// A declared range that admits no Python dockgen has images for is refused with the file, line and a
+/// hint, never built on the default outside the range (issue 17, item 7); `--python` still decides.
+#[test]
+fn a_range_dockgen_cannot_serve_is_an_error_with_a_hint() {
+    let pyproject =
+        b"[project]\nname = \"x\"\nversion = \"0\"\nrequires-python = \">=3.6,<3.9\"\ndependencies = [\"flask\"]\n";
+    let dir = crate::support::project(&[
+        ("pyproject.toml", pyproject),
+        (
+            "app.py",
+            b"from flask import Flask\napp = Flask(__name__)\n",
+        ),
+    ]);
+    let e = detect(dir.path(), &Options::default()).unwrap_err();
+    let shown = format!("{e}");
+    assert!(shown.contains("`pyproject.toml` (line 4"), "{shown}");
+    assert!(shown.contains("admits none of the versions"), "{shown}");
+    assert!(
+        matches!(&e, dockgen::Error::Hinted { hint, .. } if hint.contains("--python")),
+        "{e:?}"
+    );
+    let opts = Options {
+        python: Some("3.9".into()),
+        ..Options::default()
+    };
+    assert_eq!(detect(dir.path(), &opts).unwrap().python_version, "3.9");
 }

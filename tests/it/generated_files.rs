@@ -546,3 +546,114 @@ fn newline_in_a_path_is_a_clear_error() {
     assert!(!hint.contains("bad\ndir"), "{hint}");
     assert!(hint.lines().all(|l| !l.starts_with("dir")), "{hint}");
 }
+
+/// A package installed by `-e .`: the dependency layer (before the source) installs what setup.cfg
+/// declares with the `-e .` line taken out of the builder's copy, and the requirements as written are
+/// installed once the package's files are in (issue 17: "does not appear to be a Python project").
+/// Flask 2.1 has no `--app`: migrate and the dev server lean on the image's FLASK_APP.
+#[test]
+fn local_package_is_installed_after_its_files_and_old_flask_gets_no_app_option() {
+    let (_, files) = generated("flask-editable-setupcfg-pip").unwrap();
+    let docker = &files["Dockerfile"];
+    let (deps_layer, after) = docker
+        .split_once("\nCOPY . .\n")
+        .expect("a COPY . . in the builder");
+    assert!(
+        deps_layer.contains(
+            "sed -i -e 1d requirements.txt && uv pip install -r requirements.txt Flask==2.1.3 "
+        ),
+        "{deps_layer}"
+    );
+    assert!(deps_layer.contains(" gunicorn==22.0.0\n"), "{deps_layer}");
+    let builder_rest = after.split("FROM ").next().unwrap();
+    assert!(
+        builder_rest.contains("uv pip install -r requirements.txt\n"),
+        "{builder_rest}"
+    );
+    let compose = &files["docker-compose.yml"];
+    assert!(
+        compose.contains(r#"command: ["flask", "db", "upgrade"]"#),
+        "{compose}"
+    );
+    assert!(!compose.contains("--app"), "{compose}");
+    assert!(docker.contains(r#"FLASK_APP="blog:create_app()""#));
+}
+
+/// `--python 3.13` on a uv project whose `.python-version` says 3.12: the image is 3.13 and uv is pointed
+/// at the image's interpreter, so the `.python-version` that `COPY . .` brings in cannot send `uv sync`
+/// looking for a 3.12 that is not there (issue 17, item 7).
+#[test]
+fn the_python_flag_wins_inside_the_build() {
+    let dir = fixtures().join("django-uv-subdir");
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".python-version"))
+            .unwrap()
+            .trim(),
+        "3.12"
+    );
+    let opts = Options {
+        python: Some("3.13".into()),
+        ..Options::default()
+    };
+    let p = detect(&dir, &opts).unwrap();
+    let files = render(&plan(&p, &PlanOptions::default()).unwrap()).unwrap();
+    let docker = &files["Dockerfile"];
+    assert!(docker.contains("ARG PYTHON_VERSION=3.13\n"), "{docker}");
+    let builder = docker.split("AS runtime").next().unwrap();
+    assert!(
+        builder.contains("UV_PYTHON=/usr/local/bin/python3 \\"),
+        "{builder}"
+    );
+    assert!(builder.contains("uv sync --locked"), "{builder}");
+}
+
+/// A pdm.lock from PDM 2.10 (no `inherit_metadata`): `pdm export` refuses it, so the image syncs the lock
+/// into the app's venv instead (issue 17, item 11); a current lock keeps the hashed export.
+#[test]
+fn an_old_pdm_lock_is_synced_into_the_venv() {
+    let (_, files) = generated("flask-old-pdm-lock").unwrap();
+    let docker = &files["Dockerfile"];
+    assert!(
+        docker.contains("/opt/pdm/bin/pdm use -f /opt/venv/bin/python && /opt/pdm/bin/pdm sync --prod --no-self --no-editable"),
+        "{docker}"
+    );
+    assert!(!docker.contains("pdm export"), "{docker}");
+    let (_, files) = generated("pdm-flask").unwrap();
+    assert!(files["Dockerfile"].contains("/opt/pdm/bin/pdm export --prod"));
+}
+
+/// Workers on a broker they cannot reach: the project's Celery has no Redis client (it was written for
+/// an `amqp://` broker), yet the generated broker is Redis. Init says the stack will not work, instead
+/// of "Next:" (issue 17, item 8); with `celery[redis]` it says nothing of the kind.
+#[test]
+fn workers_without_a_redis_client_are_a_blocker() {
+    let app = b"from fastapi import FastAPI\n\napp = FastAPI()\n";
+    let worker = b"import os\n\nfrom celery import Celery\n\ncelery_app = Celery(\"proj\", broker=os.environ.get(\"CELERY_BROKER_URL\", \"amqp://guest:guest@localhost:5672//\"))\n";
+    let dir = project(&[
+        (
+            "requirements.txt",
+            b"fastapi==0.115.6\nuvicorn==0.34.0\ncelery==5.4.0\n",
+        ),
+        ("proj/__init__.py", b""),
+        ("proj/main.py", app),
+        ("proj/celery_app.py", worker),
+    ]);
+    let p = detect(dir.path(), &Options::default()).unwrap();
+    let blockers = plan(&p, &PlanOptions::default()).unwrap().blockers;
+    assert_eq!(blockers.len(), 1, "{blockers:?}");
+    assert!(
+        blockers[0].problem.contains("no Redis client"),
+        "{blockers:?}"
+    );
+    let p = detect(
+        &fixtures().join("fastapi-celery-module-pip"),
+        &Options::default(),
+    )
+    .unwrap();
+    assert!(
+        plan(&p, &PlanOptions::default())
+            .unwrap()
+            .blockers
+            .is_empty()
+    );
+}

@@ -40,6 +40,21 @@ fn flask_app_in(text: &str) -> Option<(String, usize)> {
 /// Flask's instance folder: `instance/` beside the app's top-level module or package, which the server
 /// imports from the app directory (Flask's `App.auto_find_instance_path` for a package that is not
 /// installed in site-packages).
+/// Whether the installed Flask (its locked or exactly pinned version) predates 2.2, which added the
+/// `flask --app` option: such a Flask finds the app through `FLASK_APP` alone (the image sets it, see
+/// `runtime_env`). An unknown version is taken to be a current one.
+fn without_app_option(app: &AppView) -> bool {
+    let Some(v) = app.deps.get("flask").and_then(|d| d.version.as_deref()) else {
+        return false;
+    };
+    let mut parts = v.split('.').map(|p| p.parse::<u64>().ok());
+    match (parts.next().flatten(), parts.next().flatten()) {
+        (Some(major), Some(minor)) => (major, minor) < (2, 2),
+        (Some(major), None) => major < 2,
+        _ => false,
+    }
+}
+
 fn instance_dir() -> DataDir {
     DataDir {
         role: DataRole::Instance,
@@ -151,6 +166,20 @@ impl FrameworkSpec for Flask {
         Some(vec!["flask".into(), command.into()])
     }
     fn dev_command(&self, app: &AppView, _server: &[String]) -> Vec<String> {
+        let port = app.port.to_string();
+        if without_app_option(app) {
+            // `flask run --debug` came with 2.2 too; `--reload --debugger` are what 1.x-2.1 have.
+            return words(&[
+                "flask",
+                "run",
+                "--reload",
+                "--debugger",
+                "--host",
+                "0.0.0.0",
+                "--port",
+                &port,
+            ]);
+        }
         words(&[
             "flask",
             "--app",
@@ -160,13 +189,16 @@ impl FrameworkSpec for Flask {
             "--host",
             "0.0.0.0",
             "--port",
-            &app.port.to_string(),
+            &port,
         ])
     }
     fn migration(&self, app: &AppView) -> Option<Migration> {
         if app.deps.has("flask-migrate") {
             if !app.facts.contains(MIGRATIONS) {
                 return None;
+            }
+            if without_app_option(app) {
+                return Some(Migration::in_app_dir(&["flask", "db", "upgrade"]));
             }
             Some(Migration::in_app_dir(&[
                 "flask",
@@ -198,5 +230,61 @@ mod tests {
         );
         assert_eq!(flask_app_in("FLASK_APP=\nFLASK_DEBUG=1\n"), None);
         assert_eq!(flask_app_in("FLASK_APPS=x\n"), None);
+    }
+
+    /// Flask before 2.2 has no `--app` (nor `run --debug`): the commands lean on the image's FLASK_APP.
+    #[test]
+    fn commands_fit_the_installed_flask() {
+        let facts = std::collections::BTreeSet::from([MIGRATIONS]);
+        let cases = [
+            (
+                Some("2.1.3"),
+                "flask db upgrade",
+                "flask run --reload --debugger",
+            ),
+            (
+                Some("1.1.4"),
+                "flask db upgrade",
+                "flask run --reload --debugger",
+            ),
+            (
+                Some("2.2.0"),
+                "flask --app blog:create_app() db upgrade",
+                "flask --app blog:create_app() run --debug",
+            ),
+            (
+                Some("3.1"),
+                "flask --app blog:create_app() db upgrade",
+                "flask --app blog:create_app() run --debug",
+            ),
+            (
+                None,
+                "flask --app blog:create_app() db upgrade",
+                "flask --app blog:create_app() run --debug",
+            ),
+        ];
+        for (version, migrate, dev) in cases {
+            let mut deps = crate::parse::deps::DepSet::default();
+            for name in ["Flask", "flask-migrate"] {
+                deps.add(name, vec![], true, Evidence::rule("x"));
+            }
+            if let Some(v) = version {
+                deps.set_version("flask", v);
+            }
+            let app = AppView {
+                entrypoint: "blog:create_app()",
+                interface: Interface::Wsgi,
+                settings_module: None,
+                static_root: None,
+                deps: &deps,
+                port: 8000,
+                alembic_dir: None,
+                facts: &facts,
+            };
+            let m = Flask.migration(&app).unwrap();
+            assert_eq!(m.command.join(" "), migrate, "{version:?}");
+            let d = Flask.dev_command(&app, &[]).join(" ");
+            assert!(d.starts_with(dev), "{version:?}: {d}");
+        }
     }
 }

@@ -4,13 +4,13 @@
 //! without pip in it, which keeps the runtime image smaller.
 
 use super::install::{copy_pairs, uv_env, uv_image, uv_venv};
-use super::{Install, InstallCx, ManagerSpec, Manifests, ReadCx, Reading};
-use crate::base::error::Result;
+use super::{Install, InstallCx, LocalInstall, ManagerSpec, Manifests, ReadCx, Reading};
+use crate::base::error::{Error, Result};
 use crate::base::evidence::Evidence;
 use crate::base::quote::sh_quote;
 use crate::base::relpath::RelDir;
-use crate::parse::deps::DepSet;
-use crate::parse::requirements;
+use crate::parse::deps::{DepSet, parse_req};
+use crate::parse::{local_package, requirements};
 
 pub struct Pip;
 
@@ -74,6 +74,10 @@ impl ManagerSpec for Pip {
             e.file = e.file.map(|f| m.path(&f));
             set.add(&d.name, d.extras.iter().cloned(), true, e);
         }
+        for l in &r.local {
+            let local = local_dependencies(cx, l, &mut set)?;
+            reading.facts.local_packages.push(local);
+        }
         reading.deps = set;
         reading.facts.files = r.files;
         reading.facts.requirements = Some(req.to_string());
@@ -81,7 +85,11 @@ impl ManagerSpec for Pip {
         Ok(reading)
     }
     /// uv installs the requirements (`uv pip install -r`), or `[project].dependencies` of a pyproject
-    /// without a lock (`-r pyproject.toml` reads exactly that list), into a venv uv made.
+    /// without a lock (`-r pyproject.toml` reads exactly that list), into a venv uv made. Packages the
+    /// requirements install by path need their own files, which the dependency layer does not have: that
+    /// layer installs the requirements without those lines plus what the packages declare, and the
+    /// requirements as written are installed again once the source is in (only the local packages are
+    /// new then).
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let index = if cx.facts.extra_index {
             // pip takes the best version across every index; uv's default is the first index that has
@@ -90,7 +98,13 @@ impl ManagerSpec for Pip {
         } else {
             ""
         };
+        let mut after_source = vec![];
         let command = match (&cx.facts.requirements, &cx.facts.pyproject) {
+            (Some(r), _) if !cx.facts.local_packages.is_empty() => {
+                let full = format!("uv pip install{index} -r {}", sh_quote(r));
+                after_source.push(full.clone());
+                without_local_lines(&cx.facts.local_packages, &full)
+            }
             (Some(r), _) => format!("uv pip install{index} -r {}", sh_quote(r)),
             (None, Some(p)) => format!("uv pip install -r {}", sh_quote(p)),
             (None, None) => "true".into(),
@@ -102,7 +116,7 @@ impl ManagerSpec for Pip {
             cache: "/root/.cache/uv".into(),
             command,
             extra: vec![],
-            after_source: vec![],
+            after_source,
         })
     }
     fn binary_image(&self) -> Option<String> {
@@ -111,6 +125,66 @@ impl ManagerSpec for Pip {
     fn install_extra(&self, _cx: &InstallCx, pin: &str) -> String {
         format!("uv pip install {pin}")
     }
+}
+
+/// Reads the package a requirements line installs by path: its declared dependencies join the project's
+/// (with the package's own file and line as evidence), and the install keeps them with the line.
+fn local_dependencies(
+    cx: &mut ReadCx,
+    l: &requirements::LocalReq,
+    set: &mut DepSet,
+) -> Result<LocalInstall> {
+    let m = cx.manifests;
+    let pkg = local_package::read(&m.dir.on(cx.root), &l.dir, &l.extras)?;
+    cx.warnings
+        .extend(pkg.warnings.iter().map(|w| in_dir(&m.dir, w)));
+    for d in &pkg.requires {
+        let mut e = d.evidence.clone();
+        e.file = e.file.map(|f| m.path(&f));
+        let req = parse_req(&d.text).map_err(|message| Error::Requirement {
+            path: e.file.clone().unwrap_or_default().into(),
+            line: e.line.unwrap_or_default(),
+            message,
+        })?;
+        if req.applies {
+            set.add(&req.name, req.extras, true, e);
+            if let Some(v) = &req.pinned {
+                set.set_version(&req.name, v);
+            }
+        }
+    }
+    Ok(LocalInstall {
+        file: l.file.clone(),
+        line: l.line,
+        requires: pkg.requires.into_iter().map(|d| d.text).collect(),
+    })
+}
+
+/// The dependency layer's install when requirements name local packages: their lines deleted from the
+/// copies in the builder (by line number, one `sed` per file; `COPY . .` restores the files later), then
+/// `install` with the packages' declared requirements added.
+fn without_local_lines(locals: &[LocalInstall], install: &str) -> String {
+    let mut by_file: Vec<(&str, Vec<usize>)> = Vec::new();
+    for l in locals {
+        match by_file.iter_mut().find(|(f, _)| *f == l.file) {
+            Some((_, lines)) => lines.push(l.line),
+            None => by_file.push((&l.file, vec![l.line])),
+        }
+    }
+    let mut parts: Vec<String> = by_file
+        .iter()
+        .map(|(f, lines)| {
+            let deletes: Vec<String> = lines.iter().map(|n| format!("-e {n}d")).collect();
+            format!("sed -i {} {}", deletes.join(" "), sh_quote(f))
+        })
+        .collect();
+    let mut command = install.to_string();
+    for r in locals.iter().flat_map(|l| &l.requires) {
+        command.push(' ');
+        command.push_str(&sh_quote(r));
+    }
+    parts.push(command);
+    parts.join(" && ")
 }
 
 #[cfg(test)]

@@ -57,15 +57,17 @@ impl ManagerSpec for Pipenv {
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let pipenv = format!("pipenv=={PIN}");
         // Locked: `pipenv verify` refuses a lock older than the Pipfile (what `--deploy` checks), and the
-        // lock's default section, hashed, is installed exactly. Without a lock Pipenv must resolve, and
-        // only `pipenv install` does that.
+        // lock's default section, hashed, is installed exactly. Without a lock (detection warns) Pipenv
+        // resolves one in the builder first; `pipenv install --deploy --system` refused to run without
+        // a lock and would have installed outside the app's venv.
+        let export = format!(
+            "/opt/pipenv/bin/pipenv requirements --hash > /tmp/requirements.txt && {}",
+            uv_install_exported("/tmp/requirements.txt")
+        );
         let command = if cx.facts.lockfile.is_some() {
-            format!(
-                "/opt/pipenv/bin/pipenv verify && /opt/pipenv/bin/pipenv requirements --hash > /tmp/requirements.txt && {}",
-                uv_install_exported("/tmp/requirements.txt")
-            )
+            format!("/opt/pipenv/bin/pipenv verify && {export}")
         } else {
-            "/opt/pipenv/bin/pipenv install --deploy --system".into()
+            format!("/opt/pipenv/bin/pipenv lock && {export}")
         };
         Ok(Install {
             env: uv_env(cx.venv),

@@ -15,6 +15,8 @@ use crate::parse::{deps, pyproject, walk::Scan};
 
 pub struct Uv;
 
+mod stale;
+
 impl Uv {
     /// `uv sync` with the flags every call shares.
     fn sync(locked: bool, rest: &str) -> String {
@@ -79,6 +81,12 @@ impl ManagerSpec for Uv {
             return Ok(reading);
         };
         let lock = lockfile::parse_uv(&text, Path::new(&shown))?;
+        if m.workspace_root.is_none()
+            && let Some(p) = &m.pyproject
+            && let Some(w) = stale::check(&text, p, &shown)
+        {
+            cx.warnings.push(w);
+        }
         reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
         let in_context = m.in_context(&shown);
         reading.facts.files.push(in_context.clone());
@@ -146,6 +154,7 @@ impl ManagerSpec for Uv {
                 pair("UV_COMPILE_BYTECODE", "1"),
                 pair("UV_LINK_MODE", "copy"),
                 pair("UV_PYTHON_DOWNLOADS", "0"),
+                pair("UV_PYTHON", super::install::IMAGE_PYTHON),
                 pair("UV_PROJECT_ENVIRONMENT", cx.venv),
             ],
             setup: vec![],
