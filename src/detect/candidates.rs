@@ -39,11 +39,12 @@ pub(super) fn named(
     reg: &Registry,
     warnings: &mut Vec<String>,
 ) -> Vec<(Option<Framework>, Named)> {
-    let mut out: Vec<(Option<Framework>, Named)> = reg
-        .frameworks
-        .iter()
-        .filter_map(|fw| fw.named_app(root, scan).map(|n| (Some(*fw), n)))
-        .collect();
+    let mut out: Vec<(Option<Framework>, Named)> = Vec::new();
+    for fw in reg.frameworks {
+        if let Some(n) = fw.named_app(root, scan, warnings) {
+            out.push((Some(*fw), n));
+        }
+    }
     let mut dirs: BTreeSet<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
     dirs.insert(RelDir::root());
     for dir in dirs {

@@ -246,7 +246,8 @@ pub trait FrameworkSpec: Sync {
         Vec::new()
     }
     /// A setting in the project's files that names the app explicitly (`FLASK_APP`).
-    fn named_app(&self, _root: &Path, _scan: &Scan) -> Option<Named> {
+    /// A file it cannot read is a warning in `warnings`, never a silent skip.
+    fn named_app(&self, _root: &Path, _scan: &Scan, _warnings: &mut Vec<String>) -> Option<Named> {
         None
     }
     /// The interface of an app whose analysis does not decide it.

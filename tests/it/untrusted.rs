@@ -653,3 +653,25 @@ fn a_file_skipped_before_detection_fails_is_named_in_the_error() {
         "{err}"
     );
 }
+
+#[test]
+fn an_unreadable_flaskenv_is_a_warning_naming_it_not_a_silent_skip() {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("requirements.txt"), "flask==3.0.0\n").unwrap();
+    std::fs::write(
+        d.path().join("app.py"),
+        "from flask import Flask\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+    mkfifo(&d.path().join(".flaskenv"));
+    let p = dockgen::detect::detect(d.path(), &Default::default())
+        .expect("the app is still found by its Flask(...) object");
+    assert_eq!(p.entrypoint, "app:app");
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w.contains("`.flaskenv`") && w.contains("FLASK_APP in it was not read")),
+        "{:?}",
+        p.warnings
+    );
+}

@@ -101,7 +101,7 @@ impl FrameworkSpec for Flask {
         Some(("flask.Flask", "flask"))
     }
     /// `FLASK_APP` from `.flaskenv` or `.env` at the root or in a project directory.
-    fn named_app(&self, root: &Path, scan: &Scan) -> Option<Named> {
+    fn named_app(&self, root: &Path, scan: &Scan, warnings: &mut Vec<String>) -> Option<Named> {
         let mut dirs: Vec<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
         if !dirs.contains(&RelDir::root()) {
             dirs.insert(0, RelDir::root());
@@ -110,10 +110,13 @@ impl FrameworkSpec for Flask {
             [".flaskenv", ".env"].into_iter().find_map(|name| {
                 let rel = dir.join(name);
                 let path = files::join(root, &rel);
-                if !files::is_file(&path) {
+                if !files::exists(&path) {
                     return None;
                 }
-                let text = files::read_text(&path, Path::new(&rel), limit::SMALL).ok()?;
+                // A FIFO, a directory or an unreadable file by that name is said, never skipped silently.
+                let text = files::read_text(&path, Path::new(&rel), limit::SMALL)
+                    .map_err(|why| warnings.push(format!("{why}; FLASK_APP in it was not read")))
+                    .ok()?;
                 let (target, line) = flask_app_in(&text)?;
                 Some(Named {
                     evidence: crate::base::evidence::Evidence::at(
