@@ -2,46 +2,29 @@
 //! `base` is a leaf, functions stay short, and the docs point only at files of this repository.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// Top-level modules of src/ and the crate modules each refers to (comments and tests left out).
 fn module_graph() -> BTreeMap<String, BTreeSet<String>> {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let rel = path
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let top = rel
-                .split('/')
-                .next()
-                .unwrap()
-                .trim_end_matches(".rs")
-                .to_string();
-            if ["bin", "lib"].contains(&top.as_str()) {
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap();
-            let deps = graph.entry(top.clone()).or_default();
-            for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
-                for part in line.split("crate::").skip(1) {
-                    let m: String = part
-                        .chars()
-                        .take_while(|c| c.is_ascii_lowercase() || *c == '_')
-                        .collect();
-                    if !m.is_empty() && m != top {
-                        deps.insert(m);
-                    }
+    for (rel, code) in crate::support::src_code() {
+        let top = rel
+            .split('/')
+            .next()
+            .unwrap()
+            .trim_end_matches(".rs")
+            .to_string();
+        if ["bin", "lib"].contains(&top.as_str()) {
+            continue;
+        }
+        let deps = graph.entry(top.clone()).or_default();
+        for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for part in line.split("crate::").skip(1) {
+                let m: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_lowercase() || *c == '_')
+                    .collect();
+                if !m.is_empty() && m != top {
+                    deps.insert(m);
                 }
             }
         }
@@ -106,58 +89,42 @@ fn says_why_it_is_long(lines: &[&str], i: usize) -> bool {
 
 #[test]
 fn no_function_is_over_60_lines_without_saying_why() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut long = Vec::new();
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
-                continue;
-            }
-            let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap();
-            let lines: Vec<&str> = code.lines().collect();
-            let mut i = 0;
-            while i < lines.len() {
-                let l = lines[i];
-                let t = l.trim_start();
-                let is_fn = (t.starts_with("fn ")
-                    || t.starts_with("pub fn ")
-                    || t.starts_with("pub(super) fn ")
-                    || t.starts_with("pub(crate) fn "))
-                    && !l.trim_end().ends_with(';');
-                if is_fn {
-                    let indent = l.len() - t.len();
-                    let close = format!("{}}}", " ".repeat(indent));
-                    let end = (i + 1..lines.len())
-                        .find(|&j| lines[j] == close)
-                        .unwrap_or(i);
-                    let name: String = t
-                        .split("fn ")
-                        .nth(1)
-                        .unwrap()
-                        .chars()
-                        .take_while(|c| c.is_alphanumeric() || *c == '_')
-                        .collect();
-                    let rel = path
-                        .strip_prefix(&src)
-                        .unwrap()
-                        .to_string_lossy()
-                        .to_string();
-                    if end - i + 1 > LIMIT
-                        && !says_why_it_is_long(&lines, i)
-                        && !LONG_FUNCTIONS
-                            .iter()
-                            .any(|(f, _)| *f == format!("{rel}::{name}"))
-                    {
-                        long.push(format!("{rel}::{name} ({} lines)", end - i + 1));
-                    }
-                    i = end;
+    for (rel, code) in crate::support::src_code() {
+        let lines: Vec<&str> = code.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let l = lines[i];
+            let t = l.trim_start();
+            let is_fn = (t.starts_with("fn ")
+                || t.starts_with("pub fn ")
+                || t.starts_with("pub(super) fn ")
+                || t.starts_with("pub(crate) fn "))
+                && !l.trim_end().ends_with(';');
+            if is_fn {
+                let indent = l.len() - t.len();
+                let close = format!("{}}}", " ".repeat(indent));
+                let end = (i + 1..lines.len())
+                    .find(|&j| lines[j] == close)
+                    .unwrap_or(i);
+                let name: String = t
+                    .split("fn ")
+                    .nth(1)
+                    .unwrap()
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                if end - i + 1 > LIMIT
+                    && !says_why_it_is_long(&lines, i)
+                    && !LONG_FUNCTIONS
+                        .iter()
+                        .any(|(f, _)| *f == format!("{rel}::{name}"))
+                {
+                    long.push(format!("{rel}::{name} ({} lines)", end - i + 1));
                 }
-                i += 1;
+                i = end;
             }
+            i += 1;
         }
     }
     assert!(long.is_empty(), "split these into named steps: {long:?}");

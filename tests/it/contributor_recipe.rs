@@ -407,44 +407,28 @@ fn names_outside_their_modules()
                 .map(|w| ("queue", w.as_str())),
         )
         .collect();
-    let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut found: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
-    let mut stack = vec![src.clone()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap().flatten() {
-            let path = e.path();
-            if path.is_dir() {
-                stack.push(path);
+    for (rel, code) in crate::support::src_code() {
+        for line in code.lines() {
+            let t = line.trim();
+            let registry_line = (t.starts_with("pub mod ") && t.ends_with(';'))
+                || t.starts_with("Framework(&")
+                || t.starts_with("PackageManager(&")
+                || t.starts_with("TaskQueue(&")
+                || t.starts_with("pub static ALL:");
+            if t.starts_with("//") || registry_line {
                 continue;
             }
-            let rel = path
-                .strip_prefix(&src)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            let text = std::fs::read_to_string(&path).unwrap();
-            let code = text.split("#[cfg(test)]").next().unwrap();
-            for line in code.lines() {
-                let t = line.trim();
-                let registry_line = (t.starts_with("pub mod ") && t.ends_with(';'))
-                    || t.starts_with("Framework(&")
-                    || t.starts_with("PackageManager(&")
-                    || t.starts_with("TaskQueue(&")
-                    || t.starts_with("pub static ALL:");
-                if t.starts_with("//") || registry_line {
-                    continue;
-                }
-                let lower = line.to_ascii_lowercase();
-                let words: std::collections::BTreeSet<&str> =
-                    lower.split(|c: char| !c.is_ascii_alphanumeric()).collect();
-                for (kind, name) in &registry {
-                    if words.contains(name) && !rel.starts_with(&format!("{kind}/{name}/")) {
-                        found
-                            .entry(rel.clone())
-                            .or_default()
-                            .insert(name.to_string());
-                    }
+            let lower = line.to_ascii_lowercase();
+            let words: std::collections::BTreeSet<&str> =
+                lower.split(|c: char| !c.is_ascii_alphanumeric()).collect();
+            for (kind, name) in &registry {
+                if words.contains(name) && !rel.starts_with(&format!("{kind}/{name}/")) {
+                    found
+                        .entry(rel.clone())
+                        .or_default()
+                        .insert(name.to_string());
                 }
             }
         }
