@@ -90,8 +90,7 @@ fn io(path: &Path, source: std::io::Error) -> Error {
 
 #[cfg(unix)]
 fn is_executable(meta: &fs::Metadata) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    meta.permissions().mode() & 0o111 != 0
+    mode_of(meta) & 0o111 != 0
 }
 #[cfg(not(unix))]
 fn is_executable(_: &fs::Metadata) -> bool {
