@@ -135,7 +135,7 @@ impl fmt::Display for AppCandidate {
 pub struct Project {
     pub framework: Framework,
     pub package_manager: PackageManager,
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     pub app_dir: RelDir,
     pub entrypoint: String,
     pub django_settings_module: Option<String>,
@@ -319,7 +319,7 @@ fn steps(
         alembic_dir: alembic_dir(root, &chosen.app_dir, dir),
         framework: chosen.framework,
         package_manager: manager,
-        python_version: crate::parse::python_version::fmt(python.version),
+        python_version: python.version,
         app_dir: chosen.app_dir,
         entrypoint: chosen.entrypoint,
         django_settings_module: chosen.analysis.settings_module.clone(),

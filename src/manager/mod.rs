@@ -230,7 +230,7 @@ pub fn merge_direct(mut locked: DepSet, direct: &DepSet) -> DepSet {
 pub struct InstallCx<'a> {
     pub facts: &'a InstallFacts,
     /// `major.minor`.
-    pub python_version: &'a str,
+    pub python_version: crate::base::python::PythonVersion,
     /// Whether the project is an installable package (`[build-system]` present).
     pub installable: bool,
     pub project_name: Option<&'a str>,

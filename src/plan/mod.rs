@@ -87,7 +87,7 @@ pub struct Plan {
     pub framework: Framework,
     pub package_manager: PackageManager,
     /// `major.minor`, the default of the Dockerfile's `PYTHON_VERSION` argument.
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     /// Directory of the generated files and the build context, relative to the detected PATH.
     pub context_dir: String,
     /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
@@ -515,7 +515,7 @@ fn app_view<'a>(p: &'a Project, port: u16, alembic_dir: Option<&'a str>) -> AppV
 fn install(p: &Project, server: &server::ServerPlan, notes: &mut Diagnostics) -> Result<Install> {
     let cx = InstallCx {
         facts: &p.install,
-        python_version: &p.python_version,
+        python_version: p.python_version,
         installable: p.installable,
         project_name: p.project_name.as_deref(),
         venv: VENV,
@@ -603,7 +603,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     Ok(Plan {
         framework: p.framework,
         package_manager: p.package_manager,
-        python_version: p.python_version.clone(),
+        python_version: p.python_version,
         dockerignore: files::dockerignore(p, &app_dir, compose_file),
         watch_sync: files::watch_sync(&app_dir, &workdir),
         writable_dirs: files::writable_dirs(p, &workdir),
@@ -856,7 +856,7 @@ fn image_name(p: &Project, hint: Option<&str>) -> String {
 pub fn supported_pythons() -> String {
     knowledge::SUPPORTED_PYTHONS
         .iter()
-        .map(|(a, b)| format!("{a}.{b}"))
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -156,7 +156,7 @@ fn fixtures_detect_what_their_readme_says() {
                     ),
                     (
                         "python_version",
-                        p.python_version.clone(),
+                        p.python_version.to_string(),
                         f.python.to_string(),
                     ),
                     ("app_dir", p.app_dir.to_string(), f.app_dir.to_string()),
@@ -405,7 +405,7 @@ fn explicit_choices_win_and_say_so() {
     .unwrap();
     assert_eq!(p.framework.as_str(), "flask");
     assert_eq!(p.app_dir, "services/orders");
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     assert_eq!(p.evidence[&Key::PythonVersion].rule, "--python flag");
     assert_eq!(p.evidence[&Key::AppDir].rule, "--app-dir flag");
     let err = detect(
@@ -428,7 +428,7 @@ fn an_unpinned_python_follows_the_wheels_the_lockfile_lists() {
     let p = run("flask-old-pins-uv").unwrap();
     // greenlet 3.0.1 has cp311/cp312 wheels, psycopg2-binary 2.9.6 cp311 only: 3.13 (the default) and
     // 3.12 would build them from source.
-    assert_eq!(p.python_version, "3.11");
+    assert_eq!(p.python_version.to_string(), "3.11");
     let why = &p.evidence[&Key::PythonVersion];
     assert_eq!(why.file.as_deref(), Some("uv.lock"));
     assert!(
@@ -459,7 +459,7 @@ fn a_pinned_python_without_wheels_is_kept_and_warned_about() {
         ..Options::default()
     };
     let p = detect(&fixtures().join("flask-old-pins-uv"), &opts).unwrap();
-    assert_eq!(p.python_version, "3.13");
+    assert_eq!(p.python_version.to_string(), "3.13");
     let warned = |pkg: &str, with: &str| {
         p.warnings.iter().any(|w| {
             w.starts_with(&format!("`{pkg}` in uv.lock has no wheel for Python 3.13"))
@@ -480,7 +480,7 @@ fn a_pinned_python_without_wheels_is_kept_and_warned_about() {
 fn a_range_never_gives_way_to_the_wheels() {
     // fastapi-standard-uv allows >=3.10,<3.13; its lock has wheels for 3.12, so the range's choice stands.
     let p = run("fastapi-standard-uv").unwrap();
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     assert!(
         p.evidence[&Key::PythonVersion]
             .rule
@@ -491,7 +491,7 @@ fn a_range_never_gives_way_to_the_wheels() {
 #[test]
 fn the_ci_matrix_is_evidence_for_the_python_version() {
     let p = run("flask-ci-matrix-pip").unwrap();
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     let why = &p.evidence[&Key::PythonVersion];
     assert_eq!(why.file.as_deref(), Some(".github/workflows/tests.yml"));
     assert!(why.rule.contains("3.10, 3.11, 3.12"), "{why:?}");
@@ -655,5 +655,11 @@ fn a_range_dockgen_cannot_serve_is_an_error_with_a_hint() {
         python: Some("3.9".into()),
         ..Options::default()
     };
-    assert_eq!(detect(dir.path(), &opts).unwrap().python_version, "3.9");
+    assert_eq!(
+        detect(dir.path(), &opts)
+            .unwrap()
+            .python_version
+            .to_string(),
+        "3.9"
+    );
 }

@@ -125,7 +125,7 @@ mod tests {
             };
             let cx = InstallCx {
                 facts: &facts,
-                python_version: "3.12",
+                python_version: crate::base::python::PythonVersion::new(3, 12),
                 installable: false,
                 project_name: None,
                 venv: "/opt/venv",
