@@ -170,7 +170,7 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
     match r {
         DatabaseUrl { scheme } => format!("database URL ({scheme}://)"),
         DatabaseConninfo => "libpq connection string".into(),
-        DatabaseEngine => "DATABASES ENGINE".into(),
+        DatabaseEngine { .. } => "DATABASES ENGINE".into(),
         DatabaseHost => "database host".into(),
         DatabasePort => "database port".into(),
         DatabaseName => "database name".into(),

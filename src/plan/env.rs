@@ -87,7 +87,7 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
     let pg = s.postgres;
     Some(match role {
         EnvRole::DatabaseUrl { scheme } if pg => pg_url(scheme),
-        EnvRole::DatabaseEngine if pg => "django.db.backends.postgresql".into(),
+        EnvRole::DatabaseEngine { postgres } if pg => postgres.clone(),
         EnvRole::DatabaseConninfo if pg => {
             format!("host=db port=5432 dbname={PG_DB} user={PG_USER} password={PG_PASSWORD}")
         }
@@ -141,7 +141,7 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     push(&mut out.app_env, "WEB_CONCURRENCY", concurrency);
     let mut app_examples = Vec::new();
     for v in &p.env_vars {
-        read_by_app(v, s, &mut out, &mut app_examples);
+        read_by_app(v, s, p.framework.title(), &mut out, &mut app_examples);
     }
     if s.postgres {
         out.example.extend(postgres_examples());
@@ -152,8 +152,27 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     out
 }
 
-/// One variable the app reads: a service's value, required from `.env`, or passed through.
-fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<EnvExample>) {
+/// The `.env.example` line of a traced allowed-hosts variable: commented out, with the local hosts.
+fn allowed_hosts_example(name: &str, separator: &str, framework: &str, at: &str) -> EnvExample {
+    let by = match separator {
+        " " => "spaces".to_string(),
+        sep => format!("`{sep}`"),
+    };
+    let comment = format!(
+        "The hosts {framework} serves (ALLOWED_HOSTS), separated by {by}: add your domain for production. Read at {at}."
+    );
+    example(name, &LOCAL_HOSTS.join(separator), &comment, true)
+}
+
+/// One variable the app reads (`framework` is the app's framework, by its title): a service's value,
+/// required from `.env`, or passed through.
+fn read_by_app(
+    v: &EnvVar,
+    s: &Switches,
+    framework: &str,
+    out: &mut EnvPlan,
+    examples: &mut Vec<EnvExample>,
+) {
     let at = v.evidence.to_string();
     let role = v.role.as_ref().map(|t| &t.role);
     // Only the app's signing key gets a generated value: a random string is valid for it and nothing
@@ -163,15 +182,7 @@ fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<E
     if let Some(value) = role_value(v, s) {
         push(&mut out.app_env, &v.name, value);
         if let Some(EnvRole::AllowedHosts { separator }) = role {
-            let by = match separator.as_str() {
-                " " => "spaces".to_string(),
-                sep => format!("`{sep}`"),
-            };
-            let comment = format!(
-                "The hosts Django serves (ALLOWED_HOSTS), separated by {by}: add your domain for production. Read at {at}."
-            );
-            let local = LOCAL_HOSTS.join(separator);
-            examples.push(example(&v.name, &local, &comment, true));
+            examples.push(allowed_hosts_example(&v.name, separator, framework, &at));
         }
     } else if v.required {
         out.must_set.push(MustSet {

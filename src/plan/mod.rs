@@ -666,7 +666,7 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions)
                 DatabaseUrl { .. }
                     | DatabaseHost
                     | DatabaseSwitch { .. }
-                    | DatabaseEngine
+                    | DatabaseEngine { .. }
                     | DatabaseConninfo
             )
         )
