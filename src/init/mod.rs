@@ -613,7 +613,7 @@ impl Baseline {
             "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
             "postgres" => a.postgres() != Some(plan.runs(Service::Postgres)),
             "redis" => a.redis() != Some(plan.runs(Service::Redis)),
-            "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
+            "task-workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
             "memory" => a.memory() != Some(plan.hardening.memory.as_str()),
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
             // Detection never picks a fork of the templates.
@@ -885,7 +885,7 @@ impl Guide<'_> {
 
     /// One yes/no question per worker the project can run.
     fn workers(&mut self, project: &Project) -> Result<()> {
-        if !self.ask("workers") {
+        if !self.ask("task-workers") {
             return Ok(());
         }
         let detected = plan::detected_workers(project);
@@ -894,12 +894,12 @@ impl Guide<'_> {
             .answers
             .workers()
             .map_or_else(|| detected.clone(), <[WorkerKind]>::to_vec);
-        let label = answers::spec("workers")
-            .expect("workers is an answer")
+        let label = answers::spec("task-workers")
+            .expect("task-workers is an answer")
             .prompt;
         let mut chosen = Vec::new();
         for (k, ev) in plan::available_workers(project) {
-            let detail = match self.merged.origins.get("workers") {
+            let detail = match self.merged.origins.get("task-workers") {
                 Some(o) => why(Some(&o.evidence())),
                 None if k == WorkerKind::CeleryBeat && ev.is_none() => {
                     "no beat schedule was found".into()
@@ -914,8 +914,10 @@ impl Guide<'_> {
         if chosen != current {
             self.merged
                 .answers
-                .insert("workers", Value::Workers(chosen));
-            self.merged.origins.insert("workers".into(), Origin::Prompt);
+                .insert("task-workers", Value::Workers(chosen));
+            self.merged
+                .origins
+                .insert("task-workers".into(), Origin::Prompt);
         }
         Ok(())
     }

@@ -890,7 +890,7 @@ fn usage_errors_exit_2_and_failures_exit_1() {
         &["detect", "pyproject.toml"],
         &["init", "--dry-run", "--entrypoint", "nosuch.mod:app"],
         &["init", "--dry-run", "--python", "3.15"],
-        &["init", "--dry-run", "--workers", "celry"],
+        &["init", "--dry-run", "--task-workers", "celry"],
         &["-C", "no-such-dir", "detect"],
         &["detect", "no-such-dir"],
         &["man", "int"],
@@ -976,7 +976,7 @@ fn another_ecosystem_is_named() {
 #[test]
 fn close_values_get_a_did_you_mean() {
     let d = src_layout_project();
-    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "celry"]);
+    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--task-workers", "celry"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("tip: a similar value exists: 'celery'"),
@@ -1236,16 +1236,31 @@ fn a_missing_path_is_a_usage_error_with_a_hint() {
     }
 }
 
-/// `--workers 4` meant server processes: the error says which flag that is.
+/// `--workers 4` (the task-queue flag's earlier name) meant server processes: the error says which flag
+/// that is, under either name.
 #[test]
 fn a_number_for_workers_points_at_server_workers() {
     let d = copy_fixture("django-celery-pip");
-    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "4"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("--workers chooses the task-queue worker services (celery, celery-beat, rq, or none); for 4 server processes, pass --server-workers 4"),
-        "{err}"
-    );
-    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "celery,rq"]);
-    assert_ne!(code, 2, "names still parse: {err}");
+    for flag in ["--task-workers", "--workers"] {
+        let (code, _, err) = run_in(d.path(), &["init", "--dry-run", flag, "4"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("`4` is not a worker service: --task-workers (once --workers) chooses the task-queue worker services (celery, celery-beat, rq, or none); for 4 server processes, pass --server-workers 4"),
+            "{flag}: {err}"
+        );
+        let (code, _, err) = run_in(d.path(), &["init", "--dry-run", flag, "celery,rq"]);
+        assert_ne!(code, 2, "{flag}: names still parse: {err}");
+    }
+}
+
+/// The earlier name `--workers` is hidden: `init --help` shows only `--task-workers`.
+#[test]
+fn init_help_names_the_task_queue_flag_apart_from_server_workers() {
+    let d = copy_fixture("django-celery-pip");
+    let (code, out, err) = run_in(d.path(), &["init", "--help"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("--task-workers <LIST>"), "{out}");
+    assert!(out.contains("--no-task-workers"), "{out}");
+    assert!(!out.contains("--workers"), "{out}");
+    assert!(!out.contains("--no-workers"), "{out}");
 }
