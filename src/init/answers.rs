@@ -290,7 +290,7 @@ const TABLE: &[AnswerSpec] = &[
         key: "compose-file",
         kind: Kind::Text(check_compose_file),
         commands: Commands::InitOnly,
-        help: "The name of the generated compose file: docker-compose.yml, compose.yaml, compose.yml or docker-compose.yaml",
+        help: "The name of the generated compose file: docker-compose.yml, compose.yaml, compose.yml or docker-compose.yaml (by default the project's own compose file's name, when it has one)",
         value_name: Some("NAME"),
         negation: None,
         prompt: "Compose file name",

@@ -608,7 +608,7 @@ impl Baseline {
                 a.migrate_command().map(|c| c.map(words))
                     != Some(plan.migration.as_ref().map(|m| m.command.join(" ")))
             }
-            "compose-file" => a.compose_file() != Some(plan::DEFAULT_COMPOSE_FILE),
+            "compose-file" => a.compose_file() != Some(plan.compose_file.as_str()),
             // Detection never sets these: the server's own defaults apply.
             "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
             "postgres" => a.postgres() != Some(plan.runs(Service::Postgres)),

@@ -597,7 +597,8 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     };
     let env = env::plan(p, &switches);
     let build_command = env::build_command(p, &p.framework.build_commands(&view));
-    let compose_file = opts.compose_file.as_deref().unwrap_or(DEFAULT_COMPOSE_FILE);
+    let compose_file = compose_file(p, opts, &mut notes);
+    let compose_file = compose_file.as_str();
     let (build_packages, runtime_packages) = native_packages(p);
     Ok(Plan {
         framework: p.framework,
@@ -630,7 +631,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         dev_command,
         schema_command: schema(p, migration.is_some(), postgres, &mut notes),
         migration,
-        blockers: blockers(p, postgres, redis && !workers.is_empty(), opts),
+        blockers: blockers(p, postgres, redis && !workers.is_empty(), compose_file),
         workers,
         hardening: hardening::plan(opts),
         health_timings: hardening::health_timings(),
@@ -651,12 +652,30 @@ fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Optio
         .map(|d| workdir_of(&context.strip(d.as_str())))
 }
 
+/// The compose file's name: the answer; else the project's own compose file that `docker compose` reads
+/// first (so the generated file replaces it, a conflict to settle like any edited file, rather than
+/// landing beside it where compose would not read it); else docker-compose.yml.
+fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Vec<String>) -> String {
+    if let Some(answer) = &opts.compose_file {
+        return answer.clone();
+    }
+    let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
+    let name_of = |file: &'_ String| file.rsplit('/').next().unwrap_or(file).to_string();
+    let Some(theirs) = p.compose_files.iter().min_by_key(|f| rank(&name_of(f))) else {
+        return DEFAULT_COMPOSE_FILE.into();
+    };
+    let name = name_of(theirs);
+    notes.push(format!(
+        "the compose file is generated as `{theirs}`, the name the project already uses (the one `docker compose` reads first); pass --compose-file to choose another"
+    ));
+    name
+}
+
 /// What is known to break the stack: a database compose starts that the app never reads, a compose file
 /// that docker compose prefers to ours, workers whose Redis broker they have no client for.
 /// (Called before `workers` moves into the plan: `redis_broker` says whether any run on Redis.)
-fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions) -> Vec<Blocker> {
+fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<Blocker> {
     use crate::base::kinds::EnvRole::*;
-    let compose_file = opts.compose_file.as_deref();
     let mut out = Vec::new();
     let reads_database = p.env_vars.iter().any(|v| {
         matches!(
@@ -670,7 +689,6 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions)
             )
         )
     });
-    let ours = compose_file.unwrap_or(DEFAULT_COMPOSE_FILE);
     let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
     for file in &p.compose_files {
         let name = file.rsplit('/').next().unwrap_or(file);

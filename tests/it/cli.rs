@@ -592,9 +592,10 @@ fn init_says_why_the_stack_would_not_work_instead_of_next() {
     );
 }
 
-/// The project's own compose.yaml would shadow the generated file; its own Dockerfile's FROM is a pin.
+/// The project's own compose.yaml is where the compose file is generated (a conflict, not a file beside
+/// it that compose would not read); its own Dockerfile's FROM is a pin.
 #[test]
-fn an_existing_compose_yaml_blocks_and_an_existing_dockerfile_pins_python() {
+fn an_existing_compose_yaml_is_generated_into_and_an_existing_dockerfile_pins_python() {
     let dir = crate::support::project(&[
         ("requirements.txt", b"flask==3.1.0\ngunicorn==23.0.0\n"),
         ("app.py", b"from flask import Flask\n\napp = Flask(__name__)\n"),
@@ -614,8 +615,38 @@ fn an_existing_compose_yaml_blocks_and_an_existing_dockerfile_pins_python() {
     );
     assert_eq!(v["compose_files"][0], "compose.yaml");
     std::fs::remove_file(dir.path().join("Dockerfile")).unwrap();
-    let (code, out, _) = run_in(dir.path(), &["init", "--yes"]);
-    assert_eq!(code, 0, "{out}");
+    // The project's compose.yaml is an edited file: a conflict, and nothing written beside it.
+    let (code, out, err) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("conflict: compose.yaml"), "{err}");
+    assert!(!dir.path().join("docker-compose.yml").exists());
+    let (code, out, err) = run_in(dir.path(), &["init", "--yes", "--force"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains(
+            "the compose file is generated as `compose.yaml`, the name the project already uses"
+        ),
+        "{err}"
+    );
+    assert!(!dir.path().join("docker-compose.yml").exists());
+    let compose = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(compose.contains("\n  web:\n"), "{compose}");
+    assert!(!out.contains("reads it instead of the generated"), "{out}");
+    assert!(
+        out.contains("\nNext:\n  1. start it: docker compose up --build --wait\n"),
+        "{out}"
+    );
+    // It is what detection gives, so it is not saved, and a re-run is unchanged.
+    let saved = std::fs::read_to_string(dir.path().join("dockgen.toml")).unwrap_or_default();
+    assert!(!saved.contains("compose-file"), "{saved}");
+    let (code, out, err) = run_in(dir.path(), &["init", "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Asked for by name, docker-compose.yml is still shadowed, and the stack will not work yet.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &["init", "--yes", "--compose-file", "docker-compose.yml"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("`compose.yaml` exists, and `docker compose` reads it instead of the generated docker-compose.yml"),
         "{out}"
