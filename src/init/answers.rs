@@ -317,6 +317,16 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
+        key: "system-packages",
+        kind: Kind::TextOrNone(check_packages),
+        commands: Commands::InitOnly,
+        help: "Debian packages the app needs at run time, comma-separated (e.g. gettext,libmagic1); by default the ones the project's own Dockerfile installs",
+        value_name: Some("PACKAGES"),
+        negation: Some("Install no system packages beyond the ones dockgen detects"),
+        prompt: "System packages",
+        alias: None,
+    },
+    AnswerSpec {
         key: "target",
         kind: Kind::Text(crate::orchestrate::check_targets),
         commands: Commands::InitOnly,
@@ -773,6 +783,12 @@ impl Answers {
         self.text("cpus")
     }
 
+    /// The system packages the app runs with: `Some(empty)` for none.
+    pub fn system_packages(&self) -> Option<Vec<String>> {
+        self.text_or_none("system-packages")
+            .map(|p| p.map(packages).unwrap_or_default())
+    }
+
     /// Where the app runs (`target`): compose unless the answer says otherwise.
     pub fn targets(&self) -> crate::orchestrate::Targets {
         self.text("target")
@@ -846,6 +862,7 @@ impl Answers {
             compose_file: self.compose_file().map(str::to_string),
             memory: self.memory().map(str::to_string),
             cpus: self.cpus().map(str::to_string),
+            system_packages: self.system_packages(),
             name_hint,
         }
     }
@@ -1114,6 +1131,30 @@ fn check_command(value: &str) -> std::result::Result<(), String> {
     match value.chars().find(|c| "'\"\\;&|<>$`()*?~#\n".contains(*c)) {
         Some(c) => Err(format!(
             "`{value}` has `{c}`: give the command as plain words without shell syntax (put anything longer in a script and give its path)"
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Debian package names separated by commas.
+fn packages(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Debian package names (`gettext`, `libpq5`, `g++`), separated by commas.
+fn check_packages(value: &str) -> std::result::Result<(), String> {
+    let list = packages(value);
+    match list.iter().find(|p| !crate::detect::is_debian_package(p)) {
+        _ if list.is_empty() => {
+            Err("no package named: give names such as gettext,libmagic1 (or none)".into())
+        }
+        Some(bad) => Err(format!(
+            "`{bad}` is not a Debian package name: expected lowercase letters, digits and + - ., such as gettext or libmagic1"
         )),
         None => Ok(()),
     }
@@ -1485,6 +1526,7 @@ mod tests {
             },
             Kind::TextOrNone(_) => match spec.key {
                 "health-path" => "/healthz",
+                "system-packages" => "gettext,libmagic1",
                 "migrate-command" => "flask db upgrade",
                 other => panic!("no example text for `{other}`: add one here"),
             },
@@ -1906,7 +1948,7 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"task-workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","target":"compose,kubernetes","ingress-host":"app.example.com","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"task-workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","system-packages":"gettext,libmagic1","target":"compose,kubernetes","ingress-host":"app.example.com","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
     }
 }

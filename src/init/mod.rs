@@ -207,6 +207,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
 
     let baseline = Baseline::lazy(req, &project, &detect_options);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
+    keep_own_dockerfile(&mut saved, &merged, &project);
     let (out, skipped) = managed(req, &merged, &plan, &files, &mut warnings);
     let mut prepared = write::prepare(root, &out, req.mode)?;
     let asking = matches!(req.mode, Mode::Write { force: false });
@@ -439,6 +440,30 @@ fn to_save(
     saved
 }
 
+/// What the project's own Dockerfile gave (its Python, port and system packages) is saved when no answer
+/// gives it: the generated Dockerfile replaces that evidence, and the next run must plan the same.
+fn keep_own_dockerfile(saved: &mut Answers, merged: &Layer, project: &Project) {
+    let Some(own) = &project.own_dockerfile else {
+        return;
+    };
+    let python_from_it = project
+        .evidence
+        .get(&detect::Key::PythonVersion)
+        .is_some_and(|e| e.file.as_deref() == Some(own.file.as_str()));
+    if python_from_it && !merged.answers.has("python") {
+        saved.insert("python", Value::Text(project.python_version.clone()));
+    }
+    if let Some(port) = plan::own_port(project)
+        && !merged.answers.has("port")
+    {
+        saved.insert("port", Value::Port(port));
+    }
+    let packages = plan::own_packages(project);
+    if !packages.is_empty() && !merged.answers.has("system-packages") {
+        saved.insert("system-packages", Value::Text(packages.join(",")));
+    }
+}
+
 /// `dockgen.toml` as one of the files: its text kept (comments included) when the answers in it stand,
 /// rewritten when they change (an update when dockgen wrote the file as it is, a conflict like any
 /// other when it was edited by hand), and absent when there is nothing to save.
@@ -616,6 +641,7 @@ impl Baseline {
             "task-workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
             "memory" => a.memory() != Some(plan.hardening.memory.as_str()),
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
+            "system-packages" => a.system_packages() != Some(plan::own_packages(p)),
             // Detection never picks a fork of the templates.
             "templates" => true,
             // Detection never names a public host.

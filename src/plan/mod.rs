@@ -57,6 +57,8 @@ pub struct PlanOptions {
     pub memory: Option<String>,
     /// The CPU limit of each app service, in cores ([`DEFAULT_CPUS`] when `None`).
     pub cpus: Option<String>,
+    /// The Debian packages the app runs with (the project's own Dockerfile's when `None`).
+    pub system_packages: Option<Vec<String>>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
 }
@@ -549,7 +551,7 @@ fn runtime_env(p: &Project, view: &AppView, port: u16, workers: u32) -> Vec<EnvP
 }
 
 /// Debian packages for source builds: the builder's compilers and headers, the runtime's libraries.
-fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
+fn native_packages(p: &Project, opts: &PlanOptions) -> (Vec<String>, Vec<String>) {
     let mut build: Vec<String> = Vec::new();
     let mut runtime: Vec<String> = Vec::new();
     for n in &p.native {
@@ -564,9 +566,29 @@ fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
             }
         }
     }
+    // The answer, or what the project's own Dockerfile installs: what its app runs with.
+    let own = || own_packages(p);
+    for name in opts.system_packages.clone().unwrap_or_else(own) {
+        if !runtime.contains(&name) {
+            runtime.push(name);
+        }
+    }
     build.sort();
     runtime.sort();
     (build, runtime)
+}
+
+/// The system packages the project's own Dockerfile installs.
+pub fn own_packages(p: &Project) -> Vec<String> {
+    p.own_dockerfile
+        .as_ref()
+        .map(|d| d.apt_packages.clone())
+        .unwrap_or_default()
+}
+
+/// The port the project's own Dockerfile `EXPOSE`s.
+pub fn own_port(p: &Project) -> Option<u16> {
+    p.own_dockerfile.as_ref()?.expose.map(|(port, _)| port)
 }
 
 /// Builds the plan: a list of named decisions, each its own function or module.
@@ -576,7 +598,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let app_dir = p.project_dir.strip(p.app_dir.as_str());
     check_inputs(p, &app_dir)?;
     let workdir = workdir_of(&app_dir);
-    let port = opts.port.unwrap_or(DEFAULT_PORT);
+    let port = opts.port.or(own_port(p)).unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
     let alembic_dir = alembic_workdir(p, &p.project_dir);
@@ -599,7 +621,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let build_command = env::build_command(p, &p.framework.build_commands(&view));
     let compose_file = compose_file(p, opts, &mut notes);
     let compose_file = compose_file.as_str();
-    let (build_packages, runtime_packages) = native_packages(p);
+    let (build_packages, runtime_packages) = native_packages(p, opts);
     Ok(Plan {
         framework: p.framework,
         package_manager: p.package_manager,
@@ -665,6 +687,9 @@ fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Vec<String>) -> Str
         return DEFAULT_COMPOSE_FILE.into();
     };
     let name = name_of(theirs);
+    if name == DEFAULT_COMPOSE_FILE {
+        return name;
+    }
     notes.push(format!(
         "the compose file is generated as `{theirs}`, the name the project already uses (the one `docker compose` reads first); pass --compose-file to choose another"
     ));

@@ -654,6 +654,57 @@ fn an_existing_compose_yaml_is_generated_into_and_an_existing_dockerfile_pins_py
     assert!(!out.contains("\nNext:"), "{out}");
 }
 
+/// The project's own Dockerfile is evidence: its Python, `EXPOSE` port and `apt-get install` packages are
+/// carried over (and saved, since the generated Dockerfile replaces it), its other `RUN` steps named as
+/// dropped, in detect and init alike.
+#[test]
+fn an_existing_dockerfiles_port_and_packages_are_carried_over_and_its_other_steps_named_as_dropped()
+{
+    let dir = crate::support::project(&[
+        ("requirements.txt", b"flask==3.1.0\ngunicorn==23.0.0\n"),
+        ("app.py", b"from flask import Flask\n\napp = Flask(__name__)\n"),
+        (
+            "Dockerfile",
+            b"FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gettext \\\n    && rm -rf /var/lib/apt/lists/*\nCOPY . .\nRUN flask translate compile\nEXPOSE 5000\nCMD [\"flask\", \"run\"]\n",
+        ),
+    ]);
+    let said = [
+        "`EXPOSE 5000` in the project's own Dockerfile (Dockerfile:6) is carried over",
+        "the system packages the project's own Dockerfile installs (Dockerfile: gettext) are carried over",
+        "`RUN flask translate compile` in the project's own Dockerfile (Dockerfile:5) is dropped",
+    ];
+    let (code, out, err) = run_in(dir.path(), &["detect"]);
+    assert_eq!(code, 0, "{err}");
+    for s in said {
+        assert!(out.contains(s), "{s}: {out}");
+    }
+    let (code, out, err) = run_in(dir.path(), &["init", "--yes", "--force"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for s in said {
+        assert!(err.contains(s), "{s}: {err}");
+    }
+    assert!(out.contains("open http://localhost:5000/"), "{out}");
+    let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(dockerfile.contains("\nEXPOSE 5000\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("--no-install-recommends gettext"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("ARG PYTHON_VERSION=3.12\n"),
+        "{dockerfile}"
+    );
+    let saved = std::fs::read_to_string(dir.path().join("dockgen.toml")).unwrap();
+    assert!(
+        saved.ends_with("\npython = \"3.12\"\nport = 5000\nsystem-packages = \"gettext\"\n"),
+        "{saved}"
+    );
+    // The evidence is gone now; the saved answers plan the same files.
+    let (code, out, err) = run_in(dir.path(), &["init", "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!err.contains("own Dockerfile"), "{err}");
+}
+
 /// Flask-Migrate upgrades from a committed migrations/ folder: without one, no migrate service (it would
 /// fail and keep web waiting forever), and a warning says what to run.
 #[test]
