@@ -21,6 +21,7 @@ mod python;
 mod root;
 mod writes;
 
+use crate::base::diag::Diagnostics;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
@@ -226,7 +227,7 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
 /// Runs detection on `root` with the given frameworks and package managers.
 pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project> {
     check_dir(root)?;
-    let mut warnings = Vec::new();
+    let mut warnings = Diagnostics::new();
     steps(root, opts, reg, &mut warnings).map_err(|e| with_warnings(e, &warnings))
 }
 
@@ -267,7 +268,7 @@ fn steps(
     root: &Path,
     opts: &Options,
     reg: Registry,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<Project> {
     let scan = scan_tree(root, &reg, warnings);
     let named = candidates::named(root, &scan, &reg, warnings);
@@ -294,7 +295,7 @@ fn steps(
     let dir = &manifests.lock_dir;
     let worker_sources = candidates::load_worker_sources(root, &scan, dir, &sources, warnings);
     let mut needs = needs::collect(
-        procfile(root, &scan.sources, dir, &mut Vec::new()),
+        procfile(root, &scan.sources, dir, &mut Diagnostics::new()),
         &dependencies,
         &chosen,
         &worker_sources,
@@ -331,7 +332,7 @@ fn steps(
         django_settings_module: chosen.analysis.settings_module.clone(),
         services: needs.services,
         workers: needs.workers,
-        warnings: dedup(std::mem::take(warnings)),
+        warnings: dedup(warnings.take()),
         evidence,
         project_dir: manifests.lock_dir.clone(),
         interface: chosen.interface,
@@ -413,7 +414,7 @@ fn environment(
     context: &RelDir,
     deps: &DepSet,
     frameworks: &[Framework],
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
@@ -439,11 +440,11 @@ fn check_dir(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn scan_tree(root: &Path, reg: &Registry, warnings: &mut Vec<String>) -> walk::Scan {
+fn scan_tree(root: &Path, reg: &Registry, warnings: &mut Diagnostics) -> walk::Scan {
     let scan = walk::scan(root, &reg.markers());
     warnings.extend(scan.warnings.iter().cloned());
     if scan.truncated {
-        warnings.push(format!(
+        warnings.warn(format!(
             "the project tree has more than {} entries; detection read only the first ones",
             walk::MAX_ENTRIES
         ));
@@ -456,7 +457,7 @@ fn choose_manager(
     m: &Manifests,
     opts: &Options,
     reg: &Registry,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> (PackageManager, Evidence) {
     match opts.package_manager {
         Some(pm) => (pm, opts.evidence("package-manager")),
@@ -469,7 +470,7 @@ fn read_dependencies(
     root: &Path,
     m: &Manifests,
     manager: PackageManager,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<(DepSet, InstallFacts, Option<LockArtifacts>)> {
     let direct = match &m.pyproject {
         Some(p) => p.runtime_deps()?,
@@ -493,7 +494,7 @@ fn procfile(
     root: &Path,
     sources: &crate::parse::index::SourceIndex,
     dir: &RelDir,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
     let rel = dir.join("Procfile");
     let path = crate::base::fs::join(root, &rel);
@@ -503,7 +504,7 @@ fn procfile(
     match sources.text_within(root, &rel, crate::base::fs::limit::SMALL) {
         Ok(text) => Some((rel, crate::parse::procfile::parse(&text))),
         Err(why) => {
-            warnings.push(format!("{why}; the processes in it were not read"));
+            warnings.warn(format!("{why}; the processes in it were not read"));
             None
         }
     }
@@ -543,19 +544,19 @@ fn alembic_dir(root: &Path, app_dir: &RelDir, context: &RelDir) -> Option<RelDir
 fn keep_safe_values(
     env_vars: &mut Vec<EnvVar>,
     needs: &mut needs::Needs,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) {
     env_vars.retain(|v| match crate::base::valid::env_name(&v.name) {
         Ok(()) => true,
         Err(why) => {
-            warnings.push(format!("{why}; the read at {} was ignored", v.evidence));
+            warnings.warn(format!("{why}; the read at {} was ignored", v.evidence));
             false
         }
     });
     if let Some(app) = &needs.celery_app
         && let Err(why) = crate::base::valid::text("the Celery app", app)
     {
-        warnings.push(format!("{why}; no Celery worker was planned for it"));
+        warnings.warn(format!("{why}; no Celery worker was planned for it"));
         needs.celery_app = None;
     }
     needs
@@ -563,7 +564,7 @@ fn keep_safe_values(
         .retain(|q| match crate::base::valid::text("the RQ queue", q) {
             Ok(()) => true,
             Err(why) => {
-                warnings.push(format!("{why}; it was ignored"));
+                warnings.warn(format!("{why}; it was ignored"));
                 false
             }
         });

@@ -2,6 +2,7 @@
 //! `runtime.txt` > Pipfile `[requires]` > `requires-python` / Poetry's `python` > dockgen's default.
 //! Pins are looked for in the project directory, the lock directory and the root.
 
+use crate::base::diag::Diagnostics;
 use std::path::Path;
 
 use super::Options;
@@ -68,7 +69,7 @@ fn choose(
     m: &Manifests,
     opts: &Options,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<Choice> {
     let range = declared_range(m);
     let pinned = match &opts.python {
@@ -113,10 +114,10 @@ fn choose(
 }
 
 /// The warning for a version nothing pinned (after the lockfile's wheels had their say).
-fn warn_unpinned(c: &Choice, warnings: &mut Vec<String>) {
+fn warn_unpinned(c: &Choice, warnings: &mut Diagnostics) {
     if c.defaulted {
         let v = pv::fmt(c.version);
-        warnings.push(format!(
+        warnings.warn(format!(
             "no Python version is pinned (.python-version, requires-python, Pipfile); the image uses {v}: pin the version you test with in .python-version, or pass --python"
         ));
     }
@@ -138,9 +139,9 @@ fn explicit(p: &str, opts: &Options) -> Result<((u64, u64), Evidence)> {
 }
 
 /// Warns about a pinned version dockgen has no images for, or one outside the declared range.
-fn check_pin(v: (u64, u64), range: Option<&Range>, warnings: &mut Vec<String>) {
+fn check_pin(v: (u64, u64), range: Option<&Range>, warnings: &mut Diagnostics) {
     if !pv::supported(v) {
-        warnings.push(format!(
+        warnings.warn(format!(
             "Python {} is not one dockgen has tested images for",
             pv::fmt(v)
         ));
@@ -148,7 +149,7 @@ fn check_pin(v: (u64, u64), range: Option<&Range>, warnings: &mut Vec<String>) {
     if let Some((spec, _, poetry)) = range
         && pv::range_admits(spec, *poetry, v) == Ok(false)
     {
-        warnings.push(format!(
+        warnings.warn(format!(
             "Python {} is outside the project's requires-python `{spec}`",
             pv::fmt(v)
         ));
@@ -157,7 +158,7 @@ fn check_pin(v: (u64, u64), range: Option<&Range>, warnings: &mut Vec<String>) {
 
 /// A small pin file's text; `None` when it is absent. One that is there but cannot be read (a
 /// directory, unreadable, not UTF-8) is a warning: skipping it silently would pick another version.
-fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<String> {
+fn read_small(root: &Path, rel: &str, warnings: &mut Diagnostics) -> Option<String> {
     let p = files::join(root, rel);
     if !files::exists(&p) {
         return None;
@@ -165,7 +166,7 @@ fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<Stri
     match files::read_text(&p, Path::new(rel), limit::SMALL) {
         Ok(text) => Some(text),
         Err(e) => {
-            warnings.push(format!(
+            warnings.warn(format!(
                 "{}; the Python version may not be the one it pins",
                 e.one_line()
             ));
@@ -178,7 +179,7 @@ fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<Stri
 fn pin_file(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<((u64, u64), Evidence)> {
     let mut dirs = vec![m.dir.clone()];
     if m.lock_dir != m.dir {
@@ -200,7 +201,7 @@ fn pin_file(
 fn pipfile(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<((u64, u64), Evidence)> {
     let rel = m.path("Pipfile");
     let text = read_small(root, &rel, warnings)?;
@@ -217,7 +218,7 @@ fn pipfile(
 fn existing_dockerfile(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<((u64, u64), Evidence)> {
     let rel = m.lock_dir.join("Dockerfile");
     let text = read_small(root, &rel, warnings)?;
@@ -265,7 +266,7 @@ fn ci_files(root: &Path) -> Vec<(String, bool)> {
 fn ci_config(
     root: &Path,
     range: Option<&Range>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<((u64, u64), Evidence)> {
     let admitted = |v: (u64, u64)| {
         pv::supported(v)
@@ -375,7 +376,7 @@ pub(super) fn decide(
     opts: &Options,
     locked: Locked,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<(Choice, Vec<SourceBuild>)> {
     let mut choice = choose(root, m, opts, ev, warnings)?;
     let builds = fit_wheels(&mut choice, locked.deps, locked.artifacts, ev, warnings);
@@ -425,7 +426,7 @@ fn fit_wheels(
     deps: &DepSet,
     artifacts: Option<&crate::manager::LockArtifacts>,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<SourceBuild> {
     let Some((artifacts, lockfile)) = artifacts else {
         return vec![];
@@ -468,7 +469,7 @@ fn source_builds(
     locked: &[(&str, Option<&str>, &[String])],
     v: (u64, u64),
     lockfile: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<SourceBuild> {
     let mut builds = vec![];
     for (name, version, files) in locked {
@@ -487,7 +488,7 @@ fn source_builds(
                     .filter(|s| files.iter().any(|f| wheels::wheel_fits(f, **s)))
                     .map(|s| pv::fmt(*s))
                     .collect();
-                warnings.push(format!(
+                warnings.warn(format!(
                     "`{shown}` in {lockfile} has no wheel for Python {} on Linux x86_64{}: the image builds it from source (the builder gets a C compiler; it may need more); pin a Python it has wheels for, or upgrade it",
                     pv::fmt(v),
                     if with.is_empty() {

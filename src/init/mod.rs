@@ -8,6 +8,7 @@
 pub mod answers;
 pub mod prompt;
 
+use crate::base::diag::Diagnostics;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -186,7 +187,7 @@ impl Outcome {
 pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Outcome> {
     let root = req.root.as_path();
     let _lock = lock(req)?;
-    let mut warnings = Vec::new();
+    let mut warnings = Diagnostics::new();
     let answers::Layers {
         saved: saved_before,
         mut merged,
@@ -236,7 +237,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         saved,
         env_file,
         env_on_disk,
-        warnings,
+        warnings: warnings.into_messages(),
         orchestration,
     })
 }
@@ -283,7 +284,7 @@ fn commit(
     mut prepared: write::Prepared,
     req: &Request,
     plan: &Plan,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<(Vec<FileReport>, EnvFileReport)> {
     let (mut env_file, env_text) = env_file(req, plan)?;
     if let Some((file, text)) = env_text {
@@ -309,7 +310,7 @@ fn managed(
     merged: &Layer,
     plan: &Plan,
     files: &BTreeMap<String, String>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> (Vec<OutFile>, Vec<OutFile>) {
     let all = write::out_files(&plan.context_dir, files, render::EXECUTABLE);
     let unmanaged = merged.answers.unmanaged();
@@ -378,7 +379,7 @@ fn fixed(req: &Request) -> BTreeSet<String> {
 
 /// The built-in templates, or a fork overlaid on them. A saved `templates` path is relative to the
 /// project root; one given as a flag or variable, to the working directory.
-fn templates(req: &Request, merged: &Layer, warnings: &mut Vec<String>) -> Result<Templates> {
+fn templates(req: &Request, merged: &Layer, warnings: &mut Diagnostics) -> Result<Templates> {
     let Some(dir) = merged.answers.templates() else {
         return Ok(Templates::default());
     };

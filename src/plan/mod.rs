@@ -6,6 +6,7 @@
 //! YAML or shell are escaped for compose interpolation here (templates add only quoting). Templates print;
 //! they never decide. Nothing here touches the file system.
 
+use crate::base::diag::Diagnostics;
 use serde::Serialize;
 
 pub mod bytecode;
@@ -513,7 +514,7 @@ fn app_view<'a>(p: &'a Project, port: u16, alembic_dir: Option<&'a str>) -> AppV
 }
 
 /// The builder stage's install, with a server the project lacks added (and a note saying so).
-fn install(p: &Project, server: &server::ServerPlan, notes: &mut Vec<String>) -> Result<Install> {
+fn install(p: &Project, server: &server::ServerPlan, notes: &mut Diagnostics) -> Result<Install> {
     let cx = InstallCx {
         facts: &p.install,
         python_version: &p.python_version,
@@ -523,7 +524,7 @@ fn install(p: &Project, server: &server::ServerPlan, notes: &mut Vec<String>) ->
     };
     let mut install = p.package_manager.install(&cx)?;
     if let Some((server, pin)) = &server.install {
-        notes.push(format!(
+        notes.warn(format!(
             "{server} is not a dependency of the project; the image installs {pin} (add it to your dependencies to choose the version)"
         ));
         install
@@ -603,7 +604,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
     let alembic_dir = alembic_workdir(p, &p.project_dir);
     let view = app_view(p, port, alembic_dir.as_deref());
-    let mut notes = Vec::new();
+    let mut notes = Diagnostics::new();
     let server = server::choose(p, port, &opts.server)?;
     let install = install(p, &server, &mut notes)?;
     let dev_command = p.framework.dev_command(&view, &server.fixed_command);
@@ -663,7 +664,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         app_env: env.app_env,
         passthrough_env: env.passthrough,
         env_example: env.example,
-        notes,
+        notes: notes.into_messages(),
     })
 }
 
@@ -767,7 +768,7 @@ fn schema(
     p: &Project,
     migrates: bool,
     postgres: bool,
-    notes: &mut Vec<String>,
+    notes: &mut Diagnostics,
 ) -> Option<Vec<String>> {
     notes.extend(schema_note(p, migrates, postgres));
     schema_command(p, migrates, postgres)
@@ -806,14 +807,14 @@ fn web_concurrency(
     p: &Project,
     opts: &PlanOptions,
     migrates: bool,
-    notes: &mut Vec<String>,
+    notes: &mut Diagnostics,
 ) -> u32 {
     if let Some(n) = opts.server.workers {
         return n;
     }
     match &p.creates_tables {
         Some(at) if !migrates => {
-            notes.push(format!(
+            notes.warn(format!(
                 "the app creates its tables at startup ({at}) and has no migration step: several server processes would race on CREATE TABLE, so WEB_CONCURRENCY defaults to 1 (migrations, e.g. Alembic, let it run more)"
             ));
             1

@@ -63,7 +63,7 @@ impl ManagerSpec for Pdm {
             && !inherits_metadata(&text)
         {
             reading.facts.legacy_lock = true;
-            cx.warnings.push(format!(
+            cx.warnings.warn(format!(
                 "`{shown}` was written by an older PDM (no `inherit_metadata` strategy), which `pdm export` refuses: the image installs it with `pdm sync --prod` instead of a hashed export; run `pdm lock --update-reuse --strategy inherit_metadata` to update the lock's format (the versions stay)"
             ));
         }
