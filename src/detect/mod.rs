@@ -13,6 +13,7 @@
 
 mod app;
 mod candidates;
+mod dockerfile;
 mod env;
 mod health;
 mod needs;
@@ -38,6 +39,7 @@ pub use crate::manager::PackageManager;
 use crate::manager::{InstallFacts, LockArtifacts, Manifests, ReadCx};
 use crate::parse::deps::DepSet;
 use crate::parse::walk;
+pub use dockerfile::{OwnDockerfile, is_package as is_debian_package};
 pub use root::{Root, Search, find_root, find_root_with};
 
 /// The frameworks and package managers detection knows.
@@ -197,6 +199,10 @@ pub struct Project {
     /// (Alembic then runs from there).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alembic_dir: Option<RelDir>,
+    /// What the project's own Dockerfile (not one dockgen generated) shows: its port and system packages
+    /// are carried over, its other build steps dropped (each said in a warning).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own_dockerfile: Option<OwnDockerfile>,
 }
 
 fn install_files<S: Serializer>(
@@ -311,6 +317,7 @@ fn steps(
     let data_dirs = data_dirs(&chosen, &env_sources, &env_vars);
     let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, warnings);
     Ok(Project {
+        own_dockerfile: dockerfile::read(root, dir, warnings),
         creates_tables: creates_tables(&env_sources),
         schema_commands: schema_commands(&env_sources),
         framework_facts: chosen.analysis.facts.clone(),

@@ -208,6 +208,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
 
     let baseline = Baseline::lazy(req, &project, &detect_options);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
+    keep_own_dockerfile(&mut saved, &merged, &project);
     let (out, skipped) = managed(req, &merged, &plan, &files, &mut warnings);
     let mut prepared = write::prepare(root, &out, req.mode)?;
     let asking = matches!(req.mode, Mode::Write { force: false });
@@ -440,6 +441,30 @@ fn to_save(
     saved
 }
 
+/// What the project's own Dockerfile gave (its Python, port and system packages) is saved when no answer
+/// gives it: the generated Dockerfile replaces that evidence, and the next run must plan the same.
+fn keep_own_dockerfile(saved: &mut Answers, merged: &Layer, project: &Project) {
+    let Some(own) = &project.own_dockerfile else {
+        return;
+    };
+    let python_from_it = project
+        .evidence
+        .get(&detect::Key::PythonVersion)
+        .is_some_and(|e| e.file.as_deref() == Some(own.file.as_str()));
+    if python_from_it && !merged.answers.has("python") {
+        saved.insert("python", Value::Text(project.python_version.clone()));
+    }
+    if let Some(port) = plan::own_port(project)
+        && !merged.answers.has("port")
+    {
+        saved.insert("port", Value::Port(port));
+    }
+    let packages = plan::own_packages(project);
+    if !packages.is_empty() && !merged.answers.has("system-packages") {
+        saved.insert("system-packages", Value::Text(packages.join(",")));
+    }
+}
+
 /// `dockgen.toml` as one of the files: its text kept (comments included) when the answers in it stand,
 /// rewritten when they change (an update when dockgen wrote the file as it is, a conflict like any
 /// other when it was edited by hand), and absent when there is nothing to save.
@@ -606,14 +631,15 @@ impl Baseline {
                 a.migrate_command().map(|c| c.map(words))
                     != Some(plan.migration.as_ref().map(|m| m.command.join(" ")))
             }
-            "compose-file" => a.compose_file() != Some(plan::DEFAULT_COMPOSE_FILE),
+            "compose-file" => a.compose_file() != Some(plan.compose_file.as_str()),
             // Detection never sets these: the server's own defaults apply.
             "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
             "postgres" => a.postgres() != Some(plan.runs(Service::Postgres)),
             "redis" => a.redis() != Some(plan.runs(Service::Redis)),
-            "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
+            "task-workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
             "memory" => a.memory() != Some(plan.hardening.memory.as_str()),
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
+            "system-packages" => a.system_packages() != Some(plan::own_packages(p)),
             // Detection never picks a fork of the templates.
             "templates" => true,
             // Detection never names a public host.
@@ -883,7 +909,7 @@ impl Guide<'_> {
 
     /// One yes/no question per worker the project can run.
     fn workers(&mut self, project: &Project) -> Result<()> {
-        if !self.ask("workers") {
+        if !self.ask("task-workers") {
             return Ok(());
         }
         let detected = plan::detected_workers(project);
@@ -892,12 +918,12 @@ impl Guide<'_> {
             .answers
             .workers()
             .map_or_else(|| detected.clone(), <[WorkerKind]>::to_vec);
-        let label = answers::spec("workers")
-            .expect("workers is an answer")
+        let label = answers::spec("task-workers")
+            .expect("task-workers is an answer")
             .prompt;
         let mut chosen = Vec::new();
         for (k, ev) in plan::available_workers(project) {
-            let detail = match self.merged.origins.get("workers") {
+            let detail = match self.merged.origins.get("task-workers") {
                 Some(o) => why(Some(&o.evidence())),
                 None if k == WorkerKind::CeleryBeat && ev.is_none() => {
                     "no beat schedule was found".into()
@@ -912,8 +938,10 @@ impl Guide<'_> {
         if chosen != current {
             self.merged
                 .answers
-                .insert("workers", Value::Workers(chosen));
-            self.merged.origins.insert("workers".into(), Origin::Prompt);
+                .insert("task-workers", Value::Workers(chosen));
+            self.merged
+                .origins
+                .insert("task-workers".into(), Origin::Prompt);
         }
         Ok(())
     }

@@ -58,6 +58,8 @@ pub struct PlanOptions {
     pub memory: Option<String>,
     /// The CPU limit of each app service, in cores ([`DEFAULT_CPUS`] when `None`).
     pub cpus: Option<String>,
+    /// The Debian packages the app runs with (the project's own Dockerfile's when `None`).
+    pub system_packages: Option<Vec<String>>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
 }
@@ -550,7 +552,7 @@ fn runtime_env(p: &Project, view: &AppView, port: u16, workers: u32) -> Vec<EnvP
 }
 
 /// Debian packages for source builds: the builder's compilers and headers, the runtime's libraries.
-fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
+fn native_packages(p: &Project, opts: &PlanOptions) -> (Vec<String>, Vec<String>) {
     let mut build: Vec<String> = Vec::new();
     let mut runtime: Vec<String> = Vec::new();
     for n in &p.native {
@@ -565,9 +567,29 @@ fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
             }
         }
     }
+    // The answer, or what the project's own Dockerfile installs: what its app runs with.
+    let own = || own_packages(p);
+    for name in opts.system_packages.clone().unwrap_or_else(own) {
+        if !runtime.contains(&name) {
+            runtime.push(name);
+        }
+    }
     build.sort();
     runtime.sort();
     (build, runtime)
+}
+
+/// The system packages the project's own Dockerfile installs.
+pub fn own_packages(p: &Project) -> Vec<String> {
+    p.own_dockerfile
+        .as_ref()
+        .map(|d| d.apt_packages.clone())
+        .unwrap_or_default()
+}
+
+/// The port the project's own Dockerfile `EXPOSE`s.
+pub fn own_port(p: &Project) -> Option<u16> {
+    p.own_dockerfile.as_ref()?.expose.map(|(port, _)| port)
 }
 
 /// Builds the plan: a list of named decisions, each its own function or module.
@@ -577,7 +599,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let app_dir = p.project_dir.strip(p.app_dir.as_str());
     check_inputs(p, &app_dir)?;
     let workdir = workdir_of(&app_dir);
-    let port = opts.port.unwrap_or(DEFAULT_PORT);
+    let port = opts.port.or(own_port(p)).unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
     let alembic_dir = alembic_workdir(p, &p.project_dir);
@@ -598,8 +620,9 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     };
     let env = env::plan(p, &switches);
     let build_command = env::build_command(p, &p.framework.build_commands(&view));
-    let compose_file = opts.compose_file.as_deref().unwrap_or(DEFAULT_COMPOSE_FILE);
-    let (build_packages, runtime_packages) = native_packages(p);
+    let compose_file = compose_file(p, opts, &mut notes);
+    let compose_file = compose_file.as_str();
+    let (build_packages, runtime_packages) = native_packages(p, opts);
     Ok(Plan {
         framework: p.framework,
         package_manager: p.package_manager,
@@ -631,7 +654,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         dev_command,
         schema_command: schema(p, migration.is_some(), postgres, &mut notes),
         migration,
-        blockers: blockers(p, postgres, redis && !workers.is_empty(), opts),
+        blockers: blockers(p, postgres, redis && !workers.is_empty(), compose_file),
         workers,
         hardening: hardening::plan(opts),
         health_timings: hardening::health_timings(),
@@ -652,12 +675,33 @@ fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Optio
         .map(|d| workdir_of(&context.strip(d.as_str())))
 }
 
+/// The compose file's name: the answer; else the project's own compose file that `docker compose` reads
+/// first (so the generated file replaces it, a conflict to settle like any edited file, rather than
+/// landing beside it where compose would not read it); else docker-compose.yml.
+fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Vec<String>) -> String {
+    if let Some(answer) = &opts.compose_file {
+        return answer.clone();
+    }
+    let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
+    let name_of = |file: &'_ String| file.rsplit('/').next().unwrap_or(file).to_string();
+    let Some(theirs) = p.compose_files.iter().min_by_key(|f| rank(&name_of(f))) else {
+        return DEFAULT_COMPOSE_FILE.into();
+    };
+    let name = name_of(theirs);
+    if name == DEFAULT_COMPOSE_FILE {
+        return name;
+    }
+    notes.push(format!(
+        "the compose file is generated as `{theirs}`, the name the project already uses (the one `docker compose` reads first); pass --compose-file to choose another"
+    ));
+    name
+}
+
 /// What is known to break the stack: a database compose starts that the app never reads, a compose file
 /// that docker compose prefers to ours, workers whose Redis broker they have no client for.
 /// (Called before `workers` moves into the plan: `redis_broker` says whether any run on Redis.)
-fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions) -> Vec<Blocker> {
+fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<Blocker> {
     use crate::base::kinds::EnvRole::*;
-    let compose_file = opts.compose_file.as_deref();
     let mut out = Vec::new();
     let reads_database = p.env_vars.iter().any(|v| {
         matches!(
@@ -671,7 +715,6 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions)
             )
         )
     });
-    let ours = compose_file.unwrap_or(DEFAULT_COMPOSE_FILE);
     let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
     for file in &p.compose_files {
         let name = file.rsplit('/').next().unwrap_or(file);

@@ -151,7 +151,7 @@ fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
     assert_eq!(status(&o, "dockgen.toml"), Status::Created);
     let saved = read(dir.path(), "dockgen.toml");
     assert!(saved.contains("\nport = 8080\n"), "{saved}");
-    assert!(saved.contains("\nworkers = [\"celery\"]\n"), "{saved}");
+    assert!(saved.contains("\ntask-workers = [\"celery\"]\n"), "{saved}");
     assert!(
         !saved.contains("\npython"),
         "detected values are not saved: {saved}"
