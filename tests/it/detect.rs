@@ -657,3 +657,111 @@ fn a_range_dockgen_cannot_serve_is_an_error_with_a_hint() {
     };
     assert_eq!(detect(dir.path(), &opts).unwrap().python_version, "3.9");
 }
+
+/// An edit of a manifest's text.
+type Edit = fn(&str) -> String;
+
+/// A copy of `dir`'s files with `manifest` edited by `edit`, as a new project.
+fn edited_copy(
+    dir: &std::path::Path,
+    manifest: &str,
+    edit: fn(&str) -> String,
+) -> tempfile::TempDir {
+    let to = tempfile::tempdir().unwrap();
+    copy_tree(dir, to.path());
+    let text = std::fs::read_to_string(to.path().join(manifest)).unwrap();
+    let edited = edit(&text);
+    assert_ne!(text, edited, "{manifest} edit changed nothing");
+    std::fs::write(to.path().join(manifest), edited).unwrap();
+    to
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_lock_out_of_date_with_its_manifest_is_reported_with_the_fix() {
+    let add_redis = |t: &str| t.replacen("dependencies = [", "dependencies = [\"redis\", ", 1);
+    let cases: &[(&str, &str, Edit, &str)] = &[
+        (
+            "poetry1-flask",
+            "pyproject.toml",
+            |t| {
+                t.replacen(
+                    "[tool.poetry.dependencies]\n",
+                    "[tool.poetry.dependencies]\ncelery = \"^5.4\"\n",
+                    1,
+                )
+            },
+            "run `poetry lock`",
+        ),
+        (
+            "poetry2-fastapi",
+            "pyproject.toml",
+            add_redis,
+            "run `poetry lock`",
+        ),
+        (
+            "pdm-flask",
+            "pyproject.toml",
+            add_redis,
+            "run `pdm lock --update-reuse`",
+        ),
+        (
+            "flask-factory-pipenv",
+            "Pipfile",
+            |t| t.replacen("[packages]\n", "[packages]\ncelery = \"*\"\n", 1),
+            "run `pipenv lock`",
+        ),
+    ];
+    for (fixture, manifest, edit, fix) in cases {
+        let dir = fixtures().join(fixture);
+        let fresh = detect(&dir, &Options::default()).unwrap();
+        assert!(
+            !fresh.warnings.iter().any(|w| w.contains("is out of date")),
+            "{fixture}: {:?}",
+            fresh.warnings
+        );
+        let copy = edited_copy(&dir, manifest, *edit);
+        let p = detect(copy.path(), &Options::default()).unwrap();
+        assert!(
+            p.warnings.iter().any(
+                |w| w.contains(&format!("is out of date with `{manifest}`")) && w.contains(fix)
+            ),
+            "{fixture}: {:?}",
+            p.warnings
+        );
+    }
+}
+
+#[test]
+fn the_corpus_locks_match_their_manifests() {
+    let corpus = fixtures().join("../e2e/corpus");
+    let mut checked = 0;
+    for e in std::fs::read_dir(&corpus).unwrap().flatten() {
+        let has_digest = ["poetry.lock", "pdm.lock", "Pipfile.lock", "uv.lock"]
+            .iter()
+            .any(|l| e.path().join(l).exists());
+        if !e.path().is_dir() || !has_digest {
+            continue;
+        }
+        let p = detect(&e.path(), &Options::default()).unwrap();
+        assert!(
+            !p.warnings.iter().any(|w| w.contains("is out of date")),
+            "{:?}: {:?}",
+            e.file_name(),
+            p.warnings
+        );
+        checked += 1;
+    }
+    assert!(checked >= 7, "{checked}");
+}
