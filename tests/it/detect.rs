@@ -73,6 +73,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "django-uv-subdir", outcome: ok("django", "uv", "3.12", "core", "config.wsgi:application", Some("config.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "empty", outcome: Err("no Python web application found") },
     Expect { fixture: "fastapi-celery-module-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, REDIS, &["celery"], NONE) },
+    Expect { fixture: "fastapi-env-sample-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-get-application-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
@@ -764,4 +765,25 @@ fn the_corpus_locks_match_their_manifests() {
         checked += 1;
     }
     assert!(checked >= 7, "{checked}");
+}
+
+#[test]
+fn required_values_come_from_the_projects_example_env_file_but_never_its_secrets() {
+    let p = run("fastapi-env-sample-pip").unwrap();
+    let plan = dockgen::plan::plan(&p, &dockgen::plan::PlanOptions::default()).unwrap();
+    let value = |name: &str| {
+        let e = plan.env_example.iter().find(|e| e.name == name).unwrap();
+        (e.value.clone(), e.comment.clone(), e.secret)
+    };
+    let (v, comment, _) = value("PROJECT_NAME");
+    assert_eq!(v, "Shop API");
+    assert!(comment.contains(".env.sample:2"), "{comment}");
+    assert_eq!(value("FIRST_SUPERUSER").0, "admin@example.com");
+    // A placeholder and a token-like value are not copied; a signing key gets a fresh secret.
+    assert_eq!(value("SENTRY_DSN").0, "");
+    assert_eq!(value("API_TOKEN").0, "");
+    assert!(value("SECRET_KEY").2);
+    let must: Vec<&str> = plan.must_set.iter().map(|m| m.name.as_str()).collect();
+    // SECRET_KEY is required too, and init writes its random value.
+    assert_eq!(must, ["API_TOKEN", "SECRET_KEY", "SENTRY_DSN"]);
 }
