@@ -421,6 +421,21 @@ pub const SIGNING_KEYS: &[&str] = &[
     "WTF_CSRF_SECRET_KEY",
 ];
 
+/// The example environment files projects ship beside their code, in the order they are read. The
+/// project's own `.env.example` is among them (dockgen writes one too, and never over the project's).
+pub const EXAMPLE_ENV_FILES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    "example.env",
+    ".env.dist",
+];
+
+/// Values in an example environment file that stand for "fill this in", lowercased: never copied.
+pub const PLACEHOLDER_MARKERS: &[&str] = &[
+    "change", "replace", "todo", "fixme", "xxx", "<", ">", "...", "your", "secret", "password",
+];
+
 /// The compose file names `docker compose` finds by itself, in its order of preference.
 pub const COMPOSE_FILES: &[&str] = &[
     "compose.yaml",

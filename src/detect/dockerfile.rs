@@ -28,7 +28,11 @@ pub struct OwnDockerfile {
 
 /// Reads `dir/Dockerfile` under `root`, when the project wrote it; the warnings say what is carried over
 /// and what is dropped.
-pub(super) fn read(root: &Path, dir: &RelDir, warnings: &mut Vec<String>) -> Option<OwnDockerfile> {
+pub(super) fn read(
+    root: &Path,
+    dir: &RelDir,
+    warnings: &mut crate::base::diag::Diagnostics,
+) -> Option<OwnDockerfile> {
     let rel = dir.join("Dockerfile");
     let path = files::join(root, &rel);
     if !files::is_file(&path) {

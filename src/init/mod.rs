@@ -452,7 +452,7 @@ fn keep_own_dockerfile(saved: &mut Answers, merged: &Layer, project: &Project) {
         .get(&detect::Key::PythonVersion)
         .is_some_and(|e| e.file.as_deref() == Some(own.file.as_str()));
     if python_from_it && !merged.answers.has("python") {
-        saved.insert("python", Value::Text(project.python_version.clone()));
+        saved.insert("python", Value::Text(project.python_version.to_string()));
     }
     if let Some(port) = plan::own_port(project)
         && !merged.answers.has("port")

@@ -9,6 +9,7 @@
 //! fallback manager (pip: requirements files, a PEP 621 pyproject, or nothing). Adding a manager is one
 //! module here plus one line in [`ALL`] (see CONTRIBUTING.md).
 
+pub mod content_hash;
 pub mod install;
 pub mod lock;
 pub mod pdm;

@@ -7,8 +7,8 @@
 use super::{EnvExample, EnvPair, MustSet, pair};
 use crate::base::kinds::{EnvRole, EnvType};
 use crate::base::quote::{compose_literal, sh_quote};
-use crate::detect::{EnvVar, Project};
-use crate::knowledge::SECRET_MARKERS;
+use crate::detect::{EnvVar, ExampleValue, Project};
+use crate::knowledge::{PLACEHOLDER_MARKERS, SECRET_MARKERS};
 
 const PG_USER: &str = "${POSTGRES_USER:-app}";
 const PG_DB: &str = "${POSTGRES_DB:-app}";
@@ -141,7 +141,11 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     push(&mut out.app_env, "WEB_CONCURRENCY", concurrency);
     let mut app_examples = Vec::new();
     for v in &p.env_vars {
-        read_by_app(v, s, p.framework.title(), &mut out, &mut app_examples);
+        let app = AppFacts {
+            framework: p.framework.title(),
+            shipped: &p.example_env,
+        };
+        read_by_app(v, s, &app, &mut out, &mut app_examples);
     }
     if s.postgres {
         out.example.extend(postgres_examples());
@@ -164,12 +168,18 @@ fn allowed_hosts_example(name: &str, separator: &str, framework: &str, at: &str)
     example(name, &LOCAL_HOSTS.join(separator), &comment, true)
 }
 
-/// One variable the app reads (`framework` is the app's framework, by its title): a service's value,
-/// required from `.env`, or passed through.
+/// What the planner knows of the app itself when it places one variable: its framework (by its title)
+/// and the values of the project's own example environment file.
+struct AppFacts<'a> {
+    framework: &'a str,
+    shipped: &'a [ExampleValue],
+}
+
+/// One variable the app reads: a service's value, required from `.env`, or passed through.
 fn read_by_app(
     v: &EnvVar,
     s: &Switches,
-    framework: &str,
+    app: &AppFacts,
     out: &mut EnvPlan,
     examples: &mut Vec<EnvExample>,
 ) {
@@ -182,34 +192,27 @@ fn read_by_app(
     if let Some(value) = role_value(v, s) {
         push(&mut out.app_env, &v.name, value);
         if let Some(EnvRole::AllowedHosts { separator }) = role {
-            examples.push(allowed_hosts_example(&v.name, separator, framework, &at));
+            examples.push(allowed_hosts_example(
+                &v.name,
+                separator,
+                app.framework,
+                &at,
+            ));
         }
     } else if v.required {
-        out.must_set.push(MustSet {
-            name: v.name.clone(),
-            read_at: at.clone(),
-        });
         push(
             &mut out.app_env,
             &v.name,
             format!("${{{0}:?set {0} in .env}}", v.name),
         );
-        // Empty: compose's `:?` refuses to start until it is set.
-        examples.push(if generated {
-            let comment = format!(
-                "Required; the app's signing key (dockgen init puts a random one in .env, or generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`). Read at {at}."
-            );
-            self::secret(&v.name, &comment, false)
-        } else {
-            let what = typed(v).map_or_else(String::new, |t| format!(" ({t})"));
-            let whose = if credential {
-                " a credential only you can supply"
-            } else {
-                " a value only you can supply"
-            };
-            let comment = format!("Required{what}:{whose}. Read at {at}.");
-            example(&v.name, "", &comment, false)
-        });
+        let (entry, must_set) = required(v, &at, generated, credential, app.shipped);
+        if must_set {
+            out.must_set.push(MustSet {
+                name: v.name.clone(),
+                read_at: at.clone(),
+            });
+        }
+        examples.push(entry);
     } else if !out.passthrough.contains(&v.name) && !out.app_env.iter().any(|e| e.name == v.name) {
         out.passthrough.push(v.name.clone());
         examples.push(if generated {
@@ -221,6 +224,67 @@ fn read_by_app(
             optional(v, &at)
         });
     }
+}
+
+/// The `.env.example` entry of a required variable no service provides, and whether the user must set
+/// it: the signing key (a random one in `.env`), the project's own value from its example file, or an
+/// empty entry that compose's `:?` refuses to start without.
+fn required(
+    v: &EnvVar,
+    at: &str,
+    generated: bool,
+    credential: bool,
+    shipped: &[ExampleValue],
+) -> (EnvExample, bool) {
+    let what = typed(v).map_or_else(String::new, |t| format!(" ({t})"));
+    if generated {
+        let comment = format!(
+            "Required; the app's signing key (dockgen init puts a random one in .env, or generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`). Read at {at}."
+        );
+        return (self::secret(&v.name, &comment, false), true);
+    }
+    if let Some(e) = shipped_value(v, shipped, credential) {
+        let comment = format!(
+            "Required{what}; the value is the project's own, from {}: change it for production. Read at {at}.",
+            e.evidence
+        );
+        return (example(&v.name, &e.value, &comment, false), false);
+    }
+    let whose = if credential {
+        " a credential only you can supply"
+    } else {
+        " a value only you can supply"
+    };
+    let comment = format!("Required{what}:{whose}. Read at {at}.");
+    (example(&v.name, "", &comment, false), true)
+}
+
+/// The value the project's example environment file gives a required variable, when it is one to copy:
+/// never for a credential or a signing key, never a placeholder (`changeme`, `<...>`, `your-...`) or
+/// a value that looks like a secret itself.
+fn shipped_value<'a>(
+    v: &EnvVar,
+    shipped: &'a [ExampleValue],
+    secret: bool,
+) -> Option<&'a ExampleValue> {
+    if !v.required || secret {
+        return None;
+    }
+    let e = shipped.iter().find(|e| e.name == v.name)?;
+    let lower = e.value.to_lowercase();
+    let placeholder =
+        e.value.trim().is_empty() || PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m));
+    (!placeholder && !looks_random(&e.value)).then_some(e)
+}
+
+/// A long unbroken run of letters and digits (a token, a key): a value nobody should copy.
+fn looks_random(value: &str) -> bool {
+    value.len() >= 24
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_+/=".contains(c))
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 /// The type the code parses a variable as, in words.

@@ -678,7 +678,7 @@ fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Optio
 /// The compose file's name: the answer; else the project's own compose file that `docker compose` reads
 /// first (so the generated file replaces it, a conflict to settle like any edited file, rather than
 /// landing beside it where compose would not read it); else docker-compose.yml.
-fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Vec<String>) -> String {
+fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Diagnostics) -> String {
     if let Some(answer) = &opts.compose_file {
         return answer.clone();
     }
@@ -691,7 +691,7 @@ fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Vec<String>) -> Str
     if name == DEFAULT_COMPOSE_FILE {
         return name;
     }
-    notes.push(format!(
+    notes.warn(format!(
         "the compose file is generated as `{theirs}`, the name the project already uses (the one `docker compose` reads first); pass --compose-file to choose another"
     ));
     name
