@@ -36,7 +36,7 @@ macro_rules! vocabulary {
 
 vocabulary!(
     /// A backing service the app talks to.
-    Service { Postgres = "postgres", Redis = "redis", Rabbitmq = "rabbitmq" }
+    Service { Postgres = "postgres", Rabbitmq = "rabbitmq", Redis = "redis" }
 );
 vocabulary!(
     /// A background worker system.
