@@ -358,6 +358,7 @@ pub mod pins {
     /// Service images, pinned to a major tag.
     pub const POSTGRES: &str = "17";
     pub const REDIS: &str = "7";
+    pub const RABBITMQ: &str = "4";
 }
 
 /// How an environment variable the app reads is supplied by compose, by name. `{pg_url}` and friends are

@@ -326,6 +326,7 @@ fn steps(
         warnings,
     );
     keep_safe_values(&mut env_vars, &mut needs, warnings);
+    needs::brokers_from_env(&env_vars, &mut needs, &mut evidence);
     let data_dirs = data_dirs(&chosen, &env_sources, &env_vars);
     let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, warnings);
     Ok(Project {

@@ -92,6 +92,8 @@ pub struct ComposeContext {
     pub postgres_data_dir: String,
     /// Whether compose has a Redis service (`redis`) and the app gets `REDIS_URL`.
     pub redis: bool,
+    /// Whether compose has a RabbitMQ service (`rabbitmq`), the broker of the app's `amqp://` URL.
+    pub rabbitmq: bool,
     /// The migration command, exec form, run by the one-shot `migrate` service.
     pub migrate_command: Option<Vec<String>>,
     /// The directory the migration runs from when it is not the image's workdir (the one holding
@@ -135,6 +137,8 @@ pub struct ComposeImages {
     pub postgres: String,
     /// The Redis image with its pinned major version (`redis:7`).
     pub redis: String,
+    /// The RabbitMQ image with its pinned major version (`rabbitmq:4`).
+    pub rabbitmq: String,
 }
 
 /// The context of `entrypoint.sh.tera`.
@@ -202,10 +206,12 @@ impl ComposeContext {
             images: ComposeImages {
                 postgres: plan.images.postgres.clone(),
                 redis: plan.images.redis.clone(),
+                rabbitmq: plan.images.rabbitmq.clone(),
             },
             postgres: plan.runs(Service::Postgres),
             postgres_data_dir: plan.postgres_data_dir.clone(),
             redis: plan.runs(Service::Redis),
+            rabbitmq: plan.runs(Service::Rabbitmq),
             migrate_command: migration.map(|m| m.command.clone()),
             migrate_workdir: migration.and_then(|m| m.workdir.clone()),
             workers: plan.workers.clone(),

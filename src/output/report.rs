@@ -180,6 +180,7 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
         RedisUrl => "Redis URL".into(),
         RedisHost => "Redis host".into(),
         RedisPort => "Redis port".into(),
+        AmqpUrl => "AMQP broker URL (RabbitMQ)".into(),
         Port => "the server's port".into(),
         AllowedHosts { separator } => format!("ALLOWED_HOSTS, `{separator}`-separated"),
         DebugSwitch { on } => format!("debug switch (dev: `{on}`)"),

@@ -14,6 +14,8 @@ const PG_USER: &str = "${POSTGRES_USER:-app}";
 const PG_DB: &str = "${POSTGRES_DB:-app}";
 const PG_PASSWORD: &str = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}";
 const REDIS_URL: &str = "redis://redis:6379/0";
+/// The generated RabbitMQ's URL, its default virtual host `/` spelled as kombu reads it (`//`).
+const AMQP_URL: &str = "amqp://${RABBITMQ_DEFAULT_USER:-app}:${RABBITMQ_DEFAULT_PASS:?set RABBITMQ_DEFAULT_PASS in .env}@rabbitmq:5672//";
 
 /// Which services and features the environment is planned for.
 pub(super) struct Switches {
@@ -21,6 +23,7 @@ pub(super) struct Switches {
     pub workers: u32,
     pub postgres: bool,
     pub redis: bool,
+    pub rabbitmq: bool,
     pub port: u16,
     pub migrations: bool,
 }
@@ -102,6 +105,7 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
         EnvRole::RedisUrl if s.redis => REDIS_URL.into(),
         EnvRole::RedisHost if s.redis => "redis".into(),
         EnvRole::RedisPort if s.redis => "6379".into(),
+        EnvRole::AmqpUrl if s.rabbitmq => AMQP_URL.into(),
         EnvRole::Port => s.port.to_string(),
         // Read without a default: one that serves local requests and the health check (production
         // sets its domain). With a default, the app's own applies.
@@ -149,6 +153,9 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     }
     if s.postgres {
         out.example.extend(postgres_examples());
+    }
+    if s.rabbitmq {
+        out.example.extend(rabbitmq_examples());
     }
     out.example.extend(app_examples);
     out.example.extend(server_examples(s.port, s.workers));
@@ -328,6 +335,22 @@ fn postgres_examples() -> Vec<EnvExample> {
     ]
 }
 
+fn rabbitmq_examples() -> Vec<EnvExample> {
+    vec![
+        example(
+            "RABBITMQ_DEFAULT_USER",
+            "app",
+            "RabbitMQ credentials, used by the rabbitmq service and to build the broker URL.",
+            false,
+        ),
+        secret(
+            "RABBITMQ_DEFAULT_PASS",
+            "Required: a strong password (dockgen init puts a random one in .env); it never leaves .env.",
+            false,
+        ),
+    ]
+}
+
 fn server_examples(port: u16, workers: u32) -> Vec<EnvExample> {
     vec![
         example(
@@ -426,13 +449,14 @@ fn with_build_values(p: &Project, command: &[String]) -> String {
     inline.join(" ")
 }
 
-/// Whether an `app_env` value planned here points at the generated `db` or `redis` service (a URL, a
+/// Whether an `app_env` value planned here points at the generated `db`, `redis` or `rabbitmq` service (a URL, a
 /// host, a conninfo string): an orchestrator with a managed database in production must take such a
 /// value from its secrets instead. Recognises only the values [`role_value`] and [`plan`] write.
 pub fn names_a_service(value: &str) -> bool {
     value == "db"
         || value == "redis"
         || value == REDIS_URL
+        || value == AMQP_URL
         || value.contains("@db:5432/")
         || value.starts_with("host=db ")
 }

@@ -53,6 +53,7 @@ const fn ok(
 const PG: &[&str] = &["postgres"];
 const PG_REDIS: &[&str] = &["postgres", "redis"];
 const REDIS: &[&str] = &["redis"];
+const RABBITMQ: &[&str] = &["rabbitmq"];
 const NONE: &[&str] = &[];
 
 #[rustfmt::skip]
@@ -76,6 +77,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "fastapi-env-sample-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-get-application-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
+    Expect { fixture: "flask-celery-rabbitmq-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, RABBITMQ, &["celery"], NONE) },
     Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-click-manage-pip", outcome: ok("flask", "pip", "3.12", ".", "blog:create_app()", None, NONE, NONE,
         &["the django app found by `manage.py` was not used: django is not a dependency of the project, flask is"]) },
