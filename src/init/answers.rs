@@ -780,6 +780,7 @@ impl Answers {
             app_dir: self.app_dir().map(str::to_string),
             entrypoint: self.entrypoint().map(str::to_string),
             celery_app: self.celery_app().map(str::to_string),
+            index: None,
             origins: origins
                 .iter()
                 .map(|(k, o)| (k.clone(), o.evidence()))
@@ -1144,7 +1145,8 @@ pub fn from_env(
     let known: BTreeMap<String, &str> = ANSWERS.iter().map(|s| (s.env_var(), s.key)).collect();
     let mut vars: Vec<(String, String)> = vars
         .into_iter()
-        .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+        // DOCKGEN_OFFLINE is a switch of the run, not an answer.
+        .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k != crate::pkgindex::OFFLINE_VAR)
         .collect();
     vars.sort();
     for (var, value) in vars {
