@@ -93,6 +93,9 @@ pub struct Options {
     pub entrypoint: Option<String>,
     /// The Celery app (`celery -A`), instead of the one the Procfile or the sources show.
     pub celery_app: Option<String>,
+    /// How the package index may be asked which wheels the requirements' exact pins have; `None` (the
+    /// default, and `--offline`) asks nothing.
+    pub index: Option<crate::pkgindex::Access>,
     /// Where each given option came from, by answer key (`framework`, `package-manager`, `python`,
     /// `app-dir`, `entrypoint`); an option without an entry is reported as its command-line flag.
     pub origins: BTreeMap<String, Evidence>,
@@ -301,7 +304,11 @@ fn steps(
         &mut evidence,
         warnings,
     )?;
-    let locked = python::Locked::new(&dependencies, artifacts.as_ref());
+    let locked = python::Locked {
+        deps: &dependencies,
+        artifacts: artifacts.as_ref(),
+        install: &install,
+    };
     let (python, source_builds) =
         python::decide(root, &manifests, opts, locked, &mut evidence, warnings)?;
     let dir = &manifests.lock_dir;

@@ -17,6 +17,7 @@ use crate::manager::lock;
 use crate::parse::deps::DepSet;
 use crate::parse::python_version as pv;
 use crate::parse::wheels;
+use crate::pkgindex;
 
 /// The project's declared range: (spec, line, whether it is Poetry's syntax).
 pub(super) type Range = (String, usize, bool);
@@ -356,21 +357,28 @@ fn from_range(
     }
 }
 
-/// The locked production dependencies and the files the lockfile lists for them.
+/// The locked production dependencies, the files the lockfile lists for them, and the install's facts
+/// (the requirements file and the indexes it names).
 #[derive(Clone, Copy)]
 pub(super) struct Locked<'a> {
     pub deps: &'a DepSet,
     pub artifacts: Option<&'a crate::manager::LockArtifacts>,
+    pub install: &'a crate::manager::InstallFacts,
 }
 
-impl<'a> Locked<'a> {
-    pub fn new(deps: &'a DepSet, artifacts: Option<&'a crate::manager::LockArtifacts>) -> Self {
-        Locked { deps, artifacts }
-    }
+/// Where the file lists came from, in the words each message uses.
+struct Listed {
+    /// The file the evidence names (the lockfile, or the requirements file whose pins were looked up).
+    file: String,
+    /// What lists the files ("uv.lock", "the index https://pypi.org/simple/").
+    lister: String,
+    /// "every package in uv.lock has a wheel", "every exact pin in requirements.txt has a wheel on ...".
+    every: String,
 }
 
-/// The Python version ([`choose`]), fitted to the lockfile's wheels ([`fit_wheels`]), and the packages
-/// the image builds from source for it.
+/// The Python version ([`choose`]), fitted to the wheels the lockfile lists or, with no such lockfile
+/// and nothing in the project deciding the version, to those the package index lists for the exact
+/// pins ([`fit_wheels`]); and the packages the image builds from source for it.
 pub(super) fn decide(
     root: &Path,
     m: &Manifests,
@@ -380,9 +388,72 @@ pub(super) fn decide(
     warnings: &mut Diagnostics,
 ) -> Result<(Choice, Vec<SourceBuild>)> {
     let mut choice = choose(root, m, opts, ev, warnings)?;
-    let builds = fit_wheels(&mut choice, locked.deps, locked.artifacts, ev, warnings);
+    let listed = match locked.artifacts {
+        Some((artifacts, lockfile)) => Some((
+            artifacts.clone(),
+            Listed {
+                file: lockfile.clone(),
+                lister: lockfile.clone(),
+                every: format!("every package in {lockfile} has a wheel"),
+            },
+        )),
+        None if !choice.pinned => from_index(m, opts, locked, warnings),
+        None => None,
+    };
+    let builds = match &listed {
+        Some((artifacts, listed)) => {
+            fit_wheels(&mut choice, locked.deps, artifacts, listed, ev, warnings)
+        }
+        None => vec![],
+    };
     warn_unpinned(&choice, warnings);
     Ok((choice, builds))
+}
+
+/// The files the package index lists for each exact pin (`==`) of the requirements, when detection may
+/// ask it (`opts.index`, which `--offline` leaves unset). An index that cannot be asked is a warning.
+fn from_index(
+    m: &Manifests,
+    opts: &Options,
+    locked: Locked,
+    warnings: &mut Diagnostics,
+) -> Option<(lock::Artifacts, Listed)> {
+    let access = opts.index.as_ref()?;
+    let req = m.path(locked.install.requirements.as_deref()?);
+    let pins: Vec<(String, String)> = locked
+        .deps
+        .iter()
+        .filter(|d| d.direct)
+        .filter_map(|d| Some((d.name.clone(), d.version.clone()?)))
+        .collect();
+    if pins.is_empty() {
+        return None;
+    }
+    let install = locked.install;
+    let indexes = pkgindex::indexes(
+        access,
+        install.index_url.as_deref(),
+        &install.extra_index_urls,
+    );
+    let listing = pkgindex::files_of_pins(access, &indexes, &pins);
+    warnings.extend(listing.warnings);
+    if listing.files.is_empty() {
+        return None;
+    }
+    let index = pkgindex::shown(&indexes[0]);
+    let artifacts = listing
+        .files
+        .into_iter()
+        .map(|(name, (version, files))| (name, (Some(version), files)))
+        .collect();
+    Some((
+        artifacts,
+        Listed {
+            every: format!("every exact pin in {req} has a wheel on the index {index}"),
+            lister: format!("the index {index}"),
+            file: req,
+        },
+    ))
 }
 
 /// A locked package that pip will build from source in the image, with why.
@@ -425,13 +496,11 @@ fn no_wheel_for<'a>(
 fn fit_wheels(
     choice: &mut Choice,
     deps: &DepSet,
-    artifacts: Option<&crate::manager::LockArtifacts>,
+    artifacts: &lock::Artifacts,
+    listed: &Listed,
     ev: &mut EvidenceMap,
     warnings: &mut Diagnostics,
 ) -> Vec<SourceBuild> {
-    let Some((artifacts, lockfile)) = artifacts else {
-        return vec![];
-    };
     let locked = locked_files(deps, artifacts);
     let missing = no_wheel_for(&locked, choice.version);
     if !choice.pinned && !missing.is_empty() {
@@ -448,20 +517,21 @@ fn fit_wheels(
                 .map(|(n, ver, _)| format!("{n} {}", ver.unwrap_or("?")))
                 .collect();
             let rule = format!(
-                "the newest supported Python{} for which every package in {lockfile} has a wheel ({} {} none for {was})",
+                "the newest supported Python{} for which {} ({} {} none for {was})",
                 if choice.range.is_some() {
                     " inside the declared range"
                 } else {
                     ""
                 },
+                listed.every,
                 shown.join(" and "),
                 if shown.len() == 1 { "has" } else { "have" },
             );
-            ev.insert(Key::PythonVersion, Evidence::file(lockfile, &rule));
+            ev.insert(Key::PythonVersion, Evidence::file(&listed.file, &rule));
             choice.version = v;
         }
     }
-    source_builds(&locked, choice.version, lockfile, warnings)
+    source_builds(&locked, choice.version, listed, warnings)
 }
 
 /// The locked packages pip would build from source for Python `v` (sdist only, or no wheel for it),
@@ -469,9 +539,10 @@ fn fit_wheels(
 fn source_builds(
     locked: &[(&str, Option<&str>, &[String])],
     v: PythonVersion,
-    lockfile: &str,
+    listed: &Listed,
     warnings: &mut Diagnostics,
 ) -> Vec<SourceBuild> {
+    let (file, lister) = (&listed.file, &listed.lister);
     let mut builds = vec![];
     for (name, version, files) in locked {
         let shown = match version {
@@ -481,7 +552,7 @@ fn source_builds(
         let why = match wheels::fit(files, v) {
             wheels::Fit::Wheel => continue,
             wheels::Fit::SourceOnly => {
-                format!("{lockfile} lists only a source distribution of {shown}")
+                format!("{lister} lists only a source distribution of {shown}")
             }
             wheels::Fit::NoWheelForPython => {
                 let with: Vec<String> = knowledge::SUPPORTED_PYTHONS
@@ -490,7 +561,7 @@ fn source_builds(
                     .map(|s| s.to_string())
                     .collect();
                 warnings.warn(format!(
-                    "`{shown}` in {lockfile} has no wheel for Python {} on Linux x86_64{}: the image builds it from source (the builder gets a C compiler; it may need more); pin a Python it has wheels for, or upgrade it",
+                    "`{shown}` in {file} has no wheel for Python {} on Linux x86_64{}: the image builds it from source (the builder gets a C compiler; it may need more); pin a Python it has wheels for, or upgrade it",
                     v,
                     if with.is_empty() {
                         String::new()
@@ -498,12 +569,12 @@ fn source_builds(
                         format!(" (it has wheels for {})", with.join(", "))
                     },
                 ));
-                format!("{lockfile} lists no wheel of {shown} for Python {}", v)
+                format!("{lister} lists no wheel of {shown} for Python {}", v)
             }
         };
         builds.push(SourceBuild {
             package: name.to_string(),
-            evidence: Evidence::file(lockfile, &why),
+            evidence: Evidence::file(file, &why),
         });
     }
     builds

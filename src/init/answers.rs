@@ -840,6 +840,7 @@ impl Answers {
             app_dir: self.app_dir().map(str::to_string),
             entrypoint: self.entrypoint().map(str::to_string),
             celery_app: self.celery_app().map(str::to_string),
+            index: None,
             origins: origins
                 .iter()
                 .map(|(k, o)| (k.clone(), o.evidence()))
@@ -1235,7 +1236,8 @@ pub fn from_env(
         .collect();
     let mut vars: Vec<(String, String)> = vars
         .into_iter()
-        .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+        // DOCKGEN_OFFLINE is a switch of the run, not an answer.
+        .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k != crate::pkgindex::OFFLINE_VAR)
         .collect();
     // An earlier name first, so the current one, read after it, wins.
     let current = |var: &str| ANSWERS.iter().any(|s| s.env_var() == var);

@@ -39,6 +39,8 @@ pub struct Request {
     pub name_hint: Option<String>,
     /// The directory relative `--templates`/`DOCKGEN_TEMPLATES` paths start from.
     pub cwd: PathBuf,
+    /// How the package index may be asked for the pins' wheels (`None`: offline).
+    pub index: Option<crate::pkgindex::Access>,
 }
 
 /// What `init` did (or, for `--check` and `--dry-run`, would do).
@@ -196,7 +198,10 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         guide(root, &mut merged, &fixed(req), p, req.name_hint.clone())?;
     }
 
-    let detect_options = merged.answers.detect_options(&merged.origins);
+    let detect_options = detect::Options {
+        index: req.index.clone(),
+        ..merged.answers.detect_options(&merged.origins)
+    };
     let project = detect::detect(root, &detect_options)?;
     let plan = plan::plan(
         &project,
@@ -563,6 +568,8 @@ impl Baseline {
             app_dir,
             entrypoint,
             celery_app,
+            // Asking the index changes no answer: the baseline is the same detection.
+            index: _,
             origins: _,
         } = options;
         let untouched = framework.is_none()
@@ -1043,6 +1050,7 @@ mod tests {
             mode: Mode::DryRun,
             name_hint: Some("proj".into()),
             cwd: root.clone(),
+            index: None,
         };
         let plain = detect::Options::default();
         let run = detect::detect(&root, &plain).unwrap();

@@ -177,6 +177,12 @@ pub struct InstallFacts {
     /// The requirements add an index (`--extra-index-url`), so the install takes the best version
     /// across every index, as pip does.
     pub extra_index: bool,
+    /// The index the requirements name (`--index-url`) and their `--extra-index-url`s: where the
+    /// pins' wheels are looked up. Never serialised (a URL may hold credentials).
+    #[serde(skip)]
+    pub index_url: Option<String>,
+    #[serde(skip)]
+    pub extra_index_urls: Vec<String>,
     /// The project's pyproject.toml, relative to the build context, when it has one.
     pub pyproject: Option<String>,
     /// Packages the requirements install from the project's own directories (`-e .`).
@@ -252,6 +258,11 @@ pub trait ManagerSpec: Sync {
     /// Its own manifest, which names it even without a lock (`Pipfile`).
     fn manifest(&self) -> Option<&'static str> {
         None
+    }
+    /// The environment variables with which its users name their package index (`PIP_INDEX_URL`):
+    /// where the requirements' pins are looked up when the requirements name none.
+    fn index_variables(&self) -> &'static [&'static str] {
+        &[]
     }
     /// Its `[tool.*]` table in pyproject.toml (`tool.poetry`).
     fn tool_table(&self) -> Option<&'static str> {

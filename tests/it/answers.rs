@@ -424,6 +424,7 @@ fn the_guided_flow_asks_to_confirm_a_detected_health_route() {
         mode: Mode::Write { force: false },
         name_hint: None,
         cwd: d.path().to_path_buf(),
+        index: None,
     };
     // framework, app dir, entrypoint, python, port: defaults; health path: a bad answer, then none.
     let mut replies = vec![Reply::Default; 5];

@@ -9,8 +9,9 @@ use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 
 use crate::support::{fixtures, project, settings};
 
-/// The binary in `dir`, with no colour, no CI, no DOCKGEN_* answers from the test's environment, and
-/// stdin from /dev/null (a test may set another).
+/// The binary in `dir`, with no colour, no CI, no DOCKGEN_* answers from the test's environment, the
+/// package index not asked (`DOCKGEN_OFFLINE`; a test may remove it and serve a local index), and stdin
+/// from /dev/null (a test may set another).
 pub fn dockgen(dir: &Path) -> Command {
     let mut c = Command::new(get_cargo_bin("dockgen"));
     c.current_dir(dir)
@@ -22,6 +23,9 @@ pub fn dockgen(dir: &Path) -> Command {
             c.env_remove(k);
         }
     }
+    c.env("DOCKGEN_OFFLINE", "1")
+        .env_remove("PIP_INDEX_URL")
+        .env_remove("UV_INDEX_URL");
     c
 }
 

@@ -19,6 +19,7 @@ fn request(root: &Path) -> Request {
         mode: Mode::Write { force: false },
         name_hint: Some("proj".into()),
         cwd: root.to_path_buf(),
+        index: None,
     }
 }
 

@@ -82,6 +82,7 @@ fn saved_templates_outside_the_project_are_refused() {
         mode: dockgen::output::write::Mode::Check,
         name_hint: None,
         cwd: d.path().to_path_buf(),
+        index: None,
     };
     let e = dockgen::init::run(&req, None).unwrap_err();
     assert!(e.to_string().contains("outside the project"), "{e}");

@@ -66,6 +66,12 @@ pub struct GlobalArgs {
     /// decision (init), and how long the run took
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Never ask the package index which wheels the requirements' exact pins have (also
+    /// DOCKGEN_OFFLINE=1); without it, a project with no lockfile and no Python pin gets the newest
+    /// Python every pin has a wheel for
+    #[arg(long, global = true)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Subcommand)]

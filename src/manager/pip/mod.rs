@@ -36,6 +36,9 @@ impl ManagerSpec for Pip {
     fn lockfile(&self) -> Option<&'static str> {
         None
     }
+    fn index_variables(&self) -> &'static [&'static str] {
+        &["PIP_INDEX_URL"]
+    }
     fn fallback(&self, m: &Manifests, warnings: &mut Diagnostics) -> Option<Evidence> {
         Some(if let Some(req) = m.requirements {
             Evidence::file(&m.path(req), "requirements file")
@@ -74,6 +77,9 @@ impl ManagerSpec for Pip {
             let mut e = d.evidence.clone();
             e.file = e.file.map(|f| m.path(&f));
             set.add(&d.name, d.extras.iter().cloned(), true, e);
+            if let Some(v) = &d.version {
+                set.set_version(&d.name, v);
+            }
         }
         for l in &r.local {
             let local = local_dependencies(cx, l, &mut set)?;
@@ -83,6 +89,8 @@ impl ManagerSpec for Pip {
         reading.facts.files = r.files;
         reading.facts.requirements = Some(req.to_string());
         reading.facts.extra_index = r.extra_index;
+        reading.facts.index_url = r.index_url;
+        reading.facts.extra_index_urls = r.extra_index_urls;
         Ok(reading)
     }
     /// uv installs the requirements (`uv pip install -r`), or `[project].dependencies` of a pyproject

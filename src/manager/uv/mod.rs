@@ -35,6 +35,9 @@ impl ManagerSpec for Uv {
     fn markers(&self) -> &'static [&'static str] {
         &["uv.lock"]
     }
+    fn index_variables(&self) -> &'static [&'static str] {
+        &["UV_INDEX_URL"]
+    }
     fn lockfile(&self) -> Option<&'static str> {
         Some("uv.lock")
     }
