@@ -350,6 +350,8 @@ pub mod pins {
     /// Service images, pinned to a major tag.
     pub const POSTGRES: &str = "17";
     pub const REDIS: &str = "7";
+    /// The front proxy's image (nginx:<tag>), pinned to a stable minor.
+    pub const NGINX: &str = "1.28";
 }
 
 /// How an environment variable the app reads is supplied by compose, by name. `{pg_url}` and friends are
