@@ -359,6 +359,8 @@ pub mod pins {
     pub const POSTGRES: &str = "17";
     pub const REDIS: &str = "7";
     pub const RABBITMQ: &str = "4";
+    /// The front proxy's image (nginx:<tag>), pinned to a stable minor.
+    pub const NGINX: &str = "1.28";
 }
 
 /// How an environment variable the app reads is supplied by compose, by name. `{pg_url}` and friends are

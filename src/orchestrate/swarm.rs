@@ -15,6 +15,10 @@ use crate::plan::{EnvPair, Plan, run_facts};
 
 /// The stack file's name, beside the compose file.
 pub const FILE: &str = "stack.yml";
+/// The front proxy's configuration, beside the stack file (a Swarm config of the stack).
+pub const PROXY_CONFIG: &str = "nginx.conf";
+/// The port the proxy listens on in its container: unprivileged, so it needs no capability.
+pub const PROXY_PORT: u16 = 8080;
 
 /// The context of `stack.yml.tera`.
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +68,14 @@ pub struct SwarmContext {
     pub health: crate::plan::HealthTimings,
     /// Seconds between SIGTERM and SIGKILL.
     pub grace_seconds: u32,
+    /// The front proxy's image.
+    pub proxy_image: String,
+    /// The port it listens on in its container.
+    pub proxy_port: u16,
+    /// Its configuration file, beside the stack file.
+    pub proxy_config: String,
+    /// The name it resolves to every healthy web task (Swarm's `tasks.<service>`).
+    pub upstream_host: String,
 }
 
 /// One worker service.
@@ -134,19 +146,31 @@ pub fn context(plan: &Plan) -> SwarmContext {
         cpus: plan.hardening.cpus.clone(),
         health: plan.health_timings.clone(),
         grace_seconds: super::kubernetes::GRACE_SECONDS,
+        proxy_image: format!("nginx:{}", crate::knowledge::pins::NGINX),
+        proxy_port: PROXY_PORT,
+        proxy_config: PROXY_CONFIG.into(),
+        upstream_host: "tasks.web".into(),
     }
 }
 
 /// Every Swarm template name.
 pub fn templates() -> impl Iterator<Item = &'static str> {
-    ["stack.yml.tera"].into_iter()
+    ["stack.yml.tera", "nginx.conf.tera"].into_iter()
 }
 
 /// The Swarm files for this plan.
 pub fn outputs(plan: &Plan) -> Vec<Output> {
-    vec![Output {
-        template: "stack.yml.tera",
-        file: FILE.into(),
-        context: serde_json::to_value(context(plan)).unwrap_or_default(),
-    }]
+    let context = serde_json::to_value(context(plan)).unwrap_or_default();
+    vec![
+        Output {
+            template: "stack.yml.tera",
+            file: FILE.into(),
+            context: context.clone(),
+        },
+        Output {
+            template: "nginx.conf.tera",
+            file: PROXY_CONFIG.into(),
+            context,
+        },
+    ]
 }

@@ -514,6 +514,7 @@ fn every_fixture_stack_file_passes_docker_stack_config() {
         };
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(dir.path().join("stack.yml"), &files["stack.yml"]).unwrap();
+        std::fs::write(dir.path().join("nginx.conf"), &files["nginx.conf"]).unwrap();
         let out = Command::new(tool("docker"))
             .args(["stack", "config", "-c", "stack.yml"])
             .env("TAG", "1")

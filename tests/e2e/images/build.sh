@@ -13,6 +13,8 @@
 #                               it, started as root, it fixes PGDATA's ownership and drops to postgres
 #   redis:<major>               Debian bookworm redis-server + redis-cli, with the official image's entrypoint
 #                               behaviour: started as root, chown /data to redis and drop to it
+#   nginx:<minor>               Debian trixie  nginx, laid out like the official image: /etc/nginx/nginx.conf, user
+#                               nginx with uid/gid 101, logs to stdout/stderr, bash for a TCP healthcheck
 #   ghcr.io/astral-sh/uv:<ver>  /uv and /uvx from the `uv` wheel on PyPI
 #
 # Each base is `debootstrap --variant=minbase` then `docker import`; packages are added with a plain
@@ -32,7 +34,8 @@ pin() { sed -n "s/^ *pub const $1: &str = \"\\(.*\\)\";/\\1/p" "$repo/src/knowle
 UV_VERSION=$(pin UV)
 POSTGRES_MAJOR=$(pin POSTGRES)
 REDIS_MAJOR=$(pin REDIS)
-if [ -z "$UV_VERSION" ] || [ -z "$POSTGRES_MAJOR" ] || [ -z "$REDIS_MAJOR" ]; then
+NGINX_VERSION=$(pin NGINX)
+if [ -z "$UV_VERSION" ] || [ -z "$POSTGRES_MAJOR" ] || [ -z "$REDIS_MAJOR" ] || [ -z "$NGINX_VERSION" ]; then
   echo "could not read the image pins from src/knowledge.rs" >&2
   exit 1
 fi
@@ -164,6 +167,23 @@ CMD ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/d
 DOCKERFILE
 }
 
+nginx_image() {
+  local tag="nginx:$NGINX_VERSION"
+  if have "$tag"; then log "reuse $tag"; return; fi
+  base trixie
+  build "$tag" <<DOCKERFILE
+FROM dockgen-e2e/debian:trixie
+RUN apt-get update \\
+    && apt-get install -y --no-install-recommends nginx \\
+    && rm -rf /var/lib/apt/lists/* /etc/nginx/sites-enabled/* \\
+    && groupadd -g 101 nginx && useradd -u 101 -g 101 -M -d /nonexistent -s /usr/sbin/nologin nginx \\
+    && ln -sf /dev/stdout /var/log/nginx/access.log && ln -sf /dev/stderr /var/log/nginx/error.log
+EXPOSE 80
+STOPSIGNAL SIGQUIT
+CMD ["nginx", "-g", "daemon off;"]
+DOCKERFILE
+}
+
 uv_image() {
   local tag="ghcr.io/astral-sh/uv:$UV_VERSION"
   if have "$tag"; then log "reuse $tag"; return; fi
@@ -199,5 +219,6 @@ python_image 3.11 bookworm
 python_image 3.14 forky
 postgres_image
 redis_image
+nginx_image
 uv_image
-log "ready: python:3.13-slim python:3.11-slim python:3.14-slim postgres:$POSTGRES_MAJOR redis:$REDIS_MAJOR ghcr.io/astral-sh/uv:$UV_VERSION"
+log "ready: python:3.13-slim python:3.11-slim python:3.14-slim postgres:$POSTGRES_MAJOR redis:$REDIS_MAJOR nginx:$NGINX_VERSION ghcr.io/astral-sh/uv:$UV_VERSION"

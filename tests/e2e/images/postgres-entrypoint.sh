@@ -2,7 +2,8 @@
 # A stand-in for the official postgres image's entrypoint: on an empty PGDATA, initialise a cluster for
 # POSTGRES_USER (default postgres) with POSTGRES_PASSWORD and create POSTGRES_DB (default: the user),
 # using a temporary server on the Unix socket only (so TCP readiness means "really ready"), then run
-# the server as the postgres user.
+# the server as the postgres user. POSTGRES_PASSWORD_FILE (and _USER_FILE, _DB_FILE) read the value
+# from a file, as the official image does.
 set -eu
 PGDATA=${PGDATA:-/var/lib/postgresql/data}
 export PGDATA
@@ -13,6 +14,15 @@ if [ "$(id -u)" = 0 ]; then
     chmod 700 "$PGDATA"
     exec setpriv --reuid=postgres --regid=postgres --init-groups "$0" "$@"
 fi
+
+# Like the official image, VAR_FILE names a file holding VAR's value (a Docker secret in /run/secrets).
+for var in POSTGRES_PASSWORD POSTGRES_USER POSTGRES_DB; do
+    eval "file=\${${var}_FILE:-}"
+    if [ -n "$file" ]; then
+        value=$(cat "$file")
+        export "$var=$value"
+    fi
+done
 
 if [ "${1:-}" = postgres ] && [ ! -s "$PGDATA/PG_VERSION" ]; then
     : "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set}"
