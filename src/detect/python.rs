@@ -19,8 +19,8 @@ use crate::parse::python_version as pv;
 use crate::parse::wheels;
 use crate::pkgindex;
 
-/// The project's declared range: (spec, line, whether it is Poetry's syntax).
-pub(super) type Range = (String, usize, bool);
+/// The project's declared range.
+pub(super) type Range = pv::PythonRange;
 
 /// The chosen version, and how free the choice was.
 pub(super) struct Choice {
@@ -36,11 +36,7 @@ pub(super) struct Choice {
 impl Choice {
     /// Whether `v` is a version dockgen may choose instead: supported and inside the declared range.
     pub fn admits(&self, v: PythonVersion) -> bool {
-        pv::supported(v)
-            && self
-                .range
-                .as_ref()
-                .is_none_or(|(spec, _, poetry)| pv::range_admits(spec, *poetry, v) == Ok(true))
+        pv::supported(v) && self.range.as_ref().is_none_or(|r| r.admits(v) == Ok(true))
     }
 }
 
@@ -128,8 +124,12 @@ fn warn_unpinned(c: &Choice, warnings: &mut Diagnostics) {
 fn declared_range(m: &Manifests) -> Option<Range> {
     m.pyproject.as_ref().and_then(|p| {
         p.requires_python()
-            .map(|(s, l)| (s, l, false))
-            .or_else(|| p.poetry_python().map(|(s, l)| (s, l, true)))
+            .map(|(spec, line)| (spec, line, pv::RangeSyntax::Pep440))
+            .or_else(|| {
+                p.poetry_python()
+                    .map(|(spec, line)| (spec, line, pv::RangeSyntax::CaretTilde))
+            })
+            .map(|(spec, line, syntax)| Range { spec, line, syntax })
     })
 }
 
@@ -148,12 +148,12 @@ fn check_pin(v: PythonVersion, range: Option<&Range>, warnings: &mut Diagnostics
             v
         ));
     }
-    if let Some((spec, _, poetry)) = range
-        && pv::range_admits(spec, *poetry, v) == Ok(false)
+    if let Some(r) = range
+        && r.admits(v) == Ok(false)
     {
         warnings.warn(format!(
-            "Python {} is outside the project's requires-python `{spec}`",
-            v
+            "Python {} is outside the project's requires-python `{}`",
+            v, r.spec
         ));
     }
 }
@@ -270,10 +270,8 @@ fn ci_config(
     range: Option<&Range>,
     warnings: &mut Diagnostics,
 ) -> Option<(PythonVersion, Evidence)> {
-    let admitted = |v: PythonVersion| {
-        pv::supported(v)
-            && range.is_none_or(|(spec, _, poetry)| pv::range_admits(spec, *poetry, v) == Ok(true))
-    };
+    let admitted =
+        |v: PythonVersion| pv::supported(v) && range.is_none_or(|r| r.admits(v) == Ok(true));
     // (chosen version, file, every version the file names)
     type Found = (PythonVersion, String, Vec<PythonVersion>);
     let mut best: Option<Found> = None;
@@ -303,19 +301,16 @@ fn ci_config(
 }
 
 /// The default when the range admits it, else the newest supported version inside it.
-fn from_range(
-    m: &Manifests,
-    (spec, line, poetry): &Range,
-) -> Result<Option<(PythonVersion, Evidence)>> {
+fn from_range(m: &Manifests, range: &Range) -> Result<Option<(PythonVersion, Evidence)>> {
+    let Range { spec, line, syntax } = range;
     let file = m.path("pyproject.toml");
-    match pv::from_range(spec, *poetry) {
+    match range.choose() {
         Ok(Some(v)) => {
             let rule = format!(
                 "{} `{spec}`: {}",
-                if *poetry {
-                    "Poetry python"
-                } else {
-                    "requires-python"
+                match syntax {
+                    pv::RangeSyntax::CaretTilde => "Poetry python",
+                    pv::RangeSyntax::Pep440 => "requires-python",
                 },
                 if v == knowledge::DEFAULT_PYTHON {
                     "the default is inside the range"

@@ -56,7 +56,7 @@ pub fn from_mise(text: &str) -> Option<PythonVersion> {
 
 /// Converts a Poetry constraint (`^3.12`, `~3.11`, `>=3.10,<3.13`, `3.12.*`, `>=3.9 || ^3.12`) to PEP 440
 /// alternatives.
-fn poetry_to_pep440(spec: &str) -> Vec<String> {
+fn caret_tilde_to_pep440(spec: &str) -> Vec<String> {
     spec.split("||")
         .map(|alt| {
             alt.split([',', ' '])
@@ -90,11 +90,39 @@ fn poetry_to_pep440(spec: &str) -> Vec<String> {
         .collect()
 }
 
-fn parse_range(spec: &str, poetry: bool) -> Result<Vec<VersionSpecifiers>, String> {
-    let alts = if poetry {
-        poetry_to_pep440(spec)
-    } else {
-        vec![spec.to_string()]
+/// How a declared range is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeSyntax {
+    /// PEP 440 specifiers (`requires-python`).
+    Pep440,
+    /// Caret and tilde constraints with `||` alternatives (Poetry's `python` dependency).
+    CaretTilde,
+}
+
+/// A range the project declares: its text, its line, and how it is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PythonRange {
+    pub spec: String,
+    pub line: usize,
+    pub syntax: RangeSyntax,
+}
+
+impl PythonRange {
+    /// Whether any patch release of `v` is inside the range (`Err`: the range does not parse).
+    pub fn admits(&self, v: PythonVersion) -> Result<bool, String> {
+        range_admits(&self.spec, self.syntax, v)
+    }
+
+    /// The version to choose inside the range, as [`from_range`].
+    pub fn choose(&self) -> Result<Option<PythonVersion>, String> {
+        from_range(&self.spec, self.syntax)
+    }
+}
+
+fn parse_range(spec: &str, syntax: RangeSyntax) -> Result<Vec<VersionSpecifiers>, String> {
+    let alts = match syntax {
+        RangeSyntax::CaretTilde => caret_tilde_to_pep440(spec),
+        RangeSyntax::Pep440 => vec![spec.to_string()],
     };
     alts.iter()
         .map(|a| VersionSpecifiers::from_str(a).map_err(|e| e.to_string()))
@@ -111,14 +139,14 @@ fn admits(parsed: &[VersionSpecifiers], v: PythonVersion) -> bool {
 }
 
 /// Whether the range (PEP 440, or Poetry syntax when `poetry`) admits `minor`.
-pub fn range_admits(spec: &str, poetry: bool, minor: PythonVersion) -> Result<bool, String> {
-    Ok(admits(&parse_range(spec, poetry)?, minor))
+pub fn range_admits(spec: &str, syntax: RangeSyntax, minor: PythonVersion) -> Result<bool, String> {
+    Ok(admits(&parse_range(spec, syntax)?, minor))
 }
 
 /// Chooses a minor from a range: the default if inside, else the newest supported minor inside.
 /// `poetry` selects Poetry's constraint syntax. `Err` carries a message for an unparseable range.
-pub fn from_range(spec: &str, poetry: bool) -> Result<Option<PythonVersion>, String> {
-    let parsed = parse_range(spec, poetry)?;
+pub fn from_range(spec: &str, syntax: RangeSyntax) -> Result<Option<PythonVersion>, String> {
+    let parsed = parse_range(spec, syntax)?;
     if admits(&parsed, DEFAULT_PYTHON) {
         return Ok(Some(DEFAULT_PYTHON));
     }
@@ -184,15 +212,19 @@ mod tests {
             ("3.12.*", true, Some(PythonVersion::new(3, 12))),
             (">=3.8 <3.11", true, Some(PythonVersion::new(3, 10))),
         ] {
-            assert_eq!(from_range(spec, poetry).unwrap(), want, "{spec}");
+            let syntax = match poetry {
+                true => RangeSyntax::CaretTilde,
+                false => RangeSyntax::Pep440,
+            };
+            assert_eq!(from_range(spec, syntax).unwrap(), want, "{spec}");
         }
-        assert!(from_range(">=banana", false).is_err());
+        assert!(from_range(">=banana", RangeSyntax::Pep440).is_err());
         assert_eq!(
-            range_admits(">=3.13", false, PythonVersion::new(3, 12)),
+            range_admits(">=3.13", RangeSyntax::Pep440, PythonVersion::new(3, 12)),
             Ok(false)
         );
         assert_eq!(
-            range_admits("^3.8", true, PythonVersion::new(3, 8)),
+            range_admits("^3.8", RangeSyntax::CaretTilde, PythonVersion::new(3, 8)),
             Ok(true)
         );
     }
