@@ -7,6 +7,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::base::diag::Diagnostics;
 use crate::base::fs::{self as files, limit};
 use crate::base::relpath::RelDir;
 
@@ -28,7 +29,7 @@ pub struct OwnDockerfile {
 
 /// Reads `dir/Dockerfile` under `root`, when the project wrote it; the warnings say what is carried over
 /// and what is dropped.
-pub(super) fn read(root: &Path, dir: &RelDir, warnings: &mut Vec<String>) -> Option<OwnDockerfile> {
+pub(super) fn read(root: &Path, dir: &RelDir, diag: &mut Diagnostics) -> Option<OwnDockerfile> {
     let rel = dir.join("Dockerfile");
     let path = files::join(root, &rel);
     if !files::is_file(&path) {
@@ -39,7 +40,7 @@ pub(super) fn read(root: &Path, dir: &RelDir, warnings: &mut Vec<String>) -> Opt
         return None;
     }
     let own = parse(&rel, &text);
-    warnings.extend(said(&own));
+    diag.extend(said(&own));
     Some(own)
 }
 

@@ -178,6 +178,10 @@ pub struct Plan {
     /// `dockgen verify` runs it in its throwaway stack.
     #[serde(skip)]
     pub schema_command: Option<Vec<String>>,
+    /// The framework's one-off commands (Django's `createsuperuser`), each with what it is for, to run
+    /// once with `docker compose run`. Not a template variable: `init`'s checklist lists them.
+    #[serde(skip)]
+    pub one_off: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -653,6 +657,12 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         build_command,
         dev_command,
         schema_command: schema(p, migration.is_some(), postgres, &mut notes),
+        one_off: p
+            .framework
+            .one_off_commands(&view)
+            .into_iter()
+            .map(|(what, c)| (what.into(), c))
+            .collect(),
         migration,
         blockers: blockers(p, postgres, redis && !workers.is_empty(), compose_file),
         workers,
@@ -678,7 +688,7 @@ fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Optio
 /// The compose file's name: the answer; else the project's own compose file that `docker compose` reads
 /// first (so the generated file replaces it, a conflict to settle like any edited file, rather than
 /// landing beside it where compose would not read it); else docker-compose.yml.
-fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Vec<String>) -> String {
+fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Diagnostics) -> String {
     if let Some(answer) = &opts.compose_file {
         return answer.clone();
     }
@@ -691,7 +701,7 @@ fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Vec<String>) -> Str
     if name == DEFAULT_COMPOSE_FILE {
         return name;
     }
-    notes.push(format!(
+    notes.warn(format!(
         "the compose file is generated as `{theirs}`, the name the project already uses (the one `docker compose` reads first); pass --compose-file to choose another"
     ));
     name
