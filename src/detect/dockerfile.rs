@@ -7,7 +7,6 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::base::diag::Diagnostics;
 use crate::base::fs::{self as files, limit};
 use crate::base::relpath::RelDir;
 
@@ -29,7 +28,11 @@ pub struct OwnDockerfile {
 
 /// Reads `dir/Dockerfile` under `root`, when the project wrote it; the warnings say what is carried over
 /// and what is dropped.
-pub(super) fn read(root: &Path, dir: &RelDir, diag: &mut Diagnostics) -> Option<OwnDockerfile> {
+pub(super) fn read(
+    root: &Path,
+    dir: &RelDir,
+    warnings: &mut crate::base::diag::Diagnostics,
+) -> Option<OwnDockerfile> {
     let rel = dir.join("Dockerfile");
     let path = files::join(root, &rel);
     if !files::is_file(&path) {
@@ -40,7 +43,7 @@ pub(super) fn read(root: &Path, dir: &RelDir, diag: &mut Diagnostics) -> Option<
         return None;
     }
     let own = parse(&rel, &text);
-    diag.extend(said(&own));
+    warnings.extend(said(&own));
     Some(own)
 }
 

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::EnvVar;
 use super::app::Chosen;
 use crate::base::evidence::{Evidence, EvidenceMap, Key};
-use crate::base::kinds::{Server, Service, Worker};
+use crate::base::kinds::{EnvRole, Server, Service, Worker};
 use crate::base::relpath::RelDir;
 use crate::knowledge::{NativeDeps, PACKAGES};
 use crate::parse::apps::Source;
@@ -224,6 +224,21 @@ fn celery(
     if let Some(b) = beat {
         needs.celery_beat = true;
         ev.insert(Key::CeleryBeat, b);
+    }
+}
+
+/// The broker services the app's own broker URLs point at: an `AmqpUrl` (a broker URL that defaults
+/// to `amqp://`) asks for RabbitMQ, with the read as its evidence.
+pub(super) fn brokers_from_env(vars: &[EnvVar], needs: &mut Needs, ev: &mut EvidenceMap) {
+    for v in vars {
+        let Some(t) = v.role.as_ref().filter(|t| t.role == EnvRole::AmqpUrl) else {
+            continue;
+        };
+        if !needs.services.contains(&Service::Rabbitmq) {
+            needs.services.push(Service::Rabbitmq);
+            needs.services.sort();
+            ev.insert(Key::Service(Service::Rabbitmq), t.because.clone());
+        }
     }
 }
 

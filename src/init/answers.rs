@@ -940,7 +940,9 @@ fn check_python(value: &str) -> std::result::Result<(), String> {
     let digits = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
     if (2..=3).contains(&parts.len()) && parts.iter().all(digits) && parts[0] == "3" {
         let minor = parts[1].parse::<u64>().map_err(|e| e.to_string())?;
-        if crate::knowledge::SUPPORTED_PYTHONS.contains(&(3, minor)) {
+        if crate::knowledge::SUPPORTED_PYTHONS
+            .contains(&crate::base::python::PythonVersion::new(3, minor))
+        {
             Ok(())
         } else {
             Err(format!(

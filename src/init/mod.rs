@@ -85,7 +85,7 @@ pub struct JsonReport {
     /// The package manager, by name (`uv`, `poetry`, `pipenv`, `pdm`, `pip`).
     pub package_manager: PackageManager,
     /// The image's Python version, `major.minor`.
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     /// The app directory, relative to PATH (`.` for PATH itself).
     pub app_dir: String,
     /// What the server serves, as `module:attribute`.
@@ -128,7 +128,7 @@ impl JsonReport {
             context_dir: plan.context_dir.clone(),
             framework: p.framework,
             package_manager: p.package_manager,
-            python_version: plan.python_version.clone(),
+            python_version: plan.python_version,
             app_dir: p.app_dir.to_string(),
             entrypoint: p.entrypoint.clone(),
             port: plan.port,
@@ -452,7 +452,7 @@ fn keep_own_dockerfile(saved: &mut Answers, merged: &Layer, project: &Project) {
         .get(&detect::Key::PythonVersion)
         .is_some_and(|e| e.file.as_deref() == Some(own.file.as_str()));
     if python_from_it && !merged.answers.has("python") {
-        saved.insert("python", Value::Text(project.python_version.clone()));
+        saved.insert("python", Value::Text(project.python_version.to_string()));
     }
     if let Some(port) = plan::own_port(project)
         && !merged.answers.has("port")
@@ -618,10 +618,7 @@ impl Baseline {
                 a.package_manager().map(|m| m.to_string()),
                 p.package_manager.to_string(),
             ),
-            "python" => {
-                a.python().and_then(pv::major_minor).map(pv::fmt).as_ref()
-                    != Some(&p.python_version)
-            }
+            "python" => a.python().and_then(pv::major_minor) != Some(p.python_version),
             "app-dir" => a.app_dir().map(normalize_dir) != Some(p.app_dir.to_string()),
             "entrypoint" => a.entrypoint() != Some(p.entrypoint.as_str()),
             "celery-app" => a.celery_app() != p.celery_app.as_deref() || a.celery_app().is_none(),
@@ -786,7 +783,7 @@ impl Guide<'_> {
             let current = match key {
                 "app-dir" => project.app_dir.to_string(),
                 "entrypoint" => project.entrypoint.clone(),
-                _ => project.python_version.clone(),
+                _ => project.python_version.to_string(),
             };
             let detected = project.evidence.get(&ev_key).cloned();
             if let Some(pr) = self.text(key, &current, detected.as_ref())? {

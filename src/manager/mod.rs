@@ -9,6 +9,7 @@
 //! fallback manager (pip: requirements files, a PEP 621 pyproject, or nothing). Adding a manager is one
 //! module here plus one line in [`ALL`] (see CONTRIBUTING.md).
 
+pub mod content_hash;
 pub mod install;
 pub mod lock;
 pub mod pdm;
@@ -230,7 +231,7 @@ pub fn merge_direct(mut locked: DepSet, direct: &DepSet) -> DepSet {
 pub struct InstallCx<'a> {
     pub facts: &'a InstallFacts,
     /// `major.minor`.
-    pub python_version: &'a str,
+    pub python_version: crate::base::python::PythonVersion,
     /// Whether the project is an installable package (`[build-system]` present).
     pub installable: bool,
     pub project_name: Option<&'a str>,

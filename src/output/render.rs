@@ -386,7 +386,7 @@ fn jobs(plan: &Plan, orchestration: &Orchestration) -> Result<Vec<Job>> {
             context: contexts.remove(template).unwrap_or_default(),
         })
         .collect();
-    for o in crate::orchestrate::outputs(plan, orchestration) {
+    for o in crate::orchestrate::outputs(plan, orchestration)? {
         let context = tera::Context::from_serialize(&o.context).map_err(|e| Error::Template {
             name: o.template.into(),
             message: e.to_string(),

@@ -89,7 +89,7 @@ pub struct Plan {
     pub framework: Framework,
     pub package_manager: PackageManager,
     /// `major.minor`, the default of the Dockerfile's `PYTHON_VERSION` argument.
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     /// Directory of the generated files and the build context, relative to the detected PATH.
     pub context_dir: String,
     /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
@@ -192,6 +192,8 @@ pub struct Images {
     pub postgres: String,
     /// The Redis image with its pinned major version (`redis:7`).
     pub redis: String,
+    /// The RabbitMQ image with its pinned major version (`rabbitmq:4`).
+    pub rabbitmq: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -284,7 +286,7 @@ pub struct MigrationStep {
 /// A backing service compose runs (its image is in [`Images`]).
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ServiceDecision {
-    /// `postgres` or `redis` (the compose services are `db` and `redis`).
+    /// `postgres`, `redis` or `rabbitmq` (the compose services are `db`, `redis` and `rabbitmq`).
     pub name: String,
     /// Why it is there: the evidence detection found, or the answer that asked for it.
     pub why: String,
@@ -408,13 +410,33 @@ pub fn available_workers(p: &Project) -> Vec<(WorkerKind, Option<&Evidence>)> {
     available
 }
 
-/// Whether Redis is added when no answer says: a Redis dependency, or workers (their broker).
+/// Whether Redis is added when no answer says: a Redis dependency, or workers whose broker it is.
 pub fn default_redis(p: &Project, opts: &PlanOptions) -> bool {
-    p.services.contains(&Service::Redis)
-        || match &opts.workers {
-            Some(w) => !w.is_empty(),
-            None => !p.workers.is_empty(),
-        }
+    p.services.contains(&Service::Redis) || workers_on(p, opts, Service::Redis)
+}
+
+/// Whether any worker the plan runs (the answer's, else detection's) uses `broker`: each task queue's
+/// broker among the project's services (RabbitMQ for an `amqp://` broker URL), else its default.
+fn workers_on(p: &Project, opts: &PlanOptions, broker: Service) -> bool {
+    let systems: Vec<Worker> = match &opts.workers {
+        Some(w) => w
+            .iter()
+            .map(|k| match k {
+                WorkerKind::Celery | WorkerKind::CeleryBeat => Worker::Celery,
+                WorkerKind::Rq => Worker::Rq,
+            })
+            .collect(),
+        None => p.workers.clone(),
+    };
+    systems.into_iter().any(|w| {
+        crate::queue::TaskQueue::of(crate::queue::ALL, w)
+            .is_some_and(|q| q.broker_among(&p.services) == broker)
+    })
+}
+
+/// Whether RabbitMQ is added: the app's broker URL defaults to `amqp://`.
+pub fn default_rabbitmq(p: &Project) -> bool {
+    p.services.contains(&Service::Rabbitmq)
 }
 
 /// Whether Postgres is added when no answer says: a Postgres driver or URL parser among the dependencies.
@@ -521,7 +543,7 @@ fn app_view<'a>(p: &'a Project, port: u16, alembic_dir: Option<&'a str>) -> AppV
 fn install(p: &Project, server: &server::ServerPlan, notes: &mut Diagnostics) -> Result<Install> {
     let cx = InstallCx {
         facts: &p.install,
-        python_version: &p.python_version,
+        python_version: p.python_version,
         installable: p.installable,
         project_name: p.project_name.as_deref(),
         venv: VENV,
@@ -606,6 +628,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let port = opts.port.or(own_port(p)).unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
+    let rabbitmq = default_rabbitmq(p);
     let alembic_dir = alembic_workdir(p, &p.project_dir);
     let view = app_view(p, port, alembic_dir.as_deref());
     let mut notes = Diagnostics::new();
@@ -613,12 +636,14 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let install = install(p, &server, &mut notes)?;
     let dev_command = p.framework.dev_command(&view, &server.fixed_command);
     let migration = migration(p, opts, &view);
-    let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
+    let broker = redis || rabbitmq;
+    let workers = workers::plan(p, opts, broker, &view, &mut notes)?;
     let web_concurrency = web_concurrency(p, opts, migration.is_some(), &mut notes);
     let switches = env::Switches {
         workers: web_concurrency,
         postgres,
         redis,
+        rabbitmq,
         port,
         migrations: migration.is_some(),
     };
@@ -630,7 +655,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     Ok(Plan {
         framework: p.framework,
         package_manager: p.package_manager,
-        python_version: p.python_version.clone(),
+        python_version: p.python_version,
         dockerignore: files::dockerignore(p, &app_dir, compose_file),
         watch_sync: files::watch_sync(&app_dir, &workdir),
         writable_dirs: files::writable_dirs(p, &workdir),
@@ -646,7 +671,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres_data_dir: postgres_data_dir(),
         uid: APP_UID,
         venv: VENV.into(),
-        services: services(p, postgres, redis),
+        services: services(p, postgres, redis, rabbitmq),
         images: images(p),
         server: server.data,
         install,
@@ -664,7 +689,12 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
             .map(|(what, c)| (what.into(), c))
             .collect(),
         migration,
-        blockers: blockers(p, postgres, redis && !workers.is_empty(), compose_file),
+        blockers: blockers(
+            p,
+            postgres,
+            redis && workers_on(p, opts, Service::Redis),
+            compose_file,
+        ),
         workers,
         hardening: hardening::plan(opts),
         health_timings: hardening::health_timings(),
@@ -720,7 +750,7 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<
                 DatabaseUrl { .. }
                     | DatabaseHost
                     | DatabaseSwitch { .. }
-                    | DatabaseEngine
+                    | DatabaseEngine { .. }
                     | DatabaseConninfo
             )
         )
@@ -759,7 +789,7 @@ fn broker_blocker(p: &Project, redis_broker: bool) -> Option<Blocker> {
         return None;
     }
     Some(Blocker {
-        problem: "the worker services use the generated Redis service as their broker, but no Redis client (`redis`, or the task queue's redis extra) is among the dependencies, so they cannot connect to it (a RabbitMQ broker is not generated yet)".into(),
+        problem: "the worker services use the generated Redis service as their broker, but no Redis client (`redis`, or the task queue's redis extra) is among the dependencies, so they cannot connect to it (a broker URL that defaults to `amqp://` gets a RabbitMQ service instead)".into(),
         fix: "add the task queue's Redis extra or the `redis` package to the dependencies and lock them, then run dockgen init again; or run your own broker and set its URL in .env".into(),
     })
 }
@@ -861,21 +891,25 @@ fn postgres_data_dir() -> String {
 }
 
 /// The services compose runs, each with the evidence for it (or "asked for" when an answer added it).
-fn services(p: &Project, postgres: bool, redis: bool) -> Vec<ServiceDecision> {
-    [(Service::Postgres, postgres), (Service::Redis, redis)]
-        .into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(s, _)| ServiceDecision {
-            name: s.to_string(),
-            why: p
-                .evidence
-                .get(&crate::base::evidence::Key::Service(s))
-                .map_or_else(
-                    || "asked for (an answer or the workers' broker)".into(),
-                    |e| e.to_string(),
-                ),
-        })
-        .collect()
+fn services(p: &Project, postgres: bool, redis: bool, rabbitmq: bool) -> Vec<ServiceDecision> {
+    [
+        (Service::Postgres, postgres),
+        (Service::Redis, redis),
+        (Service::Rabbitmq, rabbitmq),
+    ]
+    .into_iter()
+    .filter(|(_, on)| *on)
+    .map(|(s, _)| ServiceDecision {
+        name: s.to_string(),
+        why: p
+            .evidence
+            .get(&crate::base::evidence::Key::Service(s))
+            .map_or_else(
+                || "asked for (an answer or the workers' broker)".into(),
+                |e| e.to_string(),
+            ),
+    })
+    .collect()
 }
 
 fn images(p: &Project) -> Images {
@@ -883,6 +917,7 @@ fn images(p: &Project) -> Images {
         uv: p.package_manager.binary_image(),
         postgres: format!("postgres:{}", pins::POSTGRES),
         redis: format!("redis:{}", pins::REDIS),
+        rabbitmq: format!("rabbitmq:{}", pins::RABBITMQ),
     }
 }
 /// A Docker image name from the project name (or the build context's directory name).
@@ -909,7 +944,7 @@ fn image_name(p: &Project, hint: Option<&str>) -> String {
 pub fn supported_pythons() -> String {
     knowledge::SUPPORTED_PYTHONS
         .iter()
-        .map(|(a, b)| format!("{a}.{b}"))
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }

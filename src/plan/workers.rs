@@ -10,11 +10,12 @@ use crate::base::kinds::Worker;
 use crate::detect::Project;
 use crate::framework::{AppView, WorkerSystem};
 
-/// The worker services: the answer's, else detection's; in compose's stable order.
+/// The worker services: the answer's, else detection's; in compose's stable order. `broker` says
+/// whether compose runs a broker for them (Redis or RabbitMQ).
 pub(super) fn plan(
     p: &Project,
     opts: &PlanOptions,
-    redis: bool,
+    broker: bool,
     view: &AppView,
     notes: &mut Diagnostics,
 ) -> Result<Vec<WorkerService>> {
@@ -47,7 +48,7 @@ pub(super) fn plan(
         "beat" => 1,
         _ => 2,
     });
-    if !redis && !workers.is_empty() {
+    if !broker && !workers.is_empty() {
         notes.warn(
             "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one",
         );

@@ -196,7 +196,7 @@ mod tests {
     fn command(facts: InstallFacts) -> String {
         let cx = InstallCx {
             facts: &facts,
-            python_version: "3.13",
+            python_version: crate::base::python::PythonVersion::new(3, 13),
             installable: false,
             project_name: None,
             venv: "/opt/venv",
