@@ -298,6 +298,11 @@ pub trait FrameworkSpec: Sync {
     fn build_commands(&self, _app: &AppView) -> Vec<Vec<String>> {
         Vec::new()
     }
+    /// Commands to run once in `web` after the stack is up, each with what it is for (Django's
+    /// `createsuperuser` when auth is installed); `init`'s checklist lists them.
+    fn one_off_commands(&self, _app: &AppView) -> Vec<(&'static str, Vec<String>)> {
+        Vec::new()
+    }
     /// How the framework's CLI runs one of the app's own commands in the container (Flask:
     /// `flask <command>`, with `FLASK_APP` set), when it has a CLI for them.
     fn cli_invocation(&self, _command: &str) -> Option<Vec<String>> {

@@ -474,6 +474,16 @@ fn checklist(view: &InitView, dir: &str) -> Vec<String> {
             terminal(&words.join(" "))
         ));
     }
+    for (what, cmd) in &plan.one_off {
+        let words: Vec<String> = cmd
+            .iter()
+            .map(|w| crate::base::quote::sh_quote(w))
+            .collect();
+        steps.push(format!(
+            "once, {what}: {cd}docker compose run --rm web {}",
+            terminal(&words.join(" "))
+        ));
+    }
     let verify_path = match dir {
         "." => String::new(),
         dir => format!(" {}", terminal(dir)),

@@ -178,6 +178,10 @@ pub struct Plan {
     /// `dockgen verify` runs it in its throwaway stack.
     #[serde(skip)]
     pub schema_command: Option<Vec<String>>,
+    /// The framework's one-off commands (Django's `createsuperuser`), each with what it is for, to run
+    /// once with `docker compose run`. Not a template variable: `init`'s checklist lists them.
+    #[serde(skip)]
+    pub one_off: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -678,6 +682,12 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         build_command,
         dev_command,
         schema_command: schema(p, migration.is_some(), postgres, &mut notes),
+        one_off: p
+            .framework
+            .one_off_commands(&view)
+            .into_iter()
+            .map(|(what, c)| (what.into(), c))
+            .collect(),
         migration,
         blockers: blockers(
             p,

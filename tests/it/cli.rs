@@ -1350,3 +1350,26 @@ fn init_help_names_the_task_queue_flag_apart_from_server_workers() {
     assert!(!out.contains("--workers"), "{out}");
     assert!(!out.contains("--no-workers"), "{out}");
 }
+
+/// With `django.contrib.auth` installed, init's checklist has the one-off command that creates the first
+/// admin user, run through compose; without it, none.
+#[test]
+fn the_checklist_says_how_to_create_a_django_admin_user_when_auth_is_installed() {
+    let step = "once, to create an admin user: docker compose run --rm web python manage.py createsuperuser\n";
+    let d = copy_fixture("django-celery-pip");
+    let (code, out, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&format!("  3. {step}")), "{out}");
+    let d = copy_fixture("django-celery-pip");
+    let settings = d.path().join("proj/settings.py");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        text.replace("    \"django.contrib.auth\",\n", ""),
+    )
+    .unwrap();
+    let (code, out, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\nNext:\n"), "{out}");
+    assert!(!out.contains("createsuperuser"), "{out}");
+}

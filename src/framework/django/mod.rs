@@ -24,6 +24,8 @@ pub struct Django;
 
 /// The analysis fact for `COMPRESS_OFFLINE = True`.
 const COMPRESS_OFFLINE: &str = "compress-offline";
+/// The fact that `django.contrib.auth` is installed.
+const AUTH: &str = "auth";
 
 fn words(ws: &[&str]) -> Vec<String> {
     ws.iter().map(|s| s.to_string()).collect()
@@ -174,6 +176,9 @@ impl FrameworkSpec for Django {
             evidence.push((Key::CompressOffline, e.clone()));
             facts.insert(COMPRESS_OFFLINE);
         }
+        if d.auth {
+            facts.insert(AUTH);
+        }
         let services = [(Service::Postgres, &d.postgres), (Service::Redis, &d.redis)]
             .into_iter()
             .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
@@ -228,6 +233,15 @@ impl FrameworkSpec for Django {
             "migrate",
             "--noinput",
         ]))
+    }
+    fn one_off_commands(&self, app: &AppView) -> Vec<(&'static str, Vec<String>)> {
+        match app.facts.contains(AUTH) {
+            true => vec![(
+                "to create an admin user",
+                words(&["python", "manage.py", "createsuperuser"]),
+            )],
+            false => Vec::new(),
+        }
     }
     fn build_commands(&self, app: &AppView) -> Vec<Vec<String>> {
         let mut steps = vec![];

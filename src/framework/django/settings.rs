@@ -32,6 +32,8 @@ pub struct Django {
     pub beat: Option<Evidence>,
     /// `COMPRESS_OFFLINE = True` (django-compressor needs `manage.py compress` before serving).
     pub compress_offline: Option<Evidence>,
+    /// `django.contrib.auth` in INSTALLED_APPS: users, and `manage.py createsuperuser` to make the first.
+    pub auth: bool,
     pub warnings: Diagnostics,
     /// Environment variables the settings read: (name, required, evidence).
     pub env_reads: Vec<(pysrc::EnvRead, String)>,
@@ -199,6 +201,8 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
             "COMPRESS_OFFLINE = True in settings",
         ));
     }
+    d.auth = get("INSTALLED_APPS")
+        .is_some_and(|(a, _)| a.strings.iter().any(|s| s == "django.contrib.auth"));
     d.warnings.extend(std::mem::take(&mut merged.unreadable));
     d.env_reads.extend(merged.env_reads);
     d.comparisons = merged.comparisons;
