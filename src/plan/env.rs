@@ -14,6 +14,8 @@ const PG_USER: &str = "${POSTGRES_USER:-app}";
 const PG_DB: &str = "${POSTGRES_DB:-app}";
 const PG_PASSWORD: &str = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}";
 const REDIS_URL: &str = "redis://redis:6379/0";
+/// The generated RabbitMQ's URL, its default virtual host `/` spelled as kombu reads it (`//`).
+const AMQP_URL: &str = "amqp://${RABBITMQ_DEFAULT_USER:-app}:${RABBITMQ_DEFAULT_PASS:?set RABBITMQ_DEFAULT_PASS in .env}@rabbitmq:5672//";
 
 /// Which services and features the environment is planned for.
 pub(super) struct Switches {
@@ -21,6 +23,7 @@ pub(super) struct Switches {
     pub workers: u32,
     pub postgres: bool,
     pub redis: bool,
+    pub rabbitmq: bool,
     pub port: u16,
     pub migrations: bool,
 }
@@ -87,7 +90,7 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
     let pg = s.postgres;
     Some(match role {
         EnvRole::DatabaseUrl { scheme } if pg => pg_url(scheme),
-        EnvRole::DatabaseEngine if pg => "django.db.backends.postgresql".into(),
+        EnvRole::DatabaseEngine { postgres } if pg => postgres.clone(),
         EnvRole::DatabaseConninfo if pg => {
             format!("host=db port=5432 dbname={PG_DB} user={PG_USER} password={PG_PASSWORD}")
         }
@@ -102,6 +105,7 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
         EnvRole::RedisUrl if s.redis => REDIS_URL.into(),
         EnvRole::RedisHost if s.redis => "redis".into(),
         EnvRole::RedisPort if s.redis => "6379".into(),
+        EnvRole::AmqpUrl if s.rabbitmq => AMQP_URL.into(),
         EnvRole::Port => s.port.to_string(),
         // Read without a default: one that serves local requests and the health check (production
         // sets its domain). With a default, the app's own applies.
@@ -141,10 +145,17 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     push(&mut out.app_env, "WEB_CONCURRENCY", concurrency);
     let mut app_examples = Vec::new();
     for v in &p.env_vars {
-        read_by_app(v, s, &p.example_env, &mut out, &mut app_examples);
+        let app = AppFacts {
+            framework: p.framework.title(),
+            shipped: &p.example_env,
+        };
+        read_by_app(v, s, &app, &mut out, &mut app_examples);
     }
     if s.postgres {
         out.example.extend(postgres_examples());
+    }
+    if s.rabbitmq {
+        out.example.extend(rabbitmq_examples());
     }
     out.example.extend(app_examples);
     out.example.extend(server_examples(s.port, s.workers));
@@ -152,11 +163,30 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     out
 }
 
+/// The `.env.example` line of a traced allowed-hosts variable: commented out, with the local hosts.
+fn allowed_hosts_example(name: &str, separator: &str, framework: &str, at: &str) -> EnvExample {
+    let by = match separator {
+        " " => "spaces".to_string(),
+        sep => format!("`{sep}`"),
+    };
+    let comment = format!(
+        "The hosts {framework} serves (ALLOWED_HOSTS), separated by {by}: add your domain for production. Read at {at}."
+    );
+    example(name, &LOCAL_HOSTS.join(separator), &comment, true)
+}
+
+/// What the planner knows of the app itself when it places one variable: its framework (by its title)
+/// and the values of the project's own example environment file.
+struct AppFacts<'a> {
+    framework: &'a str,
+    shipped: &'a [ExampleValue],
+}
+
 /// One variable the app reads: a service's value, required from `.env`, or passed through.
 fn read_by_app(
     v: &EnvVar,
     s: &Switches,
-    shipped: &[ExampleValue],
+    app: &AppFacts,
     out: &mut EnvPlan,
     examples: &mut Vec<EnvExample>,
 ) {
@@ -169,15 +199,12 @@ fn read_by_app(
     if let Some(value) = role_value(v, s) {
         push(&mut out.app_env, &v.name, value);
         if let Some(EnvRole::AllowedHosts { separator }) = role {
-            let by = match separator.as_str() {
-                " " => "spaces".to_string(),
-                sep => format!("`{sep}`"),
-            };
-            let comment = format!(
-                "The hosts Django serves (ALLOWED_HOSTS), separated by {by}: add your domain for production. Read at {at}."
-            );
-            let local = LOCAL_HOSTS.join(separator);
-            examples.push(example(&v.name, &local, &comment, true));
+            examples.push(allowed_hosts_example(
+                &v.name,
+                separator,
+                app.framework,
+                &at,
+            ));
         }
     } else if v.required {
         push(
@@ -185,7 +212,7 @@ fn read_by_app(
             &v.name,
             format!("${{{0}:?set {0} in .env}}", v.name),
         );
-        let (entry, must_set) = required(v, &at, generated, credential, shipped);
+        let (entry, must_set) = required(v, &at, generated, credential, app.shipped);
         if must_set {
             out.must_set.push(MustSet {
                 name: v.name.clone(),
@@ -308,6 +335,22 @@ fn postgres_examples() -> Vec<EnvExample> {
     ]
 }
 
+fn rabbitmq_examples() -> Vec<EnvExample> {
+    vec![
+        example(
+            "RABBITMQ_DEFAULT_USER",
+            "app",
+            "RabbitMQ credentials, used by the rabbitmq service and to build the broker URL.",
+            false,
+        ),
+        secret(
+            "RABBITMQ_DEFAULT_PASS",
+            "Required: a strong password (dockgen init puts a random one in .env); it never leaves .env.",
+            false,
+        ),
+    ]
+}
+
 fn server_examples(port: u16, workers: u32) -> Vec<EnvExample> {
     vec![
         example(
@@ -406,13 +449,14 @@ fn with_build_values(p: &Project, command: &[String]) -> String {
     inline.join(" ")
 }
 
-/// Whether an `app_env` value planned here points at the generated `db` or `redis` service (a URL, a
+/// Whether an `app_env` value planned here points at the generated `db`, `redis` or `rabbitmq` service (a URL, a
 /// host, a conninfo string): an orchestrator with a managed database in production must take such a
 /// value from its secrets instead. Recognises only the values [`role_value`] and [`plan`] write.
 pub fn names_a_service(value: &str) -> bool {
     value == "db"
         || value == "redis"
         || value == REDIS_URL
+        || value == AMQP_URL
         || value.contains("@db:5432/")
         || value.starts_with("host=db ")
 }

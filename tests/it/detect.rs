@@ -53,6 +53,7 @@ const fn ok(
 const PG: &[&str] = &["postgres"];
 const PG_REDIS: &[&str] = &["postgres", "redis"];
 const REDIS: &[&str] = &["redis"];
+const RABBITMQ: &[&str] = &["rabbitmq"];
 const NONE: &[&str] = &[];
 
 #[rustfmt::skip]
@@ -76,6 +77,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "fastapi-env-sample-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-get-application-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
+    Expect { fixture: "flask-celery-rabbitmq-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, RABBITMQ, &["celery"], NONE) },
     Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-click-manage-pip", outcome: ok("flask", "pip", "3.12", ".", "blog:create_app()", None, NONE, NONE,
         &["the django app found by `manage.py` was not used: django is not a dependency of the project, flask is"]) },
@@ -157,7 +159,7 @@ fn fixtures_detect_what_their_readme_says() {
                     ),
                     (
                         "python_version",
-                        p.python_version.clone(),
+                        p.python_version.to_string(),
                         f.python.to_string(),
                     ),
                     ("app_dir", p.app_dir.to_string(), f.app_dir.to_string()),
@@ -406,7 +408,7 @@ fn explicit_choices_win_and_say_so() {
     .unwrap();
     assert_eq!(p.framework.as_str(), "flask");
     assert_eq!(p.app_dir, "services/orders");
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     assert_eq!(p.evidence[&Key::PythonVersion].rule, "--python flag");
     assert_eq!(p.evidence[&Key::AppDir].rule, "--app-dir flag");
     let err = detect(
@@ -429,7 +431,7 @@ fn an_unpinned_python_follows_the_wheels_the_lockfile_lists() {
     let p = run("flask-old-pins-uv").unwrap();
     // greenlet 3.0.1 has cp311/cp312 wheels, psycopg2-binary 2.9.6 cp311 only: 3.13 (the default) and
     // 3.12 would build them from source.
-    assert_eq!(p.python_version, "3.11");
+    assert_eq!(p.python_version.to_string(), "3.11");
     let why = &p.evidence[&Key::PythonVersion];
     assert_eq!(why.file.as_deref(), Some("uv.lock"));
     assert!(
@@ -460,7 +462,7 @@ fn a_pinned_python_without_wheels_is_kept_and_warned_about() {
         ..Options::default()
     };
     let p = detect(&fixtures().join("flask-old-pins-uv"), &opts).unwrap();
-    assert_eq!(p.python_version, "3.13");
+    assert_eq!(p.python_version.to_string(), "3.13");
     let warned = |pkg: &str, with: &str| {
         p.warnings.iter().any(|w| {
             w.starts_with(&format!("`{pkg}` in uv.lock has no wheel for Python 3.13"))
@@ -481,7 +483,7 @@ fn a_pinned_python_without_wheels_is_kept_and_warned_about() {
 fn a_range_never_gives_way_to_the_wheels() {
     // fastapi-standard-uv allows >=3.10,<3.13; its lock has wheels for 3.12, so the range's choice stands.
     let p = run("fastapi-standard-uv").unwrap();
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     assert!(
         p.evidence[&Key::PythonVersion]
             .rule
@@ -492,7 +494,7 @@ fn a_range_never_gives_way_to_the_wheels() {
 #[test]
 fn the_ci_matrix_is_evidence_for_the_python_version() {
     let p = run("flask-ci-matrix-pip").unwrap();
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     let why = &p.evidence[&Key::PythonVersion];
     assert_eq!(why.file.as_deref(), Some(".github/workflows/tests.yml"));
     assert!(why.rule.contains("3.10, 3.11, 3.12"), "{why:?}");
@@ -656,7 +658,13 @@ fn a_range_dockgen_cannot_serve_is_an_error_with_a_hint() {
         python: Some("3.9".into()),
         ..Options::default()
     };
-    assert_eq!(detect(dir.path(), &opts).unwrap().python_version, "3.9");
+    assert_eq!(
+        detect(dir.path(), &opts)
+            .unwrap()
+            .python_version
+            .to_string(),
+        "3.9"
+    );
 }
 
 /// An edit of a manifest's text.

@@ -64,7 +64,7 @@ impl ManagerSpec for Pdm {
             && !inherits_metadata(&text)
         {
             reading.facts.legacy_lock = true;
-            cx.warnings.push(format!(
+            cx.warnings.warn(format!(
                 "`{shown}` was written by an older PDM (no `inherit_metadata` strategy), which `pdm export` refuses: the image installs it with `pdm sync --prod` instead of a hashed export; run `pdm lock --update-reuse --strategy inherit_metadata` to update the lock's format (the versions stay)"
             ));
         }
@@ -126,7 +126,7 @@ mod tests {
             };
             let cx = InstallCx {
                 facts: &facts,
-                python_version: "3.12",
+                python_version: crate::base::python::PythonVersion::new(3, 12),
                 installable: false,
                 project_name: None,
                 venv: "/opt/venv",

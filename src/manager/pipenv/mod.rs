@@ -55,7 +55,7 @@ impl ManagerSpec for Pipenv {
                 .as_deref()
                 .and_then(|p| stale::check(&text, p, &shown, &pipfile))
             {
-                cx.warnings.push(w);
+                cx.warnings.warn(w);
             }
             reading.facts.files.push("Pipfile.lock".to_string());
             reading.facts.lockfile = Some("Pipfile.lock".into());

@@ -41,7 +41,7 @@ pub(super) fn read_graph_lock(
     if let Some(p) = &m.pyproject
         && let Some(w) = stale(&text, p, &shown)
     {
-        cx.warnings.push(w);
+        cx.warnings.warn(w);
     }
     reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
     let in_context = m.in_context(&shown);
