@@ -44,6 +44,10 @@ pub struct DockerfileContext {
     pub install: Install,
     /// Debian packages the builder installs for source builds (compilers, headers).
     pub build_packages: Vec<String>,
+    /// The dependency install in the runtime stage itself (the manifests copied in, uv and its
+    /// download cache bind-mounted; no builder stage), or null when the install needs the builder
+    /// stage: build packages, a package manager besides uv, or an install that needs the source.
+    pub direct_install: Option<crate::manager::install::direct::DirectInstall>,
     /// Debian packages the runtime stage installs (shared libraries the compiled dependencies load).
     pub runtime_packages: Vec<String>,
     /// `ENV` of the runtime stage, in order.
@@ -184,6 +188,7 @@ impl DockerfileContext {
             },
             install: plan.install.clone(),
             build_packages: plan.build_packages.clone(),
+            direct_install: plan.direct_install.clone(),
             runtime_packages: plan.runtime_packages.clone(),
             runtime_env: plan.runtime_env.clone(),
             bytecode: plan.bytecode.clone(),

@@ -118,6 +118,9 @@ pub struct Plan {
     pub install: Install,
     /// Debian packages for the builder (compilers, headers) and for the runtime (shared libraries).
     pub build_packages: Vec<String>,
+    /// The install in the runtime stage from bind mounts, without a builder stage, when the builder
+    /// would hold nothing but uv.
+    pub direct_install: Option<crate::manager::install::direct::DirectInstall>,
     /// Debian packages the runtime stage installs (shared libraries the compiled dependencies load).
     pub runtime_packages: Vec<String>,
     /// `ENV` of the runtime stage, in order.
@@ -652,6 +655,16 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let compose_file = compose_file(p, opts, &mut notes);
     let compose_file = compose_file.as_str();
     let (build_packages, runtime_packages) = native_packages(p, opts);
+    let images = images(p);
+    let runtime_env = runtime_env(p, &view, port, web_concurrency);
+    let direct_install = crate::manager::install::direct::plan(
+        &install,
+        &build_packages,
+        images.uv.as_deref(),
+        &runtime_env,
+        VENV,
+        APP_DIR,
+    );
     Ok(Plan {
         framework: p.framework,
         package_manager: p.package_manager,
@@ -672,12 +685,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         uid: APP_UID,
         venv: VENV.into(),
         services: services(p, postgres, redis, rabbitmq),
-        images: images(p),
+        images,
         server: server.data,
         install,
         build_packages,
+        direct_install,
         runtime_packages,
-        runtime_env: runtime_env(p, &view, port, web_concurrency),
+        runtime_env,
         bytecode: bytecode::plan(APP_DIR),
         build_command,
         dev_command,

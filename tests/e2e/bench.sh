@@ -97,35 +97,6 @@ open(path, "w").write(new)
 PY
 }
 
-# An experiment, not what dockgen writes: dockgen's Dockerfile with the builder stage folded into the
-# runtime stage (`direct`): the install runs there with the uv binary, the manifests and the cache
-# bind-mounted, so no venv is copied between stages. Only for a builder that needs nothing but uv (no
-# build packages, no Poetry/PDM/Pipenv tool).
-fold_builder() {
-  python3 - Dockerfile <<'PY'
-import re, sys
-path = sys.argv[1]
-text = open(path).read()
-builder, runtime = text.split("FROM python:${PYTHON_VERSION}-slim AS runtime\n")
-head, builder = builder.split("FROM python:${PYTHON_VERSION}-slim AS builder\n")
-uv = re.search(r"^COPY --from=(\S+) /uv /uvx /bin/$", builder, re.M).group(1)
-env = re.search(r"^ENV (.*?)\n(?! )", builder, re.M | re.S).group(1)
-pairs = [p.strip().rstrip("\\").strip() for p in env.split("\n")]
-if "apt-get" in builder or "/opt/poetry" in builder or "/opt/pdm" in builder or "/opt/pipenv" in builder:
-    sys.exit("bench: this builder needs more than uv; fold_builder does not apply")
-files = []
-for m in re.finditer(r"^COPY (.+) \./$", builder, re.M):
-    files += m.group(1).split()
-runs = re.findall(r"^RUN --mount=type=cache,target=\S+ \\\n    (.+)$", builder, re.M)
-mounts = ["--mount=type=cache,target=/root/.cache/uv", f"--mount=type=bind,from={uv},source=/uv,target=/bin/uv"]
-mounts += [f"--mount=type=bind,source={f},target=/tmp/deps/{f}" for f in files]
-cmd = " && ".join(["cd /tmp/deps", "export " + " ".join(pairs)] + runs)
-run = "RUN " + " \\\n    ".join(mounts) + " \\\n    " + cmd + "\n"
-runtime = runtime.replace("COPY --from=builder /opt/venv /opt/venv\n", run)
-open(path, "w").write(head + "FROM python:${PYTHON_VERSION}-slim AS runtime\n" + runtime)
-PY
-}
-
 # Each layer of an image: size and number of files, from `docker save` (what the export wrote).
 layers() {
   docker save "$1" | python3 -c '
@@ -177,7 +148,7 @@ for app in "${apps[@]}"; do
   declare -A cold=() warm=() size=() healthy=() start=() imports=()
   # shellcheck source=/dev/null
   page=$(PAGE=/; . "tests/e2e/corpus/$app.check.sh"; echo "$PAGE")
-  for variant in dockgen nopyc direct tutorial; do
+  for variant in dockgen nopyc tutorial; do
     work=$(mktemp -d)
     cp -r "tests/e2e/corpus/$app" "$work/app"
     cd "$work/app"
@@ -187,7 +158,6 @@ for app in "${apps[@]}"; do
     py=$(sed -n 's/^ARG PYTHON_VERSION=//p' Dockerfile)
     image="dockgen-bench-$app-$variant"
     [ "$variant" = nopyc ] && strip_bytecode
-    [ "$variant" = direct ] && fold_builder
     if [ "$variant" = tutorial ]; then
       if [ ! -f requirements.txt ]; then
         "$uv" export --frozen --no-dev --no-hashes --no-emit-project --quiet -o requirements.txt

@@ -55,11 +55,12 @@ print(m.group(1) if m else "")
 PY
 }
 
-# The dependency-install step of the builder stage, as BuildKit prints it, was CACHED in the log $1.
+# The dependency-install step (of the builder stage, or of the runtime stage when the Dockerfile has no
+# builder), as BuildKit prints it, was CACHED in the log $1.
 install_step_cached() {
   local log=$1 pattern id
   pattern='uv sync|pip install|poetry (install|export)|pipenv install|pdm sync'
-  id=$(grep -E "^#[0-9]+ \[([a-z0-9_-]+ )?builder [0-9/ ]+\] RUN .*($pattern)" "$log" | head -1 | sed -E 's/^#([0-9]+) .*/\1/')
+  id=$(grep -E "^#[0-9]+ \[([a-z0-9_-]+ )?(builder|runtime) [0-9/ ]+\] RUN .*($pattern)" "$log" | head -1 | sed -E 's/^#([0-9]+) .*/\1/')
   [ -n "$id" ] && grep -qE "^#$id CACHED" "$log"
 }
 

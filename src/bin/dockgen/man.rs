@@ -221,7 +221,7 @@ fn files(roff: &mut Roff, name: &str) {
     for (_, out) in dockgen::output::render::OUTPUTS {
         let what = match *out {
             "Dockerfile" => {
-                "The image: a builder stage that installs the locked dependencies, and a slim runtime stage."
+                "The image: the locked dependencies installed in the slim runtime stage itself, or in a builder stage when one needs a compiler or a package manager's own tool."
             }
             "entrypoint.sh" => {
                 "Waits for the database, runs the migrations where configured, then execs the server."
