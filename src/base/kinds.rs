@@ -69,8 +69,11 @@ pub enum EnvRole {
     },
     /// A libpq connection string (`dbname=app host=db ...`).
     DatabaseConninfo,
-    /// Django's `DATABASES` `ENGINE`.
-    DatabaseEngine,
+    /// A database engine setting (Django's `DATABASES` `ENGINE`), with the value that selects PostgreSQL,
+    /// given by the framework that traced it.
+    DatabaseEngine {
+        postgres: String,
+    },
     DatabaseHost,
     DatabasePort,
     DatabaseName,

@@ -379,7 +379,12 @@ mod tests {
                 value: "postgres".into()
             })
         );
-        assert_eq!(get("SQL_ENGINE"), Some(EnvRole::DatabaseEngine));
+        assert_eq!(
+            get("SQL_ENGINE"),
+            Some(EnvRole::DatabaseEngine {
+                postgres: "django.db.backends.postgresql".into()
+            })
+        );
         assert_eq!(get("SQL_DATABASE"), Some(EnvRole::DatabaseName));
         assert_eq!(get("SQL_HOST"), Some(EnvRole::DatabaseHost));
         assert_eq!(get("SQL_PASSWORD"), Some(EnvRole::DatabasePassword));

@@ -2,6 +2,8 @@
 //! `runtime.txt` > Pipfile `[requires]` > `requires-python` / Poetry's `python` > dockgen's default.
 //! Pins are looked for in the project directory, the lock directory and the root.
 
+use crate::base::diag::Diagnostics;
+use crate::base::python::PythonVersion;
 use std::path::Path;
 
 use super::Options;
@@ -21,7 +23,7 @@ pub(super) type Range = (String, usize, bool);
 
 /// The chosen version, and how free the choice was.
 pub(super) struct Choice {
-    pub version: (u64, u64),
+    pub version: PythonVersion,
     /// Given with `--python` or pinned in a file: never changed.
     pub pinned: bool,
     /// The project's declared range, which any other choice must stay inside.
@@ -32,7 +34,7 @@ pub(super) struct Choice {
 
 impl Choice {
     /// Whether `v` is a version dockgen may choose instead: supported and inside the declared range.
-    pub fn admits(&self, v: (u64, u64)) -> bool {
+    pub fn admits(&self, v: PythonVersion) -> bool {
         pv::supported(v)
             && self
                 .range
@@ -41,7 +43,7 @@ impl Choice {
     }
 }
 
-type Finder = fn(&str) -> Option<((u64, u64), Option<usize>)>;
+type Finder = fn(&str) -> Option<(PythonVersion, Option<usize>)>;
 
 /// Pin files, strongest first: (file, rule, reader).
 const PIN_FILES: [(&str, &str, Finder); 5] = [
@@ -68,7 +70,7 @@ fn choose(
     m: &Manifests,
     opts: &Options,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<Choice> {
     let range = declared_range(m);
     let pinned = match &opts.python {
@@ -99,7 +101,7 @@ fn choose(
             defaulted: false,
         });
     }
-    let default = pv::fmt(knowledge::DEFAULT_PYTHON);
+    let default = knowledge::DEFAULT_PYTHON.to_string();
     ev.insert(
         Key::PythonVersion,
         Evidence::rule(&format!("no version pinned; dockgen's default {default}")),
@@ -113,10 +115,10 @@ fn choose(
 }
 
 /// The warning for a version nothing pinned (after the lockfile's wheels had their say).
-fn warn_unpinned(c: &Choice, warnings: &mut Vec<String>) {
+fn warn_unpinned(c: &Choice, warnings: &mut Diagnostics) {
     if c.defaulted {
-        let v = pv::fmt(c.version);
-        warnings.push(format!(
+        let v = c.version.to_string();
+        warnings.warn(format!(
             "no Python version is pinned (.python-version, requires-python, Pipfile); the image uses {v}: pin the version you test with in .python-version, or pass --python"
         ));
     }
@@ -130,7 +132,7 @@ fn declared_range(m: &Manifests) -> Option<Range> {
     })
 }
 
-fn explicit(p: &str, opts: &Options) -> Result<((u64, u64), Evidence)> {
+fn explicit(p: &str, opts: &Options) -> Result<(PythonVersion, Evidence)> {
     let v = pv::major_minor(p).ok_or_else(|| Error::Usage {
         message: format!("invalid --python `{p}`: expected a version such as 3.12"),
     })?;
@@ -138,26 +140,26 @@ fn explicit(p: &str, opts: &Options) -> Result<((u64, u64), Evidence)> {
 }
 
 /// Warns about a pinned version dockgen has no images for, or one outside the declared range.
-fn check_pin(v: (u64, u64), range: Option<&Range>, warnings: &mut Vec<String>) {
+fn check_pin(v: PythonVersion, range: Option<&Range>, warnings: &mut Diagnostics) {
     if !pv::supported(v) {
-        warnings.push(format!(
+        warnings.warn(format!(
             "Python {} is not one dockgen has tested images for",
-            pv::fmt(v)
+            v
         ));
     }
     if let Some((spec, _, poetry)) = range
         && pv::range_admits(spec, *poetry, v) == Ok(false)
     {
-        warnings.push(format!(
+        warnings.warn(format!(
             "Python {} is outside the project's requires-python `{spec}`",
-            pv::fmt(v)
+            v
         ));
     }
 }
 
 /// A small pin file's text; `None` when it is absent. One that is there but cannot be read (a
 /// directory, unreadable, not UTF-8) is a warning: skipping it silently would pick another version.
-fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<String> {
+fn read_small(root: &Path, rel: &str, warnings: &mut Diagnostics) -> Option<String> {
     let p = files::join(root, rel);
     if !files::exists(&p) {
         return None;
@@ -165,7 +167,7 @@ fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<Stri
     match files::read_text(&p, Path::new(rel), limit::SMALL) {
         Ok(text) => Some(text),
         Err(e) => {
-            warnings.push(format!(
+            warnings.warn(format!(
                 "{}; the Python version may not be the one it pins",
                 e.one_line()
             ));
@@ -178,8 +180,8 @@ fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<Stri
 fn pin_file(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
-) -> Option<((u64, u64), Evidence)> {
+    warnings: &mut Diagnostics,
+) -> Option<(PythonVersion, Evidence)> {
     let mut dirs = vec![m.dir.clone()];
     if m.lock_dir != m.dir {
         dirs.push(m.lock_dir.clone());
@@ -200,8 +202,8 @@ fn pin_file(
 fn pipfile(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
-) -> Option<((u64, u64), Evidence)> {
+    warnings: &mut Diagnostics,
+) -> Option<(PythonVersion, Evidence)> {
     let rel = m.path("Pipfile");
     let text = read_small(root, &rel, warnings)?;
     let (_, Some((v, line))) =
@@ -217,8 +219,8 @@ fn pipfile(
 fn existing_dockerfile(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
-) -> Option<((u64, u64), Evidence)> {
+    warnings: &mut Diagnostics,
+) -> Option<(PythonVersion, Evidence)> {
     let rel = m.lock_dir.join("Dockerfile");
     let text = read_small(root, &rel, warnings)?;
     if text.starts_with("# Generated by dockgen") {
@@ -265,14 +267,14 @@ fn ci_files(root: &Path) -> Vec<(String, bool)> {
 fn ci_config(
     root: &Path,
     range: Option<&Range>,
-    warnings: &mut Vec<String>,
-) -> Option<((u64, u64), Evidence)> {
-    let admitted = |v: (u64, u64)| {
+    warnings: &mut Diagnostics,
+) -> Option<(PythonVersion, Evidence)> {
+    let admitted = |v: PythonVersion| {
         pv::supported(v)
             && range.is_none_or(|(spec, _, poetry)| pv::range_admits(spec, *poetry, v) == Ok(true))
     };
     // (chosen version, file, every version the file names)
-    type Found = ((u64, u64), String, Vec<(u64, u64)>);
+    type Found = (PythonVersion, String, Vec<PythonVersion>);
     let mut best: Option<Found> = None;
     for (rel, gitlab) in ci_files(root) {
         let Some(text) = read_small(root, &rel, warnings) else {
@@ -286,7 +288,7 @@ fn ci_config(
         }
     }
     let (v, rel, tested) = best?;
-    let tested: Vec<String> = tested.into_iter().map(pv::fmt).collect();
+    let tested: Vec<String> = tested.iter().map(ToString::to_string).collect();
     let rule = format!(
         "the project's CI tests on Python {}: the newest{}",
         tested.join(", "),
@@ -303,7 +305,7 @@ fn ci_config(
 fn from_range(
     m: &Manifests,
     (spec, line, poetry): &Range,
-) -> Result<Option<((u64, u64), Evidence)>> {
+) -> Result<Option<(PythonVersion, Evidence)>> {
     let file = m.path("pyproject.toml");
     match pv::from_range(spec, *poetry) {
         Ok(Some(v)) => {
@@ -326,7 +328,7 @@ fn from_range(
         Ok(None) => {
             let supported: Vec<String> = knowledge::SUPPORTED_PYTHONS
                 .iter()
-                .map(|v| pv::fmt(*v))
+                .map(|v| v.to_string())
                 .collect();
             Err(Error::Parse {
                 path: file.into(),
@@ -375,7 +377,7 @@ pub(super) fn decide(
     opts: &Options,
     locked: Locked,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<(Choice, Vec<SourceBuild>)> {
     let mut choice = choose(root, m, opts, ev, warnings)?;
     let builds = fit_wheels(&mut choice, locked.deps, locked.artifacts, ev, warnings);
@@ -405,7 +407,7 @@ fn locked_files<'a>(
 /// The packages that have wheels, but none for `v`.
 fn no_wheel_for<'a>(
     locked: &[(&'a str, Option<&'a str>, &[String])],
-    v: (u64, u64),
+    v: PythonVersion,
 ) -> Vec<&'a str> {
     locked
         .iter()
@@ -425,7 +427,7 @@ fn fit_wheels(
     deps: &DepSet,
     artifacts: Option<&crate::manager::LockArtifacts>,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<SourceBuild> {
     let Some((artifacts, lockfile)) = artifacts else {
         return vec![];
@@ -439,7 +441,7 @@ fn fit_wheels(
             .copied()
             .find(|v| choice.admits(*v) && no_wheel_for(&locked, *v).is_empty());
         if let Some(v) = better {
-            let was = pv::fmt(choice.version);
+            let was = choice.version.to_string();
             let shown: Vec<String> = locked
                 .iter()
                 .filter(|(n, _, _)| missing.contains(n))
@@ -466,9 +468,9 @@ fn fit_wheels(
 /// each warned about when it has no wheel for `v`.
 fn source_builds(
     locked: &[(&str, Option<&str>, &[String])],
-    v: (u64, u64),
+    v: PythonVersion,
     lockfile: &str,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<SourceBuild> {
     let mut builds = vec![];
     for (name, version, files) in locked {
@@ -485,21 +487,18 @@ fn source_builds(
                 let with: Vec<String> = knowledge::SUPPORTED_PYTHONS
                     .iter()
                     .filter(|s| files.iter().any(|f| wheels::wheel_fits(f, **s)))
-                    .map(|s| pv::fmt(*s))
+                    .map(|s| s.to_string())
                     .collect();
-                warnings.push(format!(
+                warnings.warn(format!(
                     "`{shown}` in {lockfile} has no wheel for Python {} on Linux x86_64{}: the image builds it from source (the builder gets a C compiler; it may need more); pin a Python it has wheels for, or upgrade it",
-                    pv::fmt(v),
+                    v,
                     if with.is_empty() {
                         String::new()
                     } else {
                         format!(" (it has wheels for {})", with.join(", "))
                     },
                 ));
-                format!(
-                    "{lockfile} lists no wheel of {shown} for Python {}",
-                    pv::fmt(v)
-                )
+                format!("{lockfile} lists no wheel of {shown} for Python {}", v)
             }
         };
         builds.push(SourceBuild {

@@ -29,7 +29,7 @@ pub struct DockerfileContext {
     pub framework: Framework,
     pub package_manager: PackageManager,
     /// `major.minor`, the default of the Dockerfile's `PYTHON_VERSION` argument.
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
     pub workdir: String,
     /// The port the server binds and `EXPOSE`s. The image sets `PORT` to it and the server listens on
@@ -174,7 +174,7 @@ impl DockerfileContext {
             context_version: CONTEXT_VERSION,
             framework: plan.framework,
             package_manager: plan.package_manager,
-            python_version: plan.python_version.clone(),
+            python_version: plan.python_version,
             workdir: plan.workdir.clone(),
             port: plan.port,
             uid: plan.uid,

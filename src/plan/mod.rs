@@ -6,6 +6,7 @@
 //! YAML or shell are escaped for compose interpolation here (templates add only quoting). Templates print;
 //! they never decide. Nothing here touches the file system.
 
+use crate::base::diag::Diagnostics;
 use serde::Serialize;
 
 pub mod bytecode;
@@ -57,6 +58,8 @@ pub struct PlanOptions {
     pub memory: Option<String>,
     /// The CPU limit of each app service, in cores ([`DEFAULT_CPUS`] when `None`).
     pub cpus: Option<String>,
+    /// The Debian packages the app runs with (the project's own Dockerfile's when `None`).
+    pub system_packages: Option<Vec<String>>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
 }
@@ -86,7 +89,7 @@ pub struct Plan {
     pub framework: Framework,
     pub package_manager: PackageManager,
     /// `major.minor`, the default of the Dockerfile's `PYTHON_VERSION` argument.
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     /// Directory of the generated files and the build context, relative to the detected PATH.
     pub context_dir: String,
     /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
@@ -533,17 +536,17 @@ fn app_view<'a>(p: &'a Project, port: u16, alembic_dir: Option<&'a str>) -> AppV
 }
 
 /// The builder stage's install, with a server the project lacks added (and a note saying so).
-fn install(p: &Project, server: &server::ServerPlan, notes: &mut Vec<String>) -> Result<Install> {
+fn install(p: &Project, server: &server::ServerPlan, notes: &mut Diagnostics) -> Result<Install> {
     let cx = InstallCx {
         facts: &p.install,
-        python_version: &p.python_version,
+        python_version: p.python_version,
         installable: p.installable,
         project_name: p.project_name.as_deref(),
         venv: VENV,
     };
     let mut install = p.package_manager.install(&cx)?;
     if let Some((server, pin)) = &server.install {
-        notes.push(format!(
+        notes.warn(format!(
             "{server} is not a dependency of the project; the image installs {pin} (add it to your dependencies to choose the version)"
         ));
         install
@@ -571,7 +574,7 @@ fn runtime_env(p: &Project, view: &AppView, port: u16, workers: u32) -> Vec<EnvP
 }
 
 /// Debian packages for source builds: the builder's compilers and headers, the runtime's libraries.
-fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
+fn native_packages(p: &Project, opts: &PlanOptions) -> (Vec<String>, Vec<String>) {
     let mut build: Vec<String> = Vec::new();
     let mut runtime: Vec<String> = Vec::new();
     for n in &p.native {
@@ -586,9 +589,29 @@ fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
             }
         }
     }
+    // The answer, or what the project's own Dockerfile installs: what its app runs with.
+    let own = || own_packages(p);
+    for name in opts.system_packages.clone().unwrap_or_else(own) {
+        if !runtime.contains(&name) {
+            runtime.push(name);
+        }
+    }
     build.sort();
     runtime.sort();
     (build, runtime)
+}
+
+/// The system packages the project's own Dockerfile installs.
+pub fn own_packages(p: &Project) -> Vec<String> {
+    p.own_dockerfile
+        .as_ref()
+        .map(|d| d.apt_packages.clone())
+        .unwrap_or_default()
+}
+
+/// The port the project's own Dockerfile `EXPOSE`s.
+pub fn own_port(p: &Project) -> Option<u16> {
+    p.own_dockerfile.as_ref()?.expose.map(|(port, _)| port)
 }
 
 /// Builds the plan: a list of named decisions, each its own function or module.
@@ -598,13 +621,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let app_dir = p.project_dir.strip(p.app_dir.as_str());
     check_inputs(p, &app_dir)?;
     let workdir = workdir_of(&app_dir);
-    let port = opts.port.unwrap_or(DEFAULT_PORT);
+    let port = opts.port.or(own_port(p)).unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
     let rabbitmq = default_rabbitmq(p);
     let alembic_dir = alembic_workdir(p, &p.project_dir);
     let view = app_view(p, port, alembic_dir.as_deref());
-    let mut notes = Vec::new();
+    let mut notes = Diagnostics::new();
     let server = server::choose(p, port, &opts.server)?;
     let install = install(p, &server, &mut notes)?;
     let dev_command = p.framework.dev_command(&view, &server.fixed_command);
@@ -622,12 +645,13 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     };
     let env = env::plan(p, &switches);
     let build_command = env::build_command(p, &p.framework.build_commands(&view));
-    let compose_file = opts.compose_file.as_deref().unwrap_or(DEFAULT_COMPOSE_FILE);
-    let (build_packages, runtime_packages) = native_packages(p);
+    let compose_file = compose_file(p, opts, &mut notes);
+    let compose_file = compose_file.as_str();
+    let (build_packages, runtime_packages) = native_packages(p, opts);
     Ok(Plan {
         framework: p.framework,
         package_manager: p.package_manager,
-        python_version: p.python_version.clone(),
+        python_version: p.python_version,
         dockerignore: files::dockerignore(p, &app_dir, compose_file),
         watch_sync: files::watch_sync(&app_dir, &workdir),
         writable_dirs: files::writable_dirs(p, &workdir),
@@ -659,7 +683,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
             p,
             postgres,
             redis && workers_on(p, opts, Service::Redis),
-            opts,
+            compose_file,
         ),
         workers,
         hardening: hardening::plan(opts),
@@ -670,7 +694,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         app_env: env.app_env,
         passthrough_env: env.passthrough,
         env_example: env.example,
-        notes,
+        notes: notes.into_messages(),
     })
 }
 
@@ -681,12 +705,33 @@ fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Optio
         .map(|d| workdir_of(&context.strip(d.as_str())))
 }
 
+/// The compose file's name: the answer; else the project's own compose file that `docker compose` reads
+/// first (so the generated file replaces it, a conflict to settle like any edited file, rather than
+/// landing beside it where compose would not read it); else docker-compose.yml.
+fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Diagnostics) -> String {
+    if let Some(answer) = &opts.compose_file {
+        return answer.clone();
+    }
+    let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
+    let name_of = |file: &'_ String| file.rsplit('/').next().unwrap_or(file).to_string();
+    let Some(theirs) = p.compose_files.iter().min_by_key(|f| rank(&name_of(f))) else {
+        return DEFAULT_COMPOSE_FILE.into();
+    };
+    let name = name_of(theirs);
+    if name == DEFAULT_COMPOSE_FILE {
+        return name;
+    }
+    notes.warn(format!(
+        "the compose file is generated as `{theirs}`, the name the project already uses (the one `docker compose` reads first); pass --compose-file to choose another"
+    ));
+    name
+}
+
 /// What is known to break the stack: a database compose starts that the app never reads, a compose file
 /// that docker compose prefers to ours, workers whose Redis broker they have no client for.
 /// (Called before `workers` moves into the plan: `redis_broker` says whether any run on Redis.)
-fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions) -> Vec<Blocker> {
+fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<Blocker> {
     use crate::base::kinds::EnvRole::*;
-    let compose_file = opts.compose_file.as_deref();
     let mut out = Vec::new();
     let reads_database = p.env_vars.iter().any(|v| {
         matches!(
@@ -695,12 +740,11 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions)
                 DatabaseUrl { .. }
                     | DatabaseHost
                     | DatabaseSwitch { .. }
-                    | DatabaseEngine
+                    | DatabaseEngine { .. }
                     | DatabaseConninfo
             )
         )
     });
-    let ours = compose_file.unwrap_or(DEFAULT_COMPOSE_FILE);
     let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
     for file in &p.compose_files {
         let name = file.rsplit('/').next().unwrap_or(file);
@@ -754,7 +798,7 @@ fn schema(
     p: &Project,
     migrates: bool,
     postgres: bool,
-    notes: &mut Vec<String>,
+    notes: &mut Diagnostics,
 ) -> Option<Vec<String>> {
     notes.extend(schema_note(p, migrates, postgres));
     schema_command(p, migrates, postgres)
@@ -793,14 +837,14 @@ fn web_concurrency(
     p: &Project,
     opts: &PlanOptions,
     migrates: bool,
-    notes: &mut Vec<String>,
+    notes: &mut Diagnostics,
 ) -> u32 {
     if let Some(n) = opts.server.workers {
         return n;
     }
     match &p.creates_tables {
         Some(at) if !migrates => {
-            notes.push(format!(
+            notes.warn(format!(
                 "the app creates its tables at startup ({at}) and has no migration step: several server processes would race on CREATE TABLE, so WEB_CONCURRENCY defaults to 1 (migrations, e.g. Alembic, let it run more)"
             ));
             1
@@ -890,7 +934,7 @@ fn image_name(p: &Project, hint: Option<&str>) -> String {
 pub fn supported_pythons() -> String {
     knowledge::SUPPORTED_PYTHONS
         .iter()
-        .map(|(a, b)| format!("{a}.{b}"))
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }

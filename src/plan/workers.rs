@@ -3,6 +3,7 @@
 //! commands are the task-queue registry's (`crate::queue`).
 
 use super::{PlanOptions, WorkerKind, WorkerProbe, WorkerService, detected_workers};
+use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Key;
 use crate::base::kinds::Worker;
@@ -16,7 +17,7 @@ pub(super) fn plan(
     opts: &PlanOptions,
     broker: bool,
     view: &AppView,
-    notes: &mut Vec<String>,
+    notes: &mut Diagnostics,
 ) -> Result<Vec<WorkerService>> {
     let chosen = match &opts.workers {
         Some(w) => {
@@ -33,7 +34,7 @@ pub(super) fn plan(
         }
         None => {
             if p.workers.contains(&Worker::Celery) && p.celery_app.is_none() {
-                notes.push("no Celery app was found, so no worker service was generated".into());
+                notes.warn("no Celery app was found, so no worker service was generated");
             }
             detected_workers(p)
         }
@@ -48,9 +49,8 @@ pub(super) fn plan(
         _ => 2,
     });
     if !broker && !workers.is_empty() {
-        notes.push(
-            "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one"
-                .into(),
+        notes.warn(
+            "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one",
         );
     }
     Ok(workers)

@@ -6,6 +6,7 @@ use super::{
     Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, EnvRoleCx, Found, FrameworkSpec,
     Migration, RouteRules, WorkerSystem,
 };
+use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{EnvRole, Interface, Server, Service};
@@ -57,7 +58,7 @@ impl Django {
 
 /// A configured data directory that is a Python package of the project: it stays in the build context
 /// and read-only (the code must not be left out, nor writable), with a warning.
-fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool {
+fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Diagnostics) -> bool {
     if dir.path.starts_with('/')
         || !cx
             .app_dir
@@ -68,7 +69,7 @@ fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool
     {
         return false;
     }
-    warnings.push(format!(
+    warnings.warn(format!(
         "{}: `{}` is a Python package of the project, so it stays in the image and read-only; point the setting at a directory of its own",
         dir.evidence, dir.path
     ));
@@ -76,7 +77,7 @@ fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool
 }
 
 /// `STATIC_ROOT` and `MEDIA_ROOT` as data directories, leaving out (with a warning) one that holds code.
-fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Vec<String>) -> Vec<DataDir> {
+fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -> Vec<DataDir> {
     let static_dir =
         d.static_root_path
             .clone()

@@ -5,6 +5,7 @@
 
 use super::install::{copy_pairs, uv_env, uv_image, uv_venv};
 use super::{Install, InstallCx, LocalInstall, ManagerSpec, Manifests, ReadCx, Reading};
+use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Evidence;
 use crate::base::quote::sh_quote;
@@ -35,7 +36,7 @@ impl ManagerSpec for Pip {
     fn lockfile(&self) -> Option<&'static str> {
         None
     }
-    fn fallback(&self, m: &Manifests, warnings: &mut Vec<String>) -> Option<Evidence> {
+    fn fallback(&self, m: &Manifests, warnings: &mut Diagnostics) -> Option<Evidence> {
         Some(if let Some(req) = m.requirements {
             Evidence::file(&m.path(req), "requirements file")
         } else if m.pyproject.is_some() {
@@ -44,7 +45,7 @@ impl ManagerSpec for Pip {
                 "PEP 621 pyproject without a lockfile: `pip install .`",
             )
         } else {
-            warnings.push(format!(
+            warnings.warn(format!(
                 "no dependency manifest (pyproject.toml, requirements.txt, Pipfile) in `{}`",
                 m.dir
             ));
@@ -195,7 +196,7 @@ mod tests {
     fn command(facts: InstallFacts) -> String {
         let cx = InstallCx {
             facts: &facts,
-            python_version: "3.13",
+            python_version: crate::base::python::PythonVersion::new(3, 13),
             installable: false,
             project_name: None,
             venv: "/opt/venv",
