@@ -15,6 +15,11 @@
 #                               behaviour: started as root, chown /data to redis and drop to it
 #   nginx:<minor>               Debian trixie  nginx, laid out like the official image: /etc/nginx/nginx.conf, user
 #                               nginx with uid/gid 101, logs to stdout/stderr, bash for a TCP healthcheck
+#   rabbitmq:<major>            Debian trixie  rabbitmq-server, with the official image's RABBITMQ_DEFAULT_USER /
+#                               RABBITMQ_DEFAULT_PASS behaviour, logs on stdout, HOME at /var/lib/rabbitmq (so
+#                               `rabbitmq-diagnostics -q ping` run as root reads the node's cookie) and the
+#                               CLI tools on PATH without Debian's wrappers; like it, started as root, it fixes
+#                               /var/lib/rabbitmq's ownership and drops to rabbitmq
 #   ghcr.io/astral-sh/uv:<ver>  /uv and /uvx from the `uv` wheel on PyPI
 #
 # Each base is `debootstrap --variant=minbase` then `docker import`; packages are added with a plain
@@ -35,7 +40,8 @@ UV_VERSION=$(pin UV)
 POSTGRES_MAJOR=$(pin POSTGRES)
 REDIS_MAJOR=$(pin REDIS)
 NGINX_VERSION=$(pin NGINX)
-if [ -z "$UV_VERSION" ] || [ -z "$POSTGRES_MAJOR" ] || [ -z "$REDIS_MAJOR" ] || [ -z "$NGINX_VERSION" ]; then
+RABBITMQ_MAJOR=$(pin RABBITMQ)
+if [ -z "$UV_VERSION" ] || [ -z "$POSTGRES_MAJOR" ] || [ -z "$REDIS_MAJOR" ] || [ -z "$NGINX_VERSION" ] || [ -z "$RABBITMQ_MAJOR" ]; then
   echo "could not read the image pins from src/knowledge.rs" >&2
   exit 1
 fi
@@ -184,6 +190,30 @@ CMD ["nginx", "-g", "daemon off;"]
 DOCKERFILE
 }
 
+rabbitmq_image() {
+  local tag="rabbitmq:$RABBITMQ_MAJOR"
+  if have "$tag"; then log "reuse $tag"; return; fi
+  base trixie
+  build "$tag" "$repo/tests/e2e/images/rabbitmq-entrypoint.sh" <<DOCKERFILE
+FROM dockgen-e2e/debian:trixie
+RUN apt-get update \\
+    && apt-get install -y --no-install-recommends rabbitmq-server \\
+    && rm -rf /var/lib/apt/lists/* \\
+    && mkdir -p /var/lib/rabbitmq /etc/rabbitmq/conf.d \\
+    && chown -R rabbitmq:rabbitmq /var/lib/rabbitmq /etc/rabbitmq
+$trust
+ENV PATH=/usr/lib/rabbitmq/bin:\$PATH \\
+    HOME=/var/lib/rabbitmq \\
+    RABBITMQ_LOGS=-
+COPY rabbitmq-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+RUN chmod 0755 /usr/local/bin/docker-entrypoint.sh
+VOLUME /var/lib/rabbitmq
+EXPOSE 5672
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+CMD ["rabbitmq-server"]
+DOCKERFILE
+}
+
 uv_image() {
   local tag="ghcr.io/astral-sh/uv:$UV_VERSION"
   if have "$tag"; then log "reuse $tag"; return; fi
@@ -220,5 +250,6 @@ python_image 3.14 forky
 postgres_image
 redis_image
 nginx_image
+rabbitmq_image
 uv_image
-log "ready: python:3.13-slim python:3.11-slim python:3.14-slim postgres:$POSTGRES_MAJOR redis:$REDIS_MAJOR nginx:$NGINX_VERSION ghcr.io/astral-sh/uv:$UV_VERSION"
+log "ready: python:3.13-slim python:3.11-slim python:3.14-slim postgres:$POSTGRES_MAJOR redis:$REDIS_MAJOR nginx:$NGINX_VERSION rabbitmq:$RABBITMQ_MAJOR ghcr.io/astral-sh/uv:$UV_VERSION"
