@@ -4,6 +4,7 @@
 //! which packages compile against system libraries. Code elsewhere only looks rows up; adding a row here is
 //! enough to teach detection a new package. Names are PEP 503-normalised.
 
+use crate::base::python::PythonVersion;
 use serde::Serialize;
 
 pub use crate::base::kinds::{Server, Service, Worker};
@@ -257,8 +258,15 @@ pub fn source_build_needs(package: &str) -> &'static NativeDeps {
 }
 
 /// Python minors dockgen generates images for, oldest first, and the default.
-pub const SUPPORTED_PYTHONS: &[(u64, u64)] = &[(3, 9), (3, 10), (3, 11), (3, 12), (3, 13), (3, 14)];
-pub const DEFAULT_PYTHON: (u64, u64) = (3, 13);
+pub const SUPPORTED_PYTHONS: &[PythonVersion] = &[
+    PythonVersion::new(3, 9),
+    PythonVersion::new(3, 10),
+    PythonVersion::new(3, 11),
+    PythonVersion::new(3, 12),
+    PythonVersion::new(3, 13),
+    PythonVersion::new(3, 14),
+];
+pub const DEFAULT_PYTHON: PythonVersion = PythonVersion::new(3, 13);
 
 /// Directory names never walked into: virtualenvs, caches, VCS and build output.
 pub const SKIP_DIRS: &[&str] = &[
@@ -350,6 +358,7 @@ pub mod pins {
     /// Service images, pinned to a major tag.
     pub const POSTGRES: &str = "17";
     pub const REDIS: &str = "7";
+    pub const RABBITMQ: &str = "4";
     /// The front proxy's image (nginx:<tag>), pinned to a stable minor.
     pub const NGINX: &str = "1.28";
 }
@@ -413,6 +422,21 @@ pub const SIGNING_KEYS: &[&str] = &[
     "JWT_SECRET_KEY",
     "SECURITY_PASSWORD_SALT",
     "WTF_CSRF_SECRET_KEY",
+];
+
+/// The example environment files projects ship beside their code, in the order they are read. The
+/// project's own `.env.example` is among them (dockgen writes one too, and never over the project's).
+pub const EXAMPLE_ENV_FILES: &[&str] = &[
+    ".env.example",
+    ".env.sample",
+    ".env.template",
+    "example.env",
+    ".env.dist",
+];
+
+/// Values in an example environment file that stand for "fill this in", lowercased: never copied.
+pub const PLACEHOLDER_MARKERS: &[&str] = &[
+    "change", "replace", "todo", "fixme", "xxx", "<", ">", "...", "your", "secret", "password",
 ];
 
 /// The compose file names `docker compose` finds by itself, in its order of preference.

@@ -25,6 +25,7 @@ pub mod manager;
 pub mod orchestrate;
 pub mod output;
 pub mod parse;
+pub mod pkgindex;
 pub mod plan;
 pub mod queue;
 pub mod verify;

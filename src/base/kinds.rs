@@ -36,7 +36,7 @@ macro_rules! vocabulary {
 
 vocabulary!(
     /// A backing service the app talks to.
-    Service { Postgres = "postgres", Redis = "redis" }
+    Service { Postgres = "postgres", Rabbitmq = "rabbitmq", Redis = "redis" }
 );
 vocabulary!(
     /// A background worker system.
@@ -69,8 +69,11 @@ pub enum EnvRole {
     },
     /// A libpq connection string (`dbname=app host=db ...`).
     DatabaseConninfo,
-    /// Django's `DATABASES` `ENGINE`.
-    DatabaseEngine,
+    /// A database engine setting (Django's `DATABASES` `ENGINE`), with the value that selects PostgreSQL,
+    /// given by the framework that traced it.
+    DatabaseEngine {
+        postgres: String,
+    },
     DatabaseHost,
     DatabasePort,
     DatabaseName,
@@ -84,6 +87,8 @@ pub enum EnvRole {
     RedisUrl,
     RedisHost,
     RedisPort,
+    /// An AMQP broker URL (a Celery broker whose default is `amqp://`): the generated RabbitMQ's.
+    AmqpUrl,
     /// The port the server listens on.
     Port,
     /// Django's `ALLOWED_HOSTS`, read as one string split on `separator`.

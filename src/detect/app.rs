@@ -1,6 +1,7 @@
 //! The chosen app, resolved through its framework: framework, app directory, entrypoint and interface,
 //! with evidence, and the framework's own analysis (Django's settings). Explicit options win.
 
+use crate::base::diag::Diagnostics;
 use std::path::Path;
 
 use super::candidates::Cand;
@@ -32,7 +33,7 @@ pub(super) fn resolve(
     opts: &Options,
     project_dir: &RelDir,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<Chosen> {
     // The declared dependencies decide which frameworks are possible; marker files only locate them: a
     // marker-found app whose framework is a dependency (manage.py with django) beats app objects, and
@@ -87,12 +88,12 @@ fn first_that_explains(
     opts: &Options,
     project_dir: &RelDir,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<Chosen> {
     let mut first_error = None;
     let mut lost = Vec::new();
     for i in 0..cands.len() {
-        let (mut ev_i, mut warnings_i) = (ev.clone(), Vec::new());
+        let (mut ev_i, mut warnings_i) = (ev.clone(), Diagnostics::new());
         match from_candidate(
             root,
             &cands[i],
@@ -194,7 +195,7 @@ fn from_candidate(
     opts: &Options,
     project_dir: &RelDir,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<Chosen> {
     let framework = c.app.framework;
     let package = framework.package();
@@ -206,7 +207,7 @@ fn from_candidate(
     ev.insert(Key::Framework, c.app.evidence.with_rule(framework_rule));
     ev.insert(Key::AppDir, c.app.evidence.with_rule(app_dir_rule));
     if !deps.has(package) {
-        warnings.push(format!(
+        warnings.warn(format!(
             "{framework} is not among the production dependencies of `{project_dir}`; the image will not have it"
         ));
     }

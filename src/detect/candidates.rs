@@ -1,6 +1,7 @@
 //! App candidates: every framework's marker-file apps and app objects, ranked, and the one project they
 //! belong to (or an error listing the candidates when they belong to several).
 
+use crate::base::diag::Diagnostics;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -37,7 +38,7 @@ pub(super) fn named(
     root: &Path,
     scan: &Scan,
     reg: &Registry,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<(Option<Framework>, Named)> {
     let mut out: Vec<(Option<Framework>, Named)> = Vec::new();
     for fw in reg.frameworks {
@@ -75,7 +76,7 @@ pub(super) fn load_sources(
     scan: &Scan,
     reg: &Registry,
     named: &[(Option<Framework>, Named)],
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<Source> {
     let classes = Framework::app_classes(reg.frameworks);
     let mut modules = scan.modules.clone();
@@ -124,7 +125,7 @@ pub(super) fn load_env_sources(
     root: &Path,
     scan: &Scan,
     dir: &RelDir,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<Source> {
     load_project_sources(root, scan, dir, ENV_WORDS, warnings)
 }
@@ -137,7 +138,7 @@ pub(super) fn load_worker_sources(
     scan: &Scan,
     dir: &RelDir,
     app_sources: &[Source],
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<Source> {
     let mut out = app_sources.to_vec();
     // The queues' own words are added by load_project_sources.
@@ -156,7 +157,7 @@ pub(super) fn load_project_sources(
     scan: &Scan,
     dir: &RelDir,
     words: &[&str],
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<Source> {
     let files: Vec<String> = scan
         .py_files

@@ -132,7 +132,7 @@ fn by_use(
     let r = &v.read;
     let target = r.target.as_deref().unwrap_or_default();
     let key = r.key.as_deref().unwrap_or_default();
-    if let Some(found) = signing_key(v) {
+    if let Some(found) = signing_key(v).or_else(|| amqp_broker(v)) {
         return Some(found);
     }
     let cx = EnvRoleCx {
@@ -178,6 +178,18 @@ fn by_use(
         ));
     }
     None
+}
+
+/// A broker URL whose default is an AMQP one (`amqp://guest@localhost//`): RabbitMQ's, whatever
+/// setting it is assigned to (a task queue's registry knows the schemes).
+fn amqp_broker(v: &EnvVar) -> Option<(EnvRole, Evidence)> {
+    let d = v.read.default.as_deref()?;
+    let service = crate::queue::broker_of_url(d)?;
+    (service == crate::base::kinds::Service::Rabbitmq).then(|| {
+        let scheme = d.split_once("://").map_or(d, |(s, _)| s);
+        let rule = format!("an AMQP broker URL (its default is `{scheme}://...`)");
+        (EnvRole::AmqpUrl, because(v, rule))
+    })
 }
 
 /// The app's signing key: the setting it is assigned to (`SECRET_KEY = ...`, a settings class's
@@ -367,7 +379,12 @@ mod tests {
                 value: "postgres".into()
             })
         );
-        assert_eq!(get("SQL_ENGINE"), Some(EnvRole::DatabaseEngine));
+        assert_eq!(
+            get("SQL_ENGINE"),
+            Some(EnvRole::DatabaseEngine {
+                postgres: "django.db.backends.postgresql".into()
+            })
+        );
         assert_eq!(get("SQL_DATABASE"), Some(EnvRole::DatabaseName));
         assert_eq!(get("SQL_HOST"), Some(EnvRole::DatabaseHost));
         assert_eq!(get("SQL_PASSWORD"), Some(EnvRole::DatabasePassword));
@@ -432,6 +449,18 @@ mod tests {
             .1,
             scheme("postgres")
         );
+    }
+
+    /// A broker URL that defaults to `amqp://` is RabbitMQ's, under a Redis-looking setting name too
+    /// (issue 17: it was taken for a Redis URL and pointed at the generated Redis).
+    #[test]
+    fn an_amqp_default_makes_a_rabbitmq_url() {
+        let src = "import os\nCELERY_BROKER_URL = os.environ.get('CELERY_BROKER_URL', 'amqp://guest:guest@localhost:5672//')\nbroker_url = os.getenv('BROKER', 'pyamqp://localhost')\nCELERY_RESULT_BACKEND = os.getenv('CELERY_RESULT_BACKEND', 'redis://localhost')\n";
+        let r = roles(src, Some("postgres"), &["django"]);
+        let get = |n: &str| r.iter().find(|(x, _)| x == n).map(|(_, r)| r.clone());
+        assert_eq!(get("CELERY_BROKER_URL"), Some(EnvRole::AmqpUrl));
+        assert_eq!(get("BROKER"), Some(EnvRole::AmqpUrl));
+        assert_eq!(get("CELERY_RESULT_BACKEND"), Some(EnvRole::RedisUrl));
     }
 
     #[test]

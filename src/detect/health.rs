@@ -1,6 +1,7 @@
 //! The app's health route: its route declarations read through [`crate::parse::routes`] by the rules of
 //! every registered framework.
 
+use crate::base::diag::Diagnostics;
 use std::path::Path;
 
 use super::app::Chosen;
@@ -22,7 +23,7 @@ pub(super) fn route(
     reg: super::Registry,
     dir: &RelDir,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<String> {
     let rules: Vec<routes::RouteRules> = reg.frameworks.iter().map(|f| f.routes()).collect();
     let mut words = HEALTH_WORDS.to_vec();
@@ -33,7 +34,7 @@ pub(super) fn route(
         .root_urlconf(&sources, &chosen.analysis, &chosen.entrypoint);
     let found = routes::health(&sources, &rules, urlconf.as_deref());
     for (path, e) in &found.unmounted {
-        warnings.push(format!(
+        warnings.warn(format!(
             "{e} looks like a health route, but where `{path}` is mounted is not clear, so the healthcheck does not use it; pass --health-path with its full path"
         ));
     }

@@ -13,6 +13,7 @@
 
 mod app;
 mod candidates;
+mod dockerfile;
 mod env;
 mod health;
 mod needs;
@@ -20,6 +21,7 @@ mod python;
 mod root;
 mod writes;
 
+use crate::base::diag::Diagnostics;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::Path;
@@ -37,6 +39,7 @@ pub use crate::manager::PackageManager;
 use crate::manager::{InstallFacts, LockArtifacts, Manifests, ReadCx};
 use crate::parse::deps::DepSet;
 use crate::parse::walk;
+pub use dockerfile::{OwnDockerfile, is_package as is_debian_package};
 pub use root::{Root, Search, find_root, find_root_with};
 
 /// The frameworks and package managers detection knows.
@@ -90,6 +93,9 @@ pub struct Options {
     pub entrypoint: Option<String>,
     /// The Celery app (`celery -A`), instead of the one the Procfile or the sources show.
     pub celery_app: Option<String>,
+    /// How the package index may be asked which wheels the requirements' exact pins have; `None` (the
+    /// default, and `--offline`) asks nothing.
+    pub index: Option<crate::pkgindex::Access>,
     /// Where each given option came from, by answer key (`framework`, `package-manager`, `python`,
     /// `app-dir`, `entrypoint`); an option without an entry is reported as its command-line flag.
     pub origins: BTreeMap<String, Evidence>,
@@ -134,7 +140,7 @@ impl fmt::Display for AppCandidate {
 pub struct Project {
     pub framework: Framework,
     pub package_manager: PackageManager,
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     pub app_dir: RelDir,
     pub entrypoint: String,
     pub django_settings_module: Option<String>,
@@ -196,6 +202,22 @@ pub struct Project {
     /// (Alembic then runs from there).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alembic_dir: Option<RelDir>,
+    /// What the project's own Dockerfile (not one dockgen generated) shows: its port and system packages
+    /// are carried over, its other build steps dropped (each said in a warning).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub own_dockerfile: Option<OwnDockerfile>,
+    /// The entries of the project's own example environment file (`.env.sample`, ...), with where each
+    /// is written: values the planner may take for required variables it cannot supply.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub example_env: Vec<ExampleValue>,
+}
+
+/// One `NAME=value` of the project's example environment file.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExampleValue {
+    pub name: String,
+    pub value: String,
+    pub evidence: Evidence,
 }
 
 fn install_files<S: Serializer>(
@@ -220,7 +242,7 @@ pub fn detect(root: &Path, opts: &Options) -> Result<Project> {
 /// Runs detection on `root` with the given frameworks and package managers.
 pub fn detect_with(root: &Path, opts: &Options, reg: Registry) -> Result<Project> {
     check_dir(root)?;
-    let mut warnings = Vec::new();
+    let mut warnings = Diagnostics::new();
     steps(root, opts, reg, &mut warnings).map_err(|e| with_warnings(e, &warnings))
 }
 
@@ -261,7 +283,7 @@ fn steps(
     root: &Path,
     opts: &Options,
     reg: Registry,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<Project> {
     let scan = scan_tree(root, &reg, warnings);
     let named = candidates::named(root, &scan, &reg, warnings);
@@ -282,13 +304,17 @@ fn steps(
         &mut evidence,
         warnings,
     )?;
-    let locked = python::Locked::new(&dependencies, artifacts.as_ref());
+    let locked = python::Locked {
+        deps: &dependencies,
+        artifacts: artifacts.as_ref(),
+        install: &install,
+    };
     let (python, source_builds) =
         python::decide(root, &manifests, opts, locked, &mut evidence, warnings)?;
     let dir = &manifests.lock_dir;
     let worker_sources = candidates::load_worker_sources(root, &scan, dir, &sources, warnings);
     let mut needs = needs::collect(
-        procfile(root, &scan.sources, dir, &mut Vec::new()),
+        procfile(root, &scan.sources, dir, &mut Diagnostics::new()),
         &dependencies,
         &chosen,
         &worker_sources,
@@ -307,24 +333,27 @@ fn steps(
         warnings,
     );
     keep_safe_values(&mut env_vars, &mut needs, warnings);
+    needs::brokers_from_env(&env_vars, &mut needs, &mut evidence);
     let data_dirs = data_dirs(&chosen, &env_sources, &env_vars);
     let health_path = health::route(root, &scan, &chosen, reg, dir, &mut evidence, warnings);
     Ok(Project {
+        own_dockerfile: dockerfile::read(root, dir, warnings),
         creates_tables: creates_tables(&env_sources),
         schema_commands: schema_commands(&env_sources),
         framework_facts: chosen.analysis.facts.clone(),
         compose_files: compose_files(root, dir),
         health_path,
         alembic_dir: alembic_dir(root, &chosen.app_dir, dir),
+        example_env: example_env(root, &[dir, &chosen.app_dir], warnings),
         framework: chosen.framework,
         package_manager: manager,
-        python_version: crate::parse::python_version::fmt(python.version),
+        python_version: python.version,
         app_dir: chosen.app_dir,
         entrypoint: chosen.entrypoint,
         django_settings_module: chosen.analysis.settings_module.clone(),
         services: needs.services,
         workers: needs.workers,
-        warnings: dedup(std::mem::take(warnings)),
+        warnings: dedup(warnings.take()),
         evidence,
         project_dir: manifests.lock_dir.clone(),
         interface: chosen.interface,
@@ -342,6 +371,40 @@ fn steps(
         candidates: chosen.candidates,
         env_vars,
     })
+}
+
+/// The entries of the first example environment file found in `dirs` (the build context, then the app
+/// directory). A `.env.example` dockgen wrote is not the project's.
+fn example_env(root: &Path, dirs: &[&RelDir], warnings: &mut Diagnostics) -> Vec<ExampleValue> {
+    for dir in dirs {
+        for name in crate::knowledge::EXAMPLE_ENV_FILES {
+            let rel = dir.join(name);
+            let path = crate::base::fs::join(root, &rel);
+            if !crate::base::fs::is_file(&path) {
+                continue;
+            }
+            let limit = crate::base::fs::limit::MANIFEST;
+            let text = match crate::base::fs::read_inside(root, &path, Path::new(&rel), limit) {
+                Ok(t) => t,
+                Err(e) => {
+                    warnings.warn(format!("`{rel}` was not read: {e}"));
+                    continue;
+                }
+            };
+            if text.starts_with("# Generated by dockgen") {
+                continue;
+            }
+            return crate::parse::env_example::parse(&text)
+                .into_iter()
+                .map(|e| ExampleValue {
+                    evidence: Evidence::at(&rel, e.line, "the project's example environment file"),
+                    name: e.name,
+                    value: e.value,
+                })
+                .collect();
+        }
+    }
+    Vec::new()
 }
 
 /// Where the app creates its tables itself (`metadata.create_all()`), if it does.
@@ -406,7 +469,7 @@ fn environment(
     context: &RelDir,
     deps: &DepSet,
     frameworks: &[Framework],
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
@@ -432,11 +495,11 @@ fn check_dir(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn scan_tree(root: &Path, reg: &Registry, warnings: &mut Vec<String>) -> walk::Scan {
+fn scan_tree(root: &Path, reg: &Registry, warnings: &mut Diagnostics) -> walk::Scan {
     let scan = walk::scan(root, &reg.markers());
     warnings.extend(scan.warnings.iter().cloned());
     if scan.truncated {
-        warnings.push(format!(
+        warnings.warn(format!(
             "the project tree has more than {} entries; detection read only the first ones",
             walk::MAX_ENTRIES
         ));
@@ -449,7 +512,7 @@ fn choose_manager(
     m: &Manifests,
     opts: &Options,
     reg: &Registry,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> (PackageManager, Evidence) {
     match opts.package_manager {
         Some(pm) => (pm, opts.evidence("package-manager")),
@@ -462,7 +525,7 @@ fn read_dependencies(
     root: &Path,
     m: &Manifests,
     manager: PackageManager,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<(DepSet, InstallFacts, Option<LockArtifacts>)> {
     let direct = match &m.pyproject {
         Some(p) => p.runtime_deps()?,
@@ -486,7 +549,7 @@ fn procfile(
     root: &Path,
     sources: &crate::parse::index::SourceIndex,
     dir: &RelDir,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<(String, Vec<crate::parse::procfile::Process>)> {
     let rel = dir.join("Procfile");
     let path = crate::base::fs::join(root, &rel);
@@ -496,7 +559,7 @@ fn procfile(
     match sources.text_within(root, &rel, crate::base::fs::limit::SMALL) {
         Ok(text) => Some((rel, crate::parse::procfile::parse(&text))),
         Err(why) => {
-            warnings.push(format!("{why}; the processes in it were not read"));
+            warnings.warn(format!("{why}; the processes in it were not read"));
             None
         }
     }
@@ -536,19 +599,19 @@ fn alembic_dir(root: &Path, app_dir: &RelDir, context: &RelDir) -> Option<RelDir
 fn keep_safe_values(
     env_vars: &mut Vec<EnvVar>,
     needs: &mut needs::Needs,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) {
     env_vars.retain(|v| match crate::base::valid::env_name(&v.name) {
         Ok(()) => true,
         Err(why) => {
-            warnings.push(format!("{why}; the read at {} was ignored", v.evidence));
+            warnings.warn(format!("{why}; the read at {} was ignored", v.evidence));
             false
         }
     });
     if let Some(app) = &needs.celery_app
         && let Err(why) = crate::base::valid::text("the Celery app", app)
     {
-        warnings.push(format!("{why}; no Celery worker was planned for it"));
+        warnings.warn(format!("{why}; no Celery worker was planned for it"));
         needs.celery_app = None;
     }
     needs
@@ -556,7 +619,7 @@ fn keep_safe_values(
         .retain(|q| match crate::base::valid::text("the RQ queue", q) {
             Ok(()) => true,
             Err(why) => {
-                warnings.push(format!("{why}; it was ignored"));
+                warnings.warn(format!("{why}; it was ignored"));
                 false
             }
         });

@@ -2,12 +2,13 @@
 //! builds (from the dependency table in [`crate::knowledge`], the framework's analysis and the
 //! Procfile), the Celery app and beat, and the environment variables the code reads.
 
+use crate::base::diag::Diagnostics;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::EnvVar;
 use super::app::Chosen;
 use crate::base::evidence::{Evidence, EvidenceMap, Key};
-use crate::base::kinds::{Server, Service, Worker};
+use crate::base::kinds::{EnvRole, Server, Service, Worker};
 use crate::base::relpath::RelDir;
 use crate::knowledge::{NativeDeps, PACKAGES};
 use crate::parse::apps::Source;
@@ -41,7 +42,7 @@ pub(super) fn collect(
     sources: &[Source],
     opts: &super::Options,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Needs {
     let mut services: BTreeMap<Service, Evidence> = BTreeMap::new();
     let mut workers: BTreeMap<Worker, Evidence> = BTreeMap::new();
@@ -68,7 +69,7 @@ pub(super) fn collect(
             needs.procfile_celery = Some((app, e));
             celery(chosen, deps, sources, &mut needs, ev, warnings);
         }
-        Some((app, _)) => warnings.push(format!(
+        Some((app, _)) => warnings.warn(format!(
             "the Celery app `{app}` was given, but celery is not a dependency of the project, so no worker service runs it"
         )),
         None if workers.contains_key(&Worker::Celery) => {
@@ -185,7 +186,7 @@ fn celery(
     sources: &[Source],
     needs: &mut Needs,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) {
     // What the project runs itself (`celery -A make_celery worker` in its Procfile) wins: Flask's own
     // pattern builds the Celery app in a function, where no `X = Celery(...)` shows it.
@@ -206,9 +207,9 @@ fn celery(
             ev.insert(Key::CeleryApp, e.clone());
         }
         None if needs.celery_app.is_some() => {}
-        None => warnings.push(
+        None => warnings.warn(
             "celery is a dependency but no `Celery(...)` app was found; the worker service needs `celery -A <module>`"
-                .into(),
+                ,
         ),
     }
     let beat = chosen
@@ -223,6 +224,21 @@ fn celery(
     if let Some(b) = beat {
         needs.celery_beat = true;
         ev.insert(Key::CeleryBeat, b);
+    }
+}
+
+/// The broker services the app's own broker URLs point at: an `AmqpUrl` (a broker URL that defaults
+/// to `amqp://`) asks for RabbitMQ, with the read as its evidence.
+pub(super) fn brokers_from_env(vars: &[EnvVar], needs: &mut Needs, ev: &mut EvidenceMap) {
+    for v in vars {
+        let Some(t) = v.role.as_ref().filter(|t| t.role == EnvRole::AmqpUrl) else {
+            continue;
+        };
+        if !needs.services.contains(&Service::Rabbitmq) {
+            needs.services.push(Service::Rabbitmq);
+            needs.services.sort();
+            ev.insert(Key::Service(Service::Rabbitmq), t.because.clone());
+        }
     }
 }
 

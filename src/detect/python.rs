@@ -2,6 +2,8 @@
 //! `runtime.txt` > Pipfile `[requires]` > `requires-python` / Poetry's `python` > dockgen's default.
 //! Pins are looked for in the project directory, the lock directory and the root.
 
+use crate::base::diag::Diagnostics;
+use crate::base::python::PythonVersion;
 use std::path::Path;
 
 use super::Options;
@@ -15,13 +17,14 @@ use crate::manager::lock;
 use crate::parse::deps::DepSet;
 use crate::parse::python_version as pv;
 use crate::parse::wheels;
+use crate::pkgindex;
 
-/// The project's declared range: (spec, line, whether it is Poetry's syntax).
-pub(super) type Range = (String, usize, bool);
+/// The project's declared range.
+pub(super) type Range = pv::PythonRange;
 
 /// The chosen version, and how free the choice was.
 pub(super) struct Choice {
-    pub version: (u64, u64),
+    pub version: PythonVersion,
     /// Given with `--python` or pinned in a file: never changed.
     pub pinned: bool,
     /// The project's declared range, which any other choice must stay inside.
@@ -32,16 +35,12 @@ pub(super) struct Choice {
 
 impl Choice {
     /// Whether `v` is a version dockgen may choose instead: supported and inside the declared range.
-    pub fn admits(&self, v: (u64, u64)) -> bool {
-        pv::supported(v)
-            && self
-                .range
-                .as_ref()
-                .is_none_or(|(spec, _, poetry)| pv::range_admits(spec, *poetry, v) == Ok(true))
+    pub fn admits(&self, v: PythonVersion) -> bool {
+        pv::supported(v) && self.range.as_ref().is_none_or(|r| r.admits(v) == Ok(true))
     }
 }
 
-type Finder = fn(&str) -> Option<((u64, u64), Option<usize>)>;
+type Finder = fn(&str) -> Option<(PythonVersion, Option<usize>)>;
 
 /// Pin files, strongest first: (file, rule, reader).
 const PIN_FILES: [(&str, &str, Finder); 5] = [
@@ -68,7 +67,7 @@ fn choose(
     m: &Manifests,
     opts: &Options,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<Choice> {
     let range = declared_range(m);
     let pinned = match &opts.python {
@@ -99,7 +98,7 @@ fn choose(
             defaulted: false,
         });
     }
-    let default = pv::fmt(knowledge::DEFAULT_PYTHON);
+    let default = knowledge::DEFAULT_PYTHON.to_string();
     ev.insert(
         Key::PythonVersion,
         Evidence::rule(&format!("no version pinned; dockgen's default {default}")),
@@ -113,10 +112,10 @@ fn choose(
 }
 
 /// The warning for a version nothing pinned (after the lockfile's wheels had their say).
-fn warn_unpinned(c: &Choice, warnings: &mut Vec<String>) {
+fn warn_unpinned(c: &Choice, warnings: &mut Diagnostics) {
     if c.defaulted {
-        let v = pv::fmt(c.version);
-        warnings.push(format!(
+        let v = c.version.to_string();
+        warnings.warn(format!(
             "no Python version is pinned (.python-version, requires-python, Pipfile); the image uses {v}: pin the version you test with in .python-version, or pass --python"
         ));
     }
@@ -125,12 +124,16 @@ fn warn_unpinned(c: &Choice, warnings: &mut Vec<String>) {
 fn declared_range(m: &Manifests) -> Option<Range> {
     m.pyproject.as_ref().and_then(|p| {
         p.requires_python()
-            .map(|(s, l)| (s, l, false))
-            .or_else(|| p.poetry_python().map(|(s, l)| (s, l, true)))
+            .map(|(spec, line)| (spec, line, pv::RangeSyntax::Pep440))
+            .or_else(|| {
+                p.poetry_python()
+                    .map(|(spec, line)| (spec, line, pv::RangeSyntax::CaretTilde))
+            })
+            .map(|(spec, line, syntax)| Range { spec, line, syntax })
     })
 }
 
-fn explicit(p: &str, opts: &Options) -> Result<((u64, u64), Evidence)> {
+fn explicit(p: &str, opts: &Options) -> Result<(PythonVersion, Evidence)> {
     let v = pv::major_minor(p).ok_or_else(|| Error::Usage {
         message: format!("invalid --python `{p}`: expected a version such as 3.12"),
     })?;
@@ -138,26 +141,26 @@ fn explicit(p: &str, opts: &Options) -> Result<((u64, u64), Evidence)> {
 }
 
 /// Warns about a pinned version dockgen has no images for, or one outside the declared range.
-fn check_pin(v: (u64, u64), range: Option<&Range>, warnings: &mut Vec<String>) {
+fn check_pin(v: PythonVersion, range: Option<&Range>, warnings: &mut Diagnostics) {
     if !pv::supported(v) {
-        warnings.push(format!(
+        warnings.warn(format!(
             "Python {} is not one dockgen has tested images for",
-            pv::fmt(v)
+            v
         ));
     }
-    if let Some((spec, _, poetry)) = range
-        && pv::range_admits(spec, *poetry, v) == Ok(false)
+    if let Some(r) = range
+        && r.admits(v) == Ok(false)
     {
-        warnings.push(format!(
-            "Python {} is outside the project's requires-python `{spec}`",
-            pv::fmt(v)
+        warnings.warn(format!(
+            "Python {} is outside the project's requires-python `{}`",
+            v, r.spec
         ));
     }
 }
 
 /// A small pin file's text; `None` when it is absent. One that is there but cannot be read (a
 /// directory, unreadable, not UTF-8) is a warning: skipping it silently would pick another version.
-fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<String> {
+fn read_small(root: &Path, rel: &str, warnings: &mut Diagnostics) -> Option<String> {
     let p = files::join(root, rel);
     if !files::exists(&p) {
         return None;
@@ -165,7 +168,7 @@ fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<Stri
     match files::read_text(&p, Path::new(rel), limit::SMALL) {
         Ok(text) => Some(text),
         Err(e) => {
-            warnings.push(format!(
+            warnings.warn(format!(
                 "{}; the Python version may not be the one it pins",
                 e.one_line()
             ));
@@ -178,8 +181,8 @@ fn read_small(root: &Path, rel: &str, warnings: &mut Vec<String>) -> Option<Stri
 fn pin_file(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
-) -> Option<((u64, u64), Evidence)> {
+    warnings: &mut Diagnostics,
+) -> Option<(PythonVersion, Evidence)> {
     let mut dirs = vec![m.dir.clone()];
     if m.lock_dir != m.dir {
         dirs.push(m.lock_dir.clone());
@@ -200,8 +203,8 @@ fn pin_file(
 fn pipfile(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
-) -> Option<((u64, u64), Evidence)> {
+    warnings: &mut Diagnostics,
+) -> Option<(PythonVersion, Evidence)> {
     let rel = m.path("Pipfile");
     let text = read_small(root, &rel, warnings)?;
     let (_, Some((v, line))) =
@@ -217,8 +220,8 @@ fn pipfile(
 fn existing_dockerfile(
     root: &Path,
     m: &Manifests,
-    warnings: &mut Vec<String>,
-) -> Option<((u64, u64), Evidence)> {
+    warnings: &mut Diagnostics,
+) -> Option<(PythonVersion, Evidence)> {
     let rel = m.lock_dir.join("Dockerfile");
     let text = read_small(root, &rel, warnings)?;
     if text.starts_with("# Generated by dockgen") {
@@ -265,14 +268,12 @@ fn ci_files(root: &Path) -> Vec<(String, bool)> {
 fn ci_config(
     root: &Path,
     range: Option<&Range>,
-    warnings: &mut Vec<String>,
-) -> Option<((u64, u64), Evidence)> {
-    let admitted = |v: (u64, u64)| {
-        pv::supported(v)
-            && range.is_none_or(|(spec, _, poetry)| pv::range_admits(spec, *poetry, v) == Ok(true))
-    };
+    warnings: &mut Diagnostics,
+) -> Option<(PythonVersion, Evidence)> {
+    let admitted =
+        |v: PythonVersion| pv::supported(v) && range.is_none_or(|r| r.admits(v) == Ok(true));
     // (chosen version, file, every version the file names)
-    type Found = ((u64, u64), String, Vec<(u64, u64)>);
+    type Found = (PythonVersion, String, Vec<PythonVersion>);
     let mut best: Option<Found> = None;
     for (rel, gitlab) in ci_files(root) {
         let Some(text) = read_small(root, &rel, warnings) else {
@@ -286,7 +287,7 @@ fn ci_config(
         }
     }
     let (v, rel, tested) = best?;
-    let tested: Vec<String> = tested.into_iter().map(pv::fmt).collect();
+    let tested: Vec<String> = tested.iter().map(ToString::to_string).collect();
     let rule = format!(
         "the project's CI tests on Python {}: the newest{}",
         tested.join(", "),
@@ -300,19 +301,16 @@ fn ci_config(
 }
 
 /// The default when the range admits it, else the newest supported version inside it.
-fn from_range(
-    m: &Manifests,
-    (spec, line, poetry): &Range,
-) -> Result<Option<((u64, u64), Evidence)>> {
+fn from_range(m: &Manifests, range: &Range) -> Result<Option<(PythonVersion, Evidence)>> {
+    let Range { spec, line, syntax } = range;
     let file = m.path("pyproject.toml");
-    match pv::from_range(spec, *poetry) {
+    match range.choose() {
         Ok(Some(v)) => {
             let rule = format!(
                 "{} `{spec}`: {}",
-                if *poetry {
-                    "Poetry python"
-                } else {
-                    "requires-python"
+                match syntax {
+                    pv::RangeSyntax::CaretTilde => "Poetry python",
+                    pv::RangeSyntax::Pep440 => "requires-python",
                 },
                 if v == knowledge::DEFAULT_PYTHON {
                     "the default is inside the range"
@@ -326,7 +324,7 @@ fn from_range(
         Ok(None) => {
             let supported: Vec<String> = knowledge::SUPPORTED_PYTHONS
                 .iter()
-                .map(|v| pv::fmt(*v))
+                .map(|v| v.to_string())
                 .collect();
             Err(Error::Parse {
                 path: file.into(),
@@ -354,33 +352,103 @@ fn from_range(
     }
 }
 
-/// The locked production dependencies and the files the lockfile lists for them.
+/// The locked production dependencies, the files the lockfile lists for them, and the install's facts
+/// (the requirements file and the indexes it names).
 #[derive(Clone, Copy)]
 pub(super) struct Locked<'a> {
     pub deps: &'a DepSet,
     pub artifacts: Option<&'a crate::manager::LockArtifacts>,
+    pub install: &'a crate::manager::InstallFacts,
 }
 
-impl<'a> Locked<'a> {
-    pub fn new(deps: &'a DepSet, artifacts: Option<&'a crate::manager::LockArtifacts>) -> Self {
-        Locked { deps, artifacts }
-    }
+/// Where the file lists came from, in the words each message uses.
+struct Listed {
+    /// The file the evidence names (the lockfile, or the requirements file whose pins were looked up).
+    file: String,
+    /// What lists the files ("uv.lock", "the index https://pypi.org/simple/").
+    lister: String,
+    /// "every package in uv.lock has a wheel", "every exact pin in requirements.txt has a wheel on ...".
+    every: String,
 }
 
-/// The Python version ([`choose`]), fitted to the lockfile's wheels ([`fit_wheels`]), and the packages
-/// the image builds from source for it.
+/// The Python version ([`choose`]), fitted to the wheels the lockfile lists or, with no such lockfile
+/// and nothing in the project deciding the version, to those the package index lists for the exact
+/// pins ([`fit_wheels`]); and the packages the image builds from source for it.
 pub(super) fn decide(
     root: &Path,
     m: &Manifests,
     opts: &Options,
     locked: Locked,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<(Choice, Vec<SourceBuild>)> {
     let mut choice = choose(root, m, opts, ev, warnings)?;
-    let builds = fit_wheels(&mut choice, locked.deps, locked.artifacts, ev, warnings);
+    let listed = match locked.artifacts {
+        Some((artifacts, lockfile)) => Some((
+            artifacts.clone(),
+            Listed {
+                file: lockfile.clone(),
+                lister: lockfile.clone(),
+                every: format!("every package in {lockfile} has a wheel"),
+            },
+        )),
+        None if !choice.pinned => from_index(m, opts, locked, warnings),
+        None => None,
+    };
+    let builds = match &listed {
+        Some((artifacts, listed)) => {
+            fit_wheels(&mut choice, locked.deps, artifacts, listed, ev, warnings)
+        }
+        None => vec![],
+    };
     warn_unpinned(&choice, warnings);
     Ok((choice, builds))
+}
+
+/// The files the package index lists for each exact pin (`==`) of the requirements, when detection may
+/// ask it (`opts.index`, which `--offline` leaves unset). An index that cannot be asked is a warning.
+fn from_index(
+    m: &Manifests,
+    opts: &Options,
+    locked: Locked,
+    warnings: &mut Diagnostics,
+) -> Option<(lock::Artifacts, Listed)> {
+    let access = opts.index.as_ref()?;
+    let req = m.path(locked.install.requirements.as_deref()?);
+    let pins: Vec<(String, String)> = locked
+        .deps
+        .iter()
+        .filter(|d| d.direct)
+        .filter_map(|d| Some((d.name.clone(), d.version.clone()?)))
+        .collect();
+    if pins.is_empty() {
+        return None;
+    }
+    let install = locked.install;
+    let indexes = pkgindex::indexes(
+        access,
+        install.index_url.as_deref(),
+        &install.extra_index_urls,
+    );
+    let listing = pkgindex::files_of_pins(access, &indexes, &pins);
+    warnings.extend(listing.warnings);
+    if listing.files.is_empty() {
+        return None;
+    }
+    let index = pkgindex::shown(&indexes[0]);
+    let artifacts = listing
+        .files
+        .into_iter()
+        .map(|(name, (version, files))| (name, (Some(version), files)))
+        .collect();
+    Some((
+        artifacts,
+        Listed {
+            every: format!("every exact pin in {req} has a wheel on the index {index}"),
+            lister: format!("the index {index}"),
+            file: req,
+        },
+    ))
 }
 
 /// A locked package that pip will build from source in the image, with why.
@@ -405,7 +473,7 @@ fn locked_files<'a>(
 /// The packages that have wheels, but none for `v`.
 fn no_wheel_for<'a>(
     locked: &[(&'a str, Option<&'a str>, &[String])],
-    v: (u64, u64),
+    v: PythonVersion,
 ) -> Vec<&'a str> {
     locked
         .iter()
@@ -423,13 +491,11 @@ fn no_wheel_for<'a>(
 fn fit_wheels(
     choice: &mut Choice,
     deps: &DepSet,
-    artifacts: Option<&crate::manager::LockArtifacts>,
+    artifacts: &lock::Artifacts,
+    listed: &Listed,
     ev: &mut EvidenceMap,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<SourceBuild> {
-    let Some((artifacts, lockfile)) = artifacts else {
-        return vec![];
-    };
     let locked = locked_files(deps, artifacts);
     let missing = no_wheel_for(&locked, choice.version);
     if !choice.pinned && !missing.is_empty() {
@@ -439,37 +505,39 @@ fn fit_wheels(
             .copied()
             .find(|v| choice.admits(*v) && no_wheel_for(&locked, *v).is_empty());
         if let Some(v) = better {
-            let was = pv::fmt(choice.version);
+            let was = choice.version.to_string();
             let shown: Vec<String> = locked
                 .iter()
                 .filter(|(n, _, _)| missing.contains(n))
                 .map(|(n, ver, _)| format!("{n} {}", ver.unwrap_or("?")))
                 .collect();
             let rule = format!(
-                "the newest supported Python{} for which every package in {lockfile} has a wheel ({} {} none for {was})",
+                "the newest supported Python{} for which {} ({} {} none for {was})",
                 if choice.range.is_some() {
                     " inside the declared range"
                 } else {
                     ""
                 },
+                listed.every,
                 shown.join(" and "),
                 if shown.len() == 1 { "has" } else { "have" },
             );
-            ev.insert(Key::PythonVersion, Evidence::file(lockfile, &rule));
+            ev.insert(Key::PythonVersion, Evidence::file(&listed.file, &rule));
             choice.version = v;
         }
     }
-    source_builds(&locked, choice.version, lockfile, warnings)
+    source_builds(&locked, choice.version, listed, warnings)
 }
 
 /// The locked packages pip would build from source for Python `v` (sdist only, or no wheel for it),
 /// each warned about when it has no wheel for `v`.
 fn source_builds(
     locked: &[(&str, Option<&str>, &[String])],
-    v: (u64, u64),
-    lockfile: &str,
-    warnings: &mut Vec<String>,
+    v: PythonVersion,
+    listed: &Listed,
+    warnings: &mut Diagnostics,
 ) -> Vec<SourceBuild> {
+    let (file, lister) = (&listed.file, &listed.lister);
     let mut builds = vec![];
     for (name, version, files) in locked {
         let shown = match version {
@@ -479,32 +547,29 @@ fn source_builds(
         let why = match wheels::fit(files, v) {
             wheels::Fit::Wheel => continue,
             wheels::Fit::SourceOnly => {
-                format!("{lockfile} lists only a source distribution of {shown}")
+                format!("{lister} lists only a source distribution of {shown}")
             }
             wheels::Fit::NoWheelForPython => {
                 let with: Vec<String> = knowledge::SUPPORTED_PYTHONS
                     .iter()
                     .filter(|s| files.iter().any(|f| wheels::wheel_fits(f, **s)))
-                    .map(|s| pv::fmt(*s))
+                    .map(|s| s.to_string())
                     .collect();
-                warnings.push(format!(
-                    "`{shown}` in {lockfile} has no wheel for Python {} on Linux x86_64{}: the image builds it from source (the builder gets a C compiler; it may need more); pin a Python it has wheels for, or upgrade it",
-                    pv::fmt(v),
+                warnings.warn(format!(
+                    "`{shown}` in {file} has no wheel for Python {} on Linux x86_64{}: the image builds it from source (the builder gets a C compiler; it may need more); pin a Python it has wheels for, or upgrade it",
+                    v,
                     if with.is_empty() {
                         String::new()
                     } else {
                         format!(" (it has wheels for {})", with.join(", "))
                     },
                 ));
-                format!(
-                    "{lockfile} lists no wheel of {shown} for Python {}",
-                    pv::fmt(v)
-                )
+                format!("{lister} lists no wheel of {shown} for Python {}", v)
             }
         };
         builds.push(SourceBuild {
             package: name.to_string(),
-            evidence: Evidence::file(lockfile, &why),
+            evidence: Evidence::file(file, &why),
         });
     }
     builds

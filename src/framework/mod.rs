@@ -19,6 +19,7 @@ pub mod django;
 pub mod fastapi;
 pub mod flask;
 
+use crate::base::diag::Diagnostics;
 use std::path::Path;
 
 use serde::Serialize;
@@ -171,7 +172,7 @@ pub struct Analysis {
     pub env_reads: Vec<EnvRead>,
     /// `name == "value"` comparisons in the configuration, with their file.
     pub comparisons: Vec<(crate::parse::pysrc::Comparison, String)>,
-    pub warnings: Vec<String>,
+    pub warnings: Diagnostics,
 }
 
 /// What the plan hooks see of the detected app.
@@ -247,7 +248,7 @@ pub trait FrameworkSpec: Sync {
     }
     /// A setting in the project's files that names the app explicitly (`FLASK_APP`).
     /// A file it cannot read is a warning in `warnings`, never a silent skip.
-    fn named_app(&self, _root: &Path, _scan: &Scan, _warnings: &mut Vec<String>) -> Option<Named> {
+    fn named_app(&self, _root: &Path, _scan: &Scan, _warnings: &mut Diagnostics) -> Option<Named> {
         None
     }
     /// The interface of an app whose analysis does not decide it.
@@ -295,6 +296,11 @@ pub trait FrameworkSpec: Sync {
     /// The steps to run at image build time, in order (Django's `collectstatic`, then `compress` for
     /// offline compression), each as words.
     fn build_commands(&self, _app: &AppView) -> Vec<Vec<String>> {
+        Vec::new()
+    }
+    /// Commands to run once in `web` after the stack is up, each with what it is for (Django's
+    /// `createsuperuser` when auth is installed); `init`'s checklist lists them.
+    fn one_off_commands(&self, _app: &AppView) -> Vec<(&'static str, Vec<String>)> {
         Vec::new()
     }
     /// How the framework's CLI runs one of the app's own commands in the container (Flask:

@@ -87,6 +87,10 @@ pub struct AnswerSpec {
     /// The question's label at the prompt. For workers, `{}` stands for the worker's name (one question
     /// per worker).
     pub prompt: &'static str,
+    /// An earlier name, still read everywhere and never written: a hidden `--ALIAS` (and `--no-ALIAS`)
+    /// flag, the variable `DOCKGEN_ALIAS`, and `ALIAS =` in `dockgen.toml`. The current name wins when
+    /// both are given.
+    pub alias: Option<&'static str>,
 }
 
 /// Every answer, in the order they are asked, saved and listed (`init --help` shows the `init`-only
@@ -102,6 +106,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("FRAMEWORK"),
         negation: None,
         prompt: "Framework",
+        alias: None,
     },
     AnswerSpec {
         key: "package-manager",
@@ -111,6 +116,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("PACKAGE_MANAGER"),
         negation: None,
         prompt: "Package manager",
+        alias: None,
     },
     AnswerSpec {
         key: "python",
@@ -120,6 +126,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("VERSION"),
         negation: None,
         prompt: "Python version",
+        alias: None,
     },
     AnswerSpec {
         key: "app-dir",
@@ -129,6 +136,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("DIR"),
         negation: None,
         prompt: "App directory",
+        alias: None,
     },
     AnswerSpec {
         key: "entrypoint",
@@ -138,6 +146,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("MODULE:ATTR"),
         negation: None,
         prompt: "Entrypoint",
+        alias: None,
     },
     AnswerSpec {
         key: "celery-app",
@@ -147,6 +156,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("APP"),
         negation: None,
         prompt: "Celery app",
+        alias: None,
     },
     AnswerSpec {
         key: "port",
@@ -156,6 +166,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("PORT"),
         negation: None,
         prompt: "Port",
+        alias: None,
     },
     AnswerSpec {
         key: "postgres",
@@ -165,6 +176,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: None,
         negation: Some("Leave out the Postgres service"),
         prompt: "Postgres service",
+        alias: None,
     },
     AnswerSpec {
         key: "redis",
@@ -174,15 +186,19 @@ const TABLE: &[AnswerSpec] = &[
         value_name: None,
         negation: Some("Leave out the Redis service"),
         prompt: "Redis service",
+        alias: None,
     },
     AnswerSpec {
-        key: "workers",
+        key: "task-workers",
         kind: Kind::Workers,
         commands: Commands::InitOnly,
         help: "Task-queue worker services to generate, comma-separated (server processes are --server-workers)",
         value_name: Some("LIST"),
         negation: Some("Generate no worker services"),
         prompt: "Run a `{}` worker service",
+        // Renamed: `--workers` read as "how many server processes" (`--workers 4`), which is
+        // --server-workers.
+        alias: Some("workers"),
     },
     AnswerSpec {
         key: "health-path",
@@ -192,6 +208,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("PATH"),
         negation: Some("Use no health route: the healthcheck only needs an HTTP answer at /"),
         prompt: "Health-check path",
+        alias: None,
     },
     AnswerSpec {
         key: "server-workers",
@@ -201,6 +218,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("N"),
         negation: None,
         prompt: "Server processes",
+        alias: None,
     },
     AnswerSpec {
         key: "server-timeout",
@@ -210,6 +228,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("SECONDS"),
         negation: None,
         prompt: "Server timeout in seconds",
+        alias: None,
     },
     AnswerSpec {
         key: "worker-class",
@@ -219,6 +238,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("CLASS"),
         negation: None,
         prompt: "gunicorn worker class",
+        alias: None,
     },
     AnswerSpec {
         key: "max-requests",
@@ -231,6 +251,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("N"),
         negation: None,
         prompt: "Requests before a server process restarts",
+        alias: None,
     },
     AnswerSpec {
         key: "max-requests-jitter",
@@ -243,6 +264,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("N"),
         negation: None,
         prompt: "Random extra requests before a restart",
+        alias: None,
     },
     AnswerSpec {
         key: "forwarded-allow-ips",
@@ -252,6 +274,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("IPS"),
         negation: None,
         prompt: "Trusted proxy addresses",
+        alias: None,
     },
     AnswerSpec {
         key: "migrate-command",
@@ -261,15 +284,17 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("COMMAND"),
         negation: Some("Generate no migration step"),
         prompt: "Migration command",
+        alias: None,
     },
     AnswerSpec {
         key: "compose-file",
         kind: Kind::Text(check_compose_file),
         commands: Commands::InitOnly,
-        help: "The name of the generated compose file: docker-compose.yml, compose.yaml, compose.yml or docker-compose.yaml",
+        help: "The name of the generated compose file: docker-compose.yml, compose.yaml, compose.yml or docker-compose.yaml (by default the project's own compose file's name, when it has one)",
         value_name: Some("NAME"),
         negation: None,
         prompt: "Compose file name",
+        alias: None,
     },
     AnswerSpec {
         key: "memory",
@@ -279,6 +304,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("SIZE"),
         negation: None,
         prompt: "Memory limit per app service",
+        alias: None,
     },
     AnswerSpec {
         key: "cpus",
@@ -288,6 +314,17 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("CORES"),
         negation: None,
         prompt: "CPU limit per app service",
+        alias: None,
+    },
+    AnswerSpec {
+        key: "system-packages",
+        kind: Kind::TextOrNone(check_packages),
+        commands: Commands::InitOnly,
+        help: "Debian packages the app needs at run time, comma-separated (e.g. gettext,libmagic1); by default the ones the project's own Dockerfile installs",
+        value_name: Some("PACKAGES"),
+        negation: Some("Install no system packages beyond the ones dockgen detects"),
+        prompt: "System packages",
+        alias: None,
     },
     AnswerSpec {
         key: "target",
@@ -297,6 +334,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("TARGETS"),
         negation: None,
         prompt: "Deployment targets",
+        alias: None,
     },
     AnswerSpec {
         key: "ingress-host",
@@ -306,6 +344,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("HOST"),
         negation: None,
         prompt: "Ingress host name",
+        alias: None,
     },
     AnswerSpec {
         key: "templates",
@@ -315,6 +354,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("DIR"),
         negation: None,
         prompt: "Templates directory",
+        alias: None,
     },
     AnswerSpec {
         key: "unmanaged",
@@ -324,6 +364,7 @@ const TABLE: &[AnswerSpec] = &[
         value_name: Some("FILES"),
         negation: Some("Manage every generated file again"),
         prompt: "Stop managing `{}`",
+        alias: None,
     },
 ];
 
@@ -343,6 +384,14 @@ pub static KEYS: &[&str] = &KEY_LIST;
 /// The row for `key`.
 pub fn spec(key: &str) -> Option<&'static AnswerSpec> {
     ANSWERS.iter().find(|s| s.key == key)
+}
+
+/// The row named `name` in a flag, a variable or `dockgen.toml`: its key, or its earlier name
+/// ([`AnswerSpec::alias`]).
+pub fn named(name: &str) -> Option<&'static AnswerSpec> {
+    ANSWERS
+        .iter()
+        .find(|s| s.key == name || s.alias == Some(name))
 }
 
 /// The row for `key`, which the caller knows is in the table.
@@ -369,6 +418,11 @@ impl AnswerSpec {
     /// `DOCKGEN_KEY`.
     pub fn env_var(&self) -> String {
         env_var(self.key)
+    }
+
+    /// The earlier name's variable, `DOCKGEN_ALIAS`.
+    pub fn alias_env_var(&self) -> Option<String> {
+        self.alias.map(env_var)
     }
 
     /// The name in `dockgen.toml`: the key.
@@ -713,7 +767,7 @@ impl Answers {
     }
 
     pub fn workers(&self) -> Option<&[WorkerKind]> {
-        match self.get("workers") {
+        match self.get("task-workers") {
             Some(Value::Workers(w)) => Some(w),
             _ => None,
         }
@@ -727,6 +781,12 @@ impl Answers {
     /// The CPU limit of each app service, in cores (`1`, `0.5`).
     pub fn cpus(&self) -> Option<&str> {
         self.text("cpus")
+    }
+
+    /// The system packages the app runs with: `Some(empty)` for none.
+    pub fn system_packages(&self) -> Option<Vec<String>> {
+        self.text_or_none("system-packages")
+            .map(|p| p.map(packages).unwrap_or_default())
     }
 
     /// Where the app runs (`target`): compose unless the answer says otherwise.
@@ -780,6 +840,7 @@ impl Answers {
             app_dir: self.app_dir().map(str::to_string),
             entrypoint: self.entrypoint().map(str::to_string),
             celery_app: self.celery_app().map(str::to_string),
+            index: None,
             origins: origins
                 .iter()
                 .map(|(k, o)| (k.clone(), o.evidence()))
@@ -802,6 +863,7 @@ impl Answers {
             compose_file: self.compose_file().map(str::to_string),
             memory: self.memory().map(str::to_string),
             cpus: self.cpus().map(str::to_string),
+            system_packages: self.system_packages(),
             name_hint,
         }
     }
@@ -879,7 +941,9 @@ fn check_python(value: &str) -> std::result::Result<(), String> {
     let digits = |p: &&str| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit());
     if (2..=3).contains(&parts.len()) && parts.iter().all(digits) && parts[0] == "3" {
         let minor = parts[1].parse::<u64>().map_err(|e| e.to_string())?;
-        if crate::knowledge::SUPPORTED_PYTHONS.contains(&(3, minor)) {
+        if crate::knowledge::SUPPORTED_PYTHONS
+            .contains(&crate::base::python::PythonVersion::new(3, minor))
+        {
             Ok(())
         } else {
             Err(format!(
@@ -1075,6 +1139,30 @@ fn check_command(value: &str) -> std::result::Result<(), String> {
     }
 }
 
+/// Debian package names separated by commas.
+fn packages(value: &str) -> Vec<String> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Debian package names (`gettext`, `libpq5`, `g++`), separated by commas.
+fn check_packages(value: &str) -> std::result::Result<(), String> {
+    let list = packages(value);
+    match list.iter().find(|p| !crate::detect::is_debian_package(p)) {
+        _ if list.is_empty() => {
+            Err("no package named: give names such as gettext,libmagic1 (or none)".into())
+        }
+        Some(bad) => Err(format!(
+            "`{bad}` is not a Debian package name: expected lowercase letters, digits and + - ., such as gettext or libmagic1"
+        )),
+        None => Ok(()),
+    }
+}
+
 fn check_compose_file(value: &str) -> std::result::Result<(), String> {
     if COMPOSE_FILES.contains(&value) {
         Ok(())
@@ -1141,12 +1229,19 @@ pub fn from_env(
     warnings: &mut Vec<String>,
 ) -> Result<Layer> {
     let mut layer = Layer::default();
-    let known: BTreeMap<String, &str> = ANSWERS.iter().map(|s| (s.env_var(), s.key)).collect();
+    let known: BTreeMap<String, &str> = ANSWERS
+        .iter()
+        .flat_map(|s| [Some(s.env_var()), s.alias_env_var()].map(|v| v.map(|v| (v, s.key))))
+        .flatten()
+        .collect();
     let mut vars: Vec<(String, String)> = vars
         .into_iter()
-        .filter(|(k, _)| k.starts_with(ENV_PREFIX))
+        // DOCKGEN_OFFLINE is a switch of the run, not an answer.
+        .filter(|(k, _)| k.starts_with(ENV_PREFIX) && k != crate::pkgindex::OFFLINE_VAR)
         .collect();
-    vars.sort();
+    // An earlier name first, so the current one, read after it, wins.
+    let current = |var: &str| ANSWERS.iter().any(|s| s.env_var() == var);
+    vars.sort_by_cached_key(|(k, _)| (current(k), k.clone()));
     for (var, value) in vars {
         let Some(key) = known.get(&var) else {
             let all: Vec<String> = ANSWERS.iter().map(AnswerSpec::env_var).collect();
@@ -1290,9 +1385,9 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
     // First, in the file's order, the key names and the shape of each value.
     let mut entries: Vec<(Spanned<String>, Spanned<Raw>)> = file.into_iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
-    let mut found: BTreeMap<&'static str, (usize, Raw)> = BTreeMap::new();
+    let mut found: BTreeMap<&'static str, (usize, Raw, String)> = BTreeMap::new();
     for (key, value) in entries {
-        let Some(spec) = spec(key.get_ref()) else {
+        let Some(spec) = named(key.get_ref()) else {
             let unknown = <toml::de::Error as serde::de::Error>::unknown_field(key.get_ref(), KEYS);
             let close = crate::base::lookup::suggest(key.get_ref(), KEYS.iter().copied());
             return Err(err(
@@ -1303,18 +1398,21 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
         let start = value.span().start;
         let raw = value.into_inner();
         check_shape(spec, &raw).map_err(|(offset, m)| err(offset.unwrap_or(start), m))?;
-        found.insert(spec.key, (start, raw));
+        // The current name wins over an earlier one, wherever each is in the file.
+        if key.get_ref() == spec.key || !found.contains_key(spec.key) {
+            found.insert(spec.key, (start, raw, key.into_inner()));
+        }
     }
     // Then, in the table's order, each value.
     let mut layer = Layer::default();
     for spec in ANSWERS {
-        let Some((start, raw)) = found.remove(spec.key) else {
+        let Some((start, raw, name)) = found.remove(spec.key) else {
             continue;
         };
         let key = spec.key;
         let value = saved_text(spec, raw)
             .and_then(|t| spec.parse(&t))
-            .map_err(|m| err(start, format!("`{key}`: {m}")))?;
+            .map_err(|m| err(start, format!("`{name}`: {m}")))?;
         layer.answers.insert(key, value);
         let line = position_of(text, start).line;
         let origin = Origin::Saved {
@@ -1432,6 +1530,7 @@ mod tests {
             },
             Kind::TextOrNone(_) => match spec.key {
                 "health-path" => "/healthz",
+                "system-packages" => "gettext,libmagic1",
                 "migrate-command" => "flask db upgrade",
                 other => panic!("no example text for `{other}`: add one here"),
             },
@@ -1529,7 +1628,7 @@ mod tests {
         assert!(text.contains("\nport = 8080\n"), "{text}");
         assert!(text.contains("\npostgres = false\n"), "{text}");
         assert!(
-            text.contains("\nworkers = [\"celery\", \"celery-beat\"]\n"),
+            text.contains("\ntask-workers = [\"celery\", \"celery-beat\"]\n"),
             "{text}"
         );
         assert!(text.contains("\nframework = \"flask\"\n"), "{text}");
@@ -1552,12 +1651,12 @@ mod tests {
         a.insert("python", Value::Text("3.12".into()));
         a.insert("port", Value::Port(8080));
         a.insert("redis", Value::Bool(false));
-        a.insert("workers", Value::Workers(vec![WorkerKind::Celery]));
+        a.insert("task-workers", Value::Workers(vec![WorkerKind::Celery]));
         a.insert("templates", Value::Text("ops/templates".into()));
         let text = render_saved(&a);
         assert!(
             text.ends_with(
-                "\n\npython = \"3.12\"\nport = 8080\nredis = false\nworkers = [\"celery\"]\ntemplates = \"ops/templates\"\n"
+                "\n\npython = \"3.12\"\nport = 8080\nredis = false\ntask-workers = [\"celery\"]\ntemplates = \"ops/templates\"\n"
             ),
             "{text}"
         );
@@ -1571,6 +1670,56 @@ mod tests {
                 line: line_of("port")
             }
         );
+    }
+
+    #[test]
+    fn an_earlier_name_is_still_read_and_the_current_one_wins() {
+        let spec = spec("task-workers").unwrap();
+        assert_eq!(spec.alias, Some("workers"));
+        assert_eq!(named("workers").map(|s| s.key), Some("task-workers"));
+        assert_eq!(spec.alias_env_var().as_deref(), Some("DOCKGEN_WORKERS"));
+        // dockgen.toml: the earlier name alone, then both (in either order).
+        let layer = parse_saved("workers = [\"celery-beat\"]\n").unwrap();
+        assert_eq!(layer.answers.workers(), Some(&[WorkerKind::CeleryBeat][..]));
+        for text in [
+            "workers = [\"celery-beat\"]\ntask-workers = [\"celery\"]\n",
+            "task-workers = [\"celery\"]\nworkers = [\"celery-beat\"]\n",
+        ] {
+            let layer = parse_saved(text).unwrap();
+            assert_eq!(
+                layer.answers.workers(),
+                Some(&[WorkerKind::Celery][..]),
+                "{text}"
+            );
+        }
+        // Saving writes the current name only.
+        let saved = render_saved(&layer.answers);
+        assert!(
+            saved.contains("\ntask-workers = [\"celery-beat\"]\n"),
+            "{saved}"
+        );
+        assert!(!saved.contains("\nworkers ="), "{saved}");
+        // The environment: the earlier name alone, then both.
+        let env = |vars: &[(&str, &str)]| {
+            let mut warnings = Vec::new();
+            let vars = vars.iter().map(|(k, v)| (k.to_string(), v.to_string()));
+            let layer = from_env(vars, &mut warnings).unwrap();
+            assert!(warnings.is_empty(), "{warnings:?}");
+            layer
+        };
+        let layer = env(&[("DOCKGEN_WORKERS", "celery-beat")]);
+        assert_eq!(layer.answers.workers(), Some(&[WorkerKind::CeleryBeat][..]));
+        assert_eq!(
+            layer.origins["task-workers"],
+            Origin::Env {
+                var: "DOCKGEN_WORKERS".into()
+            }
+        );
+        let layer = env(&[
+            ("DOCKGEN_WORKERS", "celery-beat"),
+            ("DOCKGEN_TASK_WORKERS", "celery"),
+        ]);
+        assert_eq!(layer.answers.workers(), Some(&[WorkerKind::Celery][..]));
     }
 
     #[test]
@@ -1597,7 +1746,12 @@ mod tests {
             ),
             ("framework = \"rails\"\n", 1, 13, "expected one of"),
             ("python = \"2.7x\"\n", 1, 10, "not a Python version"),
-            ("workers = [\"celery\", \"sidekiq\"]\n", 1, 11, "sidekiq"),
+            (
+                "task-workers = [\"celery\", \"sidekiq\"]\n",
+                1,
+                16,
+                "sidekiq",
+            ),
             ("python = \n", 1, 10, ""),
             (
                 "python = 3\n",
@@ -1606,17 +1760,24 @@ mod tests {
                 "invalid type: integer `3`, expected a string",
             ),
             (
-                "workers = \"celery\"\n",
+                "task-workers = \"celery\"\n",
                 1,
-                11,
+                16,
                 "invalid type: string \"celery\", expected a sequence",
             ),
             (
-                "workers = [\"celery\", 1]\n",
+                "task-workers = [\"celery\", 1]\n",
                 1,
-                22,
+                27,
                 "invalid type: integer `1`, expected a string",
             ),
+            (
+                "task-workers = [\"celery,rq\"]\n",
+                1,
+                16,
+                "`task-workers`: each entry is one worker name",
+            ),
+            // An earlier name is reported as written.
             (
                 "workers = [\"celery,rq\"]\n",
                 1,
@@ -1791,7 +1952,7 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","target":"compose,kubernetes","ingress-host":"app.example.com","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"task-workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","system-packages":"gettext,libmagic1","target":"compose,kubernetes","ingress-host":"app.example.com","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
     }
 }

@@ -8,6 +8,7 @@
 pub mod answers;
 pub mod prompt;
 
+use crate::base::diag::Diagnostics;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
@@ -38,6 +39,8 @@ pub struct Request {
     pub name_hint: Option<String>,
     /// The directory relative `--templates`/`DOCKGEN_TEMPLATES` paths start from.
     pub cwd: PathBuf,
+    /// How the package index may be asked for the pins' wheels (`None`: offline).
+    pub index: Option<crate::pkgindex::Access>,
 }
 
 /// What `init` did (or, for `--check` and `--dry-run`, would do).
@@ -84,7 +87,7 @@ pub struct JsonReport {
     /// The package manager, by name (`uv`, `poetry`, `pipenv`, `pdm`, `pip`).
     pub package_manager: PackageManager,
     /// The image's Python version, `major.minor`.
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     /// The app directory, relative to PATH (`.` for PATH itself).
     pub app_dir: String,
     /// What the server serves, as `module:attribute`.
@@ -127,7 +130,7 @@ impl JsonReport {
             context_dir: plan.context_dir.clone(),
             framework: p.framework,
             package_manager: p.package_manager,
-            python_version: plan.python_version.clone(),
+            python_version: plan.python_version,
             app_dir: p.app_dir.to_string(),
             entrypoint: p.entrypoint.clone(),
             port: plan.port,
@@ -186,7 +189,7 @@ impl Outcome {
 pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Outcome> {
     let root = req.root.as_path();
     let _lock = lock(req)?;
-    let mut warnings = Vec::new();
+    let mut warnings = Diagnostics::new();
     let answers::Layers {
         saved: saved_before,
         mut merged,
@@ -195,7 +198,10 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         guide(root, &mut merged, &fixed(req), p, req.name_hint.clone())?;
     }
 
-    let detect_options = merged.answers.detect_options(&merged.origins);
+    let detect_options = detect::Options {
+        index: req.index.clone(),
+        ..merged.answers.detect_options(&merged.origins)
+    };
     let project = detect::detect(root, &detect_options)?;
     let plan = plan::plan(
         &project,
@@ -207,6 +213,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
 
     let baseline = Baseline::lazy(req, &project, &detect_options);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
+    keep_own_dockerfile(&mut saved, &merged, &project);
     let (out, skipped) = managed(req, &merged, &plan, &files, &mut warnings);
     let mut prepared = write::prepare(root, &out, req.mode)?;
     let asking = matches!(req.mode, Mode::Write { force: false });
@@ -235,7 +242,7 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         saved,
         env_file,
         env_on_disk,
-        warnings,
+        warnings: warnings.into_messages(),
         orchestration,
     })
 }
@@ -282,7 +289,7 @@ fn commit(
     mut prepared: write::Prepared,
     req: &Request,
     plan: &Plan,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Result<(Vec<FileReport>, EnvFileReport)> {
     let (mut env_file, env_text) = env_file(req, plan)?;
     if let Some((file, text)) = env_text {
@@ -308,7 +315,7 @@ fn managed(
     merged: &Layer,
     plan: &Plan,
     files: &BTreeMap<String, String>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> (Vec<OutFile>, Vec<OutFile>) {
     let all = write::out_files(&plan.context_dir, files, render::EXECUTABLE);
     let unmanaged = merged.answers.unmanaged();
@@ -377,7 +384,7 @@ fn fixed(req: &Request) -> BTreeSet<String> {
 
 /// The built-in templates, or a fork overlaid on them. A saved `templates` path is relative to the
 /// project root; one given as a flag or variable, to the working directory.
-fn templates(req: &Request, merged: &Layer, warnings: &mut Vec<String>) -> Result<Templates> {
+fn templates(req: &Request, merged: &Layer, warnings: &mut Diagnostics) -> Result<Templates> {
     let Some(dir) = merged.answers.templates() else {
         return Ok(Templates::default());
     };
@@ -437,6 +444,30 @@ fn to_save(
         saved.insert("templates", Value::Text(rel));
     }
     saved
+}
+
+/// What the project's own Dockerfile gave (its Python, port and system packages) is saved when no answer
+/// gives it: the generated Dockerfile replaces that evidence, and the next run must plan the same.
+fn keep_own_dockerfile(saved: &mut Answers, merged: &Layer, project: &Project) {
+    let Some(own) = &project.own_dockerfile else {
+        return;
+    };
+    let python_from_it = project
+        .evidence
+        .get(&detect::Key::PythonVersion)
+        .is_some_and(|e| e.file.as_deref() == Some(own.file.as_str()));
+    if python_from_it && !merged.answers.has("python") {
+        saved.insert("python", Value::Text(project.python_version.to_string()));
+    }
+    if let Some(port) = plan::own_port(project)
+        && !merged.answers.has("port")
+    {
+        saved.insert("port", Value::Port(port));
+    }
+    let packages = plan::own_packages(project);
+    if !packages.is_empty() && !merged.answers.has("system-packages") {
+        saved.insert("system-packages", Value::Text(packages.join(",")));
+    }
 }
 
 /// `dockgen.toml` as one of the files: its text kept (comments included) when the answers in it stand,
@@ -537,6 +568,8 @@ impl Baseline {
             app_dir,
             entrypoint,
             celery_app,
+            // Asking the index changes no answer: the baseline is the same detection.
+            index: _,
             origins: _,
         } = options;
         let untouched = framework.is_none()
@@ -592,10 +625,7 @@ impl Baseline {
                 a.package_manager().map(|m| m.to_string()),
                 p.package_manager.to_string(),
             ),
-            "python" => {
-                a.python().and_then(pv::major_minor).map(pv::fmt).as_ref()
-                    != Some(&p.python_version)
-            }
+            "python" => a.python().and_then(pv::major_minor) != Some(p.python_version),
             "app-dir" => a.app_dir().map(normalize_dir) != Some(p.app_dir.to_string()),
             "entrypoint" => a.entrypoint() != Some(p.entrypoint.as_str()),
             "celery-app" => a.celery_app() != p.celery_app.as_deref() || a.celery_app().is_none(),
@@ -608,14 +638,15 @@ impl Baseline {
                 a.migrate_command().map(|c| c.map(words))
                     != Some(plan.migration.as_ref().map(|m| m.command.join(" ")))
             }
-            "compose-file" => a.compose_file() != Some(plan::DEFAULT_COMPOSE_FILE),
+            "compose-file" => a.compose_file() != Some(plan.compose_file.as_str()),
             // Detection never sets these: the server's own defaults apply.
             "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
             "postgres" => a.postgres() != Some(plan.runs(Service::Postgres)),
             "redis" => a.redis() != Some(plan.runs(Service::Redis)),
-            "workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
+            "task-workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
             "memory" => a.memory() != Some(plan.hardening.memory.as_str()),
             "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
+            "system-packages" => a.system_packages() != Some(plan::own_packages(p)),
             // Detection never picks a fork of the templates.
             "templates" => true,
             // Detection never names a public host.
@@ -759,7 +790,7 @@ impl Guide<'_> {
             let current = match key {
                 "app-dir" => project.app_dir.to_string(),
                 "entrypoint" => project.entrypoint.clone(),
-                _ => project.python_version.clone(),
+                _ => project.python_version.to_string(),
             };
             let detected = project.evidence.get(&ev_key).cloned();
             if let Some(pr) = self.text(key, &current, detected.as_ref())? {
@@ -885,7 +916,7 @@ impl Guide<'_> {
 
     /// One yes/no question per worker the project can run.
     fn workers(&mut self, project: &Project) -> Result<()> {
-        if !self.ask("workers") {
+        if !self.ask("task-workers") {
             return Ok(());
         }
         let detected = plan::detected_workers(project);
@@ -894,12 +925,12 @@ impl Guide<'_> {
             .answers
             .workers()
             .map_or_else(|| detected.clone(), <[WorkerKind]>::to_vec);
-        let label = answers::spec("workers")
-            .expect("workers is an answer")
+        let label = answers::spec("task-workers")
+            .expect("task-workers is an answer")
             .prompt;
         let mut chosen = Vec::new();
         for (k, ev) in plan::available_workers(project) {
-            let detail = match self.merged.origins.get("workers") {
+            let detail = match self.merged.origins.get("task-workers") {
                 Some(o) => why(Some(&o.evidence())),
                 None if k == WorkerKind::CeleryBeat && ev.is_none() => {
                     "no beat schedule was found".into()
@@ -914,8 +945,10 @@ impl Guide<'_> {
         if chosen != current {
             self.merged
                 .answers
-                .insert("workers", Value::Workers(chosen));
-            self.merged.origins.insert("workers".into(), Origin::Prompt);
+                .insert("task-workers", Value::Workers(chosen));
+            self.merged
+                .origins
+                .insert("task-workers".into(), Origin::Prompt);
         }
         Ok(())
     }
@@ -1017,6 +1050,7 @@ mod tests {
             mode: Mode::DryRun,
             name_hint: Some("proj".into()),
             cwd: root.clone(),
+            index: None,
         };
         let plain = detect::Options::default();
         let run = detect::detect(&root, &plain).unwrap();

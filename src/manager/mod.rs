@@ -9,6 +9,7 @@
 //! fallback manager (pip: requirements files, a PEP 621 pyproject, or nothing). Adding a manager is one
 //! module here plus one line in [`ALL`] (see CONTRIBUTING.md).
 
+pub mod content_hash;
 pub mod install;
 pub mod lock;
 pub mod pdm;
@@ -17,6 +18,7 @@ pub mod pipenv;
 pub mod poetry;
 pub mod uv;
 
+use crate::base::diag::Diagnostics;
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -175,6 +177,12 @@ pub struct InstallFacts {
     /// The requirements add an index (`--extra-index-url`), so the install takes the best version
     /// across every index, as pip does.
     pub extra_index: bool,
+    /// The index the requirements name (`--index-url`) and their `--extra-index-url`s: where the
+    /// pins' wheels are looked up. Never serialised (a URL may hold credentials).
+    #[serde(skip)]
+    pub index_url: Option<String>,
+    #[serde(skip)]
+    pub extra_index_urls: Vec<String>,
     /// The project's pyproject.toml, relative to the build context, when it has one.
     pub pyproject: Option<String>,
     /// Packages the requirements install from the project's own directories (`-e .`).
@@ -200,7 +208,7 @@ pub struct ReadCx<'a> {
     pub manifests: &'a Manifests,
     /// The pyproject's own runtime dependencies (empty without one).
     pub direct: DepSet,
-    pub warnings: &'a mut Vec<String>,
+    pub warnings: &'a mut Diagnostics,
 }
 
 impl ReadCx<'_> {
@@ -229,7 +237,7 @@ pub fn merge_direct(mut locked: DepSet, direct: &DepSet) -> DepSet {
 pub struct InstallCx<'a> {
     pub facts: &'a InstallFacts,
     /// `major.minor`.
-    pub python_version: &'a str,
+    pub python_version: crate::base::python::PythonVersion,
     /// Whether the project is an installable package (`[build-system]` present).
     pub installable: bool,
     pub project_name: Option<&'a str>,
@@ -251,6 +259,11 @@ pub trait ManagerSpec: Sync {
     fn manifest(&self) -> Option<&'static str> {
         None
     }
+    /// The environment variables with which its users name their package index (`PIP_INDEX_URL`):
+    /// where the requirements' pins are looked up when the requirements name none.
+    fn index_variables(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Its `[tool.*]` table in pyproject.toml (`tool.poetry`).
     fn tool_table(&self) -> Option<&'static str> {
         None
@@ -271,7 +284,7 @@ pub trait ManagerSpec: Sync {
         Ok(None)
     }
     /// When nothing names any manager: this one, with its evidence (only the fallback manager, pip).
-    fn fallback(&self, _m: &Manifests, _warnings: &mut Vec<String>) -> Option<Evidence> {
+    fn fallback(&self, _m: &Manifests, _warnings: &mut Diagnostics) -> Option<Evidence> {
         None
     }
     /// Reads the production dependencies and the files the locked install needs.
@@ -298,7 +311,7 @@ crate::registry_handle!(
 pub fn choose(
     all: &[PackageManager],
     m: &Manifests,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> (PackageManager, Evidence) {
     if let Some(found) = by_lockfile(all, m, warnings) {
         return found;
@@ -310,9 +323,9 @@ pub fn choose(
             if let Some(req) = m.requirements
                 && let Some(fallback) = all
                     .iter()
-                    .find(|f| f.fallback(m, &mut Vec::new()).is_some())
+                    .find(|f| f.fallback(m, &mut Diagnostics::new()).is_some())
             {
-                warnings.push(format!(
+                warnings.warn(format!(
                     "`{}` has no {}, so the image installs `{}` beside it instead (run `{pm} lock` and commit the lock to install with {pm})",
                     m.path(manifest),
                     pm.lockfile().unwrap_or("lockfile"),
@@ -321,7 +334,7 @@ pub fn choose(
                 let rule = format!("requirements file beside a {manifest} without a lock");
                 return (*fallback, Evidence::file(&m.path(req), &rule));
             }
-            warnings.push(format!(
+            warnings.warn(format!(
                 "`{}` has no {}: the install is not locked (run `{pm} lock`)",
                 m.path(manifest),
                 pm.lockfile().unwrap_or("lockfile")
@@ -344,7 +357,7 @@ pub fn choose(
 fn by_lockfile(
     all: &[PackageManager],
     m: &Manifests,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<(PackageManager, Evidence)> {
     let locks: Vec<(&str, PackageManager)> = all
         .iter()
@@ -353,7 +366,7 @@ fn by_lockfile(
         .collect();
     if locks.len() > 1 {
         let names: Vec<String> = locks.iter().map(|(f, _)| format!("`{f}`")).collect();
-        warnings.push(format!(
+        warnings.warn(format!(
             "several lockfiles in `{}`: {}; using {} (pass --package-manager to choose)",
             m.lock_dir,
             names.join(", "),
@@ -362,7 +375,7 @@ fn by_lockfile(
     }
     let (file, pm) = locks.first()?;
     if let Some(req) = m.requirements {
-        warnings.push(format!(
+        warnings.warn(format!(
             "both `{}` and `{}` exist; the lockfile wins and `{req}` is ignored (pass --package-manager pip to use it)",
             m.lock_path(file),
             m.path(req)
@@ -379,7 +392,7 @@ fn by_lockfile(
 fn by_tool_table(
     all: &[PackageManager],
     m: &Manifests,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Option<(PackageManager, Evidence)> {
     let p = m.pyproject.as_ref()?;
     let (pm, table) = all.iter().find_map(|pm| {
@@ -390,7 +403,7 @@ fn by_tool_table(
             .map(|t| (*pm, t))
     })?;
     let file = m.path("pyproject.toml");
-    warnings.push(format!(
+    warnings.warn(format!(
         "`{file}` configures {pm} but has no lockfile: the install is not locked (run `{pm} lock`)"
     ));
     let rule = format!("[{table}] in pyproject.toml, no lockfile");
@@ -430,7 +443,7 @@ mod tests {
         let m = Manifests::load(dir.path(), &RelDir::root(), &scan, ALL).unwrap();
         let fallbacks = ALL
             .iter()
-            .filter(|pm| pm.fallback(&m, &mut Vec::new()).is_some())
+            .filter(|pm| pm.fallback(&m, &mut Diagnostics::new()).is_some())
             .count();
         assert_eq!(fallbacks, 1, "exactly one fallback manager");
     }
@@ -440,7 +453,10 @@ mod tests {
         std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
         let scan = crate::parse::walk::scan(dir.path(), &Default::default());
         let m = Manifests::load(dir.path(), &RelDir::root(), &scan, ALL).unwrap();
-        choose(ALL, &m, &mut Vec::new()).0.as_str().to_string()
+        choose(ALL, &m, &mut Diagnostics::new())
+            .0
+            .as_str()
+            .to_string()
     }
 
     /// A `[tool.*]` table names its manager only for what the manager itself reads: a build backend's

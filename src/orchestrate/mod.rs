@@ -111,8 +111,23 @@ pub struct Output {
     pub context: serde_json::Value,
 }
 
-/// The files the orchestrator targets add for this plan, with their contexts.
-pub fn outputs(plan: &Plan, o: &Orchestration) -> Vec<Output> {
+/// The files the orchestrator targets add for this plan, with their contexts. A plan with a service
+/// the orchestrator files do not generate (RabbitMQ) is refused for them, rather than given files whose
+/// workers have no broker.
+pub fn outputs(plan: &Plan, o: &Orchestration) -> crate::base::error::Result<Vec<Output>> {
+    let asked = [
+        ("kubernetes", o.targets.kubernetes),
+        ("swarm", o.targets.swarm),
+    ];
+    if plan.runs(crate::base::kinds::Service::Rabbitmq)
+        && let Some((target, _)) = asked.iter().find(|(_, on)| *on)
+    {
+        return Err(crate::base::error::Error::Usage {
+            message: format!(
+                "the {target} target does not generate a RabbitMQ broker yet, and the app's broker URL defaults to `amqp://` (compose runs RabbitMQ for it); generate the compose target only, or point the broker URL at Redis"
+            ),
+        });
+    }
     let mut out = Vec::new();
     if o.targets.kubernetes {
         out.extend(kubernetes::outputs(plan, o.ingress_host.as_deref()));
@@ -120,7 +135,7 @@ pub fn outputs(plan: &Plan, o: &Orchestration) -> Vec<Output> {
     if o.targets.swarm {
         out.extend(swarm::outputs(plan));
     }
-    out
+    Ok(out)
 }
 
 /// A compose value with its interpolations resolved for a file compose does not read: `${X:-d}`

@@ -29,7 +29,7 @@ pub struct DockerfileContext {
     pub framework: Framework,
     pub package_manager: PackageManager,
     /// `major.minor`, the default of the Dockerfile's `PYTHON_VERSION` argument.
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
     pub workdir: String,
     /// The port the server binds and `EXPOSE`s. The image sets `PORT` to it and the server listens on
@@ -92,6 +92,8 @@ pub struct ComposeContext {
     pub postgres_data_dir: String,
     /// Whether compose has a Redis service (`redis`) and the app gets `REDIS_URL`.
     pub redis: bool,
+    /// Whether compose has a RabbitMQ service (`rabbitmq`), the broker of the app's `amqp://` URL.
+    pub rabbitmq: bool,
     /// The migration command, exec form, run by the one-shot `migrate` service.
     pub migrate_command: Option<Vec<String>>,
     /// The directory the migration runs from when it is not the image's workdir (the one holding
@@ -135,6 +137,8 @@ pub struct ComposeImages {
     pub postgres: String,
     /// The Redis image with its pinned major version (`redis:7`).
     pub redis: String,
+    /// The RabbitMQ image with its pinned major version (`rabbitmq:4`).
+    pub rabbitmq: String,
 }
 
 /// The context of `entrypoint.sh.tera`.
@@ -170,7 +174,7 @@ impl DockerfileContext {
             context_version: CONTEXT_VERSION,
             framework: plan.framework,
             package_manager: plan.package_manager,
-            python_version: plan.python_version.clone(),
+            python_version: plan.python_version,
             workdir: plan.workdir.clone(),
             port: plan.port,
             uid: plan.uid,
@@ -202,10 +206,12 @@ impl ComposeContext {
             images: ComposeImages {
                 postgres: plan.images.postgres.clone(),
                 redis: plan.images.redis.clone(),
+                rabbitmq: plan.images.rabbitmq.clone(),
             },
             postgres: plan.runs(Service::Postgres),
             postgres_data_dir: plan.postgres_data_dir.clone(),
             redis: plan.runs(Service::Redis),
+            rabbitmq: plan.runs(Service::Rabbitmq),
             migrate_command: migration.map(|m| m.command.clone()),
             migrate_workdir: migration.and_then(|m| m.workdir.clone()),
             workers: plan.workers.clone(),

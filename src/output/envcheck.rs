@@ -108,12 +108,12 @@ fn contradictions(plan: &Plan, project: &Project, env: &EnvFile, shown: &str) ->
                     found.line, v.name, found.value
                 ))
             }
-            EnvRole::DatabaseUrl { .. } | EnvRole::RedisUrl
+            EnvRole::DatabaseUrl { .. } | EnvRole::RedisUrl | EnvRole::AmqpUrl
                 if url_host(&found.value)
                     .is_some_and(|h| matches!(h, "localhost" | "127.0.0.1" | "::1")) =>
             {
                 out.push(format!(
-                    "`{shown}` line {}: {} points at localhost, which inside a container is the container itself: use the compose service's name (`db`, `redis`)",
+                    "`{shown}` line {}: {} points at localhost, which inside a container is the container itself: use the compose service's name (`db`, `redis`, `rabbitmq`)",
                     found.line, v.name
                 ))
             }

@@ -11,6 +11,7 @@
 //! Each output's header line then gets dockgen's stamp (`ownership::stamp`), so a later run can tell it
 //! was not edited.
 
+use crate::base::diag::Diagnostics;
 use std::collections::BTreeMap;
 
 use include_dir::{Dir, include_dir};
@@ -79,7 +80,7 @@ impl Templates {
     /// silently ignored.
     /// Every file must be a regular file (a link could name `/proc/self/environ`, and `init --check`
     /// would print it), read with the bounded reads.
-    pub fn overlay(dir: &std::path::Path, shown: &str, warnings: &mut Vec<String>) -> Result<Self> {
+    pub fn overlay(dir: &std::path::Path, shown: &str, warnings: &mut Diagnostics) -> Result<Self> {
         let mut t = Templates::default();
         let entries = std::fs::read_dir(dir).map_err(|source| Error::TemplatesDir {
             path: shown.to_string(),
@@ -111,7 +112,7 @@ impl Templates {
                 crate::base::fs::limit::TEMPLATE,
             )?;
             if !t.text.contains_key(&name) {
-                warnings.push(format!(
+                warnings.warn(format!(
                     "`{}` is not one of the built-in templates ({}); it is only used where another template includes it",
                     quote::terminal(&shown_path),
                     OUTPUTS.iter().map(|(t, _)| *t).collect::<Vec<_>>().join(", ")
@@ -385,7 +386,7 @@ fn jobs(plan: &Plan, orchestration: &Orchestration) -> Result<Vec<Job>> {
             context: contexts.remove(template).unwrap_or_default(),
         })
         .collect();
-    for o in crate::orchestrate::outputs(plan, orchestration) {
+    for o in crate::orchestrate::outputs(plan, orchestration)? {
         let context = tera::Context::from_serialize(&o.context).map_err(|e| Error::Template {
             name: o.template.into(),
             message: e.to_string(),

@@ -55,7 +55,7 @@ fn decisions(out: &mut String, p: &Project) {
         "Detected a {} project ({}, Python {}) in `{}`\n",
         p.framework,
         p.package_manager,
-        terminal(&p.python_version),
+        terminal(&p.python_version.to_string()),
         terminal(p.project_dir.as_str())
     );
     row(out, "framework", p.framework.as_str(), e(Key::Framework));
@@ -65,7 +65,12 @@ fn decisions(out: &mut String, p: &Project) {
         p.package_manager.as_str(),
         e(Key::PackageManager),
     );
-    row(out, "python", &p.python_version, e(Key::PythonVersion));
+    row(
+        out,
+        "python",
+        &p.python_version.to_string(),
+        e(Key::PythonVersion),
+    );
     row(out, "app dir", p.app_dir.as_str(), e(Key::AppDir));
     row(
         out,
@@ -165,7 +170,7 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
     match r {
         DatabaseUrl { scheme } => format!("database URL ({scheme}://)"),
         DatabaseConninfo => "libpq connection string".into(),
-        DatabaseEngine => "DATABASES ENGINE".into(),
+        DatabaseEngine { .. } => "DATABASES ENGINE".into(),
         DatabaseHost => "database host".into(),
         DatabasePort => "database port".into(),
         DatabaseName => "database name".into(),
@@ -175,6 +180,7 @@ fn role_text(r: &crate::base::kinds::EnvRole) -> String {
         RedisUrl => "Redis URL".into(),
         RedisHost => "Redis host".into(),
         RedisPort => "Redis port".into(),
+        AmqpUrl => "AMQP broker URL (RabbitMQ)".into(),
         Port => "the server's port".into(),
         AllowedHosts { separator } => format!("ALLOWED_HOSTS, `{separator}`-separated"),
         DebugSwitch { on } => format!("debug switch (dev: `{on}`)"),
@@ -233,7 +239,7 @@ pub fn plan_summary(p: &Project, plan: &Plan) -> String {
         "dockgen: {} ({}, Python {}) in `{}`: `{}` on port {}; services: web{}{}",
         p.framework,
         p.package_manager,
-        terminal(&plan.python_version),
+        terminal(&plan.python_version.to_string()),
         terminal(&plan.context_dir),
         terminal(&server_line(&plan.server)),
         plan.port,
@@ -465,6 +471,16 @@ fn checklist(view: &InitView, dir: &str) -> Vec<String> {
             .collect();
         steps.push(format!(
             "once, to create the tables: {cd}docker compose exec web {}",
+            terminal(&words.join(" "))
+        ));
+    }
+    for (what, cmd) in &plan.one_off {
+        let words: Vec<String> = cmd
+            .iter()
+            .map(|w| crate::base::quote::sh_quote(w))
+            .collect();
+        steps.push(format!(
+            "once, {what}: {cd}docker compose run --rm web {}",
             terminal(&words.join(" "))
         ));
     }

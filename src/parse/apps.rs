@@ -7,6 +7,7 @@
 //! [`AppClass`] table, so this parser names no framework. Ranking and the final choice happen in
 //! `detect`; this module only lists.
 
+use crate::base::diag::Diagnostics;
 use std::path::Path;
 
 use super::index::SourceIndex;
@@ -104,14 +105,14 @@ pub fn load(
     index: &SourceIndex,
     rels: &[String],
     words: &[&str],
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> Vec<Source> {
     let mut out = Vec::new();
     for rel in rels {
         let text = match index.text(root, rel) {
             Ok(t) => t,
             Err(why) => {
-                warnings.push(format!("skipped {why}"));
+                warnings.warn(format!("skipped {why}"));
                 continue;
             }
         };
@@ -384,7 +385,7 @@ mod tests {
             fs::write(p, text).unwrap();
             rels.push(name.to_string());
         }
-        let mut w = Vec::new();
+        let mut w = Diagnostics::new();
         let s = load(
             d.path(),
             &Default::default(),

@@ -4,13 +4,14 @@
 //! top level or in a job). Parsed as YAML, never searched as text: a version in a comment or an unrelated
 //! key is not one. Decides nothing: detection picks among the versions.
 
+use crate::base::python::PythonVersion;
 use yaml_rust2::{Yaml, YamlLoader};
 
 use super::python_version::major_minor;
 
 /// The `major.minor` versions one CI file names (any order, duplicates removed). A file that is not
 /// valid YAML names none.
-pub fn pythons(text: &str, gitlab: bool) -> Vec<(u64, u64)> {
+pub fn pythons(text: &str, gitlab: bool) -> Vec<PythonVersion> {
     let Ok(docs) = YamlLoader::load_from_str(text) else {
         return vec![];
     };
@@ -41,13 +42,13 @@ fn scalar(y: &Yaml) -> Option<String> {
 }
 
 /// `python:3.12-slim` (also `docker.io/library/python:3.12`) → 3.12.
-fn python_image(image: &str) -> Option<(u64, u64)> {
+fn python_image(image: &str) -> Option<PythonVersion> {
     let (name, tag) = image.rsplit_once(':')?;
     let name = name.rsplit('/').next()?;
     (name == "python").then(|| major_minor(tag.split('-').next()?))?
 }
 
-fn github_jobs(doc: &Yaml, out: &mut Vec<(u64, u64)>) {
+fn github_jobs(doc: &Yaml, out: &mut Vec<PythonVersion>) {
     let Some(jobs) = key(doc, "jobs").as_hash() else {
         return;
     };
@@ -106,7 +107,7 @@ fn matrix_ref(s: &str) -> Option<&str> {
     inner.strip_prefix("matrix.")
 }
 
-fn gitlab_images(doc: &Yaml, out: &mut Vec<(u64, u64)>) {
+fn gitlab_images(doc: &Yaml, out: &mut Vec<PythonVersion>) {
     let Some(top) = doc.as_hash() else { return };
     let image = |y: &Yaml| scalar(y).or_else(|| scalar(key(y, "name")));
     out.extend(image(key(doc, "image")).as_deref().and_then(python_image));
@@ -133,7 +134,7 @@ jobs:
         with:
           python-version: 3.10
 ";
-        assert_eq!(pythons(wf, false), vec![(3, 10)]);
+        assert_eq!(pythons(wf, false), vec![PythonVersion::new(3, 10)]);
     }
 
     #[test]
@@ -155,7 +156,15 @@ jobs:
     steps:
       - run: ruff check
 "#;
-        assert_eq!(pythons(wf, false), vec![(3, 9), (3, 11), (3, 12), (3, 13)]);
+        assert_eq!(
+            pythons(wf, false),
+            vec![
+                PythonVersion::new(3, 9),
+                PythonVersion::new(3, 11),
+                PythonVersion::new(3, 12),
+                PythonVersion::new(3, 13)
+            ]
+        );
     }
 
     #[test]
@@ -185,6 +194,9 @@ test:
 build:
   image: docker:24
 ";
-        assert_eq!(pythons(ci, true), vec![(3, 11), (3, 12)]);
+        assert_eq!(
+            pythons(ci, true),
+            vec![PythonVersion::new(3, 11), PythonVersion::new(3, 12)]
+        );
     }
 }

@@ -11,6 +11,7 @@
 pub mod apps;
 pub mod ci;
 pub mod deps;
+pub mod env_example;
 pub mod index;
 pub mod local_package;
 pub mod procfile;

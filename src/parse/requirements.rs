@@ -46,6 +46,10 @@ pub struct Requirements {
     pub warnings: Vec<String>,
     /// A file adds an index (`--extra-index-url`): pip then takes the best version across every index.
     pub extra_index: bool,
+    /// The index named by `--index-url` / `-i` (the last one wins, as in pip).
+    pub index_url: Option<String>,
+    /// Every `--extra-index-url`, in reading order.
+    pub extra_index_urls: Vec<String>,
     /// Packages installed by path (`-e .`, `./libs/core[extra]`), in reading order.
     pub local: Vec<LocalReq>,
 }
@@ -214,11 +218,21 @@ impl Reader<'_> {
                 self.read_one(&include, installs && !constraint)
             }
             "-e" | "--editable" => self.editable(shown, line_no, installs, arg),
-            "--extra-index-url" => {
-                self.out.extra_index = true;
+            "--extra-index-url" | "--index-url" | "-i" => {
+                self.index(opt, arg);
                 Ok(())
             }
             _ => Ok(()),
+        }
+    }
+
+    /// `--index-url`/`-i` replaces the index (the last one wins, as in pip); `--extra-index-url` adds one.
+    fn index(&mut self, opt: &str, arg: Option<&str>) {
+        if opt == "--extra-index-url" {
+            self.out.extra_index = true;
+            self.out.extra_index_urls.extend(arg.map(str::to_string));
+        } else {
+            self.out.index_url = arg.map(str::to_string);
         }
     }
 }
@@ -411,7 +425,11 @@ mod tests {
                 "--extra-index-url=https://example.test/simple\nflask\n",
             ),
         ]);
-        assert!(read(d2.path(), "requirements.txt").unwrap().extra_index);
+        let r2 = read(d2.path(), "requirements.txt").unwrap();
+        assert!(r2.extra_index);
+        assert_eq!(r2.extra_index_urls, vec!["https://example.test/simple"]);
+        assert_eq!(r.index_url.as_deref(), Some("https://pypi.org/simple"));
+        assert_eq!(r2.index_url, None);
         let s = &r.deps.get("sentry-sdk").unwrap().evidence;
         assert_eq!(
             (s.file.as_deref(), s.line),

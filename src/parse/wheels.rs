@@ -3,6 +3,8 @@
 //! pdm.lock); from those names alone one can tell whether pip will find a wheel for the image's Python
 //! or will build the package from source. Decides nothing: `detect` uses it.
 
+use crate::base::python::PythonVersion;
+
 /// The platform the generated image runs on: glibc Linux on x86_64, glibc as in Debian bookworm (2.36),
 /// the oldest release the stand-in and official `python:*-slim` images use.
 const ARCH: &str = "x86_64";
@@ -20,7 +22,7 @@ pub enum Fit {
 }
 
 /// How `files` (file names, any order) fit CPython `major.minor` on Linux x86_64.
-pub fn fit(files: &[String], python: (u64, u64)) -> Fit {
+pub fn fit(files: &[String], python: PythonVersion) -> Fit {
     let wheels: Vec<&String> = files.iter().filter(|f| f.ends_with(".whl")).collect();
     if wheels.is_empty() {
         return Fit::SourceOnly;
@@ -59,7 +61,8 @@ fn tags(file: &str) -> Option<(Vec<&str>, Vec<&str>, Vec<&str>)> {
 /// Whether a wheel file installs on CPython `major.minor` on glibc Linux x86_64 (as pip's tag order
 /// allows: `cpXY-cpXY`, `cpXY-abi3` down to `cp32`, `py3*-none`, on `any` or a manylinux platform the
 /// image's glibc covers).
-pub fn wheel_fits(file: &str, (major, minor): (u64, u64)) -> bool {
+pub fn wheel_fits(file: &str, python: PythonVersion) -> bool {
+    let PythonVersion { major, minor } = python;
     let Some((pys, abis, plats)) = tags(file) else {
         return false;
     };
@@ -115,7 +118,11 @@ mod tests {
 
     #[test]
     fn pure_python_wheels_fit_every_python() {
-        for py in [(3, 9), (3, 13), (3, 14)] {
+        for py in [
+            PythonVersion::new(3, 9),
+            PythonVersion::new(3, 13),
+            PythonVersion::new(3, 14),
+        ] {
             assert!(wheel_fits("asgiref-3.13.0-py3-none-any.whl", py));
             assert!(wheel_fits("six-1.16.0-py2.py3-none-any.whl", py));
         }
@@ -128,17 +135,17 @@ mod tests {
     #[test]
     fn a_version_specific_wheel_fits_only_its_python() {
         let w = "greenlet-3.0.1-cp311-cp311-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl";
-        assert!(wheel_fits(w, (3, 11)));
-        assert!(!wheel_fits(w, (3, 12)));
-        assert!(!wheel_fits(w, (3, 13)));
+        assert!(wheel_fits(w, PythonVersion::new(3, 11)));
+        assert!(!wheel_fits(w, PythonVersion::new(3, 12)));
+        assert!(!wheel_fits(w, PythonVersion::new(3, 13)));
     }
 
     #[test]
     fn abi3_wheels_fit_their_python_and_newer() {
         let w = "cryptography-44.0.0-cp39-abi3-manylinux_2_28_x86_64.whl";
-        assert!(!wheel_fits(w, (3, 8)));
-        assert!(wheel_fits(w, (3, 9)));
-        assert!(wheel_fits(w, (3, 14)));
+        assert!(!wheel_fits(w, PythonVersion::new(3, 8)));
+        assert!(wheel_fits(w, PythonVersion::new(3, 9)));
+        assert!(wheel_fits(w, PythonVersion::new(3, 14)));
     }
 
     #[test]
@@ -152,19 +159,22 @@ mod tests {
             "x-1-cp313-cp313t-manylinux_2_17_x86_64.whl",
             "not-a-wheel.whl",
         ] {
-            assert!(!wheel_fits(w, (3, 13)), "{w}");
+            assert!(!wheel_fits(w, PythonVersion::new(3, 13)), "{w}");
         }
-        assert!(wheel_fits("x-1-cp313-cp313-manylinux1_x86_64.whl", (3, 13)));
+        assert!(wheel_fits(
+            "x-1-cp313-cp313-manylinux1_x86_64.whl",
+            PythonVersion::new(3, 13)
+        ));
         assert!(wheel_fits(
             "x-1-1build-cp313-cp313-manylinux_2_36_x86_64.whl",
-            (3, 13)
+            PythonVersion::new(3, 13)
         ));
     }
 
     #[test]
     fn fit_tells_source_only_from_missing_wheels() {
         assert_eq!(
-            fit(&files(&["uWSGI-2.0.28.tar.gz"]), (3, 13)),
+            fit(&files(&["uWSGI-2.0.28.tar.gz"]), PythonVersion::new(3, 13)),
             Fit::SourceOnly
         );
         let greenlet = files(&[
@@ -172,7 +182,10 @@ mod tests {
             "greenlet-3.0.1-cp312-cp312-manylinux_2_24_x86_64.manylinux_2_28_x86_64.whl",
             "greenlet-3.0.1.tar.gz",
         ]);
-        assert_eq!(fit(&greenlet, (3, 12)), Fit::Wheel);
-        assert_eq!(fit(&greenlet, (3, 13)), Fit::NoWheelForPython);
+        assert_eq!(fit(&greenlet, PythonVersion::new(3, 12)), Fit::Wheel);
+        assert_eq!(
+            fit(&greenlet, PythonVersion::new(3, 13)),
+            Fit::NoWheelForPython
+        );
     }
 }

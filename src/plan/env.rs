@@ -7,13 +7,15 @@
 use super::{EnvExample, EnvPair, MustSet, pair};
 use crate::base::kinds::{EnvRole, EnvType};
 use crate::base::quote::{compose_literal, sh_quote};
-use crate::detect::{EnvVar, Project};
-use crate::knowledge::SECRET_MARKERS;
+use crate::detect::{EnvVar, ExampleValue, Project};
+use crate::knowledge::{PLACEHOLDER_MARKERS, SECRET_MARKERS};
 
 const PG_USER: &str = "${POSTGRES_USER:-app}";
 const PG_DB: &str = "${POSTGRES_DB:-app}";
 const PG_PASSWORD: &str = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}";
 const REDIS_URL: &str = "redis://redis:6379/0";
+/// The generated RabbitMQ's URL, its default virtual host `/` spelled as kombu reads it (`//`).
+const AMQP_URL: &str = "amqp://${RABBITMQ_DEFAULT_USER:-app}:${RABBITMQ_DEFAULT_PASS:?set RABBITMQ_DEFAULT_PASS in .env}@rabbitmq:5672//";
 
 /// Which services and features the environment is planned for.
 pub(super) struct Switches {
@@ -21,6 +23,7 @@ pub(super) struct Switches {
     pub workers: u32,
     pub postgres: bool,
     pub redis: bool,
+    pub rabbitmq: bool,
     pub port: u16,
     pub migrations: bool,
 }
@@ -87,7 +90,7 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
     let pg = s.postgres;
     Some(match role {
         EnvRole::DatabaseUrl { scheme } if pg => pg_url(scheme),
-        EnvRole::DatabaseEngine if pg => "django.db.backends.postgresql".into(),
+        EnvRole::DatabaseEngine { postgres } if pg => postgres.clone(),
         EnvRole::DatabaseConninfo if pg => {
             format!("host=db port=5432 dbname={PG_DB} user={PG_USER} password={PG_PASSWORD}")
         }
@@ -102,6 +105,7 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
         EnvRole::RedisUrl if s.redis => REDIS_URL.into(),
         EnvRole::RedisHost if s.redis => "redis".into(),
         EnvRole::RedisPort if s.redis => "6379".into(),
+        EnvRole::AmqpUrl if s.rabbitmq => AMQP_URL.into(),
         EnvRole::Port => s.port.to_string(),
         // Read without a default: one that serves local requests and the health check (production
         // sets its domain). With a default, the app's own applies.
@@ -141,10 +145,17 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     push(&mut out.app_env, "WEB_CONCURRENCY", concurrency);
     let mut app_examples = Vec::new();
     for v in &p.env_vars {
-        read_by_app(v, s, &mut out, &mut app_examples);
+        let app = AppFacts {
+            framework: p.framework.title(),
+            shipped: &p.example_env,
+        };
+        read_by_app(v, s, &app, &mut out, &mut app_examples);
     }
     if s.postgres {
         out.example.extend(postgres_examples());
+    }
+    if s.rabbitmq {
+        out.example.extend(rabbitmq_examples());
     }
     out.example.extend(app_examples);
     out.example.extend(server_examples(s.port, s.workers));
@@ -152,8 +163,33 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     out
 }
 
+/// The `.env.example` line of a traced allowed-hosts variable: commented out, with the local hosts.
+fn allowed_hosts_example(name: &str, separator: &str, framework: &str, at: &str) -> EnvExample {
+    let by = match separator {
+        " " => "spaces".to_string(),
+        sep => format!("`{sep}`"),
+    };
+    let comment = format!(
+        "The hosts {framework} serves (ALLOWED_HOSTS), separated by {by}: add your domain for production. Read at {at}."
+    );
+    example(name, &LOCAL_HOSTS.join(separator), &comment, true)
+}
+
+/// What the planner knows of the app itself when it places one variable: its framework (by its title)
+/// and the values of the project's own example environment file.
+struct AppFacts<'a> {
+    framework: &'a str,
+    shipped: &'a [ExampleValue],
+}
+
 /// One variable the app reads: a service's value, required from `.env`, or passed through.
-fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<EnvExample>) {
+fn read_by_app(
+    v: &EnvVar,
+    s: &Switches,
+    app: &AppFacts,
+    out: &mut EnvPlan,
+    examples: &mut Vec<EnvExample>,
+) {
     let at = v.evidence.to_string();
     let role = v.role.as_ref().map(|t| &t.role);
     // Only the app's signing key gets a generated value: a random string is valid for it and nothing
@@ -163,42 +199,27 @@ fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<E
     if let Some(value) = role_value(v, s) {
         push(&mut out.app_env, &v.name, value);
         if let Some(EnvRole::AllowedHosts { separator }) = role {
-            let by = match separator.as_str() {
-                " " => "spaces".to_string(),
-                sep => format!("`{sep}`"),
-            };
-            let comment = format!(
-                "The hosts Django serves (ALLOWED_HOSTS), separated by {by}: add your domain for production. Read at {at}."
-            );
-            let local = LOCAL_HOSTS.join(separator);
-            examples.push(example(&v.name, &local, &comment, true));
+            examples.push(allowed_hosts_example(
+                &v.name,
+                separator,
+                app.framework,
+                &at,
+            ));
         }
     } else if v.required {
-        out.must_set.push(MustSet {
-            name: v.name.clone(),
-            read_at: at.clone(),
-        });
         push(
             &mut out.app_env,
             &v.name,
             format!("${{{0}:?set {0} in .env}}", v.name),
         );
-        // Empty: compose's `:?` refuses to start until it is set.
-        examples.push(if generated {
-            let comment = format!(
-                "Required; the app's signing key (dockgen init puts a random one in .env, or generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`). Read at {at}."
-            );
-            self::secret(&v.name, &comment, false)
-        } else {
-            let what = typed(v).map_or_else(String::new, |t| format!(" ({t})"));
-            let whose = if credential {
-                " a credential only you can supply"
-            } else {
-                " a value only you can supply"
-            };
-            let comment = format!("Required{what}:{whose}. Read at {at}.");
-            example(&v.name, "", &comment, false)
-        });
+        let (entry, must_set) = required(v, &at, generated, credential, app.shipped);
+        if must_set {
+            out.must_set.push(MustSet {
+                name: v.name.clone(),
+                read_at: at.clone(),
+            });
+        }
+        examples.push(entry);
     } else if !out.passthrough.contains(&v.name) && !out.app_env.iter().any(|e| e.name == v.name) {
         out.passthrough.push(v.name.clone());
         examples.push(if generated {
@@ -210,6 +231,67 @@ fn read_by_app(v: &EnvVar, s: &Switches, out: &mut EnvPlan, examples: &mut Vec<E
             optional(v, &at)
         });
     }
+}
+
+/// The `.env.example` entry of a required variable no service provides, and whether the user must set
+/// it: the signing key (a random one in `.env`), the project's own value from its example file, or an
+/// empty entry that compose's `:?` refuses to start without.
+fn required(
+    v: &EnvVar,
+    at: &str,
+    generated: bool,
+    credential: bool,
+    shipped: &[ExampleValue],
+) -> (EnvExample, bool) {
+    let what = typed(v).map_or_else(String::new, |t| format!(" ({t})"));
+    if generated {
+        let comment = format!(
+            "Required; the app's signing key (dockgen init puts a random one in .env, or generate one with `python -c \"import secrets; print(secrets.token_urlsafe(50))\"`). Read at {at}."
+        );
+        return (self::secret(&v.name, &comment, false), true);
+    }
+    if let Some(e) = shipped_value(v, shipped, credential) {
+        let comment = format!(
+            "Required{what}; the value is the project's own, from {}: change it for production. Read at {at}.",
+            e.evidence
+        );
+        return (example(&v.name, &e.value, &comment, false), false);
+    }
+    let whose = if credential {
+        " a credential only you can supply"
+    } else {
+        " a value only you can supply"
+    };
+    let comment = format!("Required{what}:{whose}. Read at {at}.");
+    (example(&v.name, "", &comment, false), true)
+}
+
+/// The value the project's example environment file gives a required variable, when it is one to copy:
+/// never for a credential or a signing key, never a placeholder (`changeme`, `<...>`, `your-...`) or
+/// a value that looks like a secret itself.
+fn shipped_value<'a>(
+    v: &EnvVar,
+    shipped: &'a [ExampleValue],
+    secret: bool,
+) -> Option<&'a ExampleValue> {
+    if !v.required || secret {
+        return None;
+    }
+    let e = shipped.iter().find(|e| e.name == v.name)?;
+    let lower = e.value.to_lowercase();
+    let placeholder =
+        e.value.trim().is_empty() || PLACEHOLDER_MARKERS.iter().any(|m| lower.contains(m));
+    (!placeholder && !looks_random(&e.value)).then_some(e)
+}
+
+/// A long unbroken run of letters and digits (a token, a key): a value nobody should copy.
+fn looks_random(value: &str) -> bool {
+    value.len() >= 24
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_+/=".contains(c))
+        && value.chars().any(|c| c.is_ascii_digit())
+        && value.chars().any(|c| c.is_ascii_alphabetic())
 }
 
 /// The type the code parses a variable as, in words.
@@ -250,6 +332,22 @@ fn postgres_examples() -> Vec<EnvExample> {
             false,
         ),
         example("POSTGRES_DB", "app", "", false),
+    ]
+}
+
+fn rabbitmq_examples() -> Vec<EnvExample> {
+    vec![
+        example(
+            "RABBITMQ_DEFAULT_USER",
+            "app",
+            "RabbitMQ credentials, used by the rabbitmq service and to build the broker URL.",
+            false,
+        ),
+        secret(
+            "RABBITMQ_DEFAULT_PASS",
+            "Required: a strong password (dockgen init puts a random one in .env); it never leaves .env.",
+            false,
+        ),
     ]
 }
 
@@ -351,13 +449,14 @@ fn with_build_values(p: &Project, command: &[String]) -> String {
     inline.join(" ")
 }
 
-/// Whether an `app_env` value planned here points at the generated `db` or `redis` service (a URL, a
+/// Whether an `app_env` value planned here points at the generated `db`, `redis` or `rabbitmq` service (a URL, a
 /// host, a conninfo string): an orchestrator with a managed database in production must take such a
 /// value from its secrets instead. Recognises only the values [`role_value`] and [`plan`] write.
 pub fn names_a_service(value: &str) -> bool {
     value == "db"
         || value == "redis"
         || value == REDIS_URL
+        || value == AMQP_URL
         || value.contains("@db:5432/")
         || value.starts_with("host=db ")
 }

@@ -27,6 +27,10 @@ const POSTGRES_CAPS: &[&str] = &["CHOWN", "DAC_OVERRIDE", "FOWNER", "SETGID", "S
 /// Capabilities the official redis image's entrypoint needs as root: `find . ! -user redis -exec chown
 /// redis` in /data (CHOWN), then gosu to redis (SETUID, SETGID).
 const REDIS_CAPS: &[&str] = &["CHOWN", "SETGID", "SETUID"];
+/// Capabilities the official rabbitmq image's entrypoint needs as root: `find /var/lib/rabbitmq \!
+/// -user rabbitmq -exec chown rabbitmq` through directories rabbitmq made private (DAC_OVERRIDE,
+/// CHOWN), then gosu to rabbitmq (SETUID, SETGID).
+const RABBITMQ_CAPS: &[&str] = &["CHOWN", "DAC_OVERRIDE", "SETGID", "SETUID"];
 
 /// The least-privilege settings of the compose services.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -50,6 +54,9 @@ pub struct Hardening {
     pub postgres_cap_add: Vec<String>,
     /// Capabilities the `redis` service gets back: what the official redis entrypoint needs as root.
     pub redis_cap_add: Vec<String>,
+    /// Capabilities the `rabbitmq` service gets back: what the official rabbitmq entrypoint needs as
+    /// root.
+    pub rabbitmq_cap_add: Vec<String>,
 }
 
 /// One service's health-check timing, in compose duration syntax.
@@ -71,6 +78,8 @@ pub struct HealthTimings {
     pub web: Health,
     pub db: Health,
     pub redis: Health,
+    /// RabbitMQ starts in several seconds (the Erlang VM, then its plugins).
+    pub rabbitmq: Health,
 }
 
 fn words(ws: &[&str]) -> Vec<String> {
@@ -92,6 +101,7 @@ fn limits(memory: Option<&str>, cpus: Option<&str>) -> Hardening {
         cpus: cpus.unwrap_or(DEFAULT_CPUS).to_string(),
         postgres_cap_add: words(POSTGRES_CAPS),
         redis_cap_add: words(REDIS_CAPS),
+        rabbitmq_cap_add: words(RABBITMQ_CAPS),
     }
 }
 
@@ -114,6 +124,7 @@ pub(super) fn health_timings() -> HealthTimings {
         web: health("1s", "5s", 5, "60s"),
         db: health("1s", "5s", 10, "60s"),
         redis: health("1s", "3s", 10, "30s"),
+        rabbitmq: health("1s", "10s", 10, "60s"),
     }
 }
 
@@ -147,7 +158,7 @@ mod tests {
     #[test]
     fn probes_are_frequent_enough_to_be_healthy_within_a_second() {
         let t = health_timings();
-        for h in [&t.web, &t.db, &t.redis] {
+        for h in [&t.web, &t.db, &t.redis, &t.rabbitmq] {
             let secs: u32 = h.interval.trim_end_matches('s').parse().unwrap();
             assert!(secs <= 1, "{h:?}");
         }

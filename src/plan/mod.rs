@@ -6,6 +6,7 @@
 //! YAML or shell are escaped for compose interpolation here (templates add only quoting). Templates print;
 //! they never decide. Nothing here touches the file system.
 
+use crate::base::diag::Diagnostics;
 use serde::Serialize;
 
 pub mod bytecode;
@@ -57,6 +58,8 @@ pub struct PlanOptions {
     pub memory: Option<String>,
     /// The CPU limit of each app service, in cores ([`DEFAULT_CPUS`] when `None`).
     pub cpus: Option<String>,
+    /// The Debian packages the app runs with (the project's own Dockerfile's when `None`).
+    pub system_packages: Option<Vec<String>>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
 }
@@ -86,7 +89,7 @@ pub struct Plan {
     pub framework: Framework,
     pub package_manager: PackageManager,
     /// `major.minor`, the default of the Dockerfile's `PYTHON_VERSION` argument.
-    pub python_version: String,
+    pub python_version: crate::base::python::PythonVersion,
     /// Directory of the generated files and the build context, relative to the detected PATH.
     pub context_dir: String,
     /// Absolute directory in the image the server runs from (`/app` or `/app/<app_dir>`).
@@ -175,6 +178,10 @@ pub struct Plan {
     /// `dockgen verify` runs it in its throwaway stack.
     #[serde(skip)]
     pub schema_command: Option<Vec<String>>,
+    /// The framework's one-off commands (Django's `createsuperuser`), each with what it is for, to run
+    /// once with `docker compose run`. Not a template variable: `init`'s checklist lists them.
+    #[serde(skip)]
+    pub one_off: Vec<(String, Vec<String>)>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -185,6 +192,8 @@ pub struct Images {
     pub postgres: String,
     /// The Redis image with its pinned major version (`redis:7`).
     pub redis: String,
+    /// The RabbitMQ image with its pinned major version (`rabbitmq:4`).
+    pub rabbitmq: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -277,7 +286,7 @@ pub struct MigrationStep {
 /// A backing service compose runs (its image is in [`Images`]).
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ServiceDecision {
-    /// `postgres` or `redis` (the compose services are `db` and `redis`).
+    /// `postgres`, `redis` or `rabbitmq` (the compose services are `db`, `redis` and `rabbitmq`).
     pub name: String,
     /// Why it is there: the evidence detection found, or the answer that asked for it.
     pub why: String,
@@ -401,13 +410,33 @@ pub fn available_workers(p: &Project) -> Vec<(WorkerKind, Option<&Evidence>)> {
     available
 }
 
-/// Whether Redis is added when no answer says: a Redis dependency, or workers (their broker).
+/// Whether Redis is added when no answer says: a Redis dependency, or workers whose broker it is.
 pub fn default_redis(p: &Project, opts: &PlanOptions) -> bool {
-    p.services.contains(&Service::Redis)
-        || match &opts.workers {
-            Some(w) => !w.is_empty(),
-            None => !p.workers.is_empty(),
-        }
+    p.services.contains(&Service::Redis) || workers_on(p, opts, Service::Redis)
+}
+
+/// Whether any worker the plan runs (the answer's, else detection's) uses `broker`: each task queue's
+/// broker among the project's services (RabbitMQ for an `amqp://` broker URL), else its default.
+fn workers_on(p: &Project, opts: &PlanOptions, broker: Service) -> bool {
+    let systems: Vec<Worker> = match &opts.workers {
+        Some(w) => w
+            .iter()
+            .map(|k| match k {
+                WorkerKind::Celery | WorkerKind::CeleryBeat => Worker::Celery,
+                WorkerKind::Rq => Worker::Rq,
+            })
+            .collect(),
+        None => p.workers.clone(),
+    };
+    systems.into_iter().any(|w| {
+        crate::queue::TaskQueue::of(crate::queue::ALL, w)
+            .is_some_and(|q| q.broker_among(&p.services) == broker)
+    })
+}
+
+/// Whether RabbitMQ is added: the app's broker URL defaults to `amqp://`.
+pub fn default_rabbitmq(p: &Project) -> bool {
+    p.services.contains(&Service::Rabbitmq)
 }
 
 /// Whether Postgres is added when no answer says: a Postgres driver or URL parser among the dependencies.
@@ -511,17 +540,17 @@ fn app_view<'a>(p: &'a Project, port: u16, alembic_dir: Option<&'a str>) -> AppV
 }
 
 /// The builder stage's install, with a server the project lacks added (and a note saying so).
-fn install(p: &Project, server: &server::ServerPlan, notes: &mut Vec<String>) -> Result<Install> {
+fn install(p: &Project, server: &server::ServerPlan, notes: &mut Diagnostics) -> Result<Install> {
     let cx = InstallCx {
         facts: &p.install,
-        python_version: &p.python_version,
+        python_version: p.python_version,
         installable: p.installable,
         project_name: p.project_name.as_deref(),
         venv: VENV,
     };
     let mut install = p.package_manager.install(&cx)?;
     if let Some((server, pin)) = &server.install {
-        notes.push(format!(
+        notes.warn(format!(
             "{server} is not a dependency of the project; the image installs {pin} (add it to your dependencies to choose the version)"
         ));
         install
@@ -549,7 +578,7 @@ fn runtime_env(p: &Project, view: &AppView, port: u16, workers: u32) -> Vec<EnvP
 }
 
 /// Debian packages for source builds: the builder's compilers and headers, the runtime's libraries.
-fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
+fn native_packages(p: &Project, opts: &PlanOptions) -> (Vec<String>, Vec<String>) {
     let mut build: Vec<String> = Vec::new();
     let mut runtime: Vec<String> = Vec::new();
     for n in &p.native {
@@ -564,9 +593,29 @@ fn native_packages(p: &Project) -> (Vec<String>, Vec<String>) {
             }
         }
     }
+    // The answer, or what the project's own Dockerfile installs: what its app runs with.
+    let own = || own_packages(p);
+    for name in opts.system_packages.clone().unwrap_or_else(own) {
+        if !runtime.contains(&name) {
+            runtime.push(name);
+        }
+    }
     build.sort();
     runtime.sort();
     (build, runtime)
+}
+
+/// The system packages the project's own Dockerfile installs.
+pub fn own_packages(p: &Project) -> Vec<String> {
+    p.own_dockerfile
+        .as_ref()
+        .map(|d| d.apt_packages.clone())
+        .unwrap_or_default()
+}
+
+/// The port the project's own Dockerfile `EXPOSE`s.
+pub fn own_port(p: &Project) -> Option<u16> {
+    p.own_dockerfile.as_ref()?.expose.map(|(port, _)| port)
 }
 
 /// Builds the plan: a list of named decisions, each its own function or module.
@@ -576,33 +625,37 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let app_dir = p.project_dir.strip(p.app_dir.as_str());
     check_inputs(p, &app_dir)?;
     let workdir = workdir_of(&app_dir);
-    let port = opts.port.unwrap_or(DEFAULT_PORT);
+    let port = opts.port.or(own_port(p)).unwrap_or(DEFAULT_PORT);
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
+    let rabbitmq = default_rabbitmq(p);
     let alembic_dir = alembic_workdir(p, &p.project_dir);
     let view = app_view(p, port, alembic_dir.as_deref());
-    let mut notes = Vec::new();
+    let mut notes = Diagnostics::new();
     let server = server::choose(p, port, &opts.server)?;
     let install = install(p, &server, &mut notes)?;
     let dev_command = p.framework.dev_command(&view, &server.fixed_command);
     let migration = migration(p, opts, &view);
-    let workers = workers::plan(p, opts, redis, &view, &mut notes)?;
+    let broker = redis || rabbitmq;
+    let workers = workers::plan(p, opts, broker, &view, &mut notes)?;
     let web_concurrency = web_concurrency(p, opts, migration.is_some(), &mut notes);
     let switches = env::Switches {
         workers: web_concurrency,
         postgres,
         redis,
+        rabbitmq,
         port,
         migrations: migration.is_some(),
     };
     let env = env::plan(p, &switches);
     let build_command = env::build_command(p, &p.framework.build_commands(&view));
-    let compose_file = opts.compose_file.as_deref().unwrap_or(DEFAULT_COMPOSE_FILE);
-    let (build_packages, runtime_packages) = native_packages(p);
+    let compose_file = compose_file(p, opts, &mut notes);
+    let compose_file = compose_file.as_str();
+    let (build_packages, runtime_packages) = native_packages(p, opts);
     Ok(Plan {
         framework: p.framework,
         package_manager: p.package_manager,
-        python_version: p.python_version.clone(),
+        python_version: p.python_version,
         dockerignore: files::dockerignore(p, &app_dir, compose_file),
         watch_sync: files::watch_sync(&app_dir, &workdir),
         writable_dirs: files::writable_dirs(p, &workdir),
@@ -618,7 +671,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres_data_dir: postgres_data_dir(),
         uid: APP_UID,
         venv: VENV.into(),
-        services: services(p, postgres, redis),
+        services: services(p, postgres, redis, rabbitmq),
         images: images(p),
         server: server.data,
         install,
@@ -629,8 +682,19 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         build_command,
         dev_command,
         schema_command: schema(p, migration.is_some(), postgres, &mut notes),
+        one_off: p
+            .framework
+            .one_off_commands(&view)
+            .into_iter()
+            .map(|(what, c)| (what.into(), c))
+            .collect(),
         migration,
-        blockers: blockers(p, postgres, redis && !workers.is_empty(), opts),
+        blockers: blockers(
+            p,
+            postgres,
+            redis && workers_on(p, opts, Service::Redis),
+            compose_file,
+        ),
         workers,
         hardening: hardening::plan(opts),
         health_timings: hardening::health_timings(),
@@ -640,7 +704,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         app_env: env.app_env,
         passthrough_env: env.passthrough,
         env_example: env.example,
-        notes,
+        notes: notes.into_messages(),
     })
 }
 
@@ -651,12 +715,33 @@ fn alembic_workdir(p: &Project, context: &crate::base::relpath::RelDir) -> Optio
         .map(|d| workdir_of(&context.strip(d.as_str())))
 }
 
+/// The compose file's name: the answer; else the project's own compose file that `docker compose` reads
+/// first (so the generated file replaces it, a conflict to settle like any edited file, rather than
+/// landing beside it where compose would not read it); else docker-compose.yml.
+fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Diagnostics) -> String {
+    if let Some(answer) = &opts.compose_file {
+        return answer.clone();
+    }
+    let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
+    let name_of = |file: &'_ String| file.rsplit('/').next().unwrap_or(file).to_string();
+    let Some(theirs) = p.compose_files.iter().min_by_key(|f| rank(&name_of(f))) else {
+        return DEFAULT_COMPOSE_FILE.into();
+    };
+    let name = name_of(theirs);
+    if name == DEFAULT_COMPOSE_FILE {
+        return name;
+    }
+    notes.warn(format!(
+        "the compose file is generated as `{theirs}`, the name the project already uses (the one `docker compose` reads first); pass --compose-file to choose another"
+    ));
+    name
+}
+
 /// What is known to break the stack: a database compose starts that the app never reads, a compose file
 /// that docker compose prefers to ours, workers whose Redis broker they have no client for.
 /// (Called before `workers` moves into the plan: `redis_broker` says whether any run on Redis.)
-fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions) -> Vec<Blocker> {
+fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<Blocker> {
     use crate::base::kinds::EnvRole::*;
-    let compose_file = opts.compose_file.as_deref();
     let mut out = Vec::new();
     let reads_database = p.env_vars.iter().any(|v| {
         matches!(
@@ -665,12 +750,11 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, opts: &PlanOptions)
                 DatabaseUrl { .. }
                     | DatabaseHost
                     | DatabaseSwitch { .. }
-                    | DatabaseEngine
+                    | DatabaseEngine { .. }
                     | DatabaseConninfo
             )
         )
     });
-    let ours = compose_file.unwrap_or(DEFAULT_COMPOSE_FILE);
     let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
     for file in &p.compose_files {
         let name = file.rsplit('/').next().unwrap_or(file);
@@ -705,7 +789,7 @@ fn broker_blocker(p: &Project, redis_broker: bool) -> Option<Blocker> {
         return None;
     }
     Some(Blocker {
-        problem: "the worker services use the generated Redis service as their broker, but no Redis client (`redis`, or the task queue's redis extra) is among the dependencies, so they cannot connect to it (a RabbitMQ broker is not generated yet)".into(),
+        problem: "the worker services use the generated Redis service as their broker, but no Redis client (`redis`, or the task queue's redis extra) is among the dependencies, so they cannot connect to it (a broker URL that defaults to `amqp://` gets a RabbitMQ service instead)".into(),
         fix: "add the task queue's Redis extra or the `redis` package to the dependencies and lock them, then run dockgen init again; or run your own broker and set its URL in .env".into(),
     })
 }
@@ -724,7 +808,7 @@ fn schema(
     p: &Project,
     migrates: bool,
     postgres: bool,
-    notes: &mut Vec<String>,
+    notes: &mut Diagnostics,
 ) -> Option<Vec<String>> {
     notes.extend(schema_note(p, migrates, postgres));
     schema_command(p, migrates, postgres)
@@ -763,14 +847,14 @@ fn web_concurrency(
     p: &Project,
     opts: &PlanOptions,
     migrates: bool,
-    notes: &mut Vec<String>,
+    notes: &mut Diagnostics,
 ) -> u32 {
     if let Some(n) = opts.server.workers {
         return n;
     }
     match &p.creates_tables {
         Some(at) if !migrates => {
-            notes.push(format!(
+            notes.warn(format!(
                 "the app creates its tables at startup ({at}) and has no migration step: several server processes would race on CREATE TABLE, so WEB_CONCURRENCY defaults to 1 (migrations, e.g. Alembic, let it run more)"
             ));
             1
@@ -807,21 +891,25 @@ fn postgres_data_dir() -> String {
 }
 
 /// The services compose runs, each with the evidence for it (or "asked for" when an answer added it).
-fn services(p: &Project, postgres: bool, redis: bool) -> Vec<ServiceDecision> {
-    [(Service::Postgres, postgres), (Service::Redis, redis)]
-        .into_iter()
-        .filter(|(_, on)| *on)
-        .map(|(s, _)| ServiceDecision {
-            name: s.to_string(),
-            why: p
-                .evidence
-                .get(&crate::base::evidence::Key::Service(s))
-                .map_or_else(
-                    || "asked for (an answer or the workers' broker)".into(),
-                    |e| e.to_string(),
-                ),
-        })
-        .collect()
+fn services(p: &Project, postgres: bool, redis: bool, rabbitmq: bool) -> Vec<ServiceDecision> {
+    [
+        (Service::Postgres, postgres),
+        (Service::Redis, redis),
+        (Service::Rabbitmq, rabbitmq),
+    ]
+    .into_iter()
+    .filter(|(_, on)| *on)
+    .map(|(s, _)| ServiceDecision {
+        name: s.to_string(),
+        why: p
+            .evidence
+            .get(&crate::base::evidence::Key::Service(s))
+            .map_or_else(
+                || "asked for (an answer or the workers' broker)".into(),
+                |e| e.to_string(),
+            ),
+    })
+    .collect()
 }
 
 fn images(p: &Project) -> Images {
@@ -829,6 +917,7 @@ fn images(p: &Project) -> Images {
         uv: p.package_manager.binary_image(),
         postgres: format!("postgres:{}", pins::POSTGRES),
         redis: format!("redis:{}", pins::REDIS),
+        rabbitmq: format!("rabbitmq:{}", pins::RABBITMQ),
     }
 }
 /// A Docker image name from the project name (or the build context's directory name).
@@ -855,7 +944,7 @@ fn image_name(p: &Project, hint: Option<&str>) -> String {
 pub fn supported_pythons() -> String {
     knowledge::SUPPORTED_PYTHONS
         .iter()
-        .map(|(a, b)| format!("{a}.{b}"))
+        .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }

@@ -3,19 +3,21 @@
 //! commands are the task-queue registry's (`crate::queue`).
 
 use super::{PlanOptions, WorkerKind, WorkerProbe, WorkerService, detected_workers};
+use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Key;
 use crate::base::kinds::Worker;
 use crate::detect::Project;
 use crate::framework::{AppView, WorkerSystem};
 
-/// The worker services: the answer's, else detection's; in compose's stable order.
+/// The worker services: the answer's, else detection's; in compose's stable order. `broker` says
+/// whether compose runs a broker for them (Redis or RabbitMQ).
 pub(super) fn plan(
     p: &Project,
     opts: &PlanOptions,
-    redis: bool,
+    broker: bool,
     view: &AppView,
-    notes: &mut Vec<String>,
+    notes: &mut Diagnostics,
 ) -> Result<Vec<WorkerService>> {
     let chosen = match &opts.workers {
         Some(w) => {
@@ -32,7 +34,7 @@ pub(super) fn plan(
         }
         None => {
             if p.workers.contains(&Worker::Celery) && p.celery_app.is_none() {
-                notes.push("no Celery app was found, so no worker service was generated".into());
+                notes.warn("no Celery app was found, so no worker service was generated");
             }
             detected_workers(p)
         }
@@ -46,10 +48,9 @@ pub(super) fn plan(
         "beat" => 1,
         _ => 2,
     });
-    if !redis && !workers.is_empty() {
-        notes.push(
-            "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one"
-                .into(),
+    if !broker && !workers.is_empty() {
+        notes.warn(
+            "Redis is off but the worker services need a broker: point CELERY_BROKER_URL or REDIS_URL in .env at an external one",
         );
     }
     Ok(workers)

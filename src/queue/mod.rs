@@ -31,8 +31,13 @@ pub trait QueueSpec: Sync {
     fn about(&self) -> &'static str;
     /// The worker system it is in the plan's vocabulary.
     fn worker(&self) -> Worker;
-    /// The broker its workers need.
+    /// The broker its workers need when the project names none of [`QueueSpec::broker_schemes`].
     fn broker(&self) -> Service;
+    /// The URL schemes of the brokers it connects to, each with the service that serves it
+    /// (`amqp` is RabbitMQ's). The first of them the project's services include is its broker.
+    fn broker_schemes(&self) -> &'static [(&'static str, Service)] {
+        &[]
+    }
     /// Module file names that may hold its app beyond the neutral ones (`celery.py`).
     fn module_files(&self) -> &'static [&'static str] {
         &[]
@@ -53,7 +58,26 @@ crate::registry_handle!(
     "A task queue whose workers run beside the web app."
 );
 
+/// The broker service a URL points at, by its scheme, when a registered queue connects to it
+/// (`amqp://guest@localhost//` is RabbitMQ's).
+pub fn broker_of_url(url: &str) -> Option<Service> {
+    let (scheme, _) = url.split_once("://")?;
+    ALL.iter()
+        .flat_map(|q| q.broker_schemes())
+        .find(|(s, _)| s.eq_ignore_ascii_case(scheme))
+        .map(|(_, service)| *service)
+}
+
 impl TaskQueue {
+    /// The broker of its workers: the first of its brokers among `services`, else its default.
+    pub fn broker_among(&self, services: &[Service]) -> Service {
+        self.broker_schemes()
+            .iter()
+            .map(|(_, s)| *s)
+            .find(|s| services.contains(s))
+            .unwrap_or_else(|| self.broker())
+    }
+
     /// `words` and every registered queue's [`QueueSpec::source_words`].
     pub fn with_source_words<'a>(all: &[TaskQueue], words: &[&'a str]) -> Vec<&'a str> {
         let mut out = words.to_vec();
@@ -90,6 +114,25 @@ mod tests {
             assert!(!q.about().is_empty());
             assert_eq!(q.as_str(), q.worker().as_str());
         }
+    }
+
+    /// An `amqp://` default names RabbitMQ, and Celery's workers use it when the project runs it;
+    /// RQ's stay on Redis.
+    #[test]
+    fn a_broker_url_names_its_service_and_the_queue_uses_it() {
+        assert_eq!(
+            broker_of_url("amqp://guest:guest@localhost:5672//"),
+            Some(Service::Rabbitmq)
+        );
+        assert_eq!(broker_of_url("pyamqp://localhost"), Some(Service::Rabbitmq));
+        assert_eq!(broker_of_url("redis://localhost"), Some(Service::Redis));
+        assert_eq!(broker_of_url("sqs://"), None);
+        assert_eq!(broker_of_url("localhost"), None);
+        let q = |w| TaskQueue::of(ALL, w).unwrap();
+        let rabbit = [Service::Postgres, Service::Rabbitmq];
+        assert_eq!(q(Worker::Celery).broker_among(&rabbit), Service::Rabbitmq);
+        assert_eq!(q(Worker::Celery).broker_among(&[]), Service::Redis);
+        assert_eq!(q(Worker::Rq).broker_among(&rabbit), Service::Redis);
     }
 
     #[test]

@@ -129,12 +129,16 @@ impl Expect {
             app_services.push(w.name.clone());
             long_running.push((w.name.clone(), false));
         }
-        // The compose services of Postgres and Redis are `db` and `redis` (docker-compose.yml.tera).
+        // The compose services of Postgres, Redis and RabbitMQ are `db`, `redis` and `rabbitmq`
+        // (docker-compose.yml.tera).
         if plan.runs(Service::Postgres) {
             long_running.push(("db".into(), true));
         }
         if plan.runs(Service::Redis) {
             long_running.push(("redis".into(), true));
+        }
+        if plan.runs(Service::Rabbitmq) {
+            long_running.push(("rabbitmq".into(), true));
         }
         let allowed = project
             .env_vars

@@ -304,34 +304,37 @@ fn the_health_route_is_detected_and_an_answer_overrides_it() {
 }
 
 #[test]
-fn the_compose_file_can_be_compose_yaml() {
+fn the_compose_file_is_the_projects_own_compose_yaml_or_the_answer() {
     let d = project(FLASK);
     std::fs::write(d.path().join("compose.yaml"), "services: {}\n").unwrap();
-    // Without the answer, the existing compose.yaml would be read instead: a blocker naming the answer.
-    let (code, out, err) = run_in(d.path(), &["init", "--yes"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(
-        out.contains("generate into it with --compose-file compose.yaml"),
-        "{out}"
-    );
-    std::fs::remove_file(d.path().join("docker-compose.yml")).unwrap();
-    // With it, compose.yaml is the generated file: a conflict like any other file that differs.
-    let (code, _, err) = run_in(
-        d.path(),
-        &["init", "--yes", "--compose-file", "compose.yaml"],
-    );
+    // The project's compose.yaml is the generated file: a conflict like any other file that differs,
+    // and no docker-compose.yml beside it that compose would not read.
+    let (code, _, err) = run_in(d.path(), &["init", "--yes"]);
     assert_ne!(code, 0);
-    assert!(err.contains("compose.yaml"), "{err}");
-    let (code, out, err) = run_in(
-        d.path(),
-        &["init", "--yes", "--force", "--compose-file", "compose.yaml"],
-    );
+    assert!(err.contains("conflict: compose.yaml"), "{err}");
+    assert!(!d.path().join("docker-compose.yml").exists());
+    let (code, out, err) = run_in(d.path(), &["init", "--yes", "--force"]);
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("reads it instead"), "{out}");
     assert!(!d.path().join("docker-compose.yml").exists());
     assert!(read(d.path(), "compose.yaml").contains("\n  web:\n"));
     assert!(read(d.path(), ".dockerignore").contains("\ncompose.yaml\n"));
-    assert!(read(d.path(), "dockgen.toml").contains("compose-file = \"compose.yaml\"\n"));
+    // What detection gives is not saved.
+    let saved = std::fs::read_to_string(d.path().join("dockgen.toml")).unwrap_or_default();
+    assert!(!saved.contains("compose-file"), "{saved}");
+    let (code, out, _) = run_in(d.path(), &["init", "--check"]);
+    assert_eq!(code, 0, "{out}");
+
+    // Without a compose file of its own, the answer names it, and it is saved.
+    let d = project(FLASK);
+    let (code, _, err) = run_in(
+        d.path(),
+        &["init", "--yes", "--compose-file", "compose.yml"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(!d.path().join("docker-compose.yml").exists());
+    assert!(read(d.path(), "compose.yml").contains("\n  web:\n"));
+    assert!(read(d.path(), "dockgen.toml").contains("compose-file = \"compose.yml\"\n"));
     let (code, out, _) = run_in(d.path(), &["init", "--check"]);
     assert_eq!(code, 0, "{out}");
 }
@@ -421,6 +424,7 @@ fn the_guided_flow_asks_to_confirm_a_detected_health_route() {
         mode: Mode::Write { force: false },
         name_hint: None,
         cwd: d.path().to_path_buf(),
+        index: None,
     };
     // framework, app dir, entrypoint, python, port: defaults; health path: a bad answer, then none.
     let mut replies = vec![Reply::Default; 5];

@@ -9,8 +9,9 @@ use insta_cmd::{assert_cmd_snapshot, get_cargo_bin};
 
 use crate::support::{fixtures, project, settings};
 
-/// The binary in `dir`, with no colour, no CI, no DOCKGEN_* answers from the test's environment, and
-/// stdin from /dev/null (a test may set another).
+/// The binary in `dir`, with no colour, no CI, no DOCKGEN_* answers from the test's environment, the
+/// package index not asked (`DOCKGEN_OFFLINE`; a test may remove it and serve a local index), and stdin
+/// from /dev/null (a test may set another).
 pub fn dockgen(dir: &Path) -> Command {
     let mut c = Command::new(get_cargo_bin("dockgen"));
     c.current_dir(dir)
@@ -22,6 +23,9 @@ pub fn dockgen(dir: &Path) -> Command {
             c.env_remove(k);
         }
     }
+    c.env("DOCKGEN_OFFLINE", "1")
+        .env_remove("PIP_INDEX_URL")
+        .env_remove("UV_INDEX_URL");
     c
 }
 
@@ -592,9 +596,10 @@ fn init_says_why_the_stack_would_not_work_instead_of_next() {
     );
 }
 
-/// The project's own compose.yaml would shadow the generated file; its own Dockerfile's FROM is a pin.
+/// The project's own compose.yaml is where the compose file is generated (a conflict, not a file beside
+/// it that compose would not read); its own Dockerfile's FROM is a pin.
 #[test]
-fn an_existing_compose_yaml_blocks_and_an_existing_dockerfile_pins_python() {
+fn an_existing_compose_yaml_is_generated_into_and_an_existing_dockerfile_pins_python() {
     let dir = crate::support::project(&[
         ("requirements.txt", b"flask==3.1.0\ngunicorn==23.0.0\n"),
         ("app.py", b"from flask import Flask\n\napp = Flask(__name__)\n"),
@@ -614,13 +619,94 @@ fn an_existing_compose_yaml_blocks_and_an_existing_dockerfile_pins_python() {
     );
     assert_eq!(v["compose_files"][0], "compose.yaml");
     std::fs::remove_file(dir.path().join("Dockerfile")).unwrap();
-    let (code, out, _) = run_in(dir.path(), &["init", "--yes"]);
-    assert_eq!(code, 0, "{out}");
+    // The project's compose.yaml is an edited file: a conflict, and nothing written beside it.
+    let (code, out, err) = run_in(dir.path(), &["init", "--yes"]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("conflict: compose.yaml"), "{err}");
+    assert!(!dir.path().join("docker-compose.yml").exists());
+    let (code, out, err) = run_in(dir.path(), &["init", "--yes", "--force"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        err.contains(
+            "the compose file is generated as `compose.yaml`, the name the project already uses"
+        ),
+        "{err}"
+    );
+    assert!(!dir.path().join("docker-compose.yml").exists());
+    let compose = std::fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(compose.contains("\n  web:\n"), "{compose}");
+    assert!(!out.contains("reads it instead of the generated"), "{out}");
+    assert!(
+        out.contains("\nNext:\n  1. start it: docker compose up --build --wait\n"),
+        "{out}"
+    );
+    // It is what detection gives, so it is not saved, and a re-run is unchanged.
+    let saved = std::fs::read_to_string(dir.path().join("dockgen.toml")).unwrap_or_default();
+    assert!(!saved.contains("compose-file"), "{saved}");
+    let (code, out, err) = run_in(dir.path(), &["init", "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    // Asked for by name, docker-compose.yml is still shadowed, and the stack will not work yet.
+    let (code, out, err) = run_in(
+        dir.path(),
+        &["init", "--yes", "--compose-file", "docker-compose.yml"],
+    );
+    assert_eq!(code, 0, "{out}{err}");
     assert!(
         out.contains("`compose.yaml` exists, and `docker compose` reads it instead of the generated docker-compose.yml"),
         "{out}"
     );
     assert!(!out.contains("\nNext:"), "{out}");
+}
+
+/// The project's own Dockerfile is evidence: its Python, `EXPOSE` port and `apt-get install` packages are
+/// carried over (and saved, since the generated Dockerfile replaces it), its other `RUN` steps named as
+/// dropped, in detect and init alike.
+#[test]
+fn an_existing_dockerfiles_port_and_packages_are_carried_over_and_its_other_steps_named_as_dropped()
+{
+    let dir = crate::support::project(&[
+        ("requirements.txt", b"flask==3.1.0\ngunicorn==23.0.0\n"),
+        ("app.py", b"from flask import Flask\n\napp = Flask(__name__)\n"),
+        (
+            "Dockerfile",
+            b"FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gettext \\\n    && rm -rf /var/lib/apt/lists/*\nCOPY . .\nRUN flask translate compile\nEXPOSE 5000\nCMD [\"flask\", \"run\"]\n",
+        ),
+    ]);
+    let said = [
+        "`EXPOSE 5000` in the project's own Dockerfile (Dockerfile:6) is carried over",
+        "the system packages the project's own Dockerfile installs (Dockerfile: gettext) are carried over",
+        "`RUN flask translate compile` in the project's own Dockerfile (Dockerfile:5) is dropped",
+    ];
+    let (code, out, err) = run_in(dir.path(), &["detect"]);
+    assert_eq!(code, 0, "{err}");
+    for s in said {
+        assert!(out.contains(s), "{s}: {out}");
+    }
+    let (code, out, err) = run_in(dir.path(), &["init", "--yes", "--force"]);
+    assert_eq!(code, 0, "{out}{err}");
+    for s in said {
+        assert!(err.contains(s), "{s}: {err}");
+    }
+    assert!(out.contains("open http://localhost:5000/"), "{out}");
+    let dockerfile = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(dockerfile.contains("\nEXPOSE 5000\n"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("--no-install-recommends gettext"),
+        "{dockerfile}"
+    );
+    assert!(
+        dockerfile.contains("ARG PYTHON_VERSION=3.12\n"),
+        "{dockerfile}"
+    );
+    let saved = std::fs::read_to_string(dir.path().join("dockgen.toml")).unwrap();
+    assert!(
+        saved.ends_with("\npython = \"3.12\"\nport = 5000\nsystem-packages = \"gettext\"\n"),
+        "{saved}"
+    );
+    // The evidence is gone now; the saved answers plan the same files.
+    let (code, out, err) = run_in(dir.path(), &["init", "--check"]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(!err.contains("own Dockerfile"), "{err}");
 }
 
 /// Flask-Migrate upgrades from a committed migrations/ folder: without one, no migrate service (it would
@@ -890,7 +976,7 @@ fn usage_errors_exit_2_and_failures_exit_1() {
         &["detect", "pyproject.toml"],
         &["init", "--dry-run", "--entrypoint", "nosuch.mod:app"],
         &["init", "--dry-run", "--python", "3.15"],
-        &["init", "--dry-run", "--workers", "celry"],
+        &["init", "--dry-run", "--task-workers", "celry"],
         &["-C", "no-such-dir", "detect"],
         &["detect", "no-such-dir"],
         &["man", "int"],
@@ -976,7 +1062,7 @@ fn another_ecosystem_is_named() {
 #[test]
 fn close_values_get_a_did_you_mean() {
     let d = src_layout_project();
-    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "celry"]);
+    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--task-workers", "celry"]);
     assert_eq!(code, 2);
     assert!(
         err.contains("tip: a similar value exists: 'celery'"),
@@ -1236,16 +1322,54 @@ fn a_missing_path_is_a_usage_error_with_a_hint() {
     }
 }
 
-/// `--workers 4` meant server processes: the error says which flag that is.
+/// `--workers 4` (the task-queue flag's earlier name) meant server processes: the error says which flag
+/// that is, under either name.
 #[test]
 fn a_number_for_workers_points_at_server_workers() {
     let d = copy_fixture("django-celery-pip");
-    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "4"]);
-    assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("--workers chooses the task-queue worker services (celery, celery-beat, rq, or none); for 4 server processes, pass --server-workers 4"),
-        "{err}"
-    );
-    let (code, _, err) = run_in(d.path(), &["init", "--dry-run", "--workers", "celery,rq"]);
-    assert_ne!(code, 2, "names still parse: {err}");
+    for flag in ["--task-workers", "--workers"] {
+        let (code, _, err) = run_in(d.path(), &["init", "--dry-run", flag, "4"]);
+        assert_eq!(code, 2, "{err}");
+        assert!(
+            err.contains("`4` is not a worker service: --task-workers (once --workers) chooses the task-queue worker services (celery, celery-beat, rq, or none); for 4 server processes, pass --server-workers 4"),
+            "{flag}: {err}"
+        );
+        let (code, _, err) = run_in(d.path(), &["init", "--dry-run", flag, "celery,rq"]);
+        assert_ne!(code, 2, "{flag}: names still parse: {err}");
+    }
+}
+
+/// The earlier name `--workers` is hidden: `init --help` shows only `--task-workers`.
+#[test]
+fn init_help_names_the_task_queue_flag_apart_from_server_workers() {
+    let d = copy_fixture("django-celery-pip");
+    let (code, out, err) = run_in(d.path(), &["init", "--help"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("--task-workers <LIST>"), "{out}");
+    assert!(out.contains("--no-task-workers"), "{out}");
+    assert!(!out.contains("--workers"), "{out}");
+    assert!(!out.contains("--no-workers"), "{out}");
+}
+
+/// With `django.contrib.auth` installed, init's checklist has the one-off command that creates the first
+/// admin user, run through compose; without it, none.
+#[test]
+fn the_checklist_says_how_to_create_a_django_admin_user_when_auth_is_installed() {
+    let step = "once, to create an admin user: docker compose run --rm web python manage.py createsuperuser\n";
+    let d = copy_fixture("django-celery-pip");
+    let (code, out, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains(&format!("  3. {step}")), "{out}");
+    let d = copy_fixture("django-celery-pip");
+    let settings = d.path().join("proj/settings.py");
+    let text = std::fs::read_to_string(&settings).unwrap();
+    std::fs::write(
+        &settings,
+        text.replace("    \"django.contrib.auth\",\n", ""),
+    )
+    .unwrap();
+    let (code, out, err) = run_in(d.path(), &["init", "--yes"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\nNext:\n"), "{out}");
+    assert!(!out.contains("createsuperuser"), "{out}");
 }

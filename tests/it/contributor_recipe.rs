@@ -385,8 +385,6 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("output/report.rs", &["celery", "django"]),
     ("parse/pyproject.rs", &["poetry", "uv"]),
     ("parse/pysrc.rs", &["flask"]),
-    ("parse/python_version.rs", &["poetry"]),
-    ("plan/env.rs", &["django"]),
     ("plan/files.rs", &["django", "flask"]),
     ("plan/mod.rs", &["celery", "django", "flask", "rq", "uv"]),
     ("plan/workers.rs", &["celery", "rq"]),

@@ -53,6 +53,7 @@ const fn ok(
 const PG: &[&str] = &["postgres"];
 const PG_REDIS: &[&str] = &["postgres", "redis"];
 const REDIS: &[&str] = &["redis"];
+const RABBITMQ: &[&str] = &["rabbitmq"];
 const NONE: &[&str] = &[];
 
 #[rustfmt::skip]
@@ -73,8 +74,10 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "django-uv-subdir", outcome: ok("django", "uv", "3.12", "core", "config.wsgi:application", Some("config.settings"), PG_REDIS, NONE, NONE) },
     Expect { fixture: "empty", outcome: Err("no Python web application found") },
     Expect { fixture: "fastapi-celery-module-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, REDIS, &["celery"], NONE) },
+    Expect { fixture: "fastapi-env-sample-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-get-application-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
+    Expect { fixture: "flask-celery-rabbitmq-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, RABBITMQ, &["celery"], NONE) },
     Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-click-manage-pip", outcome: ok("flask", "pip", "3.12", ".", "blog:create_app()", None, NONE, NONE,
         &["the django app found by `manage.py` was not used: django is not a dependency of the project, flask is"]) },
@@ -156,7 +159,7 @@ fn fixtures_detect_what_their_readme_says() {
                     ),
                     (
                         "python_version",
-                        p.python_version.clone(),
+                        p.python_version.to_string(),
                         f.python.to_string(),
                     ),
                     ("app_dir", p.app_dir.to_string(), f.app_dir.to_string()),
@@ -405,7 +408,7 @@ fn explicit_choices_win_and_say_so() {
     .unwrap();
     assert_eq!(p.framework.as_str(), "flask");
     assert_eq!(p.app_dir, "services/orders");
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     assert_eq!(p.evidence[&Key::PythonVersion].rule, "--python flag");
     assert_eq!(p.evidence[&Key::AppDir].rule, "--app-dir flag");
     let err = detect(
@@ -428,7 +431,7 @@ fn an_unpinned_python_follows_the_wheels_the_lockfile_lists() {
     let p = run("flask-old-pins-uv").unwrap();
     // greenlet 3.0.1 has cp311/cp312 wheels, psycopg2-binary 2.9.6 cp311 only: 3.13 (the default) and
     // 3.12 would build them from source.
-    assert_eq!(p.python_version, "3.11");
+    assert_eq!(p.python_version.to_string(), "3.11");
     let why = &p.evidence[&Key::PythonVersion];
     assert_eq!(why.file.as_deref(), Some("uv.lock"));
     assert!(
@@ -459,7 +462,7 @@ fn a_pinned_python_without_wheels_is_kept_and_warned_about() {
         ..Options::default()
     };
     let p = detect(&fixtures().join("flask-old-pins-uv"), &opts).unwrap();
-    assert_eq!(p.python_version, "3.13");
+    assert_eq!(p.python_version.to_string(), "3.13");
     let warned = |pkg: &str, with: &str| {
         p.warnings.iter().any(|w| {
             w.starts_with(&format!("`{pkg}` in uv.lock has no wheel for Python 3.13"))
@@ -480,7 +483,7 @@ fn a_pinned_python_without_wheels_is_kept_and_warned_about() {
 fn a_range_never_gives_way_to_the_wheels() {
     // fastapi-standard-uv allows >=3.10,<3.13; its lock has wheels for 3.12, so the range's choice stands.
     let p = run("fastapi-standard-uv").unwrap();
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     assert!(
         p.evidence[&Key::PythonVersion]
             .rule
@@ -491,7 +494,7 @@ fn a_range_never_gives_way_to_the_wheels() {
 #[test]
 fn the_ci_matrix_is_evidence_for_the_python_version() {
     let p = run("flask-ci-matrix-pip").unwrap();
-    assert_eq!(p.python_version, "3.12");
+    assert_eq!(p.python_version.to_string(), "3.12");
     let why = &p.evidence[&Key::PythonVersion];
     assert_eq!(why.file.as_deref(), Some(".github/workflows/tests.yml"));
     assert!(why.rule.contains("3.10, 3.11, 3.12"), "{why:?}");
@@ -655,5 +658,140 @@ fn a_range_dockgen_cannot_serve_is_an_error_with_a_hint() {
         python: Some("3.9".into()),
         ..Options::default()
     };
-    assert_eq!(detect(dir.path(), &opts).unwrap().python_version, "3.9");
+    assert_eq!(
+        detect(dir.path(), &opts)
+            .unwrap()
+            .python_version
+            .to_string(),
+        "3.9"
+    );
+}
+
+/// An edit of a manifest's text.
+type Edit = fn(&str) -> String;
+
+/// A copy of `dir`'s files with `manifest` edited by `edit`, as a new project.
+fn edited_copy(
+    dir: &std::path::Path,
+    manifest: &str,
+    edit: fn(&str) -> String,
+) -> tempfile::TempDir {
+    let to = tempfile::tempdir().unwrap();
+    copy_tree(dir, to.path());
+    let text = std::fs::read_to_string(to.path().join(manifest)).unwrap();
+    let edited = edit(&text);
+    assert_ne!(text, edited, "{manifest} edit changed nothing");
+    std::fs::write(to.path().join(manifest), edited).unwrap();
+    to
+}
+
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let dest = to.join(e.file_name());
+        if e.path().is_dir() {
+            std::fs::create_dir_all(&dest).unwrap();
+            copy_tree(&e.path(), &dest);
+        } else {
+            std::fs::copy(e.path(), dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_lock_out_of_date_with_its_manifest_is_reported_with_the_fix() {
+    let add_redis = |t: &str| t.replacen("dependencies = [", "dependencies = [\"redis\", ", 1);
+    let cases: &[(&str, &str, Edit, &str)] = &[
+        (
+            "poetry1-flask",
+            "pyproject.toml",
+            |t| {
+                t.replacen(
+                    "[tool.poetry.dependencies]\n",
+                    "[tool.poetry.dependencies]\ncelery = \"^5.4\"\n",
+                    1,
+                )
+            },
+            "run `poetry lock`",
+        ),
+        (
+            "poetry2-fastapi",
+            "pyproject.toml",
+            add_redis,
+            "run `poetry lock`",
+        ),
+        (
+            "pdm-flask",
+            "pyproject.toml",
+            add_redis,
+            "run `pdm lock --update-reuse`",
+        ),
+        (
+            "flask-factory-pipenv",
+            "Pipfile",
+            |t| t.replacen("[packages]\n", "[packages]\ncelery = \"*\"\n", 1),
+            "run `pipenv lock`",
+        ),
+    ];
+    for (fixture, manifest, edit, fix) in cases {
+        let dir = fixtures().join(fixture);
+        let fresh = detect(&dir, &Options::default()).unwrap();
+        assert!(
+            !fresh.warnings.iter().any(|w| w.contains("is out of date")),
+            "{fixture}: {:?}",
+            fresh.warnings
+        );
+        let copy = edited_copy(&dir, manifest, *edit);
+        let p = detect(copy.path(), &Options::default()).unwrap();
+        assert!(
+            p.warnings.iter().any(
+                |w| w.contains(&format!("is out of date with `{manifest}`")) && w.contains(fix)
+            ),
+            "{fixture}: {:?}",
+            p.warnings
+        );
+    }
+}
+
+#[test]
+fn the_corpus_locks_match_their_manifests() {
+    let corpus = fixtures().join("../e2e/corpus");
+    let mut checked = 0;
+    for e in std::fs::read_dir(&corpus).unwrap().flatten() {
+        let has_digest = ["poetry.lock", "pdm.lock", "Pipfile.lock", "uv.lock"]
+            .iter()
+            .any(|l| e.path().join(l).exists());
+        if !e.path().is_dir() || !has_digest {
+            continue;
+        }
+        let p = detect(&e.path(), &Options::default()).unwrap();
+        assert!(
+            !p.warnings.iter().any(|w| w.contains("is out of date")),
+            "{:?}: {:?}",
+            e.file_name(),
+            p.warnings
+        );
+        checked += 1;
+    }
+    assert!(checked >= 7, "{checked}");
+}
+
+#[test]
+fn required_values_come_from_the_projects_example_env_file_but_never_its_secrets() {
+    let p = run("fastapi-env-sample-pip").unwrap();
+    let plan = dockgen::plan::plan(&p, &dockgen::plan::PlanOptions::default()).unwrap();
+    let value = |name: &str| {
+        let e = plan.env_example.iter().find(|e| e.name == name).unwrap();
+        (e.value.clone(), e.comment.clone(), e.secret)
+    };
+    let (v, comment, _) = value("PROJECT_NAME");
+    assert_eq!(v, "Shop API");
+    assert!(comment.contains(".env.sample:2"), "{comment}");
+    assert_eq!(value("FIRST_SUPERUSER").0, "admin@example.com");
+    // A placeholder and a token-like value are not copied; a signing key gets a fresh secret.
+    assert_eq!(value("SENTRY_DSN").0, "");
+    assert_eq!(value("API_TOKEN").0, "");
+    assert!(value("SECRET_KEY").2);
+    let must: Vec<&str> = plan.must_set.iter().map(|m| m.name.as_str()).collect();
+    // SECRET_KEY is required too, and init writes its random value.
+    assert_eq!(must, ["API_TOKEN", "SECRET_KEY", "SENTRY_DSN"]);
 }

@@ -622,29 +622,44 @@ fn an_old_pdm_lock_is_synced_into_the_venv() {
     assert!(files["Dockerfile"].contains("/opt/pdm/bin/pdm export --prod"));
 }
 
-/// Workers on a broker they cannot reach: the project's Celery has no Redis client (it was written for
-/// an `amqp://` broker), yet the generated broker is Redis. Init says the stack will not work, instead
-/// of "Next:" (issue 17, item 8); with `celery[redis]` it says nothing of the kind.
+/// Workers on a broker they cannot reach: the project's Celery has no Redis client and its broker URL
+/// says nothing of RabbitMQ, yet the generated broker is Redis. Init says the stack will not work,
+/// instead of "Next:" (issue 17, item 8); with `celery[redis]` it says nothing of the kind, and a broker
+/// URL that defaults to `amqp://` gets a RabbitMQ service instead of Redis (issue 17).
 #[test]
 fn workers_without_a_redis_client_are_a_blocker() {
     let app = b"from fastapi import FastAPI\n\napp = FastAPI()\n";
-    let worker = b"import os\n\nfrom celery import Celery\n\ncelery_app = Celery(\"proj\", broker=os.environ.get(\"CELERY_BROKER_URL\", \"amqp://guest:guest@localhost:5672//\"))\n";
-    let dir = project(&[
-        (
-            "requirements.txt",
-            b"fastapi==0.115.6\nuvicorn==0.34.0\ncelery==5.4.0\n",
-        ),
-        ("proj/__init__.py", b""),
-        ("proj/main.py", app),
-        ("proj/celery_app.py", worker),
-    ]);
-    let p = detect(dir.path(), &Options::default()).unwrap();
-    let blockers = plan(&p, &PlanOptions::default()).unwrap().blockers;
+    let worker = |broker: &str| {
+        format!(
+            "import os\n\nfrom celery import Celery\n\ncelery_app = Celery(\"proj\", broker={broker})\n"
+        )
+    };
+    let with_broker = |broker: &str| {
+        let worker = worker(broker);
+        let dir = project(&[
+            (
+                "requirements.txt",
+                b"fastapi==0.115.6\nuvicorn==0.34.0\ncelery==5.4.0\n",
+            ),
+            ("proj/__init__.py", b""),
+            ("proj/main.py", app),
+            ("proj/celery_app.py", worker.as_bytes()),
+        ]);
+        let p = detect(dir.path(), &Options::default()).unwrap();
+        plan(&p, &PlanOptions::default()).unwrap()
+    };
+    let blockers = with_broker("os.environ[\"CELERY_BROKER_URL\"]").blockers;
     assert_eq!(blockers.len(), 1, "{blockers:?}");
     assert!(
         blockers[0].problem.contains("no Redis client"),
         "{blockers:?}"
     );
+    let rabbit = with_broker(
+        "os.environ.get(\"CELERY_BROKER_URL\", \"amqp://guest:guest@localhost:5672//\")",
+    );
+    assert!(rabbit.blockers.is_empty(), "{:?}", rabbit.blockers);
+    let names: Vec<&str> = rabbit.services.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["rabbitmq"]);
     let p = detect(
         &fixtures().join("fastapi-celery-module-pip"),
         &Options::default(),

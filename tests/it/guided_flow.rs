@@ -19,6 +19,7 @@ fn request(root: &Path) -> Request {
         mode: Mode::Write { force: false },
         name_hint: Some("proj".into()),
         cwd: root.to_path_buf(),
+        index: None,
     }
 }
 
@@ -116,7 +117,7 @@ fn answers_given_as_flags_or_variables_are_not_asked() {
     }
     assert!(asked.contains("Postgres service"), "{asked}");
     assert_eq!(o.plan.port, 9000);
-    assert_eq!(o.plan.python_version, "3.12");
+    assert_eq!(o.plan.python_version.to_string(), "3.12");
     assert!(matches!(o.answers["redis"].origin, Origin::Env { .. }));
     // Flags are saved; variables configure one run and are not (redis=no differs from detection).
     let saved = read(dir.path(), "dockgen.toml");
@@ -151,7 +152,7 @@ fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
     assert_eq!(status(&o, "dockgen.toml"), Status::Created);
     let saved = read(dir.path(), "dockgen.toml");
     assert!(saved.contains("\nport = 8080\n"), "{saved}");
-    assert!(saved.contains("\nworkers = [\"celery\"]\n"), "{saved}");
+    assert!(saved.contains("\ntask-workers = [\"celery\"]\n"), "{saved}");
     assert!(
         !saved.contains("\npython"),
         "detected values are not saved: {saved}"

@@ -79,7 +79,7 @@ fn bash_completion_completes_subcommands_and_flags() {
     let flags = complete("dockgen init --te");
     assert!(flags.lines().any(|l| l == "--templates"), "{flags}");
     // Values, not the directory's file names (`dockgen.bash`).
-    let workers = complete("dockgen init --workers ''");
+    let workers = complete("dockgen init --task-workers ''");
     let mut got: Vec<&str> = workers.lines().collect();
     got.sort();
     assert_eq!(got, ["celery", "celery-beat", "none", "rq"], "{workers}");
@@ -147,7 +147,7 @@ fn man_page_documents_every_command() {
     let init = std::fs::read_to_string(pages.join("dockgen-init.1")).unwrap();
     for s in [
         "EXIT STATUS",
-        "DOCKGEN_WORKERS",
+        "DOCKGEN_TASK_WORKERS",
         "dockgen.toml",
         "docker\\-compose.yml",
         "130",

@@ -21,3 +21,4 @@ mod untrusted;
 mod untrusted_input;
 mod untrusted_input_props;
 mod verify;
+mod wheel_index;

@@ -26,6 +26,7 @@ fn request(root: &Path) -> Request {
         // As the binary names the image: after the project's directory.
         name_hint: Some(PROJECT.into()),
         cwd: root.to_path_buf(),
+        index: None,
     }
 }
 

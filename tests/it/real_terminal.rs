@@ -24,7 +24,7 @@ impl Tmux {
             socket: format!("dockgen-test-{}-{tag}", std::process::id()),
         };
         let script = format!(
-            "cd '{}' && env {env} '{}' init {args}; echo DOCKGEN-EXIT=$?; sleep 600",
+            "cd '{}' && env {env} DOCKGEN_OFFLINE=1 '{}' init {args}; echo DOCKGEN-EXIT=$?; sleep 600",
             dir.display(),
             get_cargo_bin("dockgen").display()
         );
@@ -343,6 +343,7 @@ fn an_edited_file_shows_its_three_way_view_and_can_stop_being_managed() {
     let init = Command::new(get_cargo_bin("dockgen"))
         .args(["init", "--yes"])
         .current_dir(p)
+        .env("DOCKGEN_OFFLINE", "1")
         .env_remove("CI")
         .output()
         .unwrap();

@@ -4,6 +4,7 @@
 
 use std::path::Path;
 
+use dockgen::base::diag::Diagnostics;
 use dockgen::output::render::{Templates, render_with};
 
 use crate::cli::{dockgen, run as output};
@@ -15,7 +16,7 @@ fn a_fork_using_a_renamed_variable_is_told_the_new_name() {
         "Dockerfile.tera",
         b"FROM python:3.13-slim\nRUN {{ collectstatic }}\n",
     )]);
-    let mut warnings = Vec::new();
+    let mut warnings = Diagnostics::new();
     let templates = Templates::overlay(fork.path(), "ops/templates", &mut warnings).unwrap();
     let p =
         dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();
@@ -86,7 +87,7 @@ fn a_fork_using_its_files_variables_of_version_2_keeps_working() {
             b"CMD {{ command | json_array }}\nEXPOSE {{ port }}\n",
         ),
     ]);
-    let mut warnings = Vec::new();
+    let mut warnings = Diagnostics::new();
     let templates = Templates::overlay(fork.path(), "t", &mut warnings).unwrap();
     let p =
         dockgen::detect::detect(&fixtures().join("django-uv-subdir"), &Default::default()).unwrap();

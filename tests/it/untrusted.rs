@@ -614,7 +614,7 @@ fn escape_sequences_and_bidi_controls_from_flags_and_names_never_reach_the_termi
         "--app-dir",
         "--migrate-command",
         "--framework",
-        "--workers",
+        "--task-workers",
         "--python",
         "--color",
         "--memory",

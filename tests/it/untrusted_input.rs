@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+use dockgen::base::diag::Diagnostics;
 use dockgen::detect::{Options, detect};
 use dockgen::output::render::{Templates, render, render_within};
 use dockgen::plan::{PlanOptions, plan};
@@ -57,7 +58,7 @@ fn a_forked_template_that_is_a_link_is_refused() {
         fork.path().join("Dockerfile.tera"),
     )
     .unwrap();
-    let e = Templates::overlay(fork.path(), "ops/templates", &mut Vec::new()).unwrap_err();
+    let e = Templates::overlay(fork.path(), "ops/templates", &mut Diagnostics::new()).unwrap_err();
     assert!(
         e.to_string()
             .contains("`ops/templates/Dockerfile.tera` is not a regular file (a symbolic link)"),
@@ -81,6 +82,7 @@ fn saved_templates_outside_the_project_are_refused() {
         mode: dockgen::output::write::Mode::Check,
         name_hint: None,
         cwd: d.path().to_path_buf(),
+        index: None,
     };
     let e = dockgen::init::run(&req, None).unwrap_err();
     assert!(e.to_string().contains("outside the project"), "{e}");
@@ -94,7 +96,7 @@ fn saved_templates_outside_the_project_are_refused() {
 
 fn fork(files: &[(&str, &[u8])]) -> (tempfile::TempDir, Templates) {
     let d = project(files);
-    let t = Templates::overlay(d.path(), "fork", &mut Vec::new()).unwrap();
+    let t = Templates::overlay(d.path(), "fork", &mut Diagnostics::new()).unwrap();
     (d, t)
 }
 

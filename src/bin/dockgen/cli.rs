@@ -66,6 +66,12 @@ pub struct GlobalArgs {
     /// decision (init), and how long the run took
     #[arg(short, long, global = true)]
     pub verbose: bool,
+
+    /// Never ask the package index which wheels the requirements' exact pins have (also
+    /// DOCKGEN_OFFLINE=1); without it, a project with no lockfile and no Python pin gets the newest
+    /// Python every pin has a wheel for
+    #[arg(long, global = true)]
+    pub offline: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -93,7 +99,7 @@ pub enum Command {
     /// Choices that differ from detection are saved in dockgen.toml at PATH, so later runs (and
     /// `init --check` in CI) reproduce them. Precedence: flags > DOCKGEN_* variables > dockgen.toml >
     /// detection. Each override has a variable: --port is DOCKGEN_PORT, --app-dir is DOCKGEN_APP_DIR,
-    /// --no-redis is DOCKGEN_REDIS=false, --workers is DOCKGEN_WORKERS (a list, or "none").
+    /// --no-redis is DOCKGEN_REDIS=false, --task-workers is DOCKGEN_TASK_WORKERS (a list, or "none").
     ///
     /// Examples:
     ///   dockgen init                      # guided in a terminal; otherwise generate from what it finds
@@ -336,6 +342,11 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         .long(spec.key)
         .help(help)
         .help_heading("Overrides");
+    // An earlier name still works, hidden from --help and completions.
+    let arg = match spec.alias {
+        Some(alias) => arg.alias(alias),
+        None => arg,
+    };
     let arg = match spec.value_name {
         Some(name) => arg.value_name(name),
         None => arg,
@@ -351,6 +362,7 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
     if let (Some(help), Some(long)) = (spec.negation, spec.negation_flag()) {
         let no = Arg::new(no_id(spec))
             .long(long.trim_start_matches("--").to_string())
+            .aliases(spec.alias.map(|a| format!("no-{a}")))
             .help(help)
             .help_heading("Overrides")
             .action(ArgAction::SetTrue);
@@ -379,7 +391,7 @@ fn value_parser(spec: &'static AnswerSpec, arg: Arg) -> Arg {
         }),
         Kind::Path => arg.value_parser(clap::value_parser!(PathBuf)),
         // The names as possible values, so completions offer them and a typo gets clap's "did you
-        // mean"; `none` as in DOCKGEN_WORKERS.
+        // mean"; `none` as in DOCKGEN_TASK_WORKERS.
         Kind::Workers => arg
             .action(ArgAction::Append)
             .value_delimiter(',')
@@ -400,7 +412,8 @@ fn value_parser(spec: &'static AnswerSpec, arg: Arg) -> Arg {
 }
 
 /// The worker list's names (offered to completions), with a number taken for what it usually means:
-/// server processes, which are `--server-workers` (`--workers 4` was a common mix-up).
+/// server processes, which are `--server-workers` (`--workers 4`, under the flag's earlier name, was a
+/// common mix-up).
 #[derive(Clone)]
 struct WorkerNames(PossibleValuesParser);
 
@@ -419,7 +432,7 @@ impl clap::builder::TypedValueParser for WorkerNames {
             return Err(clap::Error::raw(
                 clap::error::ErrorKind::InvalidValue,
                 format!(
-                    "`--workers {text}`: --workers chooses the task-queue worker services ({}, or none); for {text} server processes, pass --server-workers {text}\n",
+                    "`{text}` is not a worker service: --task-workers (once --workers) chooses the task-queue worker services ({}, or none); for {text} server processes, pass --server-workers {text}\n",
                     names.join(", ")
                 ),
             )
@@ -556,7 +569,7 @@ mod tests {
             "8080",
             "--no-redis",
             "--postgres",
-            "--workers",
+            "--task-workers",
             "celery,rq",
             "--framework",
             "flask",
@@ -571,7 +584,7 @@ mod tests {
         assert_eq!(layer.answers.port(), Some(8080));
         assert_eq!(layer.answers.redis(), Some(false));
         assert_eq!(layer.answers.postgres(), Some(true));
-        assert_eq!(layer.answers.show("workers"), "celery, rq");
+        assert_eq!(layer.answers.show("task-workers"), "celery, rq");
         assert_eq!(layer.answers.show("framework"), "flask");
         assert_eq!(layer.answers.templates(), Some("ops/t"));
         let flag = |k: &str| match &layer.origins[k] {
@@ -580,14 +593,22 @@ mod tests {
         };
         assert_eq!(flag("redis"), "--no-redis");
         assert_eq!(flag("postgres"), "--postgres");
-        assert_eq!(flag("workers"), "--workers");
+        assert_eq!(flag("task-workers"), "--task-workers");
         assert_eq!(layer.origins.len(), 6);
 
-        let cli = Cli::try_parse_from(["dockgen", "init", "--no-workers"]).unwrap();
+        for no in ["--no-task-workers", "--no-workers"] {
+            let cli = Cli::try_parse_from(["dockgen", "init", no]).unwrap();
+            let Command::Init(args) = cli.command else {
+                panic!("not init")
+            };
+            assert_eq!(args.flags().answers.workers(), Some(&[][..]), "{no}");
+        }
+        // The earlier name, `--workers`, still gives the answer.
+        let cli = Cli::try_parse_from(["dockgen", "init", "--workers", "rq"]).unwrap();
         let Command::Init(args) = cli.command else {
             panic!("not init")
         };
-        assert_eq!(args.flags().answers.workers(), Some(&[][..]));
+        assert_eq!(args.flags().answers.show("task-workers"), "rq");
         assert!(Cli::try_parse_from(["dockgen", "detect", "--port", "1"]).is_err());
         assert!(Cli::try_parse_from(["dockgen", "init", "--port", "0"]).is_err());
         assert!(Cli::try_parse_from(["dockgen", "init", "--python", "2"]).is_err());

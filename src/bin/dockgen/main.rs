@@ -53,6 +53,7 @@ fn main() -> ExitCode {
     let ui = Ui {
         quiet: cli.global.quiet,
         verbose: cli.global.verbose,
+        offline: cli.global.offline,
         started: Instant::now(),
     };
     match run(cli, ui) {
@@ -92,10 +93,31 @@ fn clap_exit(e: clap::Error) -> ! {
 struct Ui {
     quiet: bool,
     verbose: bool,
+    /// `--offline`: the package index is not asked.
+    offline: bool,
     started: Instant,
 }
 
 impl Ui {
+    /// How detection may ask the package index: not with `--offline` or `DOCKGEN_OFFLINE` set to a
+    /// true value; else over HTTP, with the index the package managers' variables name
+    /// (`ManagerSpec::index_variables`) and the user's cache directory.
+    fn index(&self) -> Option<dockgen::pkgindex::Access> {
+        let var = std::env::var(dockgen::pkgindex::OFFLINE_VAR).unwrap_or_default();
+        let offline_env = matches!(
+            var.trim().to_ascii_lowercase().as_str(),
+            "1" | "true" | "yes" | "on"
+        );
+        (!self.offline && !offline_env).then(|| {
+            let names: Vec<&str> = dockgen::manager::ALL
+                .iter()
+                .flat_map(|m| m.index_variables())
+                .copied()
+                .collect();
+            dockgen::pkgindex::Access::from_env(|k| std::env::var(k).ok(), &names)
+        })
+    }
+
     /// A line on stderr that -q silences.
     fn note(&self, text: &str) {
         if !self.quiet {
@@ -220,7 +242,10 @@ fn detect(mut args: cli::DetectArgs, ui: Ui) -> dockgen::Result<ExitCode> {
     let mut warnings = Vec::new();
     let env = answers::from_env(std::env::vars(), &mut warnings)?;
     let merged = answers::layers(&args.path, &args.overrides.layer, &env)?.merged;
-    let opts = merged.answers.detect_options(&merged.origins);
+    let opts = dockgen::detect::Options {
+        index: ui.index(),
+        ..merged.answers.detect_options(&merged.origins)
+    };
     let project = dockgen::detect::detect(&args.path, &opts)?;
     let text = if args.json {
         let mut s = serde_json::to_string_pretty(&project).expect("the report serialises");
@@ -253,6 +278,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         mode,
         name_hint: args.name_hint(),
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+        index: ui.index(),
     };
     let outcome = if interactive(&args, mode) {
         let mut prompter = term::Dialoguer::new();

@@ -119,6 +119,7 @@ fn load(
             .ok()
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
+        index: ui.index(),
     };
     let outcome = dockgen::init::run(&request, None)?;
     let plan = &outcome.plan;

@@ -17,7 +17,9 @@ pub(super) fn role(v: &EnvRead, cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
     let key = r.key.as_deref().unwrap_or_default();
     if target == "DATABASES" {
         let role = match key {
-            "ENGINE" => EnvRole::DatabaseEngine,
+            "ENGINE" => EnvRole::DatabaseEngine {
+                postgres: "django.db.backends.postgresql".into(),
+            },
             "HOST" => EnvRole::DatabaseHost,
             "PORT" => EnvRole::DatabasePort,
             "NAME" => EnvRole::DatabaseName,

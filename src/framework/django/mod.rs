@@ -6,6 +6,7 @@ use super::{
     Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, EnvRoleCx, Found, FrameworkSpec,
     Migration, RouteRules, WorkerSystem,
 };
+use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::{EnvRole, Interface, Server, Service};
@@ -23,6 +24,8 @@ pub struct Django;
 
 /// The analysis fact for `COMPRESS_OFFLINE = True`.
 const COMPRESS_OFFLINE: &str = "compress-offline";
+/// The fact that `django.contrib.auth` is installed.
+const AUTH: &str = "auth";
 
 fn words(ws: &[&str]) -> Vec<String> {
     ws.iter().map(|s| s.to_string()).collect()
@@ -57,7 +60,7 @@ impl Django {
 
 /// A configured data directory that is a Python package of the project: it stays in the build context
 /// and read-only (the code must not be left out, nor writable), with a warning.
-fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool {
+fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Diagnostics) -> bool {
     if dir.path.starts_with('/')
         || !cx
             .app_dir
@@ -68,7 +71,7 @@ fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool
     {
         return false;
     }
-    warnings.push(format!(
+    warnings.warn(format!(
         "{}: `{}` is a Python package of the project, so it stays in the image and read-only; point the setting at a directory of its own",
         dir.evidence, dir.path
     ));
@@ -76,7 +79,7 @@ fn holds_code(cx: &AnalyzeCx, dir: &DataDir, warnings: &mut Vec<String>) -> bool
 }
 
 /// `STATIC_ROOT` and `MEDIA_ROOT` as data directories, leaving out (with a warning) one that holds code.
-fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Vec<String>) -> Vec<DataDir> {
+fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -> Vec<DataDir> {
     let static_dir =
         d.static_root_path
             .clone()
@@ -173,6 +176,9 @@ impl FrameworkSpec for Django {
             evidence.push((Key::CompressOffline, e.clone()));
             facts.insert(COMPRESS_OFFLINE);
         }
+        if d.auth {
+            facts.insert(AUTH);
+        }
         let services = [(Service::Postgres, &d.postgres), (Service::Redis, &d.redis)]
             .into_iter()
             .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
@@ -227,6 +233,15 @@ impl FrameworkSpec for Django {
             "migrate",
             "--noinput",
         ]))
+    }
+    fn one_off_commands(&self, app: &AppView) -> Vec<(&'static str, Vec<String>)> {
+        match app.facts.contains(AUTH) {
+            true => vec![(
+                "to create an admin user",
+                words(&["python", "manage.py", "createsuperuser"]),
+            )],
+            false => Vec::new(),
+        }
     }
     fn build_commands(&self, app: &AppView) -> Vec<Vec<String>> {
         let mut steps = vec![];

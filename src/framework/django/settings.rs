@@ -5,6 +5,7 @@
 //! `base.py` and overrides `DEBUG` is understood as Django will load it. Nothing is executed and the user's
 //! code is never edited: problems become warnings with file and line.
 
+use crate::base::diag::Diagnostics;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -31,7 +32,9 @@ pub struct Django {
     pub beat: Option<Evidence>,
     /// `COMPRESS_OFFLINE = True` (django-compressor needs `manage.py compress` before serving).
     pub compress_offline: Option<Evidence>,
-    pub warnings: Vec<String>,
+    /// `django.contrib.auth` in INSTALLED_APPS: users, and `manage.py createsuperuser` to make the first.
+    pub auth: bool,
+    pub warnings: Diagnostics,
     /// Environment variables the settings read: (name, required, evidence).
     pub env_reads: Vec<(pysrc::EnvRead, String)>,
     /// `name == "value"` comparisons in the settings, with their file.
@@ -198,7 +201,9 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
             "COMPRESS_OFFLINE = True in settings",
         ));
     }
-    d.warnings.append(&mut merged.unreadable);
+    d.auth = get("INSTALLED_APPS")
+        .is_some_and(|(a, _)| a.strings.iter().any(|s| s == "django.contrib.auth"));
+    d.warnings.extend(std::mem::take(&mut merged.unreadable));
     d.env_reads.extend(merged.env_reads);
     d.comparisons = merged.comparisons;
     Ok(d)
@@ -279,7 +284,7 @@ fn prefer_production(
     manage_rel: &str,
     mut settings: String,
     mut ev: Evidence,
-    warnings: &mut Vec<String>,
+    warnings: &mut Diagnostics,
 ) -> (String, Evidence) {
     // Prefer production settings over dev ones when a settings package has both.
     if let Some((file, is_pkg)) = module_file(root, app_dir, &settings) {
@@ -304,7 +309,7 @@ fn prefer_production(
                 .map(|p| format!("{pkg}.{p}"))
                 .find(|m| module_file(root, app_dir, m).is_some())
             {
-                warnings.push(format!(
+                warnings.warn(format!(
                     "`{manage_rel}` selects `{settings}`; the image runs `{prod}` (production settings found beside it). \
                      Override with DJANGO_SETTINGS_MODULE"
                 ));
@@ -319,7 +324,7 @@ fn prefer_production(
             }
         }
     } else {
-        warnings.push(format!(
+        warnings.warn(format!(
             "settings module `{settings}` (from `{manage_rel}`) was not found below `{app_dir}`"
         ));
     }
@@ -380,14 +385,14 @@ fn container_checks(merged: &Merged, d: &mut Django) {
     let settings = d.settings_module.clone();
     match get("STATIC_ROOT") {
         Some((a, f)) if a.value != Value::None => d.static_root = Some(at(a, f, "STATIC_ROOT in settings")),
-        _ => d.warnings.push(format!(
+        _ => d.warnings.warn(format!(
             "STATIC_ROOT is not set in `{settings}`: collectstatic cannot run at build time, so static files will not be served"
         )),
     }
     if let Some((a, f)) = get("DEBUG")
         && a.value == Value::Bool(true)
     {
-        d.warnings.push(format!(
+        d.warnings.warn(format!(
             "`{f}` line {}: DEBUG = True is hard-coded; read it from the environment for production",
             a.line
         ));
@@ -401,7 +406,7 @@ fn container_checks(merged: &Merged, d: &mut Django) {
             }
             _ => "SECRET_KEY is a literal string",
         };
-        d.warnings.push(format!(
+        d.warnings.warn(format!(
             "`{f}` line {}: {what}, so everyone with the code can forge sessions and password resets; \
              hint: read it from the environment (`SECRET_KEY = os.environ[\"DJANGO_SECRET_KEY\"]`); dockgen init puts a random one in .env",
             a.line
@@ -410,7 +415,7 @@ fn container_checks(merged: &Merged, d: &mut Django) {
     if let Some((a, f)) = get("ALLOWED_HOSTS")
         && a.value == Value::EmptyList
     {
-        d.warnings.push(format!(
+        d.warnings.warn(format!(
             "`{f}` line {}: ALLOWED_HOSTS = [] rejects every request when DEBUG is off; read it from the environment",
             a.line
         ));
@@ -418,7 +423,7 @@ fn container_checks(merged: &Merged, d: &mut Django) {
     if let Some((a, f)) = get("ALLOWED_HOSTS")
         && let Some(host) = working_host(&a.strings)
     {
-        d.warnings.push(format!(
+        d.warnings.warn(format!(
             "`{f}` line {}: ALLOWED_HOSTS does not list localhost, so http://localhost answers 400; open the app at http://{host}:<WEB_PORT>/ (or add localhost)",
             a.line
         ));
@@ -457,7 +462,7 @@ fn dir_settings(merged: &Merged, app_dir: &str, d: &mut Django) {
     if let Some((a, f)) = get("MEDIA_ROOT").filter(|(a, _)| a.value != Value::None) {
         let path = dir_path(merged, a, app_dir);
         if path.is_none() {
-            d.warnings.push(format!(
+            d.warnings.warn(format!(
                 "`{f}` line {}: MEDIA_ROOT is not a path dockgen can read from the settings, so the image makes no upload directory writable: uploads fail unless its directory is writable by the app's user",
                 a.line
             ));
@@ -573,12 +578,12 @@ fn databases(merged: &Merged, d: &mut Django) {
                 .collect();
             let sqlite_only = !engines.is_empty() && engines.iter().all(|e| e.ends_with("sqlite3"));
             if sqlite_only && !env_driven {
-                d.warnings.push(format!(
+                d.warnings.warn(format!(
                     "`{f}` line {}: the only database is SQLite; data in the container is lost on rebuild and Postgres goes unused",
                     a.line
                 ));
             } else if !env_driven {
-                d.warnings.push(format!(
+                d.warnings.warn(format!(
                     "`{f}` line {}: DATABASES does not read the environment (DATABASE_URL or os.environ), so the compose database cannot be configured",
                     a.line
                 ));
@@ -596,7 +601,7 @@ fn databases(merged: &Merged, d: &mut Django) {
             .env_reads
             .iter()
             .any(|(r, _)| r.target.as_deref() == Some("DATABASES")) => {}
-        None => d.warnings.push(format!("no DATABASES in `{settings}`")),
+        None => d.warnings.warn(format!("no DATABASES in `{settings}`")),
     }
 }
 
@@ -645,7 +650,7 @@ mod tests {
         (
             dj.static_root_path,
             dj.media_root.map(|(p, _)| p),
-            dj.warnings,
+            dj.warnings.to_vec(),
         )
     }
 

@@ -2,6 +2,7 @@
 //! `.flaskenv` / `.env` (read, never written) names the app explicitly. Served by gunicorn; migrated by
 //! Flask-Migrate or Alembic.
 
+use crate::base::diag::Diagnostics;
 use std::path::Path;
 
 use super::{
@@ -101,7 +102,7 @@ impl FrameworkSpec for Flask {
         Some(("flask.Flask", "flask"))
     }
     /// `FLASK_APP` from `.flaskenv` or `.env` at the root or in a project directory.
-    fn named_app(&self, root: &Path, scan: &Scan, warnings: &mut Vec<String>) -> Option<Named> {
+    fn named_app(&self, root: &Path, scan: &Scan, warnings: &mut Diagnostics) -> Option<Named> {
         let mut dirs: Vec<RelDir> = scan.project_dirs.keys().map(|d| RelDir::new(d)).collect();
         if !dirs.contains(&RelDir::root()) {
             dirs.insert(0, RelDir::root());
@@ -115,7 +116,7 @@ impl FrameworkSpec for Flask {
                 }
                 // A FIFO, a directory or an unreadable file by that name is said, never skipped silently.
                 let text = files::read_text(&path, Path::new(&rel), limit::SMALL)
-                    .map_err(|why| warnings.push(format!("{why}; FLASK_APP in it was not read")))
+                    .map_err(|why| warnings.warn(format!("{why}; FLASK_APP in it was not read")))
                     .ok()?;
                 let (target, line) = flask_app_in(&text)?;
                 Some(Named {
@@ -154,7 +155,7 @@ impl FrameworkSpec for Flask {
             if cx.app_dir.child("migrations").on(cx.root).is_dir() {
                 analysis.facts.insert(MIGRATIONS);
             } else {
-                analysis.warnings.push(format!(
+                analysis.warnings.warn(format!(
                     "Flask-Migrate is a dependency but `{}` has no migrations/ folder, so no migrate service is generated: run `flask db init` and `flask db migrate`, and commit migrations/",
                     cx.app_dir
                 ));

@@ -5,6 +5,7 @@
 //! `inherit_metadata` strategy, which decides which locked packages belong to production.
 
 pub mod lockfile;
+mod stale;
 use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
 use super::poetry::read_graph_lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading};
@@ -58,12 +59,12 @@ impl ManagerSpec for Pdm {
         &["build", "version"]
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        let mut reading = read_graph_lock(cx, "pdm.lock", lockfile::parse_pdm)?;
+        let mut reading = read_graph_lock(cx, "pdm.lock", lockfile::parse_pdm, stale::check)?;
         if let Some((text, shown)) = cx.manifests.read_lock(cx.root, "pdm.lock")?
             && !inherits_metadata(&text)
         {
             reading.facts.legacy_lock = true;
-            cx.warnings.push(format!(
+            cx.warnings.warn(format!(
                 "`{shown}` was written by an older PDM (no `inherit_metadata` strategy), which `pdm export` refuses: the image installs it with `pdm sync --prod` instead of a hashed export; run `pdm lock --update-reuse --strategy inherit_metadata` to update the lock's format (the versions stay)"
             ));
         }
@@ -125,7 +126,7 @@ mod tests {
             };
             let cx = InstallCx {
                 facts: &facts,
-                python_version: "3.12",
+                python_version: crate::base::python::PythonVersion::new(3, 12),
                 installable: false,
                 project_name: None,
                 venv: "/opt/venv",

@@ -5,6 +5,7 @@
 
 use super::install::{copy_pairs, uv_env, uv_image, uv_venv};
 use super::{Install, InstallCx, LocalInstall, ManagerSpec, Manifests, ReadCx, Reading};
+use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Evidence;
 use crate::base::quote::sh_quote;
@@ -35,7 +36,10 @@ impl ManagerSpec for Pip {
     fn lockfile(&self) -> Option<&'static str> {
         None
     }
-    fn fallback(&self, m: &Manifests, warnings: &mut Vec<String>) -> Option<Evidence> {
+    fn index_variables(&self) -> &'static [&'static str] {
+        &["PIP_INDEX_URL"]
+    }
+    fn fallback(&self, m: &Manifests, warnings: &mut Diagnostics) -> Option<Evidence> {
         Some(if let Some(req) = m.requirements {
             Evidence::file(&m.path(req), "requirements file")
         } else if m.pyproject.is_some() {
@@ -44,7 +48,7 @@ impl ManagerSpec for Pip {
                 "PEP 621 pyproject without a lockfile: `pip install .`",
             )
         } else {
-            warnings.push(format!(
+            warnings.warn(format!(
                 "no dependency manifest (pyproject.toml, requirements.txt, Pipfile) in `{}`",
                 m.dir
             ));
@@ -73,6 +77,9 @@ impl ManagerSpec for Pip {
             let mut e = d.evidence.clone();
             e.file = e.file.map(|f| m.path(&f));
             set.add(&d.name, d.extras.iter().cloned(), true, e);
+            if let Some(v) = &d.version {
+                set.set_version(&d.name, v);
+            }
         }
         for l in &r.local {
             let local = local_dependencies(cx, l, &mut set)?;
@@ -82,6 +89,8 @@ impl ManagerSpec for Pip {
         reading.facts.files = r.files;
         reading.facts.requirements = Some(req.to_string());
         reading.facts.extra_index = r.extra_index;
+        reading.facts.index_url = r.index_url;
+        reading.facts.extra_index_urls = r.extra_index_urls;
         Ok(reading)
     }
     /// uv installs the requirements (`uv pip install -r`), or `[project].dependencies` of a pyproject
@@ -195,7 +204,7 @@ mod tests {
     fn command(facts: InstallFacts) -> String {
         let cx = InstallCx {
             facts: &facts,
-            python_version: "3.13",
+            python_version: crate::base::python::PythonVersion::new(3, 13),
             installable: false,
             project_name: None,
             venv: "/opt/venv",

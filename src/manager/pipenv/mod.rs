@@ -4,6 +4,7 @@
 //! (`--require-hashes --no-deps`) into the app's venv.
 
 pub mod lockfile;
+mod stale;
 use std::path::Path;
 
 use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
@@ -40,14 +41,22 @@ impl ManagerSpec for Pipenv {
         let pipfile = m.path("Pipfile");
         let mut direct = DepSet::default();
         let path = files::join(cx.root, &pipfile);
+        let mut pipfile_text = None;
         if files::exists(&path) {
             let text = files::read_text(&path, Path::new(&pipfile), limit::MANIFEST)?;
             direct = lockfile::parse_pipfile(&text, Path::new(&pipfile))?.0;
             reading.facts.files.push("Pipfile".to_string());
+            pipfile_text = Some(text);
         }
         let mut locked = DepSet::default();
         if let Some((text, shown)) = m.read_lock(cx.root, "Pipfile.lock")? {
             locked = lockfile::parse_pipfile_lock(&text, Path::new(&shown))?.0;
+            if let Some(w) = pipfile_text
+                .as_deref()
+                .and_then(|p| stale::check(&text, p, &shown, &pipfile))
+            {
+                cx.warnings.warn(w);
+            }
             reading.facts.files.push("Pipfile.lock".to_string());
             reading.facts.lockfile = Some("Pipfile.lock".into());
         }

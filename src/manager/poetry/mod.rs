@@ -5,6 +5,7 @@
 //! proxies do not always serve.
 
 pub mod lockfile;
+mod stale;
 use std::path::Path;
 
 use super::install::{
@@ -21,11 +22,13 @@ pub const EXPORT_PIN: &str = "1.10.1";
 
 pub struct Poetry;
 
-/// Reads a Poetry or PDM lock: the closure of the direct dependencies, plus the direct ones.
+/// Reads a Poetry or PDM lock: the closure of the direct dependencies, plus the direct ones; a warning when
+/// `stale` finds the lock out of date with the pyproject.
 pub(super) fn read_graph_lock(
     cx: &mut ReadCx,
     lockfile: &str,
     parse: fn(&str, &Path) -> Result<lock::Graph>,
+    stale: fn(&str, &crate::parse::pyproject::Loaded, &str) -> Option<String>,
 ) -> Result<Reading> {
     let m = cx.manifests;
     let mut reading = Reading::default();
@@ -35,6 +38,11 @@ pub(super) fn read_graph_lock(
         return Ok(reading);
     };
     let graph = parse(&text, Path::new(&shown))?;
+    if let Some(p) = &m.pyproject
+        && let Some(w) = stale(&text, p, &shown)
+    {
+        cx.warnings.warn(w);
+    }
     reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
     let in_context = m.in_context(&shown);
     reading.facts.files.push(in_context.clone());
@@ -61,7 +69,7 @@ impl ManagerSpec for Poetry {
         Some("tool.poetry")
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        read_graph_lock(cx, "poetry.lock", lockfile::parse_poetry)
+        read_graph_lock(cx, "poetry.lock", lockfile::parse_poetry, stale::check)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let mut env = uv_env(cx.venv);

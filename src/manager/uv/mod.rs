@@ -35,6 +35,9 @@ impl ManagerSpec for Uv {
     fn markers(&self) -> &'static [&'static str] {
         &["uv.lock"]
     }
+    fn index_variables(&self) -> &'static [&'static str] {
+        &["UV_INDEX_URL"]
+    }
     fn lockfile(&self) -> Option<&'static str> {
         Some("uv.lock")
     }
@@ -85,7 +88,7 @@ impl ManagerSpec for Uv {
             && let Some(p) = &m.pyproject
             && let Some(w) = stale::check(&text, p, &shown)
         {
-            cx.warnings.push(w);
+            cx.warnings.warn(w);
         }
         reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
         let in_context = m.in_context(&shown);
@@ -119,7 +122,7 @@ impl ManagerSpec for Uv {
         reading.deps = match normalized.filter(|n| lock.local.iter().any(|(l, _)| l == n)) {
             Some(n) => merge_direct(lock.production(&n, &shown), &cx.direct),
             None => {
-                cx.warnings.push(format!(
+                cx.warnings.warn(format!(
                     "`{shown}` has no entry for this project; dependencies were read from pyproject.toml only (run `uv lock`)"
                 ));
                 cx.direct.clone()

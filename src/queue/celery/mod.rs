@@ -1,5 +1,6 @@
 //! Celery: run by `celery -A <app> worker` (and `beat` for a schedule), its app found as a module-level
-//! `name = Celery(...)` or named by the Procfile's `-A`; the broker is Redis.
+//! `name = Celery(...)` or named by the Procfile's `-A`; the broker is Redis, or RabbitMQ when the
+//! project's broker URL defaults to `amqp://`.
 
 use super::{ProcfileRun, QueueSpec};
 use crate::base::evidence::Evidence;
@@ -22,6 +23,17 @@ impl QueueSpec for Celery {
     }
     fn broker(&self) -> Service {
         Service::Redis
+    }
+    fn broker_schemes(&self) -> &'static [(&'static str, Service)] {
+        // Kombu's transports: `amqp` and `pyamqp` are py-amqp's, `librabbitmq` the C client's.
+        &[
+            ("amqp", Service::Rabbitmq),
+            ("amqps", Service::Rabbitmq),
+            ("pyamqp", Service::Rabbitmq),
+            ("librabbitmq", Service::Rabbitmq),
+            ("redis", Service::Redis),
+            ("rediss", Service::Redis),
+        ]
     }
     fn module_files(&self) -> &'static [&'static str] {
         &["celery.py"]
