@@ -10,7 +10,7 @@ use dockgen::detect::{Options, detect};
 use dockgen::output::render::render;
 use dockgen::plan::{PlanOptions, plan};
 
-use crate::support::{fixtures, project, settings};
+use crate::support::{fixtures, project, settings, snapshot_text};
 
 /// A linter from `.tools/bin` (scripts/tools) or the PATH.
 pub fn tool(name: &str) -> PathBuf {
@@ -160,11 +160,7 @@ fn golden_files() {
             let Some((_, files)) = generated(&fixture) else {
                 continue;
             };
-            let mut all = String::new();
-            for (name, text) in &files {
-                all.push_str(&format!("===== {name} =====\n{text}"));
-            }
-            insta::assert_snapshot!(format!("init-{fixture}"), all);
+            insta::assert_snapshot!(format!("init-{fixture}"), snapshot_text(&files));
         }
     });
 }

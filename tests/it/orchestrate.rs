@@ -14,7 +14,7 @@ use dockgen::output::render::{Templates, render_targets};
 use dockgen::plan::{Plan, PlanOptions, plan};
 
 use crate::generated_files::{fixture_names, tool};
-use crate::support::{fixtures, settings};
+use crate::support::{fixtures, settings, snapshot_text};
 
 /// The Kubernetes version the manifests are validated against (kubectl's on this machine's image).
 const KUBERNETES_VERSION: &str = "1.32.0";
@@ -151,11 +151,7 @@ fn golden_orchestrator_files() {
             let Some((_, files)) = orchestrated(&fixture) else {
                 continue;
             };
-            let mut all = String::new();
-            for (name, text) in &files {
-                all.push_str(&format!("===== {name} =====\n{text}"));
-            }
-            insta::assert_snapshot!(format!("orchestrate-{fixture}"), all);
+            insta::assert_snapshot!(format!("orchestrate-{fixture}"), snapshot_text(&files));
         }
     });
 }

@@ -7,6 +7,15 @@ pub fn fixtures() -> PathBuf {
 }
 
 /// insta settings shared by every test: snapshots in `snapshots/`, no source-file prefix noise.
+/// One text of every generated file, each after a `===== name =====` line: what a golden snapshot holds.
+pub fn snapshot_text(files: &std::collections::BTreeMap<String, String>) -> String {
+    let mut all = String::new();
+    for (name, text) in files {
+        all.push_str(&format!("===== {name} =====\n{text}"));
+    }
+    all
+}
+
 pub fn settings() -> insta::Settings {
     let mut s = insta::Settings::clone_current();
     s.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
