@@ -164,7 +164,7 @@ pub(super) fn setuptools(deps: &DepSet, ev: &mut EvidenceMap) -> Option<String> 
         format!("; {} imports it too", others.join(" and "))
     };
     let rule = format!(
-        "{} {version} {}{also}. The venv uv makes has no setuptools, so the image adds `{pin}` ({SETUPTOOLS_DROPPED_PKG_RESOURCES} removed pkg_resources)",
+        "{} {version} {}{also}. The image's virtualenv is made without setuptools, so it gets `{pin}` ({SETUPTOOLS_DROPPED_PKG_RESOURCES} removed pkg_resources)",
         d.name, row.why
     );
     ev.insert(Key::Setuptools, d.evidence.with_rule(rule));
@@ -441,7 +441,7 @@ mod tests {
         deps
     }
 
-    /// Issue 17: a frozen gunicorn 20.1 (and Flask 2.0) import pkg_resources, which uv's venv lacks: the
+    /// Issue 17: a frozen gunicorn 20.1 (and Flask 2.0) import pkg_resources, which the image's virtualenv lacks: the
     /// venv gets a setuptools that still has it, with the pin's line as evidence; current releases, an
     /// unpinned gunicorn and a project pinning an old setuptools itself get nothing.
     #[test]
