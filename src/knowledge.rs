@@ -456,6 +456,9 @@ pub mod pins {
     pub const POSTGRES: &str = "17";
     pub const REDIS: &str = "7";
     pub const RABBITMQ: &str = "4";
+    /// MariaDB, for projects on MySQL/MariaDB (the end-to-end stand-in image is built from it; no
+    /// compose service uses it yet).
+    pub const MARIADB: &str = "11";
     /// The front proxy's image (nginx:<tag>), pinned to a stable minor.
     pub const NGINX: &str = "1.28";
 }
