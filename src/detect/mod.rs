@@ -174,6 +174,9 @@ pub struct Project {
     pub rq_queues: Vec<String>,
     /// System packages for source builds.
     pub native: Vec<NativeDeps>,
+    /// A setuptools requirement installed beside the dependencies (one of them imports `pkg_resources`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setuptools: Option<String>,
     /// Production dependencies (normalised name, extras, locked version, evidence).
     pub dependencies: DepSet,
     /// Every app candidate considered, the chosen one first.
@@ -323,6 +326,7 @@ fn steps(
         warnings,
     );
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
+    let setuptools = needs::setuptools(&dependencies, &mut evidence);
     let env_sources = candidates::load_env_sources(root, &scan, dir, warnings);
     let mut env_vars = environment(
         &chosen,
@@ -367,6 +371,7 @@ fn steps(
         rq_queues: needs.rq_queues,
         celery_beat: needs.celery_beat,
         native: needs.native,
+        setuptools,
         dependencies,
         candidates: chosen.candidates,
         env_vars,

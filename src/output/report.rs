@@ -130,6 +130,9 @@ fn needs(out: &mut String, p: &Project) {
     if let Some(h) = &p.health_path {
         row(out, "health path", h, e(Key::HealthPath));
     }
+    if let Some(pin) = &p.setuptools {
+        row(out, "setuptools", pin, e(Key::Setuptools));
+    }
     if !p.native.is_empty() {
         for n in &p.native {
             row(

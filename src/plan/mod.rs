@@ -560,6 +560,13 @@ fn install(p: &Project, server: &server::ServerPlan, notes: &mut Diagnostics) ->
             .extra
             .push(p.package_manager.install_extra(&cx, pin));
     }
+    // A dependency imports pkg_resources, which only setuptools provides (see `detect`'s evidence).
+    if let Some(pin) = &p.setuptools {
+        install.extra.push(
+            p.package_manager
+                .install_extra(&cx, &crate::base::quote::sh_quote(pin)),
+        );
+    }
     Ok(install)
 }
 
