@@ -13,9 +13,9 @@ use dockgen::output::write::{Mode, Status};
 use crate::cli::{copy_fixture, dockgen, run as output};
 use crate::support::settings;
 
-/// flask-flaskenv asks six questions (framework, app directory, entrypoint, Python, port, Postgres,
-/// Redis: the app directory is not asked when there is one app): all at their defaults here.
-const DECISIONS: usize = 7;
+/// flask-flaskenv asks eight questions (framework, app directory, entrypoint, Python, port, Postgres,
+/// Redis, front proxy): all at their defaults here.
+const DECISIONS: usize = 8;
 
 fn request(root: &Path) -> Request {
     Request {
