@@ -500,10 +500,15 @@ fn dir_path(merged_assigns: &Merged, a: &Assign, app_dir: &str) -> Option<String
 /// A STATIC_URL as the URL path a front proxy serves it under: `static/` and `/static/` become
 /// `/static/`; a URL with a host (a CDN), a query or characters beyond a plain path give none.
 fn url_path(raw: &str) -> Option<String> {
-    let trimmed = raw.trim_matches('/');
+    // `//cdn.example.com/static/` is a URL with a host (the page's scheme), not a path.
+    let trimmed = raw.trim_end_matches('/');
+    let trimmed = trimmed.strip_prefix('/').unwrap_or(trimmed);
     let plain = |c: char| c.is_ascii_alphanumeric() || "-._~/".contains(c);
-    (!trimmed.is_empty() && trimmed.chars().all(plain) && !trimmed.contains("//"))
-        .then(|| format!("/{trimmed}/"))
+    (!trimmed.is_empty()
+        && trimmed.chars().all(plain)
+        && !trimmed.contains("//")
+        && !trimmed.starts_with('/'))
+    .then(|| format!("/{trimmed}/"))
 }
 
 /// Whether `BASE_DIR` is the app directory: `__file__` with as many `.parent` (or `os.path.dirname`) as the
@@ -865,5 +870,20 @@ mod tests {
         let dj = analyze(d.path(), ".", "manage.py").unwrap();
         assert_eq!(dj.asgi_entrypoint.unwrap().0, "chat.asgi:application");
         assert_eq!(dj.redis.unwrap().line, Some(4));
+    }
+
+    #[test]
+    fn static_url_is_a_url_path_or_nothing() {
+        assert_eq!(url_path("static/").as_deref(), Some("/static/"));
+        assert_eq!(url_path("/assets/v1/").as_deref(), Some("/assets/v1/"));
+        for cdn in [
+            "https://cdn.example.com/static/",
+            "//cdn/x/",
+            "/",
+            "static/?v=1",
+            "a b/",
+        ] {
+            assert_eq!(url_path(cdn), None, "{cdn}");
+        }
     }
 }
