@@ -672,6 +672,11 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         APP_DIR,
     );
     let image_name = image_name(p, opts.name_hint.as_deref());
+    if opts.proxy != proxy::Proxy::None && server.data.program == "daphne" {
+        notes.warn(
+            "daphne does not read FORWARDED_ALLOW_IPS, so behind the proxy the app sees the proxy's address and plain http; add --proxy-headers to the Dockerfile's CMD to trust its X-Forwarded-* headers",
+        );
+    }
     let proxy = proxy::plan(
         p,
         opts.proxy,

@@ -780,3 +780,30 @@ fn the_proxy_variant_publishes_through_nginx_and_leaves_web_free_to_scale() {
         }
     }
 }
+
+/// daphne reads no FORWARDED_ALLOW_IPS: behind the proxy, the plan says so (and how to trust the
+/// headers) instead of claiming they are trusted.
+#[test]
+fn a_daphne_app_behind_the_proxy_is_told_it_trusts_no_forwarded_headers() {
+    let p = detect(
+        &fixtures().join("django-asgi-channels"),
+        &Options::default(),
+    )
+    .unwrap();
+    let with = |proxy| {
+        let opts = PlanOptions {
+            proxy,
+            ..PlanOptions::default()
+        };
+        plan(&p, &opts).unwrap()
+    };
+    let proxied = with(Proxy::Nginx);
+    assert_eq!(proxied.server.program, "daphne");
+    let note = "daphne does not read FORWARDED_ALLOW_IPS";
+    assert!(
+        proxied.notes.iter().any(|n| n.contains(note)),
+        "{:?}",
+        proxied.notes
+    );
+    assert!(!with(Proxy::None).notes.iter().any(|n| n.contains(note)));
+}
