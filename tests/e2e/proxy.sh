@@ -3,6 +3,7 @@
 # End-to-end of the front proxy on one compose host: for each app (default: one Django app of the
 # corpus), `dockgen init --yes --proxy nginx`, then `docker compose up --build --wait --scale web=3`
 # from fresh volumes, and:
+#   - `dockgen verify` passes on the proxied stack;
 #   - three web replicas running and healthy behind the one proxy, which alone publishes the port;
 #   - PROXY_REQUESTS requests (default 90) to the app's page through the proxy, each answered 200, and
 #     every replica served some: each request carries a token in its query string, counted in each
@@ -69,6 +70,13 @@ checks() {
   port=$(free_port)
   fill_required_env "$port"
   export WEB_PORT=$port COMPOSE_PROJECT_NAME="$project"
+
+  # dockgen verify on the proxied stack (its own compose project and host port; it leaves nothing).
+  if "$dockgen" verify --compose "$compose" . >"$out/verify.txt" 2>&1; then
+    ok "dockgen verify: $(tail -1 "$out/verify.txt" | sed 's/^dockgen: //')"
+  else
+    tail -15 "$out/verify.txt" | sed "s/^/[$app] | /"; fail "dockgen verify"
+  fi
 
   say "docker compose up --build --wait --scale web=$replicas"
   started=$(date +%s.%N)
