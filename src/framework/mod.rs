@@ -144,6 +144,10 @@ pub struct DataDir {
     /// Relative to the app directory (`staticfiles`), or absolute in the image (`/srv/media`).
     pub path: String,
     pub evidence: Evidence,
+    /// The URL path the files are served under, `/static/`, when the configuration fixes it as a
+    /// local path (Django's `STATIC_URL`; none for a CDN's URL). Not part of the detection report.
+    #[serde(skip)]
+    pub url: Option<String>,
 }
 
 /// What a framework found out about the chosen app.

@@ -347,6 +347,16 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
+        key: "proxy",
+        kind: Kind::Text(crate::plan::proxy::check),
+        commands: Commands::InitOnly,
+        help: "A front proxy in the compose file: nginx (it publishes the port, balances over web's replicas so `docker compose up --scale web=3` works, and serves the collected static files) or none (web publishes the port)",
+        value_name: Some("PROXY"),
+        negation: None,
+        prompt: "Front proxy",
+        alias: None,
+    },
+    AnswerSpec {
         key: "templates",
         kind: Kind::Path,
         commands: Commands::InitOnly,
@@ -796,6 +806,13 @@ impl Answers {
             .unwrap_or_default()
     }
 
+    /// The front proxy (`proxy`): none unless the answer says otherwise.
+    pub fn proxy(&self) -> crate::plan::proxy::Proxy {
+        self.text("proxy")
+            .and_then(|t| crate::plan::proxy::Proxy::parse(t).ok())
+            .unwrap_or_default()
+    }
+
     /// What the orchestrator targets are generated with.
     pub fn orchestration(&self) -> crate::orchestrate::Orchestration {
         crate::orchestrate::Orchestration {
@@ -865,6 +882,7 @@ impl Answers {
             cpus: self.cpus().map(str::to_string),
             system_packages: self.system_packages(),
             name_hint,
+            proxy: self.proxy(),
         }
     }
 }
@@ -1526,6 +1544,7 @@ mod tests {
                 "cpus" => "1.5",
                 "target" => "compose,kubernetes",
                 "ingress-host" => "app.example.com",
+                "proxy" => "nginx",
                 other => panic!("no example text for `{other}`: add one here"),
             },
             Kind::TextOrNone(_) => match spec.key {
@@ -1952,7 +1971,7 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"task-workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","system-packages":"gettext,libmagic1","target":"compose,kubernetes","ingress-host":"app.example.com","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"task-workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","system-packages":"gettext,libmagic1","target":"compose,kubernetes","ingress-host":"app.example.com","proxy":"nginx","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
     }
 }

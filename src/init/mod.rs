@@ -654,6 +654,8 @@ impl Baseline {
             "target" => {
                 a.get(key).is_none() || a.targets() != crate::orchestrate::Targets::default()
             }
+            // Detection never puts a proxy in front: none unless asked.
+            "proxy" => a.get(key).is_none() || a.proxy() != crate::plan::proxy::Proxy::None,
             // Detection leaves every generated file managed.
             "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
             other => panic!("init::Baseline::differs does not know the answer `{other}`"),
@@ -725,7 +727,8 @@ fn guide(
     g.port(name_hint)?;
     g.health(&project)?;
     g.services(&project)?;
-    g.workers(&project)
+    g.workers(&project)?;
+    g.proxy()
 }
 
 impl Guide<'_> {
@@ -910,6 +913,28 @@ impl Guide<'_> {
         let answer = self.p.confirm(&question(key, &from), current)?;
         if answer != current {
             set_prompt(self.merged, key, &answer.to_string()).map_err(usage)?;
+        }
+        Ok(())
+    }
+
+    /// The front proxy: none (web publishes the port) or nginx (it does, and web scales behind it).
+    fn proxy(&mut self) -> Result<()> {
+        if !self.ask("proxy") {
+            return Ok(());
+        }
+        let items: Vec<String> = plan::proxy::PROXIES.iter().map(|p| p.to_string()).collect();
+        let current = self.merged.answers.proxy();
+        let default = match current {
+            plan::proxy::Proxy::None => 0,
+            plan::proxy::Proxy::Nginx => 1,
+        };
+        let from = self.merged.origins.get("proxy").map_or_else(
+            || "none: web publishes the port; nginx: web scales behind it".to_string(),
+            |o| why(Some(&o.evidence())),
+        );
+        let i = self.p.select(&question("proxy", &from), &items, default)?;
+        if i != default {
+            set_prompt(self.merged, "proxy", &items[i]).map_err(usage)?;
         }
         Ok(())
     }

@@ -429,7 +429,7 @@ fn the_guided_flow_asks_to_confirm_a_detected_health_route() {
     // framework, app dir, entrypoint, python, port: defaults; health path: a bad answer, then none.
     let mut replies = vec![Reply::Default; 5];
     replies.extend([Reply::Text("ready".into()), Reply::Text("none".into())]);
-    replies.extend(vec![Reply::Default; 2]);
+    replies.extend(vec![Reply::Default; 3]);
     let mut p = Scripted::new(replies);
     run(&request, Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0, "{:?}", p.asked);

@@ -48,7 +48,7 @@ fn status(o: &Outcome, path: &str) -> Status {
 #[test]
 fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
     let dir = copy_fixture("django-celery-pip");
-    let mut p = Scripted::new(vec![d(); 10]);
+    let mut p = Scripted::new(vec![d(); 11]);
     let o = run(&request(dir.path()), Some(&mut p)).unwrap();
     let asked = p.asked.join("\n");
     let expect_in_order = [
@@ -66,6 +66,7 @@ fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
         "Run a `celery` worker service (from Procfile:2:",
         "[yes]",
         "Run a `celery-beat` worker service (from proj/settings.py:31: CELERY_BEAT_SCHEDULE in settings) [yes]",
+        "Front proxy (none: web publishes the port; nginx: web scales behind it) [none]",
     ];
     let mut at = 0;
     for e in expect_in_order {
@@ -74,7 +75,7 @@ fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
             .unwrap_or_else(|| panic!("`{e}` not asked (in order) in:\n{asked}"));
         at += found + e.len();
     }
-    assert_eq!(p.asked.len(), 9, "{asked}");
+    assert_eq!(p.asked.len(), 10, "{asked}");
     assert_eq!(p.left(), 1, "no extra questions");
     // All defaults: the same files as a non-interactive run, and nothing worth saving.
     assert!(o.files.iter().all(|f| f.status == Status::Created));
@@ -129,7 +130,7 @@ fn answers_given_as_flags_or_variables_are_not_asked() {
 fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
     let dir = copy_fixture("django-celery-pip");
     // framework, app dir, entrypoint, python: defaults; port 8080 after one invalid answer; postgres
-    // default; redis kept (workers need it); celery yes, beat no.
+    // default; redis kept (workers need it); celery yes, beat no; nginx in front.
     let mut p = Scripted::new(vec![
         d(),
         d(),
@@ -141,6 +142,7 @@ fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
         d(),
         d(),
         t("no"),
+        t("nginx"),
     ]);
     let o = run(&request(dir.path()), Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0);
@@ -160,6 +162,11 @@ fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
     let compose = read(dir.path(), "docker-compose.yml");
     assert!(compose.contains("8080"), "{compose}");
     assert!(!compose.contains("\n  beat:"), "{compose}");
+    // The proxy chosen at the prompt: saved, and in front of web, which publishes nothing.
+    assert!(saved.contains("\nproxy = \"nginx\"\n"), "{saved}");
+    assert!(compose.contains("\n  proxy:\n"), "{compose}");
+    assert!(compose.contains("\"${WEB_PORT:-8080}:8080\""), "{compose}");
+    assert!(dir.path().join("nginx/nginx.conf").exists());
 
     // No flags, no prompts: the saved answers give the same files, so nothing changes.
     let again = run(&request(dir.path()), None).unwrap();
@@ -184,9 +191,9 @@ fn each_changed_file_is_shown_then_asked_about_keep_overwrite_or_stop_managing()
     run(&request(dir.path()), None).unwrap();
     std::fs::write(dir.path().join("Dockerfile"), "FROM mine\n").unwrap();
     std::fs::write(dir.path().join(".dockerignore"), "*\n").unwrap();
-    // Nine decisions at their defaults, then (in path order): .dockerignore -> keep; Dockerfile ->
+    // Ten decisions at their defaults, then (in path order): .dockerignore -> keep; Dockerfile ->
     // overwrite.
-    let mut replies = vec![d(); 9];
+    let mut replies = vec![d(); 10];
     replies.extend([t(KEEP), t(OVERWRITE)]);
     let mut p = Scripted::new(replies);
     let o = run(&request(dir.path()), Some(&mut p)).unwrap();

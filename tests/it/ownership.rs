@@ -13,9 +13,9 @@ use dockgen::output::write::{Mode, Status};
 use crate::cli::{copy_fixture, dockgen, run as output};
 use crate::support::settings;
 
-/// flask-flaskenv asks six questions (framework, app directory, entrypoint, Python, port, Postgres,
-/// Redis: the app directory is not asked when there is one app): all at their defaults here.
-const DECISIONS: usize = 7;
+/// flask-flaskenv asks eight questions (framework, app directory, entrypoint, Python, port, Postgres,
+/// Redis, front proxy): all at their defaults here.
+const DECISIONS: usize = 8;
 
 fn request(root: &Path) -> Request {
     Request {
@@ -428,4 +428,33 @@ fn the_base_of_an_edit_committed_with_dockgens_output_is_kept_in_the_git_directo
         "{}",
         p.shown[0]
     );
+}
+
+/// The proxy's nginx/nginx.conf is owned like the other generated files: written with its stamp,
+/// updated without --force while untouched, and an edit is drift under --check and a conflict for init.
+#[test]
+fn the_proxy_config_is_a_generated_file_like_the_others() {
+    let (_tmp, dir) = copy_project("flask-flaskenv");
+    let (code, out, err) = init(&dir, &["--yes", "--proxy", "nginx"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  created     nginx/nginx.conf\n"), "{out}");
+    let conf = read(&dir, "nginx/nginx.conf");
+    assert!(conf.lines().next().unwrap().contains("[sha256:"), "{conf}");
+    // Saved: a plain rerun and --check see no drift; a port change updates it without --force.
+    let (code, _, err) = init(&dir, &["--check"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = init(&dir, &["--yes", "--port", "9000"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  updated     nginx/nginx.conf\n"), "{out}");
+    assert!(read(&dir, "nginx/nginx.conf").contains("set $web http://web:9000;"));
+    // An edit: drift under --check, and init refuses to overwrite it.
+    let edited = read(&dir, "nginx/nginx.conf") + "# mine\n";
+    std::fs::write(dir.join("nginx/nginx.conf"), &edited).unwrap();
+    let (code, out, _) = init(&dir, &["--check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nginx/nginx.conf"), "{out}");
+    let (code, _, err) = init(&dir, &["--yes", "--port", "9001"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("conflict: nginx/nginx.conf"), "{err}");
+    assert_eq!(read(&dir, "nginx/nginx.conf"), edited);
 }

@@ -158,6 +158,8 @@ fn guided_init_in_a_real_terminal() {
     tmux.keys(&["y"]);
     tmux.wait_prompt("Redis service (");
     tmux.keys(&["Enter"]);
+    tmux.wait_prompt("Front proxy (");
+    tmux.keys(&["Enter"]);
 
     let pane = tmux.wait_exit();
     assert!(pane.contains("DOCKGEN-EXIT=0"), "{pane}");
@@ -292,6 +294,7 @@ fn the_conflict_diff_is_coloured() {
             "Port (",
             "Postgres service (",
             "Redis service (",
+            "Front proxy (",
         ] {
             tmux.wait_prompt(q);
             tmux.keys(&["Enter"]);
@@ -367,6 +370,7 @@ fn an_edited_file_shows_its_three_way_view_and_can_stop_being_managed() {
         "Port (",
         "Postgres service (",
         "Redis service (",
+        "Front proxy (",
     ] {
         tmux.wait_prompt(prompt);
         tmux.keys(&["Enter"]);

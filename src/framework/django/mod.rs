@@ -88,12 +88,14 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
                 role: DataRole::StaticRoot,
                 path,
                 evidence,
+                url: d.static_url.clone(),
             });
     let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
         path.map(|path| DataDir {
             role: DataRole::MediaRoot,
             path,
             evidence,
+            url: None,
         })
     });
     static_dir

@@ -58,6 +58,7 @@ fn instance_dir() -> DataDir {
         evidence: Evidence::rule(
             "Flask's instance folder (app.instance_path) beside the app's module or package",
         ),
+        url: None,
     }
 }
 
