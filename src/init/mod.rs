@@ -808,18 +808,17 @@ impl Guide<'_> {
         current: &str,
         detected: Option<&Evidence>,
     ) -> Result<Option<Project>> {
-        loop {
-            let q = question(key, &source(self.merged, key, detected));
-            let answer = self.p.input(&q, current)?;
-            let answer = answer.trim();
-            if answer.is_empty() || answer == current {
-                return Ok(None);
+        let q = question(key, &source(self.merged, key, detected));
+        let (root, merged) = (self.root, &mut *self.merged);
+        let mut changed = None;
+        self.p.input(&q, current, &mut |answer| {
+            if answer == current {
+                return Ok(());
             }
-            match apply_answer(self.root, self.merged, key, answer) {
-                Ok(pr) => return Ok(Some(pr)),
-                Err(m) => self.p.show(&format!("{m}; try again")),
-            }
-        }
+            changed = Some(apply_answer(root, merged, key, answer)?);
+            Ok(())
+        })?;
+        Ok(changed)
     }
 
     fn port(&mut self, name_hint: Option<String>) -> Result<()> {
@@ -828,23 +827,22 @@ impl Guide<'_> {
         }
         let opts = self.merged.answers.plan_options(name_hint);
         let current = opts.port.unwrap_or(plan::DEFAULT_PORT).to_string();
-        loop {
-            let from = self
-                .merged
-                .origins
-                .get("port")
-                .map_or("the usual one for a Python web server".to_string(), |o| {
-                    why(Some(&o.evidence()))
-                });
-            let answer = self.p.input(&question("port", &from), &current)?;
-            if answer.trim().is_empty() || answer.trim() == current {
-                return Ok(());
-            }
-            match set_prompt(self.merged, "port", answer.trim()) {
-                Ok(()) => return Ok(()),
-                Err(m) => self.p.show(&format!("{m}; try again")),
-            }
-        }
+        let from = self
+            .merged
+            .origins
+            .get("port")
+            .map_or("the usual one for a Python web server".to_string(), |o| {
+                why(Some(&o.evidence()))
+            });
+        let merged = &mut *self.merged;
+        self.p
+            .input(&question("port", &from), &current, &mut |answer| {
+                if answer == current {
+                    return Ok(());
+                }
+                set_prompt(merged, "port", answer)
+            })?;
+        Ok(())
     }
 
     /// The health path, when detection found a route to confirm (`none` for no route).
@@ -860,17 +858,15 @@ impl Guide<'_> {
             "health-path",
             project.evidence.get(&Key::HealthPath),
         );
-        loop {
-            let answer = self.p.input(&question("health-path", &from), detected)?;
-            let answer = answer.trim();
-            if answer.is_empty() || answer == detected {
-                return Ok(());
-            }
-            match set_prompt(self.merged, "health-path", answer) {
-                Ok(()) => return Ok(()),
-                Err(m) => self.p.show(&format!("{m}; try again")),
-            }
-        }
+        let merged = &mut *self.merged;
+        self.p
+            .input(&question("health-path", &from), detected, &mut |answer| {
+                if answer == detected {
+                    return Ok(());
+                }
+                set_prompt(merged, "health-path", answer)
+            })?;
+        Ok(())
     }
 
     /// Postgres, then Redis (whose default depends on the workers).

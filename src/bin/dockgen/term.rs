@@ -16,7 +16,7 @@ use dialoguer::{Confirm, Select};
 
 use dockgen::base::quote::{terminal, terminal_lines};
 use dockgen::error::{Error, Result};
-use dockgen::init::prompt::Prompter;
+use dockgen::init::prompt::{Check, Prompter, answer_or_default, refused};
 
 pub struct Dialoguer {
     theme: Box<dyn Theme>,
@@ -96,18 +96,39 @@ impl Dialoguer {
             term.flush()?;
         }
         let typed: String = line.chars.iter().collect();
-        let value = if typed.trim().is_empty() {
-            default.to_string()
-        } else {
-            typed
-        };
         term.clear_line()?;
-        let mut done = String::new();
-        let _ = self
-            .theme
-            .format_input_prompt_selection(&mut done, question, &value);
-        term.write_line(&done)?;
-        Ok(Some(value))
+        Ok(Some(answer_or_default(&typed, default)))
+    }
+
+    /// [`Dialoguer::line`] until `check` accepts the answer: a refused one is replaced by its reason
+    /// (the theme's error line) and the question is asked again; only the accepted one is drawn as
+    /// answered.
+    fn checked_line(
+        &self,
+        question: &str,
+        default: &str,
+        check: &mut Check<'_>,
+    ) -> std::io::Result<Option<String>> {
+        loop {
+            let Some(value) = self.line(question, default)? else {
+                return Ok(None);
+            };
+            match check(&value) {
+                Ok(()) => {
+                    let mut done = String::new();
+                    let _ = self
+                        .theme
+                        .format_input_prompt_selection(&mut done, question, &value);
+                    self.term.write_line(&done)?;
+                    return Ok(Some(value));
+                }
+                Err(m) => {
+                    let mut error = String::new();
+                    let _ = self.theme.format_error(&mut error, &refused(&terminal(&m)));
+                    self.term.write_line(&error)?;
+                }
+            }
+        }
     }
 
     pub fn intro(&mut self) {
@@ -147,9 +168,9 @@ impl Prompter for Dialoguer {
         .ok_or(Error::Cancelled)
     }
 
-    fn input(&mut self, question: &str, default: &str) -> Result<String> {
+    fn input(&mut self, question: &str, default: &str, check: &mut Check<'_>) -> Result<String> {
         let question = terminal(question).into_owned();
-        asking(|| self.line(&question, default))
+        asking(|| self.checked_line(&question, default, check))
             .map_err(|e| cancelled(e.into()))?
             .ok_or(Error::Cancelled)
     }
