@@ -17,6 +17,7 @@ pub fn dockgen(dir: &Path) -> Command {
     c.current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CI")
+        .env_remove("COLUMNS")
         .stdin(Stdio::null());
     for (k, _) in std::env::vars() {
         if k.starts_with("DOCKGEN_") {
@@ -675,8 +676,10 @@ fn an_existing_dockerfiles_port_and_packages_are_carried_over_and_its_other_step
     ];
     let (code, out, err) = run_in(dir.path(), &["detect"]);
     assert_eq!(code, 0, "{err}");
+    // The report wraps its warnings at 80 columns.
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
     for s in said {
-        assert!(out.contains(s), "{s}: {out}");
+        assert!(flat.contains(s), "{s}: {out}");
     }
     let (code, out, err) = run_in(dir.path(), &["init", "--yes", "--force"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -1368,4 +1371,37 @@ fn the_checklist_says_how_to_create_a_django_admin_user_when_auth_is_installed()
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\nNext:\n"), "{out}");
     assert!(!out.contains("createsuperuser"), "{out}");
+}
+
+/// `dockgen detect` wraps its table at `COLUMNS` at word boundaries, each continuation under the
+/// start of its field; without a terminal or `COLUMNS` it wraps at 80.
+#[test]
+fn detect_wraps_its_table_at_the_width() {
+    let dir = fixtures().join("django-celery-pip");
+    for (columns, width) in [(None, 80), (Some("60"), 60), (Some("100"), 100)] {
+        let mut c = dockgen(&dir);
+        c.arg("detect");
+        if let Some(w) = columns {
+            c.env("COLUMNS", w);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        // No line is wider than the width but for one word that does not fit anywhere.
+        for line in text.lines() {
+            let wide = line.chars().count() > width;
+            assert!(
+                !wide || !line.trim().contains(' ') || line.trim_start().starts_with("os.environ"),
+                "{columns:?}: a line wider than {width}: {line:?}\n{text}"
+            );
+        }
+        // Every word of the unwrapped report is still whole.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert!(
+            words.contains(&"os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\","),
+            "{text}"
+        );
+        assert!(words.contains(&".python-version"), "{text}");
+        assert!(words.contains(&"`psycopg2-binary`"), "{text}");
+    }
 }

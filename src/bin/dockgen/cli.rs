@@ -78,6 +78,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Show what dockgen detects in a project, and why.
     ///
+    /// The table wraps at word boundaries to COLUMNS, else the terminal's width, else 80 columns.
+    ///
     /// Examples:
     ///   dockgen detect                 # the current directory
     ///   dockgen detect path/to/project --json

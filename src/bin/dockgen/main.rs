@@ -252,13 +252,27 @@ fn detect(mut args: cli::DetectArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         s.push('\n');
         s
     } else {
-        report::human(&project)
+        report::human(&project, report_width())
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
     if !ui.quiet {
         print_warnings(&warnings);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The width the human reports wrap at: `COLUMNS` when it holds a width, else the terminal's when
+/// standard output is one, else 80.
+fn report_width() -> usize {
+    let columns = std::env::var("COLUMNS").ok();
+    if let Some(w) = columns.and_then(|c| c.trim().parse::<usize>().ok())
+        && w > 0
+    {
+        return w;
+    }
+    dialoguer::console::Term::stdout()
+        .size_checked()
+        .map_or(report::DEFAULT_WIDTH, |(_, w)| usize::from(w))
 }
 
 /// Whether `CI` says this is a CI run (any value but empty, `0` or `false`).
@@ -311,7 +325,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         ));
     }
     if ui.verbose {
-        emit("", &report::human(&outcome.project));
+        emit("", &report::human(&outcome.project, report_width()));
     }
     let (out, err) = report::init(&outcome.view(), mode, drift, &dir);
     if ui.quiet {
