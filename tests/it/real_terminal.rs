@@ -461,3 +461,65 @@ fn a_refused_answer_is_never_marked_done() {
         assert!(saved.contains("port = 8088"), "{saved}");
     }
 }
+
+/// The guided flow in a `columns` x 24 terminal, each default kept (Enter), then the edited file's
+/// menu answered "keep yours"; returns the pane once dockgen has exited.
+fn guided_flow_in(tag: &str, columns: u16) -> String {
+    let dir = copy_fixture("flask-flaskenv");
+    // A hand-edited file, so the flow ends with the conflict menu (a select with a long question).
+    std::fs::write(dir.path().join(".dockerignore"), ".git\nmine\n").unwrap();
+    let tmux = Tmux::start_sized(tag, dir.path(), "-u CI NO_COLOR=1", "", (columns, 24));
+    for q in PROMPTS {
+        tmux.wait_prompt(q);
+        tmux.keys(&["Enter"]);
+    }
+    tmux.wait_prompt("keep yours");
+    tmux.keys(&["Enter"]);
+    let pane = tmux.wait_exit();
+    assert!(pane.contains("DOCKGEN-EXIT=0"), "{tag}: {pane}");
+    pane
+}
+
+/// The questions of the guided flow on flask-flaskenv, in order.
+const PROMPTS: [&str; 7] = [
+    "Framework (",
+    "App directory (",
+    "Entrypoint (",
+    "Python version (",
+    "Port (",
+    "Postgres service (",
+    "Redis service (",
+];
+
+/// Each question's lines left on the pane (wrapped rows joined): one done-line each, never a copy of
+/// the prompt left behind by a redraw that did not count its wrapped rows.
+fn assert_each_question_once(tag: &str, pane: &str) {
+    for q in PROMPTS
+        .iter()
+        .chain(&["`.dockerignore` differs from what dockgen would write (above)"])
+    {
+        let lines: Vec<&str> = pane.lines().filter(|l| l.contains(q)).collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "{tag}: `{q}` left {lines:?} on the pane:\n{pane}"
+        );
+    }
+    for item in ["overwrite it with dockgen's", "stop managing it"] {
+        assert!(
+            !pane.contains(item),
+            "{tag}: the menu's items stayed:\n{pane}"
+        );
+    }
+}
+
+/// At 80 columns (and narrower, where the questions wrap), the whole guided flow leaves each question
+/// on the pane once, as its answer.
+#[test]
+fn the_guided_flow_leaves_no_duplicate_lines_at_80_columns_and_narrower() {
+    for columns in [80, 60, 44] {
+        let tag = format!("narrow-{columns}");
+        let pane = guided_flow_in(&tag, columns);
+        assert_each_question_once(&tag, &pane);
+    }
+}
