@@ -1405,3 +1405,36 @@ fn detect_wraps_its_table_at_the_width() {
         assert!(words.contains(&"`psycopg2-binary`"), "{text}");
     }
 }
+
+/// Every way to name a directory that is not there, and a file that cannot be read as text, ends
+/// with a `hint:` line saying what to do (`-C /nope` had none; a path naming a file had none).
+#[test]
+fn path_and_reading_errors_each_give_a_hint() {
+    let d = crate::support::project(&[
+        ("requirements.txt", b"flask==3.1.0\n"),
+        (
+            "app.py",
+            b"from flask import Flask\n\napp = Flask(__name__)\n",
+        ),
+        ("notes.txt", b"x"),
+    ]);
+    std::fs::write(d.path().join("requirements.txt"), b"flask==3.1.0 \xff\n").unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["-C", "no-such-dir", "detect"],
+            "-C takes a directory that exists",
+        ),
+        (&["detect", "no-such-dir"], "pass the project directory"),
+        (&["detect", "notes.txt"], "pass its directory"),
+        (&["detect"], "save the file as UTF-8"),
+    ];
+    for (args, hint) in cases {
+        let (code, _, err) = run_in(d.path(), args);
+        assert_ne!(code, 0, "{args:?}");
+        let hint_line = err
+            .lines()
+            .find(|l| l.starts_with("hint: "))
+            .unwrap_or_default();
+        assert!(hint_line.contains(hint), "{args:?}: {err}");
+    }
+}

@@ -166,11 +166,16 @@ fn set_color(color: Option<ColorWhen>) {
 
 fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
     if let Some(dir) = &cli.global.directory {
-        std::env::set_current_dir(dir).map_err(|e| dockgen::Error::Usage {
-            message: format!(
-                "cannot run in `{}` (-C): {e}",
-                terminal(&dir.display().to_string())
-            ),
+        std::env::set_current_dir(dir).map_err(|e| {
+            dockgen::Error::Usage {
+                message: format!(
+                    "cannot run in `{}` (-C): {e}",
+                    terminal(&dir.display().to_string())
+                ),
+            }
+            .with_hint(
+                "-C takes a directory that exists and that you may enter; dockgen runs as if started there",
+            )
         })?;
     }
     let code = match cli.command {
