@@ -427,6 +427,7 @@ fn the_guided_flow_asks_to_confirm_a_detected_health_route() {
         name_hint: None,
         cwd: d.path().to_path_buf(),
         index: None,
+        ask_all: false,
     };
     // framework, app dir, entrypoint, python, port: defaults; health path: a bad answer, then none.
     let mut replies = vec![Reply::Default; 5];

@@ -27,6 +27,8 @@ fn request(root: &Path) -> Request {
         name_hint: Some(PROJECT.into()),
         cwd: root.to_path_buf(),
         index: None,
+        // Every run asks all the questions (re-runs that keep earlier answers: guided_flow.rs).
+        ask_all: true,
     }
 }
 

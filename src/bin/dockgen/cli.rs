@@ -213,6 +213,12 @@ pub struct InitArgs {
     #[arg(long, short = 'y')]
     pub yes: bool,
 
+    /// Ask every question again. Without it, a question answered in an earlier guided run is asked
+    /// again only when detection now gives something else than it did then (dockgen.toml's
+    /// `[detected]` table records that); the others are kept, and named in one line.
+    #[arg(long, conflicts_with = "yes")]
+    pub ask_all: bool,
+
     /// Print the report as JSON (files with their status and diff, answers with their origin, warnings).
     #[arg(long)]
     pub json: bool,

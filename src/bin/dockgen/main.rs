@@ -298,6 +298,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         name_hint: args.name_hint(),
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
         index: ui.index(),
+        ask_all: args.ask_all,
     };
     let outcome = if interactive(&args, mode) {
         let mut prompter = term::Dialoguer::new();
