@@ -6,6 +6,7 @@
 //! a refused conflict leaves the project as it was.
 
 pub mod answers;
+mod kept;
 pub mod prompt;
 
 use crate::base::diag::Diagnostics;
@@ -202,7 +203,6 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         &mut merged,
         prompter.as_deref_mut(),
     )?;
-
     let detect_options = detect::Options {
         index: req.index.clone(),
         ..merged.answers.detect_options(&merged.origins)
@@ -215,18 +215,16 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     let templates = templates(req, &merged, &mut warnings)?;
     let orchestration = merged.answers.orchestration();
     let files = render::render_targets(&plan, &orchestration, &templates)?;
-
     let baseline = Baseline::lazy(req, &project, &detect_options).or(guided_baseline);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
     keep_own_dockerfile(&mut saved, &merged, &project);
     let (out, skipped) = managed(req, &merged, &plan, &files, &mut warnings);
     let mut prepared = write::prepare(root, &out, req.mode)?;
     let asking = matches!(req.mode, Mode::Write { force: false });
-    if let Some(p) = prompter.as_deref_mut().filter(|_| asking) {
-        for path in settle_conflicts(&mut prepared, p, true)? {
-            saved.stop_managing(&path);
-        }
-    }
+    let yours = match prompter.as_deref_mut().filter(|_| asking) {
+        Some(p) => settle_generated(&mut prepared, p, &mut saved)?,
+        None => Vec::new(),
+    };
     if let Some(f) = saved_file(saved_before.as_ref(), &saved, &detected) {
         prepared.add(&f)?;
         if let Some(p) = prompter.filter(|_| asking) {
@@ -235,10 +233,10 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     }
     let (written, env_file) = commit(prepared, req, &plan, &mut warnings)?;
     let files = reports(written, &skipped);
-    warnings.extend(plan.notes.iter().cloned());
-    warnings.extend(project.warnings.iter().cloned());
+    warnings.extend(plan.notes.iter().chain(&project.warnings).cloned());
     let env_on_disk = crate::output::envfile::read(&crate::base::fs::join(root, &plan.context_dir));
     warnings.extend(env_warnings(root, &plan, &project, &env_file, &env_on_disk));
+    warnings.extend(kept::contradictions(root, &plan, &yours));
     Ok(Outcome {
         answers: answer_report(&merged),
         project,
@@ -1103,6 +1101,27 @@ fn apply_answer(
         *merged = before;
     }
     result
+}
+
+/// Settles the generated files' conflicts; returns the files left as the user's (kept, or no longer
+/// managed), whose facts are then held against the plan.
+fn settle_generated(
+    prepared: &mut write::Prepared,
+    p: &mut dyn Prompter,
+    saved: &mut Answers,
+) -> Result<Vec<String>> {
+    let mut yours = settle_conflicts(prepared, p, true)?;
+    for path in &yours {
+        saved.stop_managing(path);
+    }
+    yours.extend(
+        prepared
+            .reports
+            .iter()
+            .filter(|r| r.status == Status::Kept)
+            .map(|r| r.path.clone()),
+    );
+    Ok(yours)
 }
 
 /// The choices for a conflicting file, in the order offered (the first is the default).
