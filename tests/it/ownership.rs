@@ -27,6 +27,8 @@ fn request(root: &Path) -> Request {
         name_hint: Some(PROJECT.into()),
         cwd: root.to_path_buf(),
         index: None,
+        // Every run asks all the questions (re-runs that keep earlier answers: guided_flow.rs).
+        ask_all: true,
     }
 }
 
@@ -457,4 +459,61 @@ fn the_proxy_config_is_a_generated_file_like_the_others() {
     assert_eq!(code, 1, "{err}");
     assert!(err.contains("conflict: nginx/nginx.conf"), "{err}");
     assert_eq!(read(&dir, "nginx/nginx.conf"), edited);
+}
+
+/// "Keep yours" on an edited compose file while the port answer changes: the Dockerfile is written on
+/// the new port, and the kept compose file's old container port is named as a contradiction. A kept
+/// Dockerfile's Python against a new Python answer likewise. A kept file that agrees says nothing.
+#[test]
+fn a_kept_file_that_contradicts_the_new_answers_is_named() {
+    let (_tmp, dir) = copy_project("flask-flaskenv");
+    init(&dir, &["--yes"]);
+    let compose = read(&dir, "docker-compose.yml");
+    let edited = compose.replace("  restart: unless-stopped\n", "  restart: always\n");
+    std::fs::write(dir.join("docker-compose.yml"), &edited).unwrap();
+    let dockerfile = read(&dir, "Dockerfile");
+    std::fs::write(dir.join("Dockerfile"), format!("{dockerfile}# mine\n")).unwrap();
+
+    // Framework, app dir, entrypoint, Python 3.12, port 8088, Postgres, Redis; keep both files.
+    let mut replies = vec![Reply::Default; DECISIONS];
+    replies[3] = Reply::Text("3.12".into());
+    replies[4] = Reply::Text("8088".into());
+    replies.push(Reply::Text(KEEP.into()));
+    replies.push(Reply::Text(KEEP.into()));
+    let mut p = Scripted::new(replies);
+    let o = run(&request(&dir), Some(&mut p)).unwrap();
+    assert_eq!(p.left(), 0, "{:?}", p.asked);
+    assert_eq!(status(&o, "docker-compose.yml"), Status::Kept);
+    assert_eq!(status(&o, "Dockerfile"), Status::Kept);
+    let warned = o.warnings.join("\n");
+    let said = |what: &str| o.warnings.iter().any(|w| w.contains(what));
+    assert!(
+        said(
+            "`docker-compose.yml`, kept as yours, sends its web port to container port 8000 while the Dockerfile now makes the server listen on 8088"
+        ),
+        "{warned}"
+    );
+    assert!(
+        said("`Dockerfile`, kept as yours, exposes port 8000 (Dockerfile:"),
+        "{warned}"
+    );
+    assert!(
+        said("`Dockerfile`, kept as yours, builds on Python 3.13 (Dockerfile:")
+            && said("now give Python 3.12"),
+        "{warned}"
+    );
+
+    // Kept again with answers it agrees with: no contradiction.
+    let (_tmp, dir) = copy_project("flask-flaskenv");
+    init(&dir, &["--yes"]);
+    std::fs::write(dir.join("docker-compose.yml"), &edited).unwrap();
+    let mut replies = vec![Reply::Default; DECISIONS];
+    replies.push(Reply::Text(KEEP.into()));
+    let mut p = Scripted::new(replies);
+    let o = run(&request(&dir), Some(&mut p)).unwrap();
+    assert!(
+        !o.warnings.iter().any(|w| w.contains("kept as yours")),
+        "{:?}",
+        o.warnings
+    );
 }
