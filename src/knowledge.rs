@@ -1,13 +1,14 @@
 //! What dockgen knows about the Python ecosystem, as data.
 //!
-//! Teams fork this table more than any code: which package implies which service, worker or server, and
-//! which packages compile against system libraries. Code elsewhere only looks rows up; adding a row here is
+//! Teams fork this table more than any code: which package implies which service or server, and which
+//! packages compile against system libraries (the packages that mean a task queue are its registry
+//! entry's, `crate::queue`). Code elsewhere only looks rows up; adding a row here is
 //! enough to teach detection a new package. Names are PEP 503-normalised.
 
 use crate::base::python::PythonVersion;
 use serde::Serialize;
 
-pub use crate::base::kinds::{Server, Service, Worker};
+pub use crate::base::kinds::{Server, Service};
 
 /// System packages (Debian names) a source build needs in the builder stage and at run time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,7 +27,6 @@ pub struct PackageFacts {
     /// An extra of the package that cancels the row (`psycopg[binary]`).
     pub unless_extra: Option<&'static str>,
     pub service: Option<Service>,
-    pub worker: Option<Worker>,
     pub server: Option<Server>,
     /// What the package always needs from the system (it has no Linux wheels, or loads a library).
     pub native: Option<&'static NativeDeps>,
@@ -123,7 +123,6 @@ const fn row(package: &'static str) -> PackageFacts {
         unless: None,
         unless_extra: None,
         service: None,
-        worker: None,
         server: None,
         native: None,
         from_source: None,
@@ -224,22 +223,9 @@ pub const PACKAGES: &[PackageFacts] = &[
         extra: Some("redis"),
         ..service("celery", Service::Redis)
     },
-    PackageFacts {
-        worker: Some(Worker::Rq),
-        ..service("rq", Service::Redis)
-    },
-    PackageFacts {
-        worker: Some(Worker::Rq),
-        ..service("django-rq", Service::Redis)
-    },
-    PackageFacts {
-        worker: Some(Worker::Rq),
-        ..service("flask-rq2", Service::Redis)
-    },
-    PackageFacts {
-        worker: Some(Worker::Celery),
-        ..row("celery")
-    },
+    service("rq", Service::Redis),
+    service("django-rq", Service::Redis),
+    service("flask-rq2", Service::Redis),
     // Application servers.
     server("gunicorn", Server::Gunicorn),
     server("uvicorn", Server::Uvicorn),

@@ -218,12 +218,6 @@ impl Migration {
     }
 }
 
-/// A worker service kind a framework may run its own way (Django's `manage.py rqworker`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkerSystem {
-    Rq,
-}
-
 /// One web framework. Implementations are unit structs listed in [`ALL`].
 pub trait FrameworkSpec: Sync {
     /// The name in flags, JSON and dockgen.toml: `django`.
@@ -312,8 +306,9 @@ pub trait FrameworkSpec: Sync {
     fn runtime_env(&self, _app: &AppView) -> Vec<(&'static str, String)> {
         Vec::new()
     }
-    /// A worker command of the framework's own, when it has one for `system`.
-    fn worker_command(&self, _system: WorkerSystem, _app: &AppView) -> Option<Vec<String>> {
+    /// A worker command of the framework's own for the task queue named `queue`, when it has one
+    /// (Django's `manage.py rqworker` with django-rq).
+    fn worker_command(&self, _queue: &str, _app: &AppView) -> Option<Vec<String>> {
         None
     }
 }

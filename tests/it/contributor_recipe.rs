@@ -213,6 +213,7 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
     let reg = Registry {
         frameworks: &frameworks,
         managers: &managers,
+        queues: dockgen::queue::ALL,
     };
     let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
     assert_eq!(p.framework.as_str(), "litestar");
@@ -289,6 +290,7 @@ fn a_registered_frameworks_routes_facts_and_name_reach_the_plan_and_the_errors()
     let reg = Registry {
         frameworks: &frameworks,
         managers: &managers,
+        queues: dockgen::queue::ALL,
     };
     let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
     assert_eq!(p.framework.as_str(), "sanic");
@@ -345,6 +347,7 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
     let reg = Registry {
         frameworks: &frameworks,
         managers: &managers,
+        queues: dockgen::queue::ALL,
     };
     let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
     assert_eq!(p.package_manager.as_str(), "pip");
@@ -360,15 +363,13 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
-    ("base/evidence.rs", &["celery", "django"]),
-    ("base/kinds.rs", &["celery", "rq"]),
+    ("base/evidence.rs", &["django"]),
     ("detect/env.rs", &["celery", "django", "rq"]),
-    ("detect/mod.rs", &["celery", "django", "rq"]),
-    ("detect/needs.rs", &["celery", "django", "rq"]),
+    ("detect/mod.rs", &["celery", "django"]),
+    ("detect/needs.rs", &["celery"]),
     ("detect/python.rs", &["pipenv", "poetry"]),
     ("framework/django/mod.rs", &["rq"]),
     ("framework/django/settings.rs", &["celery"]),
-    ("framework/mod.rs", &["rq"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
     ("knowledge.rs", &["celery", "django", "flask", "rq"]),
@@ -382,12 +383,13 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("manager/poetry/mod.rs", &["pip", "uv"]),
     ("manager/uv/mod.rs", &["pip"]),
     ("output/contexts.rs", &["uv"]),
-    ("output/report.rs", &["celery", "django"]),
+    ("output/report.rs", &["django"]),
     ("parse/pyproject.rs", &["poetry", "uv"]),
     ("parse/pysrc.rs", &["flask"]),
     ("plan/files.rs", &["django", "flask"]),
-    ("plan/mod.rs", &["celery", "django", "flask", "rq", "uv"]),
-    ("plan/workers.rs", &["celery", "rq"]),
+    ("plan/mod.rs", &["django", "flask", "uv"]),
+    ("queue/celery/mod.rs", &["django"]),
+    ("queue/rq/mod.rs", &["django", "flask"]),
 ];
 
 /// The registry's names each file's code writes outside that name's own module (`framework/<name>/`,
@@ -399,11 +401,7 @@ fn names_outside_their_modules()
         .iter()
         .map(|f| ("framework", f.as_str()))
         .chain(manager::ALL.iter().map(|m| ("manager", m.as_str())))
-        .chain(
-            dockgen::base::kinds::Worker::ALL
-                .iter()
-                .map(|w| ("queue", w.as_str())),
-        )
+        .chain(dockgen::queue::ALL.iter().map(|q| ("queue", q.as_str())))
         .collect();
     let mut found: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();

@@ -4,7 +4,7 @@
 
 use super::{
     Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, EnvRoleCx, Found, FrameworkSpec,
-    Migration, RouteRules, WorkerSystem,
+    Migration, RouteRules,
 };
 use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
@@ -266,12 +266,8 @@ impl FrameworkSpec for Django {
             .into_iter()
             .collect()
     }
-    fn worker_command(&self, system: WorkerSystem, app: &AppView) -> Option<Vec<String>> {
-        match system {
-            WorkerSystem::Rq => app
-                .deps
-                .has("django-rq")
-                .then(|| words(&["python", "manage.py", "rqworker", "default"])),
-        }
+    fn worker_command(&self, queue: &str, app: &AppView) -> Option<Vec<String>> {
+        (queue == "rq" && app.deps.has("django-rq"))
+            .then(|| words(&["python", "manage.py", "rqworker", "default"]))
     }
 }
