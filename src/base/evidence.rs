@@ -81,14 +81,14 @@ pub enum Key {
     PythonVersion,
     AppDir,
     Entrypoint,
-    DjangoSettingsModule,
     StaticRoot,
     /// The app a task queue's services run, by the queue's name (`celery_app`).
     QueueApp(&'static str),
     /// The schedule a task queue's scheduler runs, by the scheduler's answer name (`celery_beat`).
     Scheduler(&'static str),
-    /// Django's `COMPRESS_OFFLINE = True` (django-compressor): `compress` runs at build time.
-    CompressOffline,
+    /// A fact of the framework's own, by the name its analysis gives it (Django's settings module,
+    /// `COMPRESS_OFFLINE = True`).
+    Fact(&'static str),
     /// The app's health route.
     HealthPath,
     /// A backing service the project needs.
@@ -109,11 +109,10 @@ impl fmt::Display for Key {
             Key::PythonVersion => f.write_str("python_version"),
             Key::AppDir => f.write_str("app_dir"),
             Key::Entrypoint => f.write_str("entrypoint"),
-            Key::DjangoSettingsModule => f.write_str("django_settings_module"),
             Key::StaticRoot => f.write_str("static_root"),
             Key::QueueApp(q) => write!(f, "{q}_app"),
             Key::Scheduler(kind) => f.write_str(&kind.replace('-', "_")),
-            Key::CompressOffline => f.write_str("compress_offline"),
+            Key::Fact(name) => f.write_str(name),
             Key::HealthPath => f.write_str("health_path"),
             Key::Service(s) => write!(f, "services.{s}"),
             Key::Worker(w) => write!(f, "workers.{w}"),

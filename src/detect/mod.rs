@@ -113,6 +113,12 @@ impl Options {
             .unwrap_or_else(|| Evidence::rule(&format!("--{key} flag")))
     }
 
+    /// The app the app answer names for the task queue that takes it, with its evidence.
+    pub(super) fn queue_app(&self) -> Option<(String, Evidence)> {
+        let app = self.celery_app.clone()?;
+        Some((app, self.evidence("celery-app")))
+    }
+
     /// `--app-dir` normalised.
     fn app_dir(&self) -> Option<RelDir> {
         self.app_dir.as_deref().map(RelDir::new)

@@ -134,7 +134,7 @@ fn find_queues(
     out
 }
 
-/// The app answer (`--celery-app`) names the app of the queue that takes it: it wins over what the
+/// The app answer names the app of the queue that takes it: it wins over what the
 /// Procfile and the sources show. Given for a queue the project does not use, it is said and dropped.
 fn answered_app(
     opts: &super::Options,
@@ -143,14 +143,14 @@ fn answered_app(
     runs: &mut BTreeMap<TaskQueue, Run>,
     warnings: &mut Diagnostics,
 ) {
-    let (Some(app), Some(q)) = (
-        &opts.celery_app,
+    let (Some((app, e)), Some(q)) = (
+        opts.queue_app(),
         queues.iter().find(|q| q.takes_app_answer()),
     ) else {
         return;
     };
     if workers.contains_key(q) {
-        runs.entry(*q).or_default().app = Some((app.clone(), opts.evidence("celery-app")));
+        runs.entry(*q).or_default().app = Some((app, e));
     } else {
         warnings.warn(format!(
             "the {} app `{app}` was given, but {} is not a dependency of the project, so no worker service runs it",

@@ -44,6 +44,7 @@ pub(super) fn dirs(sources: &[Source], env: &[EnvVar]) -> Vec<DataDir> {
                 role: DataRole::Written,
                 path,
                 evidence: Evidence::at(&s.file, c.line, &rule),
+                label: "",
             });
         }
     }

@@ -144,6 +144,10 @@ pub struct DataDir {
     /// Relative to the app directory (`staticfiles`), or absolute in the image (`/srv/media`).
     pub path: String,
     pub evidence: Evidence,
+    /// What the framework calls it, in the plan's reasons (`Django's MEDIA_ROOT`); empty for a
+    /// directory the app's own code makes.
+    #[serde(skip)]
+    pub label: &'static str,
 }
 
 /// What a framework found out about the chosen app.
@@ -278,6 +282,15 @@ pub trait FrameworkSpec: Sync {
     /// django-environ take `postgres`); `None` when the app hands URLs to SQLAlchemy or a driver, whose
     /// scheme detection works out from the installed driver.
     fn database_url_scheme(&self) -> Option<&'static str> {
+        None
+    }
+    /// How its apps usually read the database from the environment, in the fix offered when nothing in
+    /// the app does (`DATABASE_URL with dj-database-url in Django settings`).
+    fn database_from_env(&self) -> Option<&'static str> {
+        None
+    }
+    /// Its migration tool in prose, in the note when no migration step was found (`Django migrations`).
+    fn migration_tool(&self) -> Option<&'static str> {
         None
     }
     /// ASGI servers that can serve it, in order of preference among those installed; the first is

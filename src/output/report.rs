@@ -79,7 +79,7 @@ fn decisions(out: &mut String, p: &Project) {
         e(Key::Entrypoint),
     );
     if let Some(s) = &p.django_settings_module {
-        row(out, "settings", s, e(Key::DjangoSettingsModule));
+        row(out, "settings", s, e(Key::Fact("django_settings_module")));
     }
     if let Some(sr) = p.static_root {
         row(
@@ -89,12 +89,12 @@ fn decisions(out: &mut String, p: &Project) {
             e(Key::StaticRoot),
         );
     }
-    if p.evidence.contains_key(&Key::CompressOffline) {
+    if p.evidence.contains_key(&Key::Fact("compress_offline")) {
         row(
             out,
             "compression",
             "offline: `manage.py compress` at build time",
-            e(Key::CompressOffline),
+            e(Key::Fact("compress_offline")),
         );
     }
 }

@@ -739,7 +739,14 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<
     if postgres && !reads_database {
         out.push(Blocker {
             problem: "compose starts Postgres, but nothing in the app reads a database setting from the environment, so the app would keep its own database (SQLite, or localhost) and Postgres would stay empty".into(),
-            fix: "read the database from the environment (DATABASE_URL with dj-database-url in Django settings, SQLALCHEMY_DATABASE_URI = os.environ[\"DATABASE_URL\"] for Flask-SQLAlchemy, a pydantic-settings field), then run dockgen init again; or pass --no-postgres".into(),
+            fix: format!(
+                "read the database from the environment ({}), then run dockgen init again; or pass --no-postgres",
+                crate::framework::ALL
+                    .iter()
+                    .filter_map(|f| f.database_from_env())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         });
     }
     out
@@ -802,7 +809,17 @@ fn schema_note(p: &Project, migrates: bool, postgres: bool) -> Option<String> {
         Some((cmd, at)) => format!(
             "the database schema comes from the app's own `{cmd}` ({at}), which dockgen does not run (such commands usually drop and recreate the tables): once the stack is up, run it once with `docker compose exec web {cmd}`"
         ),
-        None => "no migration step was found (Django migrations, Alembic, Flask-Migrate, create_all()): the app's tables must be created before it serves requests".to_string(),
+        None => {
+            let mut tools: Vec<&str> = crate::framework::ALL
+                .iter()
+                .filter_map(|f| f.migration_tool())
+                .collect();
+            tools.extend(["Alembic", "create_all()"]);
+            format!(
+                "no migration step was found ({}): the app's tables must be created before it serves requests",
+                tools.join(", ")
+            )
+        }
     })
 }
 

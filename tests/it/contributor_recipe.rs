@@ -369,10 +369,8 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
-    ("base/evidence.rs", &["django"]),
     ("detect/env.rs", &["celery", "django", "rq"]),
     ("detect/mod.rs", &["celery", "django"]),
-    ("detect/needs.rs", &["celery"]),
     ("detect/python.rs", &["pipenv", "poetry"]),
     ("framework/django/mod.rs", &["rq"]),
     ("framework/django/settings.rs", &["celery"]),
@@ -392,8 +390,7 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("output/report.rs", &["django"]),
     ("parse/pyproject.rs", &["poetry", "uv"]),
     ("parse/pysrc.rs", &["flask"]),
-    ("plan/files.rs", &["django", "flask"]),
-    ("plan/mod.rs", &["django", "flask", "uv"]),
+    ("plan/mod.rs", &["django", "uv"]),
     ("queue/celery/mod.rs", &["django"]),
     ("queue/rq/mod.rs", &["django", "flask"]),
 ];

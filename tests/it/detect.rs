@@ -358,7 +358,7 @@ fn django_details() {
     let p = run("django-hostile-settings").unwrap();
     assert_eq!(p.static_root, Some(false));
     let p = run("django-uv-subdir").unwrap();
-    let ev = &p.evidence[&Key::DjangoSettingsModule];
+    let ev = &p.evidence[&Key::Fact("django_settings_module")];
     assert_eq!(
         (ev.file.as_deref(), ev.line.is_some()),
         (Some("core/manage.py"), true)
@@ -506,7 +506,7 @@ fn the_ci_matrix_is_evidence_for_the_python_version() {
 #[test]
 fn offline_compression_runs_compress_after_collectstatic_at_build_time() {
     let p = run("django-compressor-pip").unwrap();
-    let why = &p.evidence[&Key::CompressOffline];
+    let why = &p.evidence[&Key::Fact("compress_offline")];
     assert_eq!(
         (why.file.as_deref(), why.line),
         (Some("mysite/settings.py"), Some(46))

@@ -88,12 +88,14 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
                 role: DataRole::StaticRoot,
                 path,
                 evidence,
+                label: "Django's STATIC_ROOT",
             });
     let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
         path.map(|path| DataDir {
             role: DataRole::MediaRoot,
             path,
             evidence,
+            label: "Django's MEDIA_ROOT",
         })
     });
     static_dir
@@ -104,6 +106,12 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
 }
 
 impl FrameworkSpec for Django {
+    fn database_from_env(&self) -> Option<&'static str> {
+        Some("DATABASE_URL with dj-database-url in Django settings")
+    }
+    fn migration_tool(&self) -> Option<&'static str> {
+        Some("Django migrations")
+    }
     fn routes(&self) -> RouteRules {
         RouteRules {
             url_functions: &[
@@ -165,7 +173,10 @@ impl FrameworkSpec for Django {
         let d = settings::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
         let (interface, entrypoint, ep_evidence) = Django::entrypoint(&d, cx)?;
         let mut evidence = vec![
-            (Key::DjangoSettingsModule, d.settings_evidence.clone()),
+            (
+                Key::Fact("django_settings_module"),
+                d.settings_evidence.clone(),
+            ),
             (Key::Entrypoint, ep_evidence.clone()),
         ];
         if let Some(e) = &d.static_root {
@@ -173,7 +184,7 @@ impl FrameworkSpec for Django {
         }
         let mut facts = std::collections::BTreeSet::new();
         if let Some(e) = &d.compress_offline {
-            evidence.push((Key::CompressOffline, e.clone()));
+            evidence.push((Key::Fact("compress_offline"), e.clone()));
             facts.insert(COMPRESS_OFFLINE);
         }
         if d.auth {

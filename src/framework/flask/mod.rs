@@ -60,6 +60,7 @@ fn instance_dir() -> DataDir {
     DataDir {
         role: DataRole::Instance,
         path: "instance".into(),
+        label: "Flask's instance folder (app.instance_path)",
         evidence: Evidence::rule(
             "Flask's instance folder (app.instance_path) beside the app's module or package",
         ),
@@ -67,6 +68,12 @@ fn instance_dir() -> DataDir {
 }
 
 impl FrameworkSpec for Flask {
+    fn database_from_env(&self) -> Option<&'static str> {
+        Some("SQLALCHEMY_DATABASE_URI = os.environ[\"DATABASE_URL\"] for Flask-SQLAlchemy")
+    }
+    fn migration_tool(&self) -> Option<&'static str> {
+        Some("Flask-Migrate")
+    }
     fn routes(&self) -> RouteRules {
         RouteRules {
             // APIFlask and Quart keep Flask's app and blueprint API.
