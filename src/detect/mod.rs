@@ -388,7 +388,7 @@ fn steps(
         &env_sources,
         dir,
         &dependencies,
-        reg.frameworks,
+        reg,
         warnings,
     );
     keep_safe_values(&mut env_vars, &mut needs, warnings);
@@ -525,13 +525,14 @@ fn environment(
     sources: &[crate::parse::apps::Source],
     context: &RelDir,
     deps: &DepSet,
-    frameworks: &[Framework],
+    reg: Registry,
     warnings: &mut Diagnostics,
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
     let consumer = env::Consumer {
-        frameworks,
+        frameworks: reg.frameworks,
+        queues: reg.queues,
         framework_scheme: chosen.framework.database_url_scheme(),
         deps,
     };

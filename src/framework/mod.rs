@@ -284,6 +284,11 @@ pub trait FrameworkSpec: Sync {
     fn database_url_scheme(&self) -> Option<&'static str> {
         None
     }
+    /// Values of its own settings that select PostgreSQL when a switch is compared against them
+    /// (Django's engine names, `DB_ENGINE == "django.db.backends.postgresql"`).
+    fn postgres_values(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// How its apps usually read the database from the environment, in the fix offered when nothing in
     /// the app does (`DATABASE_URL with dj-database-url in Django settings`).
     fn database_from_env(&self) -> Option<&'static str> {

@@ -141,6 +141,11 @@ pub trait QueueSpec: Sync {
     fn broker_vars(&self) -> &'static [&'static str] {
         &[]
     }
+    /// Settings and config keys whose value is a Redis URL its workers connect to
+    /// (`CELERY_BROKER_URL`, `RQ_REDIS_URL`).
+    fn redis_settings(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// Module file names that may hold its app beyond the neutral ones (`celery.py`).
     fn module_files(&self) -> &'static [&'static str] {
         &[]

@@ -369,7 +369,6 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
-    ("detect/env.rs", &["celery", "django", "rq"]),
     ("detect/mod.rs", &["celery", "django"]),
     ("detect/python.rs", &["pipenv", "poetry"]),
     ("framework/django/mod.rs", &["rq"]),
@@ -494,7 +493,10 @@ impl QueueSpec for Dramatiq {
         Service::Redis
     }
     fn broker_vars(&self) -> &'static [&'static str] {
-        &["DRAMATIQ_BROKER_URL"]
+        &["BROKER"]
+    }
+    fn redis_settings(&self) -> &'static [&'static str] {
+        &["DRAMATIQ_REDIS_URL"]
     }
     fn source_words(&self) -> &'static [&'static str] {
         &["dramatiq"]
@@ -594,7 +596,7 @@ fn a_task_queue_registered_in_a_test_works_end_to_end() {
         ),
         (
             "tasks.py",
-            b"import os\n\nimport dramatiq\nfrom dramatiq.brokers.redis import RedisBroker\n\nbroker = RedisBroker(url=os.environ.get(\"DRAMATIQ_BROKER_URL\", \"redis://localhost:6379/0\"))\ndramatiq.set_broker(broker)\n\n\n@dramatiq.actor\ndef count_words(url):\n    return len(url)\n",
+            b"import os\n\nimport dramatiq\nfrom dramatiq.brokers.redis import RedisBroker\n\nDRAMATIQ_REDIS_URL = os.environ.get(\"BROKER\", \"redis://localhost:6379/0\")\nbroker = RedisBroker(url=DRAMATIQ_REDIS_URL)\ndramatiq.set_broker(broker)\n\n\n@dramatiq.actor\ndef count_words(url):\n    return len(url)\n",
         ),
     ]);
     let queues = queues();
@@ -609,7 +611,16 @@ fn a_task_queue_registered_in_a_test_works_end_to_end() {
     assert!(p.queue(dramatiq).schedule);
     assert_eq!(
         p.evidence[&Key::QueueApp("dramatiq")].to_string(),
-        "tasks.py:6: a Dramatiq broker"
+        "tasks.py:7: a Dramatiq broker"
+    );
+    // The setting its broker URL is assigned to is the queue's own.
+    let broker = p.env_vars.iter().find(|v| v.name == "BROKER").unwrap();
+    let traced = broker.role.as_ref().expect("the queue's setting traced it");
+    assert_eq!(traced.role, EnvRole::RedisUrl);
+    assert!(
+        traced.because.rule.contains("DRAMATIQ_REDIS_URL"),
+        "{}",
+        traced.because
     );
     assert_eq!(
         p.evidence[&Key::Worker("dramatiq")].rule,

@@ -106,6 +106,12 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
 }
 
 impl FrameworkSpec for Django {
+    fn postgres_values(&self) -> &'static [&'static str] {
+        &[
+            "django.db.backends.postgresql",
+            "django.db.backends.postgresql_psycopg2",
+        ]
+    }
     fn database_from_env(&self) -> Option<&'static str> {
         Some("DATABASE_URL with dj-database-url in Django settings")
     }

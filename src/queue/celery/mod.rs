@@ -15,6 +15,16 @@ use crate::parse::pysrc::Value;
 pub struct Celery;
 
 impl QueueSpec for Celery {
+    fn redis_settings(&self) -> &'static [&'static str] {
+        // Django-style settings (`CELERY_` namespace), the old uppercase names and `app.conf`'s keys.
+        &[
+            "CELERY_BROKER_URL",
+            "BROKER_URL",
+            "CELERY_RESULT_BACKEND",
+            "broker_url",
+            "result_backend",
+        ]
+    }
     fn name(&self) -> &'static str {
         "celery"
     }

@@ -10,6 +10,9 @@ use crate::parse::procfile::Process;
 pub struct Rq;
 
 impl QueueSpec for Rq {
+    fn redis_settings(&self) -> &'static [&'static str] {
+        &["RQ_REDIS_URL"]
+    }
     fn name(&self) -> &'static str {
         "rq"
     }
