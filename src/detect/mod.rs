@@ -383,14 +383,7 @@ fn steps(
     let mut needs = needs::collect(from, &mut evidence, warnings);
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
     let env_sources = candidates::load_env_sources(root, &scan, dir, reg.queues, warnings);
-    let mut env_vars = environment(
-        &chosen,
-        &env_sources,
-        dir,
-        &dependencies,
-        reg,
-        warnings,
-    );
+    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies, reg, warnings);
     keep_safe_values(&mut env_vars, &mut needs, warnings);
     needs::brokers_from_env(&env_vars, &mut needs, &mut evidence);
     let data_dirs = data_dirs(&chosen, &env_sources, &env_vars);
