@@ -363,6 +363,7 @@ fn steps(
         warnings,
     )?;
     let locked = python::Locked {
+        managers: reg.managers,
         deps: &dependencies,
         artifacts: artifacts.as_ref(),
         install: &install,

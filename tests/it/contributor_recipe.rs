@@ -370,7 +370,6 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
     ("detect/mod.rs", &["celery", "django"]),
-    ("detect/python.rs", &["pipenv", "poetry"]),
     ("framework/django/mod.rs", &["rq"]),
     ("framework/django/settings.rs", &["celery"]),
     ("init/answers.rs", &["celery", "flask"]),
