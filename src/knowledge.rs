@@ -1,9 +1,9 @@
 //! What dockgen knows about the Python ecosystem, as data.
 //!
 //! Teams fork this table more than any code: which package implies which service or server, and which
-//! packages compile against system libraries (the packages that mean a task queue are its registry
-//! entry's, `crate::queue`). Code elsewhere only looks rows up; adding a row here is
-//! enough to teach detection a new package. Names are PEP 503-normalised.
+//! packages compile against system libraries (the packages that mean a task queue, and the services
+//! they use, are its registry entry's, `crate::queue`). Code elsewhere only looks rows up; adding a row
+//! here is enough to teach detection a new package. Names are PEP 503-normalised.
 
 use crate::base::python::PythonVersion;
 use serde::Serialize;
@@ -213,19 +213,12 @@ pub const PACKAGES: &[PackageFacts] = &[
         from_source: Some(&FFI),
         ..row("cffi")
     },
-    // Redis clients and everything that talks to Redis.
+    // Redis clients and everything that talks to Redis (the task queues' packages: `crate::queue`).
     service("redis", Service::Redis),
     service("hiredis", Service::Redis),
     service("django-redis", Service::Redis),
     service("channels-redis", Service::Redis),
     service("aioredis", Service::Redis),
-    PackageFacts {
-        extra: Some("redis"),
-        ..service("celery", Service::Redis)
-    },
-    service("rq", Service::Redis),
-    service("django-rq", Service::Redis),
-    service("flask-rq2", Service::Redis),
     // Application servers.
     server("gunicorn", Server::Gunicorn),
     server("uvicorn", Server::Uvicorn),

@@ -63,7 +63,14 @@ pub(super) fn collect(from: From, ev: &mut EvidenceMap, warnings: &mut Diagnosti
     let mut workers: BTreeMap<TaskQueue, Evidence> = BTreeMap::new();
     let mut needs = Needs::default();
     let mut servers = BTreeSet::new();
-    from_dependencies(deps, &mut services, &mut servers, &mut needs.native, ev);
+    from_dependencies(
+        deps,
+        queues,
+        &mut services,
+        &mut servers,
+        &mut needs.native,
+        ev,
+    );
     for d in deps.iter() {
         for q in queues
             .iter()
@@ -160,9 +167,11 @@ fn answered_app(
     }
 }
 
-/// Every row of the package table that a dependency (with the row's extra, if any) matches.
+/// Every row of the package table that a dependency (with the row's extra, if any) matches, then the
+/// registered queues' own (`celery[redis]` and `rq` mean Redis).
 fn from_dependencies(
     deps: &DepSet,
+    queues: &[TaskQueue],
     services: &mut BTreeMap<Service, Evidence>,
     servers: &mut BTreeSet<Server>,
     native: &mut Vec<NativeDeps>,
@@ -196,6 +205,13 @@ fn from_dependencies(
                 };
                 ev.entry(Key::Native(d.name.clone()))
                     .or_insert_with(|| with(what));
+            }
+        }
+        for (package, extra, s) in queues.iter().flat_map(|q| q.services()) {
+            if *package == d.name && !extra.is_some_and(|x| !d.extras.contains(x)) {
+                services
+                    .entry(*s)
+                    .or_insert_with(|| dependency_evidence(d, *extra, "dependency"));
             }
         }
     }

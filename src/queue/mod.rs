@@ -122,6 +122,11 @@ pub trait QueueSpec: Sync {
     fn about(&self) -> &'static str;
     /// The dependencies that mean the project runs its workers (`rq`, `django-rq`, `flask-rq2`).
     fn packages(&self) -> &'static [&'static str];
+    /// Dependencies (with the extra that counts, if any) that mean a backing service its workers use:
+    /// `celery[redis]` and `rq` mean Redis.
+    fn services(&self) -> &'static [(&'static str, Option<&'static str>, Service)] {
+        &[]
+    }
     /// Whether its services need an app found for them (Celery's `-A`): without one, none is planned.
     fn needs_app(&self) -> bool {
         false

@@ -374,7 +374,7 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("framework/django/settings.rs", &["celery"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
-    ("knowledge.rs", &["celery", "django", "flask", "rq"]),
+    ("knowledge.rs", &["django"]),
     ("manager/install.rs", &["pip", "uv"]),
     ("manager/lock.rs", &["poetry"]),
     ("manager/mod.rs", &["pip", "uv"]),

@@ -15,6 +15,9 @@ use crate::parse::pysrc::Value;
 pub struct Celery;
 
 impl QueueSpec for Celery {
+    fn services(&self) -> &'static [(&'static str, Option<&'static str>, Service)] {
+        &[("celery", Some("redis"), Service::Redis)]
+    }
     fn redis_settings(&self) -> &'static [&'static str] {
         // Django-style settings (`CELERY_` namespace), the old uppercase names and `app.conf`'s keys.
         &[

@@ -10,6 +10,13 @@ use crate::parse::procfile::Process;
 pub struct Rq;
 
 impl QueueSpec for Rq {
+    fn services(&self) -> &'static [(&'static str, Option<&'static str>, Service)] {
+        &[
+            ("rq", None, Service::Redis),
+            ("django-rq", None, Service::Redis),
+            ("flask-rq2", None, Service::Redis),
+        ]
+    }
     fn redis_settings(&self) -> &'static [&'static str] {
         &["RQ_REDIS_URL"]
     }
