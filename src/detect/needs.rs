@@ -125,7 +125,7 @@ fn find_queues(
                     app_dir: chosen.app_dir.as_str(),
                     sources,
                     deps,
-                    framework_schedule: chosen.analysis.beat.as_ref(),
+                    framework_settings: &chosen.analysis.settings,
                     run_app: run.app,
                     procfile_queues: run.queues,
                 };

@@ -168,8 +168,9 @@ pub struct Analysis {
     pub evidence: Vec<(Key, Evidence)>,
     /// Services the configuration points at (a `postgres://` URL in settings).
     pub services: Vec<(Service, Evidence)>,
-    /// A Celery beat schedule configured in the framework's settings.
-    pub beat: Option<Evidence>,
+    /// Where each top-level setting of the framework's settings is assigned (file, line): what a task
+    /// queue configured there is found by (Django's merged settings modules).
+    pub settings: std::collections::BTreeMap<String, (String, usize)>,
     /// Facts the framework's own plan hooks read back through [`AppView::facts`] (`migrations-folder`).
     pub facts: std::collections::BTreeSet<&'static str>,
     /// Environment variables the configuration reads.

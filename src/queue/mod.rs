@@ -48,8 +48,9 @@ pub struct FindCx<'a> {
     /// The modules worth reading for the queue's app.
     pub sources: &'a [Source],
     pub deps: &'a DepSet,
-    /// A schedule the framework's analysis found in its settings (Django's `CELERY_BEAT_SCHEDULE`).
-    pub framework_schedule: Option<&'a Evidence>,
+    /// Where each of the framework's settings is assigned (file, line), as its analysis read them
+    /// (Django's `CELERY_BEAT_SCHEDULE`); empty for a framework without a settings module.
+    pub framework_settings: &'a std::collections::BTreeMap<String, (String, usize)>,
     /// The app the project runs it with: the app answer, else the Procfile's, with its evidence.
     pub run_app: Option<(String, Evidence)>,
     /// The queues the Procfile's process names.

@@ -371,7 +371,6 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
     ("detect/mod.rs", &["celery", "django"]),
     ("framework/django/mod.rs", &["rq"]),
-    ("framework/django/settings.rs", &["celery"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
     ("knowledge.rs", &["django"]),

@@ -210,7 +210,7 @@ impl FrameworkSpec for Django {
             static_root: Some(d.static_root.is_some()),
             evidence,
             services,
-            beat: d.beat.clone(),
+            settings: d.assigned.clone(),
             env_reads: d
                 .env_reads
                 .iter()

@@ -146,9 +146,10 @@ fn find(cx: &FindCx, ev: &mut Vec<(Key, Evidence)>, notes: &mut Diagnostics) -> 
             "celery is a dependency but no `Celery(...)` app was found; the worker service needs `celery -A <module>`",
         ),
     }
-    let beat = cx
-        .framework_schedule
-        .cloned()
+    let settings = |name: &str| cx.framework_settings.get(name);
+    let beat = settings("CELERY_BEAT_SCHEDULE")
+        .or_else(|| settings("CELERYBEAT_SCHEDULE"))
+        .map(|(f, line)| Evidence::at(f, *line, "CELERY_BEAT_SCHEDULE in settings"))
         .or_else(|| beat_schedule(cx.sources))
         .or_else(|| {
             cx.deps
