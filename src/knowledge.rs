@@ -1,13 +1,14 @@
 //! What dockgen knows about the Python ecosystem, as data.
 //!
-//! Teams fork this table more than any code: which package implies which service, worker or server, and
-//! which packages compile against system libraries. Code elsewhere only looks rows up; adding a row here is
-//! enough to teach detection a new package. Names are PEP 503-normalised.
+//! Teams fork this table more than any code: which package implies which service or server, and which
+//! packages compile against system libraries (the packages that mean a task queue, and the services
+//! they use, are its registry entry's, `crate::queue`). Code elsewhere only looks rows up; adding a row
+//! here is enough to teach detection a new package. Names are PEP 503-normalised.
 
 use crate::base::python::PythonVersion;
 use serde::Serialize;
 
-pub use crate::base::kinds::{Server, Service, Worker};
+pub use crate::base::kinds::{Server, Service};
 
 /// System packages (Debian names) a source build needs in the builder stage and at run time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -26,7 +27,6 @@ pub struct PackageFacts {
     /// An extra of the package that cancels the row (`psycopg[binary]`).
     pub unless_extra: Option<&'static str>,
     pub service: Option<Service>,
-    pub worker: Option<Worker>,
     pub server: Option<Server>,
     /// What the package always needs from the system (it has no Linux wheels, or loads a library).
     pub native: Option<&'static NativeDeps>,
@@ -123,7 +123,6 @@ const fn row(package: &'static str) -> PackageFacts {
         unless: None,
         unless_extra: None,
         service: None,
-        worker: None,
         server: None,
         native: None,
         from_source: None,
@@ -214,32 +213,12 @@ pub const PACKAGES: &[PackageFacts] = &[
         from_source: Some(&FFI),
         ..row("cffi")
     },
-    // Redis clients and everything that talks to Redis.
+    // Redis clients and everything that talks to Redis (the task queues' packages: `crate::queue`).
     service("redis", Service::Redis),
     service("hiredis", Service::Redis),
     service("django-redis", Service::Redis),
     service("channels-redis", Service::Redis),
     service("aioredis", Service::Redis),
-    PackageFacts {
-        extra: Some("redis"),
-        ..service("celery", Service::Redis)
-    },
-    PackageFacts {
-        worker: Some(Worker::Rq),
-        ..service("rq", Service::Redis)
-    },
-    PackageFacts {
-        worker: Some(Worker::Rq),
-        ..service("django-rq", Service::Redis)
-    },
-    PackageFacts {
-        worker: Some(Worker::Rq),
-        ..service("flask-rq2", Service::Redis)
-    },
-    PackageFacts {
-        worker: Some(Worker::Celery),
-        ..row("celery")
-    },
     // Application servers.
     server("gunicorn", Server::Gunicorn),
     server("uvicorn", Server::Uvicorn),
@@ -264,7 +243,9 @@ pub struct PkgResourcesUser {
 pub const SETUPTOOLS_DROPPED_PKG_RESOURCES: &str = "82";
 pub const SETUPTOOLS_WITH_PKG_RESOURCES: &str = "setuptools<82";
 
-/// Packages whose older releases import `pkg_resources` (see [`PkgResourcesUser`]).
+/// Packages whose older releases import `pkg_resources` (see [`PkgResourcesUser`]), beside the rows
+/// each framework and task queue keeps for its own packages (`FrameworkSpec::pkg_resources_users`,
+/// `QueueSpec::pkg_resources_users`).
 pub const PKG_RESOURCES_USERS: &[PkgResourcesUser] = &[
     // gunicorn 20.x declares `setuptools>=3.0`, which a resolver now meets with a setuptools without
     // pkg_resources, and a lock or `pip freeze` leaves setuptools out.
@@ -273,22 +254,15 @@ pub const PKG_RESOURCES_USERS: &[PkgResourcesUser] = &[
         fixed_in: "21.0",
         why: "imports pkg_resources at start (`gunicorn/util.py`, to load worker classes); 21.0 uses importlib.metadata",
     },
-    PkgResourcesUser {
-        package: "flask",
-        fixed_in: "2.1",
-        why: "loads the `flask` commands of extensions (Flask-Migrate's `flask db`) through pkg_resources (`flask/cli.py`), and without it silently has none; 2.1 uses importlib.metadata",
-    },
-    PkgResourcesUser {
-        package: "celery",
-        fixed_in: "5.2.5",
-        why: "imports pkg_resources in its command line (`celery/bin/celery.py`), so `celery worker` cannot start; 5.2.5 uses importlib.metadata",
-    },
 ];
 
-/// The rows of [`PKG_RESOURCES_USERS`] that `package` at `version` matches.
-pub fn imports_pkg_resources(package: &str, version: &str) -> Option<&'static PkgResourcesUser> {
-    PKG_RESOURCES_USERS
-        .iter()
+/// The row of `rows` that `package` at `version` matches.
+pub fn imports_pkg_resources<'r>(
+    rows: impl IntoIterator<Item = &'r PkgResourcesUser>,
+    package: &str,
+    version: &str,
+) -> Option<&'r PkgResourcesUser> {
+    rows.into_iter()
         .find(|r| r.package == package && release_before(version, r.fixed_in))
 }
 
@@ -421,19 +395,13 @@ mod tests {
     /// the releases that replaced it, and versions that are no release number, do not match.
     #[test]
     fn old_releases_that_import_pkg_resources() {
-        assert!(imports_pkg_resources("gunicorn", "20.1.0").is_some());
-        assert!(imports_pkg_resources("gunicorn", "19.9").is_some());
-        assert!(imports_pkg_resources("gunicorn", "21.0.0").is_none());
-        assert!(imports_pkg_resources("gunicorn", "23.0.0").is_none());
-        assert!(imports_pkg_resources("flask", "2.0.3").is_some());
-        assert!(imports_pkg_resources("flask", "2.1").is_none());
-        assert!(imports_pkg_resources("flask", "2.1.3").is_none());
-        assert!(imports_pkg_resources("celery", "5.2.4").is_some());
-        assert!(imports_pkg_resources("celery", "5.2.5").is_none());
-        assert!(imports_pkg_resources("celery", "5.10.0").is_none());
-        assert!(imports_pkg_resources("celery", "4.4.7").is_some());
-        assert!(imports_pkg_resources("redis", "2.0").is_none());
-        assert!(imports_pkg_resources("gunicorn", "main").is_none());
+        let rows = PKG_RESOURCES_USERS;
+        assert!(imports_pkg_resources(rows, "gunicorn", "20.1.0").is_some());
+        assert!(imports_pkg_resources(rows, "gunicorn", "19.9").is_some());
+        assert!(imports_pkg_resources(rows, "gunicorn", "21.0.0").is_none());
+        assert!(imports_pkg_resources(rows, "gunicorn", "23.0.0").is_none());
+        assert!(imports_pkg_resources(rows, "redis", "2.0").is_none());
+        assert!(imports_pkg_resources(rows, "gunicorn", "main").is_none());
         assert!(release_before("20.1.0rc1", "21.0"));
         assert!(!release_before("1!0.1", "21.0"));
     }

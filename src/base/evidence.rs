@@ -9,7 +9,7 @@ use std::fmt;
 
 use serde::{Serialize, Serializer};
 
-use super::kinds::{Server, Service, Worker};
+use super::kinds::{Server, Service};
 
 /// Where a decision came from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -81,18 +81,20 @@ pub enum Key {
     PythonVersion,
     AppDir,
     Entrypoint,
-    DjangoSettingsModule,
     StaticRoot,
-    CeleryApp,
-    CeleryBeat,
-    /// Django's `COMPRESS_OFFLINE = True` (django-compressor): `compress` runs at build time.
-    CompressOffline,
+    /// The app a task queue's services run, by the queue's name (`celery_app`).
+    QueueApp(&'static str),
+    /// The schedule a task queue's scheduler runs, by the scheduler's answer name (`celery_beat`).
+    Scheduler(&'static str),
+    /// A fact of the framework's own, by the name its analysis gives it (Django's settings module,
+    /// `COMPRESS_OFFLINE = True`).
+    Fact(&'static str),
     /// The app's health route.
     HealthPath,
     /// A backing service the project needs.
     Service(Service),
-    /// A worker system the project uses.
-    Worker(Worker),
+    /// A task queue the project uses, by its name.
+    Worker(&'static str),
     /// An application server among the dependencies.
     Server(Server),
     /// A source build of this package (normalised name).
@@ -109,11 +111,10 @@ impl fmt::Display for Key {
             Key::PythonVersion => f.write_str("python_version"),
             Key::AppDir => f.write_str("app_dir"),
             Key::Entrypoint => f.write_str("entrypoint"),
-            Key::DjangoSettingsModule => f.write_str("django_settings_module"),
             Key::StaticRoot => f.write_str("static_root"),
-            Key::CeleryApp => f.write_str("celery_app"),
-            Key::CeleryBeat => f.write_str("celery_beat"),
-            Key::CompressOffline => f.write_str("compress_offline"),
+            Key::QueueApp(q) => write!(f, "{q}_app"),
+            Key::Scheduler(kind) => f.write_str(&kind.replace('-', "_")),
+            Key::Fact(name) => f.write_str(name),
             Key::HealthPath => f.write_str("health_path"),
             Key::Service(s) => write!(f, "services.{s}"),
             Key::Worker(w) => write!(f, "workers.{w}"),

@@ -1,7 +1,7 @@
-//! Closed vocabularies every stage shares: backing services, worker systems, application servers and the
-//! server interface. They are closed on purpose: each value changes what compose generates, so adding one
-//! is a change to the templates too. (Frameworks and package managers are open: see the registries in
-//! `crate::framework` and `crate::manager`.)
+//! Closed vocabularies every stage shares: backing services, application servers and the server
+//! interface. They are closed on purpose: each value changes what compose generates, so adding one
+//! is a change to the templates too. (Frameworks, package managers and task queues are open: see the
+//! registries in `crate::framework`, `crate::manager` and `crate::queue`.)
 
 use std::fmt;
 
@@ -37,10 +37,6 @@ macro_rules! vocabulary {
 vocabulary!(
     /// A backing service the app talks to.
     Service { Postgres = "postgres", Rabbitmq = "rabbitmq", Redis = "redis" }
-);
-vocabulary!(
-    /// A background worker system.
-    Worker { Celery = "celery", Rq = "rq" }
 );
 vocabulary!(
     /// An application server that can run the app in production.

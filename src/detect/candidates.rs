@@ -90,7 +90,7 @@ pub(super) fn load_sources(
             }
         }
     }
-    let words = TaskQueue::with_source_words(crate::queue::ALL, &apps::words(&classes));
+    let words = TaskQueue::with_source_words(reg.queues, &apps::words(&classes));
     let mut sources = apps::load(root, &scan.sources, &modules, &words, warnings);
     // The modules they import from, a few levels and a bounded number: where a factory the app module
     // calls (`app = get_application()`) is defined.
@@ -125,9 +125,10 @@ pub(super) fn load_env_sources(
     root: &Path,
     scan: &Scan,
     dir: &RelDir,
+    queues: &[TaskQueue],
     warnings: &mut Diagnostics,
 ) -> Vec<Source> {
-    load_project_sources(root, scan, dir, ENV_WORDS, warnings)
+    load_project_sources(root, scan, dir, ENV_WORDS, queues, warnings)
 }
 
 /// The modules that may define workers' apps: the app modules already read, and every module of the
@@ -138,11 +139,12 @@ pub(super) fn load_worker_sources(
     scan: &Scan,
     dir: &RelDir,
     app_sources: &[Source],
+    queues: &[TaskQueue],
     warnings: &mut Diagnostics,
 ) -> Vec<Source> {
     let mut out = app_sources.to_vec();
     // The queues' own words are added by load_project_sources.
-    for s in load_project_sources(root, scan, dir, &[], warnings) {
+    for s in load_project_sources(root, scan, dir, &[], queues, warnings) {
         if !out.iter().any(|o| o.file == s.file) {
             out.push(s);
         }
@@ -157,6 +159,7 @@ pub(super) fn load_project_sources(
     scan: &Scan,
     dir: &RelDir,
     words: &[&str],
+    queues: &[TaskQueue],
     warnings: &mut Diagnostics,
 ) -> Vec<Source> {
     let files: Vec<String> = scan
@@ -165,7 +168,7 @@ pub(super) fn load_project_sources(
         .filter(|f| dir.contains(f))
         .cloned()
         .collect();
-    let words = TaskQueue::with_source_words(crate::queue::ALL, words);
+    let words = TaskQueue::with_source_words(queues, words);
     apps::load(root, &scan.sources, &files, &words, warnings)
 }
 

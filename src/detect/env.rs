@@ -13,15 +13,9 @@ use crate::knowledge::{ENV_CONVENTIONS, EnvSource, SIGNING_KEYS};
 use crate::parse::deps::DepSet;
 use crate::parse::pysrc::Comparison;
 
-/// Values that select PostgreSQL when a switch is compared against them.
-const POSTGRES_VALUES: &[&str] = &[
-    "postgres",
-    "postgresql",
-    "psql",
-    "pg",
-    "django.db.backends.postgresql",
-    "django.db.backends.postgresql_psycopg2",
-];
+/// Values that select PostgreSQL when a switch is compared against them (beside the frameworks' own,
+/// [`crate::framework::FrameworkSpec::postgres_values`]).
+const POSTGRES_VALUES: &[&str] = &["postgres", "postgresql", "psql", "pg"];
 
 /// Statement targets whose value is a database URL.
 const URL_TARGETS: &[&str] = &[
@@ -46,22 +40,16 @@ fn names_a_database(name: &str) -> bool {
         .any(|w| name.contains(w))
 }
 
-/// Statement targets and keys whose value is a Redis URL.
-const REDIS_TARGETS: &[&str] = &[
-    "CELERY_BROKER_URL",
-    "BROKER_URL",
-    "CELERY_RESULT_BACKEND",
-    "broker_url",
-    "result_backend",
-    "RQ_REDIS_URL",
-    "REDIS_URL",
-    "CACHE_REDIS_URL",
-];
+/// Statement targets and keys whose value is a Redis URL (beside the task queues' own,
+/// [`crate::queue::QueueSpec::redis_settings`]).
+const REDIS_TARGETS: &[&str] = &["REDIS_URL", "CACHE_REDIS_URL"];
 
 /// What reads the values: the framework's own URL scheme (if it has one) and the dependencies.
 pub(super) struct Consumer<'a> {
     /// The registered frameworks, whose own settings' rules are asked first.
     pub frameworks: &'a [crate::framework::Framework],
+    /// The registered task queues, whose settings name their brokers.
+    pub queues: &'a [crate::queue::TaskQueue],
     pub framework_scheme: Option<&'static str>,
     pub deps: &'a DepSet,
 }
@@ -138,12 +126,12 @@ fn by_use(
     let cx = EnvRoleCx {
         comparisons,
         database_url: &|v| url_role(v, c),
-        is_switch: &|v| switch(v, comparisons).is_some(),
+        is_switch: &|v| switch(v, comparisons, c).is_some(),
     };
     if let Some(found) = c.frameworks.iter().find_map(|f| f.env_role(v, &cx)) {
         return Some(found);
     }
-    if let Some(found) = switch(v, comparisons) {
+    if let Some(found) = switch(v, comparisons, c) {
         return Some(found);
     }
     if let Some(found) = conninfo(v) {
@@ -166,7 +154,10 @@ fn by_use(
         && key == "LOCATION"
         && (v.name.contains("REDIS")
             || r.default.as_deref().is_some_and(|d| d.starts_with("redis")));
-    if redis_cache || REDIS_TARGETS.contains(&target) || REDIS_TARGETS.contains(&key) {
+    let redis_setting = |name: &str| {
+        REDIS_TARGETS.contains(&name) || c.queues.iter().any(|q| q.redis_settings().contains(&name))
+    };
+    if redis_cache || redis_setting(target) || redis_setting(key) {
         let what = if target == "CACHES" {
             "the cache LOCATION".to_string()
         } else {
@@ -214,7 +205,11 @@ fn signing_key(v: &EnvVar) -> Option<(EnvRole, Evidence)> {
 }
 
 /// A switch: the variable (or the name it is assigned to) compared against a PostgreSQL value.
-fn switch(v: &EnvVar, comparisons: &[(Comparison, String)]) -> Option<(EnvRole, Evidence)> {
+fn switch(
+    v: &EnvVar,
+    comparisons: &[(Comparison, String)],
+    c: &Consumer,
+) -> Option<(EnvRole, Evidence)> {
     let assigned = v.read.target.as_deref();
     let (cmp, file) = comparisons.iter().find(|(cmp, _)| {
         let same = if cmp.env {
@@ -222,7 +217,9 @@ fn switch(v: &EnvVar, comparisons: &[(Comparison, String)]) -> Option<(EnvRole, 
         } else {
             Some(cmp.name.as_str()) == assigned
         };
-        same && POSTGRES_VALUES.contains(&cmp.value.to_ascii_lowercase().as_str())
+        let value = cmp.value.to_ascii_lowercase();
+        let own = |f: &crate::framework::Framework| f.postgres_values().contains(&value.as_str());
+        same && (POSTGRES_VALUES.contains(&value.as_str()) || c.frameworks.iter().any(own))
     })?;
     let rule = format!("compared with `{}` to select PostgreSQL", cmp.value);
     Some((
@@ -343,6 +340,7 @@ mod tests {
             &c,
             &Consumer {
                 frameworks: crate::framework::ALL,
+                queues: crate::queue::ALL,
                 framework_scheme: scheme,
                 deps: &d,
             },

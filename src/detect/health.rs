@@ -28,7 +28,8 @@ pub(super) fn route(
     let rules: Vec<routes::RouteRules> = reg.frameworks.iter().map(|f| f.routes()).collect();
     let mut words = HEALTH_WORDS.to_vec();
     words.extend(rules.iter().flat_map(|r| r.words));
-    let sources = super::candidates::load_project_sources(root, scan, dir, &words, warnings);
+    let sources =
+        super::candidates::load_project_sources(root, scan, dir, &words, reg.queues, warnings);
     let urlconf = chosen
         .framework
         .root_urlconf(&sources, &chosen.analysis, &chosen.entrypoint);

@@ -31,7 +31,7 @@ use serde::{Serialize, Serializer};
 use crate::base::error::{Error, Result};
 pub use crate::base::evidence::{Evidence, EvidenceMap, Key};
 pub use crate::base::kinds::Interface;
-use crate::base::kinds::{Server, Service, Worker};
+use crate::base::kinds::{Server, Service};
 use crate::base::relpath::RelDir;
 pub use crate::framework::{EnvRead as EnvVar, Framework};
 use crate::knowledge::NativeDeps;
@@ -39,6 +39,7 @@ pub use crate::manager::PackageManager;
 use crate::manager::{InstallFacts, LockArtifacts, Manifests, ReadCx};
 use crate::parse::deps::DepSet;
 use crate::parse::walk;
+use crate::queue::{QueueFacts, TaskQueue};
 pub use dockerfile::{OwnDockerfile, is_package as is_debian_package};
 pub use root::{Root, Search, find_root, find_root_with};
 
@@ -47,6 +48,7 @@ pub use root::{Root, Search, find_root, find_root_with};
 pub struct Registry<'a> {
     pub frameworks: &'a [Framework],
     pub managers: &'a [PackageManager],
+    pub queues: &'a [TaskQueue],
 }
 
 impl Registry<'static> {
@@ -55,6 +57,7 @@ impl Registry<'static> {
         Registry {
             frameworks: crate::framework::ALL,
             managers: crate::manager::ALL,
+            queues: crate::queue::ALL,
         }
     }
 }
@@ -76,7 +79,7 @@ impl Registry<'_> {
                 .collect(),
             modules: walk::APP_MODULES
                 .iter()
-                .chain(crate::queue::ALL.iter().flat_map(|q| q.module_files()))
+                .chain(self.queues.iter().flat_map(|q| q.module_files()))
                 .copied()
                 .collect(),
         }
@@ -108,6 +111,12 @@ impl Options {
             .get(key)
             .cloned()
             .unwrap_or_else(|| Evidence::rule(&format!("--{key} flag")))
+    }
+
+    /// The app the app answer names for the task queue that takes it, with its evidence.
+    pub(super) fn queue_app(&self) -> Option<(String, Evidence)> {
+        let app = self.celery_app.clone()?;
+        Some((app, self.evidence("celery-app")))
     }
 
     /// `--app-dir` normalised.
@@ -145,7 +154,8 @@ pub struct Project {
     pub entrypoint: String,
     pub django_settings_module: Option<String>,
     pub services: Vec<Service>,
-    pub workers: Vec<Worker>,
+    /// The task queues whose workers the project runs.
+    pub workers: Vec<TaskQueue>,
     pub warnings: Vec<String>,
     pub evidence: EvidenceMap,
     /// The directory holding the manifests and lockfile (the build context), relative to PATH.
@@ -166,12 +176,10 @@ pub struct Project {
     /// Flask's instance folder), relative to `app_dir` or absolute in the image.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub data_dirs: Vec<crate::framework::DataDir>,
-    /// Celery: the app to pass to `celery -A`, relative to `app_dir`.
-    pub celery_app: Option<String>,
-    pub celery_beat: bool,
-    /// The queues the RQ worker listens on (from the Procfile; empty: the default queue).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub rq_queues: Vec<String>,
+    /// What each registered task queue found (its app, schedule and queues), in the registry's order;
+    /// serialised as each queue's own keys (`celery_app`, `celery_beat`, `rq_queues`).
+    #[serde(flatten)]
+    pub queues: QueuesFound,
     /// System packages for source builds.
     pub native: Vec<NativeDeps>,
     /// A setuptools requirement installed beside the dependencies (one of them imports `pkg_resources`).
@@ -234,6 +242,56 @@ impl Project {
     /// The files the locked install needs, relative to `project_dir`.
     pub fn install_files(&self) -> &[String] {
         &self.install.files
+    }
+
+    /// What detection found of queue `q` (nothing, for a queue the project does not use).
+    pub fn queue(&self, q: TaskQueue) -> &QueueFacts {
+        self.queue_named(q.as_str())
+    }
+
+    /// What detection found of the queue named `name` (nothing, for one the project does not use).
+    pub fn queue_named(&self, name: &str) -> &QueueFacts {
+        static NONE: QueueFacts = QueueFacts {
+            app: None,
+            schedule: false,
+            queues: Vec::new(),
+        };
+        self.queues
+            .0
+            .iter()
+            .find(|(k, _)| k.as_str() == name)
+            .map_or(&NONE, |(_, f)| f)
+    }
+
+    /// The app of the queue the app answer names (`--celery-app`), as detection found it.
+    pub fn answered_queue_app(&self) -> Option<&str> {
+        let (_, f) = self.queues.0.iter().find(|(q, _)| q.takes_app_answer())?;
+        f.app.as_deref()
+    }
+}
+
+/// What each registered task queue found, serialised as each queue's own keys: `<queue>_app` for a
+/// queue that needs an app, its scheduler's name (`celery_beat`) for one with a scheduler, and
+/// `<queue>_queues` when the Procfile names queues.
+#[derive(Debug, Clone, Default)]
+pub struct QueuesFound(pub Vec<(TaskQueue, QueueFacts)>);
+
+impl Serialize for QueuesFound {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (q, f) in &self.0 {
+            if q.needs_app() {
+                map.serialize_entry(&format!("{q}_app"), &f.app)?;
+            }
+            if let Some(sched) = q.scheduler() {
+                map.serialize_entry(&sched.kind.replace('-', "_"), &f.schedule)?;
+            }
+            if !f.queues.is_empty() {
+                map.serialize_entry(&format!("{q}_queues"), &f.queues)?;
+            }
+        }
+        map.end()
     }
 }
 
@@ -308,6 +366,7 @@ fn steps(
         warnings,
     )?;
     let locked = python::Locked {
+        managers: reg.managers,
         deps: &dependencies,
         artifacts: artifacts.as_ref(),
         install: &install,
@@ -315,27 +374,21 @@ fn steps(
     let (python, source_builds) =
         python::decide(root, &manifests, opts, locked, &mut evidence, warnings)?;
     let dir = &manifests.lock_dir;
-    let worker_sources = candidates::load_worker_sources(root, &scan, dir, &sources, warnings);
-    let mut needs = needs::collect(
-        procfile(root, &scan.sources, dir, &mut Diagnostics::new()),
-        &dependencies,
-        &chosen,
-        &worker_sources,
+    let worker_sources =
+        candidates::load_worker_sources(root, &scan, dir, &sources, reg.queues, warnings);
+    let from = needs::From {
+        procfile: procfile(root, &scan.sources, dir, &mut Diagnostics::new()),
+        deps: &dependencies,
+        chosen: &chosen,
+        sources: &worker_sources,
         opts,
-        &mut evidence,
-        warnings,
-    );
+        queues: reg.queues,
+    };
+    let mut needs = needs::collect(from, &mut evidence, warnings);
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
-    let setuptools = needs::setuptools(&dependencies, &mut evidence);
-    let env_sources = candidates::load_env_sources(root, &scan, dir, warnings);
-    let mut env_vars = environment(
-        &chosen,
-        &env_sources,
-        dir,
-        &dependencies,
-        reg.frameworks,
-        warnings,
-    );
+    let setuptools = needs::setuptools(&dependencies, &reg, &mut evidence);
+    let env_sources = candidates::load_env_sources(root, &scan, dir, reg.queues, warnings);
+    let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies, reg, warnings);
     keep_safe_values(&mut env_vars, &mut needs, warnings);
     needs::brokers_from_env(&env_vars, &mut needs, &mut evidence);
     let data_dirs = data_dirs(&chosen, &env_sources, &env_vars);
@@ -367,9 +420,7 @@ fn steps(
         install,
         static_root: chosen.analysis.static_root,
         data_dirs,
-        celery_app: needs.celery_app,
-        rq_queues: needs.rq_queues,
-        celery_beat: needs.celery_beat,
+        queues: QueuesFound(needs.queues),
         native: needs.native,
         setuptools,
         dependencies,
@@ -473,13 +524,14 @@ fn environment(
     sources: &[crate::parse::apps::Source],
     context: &RelDir,
     deps: &DepSet,
-    frameworks: &[Framework],
+    reg: Registry,
     warnings: &mut Diagnostics,
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
     let consumer = env::Consumer {
-        frameworks,
+        frameworks: reg.frameworks,
+        queues: reg.queues,
         framework_scheme: chosen.framework.database_url_scheme(),
         deps,
     };
@@ -599,7 +651,7 @@ fn alembic_dir(root: &Path, app_dir: &RelDir, context: &RelDir) -> Option<RelDir
 }
 
 /// Values read from the code that land in generated files: environment variable names a shell and
-/// compose can set, a Celery app and RQ queues without control characters. Others are dropped, each
+/// compose can set, task-queue apps and queue names without control characters. Others are dropped, each
 /// with a warning naming where it was read.
 fn keep_safe_values(
     env_vars: &mut Vec<EnvVar>,
@@ -613,21 +665,24 @@ fn keep_safe_values(
             false
         }
     });
-    if let Some(app) = &needs.celery_app
-        && let Err(why) = crate::base::valid::text("the Celery app", app)
-    {
-        warnings.warn(format!("{why}; no Celery worker was planned for it"));
-        needs.celery_app = None;
+    for (q, facts) in &mut needs.queues {
+        if let Some(app) = &facts.app
+            && let Err(why) = crate::base::valid::text(&format!("the {} app", q.title()), app)
+        {
+            warnings.warn(format!("{why}; no {} worker was planned for it", q.title()));
+            facts.app = None;
+        }
+        let what = format!("the {} queue", q.title());
+        facts
+            .queues
+            .retain(|name| match crate::base::valid::text(&what, name) {
+                Ok(()) => true,
+                Err(why) => {
+                    warnings.warn(format!("{why}; it was ignored"));
+                    false
+                }
+            });
     }
-    needs
-        .rq_queues
-        .retain(|q| match crate::base::valid::text("the RQ queue", q) {
-            Ok(()) => true,
-            Err(why) => {
-                warnings.warn(format!("{why}; it was ignored"));
-                false
-            }
-        });
 }
 
 fn dedup(v: Vec<String>) -> Vec<String> {

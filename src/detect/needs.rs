@@ -8,82 +8,99 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::EnvVar;
 use super::app::Chosen;
 use crate::base::evidence::{Evidence, EvidenceMap, Key};
-use crate::base::kinds::{EnvRole, Server, Service, Worker};
+use crate::base::kinds::{EnvRole, Server, Service};
 use crate::base::relpath::RelDir;
 use crate::knowledge::{
     NativeDeps, PACKAGES, SETUPTOOLS_DROPPED_PKG_RESOURCES, SETUPTOOLS_WITH_PKG_RESOURCES,
 };
 use crate::parse::apps::Source;
 use crate::parse::deps::{Dep, DepSet, normalize};
-use crate::queue::TaskQueue;
+use crate::queue::{FindCx, QueueFacts, TaskQueue};
 
 /// The needs detection found.
 #[derive(Debug, Default)]
 pub(super) struct Needs {
     pub services: Vec<Service>,
-    pub workers: Vec<Worker>,
+    /// The task queues the project uses.
+    pub workers: Vec<TaskQueue>,
     pub servers: Vec<Server>,
     pub native: Vec<NativeDeps>,
-    pub celery_app: Option<String>,
-    pub celery_beat: bool,
-    /// The queues the Procfile's RQ worker listens on.
-    pub rq_queues: Vec<String>,
-    /// The Celery app the Procfile runs (`celery -A make_celery`), with its evidence.
-    pub procfile_celery: Option<(String, Evidence)>,
+    /// What each registered queue found, in the registry's order.
+    pub queues: Vec<(TaskQueue, QueueFacts)>,
 }
 
 /// The project's Procfile: its path and processes.
 type Procfile = (String, Vec<crate::parse::procfile::Process>);
 
+/// What the project's Procfile runs of one queue: its evidence, the app it names (with its evidence)
+/// and the queues.
+#[derive(Default)]
+struct Run {
+    app: Option<(String, Evidence)>,
+    queues: Vec<String>,
+}
+
+/// What the needs are collected from: the project's Procfile (when it has one), its dependencies, the
+/// chosen app, the modules that may define workers' apps, the given options and the registered queues.
+pub(super) struct From<'a> {
+    pub procfile: Option<Procfile>,
+    pub deps: &'a DepSet,
+    pub chosen: &'a Chosen,
+    pub sources: &'a [Source],
+    pub opts: &'a super::Options,
+    pub queues: &'a [TaskQueue],
+}
+
 /// Services, workers, servers and native needs, with their evidence recorded in `ev`.
-/// `procfile` is the project's, when it has one.
-pub(super) fn collect(
-    procfile: Option<Procfile>,
-    deps: &DepSet,
-    chosen: &Chosen,
-    sources: &[Source],
-    opts: &super::Options,
-    ev: &mut EvidenceMap,
-    warnings: &mut Diagnostics,
-) -> Needs {
+pub(super) fn collect(from: From, ev: &mut EvidenceMap, warnings: &mut Diagnostics) -> Needs {
+    let From {
+        procfile,
+        deps,
+        chosen,
+        sources,
+        opts,
+        queues,
+    } = from;
     let mut services: BTreeMap<Service, Evidence> = BTreeMap::new();
-    let mut workers: BTreeMap<Worker, Evidence> = BTreeMap::new();
+    let mut workers: BTreeMap<TaskQueue, Evidence> = BTreeMap::new();
     let mut needs = Needs::default();
     let mut servers = BTreeSet::new();
     from_dependencies(
         deps,
+        queues,
         &mut services,
-        &mut workers,
         &mut servers,
         &mut needs.native,
         ev,
     );
+    for d in deps.iter() {
+        for q in queues
+            .iter()
+            .filter(|q| q.packages().contains(&d.name.as_str()))
+        {
+            workers
+                .entry(*q)
+                .or_insert_with(|| dependency_evidence(d, None, "dependency"));
+        }
+    }
     for (s, e) in &chosen.analysis.services {
         services.entry(*s).or_insert_with(|| e.clone());
     }
-    for (w, e) in procfile_workers(procfile, crate::queue::ALL, &mut needs) {
-        workers.entry(w).or_insert(e);
-    }
-    let given = opts.celery_app.clone();
-    match given.map(|a| (a, opts.evidence("celery-app"))) {
-        // An answer names the app: it wins over what the Procfile and the sources show.
-        Some((app, e)) if workers.contains_key(&Worker::Celery) => {
-            needs.procfile_celery = Some((app, e));
-            celery(chosen, deps, sources, &mut needs, ev, warnings);
-        }
-        Some((app, _)) => warnings.warn(format!(
-            "the Celery app `{app}` was given, but celery is not a dependency of the project, so no worker service runs it"
-        )),
-        None if workers.contains_key(&Worker::Celery) => {
-            celery(chosen, deps, sources, &mut needs, ev, warnings);
-        }
-        None => {}
-    }
+    let mut runs = procfile_workers(procfile, queues, &mut workers);
+    answered_app(opts, queues, &workers, &mut runs, warnings);
+    needs.queues = find_queues(
+        queues,
+        &workers,
+        runs,
+        (chosen, deps, sources),
+        ev,
+        warnings,
+    );
     for (s, e) in &services {
         ev.insert(Key::Service(*s), e.clone());
     }
     for (w, e) in &workers {
-        ev.insert(Key::Worker(*w), e.clone());
+        ev.insert(Key::Worker(w.as_str()), e.clone());
     }
     needs.services = services.into_keys().collect();
     needs.workers = workers.into_keys().collect();
@@ -91,11 +108,73 @@ pub(super) fn collect(
     needs
 }
 
-/// Every row of the package table that a dependency (with the row's extra, if any) matches.
+/// What each registered queue finds (nothing, for one the project does not use): its app, schedule and
+/// queues, from the Procfile's runs, the chosen app, the dependencies and the sources.
+fn find_queues(
+    queues: &[TaskQueue],
+    workers: &BTreeMap<TaskQueue, Evidence>,
+    mut runs: BTreeMap<TaskQueue, Run>,
+    (chosen, deps, sources): (&Chosen, &DepSet, &[Source]),
+    ev: &mut EvidenceMap,
+    warnings: &mut Diagnostics,
+) -> Vec<(TaskQueue, QueueFacts)> {
+    let mut out = Vec::new();
+    for q in queues {
+        let facts = match workers.contains_key(q) {
+            true => {
+                let run = runs.remove(q).unwrap_or_default();
+                let cx = FindCx {
+                    app_dir: chosen.app_dir.as_str(),
+                    sources,
+                    deps,
+                    framework_settings: &chosen.analysis.settings,
+                    run_app: run.app,
+                    procfile_queues: run.queues,
+                };
+                let mut found = Vec::new();
+                let facts = q.find(&cx, &mut found, warnings);
+                ev.extend(found);
+                facts
+            }
+            false => QueueFacts::default(),
+        };
+        out.push((*q, facts));
+    }
+    out
+}
+
+/// The app answer names the app of the queue that takes it: it wins over what the
+/// Procfile and the sources show. Given for a queue the project does not use, it is said and dropped.
+fn answered_app(
+    opts: &super::Options,
+    queues: &[TaskQueue],
+    workers: &BTreeMap<TaskQueue, Evidence>,
+    runs: &mut BTreeMap<TaskQueue, Run>,
+    warnings: &mut Diagnostics,
+) {
+    let (Some((app, e)), Some(q)) = (
+        opts.queue_app(),
+        queues.iter().find(|q| q.takes_app_answer()),
+    ) else {
+        return;
+    };
+    if workers.contains_key(q) {
+        runs.entry(*q).or_default().app = Some((app, e));
+    } else {
+        warnings.warn(format!(
+            "the {} app `{app}` was given, but {} is not a dependency of the project, so no worker service runs it",
+            q.title(),
+            q.as_str()
+        ));
+    }
+}
+
+/// Every row of the package table that a dependency (with the row's extra, if any) matches, then the
+/// registered queues' own (`celery[redis]` and `rq` mean Redis).
 fn from_dependencies(
     deps: &DepSet,
+    queues: &[TaskQueue],
     services: &mut BTreeMap<Service, Evidence>,
-    workers: &mut BTreeMap<Worker, Evidence>,
     servers: &mut BTreeSet<Server>,
     native: &mut Vec<NativeDeps>,
     ev: &mut EvidenceMap,
@@ -111,9 +190,6 @@ fn from_dependencies(
             let with = |what: &str| dependency_evidence(d, row.extra, what);
             if let Some(s) = row.service {
                 services.entry(s).or_insert_with(|| with("dependency"));
-            }
-            if let Some(w) = row.worker {
-                workers.entry(w).or_insert_with(|| with("dependency"));
             }
             if let Some(s) = row.server {
                 servers.insert(s);
@@ -133,20 +209,37 @@ fn from_dependencies(
                     .or_insert_with(|| with(what));
             }
         }
+        for (package, extra, s) in queues.iter().flat_map(|q| q.services()) {
+            if *package == d.name && !extra.is_some_and(|x| !d.extras.contains(x)) {
+                services
+                    .entry(*s)
+                    .or_insert_with(|| dependency_evidence(d, *extra, "dependency"));
+            }
+        }
     }
 }
 
 /// The setuptools requirement the venv needs beside the dependencies, when a locked or exactly pinned
 /// dependency imports `pkg_resources` (the first such in name order gives the evidence): none when the
 /// project already pins a setuptools that has it.
-pub(super) fn setuptools(deps: &DepSet, ev: &mut EvidenceMap) -> Option<String> {
+pub(super) fn setuptools(
+    deps: &DepSet,
+    reg: &super::Registry,
+    ev: &mut EvidenceMap,
+) -> Option<String> {
+    let rows: Vec<&crate::knowledge::PkgResourcesUser> = crate::knowledge::PKG_RESOURCES_USERS
+        .iter()
+        .chain(reg.frameworks.iter().flat_map(|f| f.pkg_resources_users()))
+        .chain(reg.queues.iter().flat_map(|q| q.pkg_resources_users()))
+        .collect();
     let own = deps.get("setuptools").and_then(|d| d.version.as_deref());
     if own.is_some_and(|v| crate::knowledge::release_before(v, SETUPTOOLS_DROPPED_PKG_RESOURCES)) {
         return None;
     }
     let (d, row) = deps.iter().find_map(|d| {
         let v = d.version.as_deref()?;
-        crate::knowledge::imports_pkg_resources(&d.name, v).map(|row| (d, row))
+        crate::knowledge::imports_pkg_resources(rows.iter().copied(), &d.name, v)
+            .map(|row| (d, row))
     })?;
     let pin = SETUPTOOLS_WITH_PKG_RESOURCES;
     let version = d.version.as_deref().unwrap_or_default();
@@ -155,7 +248,8 @@ pub(super) fn setuptools(deps: &DepSet, ev: &mut EvidenceMap) -> Option<String> 
         .filter(|o| o.name != d.name)
         .filter_map(|o| {
             let v = o.version.as_deref()?;
-            crate::knowledge::imports_pkg_resources(&o.name, v).map(|_| format!("{} {v}", o.name))
+            crate::knowledge::imports_pkg_resources(rows.iter().copied(), &o.name, v)
+                .map(|_| format!("{} {v}", o.name))
         })
         .collect();
     let also = if others.is_empty() {
@@ -185,83 +279,38 @@ fn dependency_evidence(d: &Dep, extra: Option<&str>, what: &str) -> Evidence {
     ))
 }
 
-/// Worker systems a Procfile runs (`worker: celery -A proj worker`, `rq worker`, `manage.py rqworker`),
-/// with the RQ queues and the Celery app it names.
+/// The task queues a Procfile runs (`worker: celery -A proj worker`, `rq worker`, `manage.py
+/// rqworker`), added to `workers`, with what each process names (the first app, the first queues).
 fn procfile_workers(
     procfile: Option<Procfile>,
     queues: &[TaskQueue],
-    needs: &mut Needs,
-) -> Vec<(Worker, Evidence)> {
+    workers: &mut BTreeMap<TaskQueue, Evidence>,
+) -> BTreeMap<TaskQueue, Run> {
+    let mut runs: BTreeMap<TaskQueue, Run> = BTreeMap::new();
     let Some((rel, processes)) = procfile else {
-        return vec![];
+        return runs;
     };
-    let mut out = Vec::new();
     for p in &processes {
-        let Some((worker, run)) = queues
+        let Some((q, found)) = queues
             .iter()
-            .find_map(|q| q.procfile_run(p).map(|run| (q.worker(), run)))
+            .find_map(|q| q.procfile_run(p).map(|run| (*q, run)))
         else {
             continue;
         };
         let at = |rule: String| Evidence::at(&rel, p.line, &rule);
-        if needs.rq_queues.is_empty() {
-            needs.rq_queues = run.queues;
+        let run = runs.entry(q).or_default();
+        if run.queues.is_empty() {
+            run.queues = found.queues;
         }
-        if let Some((app, spelled)) = run.app.filter(|_| needs.procfile_celery.is_none()) {
+        if let Some((app, spelled)) = found.app.filter(|_| run.app.is_none()) {
             let rule = format!("Procfile `{}:` runs `{spelled}`", p.name);
-            needs.procfile_celery = Some((app, at(rule)));
+            run.app = Some((app, at(rule)));
         }
-        out.push((worker, at(format!("Procfile `{}:` runs {worker}", p.name))));
+        workers
+            .entry(q)
+            .or_insert_with(|| at(format!("Procfile `{}:` runs {q}", p.name)));
     }
-    out
-}
-
-/// The Celery app (`celery -A`) and whether beat has a schedule.
-fn celery(
-    chosen: &Chosen,
-    deps: &DepSet,
-    sources: &[Source],
-    needs: &mut Needs,
-    ev: &mut EvidenceMap,
-    warnings: &mut Diagnostics,
-) {
-    // What the project runs itself (`celery -A make_celery worker` in its Procfile) wins: Flask's own
-    // pattern builds the Celery app in a function, where no `X = Celery(...)` shows it.
-    if let Some((app, e)) = needs.procfile_celery.clone() {
-        needs.celery_app = Some(app);
-        ev.insert(Key::CeleryApp, e);
-    }
-    let found = crate::queue::celery::apps(sources);
-    let app_dir = chosen.app_dir.as_str();
-    match found
-        .iter()
-        .find(|(dir, _, _)| dir == app_dir)
-        .or(found.first())
-        .filter(|_| needs.celery_app.is_none())
-    {
-        Some((_, target, e)) => {
-            needs.celery_app = Some(target.clone());
-            ev.insert(Key::CeleryApp, e.clone());
-        }
-        None if needs.celery_app.is_some() => {}
-        None => warnings.warn(
-            "celery is a dependency but no `Celery(...)` app was found; the worker service needs `celery -A <module>`"
-                ,
-        ),
-    }
-    let beat = chosen
-        .analysis
-        .beat
-        .clone()
-        .or_else(|| crate::queue::celery::beat_schedule(sources))
-        .or_else(|| {
-            deps.get("django-celery-beat")
-                .map(|d| d.evidence.with_rule("dependency `django-celery-beat`"))
-        });
-    if let Some(b) = beat {
-        needs.celery_beat = true;
-        ev.insert(Key::CeleryBeat, b);
-    }
+    runs
 }
 
 /// The broker services the app's own broker URLs point at: an `AmqpUrl` (a broker URL that defaults
@@ -452,7 +501,10 @@ mod tests {
             ("gunicorn", "20.1.0"),
             ("redis", "4.5.1"),
         ]);
-        assert_eq!(setuptools(&old, &mut ev).as_deref(), Some("setuptools<82"));
+        assert_eq!(
+            setuptools(&old, &crate::detect::Registry::builtin(), &mut ev).as_deref(),
+            Some("setuptools<82")
+        );
         let e = &ev[&Key::Setuptools];
         assert_eq!(e.line, Some(1), "{e}");
         assert!(
@@ -473,10 +525,37 @@ mod tests {
             },
         ] {
             let mut ev = EvidenceMap::new();
-            assert_eq!(setuptools(&current, &mut ev), None, "{current:?}");
+            assert_eq!(
+                setuptools(&current, &crate::detect::Registry::builtin(), &mut ev),
+                None,
+                "{current:?}"
+            );
             assert!(ev.is_empty());
         }
+        // The framework's and the task queue's own rows (their registry entries keep them).
+        for (name, old, fixed) in [("flask", "2.0.3", "2.1.0"), ("celery", "5.2.4", "5.2.5")] {
+            let mut ev = EvidenceMap::new();
+            let found = setuptools(
+                &pinned(&[(name, old)]),
+                &crate::detect::Registry::builtin(),
+                &mut ev,
+            );
+            assert_eq!(found.as_deref(), Some("setuptools<82"), "{name} {old}");
+            let fixed = setuptools(
+                &pinned(&[(name, fixed)]),
+                &crate::detect::Registry::builtin(),
+                &mut ev,
+            );
+            assert_eq!(fixed, None, "{name} {fixed:?}");
+        }
         let new_setuptools = pinned(&[("gunicorn", "20.1.0"), ("setuptools", "84.2.1")]);
-        assert!(setuptools(&new_setuptools, &mut EvidenceMap::new()).is_some());
+        assert!(
+            setuptools(
+                &new_setuptools,
+                &crate::detect::Registry::builtin(),
+                &mut EvidenceMap::new()
+            )
+            .is_some()
+        );
     }
 }

@@ -12,8 +12,8 @@ use crate::base::evidence::{Evidence, EvidenceMap, Key};
 use crate::base::fs::{self as files, limit};
 use crate::base::relpath::RelDir;
 use crate::knowledge;
-use crate::manager::Manifests;
 use crate::manager::lock;
+use crate::manager::{Manifests, PackageManager};
 use crate::parse::deps::DepSet;
 use crate::parse::python_version as pv;
 use crate::parse::wheels;
@@ -66,14 +66,15 @@ fn choose(
     root: &Path,
     m: &Manifests,
     opts: &Options,
+    managers: &[PackageManager],
     ev: &mut EvidenceMap,
     warnings: &mut Diagnostics,
 ) -> Result<Choice> {
-    let range = declared_range(m);
+    let (range, what) = declared_range(m, managers).unzip();
     let pinned = match &opts.python {
         Some(p) => Some(explicit(p, opts)?),
         None => pin_file(root, m, warnings)
-            .or_else(|| pipfile(root, m, warnings))
+            .or_else(|| manifest_pin(root, m, managers, warnings))
             .or_else(|| existing_dockerfile(root, m, warnings))
             .or_else(|| ci_config(root, range.as_ref(), warnings)),
     };
@@ -88,7 +89,7 @@ fn choose(
         });
     }
     if let Some(r) = &range
-        && let Some((v, e)) = from_range(m, r)?
+        && let Some((v, e)) = from_range(m, r, what.unwrap_or_default())?
     {
         ev.insert(Key::PythonVersion, e);
         return Ok(Choice {
@@ -121,16 +122,17 @@ fn warn_unpinned(c: &Choice, warnings: &mut Diagnostics) {
     }
 }
 
-fn declared_range(m: &Manifests) -> Option<Range> {
-    m.pyproject.as_ref().and_then(|p| {
-        p.requires_python()
-            .map(|(spec, line)| (spec, line, pv::RangeSyntax::Pep440))
-            .or_else(|| {
-                p.poetry_python()
-                    .map(|(spec, line)| (spec, line, pv::RangeSyntax::CaretTilde))
-            })
-            .map(|(spec, line, syntax)| Range { spec, line, syntax })
-    })
+/// The Python range the project declares (`requires-python`, else a manager's own constraint), with
+/// how its evidence names it.
+fn declared_range(m: &Manifests, managers: &[PackageManager]) -> Option<(Range, &'static str)> {
+    let p = m.pyproject.as_ref()?;
+    match p.requires_python() {
+        Some((spec, line)) => {
+            let syntax = pv::RangeSyntax::Pep440;
+            Some((Range { spec, line, syntax }, "requires-python"))
+        }
+        None => managers.iter().find_map(|mg| mg.python_range(p)),
+    }
 }
 
 fn explicit(p: &str, opts: &Options) -> Result<(PythonVersion, Evidence)> {
@@ -199,21 +201,20 @@ fn pin_file(
     })
 }
 
-/// Pipfile `[requires] python_version` / `python_full_version`.
-fn pipfile(
+/// The Python version a manager's own manifest pins (Pipfile's `[requires]`).
+fn manifest_pin(
     root: &Path,
     m: &Manifests,
+    managers: &[PackageManager],
     warnings: &mut Diagnostics,
 ) -> Option<(PythonVersion, Evidence)> {
-    let rel = m.path("Pipfile");
-    let text = read_small(root, &rel, warnings)?;
-    let (_, Some((v, line))) =
-        crate::manager::pipenv::lockfile::parse_pipfile(&text, Path::new(&rel)).ok()?
-    else {
-        return None;
-    };
-    let mm = pv::major_minor(&v)?;
-    Some((mm, Evidence::at(&rel, line, "[requires] in Pipfile")))
+    managers.iter().find_map(|mg| {
+        let rel = m.path(mg.manifest()?);
+        let text = read_small(root, &rel, warnings)?;
+        let (v, line, rule) = mg.manifest_python(&text, Path::new(&rel))?;
+        let mm = pv::major_minor(&v)?;
+        Some((mm, Evidence::at(&rel, line, rule)))
+    })
 }
 
 /// `FROM python:3.11-slim` in a Dockerfile the project wrote itself (not one dockgen generated).
@@ -301,17 +302,17 @@ fn ci_config(
 }
 
 /// The default when the range admits it, else the newest supported version inside it.
-fn from_range(m: &Manifests, range: &Range) -> Result<Option<(PythonVersion, Evidence)>> {
-    let Range { spec, line, syntax } = range;
+fn from_range(
+    m: &Manifests,
+    range: &Range,
+    what: &str,
+) -> Result<Option<(PythonVersion, Evidence)>> {
+    let Range { spec, line, .. } = range;
     let file = m.path("pyproject.toml");
     match range.choose() {
         Ok(Some(v)) => {
             let rule = format!(
-                "{} `{spec}`: {}",
-                match syntax {
-                    pv::RangeSyntax::CaretTilde => "Poetry python",
-                    pv::RangeSyntax::Pep440 => "requires-python",
-                },
+                "{what} `{spec}`: {}",
                 if v == knowledge::DEFAULT_PYTHON {
                     "the default is inside the range"
                 } else {
@@ -356,6 +357,8 @@ fn from_range(m: &Manifests, range: &Range) -> Result<Option<(PythonVersion, Evi
 /// (the requirements file and the indexes it names).
 #[derive(Clone, Copy)]
 pub(super) struct Locked<'a> {
+    /// The registered managers, whose manifests may pin or constrain the version.
+    pub managers: &'a [PackageManager],
     pub deps: &'a DepSet,
     pub artifacts: Option<&'a crate::manager::LockArtifacts>,
     pub install: &'a crate::manager::InstallFacts,
@@ -382,7 +385,7 @@ pub(super) fn decide(
     ev: &mut EvidenceMap,
     warnings: &mut Diagnostics,
 ) -> Result<(Choice, Vec<SourceBuild>)> {
-    let mut choice = choose(root, m, opts, ev, warnings)?;
+    let mut choice = choose(root, m, opts, locked.managers, ev, warnings)?;
     let listed = match locked.artifacts {
         Some((artifacts, lockfile)) => Some((
             artifacts.clone(),

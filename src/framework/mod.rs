@@ -148,6 +148,10 @@ pub struct DataDir {
     /// local path (Django's `STATIC_URL`; none for a CDN's URL). Not part of the detection report.
     #[serde(skip)]
     pub url: Option<String>,
+    /// What the framework calls it, in the plan's reasons (`Django's MEDIA_ROOT`); empty for a
+    /// directory the app's own code makes.
+    #[serde(skip)]
+    pub label: &'static str,
 }
 
 /// What a framework found out about the chosen app.
@@ -168,8 +172,9 @@ pub struct Analysis {
     pub evidence: Vec<(Key, Evidence)>,
     /// Services the configuration points at (a `postgres://` URL in settings).
     pub services: Vec<(Service, Evidence)>,
-    /// A Celery beat schedule configured in the framework's settings.
-    pub beat: Option<Evidence>,
+    /// Where each top-level setting of the framework's settings is assigned (file, line): what a task
+    /// queue configured there is found by (Django's merged settings modules).
+    pub settings: std::collections::BTreeMap<String, (String, usize)>,
     /// Facts the framework's own plan hooks read back through [`AppView::facts`] (`migrations-folder`).
     pub facts: std::collections::BTreeSet<&'static str>,
     /// Environment variables the configuration reads.
@@ -220,12 +225,6 @@ impl Migration {
             ..Migration::in_app_dir(&["alembic", "upgrade", "head"])
         }
     }
-}
-
-/// A worker service kind a framework may run its own way (Django's `manage.py rqworker`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum WorkerSystem {
-    Rq,
 }
 
 /// One web framework. Implementations are unit structs listed in [`ALL`].
@@ -290,6 +289,25 @@ pub trait FrameworkSpec: Sync {
     fn database_url_scheme(&self) -> Option<&'static str> {
         None
     }
+    /// Releases of its own package that import `pkg_resources` at run time (a venv without
+    /// setuptools then breaks them: see [`crate::knowledge::PkgResourcesUser`]).
+    fn pkg_resources_users(&self) -> &'static [crate::knowledge::PkgResourcesUser] {
+        &[]
+    }
+    /// Values of its own settings that select PostgreSQL when a switch is compared against them
+    /// (Django's engine names, `DB_ENGINE == "django.db.backends.postgresql"`).
+    fn postgres_values(&self) -> &'static [&'static str] {
+        &[]
+    }
+    /// How its apps usually read the database from the environment, in the fix offered when nothing in
+    /// the app does (`DATABASE_URL with dj-database-url in Django settings`).
+    fn database_from_env(&self) -> Option<&'static str> {
+        None
+    }
+    /// Its migration tool in prose, in the note when no migration step was found (`Django migrations`).
+    fn migration_tool(&self) -> Option<&'static str> {
+        None
+    }
     /// ASGI servers that can serve it, in order of preference among those installed; the first is
     /// installed when none is.
     fn asgi_servers(&self) -> &'static [Server];
@@ -316,8 +334,9 @@ pub trait FrameworkSpec: Sync {
     fn runtime_env(&self, _app: &AppView) -> Vec<(&'static str, String)> {
         Vec::new()
     }
-    /// A worker command of the framework's own, when it has one for `system`.
-    fn worker_command(&self, _system: WorkerSystem, _app: &AppView) -> Option<Vec<String>> {
+    /// A worker command of the framework's own for the task queue named `queue`, when it has one
+    /// (Django's `manage.py rqworker` with django-rq).
+    fn worker_command(&self, _queue: &str, _app: &AppView) -> Option<Vec<String>> {
         None
     }
 }

@@ -443,7 +443,7 @@ impl AnswerSpec {
     /// The flag's full help: [`AnswerSpec::help`], plus the names a worker list can hold.
     pub fn help_text(&self) -> String {
         match self.kind {
-            Kind::Workers => format!("{}: {}", self.help, names(WorkerKind::ALL).join(", ")),
+            Kind::Workers => format!("{}: {}", self.help, names(&WorkerKind::all()).join(", ")),
             _ => self.help.to_string(),
         }
     }
@@ -1579,6 +1579,14 @@ pub fn render_saved_with(answers: &Answers, detected: &Answers) -> String {
 mod tests {
     use super::*;
 
+    fn celery() -> WorkerKind {
+        "celery".parse().unwrap()
+    }
+
+    fn beat() -> WorkerKind {
+        "celery-beat".parse().unwrap()
+    }
+
     /// A value of every kind, as text a user would type.
     fn example(spec: &AnswerSpec) -> &'static str {
         match spec.kind {
@@ -1720,7 +1728,7 @@ mod tests {
         a.insert("python", Value::Text("3.12".into()));
         a.insert("port", Value::Port(8080));
         a.insert("redis", Value::Bool(false));
-        a.insert("task-workers", Value::Workers(vec![WorkerKind::Celery]));
+        a.insert("task-workers", Value::Workers(vec![celery()]));
         a.insert("templates", Value::Text("ops/templates".into()));
         let text = render_saved(&a);
         assert!(
@@ -1749,17 +1757,13 @@ mod tests {
         assert_eq!(spec.alias_env_var().as_deref(), Some("DOCKGEN_WORKERS"));
         // dockgen.toml: the earlier name alone, then both (in either order).
         let layer = parse_saved("workers = [\"celery-beat\"]\n").unwrap();
-        assert_eq!(layer.answers.workers(), Some(&[WorkerKind::CeleryBeat][..]));
+        assert_eq!(layer.answers.workers(), Some(&[beat()][..]));
         for text in [
             "workers = [\"celery-beat\"]\ntask-workers = [\"celery\"]\n",
             "task-workers = [\"celery\"]\nworkers = [\"celery-beat\"]\n",
         ] {
             let layer = parse_saved(text).unwrap();
-            assert_eq!(
-                layer.answers.workers(),
-                Some(&[WorkerKind::Celery][..]),
-                "{text}"
-            );
+            assert_eq!(layer.answers.workers(), Some(&[celery()][..]), "{text}");
         }
         // Saving writes the current name only.
         let saved = render_saved(&layer.answers);
@@ -1777,7 +1781,7 @@ mod tests {
             layer
         };
         let layer = env(&[("DOCKGEN_WORKERS", "celery-beat")]);
-        assert_eq!(layer.answers.workers(), Some(&[WorkerKind::CeleryBeat][..]));
+        assert_eq!(layer.answers.workers(), Some(&[beat()][..]));
         assert_eq!(
             layer.origins["task-workers"],
             Origin::Env {
@@ -1788,7 +1792,7 @@ mod tests {
             ("DOCKGEN_WORKERS", "celery-beat"),
             ("DOCKGEN_TASK_WORKERS", "celery"),
         ]);
-        assert_eq!(layer.answers.workers(), Some(&[WorkerKind::Celery][..]));
+        assert_eq!(layer.answers.workers(), Some(&[celery()][..]));
     }
 
     #[test]

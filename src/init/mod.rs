@@ -691,7 +691,7 @@ impl Baseline {
             "python" => a.python().and_then(pv::major_minor) != Some(p.python_version),
             "app-dir" => a.app_dir().map(normalize_dir) != Some(p.app_dir.to_string()),
             "entrypoint" => a.entrypoint() != Some(p.entrypoint.as_str()),
-            "celery-app" => a.celery_app() != p.celery_app.as_deref() || a.celery_app().is_none(),
+            "celery-app" => a.celery_app() != p.answered_queue_app() || a.celery_app().is_none(),
             "port" => a.port() != Some(plan.port),
             "health-path" => a.health_path() != Some(plan.health.path.as_deref()),
             "server-workers" => a.number(key) != Some(plan.web_concurrency),
@@ -1085,9 +1085,7 @@ impl Guide<'_> {
         for (k, ev) in plan::available_workers(project) {
             let detail = match self.merged.origins.get("task-workers") {
                 Some(o) => why(Some(&o.evidence())),
-                None if k == WorkerKind::CeleryBeat && ev.is_none() => {
-                    "no beat schedule was found".into()
-                }
+                None if k.scheduler && ev.is_none() => "no beat schedule was found".into(),
                 None => why(ev),
             };
             let q = format!("{} ({detail})", label.replace("{}", k.as_str()));

@@ -259,6 +259,19 @@ pub trait ManagerSpec: Sync {
     fn manifest(&self) -> Option<&'static str> {
         None
     }
+    /// The Python version its own manifest pins (Pipfile's `[requires] python_version`), read from the
+    /// manifest's `text`: the version, its line and how the evidence names it (`[requires] in Pipfile`).
+    fn manifest_python(&self, _text: &str, _shown: &Path) -> Option<(String, usize, &'static str)> {
+        None
+    }
+    /// Its own Python constraint in pyproject.toml, asked when `requires-python` gives none (Poetry's
+    /// `python = "^3.12"`), with how the evidence names it (`Poetry python`).
+    fn python_range(
+        &self,
+        _pyproject: &pyproject::Loaded,
+    ) -> Option<(crate::parse::python_version::PythonRange, &'static str)> {
+        None
+    }
     /// The environment variables with which its users name their package index (`PIP_INDEX_URL`):
     /// where the requirements' pins are looked up when the requirements name none.
     fn index_variables(&self) -> &'static [&'static str] {

@@ -144,7 +144,7 @@ fn decisions(out: &mut Table, p: &Project) {
         e(Key::Entrypoint),
     );
     if let Some(s) = &p.django_settings_module {
-        row(out, "settings", s, e(Key::DjangoSettingsModule));
+        row(out, "settings", s, e(Key::Fact("django_settings_module")));
     }
     if let Some(sr) = p.static_root {
         row(
@@ -154,17 +154,18 @@ fn decisions(out: &mut Table, p: &Project) {
             e(Key::StaticRoot),
         );
     }
-    if p.evidence.contains_key(&Key::CompressOffline) {
+    if p.evidence.contains_key(&Key::Fact("compress_offline")) {
         row(
             out,
             "compression",
             "offline: `manage.py compress` at build time",
-            e(Key::CompressOffline),
+            e(Key::Fact("compress_offline")),
         );
     }
 }
 
-/// Services, workers, Celery, servers and native builds, each with its evidence.
+/// Services, workers (each queue's app and schedule), servers and native builds, each with its
+/// evidence.
 fn needs(out: &mut Table, p: &Project) {
     let e = |k: Key| p.evidence.get(&k);
     let services: Vec<&str> = p.services.iter().map(|s| s.as_str()).collect();
@@ -177,18 +178,22 @@ fn needs(out: &mut Table, p: &Project) {
     let workers: Vec<&str> = p.workers.iter().map(|w| w.as_str()).collect();
     row(out, "workers", &list(&workers), None);
     for w in &p.workers {
-        if let Some(ev) = e(Key::Worker(*w)) {
+        if let Some(ev) = e(Key::Worker(w.as_str())) {
             row(out, &format!("  {}", w.as_str()), "", Some(ev));
         }
     }
-    if let Some(c) = &p.celery_app {
-        row(out, "celery app", c, e(Key::CeleryApp));
-        row(
-            out,
-            "celery beat",
-            if p.celery_beat { "yes" } else { "no" },
-            e(Key::CeleryBeat),
-        );
+    for (q, facts) in &p.queues.0 {
+        let Some(app) = &facts.app else { continue };
+        row(out, &format!("{q} app"), app, e(Key::QueueApp(q.as_str())));
+        if let Some(s) = q.scheduler() {
+            let on = if facts.schedule { "yes" } else { "no" };
+            row(
+                out,
+                &s.kind.replace('-', " "),
+                on,
+                e(Key::Scheduler(s.kind)),
+            );
+        }
     }
     let servers: Vec<&str> = p.servers.iter().map(|s| s.as_str()).collect();
     row(out, "servers", &list(&servers), None);

@@ -82,8 +82,10 @@ pub(super) fn writable_dirs(p: &Project, workdir: &str) -> Vec<WritableDir> {
     for d in &p.data_dirs {
         let reason = match d.role {
             DataRole::StaticRoot => continue,
-            DataRole::MediaRoot => format!("uploaded files (Django's MEDIA_ROOT, {})", at(d)),
-            DataRole::Instance => "Flask's instance folder (app.instance_path): per-deployment data such as a SQLite database".to_string(),
+            DataRole::MediaRoot => format!("uploaded files ({}, {})", d.label, at(d)),
+            DataRole::Instance => {
+                format!("{}: per-deployment data such as a SQLite database", d.label)
+            }
             DataRole::Written => format!("created and written by the app ({})", d.evidence),
         };
         let path = if d.path.starts_with('/') {

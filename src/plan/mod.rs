@@ -18,11 +18,11 @@ pub mod proxy;
 mod server;
 mod workers;
 pub use env::names_a_service;
-pub use workers::{WorkerRun, run_facts};
+pub use workers::run_facts;
 
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, Key};
-use crate::base::kinds::{Service, Worker};
+use crate::base::kinds::Service;
 pub use crate::base::quote::{compose_literal, sh_quote};
 use crate::detect::{Framework, Project};
 use crate::framework::AppView;
@@ -30,6 +30,7 @@ use crate::knowledge::{self, pins};
 use crate::manager::InstallCx;
 use crate::manager::PackageManager;
 pub use crate::manager::install::{CopyPair, EnvPair, Install, pair};
+pub use crate::queue::{WorkerKind, WorkerProbe, WorkerRun};
 pub use hardening::{DEFAULT_CPUS, DEFAULT_MEMORY, Hardening, Health, HealthTimings};
 
 /// The non-root user the image runs as.
@@ -312,17 +313,9 @@ pub struct WorkerService {
     /// How `dockgen verify` tells that it is alive and talks to its broker. Not a template variable.
     #[serde(skip)]
     pub probe: Option<WorkerProbe>,
-}
-
-/// How to tell that a running worker is alive and connected to its broker.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WorkerProbe {
-    /// A command run in the worker's own container that exits 0 only when the worker answers through
-    /// the broker (Celery's `inspect ping`).
-    Exec(Vec<String>),
-    /// A Redis set the worker adds itself to when it connects (RQ's `rq:workers`), read in the `redis`
-    /// service.
-    RedisSet(String),
+    /// How an orchestrator runs it (one replica or many, its liveness check). Not a template variable.
+    #[serde(skip)]
+    pub run: WorkerRun,
 }
 
 /// A directory of the image the app's user may write.
@@ -345,76 +338,41 @@ pub struct WatchSync {
     pub target: String,
 }
 
-/// A worker service kind, as named in answers (`celery`, `celery-beat`, `rq`).
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
-)]
-#[serde(rename_all = "kebab-case")]
-pub enum WorkerKind {
-    Celery,
-    CeleryBeat,
-    Rq,
-}
-
-impl WorkerKind {
-    pub const ALL: &[WorkerKind] = &[WorkerKind::Celery, WorkerKind::CeleryBeat, WorkerKind::Rq];
-    pub fn as_str(self) -> &'static str {
-        match self {
-            WorkerKind::Celery => "celery",
-            WorkerKind::CeleryBeat => "celery-beat",
-            WorkerKind::Rq => "rq",
-        }
-    }
-}
-
-impl std::fmt::Display for WorkerKind {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl std::str::FromStr for WorkerKind {
-    type Err = String;
-    fn from_str(s: &str) -> std::result::Result<Self, String> {
-        WorkerKind::ALL
-            .iter()
-            .copied()
-            .find(|k| k.as_str() == s.trim().to_ascii_lowercase())
-            .ok_or_else(|| {
-                format!(
-                    "unknown worker `{s}`: expected celery, celery-beat or rq{}",
-                    crate::base::lookup::suggest(s, WorkerKind::ALL.iter().map(|k| k.as_str()))
-                )
-            })
-    }
-}
-
-/// The worker services detection calls for: a Celery worker when there is a Celery app, its beat when
-/// the app has a schedule, an RQ worker when RQ is a dependency.
+/// The worker services detection calls for: each queue's worker when it can run (Celery's needs its
+/// app), and its scheduler when the project has a schedule.
 pub fn detected_workers(p: &Project) -> Vec<WorkerKind> {
     let mut out = Vec::new();
-    if p.workers.contains(&Worker::Celery) && p.celery_app.is_some() {
-        out.push(WorkerKind::Celery);
-        if p.celery_beat {
-            out.push(WorkerKind::CeleryBeat);
+    for q in &p.workers {
+        let facts = p.queue(*q);
+        if q.can_run(facts) {
+            out.push(WorkerKind::worker(*q));
+            if facts.schedule && q.scheduler().is_some() {
+                out.push(WorkerKind {
+                    queue: *q,
+                    scheduler: true,
+                });
+            }
         }
-    }
-    if p.workers.contains(&Worker::Rq) {
-        out.push(WorkerKind::Rq);
     }
     out
 }
 
 /// The worker services the project can run (asked about by the guided init), each with the evidence
-/// for it: Celery's worker and beat when there is a Celery app, an RQ worker when RQ is used.
+/// for it: each queue's worker (and its scheduler) when it can run.
 pub fn available_workers(p: &Project) -> Vec<(WorkerKind, Option<&Evidence>)> {
     let mut available = Vec::new();
-    if p.celery_app.is_some() {
-        available.push((WorkerKind::Celery, p.evidence.get(&Key::CeleryApp)));
-        available.push((WorkerKind::CeleryBeat, p.evidence.get(&Key::CeleryBeat)));
-    }
-    if p.workers.contains(&Worker::Rq) {
-        available.push((WorkerKind::Rq, p.evidence.get(&Key::Worker(Worker::Rq))));
+    for q in &p.workers {
+        if !q.can_run(p.queue(*q)) {
+            continue;
+        }
+        available.push((WorkerKind::worker(*q), p.evidence.get(&q.worker_key())));
+        if let Some(s) = q.scheduler() {
+            let k = WorkerKind {
+                queue: *q,
+                scheduler: true,
+            };
+            available.push((k, p.evidence.get(&Key::Scheduler(s.kind))));
+        }
     }
     available
 }
@@ -427,20 +385,13 @@ pub fn default_redis(p: &Project, opts: &PlanOptions) -> bool {
 /// Whether any worker the plan runs (the answer's, else detection's) uses `broker`: each task queue's
 /// broker among the project's services (RabbitMQ for an `amqp://` broker URL), else its default.
 fn workers_on(p: &Project, opts: &PlanOptions, broker: Service) -> bool {
-    let systems: Vec<Worker> = match &opts.workers {
-        Some(w) => w
-            .iter()
-            .map(|k| match k {
-                WorkerKind::Celery | WorkerKind::CeleryBeat => Worker::Celery,
-                WorkerKind::Rq => Worker::Rq,
-            })
-            .collect(),
+    let queues: Vec<crate::queue::TaskQueue> = match &opts.workers {
+        Some(w) => w.iter().map(|k| k.queue).collect(),
         None => p.workers.clone(),
     };
-    systems.into_iter().any(|w| {
-        crate::queue::TaskQueue::of(crate::queue::ALL, w)
-            .is_some_and(|q| q.broker_among(&p.services) == broker)
-    })
+    queues
+        .into_iter()
+        .any(|q| q.broker_among(&p.services) == broker)
 }
 
 /// Whether RabbitMQ is added: the app's broker URL defaults to `amqp://`.
@@ -815,7 +766,14 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<
     if postgres && !reads_database {
         out.push(Blocker {
             problem: "compose starts Postgres, but nothing in the app reads a database setting from the environment, so the app would keep its own database (SQLite, or localhost) and Postgres would stay empty".into(),
-            fix: "read the database from the environment (DATABASE_URL with dj-database-url in Django settings, SQLALCHEMY_DATABASE_URI = os.environ[\"DATABASE_URL\"] for Flask-SQLAlchemy, a pydantic-settings field), then run dockgen init again; or pass --no-postgres".into(),
+            fix: format!(
+                "read the database from the environment ({}), then run dockgen init again; or pass --no-postgres",
+                crate::framework::ALL
+                    .iter()
+                    .filter_map(|f| f.database_from_env())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         });
     }
     out
@@ -878,7 +836,17 @@ fn schema_note(p: &Project, migrates: bool, postgres: bool) -> Option<String> {
         Some((cmd, at)) => format!(
             "the database schema comes from the app's own `{cmd}` ({at}), which dockgen does not run (such commands usually drop and recreate the tables): once the stack is up, run it once with `docker compose exec web {cmd}`"
         ),
-        None => "no migration step was found (Django migrations, Alembic, Flask-Migrate, create_all()): the app's tables must be created before it serves requests".to_string(),
+        None => {
+            let mut tools: Vec<&str> = crate::framework::ALL
+                .iter()
+                .filter_map(|f| f.migration_tool())
+                .collect();
+            tools.extend(["Alembic", "create_all()"]);
+            format!(
+                "no migration step was found ({}): the app's tables must be created before it serves requests",
+                tools.join(", ")
+            )
+        }
     })
 }
 

@@ -87,6 +87,59 @@ fn says_why_it_is_long(lines: &[&str], i: usize) -> bool {
         .any(|t| t.starts_with("// ") && t.to_ascii_lowercase().contains("longer than 60 lines"))
 }
 
+/// The name of the function whose definition starts on `line`, whatever its visibility (`pub`,
+/// `pub(crate)`, `pub(in path)`) and qualifiers (`const`, `async`, `unsafe`); `None` for any other line,
+/// a declaration without a body (`fn x();`) included.
+fn fn_name(line: &str) -> Option<String> {
+    let mut t = line.trim_start();
+    if let Some(rest) = t.strip_prefix("pub") {
+        t = match rest.strip_prefix('(') {
+            Some(inner) => inner.split_once(')')?.1,
+            None => rest,
+        }
+        .trim_start();
+    }
+    for q in ["const ", "async ", "unsafe "] {
+        t = t.strip_prefix(q).unwrap_or(t);
+    }
+    let rest = t.strip_prefix("fn ")?;
+    if line.trim_end().ends_with(';') {
+        return None;
+    }
+    Some(
+        rest.chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect(),
+    )
+}
+
+#[test]
+fn the_length_rule_sees_every_kind_of_function() {
+    for (line, name) in [
+        ("fn plan(p: &Project) -> Plan {", "plan"),
+        ("    pub fn as_str(self) -> &'static str {", "as_str"),
+        ("pub(super) fn collect(", "collect"),
+        ("pub(crate) const fn row(package: &str) -> Row {", "row"),
+        ("pub(in crate::detect) async fn fetch() {", "fetch"),
+        ("    unsafe fn raw() {", "raw"),
+        (
+            "const fn server(package: &'static str, s: Server) -> PackageFacts {",
+            "server",
+        ),
+    ] {
+        assert_eq!(fn_name(line).as_deref(), Some(name), "{line}");
+    }
+    for line in [
+        "    fn name(&self) -> &'static str;",
+        "// fn commented() {",
+        "let f = |x| x;",
+        "pub struct Fn {",
+        "fnord();",
+    ] {
+        assert_eq!(fn_name(line), None, "{line}");
+    }
+}
+
 #[test]
 fn no_function_is_over_60_lines_without_saying_why() {
     let mut long = Vec::new();
@@ -96,24 +149,12 @@ fn no_function_is_over_60_lines_without_saying_why() {
         while i < lines.len() {
             let l = lines[i];
             let t = l.trim_start();
-            let is_fn = (t.starts_with("fn ")
-                || t.starts_with("pub fn ")
-                || t.starts_with("pub(super) fn ")
-                || t.starts_with("pub(crate) fn "))
-                && !l.trim_end().ends_with(';');
-            if is_fn {
+            if let Some(name) = fn_name(l) {
                 let indent = l.len() - t.len();
                 let close = format!("{}}}", " ".repeat(indent));
                 let end = (i + 1..lines.len())
                     .find(|&j| lines[j] == close)
                     .unwrap_or(i);
-                let name: String = t
-                    .split("fn ")
-                    .nth(1)
-                    .unwrap()
-                    .chars()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect();
                 if end - i + 1 > LIMIT
                     && !says_why_it_is_long(&lines, i)
                     && !LONG_FUNCTIONS

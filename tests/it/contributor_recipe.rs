@@ -1,19 +1,28 @@
-//! The contributor recipe (CONTRIBUTING.md), exercised: frameworks and a package manager that exist only
-//! in this test are registered beside the built-in ones (one line each), and detection, planning,
+//! The contributor recipe (CONTRIBUTING.md), exercised: frameworks, a package manager and a task queue
+//! that exist only in this test are registered beside the built-in ones (one line each), and detection, planning,
 //! rendering and the error messages use them, routes, facts and build-backend tables included, with no
 //! other change to the crate. If adding one ever needs an edit elsewhere (a `match` on a name, a
 //! hand-written list), this test stops compiling or fails.
 
+use dockgen::base::diag::Diagnostics;
 use dockgen::base::error::Result;
 use dockgen::base::evidence::Evidence;
 use dockgen::base::kinds::EnvRole;
+use dockgen::base::kinds::Service;
 use dockgen::base::kinds::{Interface, Server};
+use dockgen::detect::Key;
 use dockgen::detect::{Options, Registry, detect_with};
 use dockgen::framework::{
     self, Analysis, AnalyzeCx, AppView, EnvRead, EnvRoleCx, FrameworkSpec, Mount, RouteRules,
 };
 use dockgen::manager::install::{copy_pairs, venv_env};
 use dockgen::manager::{self, Install, InstallCx, ManagerSpec, ReadCx, Reading};
+use dockgen::parse::procfile::Process;
+use dockgen::parse::pysrc::Value;
+use dockgen::queue::{
+    self, FindCx, ProcfileRun, QueueFacts, QueueService, QueueSpec, TaskQueue, WorkerKind,
+    WorkerRun,
+};
 
 use crate::support::project;
 
@@ -213,6 +222,7 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
     let reg = Registry {
         frameworks: &frameworks,
         managers: &managers,
+        queues: dockgen::queue::ALL,
     };
     let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
     assert_eq!(p.framework.as_str(), "litestar");
@@ -220,7 +230,7 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
     assert_eq!(p.entrypoint, "app:app");
     assert_eq!(p.interface, Interface::Asgi);
     assert_eq!(
-        p.evidence[&dockgen::detect::Key::PackageManager].rule,
+        p.evidence[&Key::PackageManager].rule,
         "[tool.hatch] in pyproject.toml, no lockfile"
     );
     assert_eq!(p.services, vec![dockgen::base::kinds::Service::Postgres]);
@@ -257,7 +267,7 @@ fn a_framework_and_a_manager_registered_in_a_test_work_end_to_end() {
     let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
     assert_eq!(p.package_manager.as_str(), "hatch");
     assert_eq!(
-        p.evidence[&dockgen::detect::Key::PackageManager].rule,
+        p.evidence[&Key::PackageManager].rule,
         "hatch.toml without a lock"
     );
 }
@@ -289,6 +299,7 @@ fn a_registered_frameworks_routes_facts_and_name_reach_the_plan_and_the_errors()
     let reg = Registry {
         frameworks: &frameworks,
         managers: &managers,
+        queues: dockgen::queue::ALL,
     };
     let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
     assert_eq!(p.framework.as_str(), "sanic");
@@ -345,13 +356,11 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
     let reg = Registry {
         frameworks: &frameworks,
         managers: &managers,
+        queues: dockgen::queue::ALL,
     };
     let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
     assert_eq!(p.package_manager.as_str(), "pip");
-    assert_eq!(
-        p.evidence[&dockgen::detect::Key::PackageManager].rule,
-        "requirements file"
-    );
+    assert_eq!(p.evidence[&Key::PackageManager].rule, "requirements file");
 }
 
 /// Where a framework, package-manager or worker-system name is still written outside its own registry
@@ -360,18 +369,11 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
-    ("base/evidence.rs", &["celery", "django"]),
-    ("base/kinds.rs", &["celery", "rq"]),
-    ("detect/env.rs", &["celery", "django", "rq"]),
-    ("detect/mod.rs", &["celery", "django", "rq"]),
-    ("detect/needs.rs", &["celery", "django", "rq"]),
-    ("detect/python.rs", &["pipenv", "poetry"]),
+    ("detect/mod.rs", &["celery", "django"]),
     ("framework/django/mod.rs", &["rq"]),
-    ("framework/django/settings.rs", &["celery"]),
-    ("framework/mod.rs", &["rq"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
-    ("knowledge.rs", &["celery", "django", "flask", "rq"]),
+    ("knowledge.rs", &["django"]),
     ("manager/install.rs", &["pip", "uv"]),
     ("manager/lock.rs", &["poetry"]),
     ("manager/mod.rs", &["pip", "uv"]),
@@ -382,12 +384,12 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("manager/poetry/mod.rs", &["pip", "uv"]),
     ("manager/uv/mod.rs", &["pip"]),
     ("output/contexts.rs", &["uv"]),
-    ("output/report.rs", &["celery", "django"]),
+    ("output/report.rs", &["django"]),
     ("parse/pyproject.rs", &["poetry", "uv"]),
     ("parse/pysrc.rs", &["flask"]),
-    ("plan/files.rs", &["django", "flask"]),
-    ("plan/mod.rs", &["celery", "django", "flask", "rq", "uv"]),
-    ("plan/workers.rs", &["celery", "rq"]),
+    ("plan/mod.rs", &["django", "uv"]),
+    ("queue/celery/mod.rs", &["django"]),
+    ("queue/rq/mod.rs", &["django", "flask"]),
 ];
 
 /// The registry's names each file's code writes outside that name's own module (`framework/<name>/`,
@@ -399,11 +401,7 @@ fn names_outside_their_modules()
         .iter()
         .map(|f| ("framework", f.as_str()))
         .chain(manager::ALL.iter().map(|m| ("manager", m.as_str())))
-        .chain(
-            dockgen::base::kinds::Worker::ALL
-                .iter()
-                .map(|w| ("queue", w.as_str())),
-        )
+        .chain(dockgen::queue::ALL.iter().map(|q| ("queue", q.as_str())))
         .collect();
     let mut found: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> =
         Default::default();
@@ -459,5 +457,265 @@ fn no_registry_name_is_written_outside_its_module_beyond_the_known_debt() {
     assert!(
         gone.is_empty(),
         "no longer named there: remove it from NAMED_OUTSIDE_THEIR_MODULE: {gone:?}"
+    );
+}
+
+/// Step 1 of the recipe for a task queue: one module implementing `QueueSpec`. Dramatiq, found by its
+/// dependency, its app the module that builds its broker (`broker = RedisBroker(...)`, run as
+/// `dramatiq tasks`), with periodiq as its scheduler when that is installed.
+struct Dramatiq;
+
+/// Its scheduler: periodiq, run beside the workers.
+const PERIODIQ: queue::Scheduler = queue::Scheduler {
+    kind: "dramatiq-periodiq",
+    service: "periodiq",
+};
+
+impl QueueSpec for Dramatiq {
+    fn name(&self) -> &'static str {
+        "dramatiq"
+    }
+    fn title(&self) -> &'static str {
+        "Dramatiq"
+    }
+    fn about(&self) -> &'static str {
+        "Dramatiq: a worker running `dramatiq <module>`"
+    }
+    fn packages(&self) -> &'static [&'static str] {
+        &["dramatiq"]
+    }
+    fn needs_app(&self) -> bool {
+        true
+    }
+    fn broker(&self) -> Service {
+        Service::Redis
+    }
+    fn broker_vars(&self) -> &'static [&'static str] {
+        &["BROKER"]
+    }
+    fn redis_settings(&self) -> &'static [&'static str] {
+        &["DRAMATIQ_REDIS_URL"]
+    }
+    fn source_words(&self) -> &'static [&'static str] {
+        &["dramatiq"]
+    }
+    fn procfile_run(&self, p: &Process) -> Option<ProcfileRun> {
+        (p.program() == "dramatiq").then(|| ProcfileRun {
+            app: p.words.get(1).map(|m| (m.clone(), format!("dramatiq {m}"))),
+            queues: Vec::new(),
+        })
+    }
+    fn find(
+        &self,
+        cx: &FindCx,
+        ev: &mut Vec<(Key, Evidence)>,
+        notes: &mut Diagnostics,
+    ) -> QueueFacts {
+        let mut facts = QueueFacts::default();
+        let found = cx.run_app.clone().or_else(|| {
+            cx.sources.iter().find_map(|s| {
+                s.summary.assigns.iter().find_map(|a| match &a.value {
+                    Value::Call { callee }
+                        if s.summary.resolve(callee) == "dramatiq.brokers.redis.RedisBroker" =>
+                    {
+                        Some((
+                            s.module.clone(),
+                            Evidence::at(&s.file, a.line, "a Dramatiq broker"),
+                        ))
+                    }
+                    _ => None,
+                })
+            })
+        });
+        match found {
+            Some((app, e)) => {
+                facts.app = Some(app);
+                ev.push((Key::QueueApp("dramatiq"), e));
+            }
+            None => notes.warn("dramatiq is a dependency but no broker module was found"),
+        }
+        if let Some(d) = cx.deps.get("periodiq") {
+            facts.schedule = true;
+            ev.push((
+                Key::Scheduler(PERIODIQ.kind),
+                d.evidence.with_rule("dependency `periodiq`"),
+            ));
+        }
+        facts
+    }
+    fn scheduler(&self) -> Option<queue::Scheduler> {
+        Some(PERIODIQ)
+    }
+    fn worker_service(
+        &self,
+        facts: &QueueFacts,
+        _own: Option<Vec<String>>,
+    ) -> Option<QueueService> {
+        let app = facts.app.clone()?;
+        Some(QueueService {
+            command: vec!["dramatiq".into(), app, "--processes".into(), "2".into()],
+            probe: None,
+            run: WorkerRun::process(),
+        })
+    }
+    fn scheduler_service(&self, facts: &QueueFacts) -> Option<QueueService> {
+        let app = facts.app.clone()?;
+        Some(QueueService {
+            command: vec!["periodiq".into(), app],
+            probe: None,
+            run: WorkerRun {
+                singleton: true,
+                ..WorkerRun::process()
+            },
+        })
+    }
+}
+
+/// Step 2 of the recipe for a task queue: one registry line (here, appended to the built-in queues).
+fn queues() -> Vec<TaskQueue> {
+    let mut queues = queue::ALL.to_vec();
+    queues.push(TaskQueue(&Dramatiq));
+    queues
+}
+
+/// Step 3: a fixture, a Flask app with Dramatiq tasks on Redis and periodiq, as Dramatiq's docs set them
+/// up. Detection finds the queue, its app and its schedule; the plan runs its worker and scheduler and
+/// the broker it needs; the files, the report and the JSON show them; all from its registry entry.
+#[test]
+fn a_task_queue_registered_in_a_test_works_end_to_end() {
+    let dir = project(&[
+        (
+            "requirements.txt",
+            b"flask==3.1.0\ngunicorn==23.0.0\ndramatiq==1.17.1\nperiodiq==0.13.0\n",
+        ),
+        (
+            "app.py",
+            b"from flask import Flask\n\napp = Flask(__name__)\n\n\n@app.get(\"/\")\ndef index():\n    return \"hi\"\n",
+        ),
+        (
+            "tasks.py",
+            b"import os\n\nimport dramatiq\nfrom dramatiq.brokers.redis import RedisBroker\n\nDRAMATIQ_REDIS_URL = os.environ.get(\"BROKER\", \"redis://localhost:6379/0\")\nbroker = RedisBroker(url=DRAMATIQ_REDIS_URL)\ndramatiq.set_broker(broker)\n\n\n@dramatiq.actor\ndef count_words(url):\n    return len(url)\n",
+        ),
+    ]);
+    let queues = queues();
+    let reg = Registry {
+        queues: &queues,
+        ..Registry::builtin()
+    };
+    let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
+    let dramatiq = TaskQueue(&Dramatiq);
+    assert_eq!(p.workers, vec![dramatiq]);
+    assert_eq!(p.queue(dramatiq).app.as_deref(), Some("tasks"));
+    assert!(p.queue(dramatiq).schedule);
+    assert_eq!(
+        p.evidence[&Key::QueueApp("dramatiq")].to_string(),
+        "tasks.py:7: a Dramatiq broker"
+    );
+    // The setting its broker URL is assigned to is the queue's own.
+    let broker = p.env_vars.iter().find(|v| v.name == "BROKER").unwrap();
+    let traced = broker.role.as_ref().expect("the queue's setting traced it");
+    assert_eq!(traced.role, EnvRole::RedisUrl);
+    assert!(
+        traced.because.rule.contains("DRAMATIQ_REDIS_URL"),
+        "{}",
+        traced.because
+    );
+    assert_eq!(
+        p.evidence[&Key::Worker("dramatiq")].rule,
+        "dependency `dramatiq`"
+    );
+    // Nothing says Redis but the queue's broker.
+    assert!(p.services.is_empty(), "{:?}", p.services);
+    let json = serde_json::to_value(&p).unwrap();
+    assert_eq!(json["dramatiq_app"], "tasks");
+    assert_eq!(json["dramatiq_periodiq"], true);
+    assert_eq!(json["workers"], serde_json::json!(["dramatiq"]));
+    let report = dockgen::output::report::human(&p, 100);
+    assert!(report.contains("dramatiq app"), "{report}");
+    assert!(report.contains("dramatiq periodiq"), "{report}");
+
+    let plan = dockgen::plan::plan(&p, &Default::default()).expect("plans");
+    assert!(plan.runs(Service::Redis), "the queue's broker runs");
+    let names: Vec<&str> = plan.workers.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["worker", "periodiq"]);
+    assert_eq!(
+        plan.workers[0].command,
+        ["dramatiq", "tasks", "--processes", "2"]
+    );
+    assert!(dockgen::plan::run_facts(&plan.workers[1]).singleton);
+    let files = dockgen::output::render::render(&plan).expect("renders");
+    let compose = &files["docker-compose.yml"];
+    assert!(
+        compose.contains("[\"dramatiq\", \"tasks\", \"--processes\", \"2\"]"),
+        "{compose}"
+    );
+    assert!(compose.contains("\n  periodiq:\n"), "{compose}");
+
+    // The built-in registry alone does not know it.
+    let p = dockgen::detect::detect(dir.path(), &Options::default()).expect("detects");
+    assert!(p.workers.is_empty());
+    assert!("dramatiq".parse::<WorkerKind>().is_err());
+}
+
+/// A registered queue's kinds are the `task-workers` answer's names, and the messages name it: asked
+/// for without an app it is refused with its title, and the broker hint names its variable.
+#[test]
+fn a_registered_task_queue_reaches_the_answers_names_and_the_errors() {
+    let queues = queues();
+    let names: Vec<&str> = WorkerKind::of(&queues).iter().map(|k| k.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "celery",
+            "celery-beat",
+            "rq",
+            "dramatiq",
+            "dramatiq-periodiq"
+        ]
+    );
+    // The CLI's names and help come from the built-in registry, as for frameworks.
+    let builtin: Vec<&str> = WorkerKind::all().iter().map(|k| k.as_str()).collect();
+    let empty = project(&[]);
+    let (_, help, _) = crate::cli::run(crate::cli::dockgen(empty.path()).args(["init", "--help"]));
+    assert!(help.contains(&builtin.join(", ")), "{help}");
+    let e = "dramatiq".parse::<WorkerKind>().unwrap_err();
+    assert!(e.contains("expected celery, celery-beat or rq"), "{e}");
+
+    let dir = project(&[
+        ("requirements.txt", b"flask==3.1.0\ndramatiq==1.17.1\n"),
+        (
+            "app.py",
+            b"from flask import Flask\n\napp = Flask(__name__)\n",
+        ),
+    ]);
+    let reg = Registry {
+        queues: &queues,
+        ..Registry::builtin()
+    };
+    let p = detect_with(dir.path(), &Options::default(), reg).expect("detects");
+    assert!(
+        p.warnings
+            .iter()
+            .any(|w| w == "dramatiq is a dependency but no broker module was found"),
+        "{:?}",
+        p.warnings
+    );
+    let plan = dockgen::plan::plan(&p, &Default::default()).expect("plans");
+    assert!(plan.workers.is_empty());
+    assert!(
+        plan.notes
+            .iter()
+            .any(|n| n == "no Dramatiq app was found, so no worker service was generated"),
+        "{:?}",
+        plan.notes
+    );
+    let asked = dockgen::plan::PlanOptions {
+        workers: Some(vec![WorkerKind::worker(TaskQueue(&Dramatiq))]),
+        ..Default::default()
+    };
+    let e = dockgen::plan::plan(&p, &asked).unwrap_err().to_string();
+    assert!(
+        e.contains("the `dramatiq` worker was asked for, but no Dramatiq app was found to run it"),
+        "{e}"
     );
 }

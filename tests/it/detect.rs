@@ -214,8 +214,11 @@ fn fixtures_detect_what_their_readme_says() {
 #[test]
 fn celery_app_in_a_module_of_any_name() {
     let p = run("fastapi-celery-module-pip").unwrap();
-    assert_eq!(p.celery_app.as_deref(), Some("app.celery_app:celery_app"));
-    let e = &p.evidence[&Key::CeleryApp];
+    assert_eq!(
+        p.queue_named("celery").app.as_deref(),
+        Some("app.celery_app:celery_app")
+    );
+    let e = &p.evidence[&Key::QueueApp("celery")];
     assert_eq!(
         (e.file.as_deref(), e.line),
         (Some("app/celery_app.py"), Some(5))
@@ -347,16 +350,16 @@ fn django_details() {
     let p = run("django-celery-pip").unwrap();
     // The project's own Procfile runs `celery -A proj worker`: what it runs beats the Celery(...)
     // object found in proj/celery.py (both name the same app).
-    assert_eq!(p.celery_app.as_deref(), Some("proj"));
+    assert_eq!(p.queue_named("celery").app.as_deref(), Some("proj"));
     assert_eq!(
-        p.evidence[&Key::CeleryApp].to_string(),
+        p.evidence[&Key::QueueApp("celery")].to_string(),
         "Procfile:2: Procfile `worker:` runs `celery -A proj`"
     );
-    assert!(p.celery_beat);
+    assert!(p.queue_named("celery").schedule);
     let p = run("django-hostile-settings").unwrap();
     assert_eq!(p.static_root, Some(false));
     let p = run("django-uv-subdir").unwrap();
-    let ev = &p.evidence[&Key::DjangoSettingsModule];
+    let ev = &p.evidence[&Key::Fact("django_settings_module")];
     assert_eq!(
         (ev.file.as_deref(), ev.line.is_some()),
         (Some("core/manage.py"), true)
@@ -504,7 +507,7 @@ fn the_ci_matrix_is_evidence_for_the_python_version() {
 #[test]
 fn offline_compression_runs_compress_after_collectstatic_at_build_time() {
     let p = run("django-compressor-pip").unwrap();
-    let why = &p.evidence[&Key::CompressOffline];
+    let why = &p.evidence[&Key::Fact("compress_offline")];
     assert_eq!(
         (why.file.as_deref(), why.line),
         (Some("mysite/settings.py"), Some(46))

@@ -404,7 +404,10 @@ fn value_parser(spec: &'static AnswerSpec, arg: Arg) -> Arg {
             .action(ArgAction::Append)
             .value_delimiter(',')
             .value_parser(WorkerNames(PossibleValuesParser::new(
-                WorkerKind::ALL.iter().map(|k| k.as_str()).chain(["none"]),
+                WorkerKind::all()
+                    .into_iter()
+                    .map(|k| k.as_str())
+                    .chain(["none"]),
             ))),
         Kind::Files => arg
             .action(ArgAction::Append)
@@ -436,7 +439,7 @@ impl clap::builder::TypedValueParser for WorkerNames {
     ) -> Result<String, clap::Error> {
         let text = value.to_string_lossy();
         if !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()) {
-            let names: Vec<&str> = WorkerKind::ALL.iter().map(|k| k.as_str()).collect();
+            let names: Vec<&str> = WorkerKind::all().iter().map(|k| k.as_str()).collect();
             return Err(clap::Error::raw(
                 clap::error::ErrorKind::InvalidValue,
                 format!(

@@ -4,7 +4,7 @@
 
 use super::{
     Analysis, AnalyzeCx, AppView, DataDir, DataRole, EnvRead, EnvRoleCx, Found, FrameworkSpec,
-    Migration, RouteRules, WorkerSystem,
+    Migration, RouteRules,
 };
 use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
@@ -89,6 +89,7 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
                 path,
                 evidence,
                 url: d.static_url.clone(),
+                label: "Django's STATIC_ROOT",
             });
     let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
         path.map(|path| DataDir {
@@ -96,6 +97,7 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
             path,
             evidence,
             url: None,
+            label: "Django's MEDIA_ROOT",
         })
     });
     static_dir
@@ -106,6 +108,18 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
 }
 
 impl FrameworkSpec for Django {
+    fn postgres_values(&self) -> &'static [&'static str] {
+        &[
+            "django.db.backends.postgresql",
+            "django.db.backends.postgresql_psycopg2",
+        ]
+    }
+    fn database_from_env(&self) -> Option<&'static str> {
+        Some("DATABASE_URL with dj-database-url in Django settings")
+    }
+    fn migration_tool(&self) -> Option<&'static str> {
+        Some("Django migrations")
+    }
     fn routes(&self) -> RouteRules {
         RouteRules {
             url_functions: &[
@@ -167,7 +181,10 @@ impl FrameworkSpec for Django {
         let d = settings::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
         let (interface, entrypoint, ep_evidence) = Django::entrypoint(&d, cx)?;
         let mut evidence = vec![
-            (Key::DjangoSettingsModule, d.settings_evidence.clone()),
+            (
+                Key::Fact("django_settings_module"),
+                d.settings_evidence.clone(),
+            ),
             (Key::Entrypoint, ep_evidence.clone()),
         ];
         if let Some(e) = &d.static_root {
@@ -175,7 +192,7 @@ impl FrameworkSpec for Django {
         }
         let mut facts = std::collections::BTreeSet::new();
         if let Some(e) = &d.compress_offline {
-            evidence.push((Key::CompressOffline, e.clone()));
+            evidence.push((Key::Fact("compress_offline"), e.clone()));
             facts.insert(COMPRESS_OFFLINE);
         }
         if d.auth {
@@ -195,7 +212,7 @@ impl FrameworkSpec for Django {
             static_root: Some(d.static_root.is_some()),
             evidence,
             services,
-            beat: d.beat.clone(),
+            settings: d.assigned.clone(),
             env_reads: d
                 .env_reads
                 .iter()
@@ -268,12 +285,8 @@ impl FrameworkSpec for Django {
             .into_iter()
             .collect()
     }
-    fn worker_command(&self, system: WorkerSystem, app: &AppView) -> Option<Vec<String>> {
-        match system {
-            WorkerSystem::Rq => app
-                .deps
-                .has("django-rq")
-                .then(|| words(&["python", "manage.py", "rqworker", "default"])),
-        }
+    fn worker_command(&self, queue: &str, app: &AppView) -> Option<Vec<String>> {
+        (queue == "rq" && app.deps.has("django-rq"))
+            .then(|| words(&["python", "manage.py", "rqworker", "default"]))
     }
 }

@@ -31,7 +31,8 @@ pub struct Django {
     pub media_root: Option<(Option<String>, Evidence)>,
     pub postgres: Option<Evidence>,
     pub redis: Option<Evidence>,
-    pub beat: Option<Evidence>,
+    /// Where each top-level setting is assigned (file, line), across the merged settings modules.
+    pub assigned: BTreeMap<String, (String, usize)>,
     /// `COMPRESS_OFFLINE = True` (django-compressor needs `manage.py compress` before serving).
     pub compress_offline: Option<Evidence>,
     /// `django.contrib.auth` in INSTALLED_APPS: users, and `manage.py createsuperuser` to make the first.
@@ -191,9 +192,11 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     databases(&merged, &mut d);
     service_urls(&merged, &mut d);
     let get = |name: &str| merged.assigns.get(name);
-    if let Some((a, f)) = get("CELERY_BEAT_SCHEDULE").or_else(|| get("CELERYBEAT_SCHEDULE")) {
-        d.beat = Some(Evidence::at(f, a.line, "CELERY_BEAT_SCHEDULE in settings"));
-    }
+    d.assigned = merged
+        .assigns
+        .iter()
+        .map(|(name, (a, f))| (name.clone(), (f.clone(), a.line)))
+        .collect();
     if let Some((a, f)) = get("COMPRESS_OFFLINE")
         && a.value == Value::Bool(true)
     {

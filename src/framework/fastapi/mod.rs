@@ -7,6 +7,9 @@ use crate::base::kinds::{Interface, Server};
 pub struct FastApi;
 
 impl FrameworkSpec for FastApi {
+    fn database_from_env(&self) -> Option<&'static str> {
+        Some("a pydantic-settings field")
+    }
     fn routes(&self) -> RouteRules {
         RouteRules {
             apps: &["fastapi.FastAPI"],

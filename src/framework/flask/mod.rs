@@ -55,6 +55,7 @@ fn instance_dir() -> DataDir {
     DataDir {
         role: DataRole::Instance,
         path: "instance".into(),
+        label: "Flask's instance folder (app.instance_path)",
         evidence: Evidence::rule(
             "Flask's instance folder (app.instance_path) beside the app's module or package",
         ),
@@ -63,6 +64,19 @@ fn instance_dir() -> DataDir {
 }
 
 impl FrameworkSpec for Flask {
+    fn pkg_resources_users(&self) -> &'static [crate::knowledge::PkgResourcesUser] {
+        &[crate::knowledge::PkgResourcesUser {
+            package: "flask",
+            fixed_in: "2.1",
+            why: "loads the `flask` commands of extensions (Flask-Migrate's `flask db`) through pkg_resources (`flask/cli.py`), and without it silently has none; 2.1 uses importlib.metadata",
+        }]
+    }
+    fn database_from_env(&self) -> Option<&'static str> {
+        Some("SQLALCHEMY_DATABASE_URI = os.environ[\"DATABASE_URL\"] for Flask-SQLAlchemy")
+    }
+    fn migration_tool(&self) -> Option<&'static str> {
+        Some("Flask-Migrate")
+    }
     fn routes(&self) -> RouteRules {
         RouteRules {
             // APIFlask and Quart keep Flask's app and blueprint API.

@@ -19,6 +19,11 @@ pub const PIN: &str = "2026.10.3";
 pub struct Pipenv;
 
 impl ManagerSpec for Pipenv {
+    fn manifest_python(&self, text: &str, shown: &Path) -> Option<(String, usize, &'static str)> {
+        let (_, pin) = lockfile::parse_pipfile(text, shown).ok()?;
+        let (v, line) = pin?;
+        Some((v, line, "[requires] in Pipfile"))
+    }
     fn name(&self) -> &'static str {
         "pipenv"
     }

@@ -53,6 +53,15 @@ pub(super) fn read_graph_lock(
 }
 
 impl ManagerSpec for Poetry {
+    fn python_range(
+        &self,
+        pyproject: &crate::parse::pyproject::Loaded,
+    ) -> Option<(crate::parse::python_version::PythonRange, &'static str)> {
+        let (spec, line) = pyproject.poetry_python()?;
+        let syntax = crate::parse::python_version::RangeSyntax::CaretTilde;
+        let range = crate::parse::python_version::PythonRange { spec, line, syntax };
+        Some((range, "Poetry python"))
+    }
     fn name(&self) -> &'static str {
         "poetry"
     }

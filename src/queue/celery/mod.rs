@@ -2,9 +2,12 @@
 //! `name = Celery(...)` or named by the Procfile's `-A`; the broker is Redis, or RabbitMQ when the
 //! project's broker URL defaults to `amqp://`.
 
-use super::{ProcfileRun, QueueSpec};
-use crate::base::evidence::Evidence;
-use crate::base::kinds::{Service, Worker};
+use super::{
+    FindCx, ProcfileRun, QueueFacts, QueueService, QueueSpec, Scheduler, WorkerProbe, WorkerRun,
+};
+use crate::base::diag::Diagnostics;
+use crate::base::evidence::{Evidence, Key};
+use crate::base::kinds::Service;
 use crate::parse::apps::Source;
 use crate::parse::procfile::Process;
 use crate::parse::pysrc::Value;
@@ -12,14 +15,46 @@ use crate::parse::pysrc::Value;
 pub struct Celery;
 
 impl QueueSpec for Celery {
+    fn pkg_resources_users(&self) -> &'static [crate::knowledge::PkgResourcesUser] {
+        &[crate::knowledge::PkgResourcesUser {
+            package: "celery",
+            fixed_in: "5.2.5",
+            why: "imports pkg_resources in its command line (`celery/bin/celery.py`), so `celery worker` cannot start; 5.2.5 uses importlib.metadata",
+        }]
+    }
+    fn services(&self) -> &'static [(&'static str, Option<&'static str>, Service)] {
+        &[("celery", Some("redis"), Service::Redis)]
+    }
+    fn redis_settings(&self) -> &'static [&'static str] {
+        // Django-style settings (`CELERY_` namespace), the old uppercase names and `app.conf`'s keys.
+        &[
+            "CELERY_BROKER_URL",
+            "BROKER_URL",
+            "CELERY_RESULT_BACKEND",
+            "broker_url",
+            "result_backend",
+        ]
+    }
     fn name(&self) -> &'static str {
         "celery"
+    }
+    fn title(&self) -> &'static str {
+        "Celery"
     }
     fn about(&self) -> &'static str {
         "Celery: a worker (and beat for a schedule) running `celery -A <app>`"
     }
-    fn worker(&self) -> Worker {
-        Worker::Celery
+    fn packages(&self) -> &'static [&'static str] {
+        &["celery"]
+    }
+    fn needs_app(&self) -> bool {
+        true
+    }
+    fn takes_app_answer(&self) -> bool {
+        true
+    }
+    fn broker_vars(&self) -> &'static [&'static str] {
+        &["CELERY_BROKER_URL"]
     }
     fn broker(&self) -> Service {
         Service::Redis
@@ -47,6 +82,92 @@ impl QueueSpec for Celery {
             queues: Vec::new(),
         })
     }
+    fn find(
+        &self,
+        cx: &FindCx,
+        ev: &mut Vec<(Key, Evidence)>,
+        notes: &mut Diagnostics,
+    ) -> QueueFacts {
+        find(cx, ev, notes)
+    }
+    fn scheduler(&self) -> Option<Scheduler> {
+        Some(BEAT)
+    }
+    fn worker_service(
+        &self,
+        facts: &QueueFacts,
+        _own: Option<Vec<String>>,
+    ) -> Option<QueueService> {
+        let app = facts.app.as_deref()?;
+        Some(QueueService {
+            command: worker_command(app),
+            probe: Some(WorkerProbe::Exec(ping_command(app))),
+            run: WorkerRun {
+                singleton: false,
+                liveness: worker_liveness(app),
+            },
+        })
+    }
+    fn scheduler_service(&self, facts: &QueueFacts) -> Option<QueueService> {
+        let app = facts.app.as_deref()?;
+        Some(QueueService {
+            command: beat_command(app),
+            // beat only sends; it has nothing to answer a ping with.
+            probe: None,
+            run: WorkerRun {
+                singleton: true,
+                ..WorkerRun::process()
+            },
+        })
+    }
+}
+
+/// Celery beat, the scheduler.
+const BEAT: Scheduler = Scheduler {
+    kind: "celery-beat",
+    service: "beat",
+};
+
+/// The Celery app (`celery -A`) and whether beat has a schedule.
+fn find(cx: &FindCx, ev: &mut Vec<(Key, Evidence)>, notes: &mut Diagnostics) -> QueueFacts {
+    let mut facts = QueueFacts::default();
+    // What the project runs itself (`celery -A make_celery worker` in its Procfile) wins: Flask's own
+    // pattern builds the Celery app in a function, where no `X = Celery(...)` shows it.
+    if let Some((app, e)) = cx.run_app.clone() {
+        facts.app = Some(app);
+        ev.push((Key::QueueApp("celery"), e));
+    }
+    let found = apps(cx.sources);
+    match found
+        .iter()
+        .find(|(dir, _, _)| dir == cx.app_dir)
+        .or(found.first())
+        .filter(|_| facts.app.is_none())
+    {
+        Some((_, target, e)) => {
+            facts.app = Some(target.clone());
+            ev.push((Key::QueueApp("celery"), e.clone()));
+        }
+        None if facts.app.is_some() => {}
+        None => notes.warn(
+            "celery is a dependency but no `Celery(...)` app was found; the worker service needs `celery -A <module>`",
+        ),
+    }
+    let settings = |name: &str| cx.framework_settings.get(name);
+    let beat = settings("CELERY_BEAT_SCHEDULE")
+        .or_else(|| settings("CELERYBEAT_SCHEDULE"))
+        .map(|(f, line)| Evidence::at(f, *line, "CELERY_BEAT_SCHEDULE in settings"))
+        .or_else(|| beat_schedule(cx.sources))
+        .or_else(|| {
+            cx.deps
+                .get("django-celery-beat")
+                .map(|d| d.evidence.with_rule("dependency `django-celery-beat`"))
+        });
+    if let Some(b) = beat {
+        facts.schedule = true;
+        ev.push((Key::Scheduler(BEAT.kind), b));
+    }
+    facts
 }
 
 /// Celery's `-A app`, `--app app` or `--app=app`.
@@ -119,18 +240,6 @@ pub fn beat_command(app: &str) -> Vec<String> {
         "--schedule",
         "/tmp/celerybeat-schedule",
     ])
-}
-
-/// The app of a command made by [`worker_command`] or [`beat_command`] (which one: `beat`), if it is one.
-pub fn app_of(command: &[String]) -> Option<(&str, bool)> {
-    let app = command.get(2)?;
-    if command == worker_command(app).as_slice() {
-        Some((app, false))
-    } else if command == beat_command(app).as_slice() {
-        Some((app, true))
-    } else {
-        None
-    }
 }
 
 /// A liveness check of the worker started with [`worker_command`] for `app`, exec form: it answers a

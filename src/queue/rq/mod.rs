@@ -1,21 +1,39 @@
 //! RQ: run by `rq worker` (or a framework's own command, such as Django's `manage.py rqworker`) on the
 //! queues the Procfile names; the broker is Redis.
 
-use super::{ProcfileRun, QueueSpec};
-use crate::base::kinds::{Service, Worker};
+use super::{FindCx, ProcfileRun, QueueFacts, QueueService, QueueSpec, WorkerProbe, WorkerRun};
+use crate::base::diag::Diagnostics;
+use crate::base::evidence::{Evidence, Key};
+use crate::base::kinds::Service;
 use crate::parse::procfile::Process;
 
 pub struct Rq;
 
 impl QueueSpec for Rq {
+    fn services(&self) -> &'static [(&'static str, Option<&'static str>, Service)] {
+        &[
+            ("rq", None, Service::Redis),
+            ("django-rq", None, Service::Redis),
+            ("flask-rq2", None, Service::Redis),
+        ]
+    }
+    fn redis_settings(&self) -> &'static [&'static str] {
+        &["RQ_REDIS_URL"]
+    }
     fn name(&self) -> &'static str {
         "rq"
     }
     fn about(&self) -> &'static str {
         "RQ: a worker running `rq worker` on the project's queues"
     }
-    fn worker(&self) -> Worker {
-        Worker::Rq
+    fn title(&self) -> &'static str {
+        "RQ"
+    }
+    fn packages(&self) -> &'static [&'static str] {
+        &["rq", "django-rq", "flask-rq2"]
+    }
+    fn broker_vars(&self) -> &'static [&'static str] {
+        &["REDIS_URL"]
     }
     fn broker(&self) -> Service {
         Service::Redis
@@ -24,6 +42,27 @@ impl QueueSpec for Rq {
         (p.program() == "rq" || p.words.iter().any(|w| w == "rqworker")).then(|| ProcfileRun {
             app: None,
             queues: queues(p),
+        })
+    }
+    fn find(&self, cx: &FindCx, _: &mut Vec<(Key, Evidence)>, _: &mut Diagnostics) -> QueueFacts {
+        QueueFacts {
+            queues: cx.procfile_queues.clone(),
+            ..QueueFacts::default()
+        }
+    }
+    fn worker_service(&self, facts: &QueueFacts, own: Option<Vec<String>>) -> Option<QueueService> {
+        let mut command = own.unwrap_or_else(worker_command);
+        if !facts.queues.is_empty() {
+            // The framework's command may end with its default queue: the project's queues replace it.
+            if command.last().is_some_and(|w| w == "default") {
+                command.pop();
+            }
+            command.extend(facts.queues.iter().cloned());
+        }
+        Some(QueueService {
+            command,
+            probe: Some(WorkerProbe::RedisSet(WORKERS_SET.into())),
+            run: WorkerRun::process(),
         })
     }
 }
@@ -54,10 +93,10 @@ fn queues(p: &Process) -> Vec<String> {
 }
 
 /// The Redis set an RQ worker adds itself to when it starts (`dockgen verify` reads it).
-pub const WORKERS_SET: &str = "rq:workers";
+const WORKERS_SET: &str = "rq:workers";
 
 /// The worker's command when the framework has none of its own.
-pub fn worker_command() -> Vec<String> {
+fn worker_command() -> Vec<String> {
     ["rq", "worker", "--url", "redis://redis:6379/0"]
         .map(String::from)
         .to_vec()
