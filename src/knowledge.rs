@@ -298,6 +298,17 @@ pub fn release_before(version: &str, bound: &str) -> bool {
     v < b
 }
 
+/// MySQL/MariaDB drivers (normalised names): a project whose database settings come from the environment
+/// and whose only database driver is one of these needs a MySQL or MariaDB server, which dockgen does not
+/// generate yet.
+pub const MYSQL_DRIVERS: &[&str] = &[
+    "mysqlclient",
+    "pymysql",
+    "mysql-connector-python",
+    "aiomysql",
+    "asyncmy",
+];
+
 /// What building `package` from source needs: its row's `from_source` or `native` entry, else a C compiler.
 pub fn source_build_needs(package: &str) -> &'static NativeDeps {
     PACKAGES

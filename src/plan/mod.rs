@@ -763,6 +763,9 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<
         });
     }
     out.extend(broker_blocker(p, redis_broker));
+    if reads_database && !postgres {
+        out.extend(mysql_blocker(p));
+    }
     if postgres && !reads_database {
         out.push(Blocker {
             problem: "compose starts Postgres, but nothing in the app reads a database setting from the environment, so the app would keep its own database (SQLite, or localhost) and Postgres would stay empty".into(),
@@ -790,6 +793,50 @@ fn broker_blocker(p: &Project, redis_broker: bool) -> Option<Blocker> {
     Some(Blocker {
         problem: "the worker services use the generated Redis service as their broker, but no Redis client (`redis`, or the task queue's redis extra) is among the dependencies, so they cannot connect to it (a broker URL that defaults to `amqp://` gets a RabbitMQ service instead)".into(),
         fix: "add the task queue's Redis extra or the `redis` package to the dependencies and lock them, then run dockgen init again; or run your own broker and set its URL in .env".into(),
+    })
+}
+
+/// A project whose database settings come from the environment and whose database driver is MySQL's
+/// (no Postgres driver, so no Postgres service): compose would start no database, and the settings it
+/// reads stay unset (their defaults point at localhost), issue 17.
+fn mysql_blocker(p: &Project) -> Option<Blocker> {
+    use crate::base::kinds::EnvRole::*;
+    let driver = knowledge::MYSQL_DRIVERS
+        .iter()
+        .find_map(|d| p.dependencies.get(d))?;
+    let at = match (&driver.evidence.file, driver.evidence.line) {
+        (Some(f), Some(l)) => format!(" ({f}:{l})"),
+        (Some(f), None) => format!(" ({f})"),
+        _ => String::new(),
+    };
+    let names: Vec<&str> = p
+        .env_vars
+        .iter()
+        .filter(|v| {
+            matches!(
+                v.role.as_ref().map(|t| &t.role),
+                Some(
+                    DatabaseUrl { .. }
+                        | DatabaseHost
+                        | DatabaseName
+                        | DatabaseUser
+                        | DatabasePassword
+                        | DatabasePort
+                        | DatabaseSwitch { .. }
+                        | DatabaseEngine { .. }
+                        | DatabaseConninfo
+                )
+            )
+        })
+        .map(|v| v.name.as_str())
+        .collect();
+    Some(Blocker {
+        problem: format!(
+            "the app's database is MySQL or MariaDB: its database driver is `{}`{at}, and dockgen generates no MySQL/MariaDB service yet, so compose starts no database and the settings the app reads ({}) stay unset (it would connect to its defaults)",
+            driver.name,
+            names.join(", ")
+        ),
+        fix: "run a MySQL or MariaDB server the containers can reach and set its host and credentials in .env; or move the project to PostgreSQL (psycopg), which dockgen runs for you".into(),
     })
 }
 

@@ -807,3 +807,72 @@ fn a_daphne_app_behind_the_proxy_is_told_it_trusts_no_forwarded_headers() {
     );
     assert!(!with(Proxy::None).notes.iter().any(|n| n.contains(note)));
 }
+
+/// A Django project on MySQL (mysqlclient, `django.db.backends.mysql`, its settings from the environment)
+/// gets no database service yet: init says the stack will not work, naming the driver and the settings
+/// left unset, instead of "Next:" (issue 17). A mysqlclient the settings never use (SQLite), or a
+/// project that also has a Postgres driver (so compose runs Postgres), is no such case.
+#[test]
+fn a_mysql_project_is_a_blocker_until_a_service_exists() {
+    let settings = |engine: &str| {
+        format!(
+            "import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\nALLOWED_HOSTS = [\"localhost\"]\nROOT_URLCONF = \"mysite.urls\"\nWSGI_APPLICATION = \"mysite.wsgi.application\"\nDATABASES = {{\"default\": {{\"ENGINE\": \"django.db.backends.{engine}\", \"NAME\": os.environ.get(\"MYSQL_DATABASE\", \"app\"), \"USER\": os.environ.get(\"MYSQL_USER\", \"app\"), \"PASSWORD\": os.environ.get(\"MYSQL_PASSWORD\", \"\"), \"HOST\": os.environ.get(\"MYSQL_HOST\", \"localhost\")}}}}\nSTATIC_URL = \"static/\"\nSTATIC_ROOT = \"staticfiles\"\n"
+        )
+    };
+    let blockers = |requirements: &[u8], engine: &str| {
+        let settings = settings(engine);
+        let dir = project(&[
+            ("requirements.txt", requirements),
+            (".python-version", b"3.12\n"),
+            (
+                "manage.py",
+                b"import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings\")\n",
+            ),
+            ("mysite/__init__.py", b""),
+            ("mysite/settings.py", settings.as_bytes()),
+            ("mysite/urls.py", b"urlpatterns = []\n"),
+            (
+                "mysite/wsgi.py",
+                b"from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+            ),
+        ]);
+        let p = detect(dir.path(), &Options::default()).unwrap();
+        plan(&p, &PlanOptions::default()).unwrap().blockers
+    };
+    let mysql = blockers(
+        b"Django==5.2.9\nmysqlclient==2.2.7\ngunicorn==23.0.0\n",
+        "mysql",
+    );
+    assert_eq!(mysql.len(), 1, "{mysql:?}");
+    assert!(
+        mysql[0]
+            .problem
+            .contains("`mysqlclient` (requirements.txt:2)")
+            && mysql[0].problem.contains("MYSQL_HOST")
+            && mysql[0].problem.contains("no MySQL/MariaDB service"),
+        "{mysql:?}"
+    );
+    let pymysql = blockers(b"Django==5.2.9\nPyMySQL==1.1.1\n", "mysql");
+    assert!(
+        pymysql.iter().any(|b| b.problem.contains("`pymysql`")),
+        "{pymysql:?}"
+    );
+    let both = blockers(
+        b"Django==5.2.9\nmysqlclient==2.2.7\npsycopg[binary]==3.2.3\n",
+        "postgresql",
+    );
+    assert!(
+        both.iter().all(|b| !b.problem.contains("MySQL")),
+        "{both:?}"
+    );
+    let p = detect(
+        &fixtures().join("django-hostile-settings"),
+        &Options::default(),
+    )
+    .unwrap();
+    let unused = plan(&p, &PlanOptions::default()).unwrap().blockers;
+    assert!(
+        unused.iter().all(|b| !b.problem.contains("MySQL")),
+        "{unused:?}"
+    );
+}
