@@ -530,3 +530,40 @@ fn the_guided_flow_leaves_no_duplicate_lines_at_80_columns_and_narrower() {
         assert_each_question_once(&tag, &pane);
     }
 }
+
+/// Editing an answer that wraps onto the next row: at 30 columns the port question takes two rows and
+/// ten typed digits a third; Home then Delete six times leaves `7890` on the screen (a cursor movement
+/// alone stops at the edge of a row, so the edits landed on the wrong cells before) and as the answer.
+#[test]
+fn an_answer_that_wraps_is_edited_in_place() {
+    let dir = copy_fixture("flask-flaskenv");
+    let tmux = Tmux::start_sized("wrapped-edit", dir.path(), "-u CI NO_COLOR=1", "", (30, 24));
+    for q in [
+        "Framework (",
+        "App directory (",
+        "Entrypoint (",
+        "Python version (",
+    ] {
+        tmux.wait_prompt(q);
+        tmux.keys(&["Enter"]);
+    }
+    tmux.wait_prompt("Port (");
+    tmux.keys(&["-l", "1234567890"]);
+    tmux.keys(&["Home"]);
+    for _ in 0..6 {
+        tmux.keys(&["DC"]);
+    }
+    tmux.wait_until("the edited answer `7890`", |pane| {
+        pane.lines()
+            .any(|l| l.contains("Port (") && l.trim_end().ends_with("]: 7890"))
+    });
+    tmux.keys(&["Enter"]);
+    for q in ["Postgres service (", "Redis service ("] {
+        tmux.wait_prompt(q);
+        tmux.keys(&["Enter"]);
+    }
+    let pane = tmux.wait_exit();
+    assert!(pane.contains("DOCKGEN-EXIT=0"), "{pane}");
+    let saved = std::fs::read_to_string(dir.path().join("dockgen.toml")).unwrap();
+    assert!(saved.contains("port = 7890"), "{saved}");
+}

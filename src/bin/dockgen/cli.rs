@@ -214,7 +214,7 @@ pub struct InitArgs {
     pub yes: bool,
 
     /// Ask every question again. Without it, a question answered in an earlier guided run is asked
-    /// again only when detection now gives something else than it did then (dockgen.toml's
+    /// again only when detection now gives something other than it gave then (dockgen.toml's
     /// `[detected]` table records that); the others are kept, and named in one line.
     #[arg(long, conflicts_with = "yes")]
     pub ask_all: bool,

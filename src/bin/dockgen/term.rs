@@ -84,19 +84,19 @@ impl Dialoguer {
             .format_input_prompt(&mut prompt, question, Some(default));
         term.write_str(&prompt)?;
         term.flush()?;
-        let mut line = Line::default();
+        let mut line = Line::new(term, &prompt);
         loop {
             match term.read_key()? {
                 Key::Escape => {
-                    line.clear(term, &prompt)?;
+                    line.clear()?;
                     return Ok(None);
                 }
                 Key::Enter => break,
-                key => line.edit(term, key)?,
+                key => line.edit(key)?,
             }
             term.flush()?;
         }
-        line.clear(term, &prompt)?;
+        line.clear()?;
         let typed: String = line.chars.iter().collect();
         Ok(Some(answer_or_default(&typed, default)))
     }
@@ -294,67 +294,86 @@ fn clear_rows(term: &Term, width: usize) -> std::io::Result<()> {
     term.clear_last_lines(rows_above)
 }
 
-/// The text being typed at a prompt and the cursor's place in it.
-#[derive(Default)]
-struct Line {
+/// The text being typed at a prompt and the cursor's place in it. Each edit redraws the prompt and
+/// the text and puts the cursor back by rows and columns, so editing works the same when they wrap
+/// onto several rows (a cursor movement alone stops at the edge of a row).
+struct Line<'a> {
+    term: &'a Term,
+    prompt: &'a str,
     chars: Vec<char>,
     pos: usize,
+    /// The row the cursor is on, counted from the prompt's first.
+    row: usize,
 }
 
-impl Line {
-    /// Clears every row the prompt and the text take (a long question wraps onto several), leaving
-    /// the cursor at the start of the first, where the answered line is drawn.
-    fn clear(&self, term: &Term, prompt: &str) -> std::io::Result<()> {
-        term.move_cursor_right(self.chars.len() - self.pos)?;
-        let typed: String = self.chars.iter().collect();
-        clear_rows(
+impl<'a> Line<'a> {
+    /// Starts editing after `prompt`, which the terminal shows with the cursor after it.
+    fn new(term: &'a Term, prompt: &'a str) -> Self {
+        let width = measure_text_width(prompt);
+        Line {
             term,
-            measure_text_width(prompt) + measure_text_width(&typed),
-        )
+            prompt,
+            chars: Vec::new(),
+            pos: 0,
+            row: width.saturating_sub(1) / columns(term),
+        }
     }
 
-    /// Applies one key (typing, deleting, moving), echoing it on the terminal.
-    fn edit(&mut self, term: &Term, key: Key) -> std::io::Result<()> {
+    /// Clears every row the prompt and the text take, leaving the cursor at the start of the first,
+    /// where the answered line is drawn.
+    fn clear(&self) -> std::io::Result<()> {
+        self.term.move_cursor_up(self.row)?;
+        self.term.clear_to_end_of_screen()
+    }
+
+    /// Draws the prompt and the text again, the cursor at `pos`.
+    fn redraw(&mut self) -> std::io::Result<()> {
+        self.clear()?;
+        let typed: String = self.chars.iter().collect();
+        self.term.write_str(&format!("{}{typed}", self.prompt))?;
+        let columns = columns(self.term);
+        let prompt = measure_text_width(self.prompt);
+        let end = prompt + measure_text_width(&typed);
+        // At exactly a full row the cursor still waits on it (the terminal wraps on the next glyph).
+        let end_row = end.saturating_sub(1) / columns;
+        self.row = end_row;
+        if self.pos < self.chars.len() {
+            let before: String = self.chars[..self.pos].iter().collect();
+            let at = prompt + measure_text_width(&before);
+            self.row = at / columns;
+            self.term.move_cursor_up(end_row - self.row)?;
+            self.term.write_str("\r")?;
+            self.term.move_cursor_right(at % columns)?;
+        }
+        Ok(())
+    }
+
+    /// Applies one key (typing, deleting, moving) and redraws.
+    fn edit(&mut self, key: Key) -> std::io::Result<()> {
         let (chars, pos) = (&mut self.chars, &mut self.pos);
-        let tail: String = chars.iter().skip(*pos).collect();
         match key {
             Key::Char(c) if !c.is_control() => {
                 chars.insert(*pos, c);
                 *pos += 1;
-                term.write_str(&format!("{c}{tail}"))?;
-                term.move_cursor_left(tail.chars().count())?;
             }
             Key::Backspace if *pos > 0 => {
                 *pos -= 1;
                 chars.remove(*pos);
-                term.move_cursor_left(1)?;
-                term.write_str(&format!("{tail} "))?;
-                term.move_cursor_left(tail.chars().count() + 1)?;
             }
             Key::Del if *pos < chars.len() => {
                 chars.remove(*pos);
-                let rest: String = tail.chars().skip(1).collect();
-                term.write_str(&format!("{rest} "))?;
-                term.move_cursor_left(rest.chars().count() + 1)?;
             }
-            Key::ArrowLeft if *pos > 0 => {
-                *pos -= 1;
-                term.move_cursor_left(1)?;
-            }
-            Key::ArrowRight if *pos < chars.len() => {
-                *pos += 1;
-                term.move_cursor_right(1)?;
-            }
-            Key::Home => {
-                term.move_cursor_left(*pos)?;
-                *pos = 0;
-            }
-            Key::End => {
-                term.move_cursor_right(chars.len() - *pos)?;
-                *pos = chars.len();
-            }
-            _ => {}
+            Key::ArrowLeft if *pos > 0 => *pos -= 1,
+            Key::ArrowRight if *pos < chars.len() => *pos += 1,
+            Key::Home => *pos = 0,
+            Key::End => *pos = chars.len(),
+            _ => return Ok(()),
         }
-        Ok(())
+        self.redraw()
     }
+}
+
+/// The terminal's width in columns.
+fn columns(term: &Term) -> usize {
+    usize::from(term.size().1).max(1)
 }
