@@ -64,6 +64,8 @@ const EXPECTED: &[Expect] = &[
         &["the image runs `mysite.settings.production`", "production.py` line 6: ALLOWED_HOSTS does not list localhost, so http://localhost answers 400; open the app at http://127.0.0.1:<WEB_PORT>/"]) },
     Expect { fixture: "django-celery-pip", outcome: ok("django", "pip", "3.13", ".", "proj.wsgi:application", Some("proj.settings"), PG_REDIS, &["celery"], NONE) },
     Expect { fixture: "django-compressor-pip", outcome: ok("django", "pip", "3.13", ".", "mysite.wsgi:application", Some("mysite.settings"), PG, NONE, &["no Python version is pinned"]) },
+    Expect { fixture: "django-db-url-merge-pip", outcome: ok("django", "pip", "3.12", ".", "mysite.wsgi:application", Some("mysite.settings.production"), PG, NONE,
+        &["the image runs `mysite.settings.production`"]) },
     Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), NONE, NONE,
         &["DEBUG = True", "ALLOWED_HOSTS = []", "only database is SQLite", "STATIC_ROOT is not set", "no Python version is pinned"]) },
     Expect { fixture: "django-media-app", outcome: ok("django", "pip", "3.13", ".", "gallery.wsgi:application", Some("gallery.settings"), PG, NONE, NONE) },

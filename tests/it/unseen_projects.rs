@@ -215,3 +215,27 @@ fn a_python_manifest_beside_a_package_json_keeps_the_project_python() {
         "{err}"
     );
 }
+
+#[test]
+fn a_database_url_merged_into_databases_points_the_app_at_postgres() {
+    let (p, plan) = planned("django-db-url-merge-pip");
+    // production.py:12 `db_from_env = dj_database_url.config(conn_max_age=500)`, merged into
+    // DATABASES["default"]: dj-database-url reads DATABASE_URL itself.
+    let url = p
+        .env_vars
+        .iter()
+        .find(|v| v.name == "DATABASE_URL")
+        .unwrap();
+    assert_eq!(
+        url.role.as_ref().map(|t| &t.role),
+        Some(&dockgen::base::kinds::EnvRole::DatabaseUrl {
+            scheme: "postgres".into()
+        })
+    );
+    assert!(plan.blockers.is_empty(), "{:?}", plan.blockers);
+    assert!(
+        !p.warnings.iter().any(|w| w.contains("DATABASES")),
+        "{:?}",
+        p.warnings
+    );
+}
