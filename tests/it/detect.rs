@@ -80,6 +80,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "fastapi-get-application-pip", outcome: ok("fastapi", "pip", "3.12", ".", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-register-app-pip", outcome: ok("fastapi", "pip", "3.12", ".", "backend.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "fastapi-standard-uv", outcome: ok("fastapi", "uv", "3.12", "src", "inventory.main:api", None, NONE, NONE, NONE) },
+    Expect { fixture: "flask-alembic-pip", outcome: ok("flask", "pip", "3.12", ".", "forum:create_app()", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-celery-rabbitmq-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, RABBITMQ, &["celery"], NONE) },
     Expect { fixture: "flask-ci-matrix-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, NONE, NONE, NONE) },
     Expect { fixture: "flask-click-manage-pip", outcome: ok("flask", "pip", "3.12", ".", "blog:create_app()", None, NONE, NONE,
