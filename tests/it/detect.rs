@@ -66,6 +66,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "django-compressor-pip", outcome: ok("django", "pip", "3.13", ".", "mysite.wsgi:application", Some("mysite.settings"), PG, NONE, &["no Python version is pinned"]) },
     Expect { fixture: "django-db-url-merge-pip", outcome: ok("django", "pip", "3.12", ".", "mysite.wsgi:application", Some("mysite.settings.production"), PG, NONE,
         &["the image runs `mysite.settings.production`"]) },
+    Expect { fixture: "django-env-writes-pip", outcome: ok("django", "pip", "3.12", ".", "archive.wsgi:application", Some("archive.settings"), PG, NONE, NONE) },
     Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), NONE, NONE,
         &["DEBUG = True", "ALLOWED_HOSTS = []", "only database is SQLite", "STATIC_ROOT is not set", "no Python version is pinned"]) },
     Expect { fixture: "django-media-app", outcome: ok("django", "pip", "3.13", ".", "gallery.wsgi:application", Some("gallery.settings"), PG, NONE, NONE) },
