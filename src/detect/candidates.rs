@@ -100,7 +100,9 @@ pub(super) fn load_sources(
         if more.is_empty() {
             break;
         }
-        sources.extend(apps::load(root, &scan.sources, &more, &words, warnings));
+        // Whatever words they contain: a factory's module need not name the framework or a
+        // conventional factory (`def register_app(): return build()`).
+        sources.extend(apps::load(root, &scan.sources, &more, &[], warnings));
     }
     sources
 }

@@ -397,7 +397,12 @@ fn steps(
         own_dockerfile: dockerfile::read(root, dir, warnings),
         creates_tables: creates_tables(&env_sources),
         schema_commands: schema_commands(&env_sources),
-        framework_facts: chosen.analysis.facts.clone(),
+        framework_facts: with_alembic_config(
+            chosen.analysis.facts.clone(),
+            root,
+            &chosen.app_dir,
+            dir,
+        ),
         compose_files: compose_files(root, dir),
         health_path,
         alembic_dir: alembic_dir(root, &chosen.app_dir, dir),
@@ -629,6 +634,36 @@ fn compose_files(root: &Path, context: &RelDir) -> Vec<String> {
         .map(|f| context.join(f))
         .filter(|rel| crate::base::fs::exists(&crate::base::fs::join(root, rel)))
         .collect()
+}
+
+/// `facts` with [`ALEMBIC_CONFIG`](crate::framework::ALEMBIC_CONFIG) when `alembic.ini`, or a
+/// pyproject.toml with a `[tool.alembic]` table (Alembic 1.16 and later read it), is in the app
+/// directory or a directory above it inside the build context.
+fn with_alembic_config(
+    mut facts: std::collections::BTreeSet<&'static str>,
+    root: &Path,
+    app_dir: &RelDir,
+    context: &RelDir,
+) -> std::collections::BTreeSet<&'static str> {
+    let configured = |d: &RelDir| {
+        crate::base::fs::is_file(&d.file_on(root, "alembic.ini"))
+            || std::fs::read_to_string(d.file_on(root, "pyproject.toml")).is_ok_and(|t| {
+                t.lines()
+                    .any(|l| l.trim_start().starts_with("[tool.alembic"))
+            })
+    };
+    let mut dir = Some(app_dir.clone());
+    while let Some(d) = dir {
+        if !context.contains(d.as_str()) {
+            break;
+        }
+        if configured(&d) {
+            facts.insert(crate::framework::ALEMBIC_CONFIG);
+            break;
+        }
+        dir = d.parent();
+    }
+    facts
 }
 
 /// The directory holding `alembic.ini` between the app directory (excluded: the app runs from there)

@@ -199,6 +199,10 @@ pub struct AppView<'a> {
     pub facts: &'a std::collections::BTreeSet<&'static str>,
 }
 
+/// The fact detection records when the project configures Alembic (`alembic.ini`, or `[tool.alembic]`
+/// in pyproject.toml) in the app's directory or a directory above it inside the build context.
+pub const ALEMBIC_CONFIG: &str = "alembic-config";
+
 /// How the app's schema is migrated.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Migration {
@@ -218,12 +222,14 @@ impl Migration {
         }
     }
 
-    /// `alembic upgrade head`, from the directory holding `alembic.ini`.
-    pub fn alembic(app: &AppView) -> Self {
-        Migration {
+    /// `alembic upgrade head`, from the directory holding `alembic.ini`; none when the project has no
+    /// Alembic configuration (neither `alembic.ini` nor a pyproject `[tool.alembic]` table in the app's
+    /// directory or above it): Alembic would stop with "No config file", and web with it.
+    pub fn alembic(app: &AppView) -> Option<Self> {
+        app.facts.contains(ALEMBIC_CONFIG).then(|| Migration {
             workdir: app.alembic_dir.map(String::from),
             ..Migration::in_app_dir(&["alembic", "upgrade", "head"])
-        }
+        })
     }
 }
 

@@ -99,7 +99,9 @@ fn is_identifier(s: &str) -> bool {
 
 /// Reads and summarises candidate modules. Unreadable ones (binary, huge, not UTF-8, FIFOs) are skipped
 /// with a warning: a broken helper module must not stop detection.
-/// `words` is a cheap pre-filter: a module mentioning none of them is not summarised.
+/// `words` is a cheap pre-filter: a module mentioning none of them, no factory name and assigning no
+/// call's result at its top level is not summarised. Empty `words` summarises every module (the
+/// modules an app module imports from, where a factory of any name may be defined).
 pub fn load(
     root: &Path,
     index: &SourceIndex,
@@ -116,8 +118,12 @@ pub fn load(
                 continue;
             }
         };
-        // Cheap pre-check; the tokens below decide.
-        if !words.iter().chain(FACTORY_NAMES).any(|w| text.contains(w)) {
+        // Cheap pre-check; the tokens below decide. `app = register_app()` names neither the
+        // framework nor a conventional factory: its factory is followed through the imports.
+        let worth = words.is_empty()
+            || words.iter().chain(FACTORY_NAMES).any(|w| text.contains(w))
+            || assigns_a_call(&text);
+        if !worth {
             continue;
         }
         let Some((app_dir, module)) = module_path(root, rel) else {
@@ -131,6 +137,24 @@ pub fn load(
         });
     }
     out
+}
+
+/// Whether a line at the module's top level assigns a call's result (`app = register_app()`,
+/// `app: FastAPI = build()`): a cheap look at the text, before tokenizing.
+fn assigns_a_call(text: &str) -> bool {
+    text.lines().any(|line| {
+        let Some((target, value)) = line.split_once('=') else {
+            return false;
+        };
+        let target = target.split(':').next().unwrap_or(target).trim_end();
+        let value = value.trim_start();
+        let callee = value.split('(').next().unwrap_or_default();
+        !line.starts_with(char::is_whitespace)
+            && is_identifier(target)
+            && value.contains('(')
+            && !callee.is_empty()
+            && callee.split('.').all(is_identifier)
+    })
 }
 
 /// The pre-filter words for [`load`]: each class's name and module.
@@ -439,6 +463,62 @@ mod tests {
         ]);
         let files = ["svc/core/factory.py".to_string(), "svc/main.py".to_string()];
         assert_eq!(imported_files(&only_main, &files), ["svc/core/factory.py"]);
+    }
+
+    /// An app module naming neither the framework nor a conventional factory (`app = register_app()`)
+    /// is summarised all the same, and its factory found in the module it imports.
+    #[test]
+    fn an_app_module_calling_a_factory_of_any_name_is_read() {
+        let (_d, sources) = tree(&[
+            ("svc/__init__.py", ""),
+            (
+                "svc/main.py",
+                "from svc.registrar import register_app\n\napp = register_app()\n",
+            ),
+            (
+                "svc/registrar.py",
+                "from fastapi import FastAPI\n\n\ndef register_app() -> FastAPI:\n    return FastAPI()\n",
+            ),
+        ]);
+        let files: Vec<&str> = sources.iter().map(|s| s.file.as_str()).collect();
+        assert_eq!(files, ["svc/main.py", "svc/registrar.py"]);
+        let c = candidates(&sources, CLASSES);
+        let calls: Vec<(&str, Kind)> = c.iter().map(|c| (c.entrypoint.as_str(), c.kind)).collect();
+        assert_eq!(calls, [("svc.main:app", Kind::FactoryCall)]);
+    }
+
+    #[test]
+    fn top_level_call_assignments() {
+        assert!(assigns_a_call("import x\napp = register_app()\n"));
+        assert!(assigns_a_call("app: FastAPI = factory.build(debug=True)\n"));
+        // Indented, a comparison, a literal, no call: not a module-level call's result.
+        assert!(!assigns_a_call("def f():\n    app = register_app()\n"));
+        assert!(!assigns_a_call("if a == b(1):\n    pass\n"));
+        assert!(!assigns_a_call("NAME = \"x(y)\"\nDEBUG = True\n"));
+    }
+
+    /// Empty words summarise every module: a factory's module that names no framework (`def
+    /// register_app(): return build()`) is where the chain to the app class goes on.
+    #[test]
+    fn empty_words_load_every_module() {
+        let d = tempfile::tempdir().unwrap();
+        fs::write(
+            d.path().join("wiring.py"),
+            "def register():\n    return build()\n",
+        )
+        .unwrap();
+        let rels = ["wiring.py".to_string()];
+        let mut w = Diagnostics::new();
+        let none = load(
+            d.path(),
+            &Default::default(),
+            &rels,
+            &words(CLASSES),
+            &mut w,
+        );
+        assert!(none.is_empty());
+        let all = load(d.path(), &Default::default(), &rels, &[], &mut w);
+        assert_eq!(all.len(), 1);
     }
 
     #[test]

@@ -908,6 +908,8 @@ fn env_read_at(toks: &[Tok], k: usize) -> Option<bool> {
     let next = at(k + 1);
     let has_more_args = next == Some(&Tok::Op(","));
     match at(k - 1) {
+        // `os.environ["X"] = "1"` sets the variable: no read.
+        Some(Tok::Op("[")) if name_is(k - 2, "environ") && at(k + 2) == Some(&Tok::Op("=")) => None,
         Some(Tok::Op("[")) if name_is(k - 2, "environ") => Some(next == Some(&Tok::Op("]"))),
         Some(Tok::Op("(")) => match at(k - 2) {
             Some(Tok::Name(f))
@@ -1280,9 +1282,17 @@ fn in_environ(toks: &[Tok], k: usize) -> bool {
 
 /// A read checked on its own line: `os.environ["X"] if "X" in os.environ else None`.
 fn checked_in_place(toks: &[Tok], var: &str) -> bool {
-    toks.iter()
-        .enumerate()
-        .any(|(k, t)| matches!(t, Tok::Str(s) if s == var) && in_environ(toks, k))
+    // A conditional expression whose condition reads the variable itself:
+    // `os.getenv("X").split(",") if os.getenv("X") else []`.
+    let statement = matches!(name(toks.first()), Some("if" | "elif" | "while"));
+    let condition = (!statement)
+        .then(|| toks.iter().position(|t| *t == Tok::Name("if".into())))
+        .flatten();
+    toks.iter().enumerate().any(|(k, t)| {
+        matches!(t, Tok::Str(s) if s == var)
+            && (in_environ(toks, k)
+                || condition.is_some_and(|c| k > c && env_read_at(toks, k).is_some()))
+    })
 }
 
 /// Tokenizes and summarises a module.
@@ -2269,6 +2279,31 @@ x = "app = Flask(__name__)"
                 ("MAIL_PORT".into(), false, true, Some("25".into())),
                 ("A".into(), false, true, Some("x".into())),
                 ("B".into(), true, false, None),
+            ]
+        );
+    }
+
+    /// A store into the environment is no read; a conditional expression that checks the variable it
+    /// reads makes the read optional (issue 17: both were made `${X:?}`-required).
+    #[test]
+    fn stores_and_self_checking_conditional_expressions_need_nothing() {
+        let src = "import os\nos.environ['OMP_THREAD_LIMIT'] = '1'\nos.environ['A'] == 'x'\n\
+                   APPS = os.getenv('APPS').split(',') if os.getenv('APPS') else []\n\
+                   B = os.environ['B'] if DEBUG else None\n";
+        let m = summarize(src);
+        let got: Vec<(&str, bool, bool)> = m
+            .env_reads
+            .iter()
+            .map(|r| (r.name.as_str(), r.required, r.guarded))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("A", true, false),
+                ("APPS", false, true),
+                ("APPS", false, true),
+                // Checked is DEBUG, not B: B stays needed.
+                ("B", true, false),
             ]
         );
     }

@@ -864,12 +864,66 @@ fn create_all_at_startup_without_migrations_runs_one_process() {
 
     let dir = crate::support::project(files);
     std::fs::write(dir.path().join("requirements.txt"), "fastapi==0.118.0\nsqlmodel==0.0.27\npsycopg2-binary==2.9.10\nuvicorn==0.37.0\nalembic==1.16.5\n").unwrap();
+    std::fs::write(
+        dir.path().join("alembic.ini"),
+        "[alembic]\nscript_location = migrations\n",
+    )
+    .unwrap();
     let (code, _, err) = run_in(dir.path(), &["init", "--yes"]);
     assert_eq!(code, 0, "{err}");
     let compose = std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap();
     assert!(
         compose.contains("WEB_CONCURRENCY: \"${WEB_CONCURRENCY:-2}\""),
         "{compose}"
+    );
+}
+
+/// Alembic among the dependencies is not a migration step by itself: `alembic upgrade head` needs its
+/// configuration (`alembic.ini`, or `[tool.alembic]` in pyproject.toml), else it stops with "No config
+/// file" and web, which waits for the migrate service, never starts. Flask-Alembic keeps its
+/// configuration in the app's config and migrates with `flask db upgrade` (issue 17).
+#[test]
+fn alembic_migrates_only_where_it_is_configured() {
+    let main = b"from fastapi import FastAPI\n\napp = FastAPI()\n" as &[u8];
+    let compose_of = |files: &[(&str, &[u8])]| {
+        let dir = crate::support::project(files);
+        let (code, _, err) = run_in(dir.path(), &["init", "--yes"]);
+        assert_eq!(code, 0, "{err}");
+        std::fs::read_to_string(dir.path().join("docker-compose.yml")).unwrap()
+    };
+    let bare = compose_of(&[
+        (
+            "requirements.txt",
+            b"fastapi==0.118.0\nuvicorn==0.37.0\nalembic==1.16.5\n",
+        ),
+        ("main.py", main),
+    ]);
+    assert!(!bare.contains("alembic"), "{bare}");
+    assert!(!bare.contains("  migrate:"), "{bare}");
+    let in_pyproject = compose_of(&[
+        (
+            "pyproject.toml",
+            b"[project]\nname = \"svc\"\nrequires-python = \">=3.12\"\ndependencies = [\"fastapi\", \"uvicorn\", \"alembic>=1.16\"]\n\n[tool.alembic]\nscript_location = \"%(here)s/migrations\"\n",
+        ),
+        ("main.py", main),
+    ]);
+    assert!(
+        in_pyproject.contains(r#"command: ["alembic", "upgrade", "head"]"#),
+        "{in_pyproject}"
+    );
+    let flask_alembic = compose_of(&[
+        (
+            "requirements.txt",
+            b"flask==3.1.0\nflask-alembic==3.1.1\nalembic==1.16.5\n",
+        ),
+        (
+            "app.py",
+            b"from flask import Flask\n\napp = Flask(__name__)\n",
+        ),
+    ]);
+    assert!(
+        flask_alembic.contains(r#"command: ["flask", "--app", "app:app", "db", "upgrade"]"#),
+        "{flask_alembic}"
     );
 }
 

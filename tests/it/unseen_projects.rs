@@ -215,3 +215,47 @@ fn a_python_manifest_beside_a_package_json_keeps_the_project_python() {
         "{err}"
     );
 }
+
+#[test]
+fn a_database_url_merged_into_databases_points_the_app_at_postgres() {
+    let (p, plan) = planned("django-db-url-merge-pip");
+    // production.py:12 `db_from_env = dj_database_url.config(conn_max_age=500)`, merged into
+    // DATABASES["default"]: dj-database-url reads DATABASE_URL itself.
+    let url = p
+        .env_vars
+        .iter()
+        .find(|v| v.name == "DATABASE_URL")
+        .unwrap();
+    assert_eq!(
+        url.role.as_ref().map(|t| &t.role),
+        Some(&dockgen::base::kinds::EnvRole::DatabaseUrl {
+            scheme: "postgres".into()
+        })
+    );
+    assert!(plan.blockers.is_empty(), "{:?}", plan.blockers);
+    assert!(
+        !p.warnings.iter().any(|w| w.contains("DATABASES")),
+        "{:?}",
+        p.warnings
+    );
+}
+
+#[test]
+fn environment_writes_and_self_checked_reads_are_not_asked_for() {
+    let (p, plan) = planned("django-env-writes-pip");
+    // settings.py:11 `os.environ["OMP_THREAD_LIMIT"] = "1"` sets the variable: no read at all.
+    assert!(p.env_vars.iter().all(|v| v.name != "OMP_THREAD_LIMIT"));
+    // settings.py:17 reads ARCHIVE_EXTRA_APPS only when it is set.
+    let extra = p
+        .env_vars
+        .iter()
+        .find(|v| v.name == "ARCHIVE_EXTRA_APPS")
+        .unwrap();
+    assert!(!extra.required);
+    let required: Vec<&str> = plan.must_set.iter().map(|m| m.name.as_str()).collect();
+    assert_eq!(required, ["DJANGO_SECRET_KEY"]);
+    // Generated: the database password and the signing key, nothing else.
+    let (env, secrets) = dotenv(&plan);
+    assert_eq!(secrets, ["POSTGRES_PASSWORD", "DJANGO_SECRET_KEY"]);
+    assert!(left_empty(&env).is_empty(), "{env}");
+}

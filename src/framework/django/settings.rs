@@ -584,16 +584,25 @@ fn databases(merged: &Merged, d: &mut Django) {
     let get = |name: &str| merged.assigns.get(name);
     let at = |a: &Assign, file: &str, rule: &str| Evidence::at(file, a.line, rule);
     let settings = d.settings_module.clone();
+    // `dj_database_url.config()` reads DATABASE_URL wherever its result lands: in DATABASES, or in a
+    // name merged into it (`db_from_env = dj_database_url.config()`, then
+    // `DATABASES["default"].update(db_from_env)`).
+    let implicit: Vec<(pysrc::EnvRead, String)> = merged
+        .assigns
+        .values()
+        .filter_map(|(a, f)| implicit_database_url(a).map(|r| (r, f.clone())))
+        .collect();
+    let reads_url = !implicit.is_empty();
+    d.env_reads.extend(implicit);
     match get("DATABASES") {
         Some((a, f)) => {
             // One level of indirection: `_db = urlparse(os.environ[...])` then `DATABASES = {... _db ...}`.
             // Project helpers (`env_str`, `env_int`) count: detection traces their calls.
             let reader = |n: &str| ENV_READERS.contains(&n) || n.starts_with("env_");
-            let env_driven = a.names.iter().any(|n| {
-                reader(n) || get(n).is_some_and(|(b, _)| b.names.iter().any(|m| reader(m)))
-            });
-            d.env_reads
-                .extend(implicit_database_url(a).map(|r| (r, f.clone())));
+            let env_driven = reads_url
+                || a.names.iter().any(|n| {
+                    reader(n) || get(n).is_some_and(|(b, _)| b.names.iter().any(|m| reader(m)))
+                });
             let engines: Vec<&String> = a
                 .strings
                 .iter()
@@ -620,10 +629,11 @@ fn databases(merged: &Merged, d: &mut Django) {
         }
         // Assigned inside a conditional that reads the environment (`if DB == "postgres":`): the
         // switch is traced and set by compose, so there is nothing to warn about.
-        None if merged
-            .env_reads
-            .iter()
-            .any(|(r, _)| r.target.as_deref() == Some("DATABASES")) => {}
+        None if reads_url
+            || merged
+                .env_reads
+                .iter()
+                .any(|(r, _)| r.target.as_deref() == Some("DATABASES")) => {}
         None => d.warnings.warn(format!("no DATABASES in `{settings}`")),
     }
 }
@@ -765,6 +775,49 @@ mod tests {
             dj.warnings
                 .iter()
                 .any(|w| w.contains("the image runs `mysite.settings.production`"))
+        );
+    }
+
+    /// `dj_database_url.config()` assigned to a name merged into DATABASES (`DATABASES["default"]
+    /// .update(db_from_env)`) reads DATABASE_URL as the database's, whatever the base module's
+    /// DATABASES (here inside an `if`) looks like.
+    #[test]
+    fn a_database_url_merged_into_databases_is_the_database_s() {
+        let d = tree(&[
+            ("manage.py", MANAGE),
+            ("mysite/__init__.py", ""),
+            ("mysite/settings/__init__.py", ""),
+            (
+                "mysite/settings/base.py",
+                "import os\nif 'DATABASE_URL' in os.environ:\n    DATABASES = {'default': {}}\nelse:\n    \
+                 DATABASES = {'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db'}}\n",
+            ),
+            (
+                "mysite/settings/dev.py",
+                "from .base import *\nDEBUG = True\n",
+            ),
+            (
+                "mysite/settings/production.py",
+                "import dj_database_url\nfrom .base import *\n\ndb_from_env = dj_database_url.config(conn_max_age=500)\n\
+                 DATABASES['default'].update(db_from_env)\n",
+            ),
+        ]);
+        let dj = analyze(d.path(), ".", "manage.py").unwrap();
+        assert_eq!(dj.settings_module, "mysite.settings.production");
+        let (read, file) = dj
+            .env_reads
+            .iter()
+            .find(|(r, _)| r.name == "DATABASE_URL")
+            .expect("DATABASE_URL read");
+        assert_eq!(read.target.as_deref(), Some("DATABASES"));
+        assert_eq!(
+            (file.as_str(), read.line),
+            ("mysite/settings/production.py", 4)
+        );
+        assert!(
+            !dj.warnings.iter().any(|w| w.contains("DATABASES")),
+            "{:?}",
+            dj.warnings
         );
     }
 

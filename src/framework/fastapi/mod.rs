@@ -55,6 +55,9 @@ impl FrameworkSpec for FastApi {
         c
     }
     fn migration(&self, app: &AppView) -> Option<Migration> {
-        app.deps.has("alembic").then(|| Migration::alembic(app))
+        if !app.deps.has("alembic") {
+            return None;
+        }
+        Migration::alembic(app)
     }
 }

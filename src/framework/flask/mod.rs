@@ -207,10 +207,14 @@ impl FrameworkSpec for Flask {
         ])
     }
     fn migration(&self, app: &AppView) -> Option<Migration> {
-        if app.deps.has("flask-migrate") {
-            if !app.facts.contains(MIGRATIONS) {
-                return None;
-            }
+        // Flask-Migrate needs its migrations/ folder; Flask-Alembic reads its configuration from the
+        // app's config (no alembic.ini): both run as `flask db upgrade`.
+        let flask_db = (app.deps.has("flask-migrate") && app.facts.contains(MIGRATIONS))
+            || app.deps.has("flask-alembic");
+        if app.deps.has("flask-migrate") && !flask_db {
+            return None;
+        }
+        if flask_db {
             if without_app_option(app) {
                 return Some(Migration::in_app_dir(&["flask", "db", "upgrade"]));
             }
@@ -222,7 +226,7 @@ impl FrameworkSpec for Flask {
                 "upgrade",
             ]))
         } else if app.deps.has("alembic") {
-            Some(Migration::alembic(app))
+            Migration::alembic(app)
         } else {
             None
         }
