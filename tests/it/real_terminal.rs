@@ -558,7 +558,7 @@ fn an_answer_that_wraps_is_edited_in_place() {
             .any(|l| l.contains("Port (") && l.trim_end().ends_with("]: 7890"))
     });
     tmux.keys(&["Enter"]);
-    for q in ["Postgres service (", "Redis service ("] {
+    for q in ["Postgres service (", "Redis service (", "Front proxy ("] {
         tmux.wait_prompt(q);
         tmux.keys(&["Enter"]);
     }
