@@ -285,6 +285,11 @@ pub trait FrameworkSpec: Sync {
     fn database_url_scheme(&self) -> Option<&'static str> {
         None
     }
+    /// The `--json` and evidence key of its settings module, for a framework configured by one
+    /// (`django_settings_module`).
+    fn settings_module_key(&self) -> Option<&'static str> {
+        None
+    }
     /// Values of its own settings that select PostgreSQL when a switch is compared against them
     /// (Django's engine names, `DB_ENGINE == "django.db.backends.postgresql"`).
     fn postgres_values(&self) -> &'static [&'static str] {

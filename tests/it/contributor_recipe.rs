@@ -369,7 +369,7 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
-    ("detect/mod.rs", &["celery", "django"]),
+    ("detect/mod.rs", &["celery"]),
     ("framework/django/mod.rs", &["rq"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
@@ -384,10 +384,9 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("manager/poetry/mod.rs", &["pip", "uv"]),
     ("manager/uv/mod.rs", &["pip"]),
     ("output/contexts.rs", &["uv"]),
-    ("output/report.rs", &["django"]),
     ("parse/pyproject.rs", &["poetry", "uv"]),
     ("parse/pysrc.rs", &["flask"]),
-    ("plan/mod.rs", &["django", "uv"]),
+    ("plan/mod.rs", &["uv"]),
     ("queue/celery/mod.rs", &["django"]),
     ("queue/rq/mod.rs", &["django", "flask"]),
 ];
