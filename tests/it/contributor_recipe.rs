@@ -366,7 +366,9 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// Where a framework, package-manager or worker-system name is still written outside its own registry
 /// module today, file by file (relative to `src/`): the renovation's remaining debt. The test below fails
 /// when a name appears anywhere new, and when one of these is moved home (shrink the list then).
-/// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers.
+/// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers;
+/// `django` and `flask` in the queues' modules are their integration packages (`django-rq`, `flask-rq2`,
+/// `django-celery-beat`), which mean the queue.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
     ("detect/mod.rs", &["celery"]),
