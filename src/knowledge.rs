@@ -227,6 +227,82 @@ pub const PACKAGES: &[PackageFacts] = &[
     server("waitress", Server::Waitress),
 ];
 
+/// A package version that imports `pkg_resources` at run time without saying so in a way every installer
+/// honours. `pkg_resources` ships with setuptools, which a venv made by uv does not seed (unlike
+/// `python -m venv` on Pythons before 3.12), and setuptools 82 removed it: such a project needs an older
+/// setuptools in its venv. Each row was checked in the published wheels.
+pub struct PkgResourcesUser {
+    pub package: &'static str,
+    /// The first release that no longer imports it: every version before it does.
+    pub fixed_in: &'static str,
+    /// Where the import is, and what breaks without it.
+    pub why: &'static str,
+}
+
+/// The setuptools release that removed `pkg_resources` (82.0.0), and the requirement that still has it.
+pub const SETUPTOOLS_DROPPED_PKG_RESOURCES: &str = "82";
+pub const SETUPTOOLS_WITH_PKG_RESOURCES: &str = "setuptools<82";
+
+/// Packages whose older releases import `pkg_resources` (see [`PkgResourcesUser`]).
+pub const PKG_RESOURCES_USERS: &[PkgResourcesUser] = &[
+    // gunicorn 20.x declares `setuptools>=3.0`, which a resolver now meets with a setuptools without
+    // pkg_resources, and a lock or `pip freeze` leaves setuptools out.
+    PkgResourcesUser {
+        package: "gunicorn",
+        fixed_in: "21.0",
+        why: "imports pkg_resources at start (`gunicorn/util.py`, to load worker classes); 21.0 uses importlib.metadata",
+    },
+    PkgResourcesUser {
+        package: "flask",
+        fixed_in: "2.1",
+        why: "loads the `flask` commands of extensions (Flask-Migrate's `flask db`) through pkg_resources (`flask/cli.py`), and without it silently has none; 2.1 uses importlib.metadata",
+    },
+    PkgResourcesUser {
+        package: "celery",
+        fixed_in: "5.2.5",
+        why: "imports pkg_resources in its command line (`celery/bin/celery.py`), so `celery worker` cannot start; 5.2.5 uses importlib.metadata",
+    },
+];
+
+/// The rows of [`PKG_RESOURCES_USERS`] that `package` at `version` matches.
+pub fn imports_pkg_resources(package: &str, version: &str) -> Option<&'static PkgResourcesUser> {
+    PKG_RESOURCES_USERS
+        .iter()
+        .find(|r| r.package == package && release_before(version, r.fixed_in))
+}
+
+/// Whether release `version` (`20.1.0`, `2.0.3.post1`) sorts before `bound` (`21.0`), comparing the
+/// leading numeric release segments; a version that does not start with a number, or has an epoch, is not
+/// before anything.
+pub fn release_before(version: &str, bound: &str) -> bool {
+    fn release(v: &str) -> Option<Vec<u64>> {
+        let v = v.trim().trim_start_matches(['v', 'V']);
+        if v.contains('!') {
+            // An epoch (`1!0.1`) sorts after every plain release.
+            return None;
+        }
+        let mut out = Vec::new();
+        for part in v.split('.') {
+            let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+            if digits.is_empty() {
+                break;
+            }
+            out.push(digits.parse().ok()?);
+            if digits.len() < part.len() {
+                break;
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+    let (Some(mut v), Some(mut b)) = (release(version), release(bound)) else {
+        return false;
+    };
+    let n = v.len().max(b.len());
+    v.resize(n, 0);
+    b.resize(n, 0);
+    v < b
+}
+
 /// What building `package` from source needs: its row's `from_source` or `native` entry, else a C compiler.
 pub fn source_build_needs(package: &str) -> &'static NativeDeps {
     PACKAGES
@@ -320,6 +396,27 @@ mod tests {
         assert_eq!(source_build_needs("some-pure-sdist"), &COMPILER);
     }
 
+    /// Issue 17: a frozen gunicorn 20.1 and a Flask 2.0 (whose `flask db` vanishes) import pkg_resources;
+    /// the releases that replaced it, and versions that are no release number, do not match.
+    #[test]
+    fn old_releases_that_import_pkg_resources() {
+        assert!(imports_pkg_resources("gunicorn", "20.1.0").is_some());
+        assert!(imports_pkg_resources("gunicorn", "19.9").is_some());
+        assert!(imports_pkg_resources("gunicorn", "21.0.0").is_none());
+        assert!(imports_pkg_resources("gunicorn", "23.0.0").is_none());
+        assert!(imports_pkg_resources("flask", "2.0.3").is_some());
+        assert!(imports_pkg_resources("flask", "2.1").is_none());
+        assert!(imports_pkg_resources("flask", "2.1.3").is_none());
+        assert!(imports_pkg_resources("celery", "5.2.4").is_some());
+        assert!(imports_pkg_resources("celery", "5.2.5").is_none());
+        assert!(imports_pkg_resources("celery", "5.10.0").is_none());
+        assert!(imports_pkg_resources("celery", "4.4.7").is_some());
+        assert!(imports_pkg_resources("redis", "2.0").is_none());
+        assert!(imports_pkg_resources("gunicorn", "main").is_none());
+        assert!(release_before("20.1.0rc1", "21.0"));
+        assert!(!release_before("1!0.1", "21.0"));
+    }
+
     #[test]
     fn default_python_is_supported() {
         assert!(SUPPORTED_PYTHONS.contains(&DEFAULT_PYTHON));
@@ -338,6 +435,9 @@ pub mod pins {
     pub const POSTGRES: &str = "17";
     pub const REDIS: &str = "7";
     pub const RABBITMQ: &str = "4";
+    /// MariaDB, for projects on MySQL/MariaDB (the end-to-end stand-in image is built from it; no
+    /// compose service uses it yet).
+    pub const MARIADB: &str = "11";
     /// The front proxy's image (nginx:<tag>), pinned to a stable minor.
     pub const NGINX: &str = "1.28";
 }

@@ -262,6 +262,12 @@ impl Error {
                 io_hint(source.kind(), "write")
             )),
             Error::Io { source, .. } => Some(io_hint(source.kind(), "read")),
+            Error::NotADirectory { .. } => {
+                Some("pass the project directory, or a directory inside it (`.` by default)".into())
+            }
+            Error::NotUtf8 { .. } => Some(
+                "dockgen reads project files as UTF-8, as pip, uv and Python do: save the file as UTF-8".into(),
+            ),
             _ => None,
         }
     }

@@ -99,6 +99,8 @@ pub enum Key {
     Server(Server),
     /// A source build of this package (normalised name).
     Native(String),
+    /// setuptools added to the venv for a dependency that imports `pkg_resources`.
+    Setuptools,
 }
 
 impl fmt::Display for Key {
@@ -118,6 +120,7 @@ impl fmt::Display for Key {
             Key::Worker(w) => write!(f, "workers.{w}"),
             Key::Server(s) => write!(f, "servers.{s}"),
             Key::Native(p) => write!(f, "native.{p}"),
+            Key::Setuptools => f.write_str("setuptools"),
         }
     }
 }

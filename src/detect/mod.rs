@@ -185,6 +185,9 @@ pub struct Project {
     pub queues: QueuesFound,
     /// System packages for source builds.
     pub native: Vec<NativeDeps>,
+    /// A setuptools requirement installed beside the dependencies (one of them imports `pkg_resources`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setuptools: Option<String>,
     /// Production dependencies (normalised name, extras, locked version, evidence).
     pub dependencies: DepSet,
     /// Every app candidate considered, the chosen one first.
@@ -415,6 +418,7 @@ fn steps(
     };
     let mut needs = needs::collect(from, &mut evidence, warnings);
     needs::add_source_builds(&mut needs.native, &source_builds, &mut evidence);
+    let setuptools = needs::setuptools(&dependencies, &mut evidence);
     let env_sources = candidates::load_env_sources(root, &scan, dir, reg.queues, warnings);
     let mut env_vars = environment(&chosen, &env_sources, dir, &dependencies, reg, warnings);
     keep_safe_values(&mut env_vars, &mut needs, warnings);
@@ -458,6 +462,7 @@ fn steps(
         data_dirs,
         queues: QueuesFound(needs.queues),
         native: needs.native,
+        setuptools,
         dependencies,
         candidates: chosen.candidates,
         env_vars,

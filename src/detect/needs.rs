@@ -10,7 +10,9 @@ use super::app::Chosen;
 use crate::base::evidence::{Evidence, EvidenceMap, Key};
 use crate::base::kinds::{EnvRole, Server, Service};
 use crate::base::relpath::RelDir;
-use crate::knowledge::{NativeDeps, PACKAGES};
+use crate::knowledge::{
+    NativeDeps, PACKAGES, SETUPTOOLS_DROPPED_PKG_RESOURCES, SETUPTOOLS_WITH_PKG_RESOURCES,
+};
 use crate::parse::apps::Source;
 use crate::parse::deps::{Dep, DepSet, normalize};
 use crate::queue::{FindCx, QueueFacts, TaskQueue};
@@ -215,6 +217,41 @@ fn from_dependencies(
             }
         }
     }
+}
+
+/// The setuptools requirement the venv needs beside the dependencies, when a locked or exactly pinned
+/// dependency imports `pkg_resources` (the first such in name order gives the evidence): none when the
+/// project already pins a setuptools that has it.
+pub(super) fn setuptools(deps: &DepSet, ev: &mut EvidenceMap) -> Option<String> {
+    let own = deps.get("setuptools").and_then(|d| d.version.as_deref());
+    if own.is_some_and(|v| crate::knowledge::release_before(v, SETUPTOOLS_DROPPED_PKG_RESOURCES)) {
+        return None;
+    }
+    let (d, row) = deps.iter().find_map(|d| {
+        let v = d.version.as_deref()?;
+        crate::knowledge::imports_pkg_resources(&d.name, v).map(|row| (d, row))
+    })?;
+    let pin = SETUPTOOLS_WITH_PKG_RESOURCES;
+    let version = d.version.as_deref().unwrap_or_default();
+    let others: Vec<String> = deps
+        .iter()
+        .filter(|o| o.name != d.name)
+        .filter_map(|o| {
+            let v = o.version.as_deref()?;
+            crate::knowledge::imports_pkg_resources(&o.name, v).map(|_| format!("{} {v}", o.name))
+        })
+        .collect();
+    let also = if others.is_empty() {
+        String::new()
+    } else {
+        format!("; {} imports it too", others.join(" and "))
+    };
+    let rule = format!(
+        "{} {version} {}{also}. The image's virtualenv is made without setuptools, so it gets `{pin}` ({SETUPTOOLS_DROPPED_PKG_RESOURCES} removed pkg_resources)",
+        d.name, row.why
+    );
+    ev.insert(Key::Setuptools, d.evidence.with_rule(rule));
+    Some(pin.to_string())
 }
 
 /// "dependency `celery[redis]`", "(locked, pulled in by another package)" for transitive ones.
@@ -430,5 +467,54 @@ mod tests {
         assert!(native[0].build.contains(&"libpq-dev") && native[0].runtime.contains(&"libpq5"));
         assert_eq!(native[1], crate::knowledge::COMPILER);
         assert!(ev.contains_key(&Key::Native("psycopg2_binary".into())));
+    }
+
+    fn pinned(pins: &[(&str, &str)]) -> DepSet {
+        let mut deps = DepSet::default();
+        for (i, (name, version)) in pins.iter().enumerate() {
+            let e = Evidence::at("requirements.txt", i + 1, "exact pin");
+            deps.add(name, [], true, e);
+            deps.set_version(name, version);
+        }
+        deps
+    }
+
+    /// Issue 17: a frozen gunicorn 20.1 (and Flask 2.0) import pkg_resources, which the image's virtualenv lacks: the
+    /// venv gets a setuptools that still has it, with the pin's line as evidence; current releases, an
+    /// unpinned gunicorn and a project pinning an old setuptools itself get nothing.
+    #[test]
+    fn setuptools_only_for_pins_that_import_pkg_resources() {
+        let mut ev = EvidenceMap::new();
+        let old = pinned(&[
+            ("Flask", "2.0.3"),
+            ("gunicorn", "20.1.0"),
+            ("redis", "4.5.1"),
+        ]);
+        assert_eq!(setuptools(&old, &mut ev).as_deref(), Some("setuptools<82"));
+        let e = &ev[&Key::Setuptools];
+        assert_eq!(e.line, Some(1), "{e}");
+        assert!(
+            e.rule.contains("flask 2.0.3") && e.rule.contains("; gunicorn 20.1.0 imports it too."),
+            "{e}"
+        );
+        for current in [
+            pinned(&[
+                ("flask", "2.2.3"),
+                ("gunicorn", "21.2.0"),
+                ("celery", "5.4.0"),
+            ]),
+            pinned(&[("gunicorn", "20.1.0"), ("setuptools", "65.5.0")]),
+            {
+                let mut d = DepSet::default();
+                d.add("gunicorn", [], true, Evidence::rule("unpinned"));
+                d
+            },
+        ] {
+            let mut ev = EvidenceMap::new();
+            assert_eq!(setuptools(&current, &mut ev), None, "{current:?}");
+            assert!(ev.is_empty());
+        }
+        let new_setuptools = pinned(&[("gunicorn", "20.1.0"), ("setuptools", "84.2.1")]);
+        assert!(setuptools(&new_setuptools, &mut EvidenceMap::new()).is_some());
     }
 }

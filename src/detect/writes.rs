@@ -45,6 +45,7 @@ pub(super) fn dirs(sources: &[Source], env: &[EnvVar]) -> Vec<DataDir> {
                 path,
                 evidence: Evidence::at(&s.file, c.line, &rule),
                 label: "",
+                url: None,
             });
         }
     }

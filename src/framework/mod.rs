@@ -148,6 +148,10 @@ pub struct DataDir {
     /// directory the app's own code makes.
     #[serde(skip)]
     pub label: &'static str,
+    /// The URL path the files are served under, `/static/`, when the configuration fixes it as a
+    /// local path (Django's `STATIC_URL`; none for a CDN's URL). Not part of the detection report.
+    #[serde(skip)]
+    pub url: Option<String>,
 }
 
 /// What a framework found out about the chosen app.

@@ -347,6 +347,16 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
+        key: "proxy",
+        kind: Kind::Text(crate::plan::proxy::check),
+        commands: Commands::InitOnly,
+        help: "A front proxy in the compose file: nginx (it publishes the port, balances over web's replicas so `docker compose up --scale web=3` works, and serves the collected static files) or none (web publishes the port)",
+        value_name: Some("PROXY"),
+        negation: None,
+        prompt: "Front proxy",
+        alias: None,
+    },
+    AnswerSpec {
         key: "templates",
         kind: Kind::Path,
         commands: Commands::InitOnly,
@@ -796,6 +806,13 @@ impl Answers {
             .unwrap_or_default()
     }
 
+    /// The front proxy (`proxy`): none unless the answer says otherwise.
+    pub fn proxy(&self) -> crate::plan::proxy::Proxy {
+        self.text("proxy")
+            .and_then(|t| crate::plan::proxy::Proxy::parse(t).ok())
+            .unwrap_or_default()
+    }
+
     /// What the orchestrator targets are generated with.
     pub fn orchestration(&self) -> crate::orchestrate::Orchestration {
         crate::orchestrate::Orchestration {
@@ -865,6 +882,7 @@ impl Answers {
             cpus: self.cpus().map(str::to_string),
             system_packages: self.system_packages(),
             name_hint,
+            proxy: self.proxy(),
         }
     }
 }
@@ -903,7 +921,13 @@ impl fmt::Display for Origin {
 pub struct Layer {
     pub answers: Answers,
     pub origins: BTreeMap<String, Origin>,
+    /// In a saved file, its `[detected]` table: what dockgen detected for each question when it was
+    /// last answered in the guided flow (a re-run asks again only when detection now differs).
+    pub detected: Answers,
 }
+
+/// The name of the table of detected values in `dockgen.toml`.
+pub const DETECTED: &str = "detected";
 
 impl Layer {
     /// `self` over `lower`: each key from the first layer that has it.
@@ -1386,7 +1410,12 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
     let mut entries: Vec<(Spanned<String>, Spanned<Raw>)> = file.into_iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
     let mut found: BTreeMap<&'static str, (usize, Raw, String)> = BTreeMap::new();
+    let mut detected = Answers::default();
     for (key, value) in entries {
+        if key.get_ref() == DETECTED {
+            detected = detected_table(value, text)?;
+            continue;
+        }
         let Some(spec) = named(key.get_ref()) else {
             let unknown = <toml::de::Error as serde::de::Error>::unknown_field(key.get_ref(), KEYS);
             let close = crate::base::lookup::suggest(key.get_ref(), KEYS.iter().copied());
@@ -1421,7 +1450,27 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
         };
         layer.origins.insert(key.into(), origin);
     }
+    layer.detected = detected;
     Ok(layer)
+}
+
+/// The `[detected]` table: a value of each answer's kind, checked as a saved answer is (an error is
+/// placed at the table).
+fn detected_table(value: Spanned<Raw>, text: &str) -> Result<Answers> {
+    let start = value.span().start;
+    let err = |message: String| Error::Parse {
+        path: FILE.into(),
+        pos: Some(position_of(text, start)),
+        message,
+    };
+    let table = match value.into_inner().into_value() {
+        toml::Value::Table(t) if !t.contains_key(DETECTED) => t,
+        _ => return Err(err(format!("`{DETECTED}` must be a table of answers"))),
+    };
+    let inner = toml::to_string(&table).map_err(|e| err(e.to_string()))?;
+    parse_saved_answers(&inner)
+        .map(|l| l.answers)
+        .map_err(|e| err(format!("in `[{DETECTED}]`: {e}")))
 }
 
 /// Whether a saved value has the TOML type its kind is saved as (a string, or an array of strings); the
@@ -1492,12 +1541,31 @@ fn saved_text(spec: &AnswerSpec, raw: Raw) -> std::result::Result<String, String
 
 /// The text of `dockgen.toml` for `answers`.
 pub fn render_saved(answers: &Answers) -> String {
+    render_saved_with(answers, &Answers::default())
+}
+
+/// One `key = value` line per answer, in the table's order.
+fn saved_lines(answers: &Answers) -> String {
     let mut body = String::new();
     for spec in ANSWERS {
         if let Some(v) = answers.get(spec.key) {
             let one = BTreeMap::from([(spec.saved_name(), v.to_toml())]);
             body.push_str(&toml::to_string(&one).expect("answers serialise"));
         }
+    }
+    body
+}
+
+/// The text of `dockgen.toml` for `answers` and the `[detected]` table (left out when empty).
+pub fn render_saved_with(answers: &Answers, detected: &Answers) -> String {
+    let mut body = saved_lines(answers);
+    if !detected.is_empty() {
+        body.push_str(&format!(
+            "\n# What dockgen detected when each question was last answered: `dockgen init` asks a\n\
+             # question again only when detection now gives something else (or with --ask-all).\n\
+             [{DETECTED}]\n{}",
+            saved_lines(detected)
+        ));
     }
     format!(
         "# dockgen's saved answers: the choices that differ from what dockgen detects.\n\
@@ -1534,6 +1602,7 @@ mod tests {
                 "cpus" => "1.5",
                 "target" => "compose,kubernetes",
                 "ingress-host" => "app.example.com",
+                "proxy" => "nginx",
                 other => panic!("no example text for `{other}`: add one here"),
             },
             Kind::TextOrNone(_) => match spec.key {
@@ -1956,7 +2025,32 @@ mod tests {
         let json = serde_json::to_string(&every_answer()).unwrap();
         assert_eq!(
             json,
-            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"task-workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","system-packages":"gettext,libmagic1","target":"compose,kubernetes","ingress-host":"app.example.com","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
+            r#"{"framework":"flask","package-manager":"poetry","python":"3.12","app-dir":"services/api","entrypoint":"config.wsgi:application","celery-app":"proj.celery:app","port":8080,"postgres":false,"redis":false,"task-workers":["celery","celery-beat"],"health-path":"/healthz","server-workers":4,"server-timeout":120,"worker-class":"gthread","max-requests":1000,"max-requests-jitter":50,"forwarded-allow-ips":"10.0.0.0/8,127.0.0.1","migrate-command":"flask db upgrade","compose-file":"compose.yaml","memory":"768m","cpus":"1.5","system-packages":"gettext,libmagic1","target":"compose,kubernetes","ingress-host":"app.example.com","proxy":"nginx","templates":"ops/templates","unmanaged":["docker-compose.yml","services/api/Dockerfile"]}"#
         );
+    }
+
+    /// The `[detected]` table round-trips beside the answers, holds no answer, and is checked like one.
+    #[test]
+    fn the_detected_table_round_trips_and_is_checked() {
+        let mut answers = Answers::default();
+        answers.insert("port", Value::Port(8088));
+        let mut detected = Answers::default();
+        detected.insert("port", Value::Port(8000));
+        detected.insert("redis", Value::Bool(true));
+        detected.insert("task-workers", Value::Workers(vec![]));
+        let text = render_saved_with(&answers, &detected);
+        let layer = parse_saved(&text).unwrap();
+        assert_eq!(layer.answers, answers, "{text}");
+        assert_eq!(layer.detected, detected, "{text}");
+        assert!(!layer.origins.contains_key("redis"));
+        assert_eq!(
+            render_saved(&answers),
+            render_saved_with(&answers, &Answers::default())
+        );
+        assert!(!render_saved(&answers).contains("[detected]"));
+        let err = parse_saved("[detected]\nport = \"http\"\n").unwrap_err();
+        assert!(err.to_string().contains("not a port"), "{err}");
+        let err = parse_saved("detected = 3\n").unwrap_err();
+        assert!(err.to_string().contains("must be a table"), "{err}");
     }
 }

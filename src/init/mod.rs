@@ -6,6 +6,7 @@
 //! a refused conflict leaves the project as it was.
 
 pub mod answers;
+mod kept;
 pub mod prompt;
 
 use crate::base::diag::Diagnostics;
@@ -41,6 +42,8 @@ pub struct Request {
     pub cwd: PathBuf,
     /// How the package index may be asked for the pins' wheels (`None`: offline).
     pub index: Option<crate::pkgindex::Access>,
+    /// Ask every question, also those answered before against what detection still gives.
+    pub ask_all: bool,
 }
 
 /// What `init` did (or, for `--check` and `--dry-run`, would do).
@@ -194,10 +197,12 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         saved: saved_before,
         mut merged,
     } = answers::layers(root, &req.flags, &req.env)?;
-    if let Some(p) = prompter.as_deref_mut() {
-        guide(root, &mut merged, &fixed(req), p, req.name_hint.clone())?;
-    }
-
+    let (detected, guided_baseline) = guided(
+        req,
+        saved_before.as_ref(),
+        &mut merged,
+        prompter.as_deref_mut(),
+    )?;
     let detect_options = detect::Options {
         index: req.index.clone(),
         ..merged.answers.detect_options(&merged.origins)
@@ -210,19 +215,17 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     let templates = templates(req, &merged, &mut warnings)?;
     let orchestration = merged.answers.orchestration();
     let files = render::render_targets(&plan, &orchestration, &templates)?;
-
-    let baseline = Baseline::lazy(req, &project, &detect_options);
+    let baseline = Baseline::lazy(req, &project, &detect_options).or(guided_baseline);
     let mut saved = to_save(req, &merged, saved_before.as_ref(), &baseline);
     keep_own_dockerfile(&mut saved, &merged, &project);
     let (out, skipped) = managed(req, &merged, &plan, &files, &mut warnings);
     let mut prepared = write::prepare(root, &out, req.mode)?;
     let asking = matches!(req.mode, Mode::Write { force: false });
-    if let Some(p) = prompter.as_deref_mut().filter(|_| asking) {
-        for path in settle_conflicts(&mut prepared, p, true)? {
-            saved.stop_managing(&path);
-        }
-    }
-    if let Some(f) = saved_file(saved_before.as_ref(), &saved) {
+    let yours = match prompter.as_deref_mut().filter(|_| asking) {
+        Some(p) => settle_generated(&mut prepared, p, &mut saved)?,
+        None => Vec::new(),
+    };
+    if let Some(f) = saved_file(saved_before.as_ref(), &saved, &detected) {
         prepared.add(&f)?;
         if let Some(p) = prompter.filter(|_| asking) {
             settle_conflicts(&mut prepared, p, false)?;
@@ -230,10 +233,10 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
     }
     let (written, env_file) = commit(prepared, req, &plan, &mut warnings)?;
     let files = reports(written, &skipped);
-    warnings.extend(plan.notes.iter().cloned());
-    warnings.extend(project.warnings.iter().cloned());
+    warnings.extend(plan.notes.iter().chain(&project.warnings).cloned());
     let env_on_disk = crate::output::envfile::read(&crate::base::fs::join(root, &plan.context_dir));
     warnings.extend(env_warnings(root, &plan, &project, &env_file, &env_on_disk));
+    warnings.extend(kept::contradictions(root, &plan, &yours));
     Ok(Outcome {
         answers: answer_report(&merged),
         project,
@@ -245,6 +248,29 @@ pub fn run(req: &Request, mut prompter: Option<&mut dyn Prompter>) -> Result<Out
         warnings: warnings.into_messages(),
         orchestration,
     })
+}
+
+/// The guided flow, when there is someone to ask: the new `[detected]` table (the saved one when
+/// nobody is asked) and detection alone, when the flow made it.
+fn guided<'p>(
+    req: &Request,
+    saved_before: Option<&(Layer, String)>,
+    merged: &mut Layer,
+    prompter: Option<&mut (dyn Prompter + 'p)>,
+) -> Result<(Answers, Option<Baseline>)> {
+    let recorded = saved_before
+        .map(|(l, _)| l.detected.clone())
+        .unwrap_or_default();
+    let Some(p) = prompter else {
+        return Ok((recorded, None));
+    };
+    let session = Session {
+        fixed: fixed(req),
+        recorded: &recorded,
+        ask_all: req.ask_all,
+        name_hint: req.name_hint.clone(),
+    };
+    guide(&req.root, merged, &session, p)
 }
 
 /// What to say about `.env`: an existing one held against the plan, and whether git ignores it.
@@ -473,18 +499,27 @@ fn keep_own_dockerfile(saved: &mut Answers, merged: &Layer, project: &Project) {
 /// `dockgen.toml` as one of the files: its text kept (comments included) when the answers in it stand,
 /// rewritten when they change (an update when dockgen wrote the file as it is, a conflict like any
 /// other when it was edited by hand), and absent when there is nothing to save.
-fn saved_file(saved_before: Option<&(Layer, String)>, saved: &Answers) -> Option<OutFile> {
+fn saved_file(
+    saved_before: Option<&(Layer, String)>,
+    saved: &Answers,
+    detected: &Answers,
+) -> Option<OutFile> {
     let content = match saved_before {
-        Some((layer, text)) if layer.answers == *saved => text.clone(),
-        Some(_) => answers::render_saved(saved),
-        None if !saved.is_empty() => answers::render_saved(saved),
+        Some((layer, text)) if layer.answers == *saved && layer.detected == *detected => {
+            text.clone()
+        }
+        Some(_) => answers::render_saved_with(saved, detected),
+        None if !saved.is_empty() || !detected.is_empty() => {
+            answers::render_saved_with(saved, detected)
+        }
         None => return None,
     };
     Some(OutFile {
         rel: answers::FILE.into(),
         content,
         executable: false,
-        previous: saved_before.map(|(layer, _)| answers::render_saved(&layer.answers)),
+        previous: saved_before
+            .map(|(layer, _)| answers::render_saved_with(&layer.answers, &layer.detected)),
     })
 }
 
@@ -548,6 +583,14 @@ struct Lazy<'a> {
 }
 
 impl Lazy<'_> {
+    /// With the guided flow's detection alone, when it made one: no third detection.
+    fn or(self, guided: Option<Baseline>) -> Self {
+        if let Some(b) = guided.filter(|_| self.detected.is_none()) {
+            let _ = self.cell.set(b);
+        }
+        self
+    }
+
     fn get(&self) -> &Baseline {
         self.cell.get_or_init(|| match self.detected {
             Some(p) => Baseline::planned(Some(p.clone()), self.req.name_hint.clone()),
@@ -607,6 +650,26 @@ impl Baseline {
         Baseline { project, plan }
     }
 
+    /// What detection alone gives for a question of the guided flow (`None` for other keys, or when
+    /// detection alone fails): what `[detected]` in dockgen.toml records.
+    fn detected(&self, key: &str) -> Option<Value> {
+        let (p, plan) = (self.project.as_ref()?, self.plan.as_ref()?);
+        Some(match key {
+            "framework" => Value::Framework(p.framework),
+            "app-dir" => Value::Text(p.app_dir.to_string()),
+            "entrypoint" => Value::Text(p.entrypoint.clone()),
+            "python" => Value::Text(p.python_version.to_string()),
+            "port" => Value::Port(plan.port),
+            "health-path" => p.health_path.clone().map_or(Value::Off, Value::Text),
+            "postgres" => Value::Bool(plan.runs(Service::Postgres)),
+            "redis" => Value::Bool(plan.runs(Service::Redis)),
+            "task-workers" => Value::Workers(plan::detected_workers(p)),
+            // Detection never puts a proxy in front: its default is the first choice, none.
+            "proxy" => Value::Text(plan::proxy::PROXIES[0].to_string()),
+            _ => return None,
+        })
+    }
+
     /// Whether the answer for `key` differs from what detection alone gives (`true` when detection
     /// alone fails, as in a project with two apps). Every key of [`answers::ANSWERS`] needs an arm: a
     /// new answer panics here (and fails `every_answer_has_a_baseline`) until it is given one.
@@ -654,6 +717,8 @@ impl Baseline {
             "target" => {
                 a.get(key).is_none() || a.targets() != crate::orchestrate::Targets::default()
             }
+            // Detection never puts a proxy in front: none unless asked.
+            "proxy" => a.get(key).is_none() || a.proxy() != crate::plan::proxy::Proxy::None,
             // Detection leaves every generated file managed.
             "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
             other => panic!("init::Baseline::differs does not know the answer `{other}`"),
@@ -697,60 +762,130 @@ fn set_prompt(merged: &mut Layer, key: &str, value: &str) -> std::result::Result
     Ok(())
 }
 
+/// What a guided session starts from besides the answers: the keys fixed by flags or variables, what
+/// `[detected]` recorded, and whether to ask everything again.
+struct Session<'a> {
+    fixed: BTreeSet<String>,
+    recorded: &'a Answers,
+    ask_all: bool,
+    name_hint: Option<String>,
+}
+
 /// One guided session: the project, the answers so far, and who answers.
 struct Guide<'a> {
     root: &'a Path,
     merged: &'a mut Layer,
-    fixed: &'a BTreeSet<String>,
+    session: &'a Session<'a>,
     p: &'a mut dyn Prompter,
+    /// Detection alone, for what each question's answer is held against.
+    baseline: Baseline,
+    /// What detection gives now for each question reached (the new `[detected]`).
+    detected: Answers,
+    /// The questions not asked because detection still gives what it gave when they were answered.
+    kept: Vec<&'static str>,
 }
 
-/// Asks about each decision not fixed by a flag or variable, with the current value as the default.
+/// Asks about each decision not fixed by a flag or variable, with the current value as the default;
+/// a decision answered before (recorded in `[detected]`) is asked again only when detection now gives
+/// something else, or with `--ask-all`. Returns the new `[detected]` and detection alone.
 fn guide(
     root: &Path,
     merged: &mut Layer,
-    fixed: &BTreeSet<String>,
+    session: &Session,
     p: &mut dyn Prompter,
-    name_hint: Option<String>,
-) -> Result<()> {
+) -> Result<(Answers, Option<Baseline>)> {
+    let mut project = which_app(root, merged, session, p)?;
+    let opts = merged.answers.detect_options(&merged.origins);
+    let untouched = opts.framework.is_none()
+        && opts.package_manager.is_none()
+        && opts.python.is_none()
+        && opts.app_dir.is_none()
+        && opts.entrypoint.is_none()
+        && opts.celery_app.is_none();
+    let baseline = if untouched {
+        Baseline::planned(Some(project.clone()), session.name_hint.clone())
+    } else {
+        Baseline::of(root, session.name_hint.clone())
+    };
     let mut g = Guide {
         root,
         merged,
-        fixed,
+        session,
         p,
+        baseline,
+        detected: session.recorded.clone(),
+        kept: Vec::new(),
     };
-    let mut project = g.which_app()?;
     g.framework(&mut project)?;
     g.detected_texts(&mut project)?;
-    g.port(name_hint)?;
+    g.port(session.name_hint.clone())?;
     g.health(&project)?;
     g.services(&project)?;
-    g.workers(&project)
+    g.workers(&project)?;
+    g.proxy()?;
+    if !g.kept.is_empty() {
+        let line = kept_line(&g.kept);
+        g.p.show(&line);
+    }
+    Ok((g.detected, Some(g.baseline)))
+}
+
+/// The one line that stands for the questions not asked again.
+fn kept_line(kept: &[&str]) -> String {
+    let n = kept.len();
+    let (s, were, them) = if n == 1 {
+        ("", "it was", "it")
+    } else {
+        ("s", "they were", "them")
+    };
+    format!(
+        "kept {n} earlier answer{s} ({}): detection gives what it gave when {were} answered; `dockgen init --ask-all` asks {them} again",
+        kept.join(", ")
+    )
+}
+
+/// Detection with the answers so far; asks which app only when detection finds several.
+fn which_app(
+    root: &Path,
+    merged: &mut Layer,
+    session: &Session,
+    p: &mut dyn Prompter,
+) -> Result<Project> {
+    let opts = merged.answers.detect_options(&merged.origins);
+    match detect::detect(root, &opts) {
+        Err(Error::Ambiguous {
+            candidates,
+            app_dirs,
+            ..
+        }) if !session.fixed.contains("app-dir") => {
+            let i = p.select(
+                "Several apps were found; which one should the image run?",
+                &candidates,
+                0,
+            )?;
+            apply_answer(root, merged, "app-dir", &app_dirs[i]).map_err(usage)
+        }
+        other => other,
+    }
 }
 
 impl Guide<'_> {
-    fn ask(&self, key: &str) -> bool {
-        !self.fixed.contains(key)
-    }
-
-    /// Detection with the answers so far; asks which app only when detection finds several.
-    fn which_app(&mut self) -> Result<Project> {
-        let opts = self.merged.answers.detect_options(&self.merged.origins);
-        match detect::detect(self.root, &opts) {
-            Err(Error::Ambiguous {
-                candidates,
-                app_dirs,
-                ..
-            }) if self.ask("app-dir") => {
-                let i = self.p.select(
-                    "Several apps were found; which one should the image run?",
-                    &candidates,
-                    0,
-                )?;
-                apply_answer(self.root, self.merged, "app-dir", &app_dirs[i]).map_err(usage)
-            }
-            other => other,
+    /// Whether to ask about `key`: not when a flag or variable fixed it, nor when it was answered
+    /// against what detection still gives (unless `--ask-all`). Records what detection gives now.
+    fn ask(&mut self, key: &'static str) -> bool {
+        if self.session.fixed.contains(key) {
+            return false;
         }
+        let now = self.baseline.detected(key);
+        let unchanged = now.is_some() && self.session.recorded.get(key) == now.as_ref();
+        if let Some(v) = now {
+            self.detected.insert(key, v);
+        }
+        if unchanged && !self.session.ask_all {
+            self.kept.push(key);
+            return false;
+        }
+        true
     }
 
     fn framework(&mut self, project: &mut Project) -> Result<()> {
@@ -808,18 +943,17 @@ impl Guide<'_> {
         current: &str,
         detected: Option<&Evidence>,
     ) -> Result<Option<Project>> {
-        loop {
-            let q = question(key, &source(self.merged, key, detected));
-            let answer = self.p.input(&q, current)?;
-            let answer = answer.trim();
-            if answer.is_empty() || answer == current {
-                return Ok(None);
+        let q = question(key, &source(self.merged, key, detected));
+        let (root, merged) = (self.root, &mut *self.merged);
+        let mut changed = None;
+        self.p.input(&q, current, &mut |answer| {
+            if answer == current {
+                return Ok(());
             }
-            match apply_answer(self.root, self.merged, key, answer) {
-                Ok(pr) => return Ok(Some(pr)),
-                Err(m) => self.p.show(&format!("{m}; try again")),
-            }
-        }
+            changed = Some(apply_answer(root, merged, key, answer)?);
+            Ok(())
+        })?;
+        Ok(changed)
     }
 
     fn port(&mut self, name_hint: Option<String>) -> Result<()> {
@@ -828,23 +962,22 @@ impl Guide<'_> {
         }
         let opts = self.merged.answers.plan_options(name_hint);
         let current = opts.port.unwrap_or(plan::DEFAULT_PORT).to_string();
-        loop {
-            let from = self
-                .merged
-                .origins
-                .get("port")
-                .map_or("the usual one for a Python web server".to_string(), |o| {
-                    why(Some(&o.evidence()))
-                });
-            let answer = self.p.input(&question("port", &from), &current)?;
-            if answer.trim().is_empty() || answer.trim() == current {
-                return Ok(());
-            }
-            match set_prompt(self.merged, "port", answer.trim()) {
-                Ok(()) => return Ok(()),
-                Err(m) => self.p.show(&format!("{m}; try again")),
-            }
-        }
+        let from = self
+            .merged
+            .origins
+            .get("port")
+            .map_or("the usual one for a Python web server".to_string(), |o| {
+                why(Some(&o.evidence()))
+            });
+        let merged = &mut *self.merged;
+        self.p
+            .input(&question("port", &from), &current, &mut |answer| {
+                if answer == current {
+                    return Ok(());
+                }
+                set_prompt(merged, "port", answer)
+            })?;
+        Ok(())
     }
 
     /// The health path, when detection found a route to confirm (`none` for no route).
@@ -860,17 +993,15 @@ impl Guide<'_> {
             "health-path",
             project.evidence.get(&Key::HealthPath),
         );
-        loop {
-            let answer = self.p.input(&question("health-path", &from), detected)?;
-            let answer = answer.trim();
-            if answer.is_empty() || answer == detected {
-                return Ok(());
-            }
-            match set_prompt(self.merged, "health-path", answer) {
-                Ok(()) => return Ok(()),
-                Err(m) => self.p.show(&format!("{m}; try again")),
-            }
-        }
+        let merged = &mut *self.merged;
+        self.p
+            .input(&question("health-path", &from), detected, &mut |answer| {
+                if answer == detected {
+                    return Ok(());
+                }
+                set_prompt(merged, "health-path", answer)
+            })?;
+        Ok(())
     }
 
     /// Postgres, then Redis (whose default depends on the workers).
@@ -910,6 +1041,28 @@ impl Guide<'_> {
         let answer = self.p.confirm(&question(key, &from), current)?;
         if answer != current {
             set_prompt(self.merged, key, &answer.to_string()).map_err(usage)?;
+        }
+        Ok(())
+    }
+
+    /// The front proxy: none (web publishes the port) or nginx (it does, and web scales behind it).
+    fn proxy(&mut self) -> Result<()> {
+        if !self.ask("proxy") {
+            return Ok(());
+        }
+        let items: Vec<String> = plan::proxy::PROXIES.iter().map(|p| p.to_string()).collect();
+        let current = self.merged.answers.proxy();
+        let default = match current {
+            plan::proxy::Proxy::None => 0,
+            plan::proxy::Proxy::Nginx => 1,
+        };
+        let from = self.merged.origins.get("proxy").map_or_else(
+            || "none: web publishes the port; nginx: web scales behind it".to_string(),
+            |o| why(Some(&o.evidence())),
+        );
+        let i = self.p.select(&question("proxy", &from), &items, default)?;
+        if i != default {
+            set_prompt(self.merged, "proxy", &items[i]).map_err(usage)?;
         }
         Ok(())
     }
@@ -973,6 +1126,27 @@ fn apply_answer(
         *merged = before;
     }
     result
+}
+
+/// Settles the generated files' conflicts; returns the files left as the user's (kept, or no longer
+/// managed), whose facts are then held against the plan.
+fn settle_generated(
+    prepared: &mut write::Prepared,
+    p: &mut dyn Prompter,
+    saved: &mut Answers,
+) -> Result<Vec<String>> {
+    let mut yours = settle_conflicts(prepared, p, true)?;
+    for path in &yours {
+        saved.stop_managing(path);
+    }
+    yours.extend(
+        prepared
+            .reports
+            .iter()
+            .filter(|r| r.status == Status::Kept)
+            .map(|r| r.path.clone()),
+    );
+    Ok(yours)
 }
 
 /// The choices for a conflicting file, in the order offered (the first is the default).
@@ -1049,6 +1223,7 @@ mod tests {
             name_hint: Some("proj".into()),
             cwd: root.clone(),
             index: None,
+            ask_all: false,
         };
         let plain = detect::Options::default();
         let run = detect::detect(&root, &plain).unwrap();

@@ -8,14 +8,32 @@ use std::collections::VecDeque;
 
 use crate::base::error::{Error, Result};
 
+/// The check of a text answer: `Err` with the reason refuses it.
+pub type Check<'a> = dyn FnMut(&str) -> std::result::Result<(), String> + 'a;
+
+/// The answer `typed` stands for: trimmed, and `default` when empty.
+pub fn answer_or_default(typed: &str, default: &str) -> String {
+    match typed.trim() {
+        "" => default.to_string(),
+        t => t.to_string(),
+    }
+}
+
+/// The line shown when `check` refuses an answer.
+pub fn refused(reason: &str) -> String {
+    format!("{reason}; try again")
+}
+
 /// Something that can answer questions.
 pub trait Prompter {
     /// Picks one of `items`; returns its index. `default` is preselected.
     fn select(&mut self, question: &str, items: &[String], default: usize) -> Result<usize>;
     /// A yes/no question.
     fn confirm(&mut self, question: &str, default: bool) -> Result<bool>;
-    /// Free text; an empty answer means `default`.
-    fn input(&mut self, question: &str, default: &str) -> Result<String>;
+    /// Free text; an empty answer means `default`. Each answer (trimmed, the default for an empty one)
+    /// goes to `check` before it is shown as given; a refused one is shown with `check`'s reason and
+    /// asked again, so only an accepted answer is ever marked as answered.
+    fn input(&mut self, question: &str, default: &str, check: &mut Check<'_>) -> Result<String>;
     /// Shows text without asking (a diff, or why an answer was refused).
     fn show(&mut self, text: &str);
 }
@@ -84,11 +102,17 @@ impl Prompter for Scripted {
         }
     }
 
-    fn input(&mut self, question: &str, default: &str) -> Result<String> {
-        self.asked.push(format!("{question} [{default}]"));
-        match self.next(question)? {
-            Reply::Default => Ok(default.to_string()),
-            Reply::Text(t) => Ok(t),
+    fn input(&mut self, question: &str, default: &str, check: &mut Check<'_>) -> Result<String> {
+        loop {
+            self.asked.push(format!("{question} [{default}]"));
+            let value = match self.next(question)? {
+                Reply::Default => default.to_string(),
+                Reply::Text(t) => answer_or_default(&t, default),
+            };
+            match check(&value) {
+                Ok(()) => return Ok(value),
+                Err(m) => self.shown.push(refused(&m)),
+            }
         }
     }
 

@@ -8,6 +8,7 @@
 //! nothing.
 
 pub mod kubernetes;
+pub mod proxy;
 pub mod swarm;
 
 use serde::Serialize;

@@ -74,8 +74,6 @@ pub struct SwarmContext {
     pub proxy_port: u16,
     /// Its configuration file, beside the stack file.
     pub proxy_config: String,
-    /// The name it resolves to every healthy web task (Swarm's `tasks.<service>`).
-    pub upstream_host: String,
 }
 
 /// One worker service.
@@ -149,7 +147,6 @@ pub fn context(plan: &Plan) -> SwarmContext {
         proxy_image: format!("nginx:{}", crate::knowledge::pins::NGINX),
         proxy_port: PROXY_PORT,
         proxy_config: PROXY_CONFIG.into(),
-        upstream_host: "tasks.web".into(),
     }
 }
 
@@ -165,12 +162,8 @@ pub fn outputs(plan: &Plan) -> Vec<Output> {
         Output {
             template: "stack.yml.tera",
             file: FILE.into(),
-            context: context.clone(),
-        },
-        Output {
-            template: "nginx.conf.tera",
-            file: PROXY_CONFIG.into(),
             context,
         },
+        super::proxy::swarm_output(plan),
     ]
 }

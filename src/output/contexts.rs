@@ -14,6 +14,7 @@ use crate::detect::Framework;
 use crate::manager::PackageManager;
 use crate::manager::install::{EnvPair, Install};
 use crate::plan::bytecode::Bytecode;
+use crate::plan::proxy::ProxyPlan;
 use crate::plan::{
     CONTEXT_VERSION, EnvExample, Hardening, HealthCheck, HealthTimings, Plan, WatchSync,
     WorkerService, WritableDir,
@@ -67,6 +68,20 @@ pub struct DockerfileContext {
     /// The image's name, as compose tags the build; for a fork's labels (the built-in Dockerfile does
     /// not print it).
     pub image_name: String,
+    /// The front proxy's stage (`proxy`, built by compose's proxy service): its image, with the
+    /// collected static files copied from the runtime stage; none without a proxy or static files.
+    pub proxy_stage: Option<ProxyStage>,
+}
+
+/// The Dockerfile's `proxy` stage.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ProxyStage {
+    /// The proxy's image (`nginx:1.28`).
+    pub image: String,
+    /// Where the runtime stage holds the collected static files.
+    pub from: String,
+    /// Where the proxy's image keeps them (nginx's root joined with their URL path).
+    pub to: String,
 }
 
 /// The images the Dockerfile uses besides the Python base.
@@ -132,6 +147,9 @@ pub struct ComposeContext {
     /// The directories the app writes, each on a named volume of its own (the root file system is
     /// read-only).
     pub writable_dirs: Vec<WritableDir>,
+    /// The front proxy in front of web (the `proxy` answer), when there is one: it publishes the port
+    /// and web only `expose`s it, so web scales.
+    pub proxy: Option<ProxyPlan>,
 }
 
 /// The images of compose's backing services.
@@ -196,6 +214,14 @@ impl DockerfileContext {
             command: plan.server.exec_form(),
             writable_dirs: plan.writable_dirs.clone(),
             image_name: plan.image_name.clone(),
+            proxy_stage: plan.proxy.as_ref().and_then(|p| {
+                let s = p.static_files.as_ref()?;
+                Some(ProxyStage {
+                    image: p.image.clone(),
+                    from: s.from.clone(),
+                    to: format!("{}{}", s.root, s.url),
+                })
+            }),
         }
     }
 }
@@ -231,6 +257,7 @@ impl ComposeContext {
             watch_sync: plan.watch_sync.clone(),
             watch_rebuild: plan.watch_rebuild.clone(),
             writable_dirs: plan.writable_dirs.clone(),
+            proxy: plan.proxy.clone(),
         }
     }
 }

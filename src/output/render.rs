@@ -386,7 +386,12 @@ fn jobs(plan: &Plan, orchestration: &Orchestration) -> Result<Vec<Job>> {
             context: contexts.remove(template).unwrap_or_default(),
         })
         .collect();
-    for o in crate::orchestrate::outputs(plan, orchestration)? {
+    // The compose file's front proxy has its configuration beside it.
+    let proxy = crate::orchestrate::proxy::compose_output(plan).filter(|_| targets.compose);
+    for o in proxy
+        .into_iter()
+        .chain(crate::orchestrate::outputs(plan, orchestration)?)
+    {
         let context = tera::Context::from_serialize(&o.context).map_err(|e| Error::Template {
             name: o.template.into(),
             message: e.to_string(),

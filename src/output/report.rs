@@ -19,14 +19,73 @@ use crate::plan::Plan;
 /// The style of a file dockgen wrote.
 const GOOD: Style = AnsiColor::Green.on_default();
 
+/// The width `dockgen detect` wraps at when it cannot ask a terminal.
+pub const DEFAULT_WIDTH: usize = 80;
+
+/// The detection report as it is built: its text, and the width its lines wrap at.
+struct Table {
+    text: String,
+    width: usize,
+}
+
+impl Write for Table {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.text.write_str(s)
+    }
+}
+
+/// Where the value column starts (two spaces, the key, a space): where a field that does not fit
+/// beside its row's head starts instead.
+const VALUE_COLUMN: usize = 20;
+
+impl Table {
+    /// Writes one row, `head` then its last field `field` (see [`wrap`]).
+    fn line(&mut self, head: &str, field: &str) {
+        let _ = writeln!(self.text, "{}", wrap(head, field, self.width));
+    }
+}
+
+/// A row of the report, `head` (its fields up to the last, padded) then `field`, wrapped to `width`
+/// at word boundaries, never inside a word (a path longer than the room stays whole) nor at a hyphen.
+/// Continuations hang under the start of `field`; when that leaves too little room, `field` starts
+/// on the next line, under the value column (or four spaces on a very narrow terminal).
+pub fn wrap(head: &str, field: &str, width: usize) -> String {
+    const ROOM: usize = 24;
+    fn options<'a>(width: usize, indent: &'a str, first: &'a str) -> textwrap::Options<'a> {
+        textwrap::Options::new(width.max(indent.len() + 1))
+            .break_words(false)
+            .word_splitter(textwrap::WordSplitter::NoHyphenation)
+            .initial_indent(first)
+            .subsequent_indent(indent)
+    }
+    let column = textwrap::core::display_width(head);
+    if width.saturating_sub(column) >= ROOM || field.is_empty() {
+        let indent = " ".repeat(column);
+        let line = format!("{head}{field}");
+        return textwrap::wrap(line.trim_end(), options(width, &indent, "")).join("\n");
+    }
+    let column = if width.saturating_sub(VALUE_COLUMN) >= ROOM {
+        VALUE_COLUMN
+    } else {
+        4
+    };
+    let indent = " ".repeat(column);
+    let head = textwrap::wrap(head.trim_end(), options(width, &indent, "")).join("\n");
+    let field = textwrap::wrap(field, options(width, &indent, &indent)).join("\n");
+    format!("{head}\n{field}")
+}
+
 /// One decision: every value from the project goes through [`terminal`], so a name cannot start a
 /// line of its own or send escape sequences (the report is printed even when piped).
-fn row(out: &mut String, key: &str, value: &str, ev: Option<&Evidence>) {
+fn row(out: &mut Table, key: &str, value: &str, ev: Option<&Evidence>) {
     let value = terminal(value);
-    let _ = match ev {
-        Some(e) => writeln!(out, "  {key:<17} {value:<28} {}", terminal(&e.to_string())),
-        None => writeln!(out, "  {key:<17} {value}"),
-    };
+    match ev {
+        Some(e) => out.line(
+            &format!("  {key:<17} {value:<28} "),
+            &terminal(&e.to_string()),
+        ),
+        None => out.line(&format!("  {key:<17} "), &value),
+    }
 }
 
 fn list<T: AsRef<str>>(v: &[T]) -> String {
@@ -37,27 +96,33 @@ fn list<T: AsRef<str>>(v: &[T]) -> String {
     }
 }
 
-/// The `dockgen detect` report for a person.
-pub fn human(p: &Project) -> String {
-    let mut out = String::new();
+/// The `dockgen detect` report for a person, its lines wrapped to `width` columns.
+pub fn human(p: &Project, width: usize) -> String {
+    let mut out = Table {
+        text: String::new(),
+        width,
+    };
     decisions(&mut out, p);
     needs(&mut out, p);
     environment(&mut out, p);
     trailer(&mut out, p);
-    out
+    out.text
 }
 
 /// The header and the app's decisions: framework, manager, Python, app, entrypoint, settings.
-fn decisions(out: &mut String, p: &Project) {
+fn decisions(out: &mut Table, p: &Project) {
     let e = |k: Key| p.evidence.get(&k);
-    let _ = writeln!(
-        out,
-        "Detected a {} project ({}, Python {}) in `{}`\n",
-        p.framework,
-        p.package_manager,
-        terminal(&p.python_version.to_string()),
-        terminal(p.project_dir.as_str())
+    out.line(
+        "",
+        &format!(
+            "Detected a {} project ({}, Python {}) in `{}`",
+            p.framework,
+            p.package_manager,
+            terminal(&p.python_version.to_string()),
+            terminal(p.project_dir.as_str())
+        ),
     );
+    out.text.push('\n');
     row(out, "framework", p.framework.as_str(), e(Key::Framework));
     row(
         out,
@@ -101,7 +166,7 @@ fn decisions(out: &mut String, p: &Project) {
 
 /// Services, workers (each queue's app and schedule), servers and native builds, each with its
 /// evidence.
-fn needs(out: &mut String, p: &Project) {
+fn needs(out: &mut Table, p: &Project) {
     let e = |k: Key| p.evidence.get(&k);
     let services: Vec<&str> = p.services.iter().map(|s| s.as_str()).collect();
     row(out, "services", &list(&services), None);
@@ -135,6 +200,9 @@ fn needs(out: &mut String, p: &Project) {
     if let Some(h) = &p.health_path {
         row(out, "health path", h, e(Key::HealthPath));
     }
+    if let Some(pin) = &p.setuptools {
+        row(out, "setuptools", pin, e(Key::Setuptools));
+    }
     if !p.native.is_empty() {
         for n in &p.native {
             row(
@@ -153,7 +221,7 @@ fn needs(out: &mut String, p: &Project) {
 }
 
 /// The environment variables the code reads: what each feeds (and why), or whether it is required.
-fn environment(out: &mut String, p: &Project) {
+fn environment(out: &mut Table, p: &Project) {
     if p.env_vars.is_empty() {
         return;
     }
@@ -166,7 +234,7 @@ fn environment(out: &mut String, p: &Project) {
             None => (optional_text(v), &v.evidence),
         };
         let (what, why) = (terminal(&what), terminal(&why.to_string()).into_owned());
-        let _ = writeln!(out, "    {:<w$}  {what:<28} {why}", terminal(&v.name));
+        out.line(&format!("    {:<w$}  {what:<28} ", terminal(&v.name)), &why);
     }
 }
 
@@ -206,18 +274,18 @@ fn optional_text(v: &crate::detect::EnvVar) -> String {
 }
 
 /// Install files, the other candidates, and the warnings.
-fn trailer(out: &mut String, p: &Project) {
+fn trailer(out: &mut Table, p: &Project) {
     row(out, "install files", &list(p.install_files()), None);
     if p.candidates.len() > 1 {
         let _ = writeln!(out, "\nOther candidates considered:");
         for c in p.candidates.iter().skip(1) {
-            let _ = writeln!(out, "  - {}", terminal(&c.to_string()));
+            out.line("  - ", &terminal(&c.to_string()));
         }
     }
     if !p.warnings.is_empty() {
         let _ = writeln!(out, "\nWarnings:");
         for w in &p.warnings {
-            let _ = writeln!(out, "  - {}", terminal(w));
+            out.line("  - ", &terminal(w));
         }
     }
 }
@@ -579,4 +647,60 @@ pub fn styled_diff(diff: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::wrap;
+
+    const HEAD: &str = "  framework         django                       ";
+
+    #[test]
+    fn a_row_that_fits_is_left_alone() {
+        let field = "manage.py: manage.py and a django dependency";
+        assert_eq!(wrap(HEAD, field, 120), format!("{HEAD}{field}"));
+    }
+
+    #[test]
+    fn continuations_hang_under_the_field_and_words_stay_whole() {
+        let out = wrap(HEAD, "manage.py: manage.py and a django dependency", 80);
+        assert_eq!(
+            out,
+            format!(
+                "{HEAD}manage.py: manage.py and a\n{}django dependency",
+                " ".repeat(49)
+            )
+        );
+    }
+
+    #[test]
+    fn a_field_without_room_starts_under_the_value_column() {
+        let out = wrap(HEAD, "from .python-version: pinned in .python-version", 60);
+        let pad = " ".repeat(20);
+        assert_eq!(
+            out,
+            format!(
+                "  framework         django\n{pad}from .python-version: pinned in\n{pad}.python-version"
+            )
+        );
+    }
+
+    #[test]
+    fn a_word_longer_than_the_room_is_not_split() {
+        let long = "os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\",";
+        let out = wrap(
+            "  settings          ",
+            &format!("manage.py:9: {long} ..."),
+            50,
+        );
+        assert!(out.lines().any(|l| l.trim() == long), "{out}");
+    }
+
+    #[test]
+    fn a_very_narrow_terminal_indents_four() {
+        let out = wrap(HEAD, "manage.py: manage.py and a django dependency", 30);
+        for l in out.lines().skip(1) {
+            assert!(l.starts_with("    ") && !l.starts_with("     "), "{out}");
+        }
+    }
 }

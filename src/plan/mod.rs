@@ -14,6 +14,7 @@ mod env;
 mod files;
 mod hardening;
 mod health;
+pub mod proxy;
 mod server;
 mod workers;
 pub use env::names_a_service;
@@ -63,6 +64,8 @@ pub struct PlanOptions {
     pub system_packages: Option<Vec<String>>,
     /// A name for the image when the project declares none (the project directory's name).
     pub name_hint: Option<String>,
+    /// The front proxy in front of web (none: web publishes the port itself).
+    pub proxy: proxy::Proxy,
 }
 
 /// The production server's settings users change, from their answers.
@@ -186,6 +189,9 @@ pub struct Plan {
     /// once with `docker compose run`. Not a template variable: `init`'s checklist lists them.
     #[serde(skip)]
     pub one_off: Vec<(String, Vec<String>)>,
+    /// The front proxy compose runs in front of web (the `proxy` answer), when there is one: it
+    /// publishes the port, so web publishes none and scales.
+    pub proxy: Option<proxy::ProxyPlan>,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -511,6 +517,13 @@ fn install(p: &Project, server: &server::ServerPlan, notes: &mut Diagnostics) ->
             .extra
             .push(p.package_manager.install_extra(&cx, pin));
     }
+    // A dependency imports pkg_resources, which only setuptools provides (see `detect`'s evidence).
+    if let Some(pin) = &p.setuptools {
+        install.extra.push(
+            p.package_manager
+                .install_extra(&cx, &crate::base::quote::sh_quote(pin)),
+        );
+    }
     Ok(install)
 }
 
@@ -616,7 +629,21 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         VENV,
         APP_DIR,
     );
+    let image_name = image_name(p, opts.name_hint.as_deref());
+    if opts.proxy != proxy::Proxy::None && server.data.program == "daphne" {
+        notes.warn(
+            "daphne does not read FORWARDED_ALLOW_IPS, so behind the proxy the app sees the proxy's address and plain http; add --proxy-headers to the Dockerfile's CMD to trust its X-Forwarded-* headers",
+        );
+    }
+    let proxy = proxy::plan(
+        p,
+        opts.proxy,
+        &workdir,
+        &image_name,
+        build_command.is_some(),
+    );
     Ok(Plan {
+        proxy,
         framework: p.framework,
         package_manager: p.package_manager,
         python_version: p.python_version,
@@ -631,7 +658,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         health: health::plan(p, opts, port),
         compose_file: compose_file.into(),
         dev_port: port.saturating_add(1),
-        image_name: image_name(p, opts.name_hint.as_deref()),
+        image_name,
         postgres_data_dir: postgres_data_dir(),
         uid: APP_UID,
         venv: VENV.into(),

@@ -266,8 +266,10 @@ fn the_health_route_is_detected_and_an_answer_overrides_it() {
     let d = project(FASTAPI);
     let (code, out, _) = run_in(d.path(), &["detect"]);
     assert_eq!(code, 0);
+    // The report wraps at 80 columns.
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        out.contains("main.py:6: route `@app.get(\"/healthz\")`"),
+        flat.contains("main.py:6: route `@app.get(\"/healthz\")`"),
         "{out}"
     );
     let (code, _, err) = run_in(d.path(), &["init", "--yes"]);
@@ -425,11 +427,12 @@ fn the_guided_flow_asks_to_confirm_a_detected_health_route() {
         name_hint: None,
         cwd: d.path().to_path_buf(),
         index: None,
+        ask_all: false,
     };
     // framework, app dir, entrypoint, python, port: defaults; health path: a bad answer, then none.
     let mut replies = vec![Reply::Default; 5];
     replies.extend([Reply::Text("ready".into()), Reply::Text("none".into())]);
-    replies.extend(vec![Reply::Default; 2]);
+    replies.extend(vec![Reply::Default; 3]);
     let mut p = Scripted::new(replies);
     run(&request, Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0, "{:?}", p.asked);

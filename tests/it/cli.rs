@@ -17,6 +17,7 @@ pub fn dockgen(dir: &Path) -> Command {
     c.current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("CI")
+        .env_remove("COLUMNS")
         .stdin(Stdio::null());
     for (k, _) in std::env::vars() {
         if k.starts_with("DOCKGEN_") {
@@ -253,7 +254,8 @@ fn non_utf8_manifest_is_an_error_naming_it() {
     assert_eq!(code, 1);
     assert_eq!(
         err,
-        "error: `pyproject.toml` is not valid UTF-8 text (first bad byte at line 2, column 12)\n"
+        "error: `pyproject.toml` is not valid UTF-8 text (first bad byte at line 2, column 12)\n\
+         hint: dockgen reads project files as UTF-8, as pip, uv and Python do: save the file as UTF-8\n"
     );
 }
 
@@ -675,8 +677,10 @@ fn an_existing_dockerfiles_port_and_packages_are_carried_over_and_its_other_step
     ];
     let (code, out, err) = run_in(dir.path(), &["detect"]);
     assert_eq!(code, 0, "{err}");
+    // The report wraps its warnings at 80 columns.
+    let flat = out.split_whitespace().collect::<Vec<_>>().join(" ");
     for s in said {
-        assert!(out.contains(s), "{s}: {out}");
+        assert!(flat.contains(s), "{s}: {out}");
     }
     let (code, out, err) = run_in(dir.path(), &["init", "--yes", "--force"]);
     assert_eq!(code, 0, "{out}{err}");
@@ -1368,4 +1372,70 @@ fn the_checklist_says_how_to_create_a_django_admin_user_when_auth_is_installed()
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("\nNext:\n"), "{out}");
     assert!(!out.contains("createsuperuser"), "{out}");
+}
+
+/// `dockgen detect` wraps its table at `COLUMNS` at word boundaries, each continuation under the
+/// start of its field; without a terminal or `COLUMNS` it wraps at 80.
+#[test]
+fn detect_wraps_its_table_at_the_width() {
+    let dir = fixtures().join("django-celery-pip");
+    for (columns, width) in [(None, 80), (Some("60"), 60), (Some("100"), 100)] {
+        let mut c = dockgen(&dir);
+        c.arg("detect");
+        if let Some(w) = columns {
+            c.env("COLUMNS", w);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        // No line is wider than the width but for one word that does not fit anywhere.
+        for line in text.lines() {
+            let wide = line.chars().count() > width;
+            assert!(
+                !wide || !line.trim().contains(' ') || line.trim_start().starts_with("os.environ"),
+                "{columns:?}: a line wider than {width}: {line:?}\n{text}"
+            );
+        }
+        // Every word of the unwrapped report is still whole.
+        let words: Vec<&str> = text.split_whitespace().collect();
+        assert!(
+            words.contains(&"os.environ.setdefault(\"DJANGO_SETTINGS_MODULE\","),
+            "{text}"
+        );
+        assert!(words.contains(&".python-version"), "{text}");
+        assert!(words.contains(&"`psycopg2-binary`"), "{text}");
+    }
+}
+
+/// Every way to name a directory that is not there, and a file that cannot be read as text, ends
+/// with a `hint:` line saying what to do (`-C /nope` had none; a path naming a file had none).
+#[test]
+fn path_and_reading_errors_each_give_a_hint() {
+    let d = crate::support::project(&[
+        ("requirements.txt", b"flask==3.1.0\n"),
+        (
+            "app.py",
+            b"from flask import Flask\n\napp = Flask(__name__)\n",
+        ),
+        ("notes.txt", b"x"),
+    ]);
+    std::fs::write(d.path().join("requirements.txt"), b"flask==3.1.0 \xff\n").unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["-C", "no-such-dir", "detect"],
+            "-C takes a directory that exists",
+        ),
+        (&["detect", "no-such-dir"], "pass the project directory"),
+        (&["detect", "notes.txt"], "pass its directory"),
+        (&["detect"], "save the file as UTF-8"),
+    ];
+    for (args, hint) in cases {
+        let (code, _, err) = run_in(d.path(), args);
+        assert_ne!(code, 0, "{args:?}");
+        let hint_line = err
+            .lines()
+            .find(|l| l.starts_with("hint: "))
+            .unwrap_or_default();
+        assert!(hint_line.contains(hint), "{args:?}: {err}");
+    }
 }

@@ -375,7 +375,7 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("framework/django/mod.rs", &["rq"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
-    ("knowledge.rs", &["django"]),
+    ("knowledge.rs", &["celery", "django", "flask"]),
     ("manager/install.rs", &["pip", "uv"]),
     ("manager/lock.rs", &["poetry"]),
     ("manager/mod.rs", &["pip", "uv"]),
@@ -631,7 +631,7 @@ fn a_task_queue_registered_in_a_test_works_end_to_end() {
     assert_eq!(json["dramatiq_app"], "tasks");
     assert_eq!(json["dramatiq_periodiq"], true);
     assert_eq!(json["workers"], serde_json::json!(["dramatiq"]));
-    let report = dockgen::output::report::human(&p);
+    let report = dockgen::output::report::human(&p, 200);
     assert!(report.contains("dramatiq app"), "{report}");
     assert!(report.contains("dramatiq periodiq"), "{report}");
 

@@ -86,6 +86,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "flask-flaskenv", outcome: ok("flask", "pip", "3.13", ".", "server:srv", None, NONE, NONE, &["no Python version is pinned"]) },
     Expect { fixture: "flask-old-pdm-lock", outcome: ok("flask", "pdm", "3.13", ".", "app:app", None, REDIS, NONE, &["run `pdm lock --update-reuse --strategy inherit_metadata`"]) },
     Expect { fixture: "flask-old-pins-uv", outcome: ok("flask", "uv", "3.11", ".", "wsgi:app", None, PG, NONE, &["no Python version is pinned (.python-version, requires-python, Pipfile); the image uses 3.11"]) },
+    Expect { fixture: "flask-pkg-resources-pip", outcome: ok("flask", "pip", "3.10", ".", "notes:app", None, PG, NONE, NONE) },
     Expect { fixture: "lock-and-requirements", outcome: ok("fastapi", "poetry", "3.13", ".", "main:app", None, PG, NONE, &["the lockfile wins and `requirements.txt` is ignored"]) },
     Expect { fixture: "monorepo", outcome: ok("fastapi", "uv", "3.13", "backend", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "pdm-backend-requirements", outcome: ok("flask", "pip", "3.13", ".", "app:app", None, NONE, NONE, NONE) },

@@ -8,6 +8,7 @@ use std::process::Command;
 
 use dockgen::detect::{Options, detect};
 use dockgen::output::render::render;
+use dockgen::plan::proxy::Proxy;
 use dockgen::plan::{PlanOptions, plan};
 
 use crate::support::{fixtures, project, settings, snapshot_text};
@@ -31,13 +32,41 @@ pub fn tool(name: &str) -> PathBuf {
 }
 
 fn generated(fixture: &str) -> Option<(dockgen::detect::Project, BTreeMap<String, String>)> {
+    generated_with(fixture, Proxy::None)
+}
+
+fn generated_with(
+    fixture: &str,
+    proxy: Proxy,
+) -> Option<(dockgen::detect::Project, BTreeMap<String, String>)> {
     let p = detect(&fixtures().join(fixture), &Options::default()).ok()?;
     let opts = PlanOptions {
         name_hint: Some(fixture.to_string()),
+        proxy,
         ..PlanOptions::default()
     };
     let plan = plan(&p, &opts).unwrap();
     Some((p, render(&plan).unwrap()))
+}
+
+/// The fixtures also generated with `--proxy nginx`: a Django app whose build collects static files,
+/// a Flask app and a FastAPI app.
+pub const PROXY_FIXTURES: &[&str] = &[
+    "django-celery-pip",
+    "flask-factory-pipenv",
+    "fastapi-standard-uv",
+];
+
+/// Every fixture's generated files by name, then the proxy variants as `proxy-<fixture>`.
+fn every_generated_set() -> Vec<(String, BTreeMap<String, String>)> {
+    let plain = fixture_names()
+        .into_iter()
+        .filter_map(|f| generated(&f).map(|(_, files)| (f, files)));
+    let proxied = PROXY_FIXTURES.iter().map(|f| {
+        let (_, files) = generated_with(f, Proxy::Nginx).expect("a proxy fixture generates");
+        (format!("proxy-{f}"), files)
+    });
+    plain.chain(proxied).collect()
 }
 
 pub fn fixture_names() -> Vec<String> {
@@ -54,7 +83,9 @@ pub fn fixture_names() -> Vec<String> {
 fn write_out(files: &BTreeMap<String, String>) -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     for (name, text) in files {
-        std::fs::write(d.path().join(name), text).unwrap();
+        let path = d.path().join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
     }
     std::fs::write(d.path().join(".env"), filled_env(&files[".env.example"])).unwrap();
     d
@@ -156,11 +187,8 @@ fn code_and_venv_belong_to_root_and_only_the_planned_dirs_are_writable() {
 #[test]
 fn golden_files() {
     settings().bind(|| {
-        for fixture in fixture_names() {
-            let Some((_, files)) = generated(&fixture) else {
-                continue;
-            };
-            insta::assert_snapshot!(format!("init-{fixture}"), snapshot_text(&files));
+        for (name, files) in every_generated_set() {
+            insta::assert_snapshot!(format!("init-{name}"), snapshot_text(&files));
         }
     });
 }
@@ -169,17 +197,17 @@ fn golden_files() {
 fn every_fixture_generates_lint_clean_output() {
     let mut failures = Vec::new();
     let mut checked = 0;
-    for fixture in fixture_names() {
-        let Some((_, files)) = generated(&fixture) else {
-            continue;
-        };
+    for (fixture, files) in every_generated_set() {
         let dir = write_out(&files);
         for f in lint(dir.path()) {
             failures.push(format!("{fixture}: {f}"));
         }
         checked += 1;
     }
-    assert!(checked >= 17, "only {checked} fixtures generated output");
+    assert!(
+        checked >= 17 + PROXY_FIXTURES.len(),
+        "only {checked} fixtures generated output"
+    );
     assert!(failures.is_empty(), "\n{}", failures.join("\n"));
 }
 
@@ -191,10 +219,7 @@ fn every_fixture_generates_lint_clean_output() {
 fn every_fixture_dockerfile_passes_checkov() {
     let root = tempfile::tempdir().unwrap();
     let mut checked = 0;
-    for fixture in fixture_names() {
-        let Some((_, files)) = generated(&fixture) else {
-            continue;
-        };
+    for (fixture, files) in every_generated_set() {
         let d = root.path().join(&fixture);
         std::fs::create_dir(&d).unwrap();
         std::fs::write(d.join("Dockerfile"), &files["Dockerfile"]).unwrap();
@@ -673,4 +698,112 @@ fn workers_without_a_redis_client_are_a_blocker() {
             .blockers
             .is_empty()
     );
+}
+
+/// With `--proxy nginx`, read from `docker compose config`: web publishes nothing (so `--scale web=3`
+/// can start), trusts the forwarded headers, and the proxy alone publishes WEB_PORT to the port its
+/// nginx.conf listens on, proxies to web's port by name resolved per request, runs hardened and waits
+/// for web healthy. The Django fixture's static files are copied into the proxy's image and served
+/// from where they were copied.
+#[test]
+fn the_proxy_variant_publishes_through_nginx_and_leaves_web_free_to_scale() {
+    for fixture in PROXY_FIXTURES {
+        let (_, files) = generated_with(fixture, Proxy::Nginx).unwrap();
+        let dir = write_out(&files);
+        let c = compose_json(dir.path());
+        let web = &c["services"]["web"];
+        let proxy = &c["services"]["proxy"];
+        assert!(web.get("ports").is_none(), "{fixture}: web publishes {web}");
+        assert_eq!(web["expose"][0], "8000", "{fixture}");
+        assert_eq!(web["environment"]["FORWARDED_ALLOW_IPS"], "*", "{fixture}");
+        assert_eq!(proxy["ports"][0]["target"], 8080, "{fixture}");
+        assert_eq!(proxy["ports"][0]["published"], "8000", "{fixture}");
+        assert_eq!(proxy["user"], "101:101", "{fixture}");
+        assert_eq!(proxy["read_only"], true, "{fixture}");
+        assert_eq!(proxy["cap_drop"], serde_json::json!(["ALL"]), "{fixture}");
+        assert!(
+            proxy["security_opt"]
+                .to_string()
+                .contains("no-new-privileges"),
+            "{fixture}"
+        );
+        assert!(proxy["healthcheck"]["test"].is_array(), "{fixture}");
+        assert_eq!(
+            proxy["depends_on"]["web"]["condition"], "service_healthy",
+            "{fixture}"
+        );
+        let mount = &proxy["volumes"][0];
+        assert_eq!(mount["target"], "/etc/nginx/nginx.conf", "{fixture}");
+        assert_eq!(mount["read_only"], true, "{fixture}");
+        assert!(
+            mount["source"]
+                .as_str()
+                .unwrap()
+                .ends_with("/nginx/nginx.conf"),
+            "{fixture}: {mount}"
+        );
+        let conf = &files["nginx/nginx.conf"];
+        for line in [
+            "listen 8080;",
+            "resolver 127.0.0.11 valid=1s",
+            "set $web http://web:8000;",
+            "proxy_pass $web;",
+            "proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;",
+            "proxy_set_header X-Forwarded-Proto $scheme;",
+            "proxy_set_header X-Forwarded-Host $host;",
+        ] {
+            assert!(conf.contains(line), "{fixture}: no `{line}` in\n{conf}");
+        }
+        let docker = &files["Dockerfile"];
+        if *fixture == "django-celery-pip" {
+            assert_eq!(proxy["build"]["target"], "proxy", "{fixture}");
+            assert!(
+                docker.contains(
+                    "FROM nginx:1.28 AS proxy\nCOPY --from=runtime /app/staticfiles /srv/www/static/\n"
+                ),
+                "{docker}"
+            );
+            let last_from = docker.lines().rfind(|l| l.starts_with("FROM ")).unwrap();
+            assert_eq!(
+                last_from, "FROM runtime",
+                "the app stays the default target"
+            );
+            assert!(
+                conf.contains("location /static/ {\n            root /srv/www;"),
+                "{conf}"
+            );
+        } else {
+            assert_eq!(proxy["image"], "nginx:1.28", "{fixture}");
+            assert!(proxy.get("build").is_none(), "{fixture}");
+            assert!(!docker.contains(" AS proxy"), "{fixture}");
+            assert!(!conf.contains("root "), "{fixture}: {conf}");
+        }
+    }
+}
+
+/// daphne reads no FORWARDED_ALLOW_IPS: behind the proxy, the plan says so (and how to trust the
+/// headers) instead of claiming they are trusted.
+#[test]
+fn a_daphne_app_behind_the_proxy_is_told_it_trusts_no_forwarded_headers() {
+    let p = detect(
+        &fixtures().join("django-asgi-channels"),
+        &Options::default(),
+    )
+    .unwrap();
+    let with = |proxy| {
+        let opts = PlanOptions {
+            proxy,
+            ..PlanOptions::default()
+        };
+        plan(&p, &opts).unwrap()
+    };
+    let proxied = with(Proxy::Nginx);
+    assert_eq!(proxied.server.program, "daphne");
+    let note = "daphne does not read FORWARDED_ALLOW_IPS";
+    assert!(
+        proxied.notes.iter().any(|n| n.contains(note)),
+        "{:?}",
+        proxied.notes
+    );
+    assert!(!with(Proxy::None).notes.iter().any(|n| n.contains(note)));
 }

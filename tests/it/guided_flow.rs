@@ -20,6 +20,7 @@ fn request(root: &Path) -> Request {
         name_hint: Some("proj".into()),
         cwd: root.to_path_buf(),
         index: None,
+        ask_all: false,
     }
 }
 
@@ -48,7 +49,7 @@ fn status(o: &Outcome, path: &str) -> Status {
 #[test]
 fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
     let dir = copy_fixture("django-celery-pip");
-    let mut p = Scripted::new(vec![d(); 10]);
+    let mut p = Scripted::new(vec![d(); 11]);
     let o = run(&request(dir.path()), Some(&mut p)).unwrap();
     let asked = p.asked.join("\n");
     let expect_in_order = [
@@ -66,6 +67,7 @@ fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
         "Run a `celery` worker service (from Procfile:2:",
         "[yes]",
         "Run a `celery-beat` worker service (from proj/settings.py:31: CELERY_BEAT_SCHEDULE in settings) [yes]",
+        "Front proxy (none: web publishes the port; nginx: web scales behind it) [none]",
     ];
     let mut at = 0;
     for e in expect_in_order {
@@ -74,11 +76,14 @@ fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
             .unwrap_or_else(|| panic!("`{e}` not asked (in order) in:\n{asked}"));
         at += found + e.len();
     }
-    assert_eq!(p.asked.len(), 9, "{asked}");
+    assert_eq!(p.asked.len(), 10, "{asked}");
     assert_eq!(p.left(), 1, "no extra questions");
-    // All defaults: the same files as a non-interactive run, and nothing worth saving.
+    // All defaults: the same files as a non-interactive run, and no answer worth saving; dockgen.toml
+    // records only what was detected for each question, so a re-run need not ask it again.
     assert!(o.files.iter().all(|f| f.status == Status::Created));
-    assert!(!dir.path().join("dockgen.toml").exists());
+    let saved = dockgen::init::answers::parse_saved(&read(dir.path(), "dockgen.toml")).unwrap();
+    assert!(saved.answers.is_empty(), "{:?}", saved.answers);
+    assert_eq!(saved.detected.show("port"), "8000");
     let fresh = copy_fixture("django-celery-pip");
     run(&request(fresh.path()), None).unwrap();
     for f in ["Dockerfile", "docker-compose.yml", ".env.example"] {
@@ -129,7 +134,7 @@ fn answers_given_as_flags_or_variables_are_not_asked() {
 fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
     let dir = copy_fixture("django-celery-pip");
     // framework, app dir, entrypoint, python: defaults; port 8080 after one invalid answer; postgres
-    // default; redis kept (workers need it); celery yes, beat no.
+    // default; redis kept (workers need it); celery yes, beat no; nginx in front.
     let mut p = Scripted::new(vec![
         d(),
         d(),
@@ -141,6 +146,7 @@ fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
         d(),
         d(),
         t("no"),
+        t("nginx"),
     ]);
     let o = run(&request(dir.path()), Some(&mut p)).unwrap();
     assert_eq!(p.left(), 0);
@@ -153,13 +159,19 @@ fn prompt_answers_are_saved_and_a_later_run_without_flags_reproduces_them() {
     let saved = read(dir.path(), "dockgen.toml");
     assert!(saved.contains("\nport = 8080\n"), "{saved}");
     assert!(saved.contains("\ntask-workers = [\"celery\"]\n"), "{saved}");
+    let (answers, _) = saved.split_once("\n[detected]\n").unwrap();
     assert!(
-        !saved.contains("\npython"),
-        "detected values are not saved: {saved}"
+        !answers.contains("\npython"),
+        "detected values are not saved as answers: {saved}"
     );
     let compose = read(dir.path(), "docker-compose.yml");
     assert!(compose.contains("8080"), "{compose}");
     assert!(!compose.contains("\n  beat:"), "{compose}");
+    // The proxy chosen at the prompt: saved, and in front of web, which publishes nothing.
+    assert!(saved.contains("\nproxy = \"nginx\"\n"), "{saved}");
+    assert!(compose.contains("\n  proxy:\n"), "{compose}");
+    assert!(compose.contains("\"${WEB_PORT:-8080}:8080\""), "{compose}");
+    assert!(dir.path().join("nginx/nginx.conf").exists());
 
     // No flags, no prompts: the saved answers give the same files, so nothing changes.
     let again = run(&request(dir.path()), None).unwrap();
@@ -184,9 +196,9 @@ fn each_changed_file_is_shown_then_asked_about_keep_overwrite_or_stop_managing()
     run(&request(dir.path()), None).unwrap();
     std::fs::write(dir.path().join("Dockerfile"), "FROM mine\n").unwrap();
     std::fs::write(dir.path().join(".dockerignore"), "*\n").unwrap();
-    // Nine decisions at their defaults, then (in path order): .dockerignore -> keep; Dockerfile ->
+    // Ten decisions at their defaults, then (in path order): .dockerignore -> keep; Dockerfile ->
     // overwrite.
-    let mut replies = vec![d(); 9];
+    let mut replies = vec![d(); 10];
     replies.extend([t(KEEP), t(OVERWRITE)]);
     let mut p = Scripted::new(replies);
     let o = run(&request(dir.path()), Some(&mut p)).unwrap();
@@ -233,4 +245,64 @@ fn several_apps_are_offered_as_a_choice() {
     assert!(matches!(o.answers["app-dir"].origin, Origin::Prompt));
     // Detection alone cannot decide, so the choice is saved.
     assert!(read(dir.path(), "dockgen.toml").contains("app-dir = "));
+}
+
+/// A re-run with nothing changed asks nothing: the first guided run records in dockgen.toml's
+/// `[detected]` what detection gave for each question, and the second keeps every answer, saying so in
+/// one line. `--ask-all` asks them all again.
+#[test]
+fn a_rerun_asks_only_what_detection_changed_and_ask_all_asks_everything() {
+    let dir = copy_fixture("django-celery-pip");
+    let root = dir.path();
+    let mut first = Scripted::new(vec![d(), d(), d(), d(), t("8088"), d(), d(), d(), d(), d()]);
+    run(&request(root), Some(&mut first)).unwrap();
+    assert_eq!(first.left(), 0);
+    let saved = read(root, "dockgen.toml");
+    assert!(saved.contains("port = 8088\n"), "{saved}");
+    assert!(saved.contains("\n[detected]\n"), "{saved}");
+    assert!(
+        saved.contains("\nport = 8000\n"),
+        "detected, not answered: {saved}"
+    );
+
+    // Nothing changed: no question, one line naming the kept decisions.
+    let mut again = Scripted::new(vec![]);
+    run(&request(root), Some(&mut again)).unwrap();
+    assert!(again.asked.is_empty(), "asked again: {:?}", again.asked);
+    let kept = again.shown.iter().find(|s| s.starts_with("kept ")).unwrap();
+    assert!(kept.starts_with("kept 9 earlier answers (framework, app-dir, entrypoint, python, port, postgres, redis, task-workers, proxy)"), "{kept}");
+    assert!(kept.contains("`dockgen init --ask-all`"), "{kept}");
+    assert_eq!(read(root, "dockgen.toml"), saved, "unchanged");
+    let compose = read(root, "docker-compose.yml");
+    assert!(
+        compose.contains("8088"),
+        "the saved port still holds: {compose}"
+    );
+
+    // Detection changes one default (the project pins another Python): only that question is asked.
+    std::fs::write(root.join(".python-version"), "3.12\n").unwrap();
+    let mut changed = Scripted::new(vec![d()]);
+    run(&request(root), Some(&mut changed)).unwrap();
+    assert_eq!(changed.asked.len(), 1, "{:?}", changed.asked);
+    assert!(
+        changed.asked[0].starts_with("Python version (") && changed.asked[0].ends_with("[3.12]"),
+        "{:?}",
+        changed.asked
+    );
+    assert_eq!(changed.left(), 0);
+    let saved = read(root, "dockgen.toml");
+    assert!(
+        saved.contains("\npython = \"3.12\"\n"),
+        "the new detection recorded: {saved}"
+    );
+
+    // --ask-all: every question again.
+    let mut all = Scripted::new(vec![d(); 10]);
+    let req = Request {
+        ask_all: true,
+        ..request(root)
+    };
+    run(&req, Some(&mut all)).unwrap();
+    assert_eq!(all.asked.len(), 10, "{:?}", all.asked);
+    assert!(!all.shown.iter().any(|s| s.starts_with("kept ")));
 }

@@ -13,9 +13,9 @@ use dockgen::output::write::{Mode, Status};
 use crate::cli::{copy_fixture, dockgen, run as output};
 use crate::support::settings;
 
-/// flask-flaskenv asks six questions (framework, app directory, entrypoint, Python, port, Postgres,
-/// Redis: the app directory is not asked when there is one app): all at their defaults here.
-const DECISIONS: usize = 7;
+/// flask-flaskenv asks eight questions (framework, app directory, entrypoint, Python, port, Postgres,
+/// Redis, front proxy): all at their defaults here.
+const DECISIONS: usize = 8;
 
 fn request(root: &Path) -> Request {
     Request {
@@ -27,6 +27,8 @@ fn request(root: &Path) -> Request {
         name_hint: Some(PROJECT.into()),
         cwd: root.to_path_buf(),
         index: None,
+        // Every run asks all the questions (re-runs that keep earlier answers: guided_flow.rs).
+        ask_all: true,
     }
 }
 
@@ -427,5 +429,91 @@ fn the_base_of_an_edit_committed_with_dockgens_output_is_kept_in_the_git_directo
         p.shown[0].contains("no commit holds the version with its stamp, and this clone has no copy of it.\nYour file -> what dockgen would write now:\n"),
         "{}",
         p.shown[0]
+    );
+}
+
+/// The proxy's nginx/nginx.conf is owned like the other generated files: written with its stamp,
+/// updated without --force while untouched, and an edit is drift under --check and a conflict for init.
+#[test]
+fn the_proxy_config_is_a_generated_file_like_the_others() {
+    let (_tmp, dir) = copy_project("flask-flaskenv");
+    let (code, out, err) = init(&dir, &["--yes", "--proxy", "nginx"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  created     nginx/nginx.conf\n"), "{out}");
+    let conf = read(&dir, "nginx/nginx.conf");
+    assert!(conf.lines().next().unwrap().contains("[sha256:"), "{conf}");
+    // Saved: a plain rerun and --check see no drift; a port change updates it without --force.
+    let (code, _, err) = init(&dir, &["--check"]);
+    assert_eq!(code, 0, "{err}");
+    let (code, out, err) = init(&dir, &["--yes", "--port", "9000"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("  updated     nginx/nginx.conf\n"), "{out}");
+    assert!(read(&dir, "nginx/nginx.conf").contains("set $web http://web:9000;"));
+    // An edit: drift under --check, and init refuses to overwrite it.
+    let edited = read(&dir, "nginx/nginx.conf") + "# mine\n";
+    std::fs::write(dir.join("nginx/nginx.conf"), &edited).unwrap();
+    let (code, out, _) = init(&dir, &["--check"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nginx/nginx.conf"), "{out}");
+    let (code, _, err) = init(&dir, &["--yes", "--port", "9001"]);
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("conflict: nginx/nginx.conf"), "{err}");
+    assert_eq!(read(&dir, "nginx/nginx.conf"), edited);
+}
+
+/// "Keep yours" on an edited compose file while the port answer changes: the Dockerfile is written on
+/// the new port, and the kept compose file's old container port is named as a contradiction. A kept
+/// Dockerfile's Python against a new Python answer likewise. A kept file that agrees says nothing.
+#[test]
+fn a_kept_file_that_contradicts_the_new_answers_is_named() {
+    let (_tmp, dir) = copy_project("flask-flaskenv");
+    init(&dir, &["--yes"]);
+    let compose = read(&dir, "docker-compose.yml");
+    let edited = compose.replace("  restart: unless-stopped\n", "  restart: always\n");
+    std::fs::write(dir.join("docker-compose.yml"), &edited).unwrap();
+    let dockerfile = read(&dir, "Dockerfile");
+    std::fs::write(dir.join("Dockerfile"), format!("{dockerfile}# mine\n")).unwrap();
+
+    // Framework, app dir, entrypoint, Python 3.12, port 8088, Postgres, Redis; keep both files.
+    let mut replies = vec![Reply::Default; DECISIONS];
+    replies[3] = Reply::Text("3.12".into());
+    replies[4] = Reply::Text("8088".into());
+    replies.push(Reply::Text(KEEP.into()));
+    replies.push(Reply::Text(KEEP.into()));
+    let mut p = Scripted::new(replies);
+    let o = run(&request(&dir), Some(&mut p)).unwrap();
+    assert_eq!(p.left(), 0, "{:?}", p.asked);
+    assert_eq!(status(&o, "docker-compose.yml"), Status::Kept);
+    assert_eq!(status(&o, "Dockerfile"), Status::Kept);
+    let warned = o.warnings.join("\n");
+    let said = |what: &str| o.warnings.iter().any(|w| w.contains(what));
+    assert!(
+        said(
+            "`docker-compose.yml`, kept as yours, sends its web port to container port 8000 while the Dockerfile now makes the server listen on 8088"
+        ),
+        "{warned}"
+    );
+    assert!(
+        said("`Dockerfile`, kept as yours, exposes port 8000 (Dockerfile:"),
+        "{warned}"
+    );
+    assert!(
+        said("`Dockerfile`, kept as yours, builds on Python 3.13 (Dockerfile:")
+            && said("now give Python 3.12"),
+        "{warned}"
+    );
+
+    // Kept again with answers it agrees with: no contradiction.
+    let (_tmp, dir) = copy_project("flask-flaskenv");
+    init(&dir, &["--yes"]);
+    std::fs::write(dir.join("docker-compose.yml"), &edited).unwrap();
+    let mut replies = vec![Reply::Default; DECISIONS];
+    replies.push(Reply::Text(KEEP.into()));
+    let mut p = Scripted::new(replies);
+    let o = run(&request(&dir), Some(&mut p)).unwrap();
+    assert!(
+        !o.warnings.iter().any(|w| w.contains("kept as yours")),
+        "{:?}",
+        o.warnings
     );
 }

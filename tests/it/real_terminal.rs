@@ -20,6 +20,17 @@ struct Tmux {
 impl Tmux {
     /// Starts `dockgen init ARGS` in `dir` under `env` (arguments of env(1)) in a 220x60 terminal.
     fn start(tag: &str, dir: &Path, env: &str, args: &str) -> Tmux {
+        Self::start_sized(tag, dir, env, args, (220, 60))
+    }
+
+    /// [`Tmux::start`] in a terminal of `columns` x `rows`.
+    fn start_sized(
+        tag: &str,
+        dir: &Path,
+        env: &str,
+        args: &str,
+        (columns, rows): (u16, u16),
+    ) -> Tmux {
         let tmux = Tmux {
             socket: format!("dockgen-test-{}-{tag}", std::process::id()),
         };
@@ -36,9 +47,9 @@ impl Tmux {
                 "-s",
                 "t",
                 "-x",
-                "220",
+                &columns.to_string(),
                 "-y",
-                "60",
+                &rows.to_string(),
                 &script,
             ])
             .status()
@@ -157,6 +168,8 @@ fn guided_init_in_a_real_terminal() {
     );
     tmux.keys(&["y"]);
     tmux.wait_prompt("Redis service (");
+    tmux.keys(&["Enter"]);
+    tmux.wait_prompt("Front proxy (");
     tmux.keys(&["Enter"]);
 
     let pane = tmux.wait_exit();
@@ -292,6 +305,7 @@ fn the_conflict_diff_is_coloured() {
             "Port (",
             "Postgres service (",
             "Redis service (",
+            "Front proxy (",
         ] {
             tmux.wait_prompt(q);
             tmux.keys(&["Enter"]);
@@ -367,6 +381,7 @@ fn an_edited_file_shows_its_three_way_view_and_can_stop_being_managed() {
         "Port (",
         "Postgres service (",
         "Redis service (",
+        "Front proxy (",
     ] {
         tmux.wait_prompt(prompt);
         tmux.keys(&["Enter"]);
@@ -396,4 +411,122 @@ fn an_edited_file_shows_its_three_way_view_and_can_stop_being_managed() {
         saved.contains("unmanaged = [\"docker-compose.yml\"]"),
         "{saved}"
     );
+}
+
+/// A refused answer is never drawn as answered: typing a port out of range shows the reason and the
+/// question again, with no done-line (no ✔ in colour, no `Port (...) · 70000` plain) for the refused
+/// value; the accepted one is then drawn once.
+#[test]
+fn a_refused_answer_is_never_marked_done() {
+    for (tag, env) in [
+        ("refused-colour", "-u CI -u NO_COLOR"),
+        ("refused-plain", "-u CI NO_COLOR=1"),
+    ] {
+        let dir = copy_fixture("flask-flaskenv");
+        let tmux = Tmux::start(tag, dir.path(), env, "");
+        for q in [
+            "Framework (",
+            "App directory (",
+            "Entrypoint (",
+            "Python version (",
+        ] {
+            tmux.wait_prompt(q);
+            tmux.keys(&["Enter"]);
+        }
+        tmux.wait_prompt("Port (");
+        tmux.keys(&["-l", "70000"]);
+        tmux.keys(&["Enter"]);
+        let pane = tmux.wait_until("the refusal", |pane| pane.contains("try again"));
+        let port_lines: Vec<&str> = pane.lines().filter(|l| l.contains("Port (")).collect();
+        assert!(
+            port_lines.iter().all(|l| !l.contains("70000")),
+            "{tag}: the refused 70000 is still drawn: {pane}"
+        );
+        tmux.keys(&["-l", "8088"]);
+        tmux.keys(&["Enter"]);
+        tmux.wait_prompt("Postgres service (");
+        tmux.keys(&["Enter"]);
+        tmux.wait_prompt("Redis service (");
+        tmux.keys(&["Enter"]);
+        tmux.wait_prompt("Front proxy (");
+        tmux.keys(&["Enter"]);
+        let pane = tmux.wait_exit();
+        assert!(pane.contains("DOCKGEN-EXIT=0"), "{tag}: {pane}");
+        let done: Vec<&str> = pane
+            .lines()
+            .filter(|l| l.contains("Port (") && l.contains("8088"))
+            .collect();
+        assert_eq!(done.len(), 1, "{tag}: the accepted port drawn once: {pane}");
+        assert!(
+            !pane
+                .lines()
+                .any(|l| l.contains("70000") && !l.contains("try again")),
+            "{tag}: {pane}"
+        );
+        let saved = std::fs::read_to_string(dir.path().join("dockgen.toml")).unwrap();
+        assert!(saved.contains("port = 8088"), "{saved}");
+    }
+}
+
+/// The guided flow in a `columns` x 24 terminal, each default kept (Enter), then the edited file's
+/// menu answered "keep yours"; returns the pane once dockgen has exited.
+fn guided_flow_in(tag: &str, columns: u16) -> String {
+    let dir = copy_fixture("flask-flaskenv");
+    // A hand-edited file, so the flow ends with the conflict menu (a select with a long question).
+    std::fs::write(dir.path().join(".dockerignore"), ".git\nmine\n").unwrap();
+    let tmux = Tmux::start_sized(tag, dir.path(), "-u CI NO_COLOR=1", "", (columns, 24));
+    for q in PROMPTS {
+        tmux.wait_prompt(q);
+        tmux.keys(&["Enter"]);
+    }
+    tmux.wait_prompt("keep yours");
+    tmux.keys(&["Enter"]);
+    let pane = tmux.wait_exit();
+    assert!(pane.contains("DOCKGEN-EXIT=0"), "{tag}: {pane}");
+    pane
+}
+
+/// The questions of the guided flow on flask-flaskenv, in order.
+const PROMPTS: [&str; 8] = [
+    "Framework (",
+    "App directory (",
+    "Entrypoint (",
+    "Python version (",
+    "Port (",
+    "Postgres service (",
+    "Redis service (",
+    "Front proxy (",
+];
+
+/// Each question's lines left on the pane (wrapped rows joined): one done-line each, never a copy of
+/// the prompt left behind by a redraw that did not count its wrapped rows.
+fn assert_each_question_once(tag: &str, pane: &str) {
+    for q in PROMPTS
+        .iter()
+        .chain(&["`.dockerignore` differs from what dockgen would write (above)"])
+    {
+        let lines: Vec<&str> = pane.lines().filter(|l| l.contains(q)).collect();
+        assert_eq!(
+            lines.len(),
+            1,
+            "{tag}: `{q}` left {lines:?} on the pane:\n{pane}"
+        );
+    }
+    for item in ["overwrite it with dockgen's", "stop managing it"] {
+        assert!(
+            !pane.contains(item),
+            "{tag}: the menu's items stayed:\n{pane}"
+        );
+    }
+}
+
+/// At 80 columns (and narrower, where the questions wrap), the whole guided flow leaves each question
+/// on the pane once, as its answer.
+#[test]
+fn the_guided_flow_leaves_no_duplicate_lines_at_80_columns_and_narrower() {
+    for columns in [80, 60, 44] {
+        let tag = format!("narrow-{columns}");
+        let pane = guided_flow_in(&tag, columns);
+        assert_each_question_once(&tag, &pane);
+    }
 }

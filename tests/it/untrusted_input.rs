@@ -83,6 +83,7 @@ fn saved_templates_outside_the_project_are_refused() {
         name_hint: None,
         cwd: d.path().to_path_buf(),
         index: None,
+        ask_all: false,
     };
     let e = dockgen::init::run(&req, None).unwrap_err();
     assert!(e.to_string().contains("outside the project"), "{e}");

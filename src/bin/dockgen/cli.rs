@@ -78,6 +78,8 @@ pub struct GlobalArgs {
 pub enum Command {
     /// Show what dockgen detects in a project, and why.
     ///
+    /// The table wraps at word boundaries to COLUMNS, else the terminal's width, else 80 columns.
+    ///
     /// Examples:
     ///   dockgen detect                 # the current directory
     ///   dockgen detect path/to/project --json
@@ -210,6 +212,12 @@ pub struct InitArgs {
     /// Never ask questions (also implied by CI=true, --json, --check, --dry-run or a non-terminal stdin).
     #[arg(long, short = 'y')]
     pub yes: bool,
+
+    /// Ask every question again. Without it, a question answered in an earlier guided run is asked
+    /// again only when detection now gives something else than it did then (dockgen.toml's
+    /// `[detected]` table records that); the others are kept, and named in one line.
+    #[arg(long, conflicts_with = "yes")]
+    pub ask_all: bool,
 
     /// Print the report as JSON (files with their status and diff, answers with their origin, warnings).
     #[arg(long)]

@@ -166,11 +166,16 @@ fn set_color(color: Option<ColorWhen>) {
 
 fn run(cli: Cli, ui: Ui) -> dockgen::Result<ExitCode> {
     if let Some(dir) = &cli.global.directory {
-        std::env::set_current_dir(dir).map_err(|e| dockgen::Error::Usage {
-            message: format!(
-                "cannot run in `{}` (-C): {e}",
-                terminal(&dir.display().to_string())
-            ),
+        std::env::set_current_dir(dir).map_err(|e| {
+            dockgen::Error::Usage {
+                message: format!(
+                    "cannot run in `{}` (-C): {e}",
+                    terminal(&dir.display().to_string())
+                ),
+            }
+            .with_hint(
+                "-C takes a directory that exists and that you may enter; dockgen runs as if started there",
+            )
         })?;
     }
     let code = match cli.command {
@@ -252,13 +257,27 @@ fn detect(mut args: cli::DetectArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         s.push('\n');
         s
     } else {
-        report::human(&project)
+        report::human(&project, report_width())
     };
     let _ = std::io::stdout().write_all(text.as_bytes());
     if !ui.quiet {
         print_warnings(&warnings);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The width the human reports wrap at: `COLUMNS` when it holds a width, else the terminal's when
+/// standard output is one, else 80.
+fn report_width() -> usize {
+    let columns = std::env::var("COLUMNS").ok();
+    if let Some(w) = columns.and_then(|c| c.trim().parse::<usize>().ok())
+        && w > 0
+    {
+        return w;
+    }
+    dialoguer::console::Term::stdout()
+        .size_checked()
+        .map_or(report::DEFAULT_WIDTH, |(_, w)| usize::from(w))
 }
 
 /// Whether `CI` says this is a CI run (any value but empty, `0` or `false`).
@@ -279,6 +298,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         name_hint: args.name_hint(),
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
         index: ui.index(),
+        ask_all: args.ask_all,
     };
     let outcome = if interactive(&args, mode) {
         let mut prompter = term::Dialoguer::new();
@@ -311,7 +331,7 @@ fn init(mut args: cli::InitArgs, ui: Ui) -> dockgen::Result<ExitCode> {
         ));
     }
     if ui.verbose {
-        emit("", &report::human(&outcome.project));
+        emit("", &report::human(&outcome.project, report_width()));
     }
     let (out, err) = report::init(&outcome.view(), mode, drift, &dir);
     if ui.quiet {

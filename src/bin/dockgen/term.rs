@@ -1,22 +1,23 @@
-//! The terminal prompter: dialoguer on stderr, plain when colour is off (NO_COLOR, or stderr is not a
-//! colour terminal). Esc, `q` or Ctrl-C cancels the whole run before anything is written.
+//! The terminal prompter: on stderr, in dialoguer's themes, plain when colour is off (NO_COLOR, or
+//! stderr is not a colour terminal). Esc, `q` or Ctrl-C cancels the whole run before anything is written.
 //!
-//! Two gaps in dialoguer are filled here: its text `Input` ignores Esc (so text questions use
-//! [`Dialoguer::line`], a small line editor that cancels on Esc), and on Ctrl-C console raises SIGINT,
-//! whose default action killed the process with the cursor still hidden by a menu (so a handler puts
-//! the cursor back; while a question waits, the prompt's read then fails and the run is cancelled as
-//! with Esc).
+//! The questions are drawn here rather than by dialoguer's prompts, whose redraws count a long question
+//! as one row and left stale copies on a narrow terminal, and whose text `Input` ignores Esc: the menu
+//! ([`Dialoguer::menu`]), the yes/no question and the line editor ([`Dialoguer::line`]) count every row
+//! they take, wrapped ones included, when they redraw or clear. On Ctrl-C console raises SIGINT, whose
+//! default action killed the process with the cursor still hidden by a menu (so a handler puts the
+//! cursor back; while a question waits, the prompt's read then fails and the run is cancelled as with
+//! Esc).
 
 use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use dialoguer::console::{Key, Term};
+use dialoguer::console::{Key, Term, measure_text_width};
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Confirm, Select};
 
 use dockgen::base::quote::{terminal, terminal_lines};
 use dockgen::error::{Error, Result};
-use dockgen::init::prompt::Prompter;
+use dockgen::init::prompt::{Check, Prompter, answer_or_default, refused};
 
 pub struct Dialoguer {
     theme: Box<dyn Theme>,
@@ -87,7 +88,7 @@ impl Dialoguer {
         loop {
             match term.read_key()? {
                 Key::Escape => {
-                    term.clear_line()?;
+                    line.clear(term, &prompt)?;
                     return Ok(None);
                 }
                 Key::Enter => break,
@@ -95,19 +96,138 @@ impl Dialoguer {
             }
             term.flush()?;
         }
+        line.clear(term, &prompt)?;
         let typed: String = line.chars.iter().collect();
-        let value = if typed.trim().is_empty() {
-            default.to_string()
-        } else {
-            typed
+        Ok(Some(answer_or_default(&typed, default)))
+    }
+
+    /// [`Dialoguer::line`] until `check` accepts the answer: a refused one is replaced by its reason
+    /// (the theme's error line) and the question is asked again; only the accepted one is drawn as
+    /// answered.
+    fn checked_line(
+        &self,
+        question: &str,
+        default: &str,
+        check: &mut Check<'_>,
+    ) -> std::io::Result<Option<String>> {
+        loop {
+            let Some(value) = self.line(question, default)? else {
+                return Ok(None);
+            };
+            match check(&value) {
+                Ok(()) => {
+                    let mut done = String::new();
+                    let _ = self
+                        .theme
+                        .format_input_prompt_selection(&mut done, question, &value);
+                    self.term.write_line(&done)?;
+                    return Ok(Some(value));
+                }
+                Err(m) => {
+                    let mut error = String::new();
+                    let _ = self.theme.format_error(&mut error, &refused(&terminal(&m)));
+                    self.term.write_line(&error)?;
+                }
+            }
+        }
+    }
+
+    /// A menu: the question, then the items with the chosen one marked; Up/Down (or k/j, Tab) move,
+    /// Enter or Space picks, Esc or `q` cancels (`None`). Redrawn in place: every row the question and
+    /// the items take is counted, wrapped ones included, so a narrow terminal keeps no stale copy.
+    fn menu(
+        &self,
+        question: &str,
+        items: &[String],
+        default: usize,
+    ) -> std::io::Result<Option<usize>> {
+        let term = &self.term;
+        let mut chosen = default.min(items.len().saturating_sub(1));
+        term.hide_cursor()?;
+        let mut drawn = self.draw_menu(question, items, chosen)?;
+        let picked = loop {
+            match term.read_key()? {
+                Key::ArrowDown | Key::Tab | Key::Char('j') => chosen = (chosen + 1) % items.len(),
+                Key::ArrowUp | Key::BackTab | Key::Char('k') => {
+                    chosen = (chosen + items.len() - 1) % items.len();
+                }
+                Key::Enter | Key::Char(' ') => break Some(chosen),
+                Key::Escape | Key::Char('q') => break None,
+                _ => continue,
+            }
+            term.clear_last_lines(drawn)?;
+            drawn = self.draw_menu(question, items, chosen)?;
         };
-        term.clear_line()?;
-        let mut done = String::new();
+        term.clear_last_lines(drawn)?;
+        if let Some(i) = picked {
+            let mut done = String::new();
+            let _ = self
+                .theme
+                .format_select_prompt_selection(&mut done, question, &items[i]);
+            term.write_line(&done)?;
+        }
+        term.show_cursor()?;
+        term.flush()?;
+        Ok(picked)
+    }
+
+    /// Draws the menu; returns the rows it took.
+    fn draw_menu(&self, question: &str, items: &[String], chosen: usize) -> std::io::Result<usize> {
+        let mut lines = Vec::with_capacity(items.len() + 1);
+        let mut prompt = String::new();
+        let _ = self.theme.format_select_prompt(&mut prompt, question);
+        lines.push(prompt);
+        for (i, item) in items.iter().enumerate() {
+            let mut line = String::new();
+            let _ = self
+                .theme
+                .format_select_prompt_item(&mut line, item, i == chosen);
+            lines.push(line);
+        }
+        let columns = self.columns();
+        let mut rows = 0;
+        for line in &lines {
+            self.term.write_line(line)?;
+            rows += rows_of(line, columns);
+        }
+        self.term.flush()?;
+        Ok(rows)
+    }
+
+    /// A yes/no question: `y` or `n` answers, Enter keeps `default`, Esc or `q` cancels (`None`).
+    fn yes_no(&self, question: &str, default: bool) -> std::io::Result<Option<bool>> {
+        let term = &self.term;
+        let mut prompt = String::new();
         let _ = self
             .theme
-            .format_input_prompt_selection(&mut done, question, &value);
-        term.write_line(&done)?;
-        Ok(Some(value))
+            .format_confirm_prompt(&mut prompt, question, Some(default));
+        term.hide_cursor()?;
+        term.write_str(&prompt)?;
+        term.flush()?;
+        let answer = loop {
+            match term.read_key()? {
+                Key::Char('y' | 'Y') => break Some(true),
+                Key::Char('n' | 'N') => break Some(false),
+                Key::Enter => break Some(default),
+                Key::Escape | Key::Char('q') => break None,
+                _ => {}
+            }
+        };
+        clear_rows(term, measure_text_width(&prompt))?;
+        if let Some(a) = answer {
+            let mut done = String::new();
+            let _ = self
+                .theme
+                .format_confirm_prompt_selection(&mut done, question, Some(a));
+            term.write_line(&done)?;
+        }
+        term.show_cursor()?;
+        term.flush()?;
+        Ok(answer)
+    }
+
+    fn columns(&self) -> usize {
+        usize::from(self.term.size().1).max(1)
     }
 
     pub fn intro(&mut self) {
@@ -124,32 +244,21 @@ impl Prompter for Dialoguer {
         // Items and questions carry project values (directories, entrypoints): escaped for the terminal.
         let items: Vec<String> = items.iter().map(|i| terminal(i).into_owned()).collect();
         let question = terminal(question);
-        asking(|| {
-            Select::with_theme(self.theme.as_ref())
-                .with_prompt(question.as_ref())
-                .items(&items)
-                .default(default)
-                .interact_on_opt(&self.term)
-        })
-        .map_err(cancelled)?
-        .ok_or(Error::Cancelled)
+        asking(|| self.menu(&question, &items, default))
+            .map_err(|e| cancelled(e.into()))?
+            .ok_or(Error::Cancelled)
     }
 
     fn confirm(&mut self, question: &str, default: bool) -> Result<bool> {
         let question = terminal(question);
-        asking(|| {
-            Confirm::with_theme(self.theme.as_ref())
-                .with_prompt(question.as_ref())
-                .default(default)
-                .interact_on_opt(&self.term)
-        })
-        .map_err(cancelled)?
-        .ok_or(Error::Cancelled)
+        asking(|| self.yes_no(&question, default))
+            .map_err(|e| cancelled(e.into()))?
+            .ok_or(Error::Cancelled)
     }
 
-    fn input(&mut self, question: &str, default: &str) -> Result<String> {
+    fn input(&mut self, question: &str, default: &str, check: &mut Check<'_>) -> Result<String> {
         let question = terminal(question).into_owned();
-        asking(|| self.line(&question, default))
+        asking(|| self.checked_line(&question, default, check))
             .map_err(|e| cancelled(e.into()))?
             .ok_or(Error::Cancelled)
     }
@@ -170,6 +279,21 @@ impl Prompter for Dialoguer {
     }
 }
 
+/// The rows a line of `width` columns takes on a terminal `columns` wide (an empty line takes one).
+fn rows_of(line: &str, columns: usize) -> usize {
+    measure_text_width(line).saturating_sub(1) / columns + 1
+}
+
+/// Clears the rows taken by text `width` columns wide written from the start of a row, the cursor
+/// at its end; leaves the cursor at the start of the first row.
+fn clear_rows(term: &Term, width: usize) -> std::io::Result<()> {
+    let columns = usize::from(term.size().1).max(1);
+    // At exactly a full row the cursor still waits on it (the terminal wraps on the next glyph).
+    let rows_above = width.saturating_sub(1) / columns;
+    term.clear_line()?;
+    term.clear_last_lines(rows_above)
+}
+
 /// The text being typed at a prompt and the cursor's place in it.
 #[derive(Default)]
 struct Line {
@@ -178,6 +302,17 @@ struct Line {
 }
 
 impl Line {
+    /// Clears every row the prompt and the text take (a long question wraps onto several), leaving
+    /// the cursor at the start of the first, where the answered line is drawn.
+    fn clear(&self, term: &Term, prompt: &str) -> std::io::Result<()> {
+        term.move_cursor_right(self.chars.len() - self.pos)?;
+        let typed: String = self.chars.iter().collect();
+        clear_rows(
+            term,
+            measure_text_width(prompt) + measure_text_width(&typed),
+        )
+    }
+
     /// Applies one key (typing, deleting, moving), echoing it on the terminal.
     fn edit(&mut self, term: &Term, key: Key) -> std::io::Result<()> {
         let (chars, pos) = (&mut self.chars, &mut self.pos);

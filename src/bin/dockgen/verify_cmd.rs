@@ -120,6 +120,7 @@ fn load(
             .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())),
         cwd: std::env::current_dir().unwrap_or_else(|_| ".".into()),
         index: ui.index(),
+        ask_all: false,
     };
     let outcome = dockgen::init::run(&request, None)?;
     let plan = &outcome.plan;

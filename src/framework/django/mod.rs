@@ -92,6 +92,7 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
                 path,
                 evidence,
                 label: "Django's STATIC_ROOT",
+                url: d.static_url.clone(),
             });
     let media_dir = d.media_root.clone().and_then(|(path, evidence)| {
         path.map(|path| DataDir {
@@ -99,6 +100,7 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
             path,
             evidence,
             label: "Django's MEDIA_ROOT",
+            url: None,
         })
     });
     static_dir

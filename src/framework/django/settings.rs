@@ -25,6 +25,8 @@ pub struct Django {
     pub static_root: Option<Evidence>,
     /// Where STATIC_ROOT points, when the settings fix it (see [`dir_path`]).
     pub static_root_path: Option<String>,
+    /// STATIC_URL as a local URL path with both slashes (`/static/`), when the settings fix it so.
+    pub static_url: Option<String>,
     /// MEDIA_ROOT: where uploads go (the path when the settings fix it), with its evidence.
     pub media_root: Option<(Option<String>, Evidence)>,
     pub postgres: Option<Evidence>,
@@ -461,6 +463,10 @@ fn dir_settings(merged: &Merged, app_dir: &str, d: &mut Django) {
     let get = |name: &str| merged.assigns.get(name);
     if d.static_root.is_some() {
         d.static_root_path = get("STATIC_ROOT").and_then(|(a, _)| dir_path(merged, a, app_dir));
+        d.static_url = get("STATIC_URL").and_then(|(a, _)| match &a.value {
+            Value::Str(s) => url_path(s),
+            _ => None,
+        });
     }
     if let Some((a, f)) = get("MEDIA_ROOT").filter(|(a, _)| a.value != Value::None) {
         let path = dir_path(merged, a, app_dir);
@@ -492,6 +498,20 @@ fn dir_path(merged_assigns: &Merged, a: &Assign, app_dir: &str) -> Option<String
         _ => return None,
     };
     clean_dir(&raw)
+}
+
+/// A STATIC_URL as the URL path a front proxy serves it under: `static/` and `/static/` become
+/// `/static/`; a URL with a host (a CDN), a query or characters beyond a plain path give none.
+fn url_path(raw: &str) -> Option<String> {
+    // `//cdn.example.com/static/` is a URL with a host (the page's scheme), not a path.
+    let trimmed = raw.trim_end_matches('/');
+    let trimmed = trimmed.strip_prefix('/').unwrap_or(trimmed);
+    let plain = |c: char| c.is_ascii_alphanumeric() || "-._~/".contains(c);
+    (!trimmed.is_empty()
+        && trimmed.chars().all(plain)
+        && !trimmed.contains("//")
+        && !trimmed.starts_with('/'))
+    .then(|| format!("/{trimmed}/"))
 }
 
 /// Whether `BASE_DIR` is the app directory: `__file__` with as many `.parent` (or `os.path.dirname`) as the
@@ -853,5 +873,20 @@ mod tests {
         let dj = analyze(d.path(), ".", "manage.py").unwrap();
         assert_eq!(dj.asgi_entrypoint.unwrap().0, "chat.asgi:application");
         assert_eq!(dj.redis.unwrap().line, Some(4));
+    }
+
+    #[test]
+    fn static_url_is_a_url_path_or_nothing() {
+        assert_eq!(url_path("static/").as_deref(), Some("/static/"));
+        assert_eq!(url_path("/assets/v1/").as_deref(), Some("/assets/v1/"));
+        for cdn in [
+            "https://cdn.example.com/static/",
+            "//cdn/x/",
+            "/",
+            "static/?v=1",
+            "a b/",
+        ] {
+            assert_eq!(url_path(cdn), None, "{cdn}");
+        }
     }
 }

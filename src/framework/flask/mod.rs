@@ -45,15 +45,10 @@ fn flask_app_in(text: &str) -> Option<(String, usize)> {
 /// `flask --app` option: such a Flask finds the app through `FLASK_APP` alone (the image sets it, see
 /// `runtime_env`). An unknown version is taken to be a current one.
 fn without_app_option(app: &AppView) -> bool {
-    let Some(v) = app.deps.get("flask").and_then(|d| d.version.as_deref()) else {
-        return false;
-    };
-    let mut parts = v.split('.').map(|p| p.parse::<u64>().ok());
-    match (parts.next().flatten(), parts.next().flatten()) {
-        (Some(major), Some(minor)) => (major, minor) < (2, 2),
-        (Some(major), None) => major < 2,
-        _ => false,
-    }
+    app.deps
+        .get("flask")
+        .and_then(|d| d.version.as_deref())
+        .is_some_and(|v| crate::knowledge::release_before(v, "2.2"))
 }
 
 fn instance_dir() -> DataDir {
@@ -64,6 +59,7 @@ fn instance_dir() -> DataDir {
         evidence: Evidence::rule(
             "Flask's instance folder (app.instance_path) beside the app's module or package",
         ),
+        url: None,
     }
 }
 

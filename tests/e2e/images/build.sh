@@ -20,6 +20,10 @@
 #                               `rabbitmq-diagnostics -q ping` run as root reads the node's cookie) and the
 #                               CLI tools on PATH without Debian's wrappers; like it, started as root, it fixes
 #                               /var/lib/rabbitmq's ownership and drops to rabbitmq
+#   mariadb:<major>             Debian trixie  mariadb-server, with the official image's MARIADB_ROOT_PASSWORD /
+#                               MARIADB_DATABASE / MARIADB_USER / MARIADB_PASSWORD (and MYSQL_*, *_FILE)
+#                               behaviour and its healthcheck.sh (--connect, --innodb_initialized); like it,
+#                               started as root, it fixes /var/lib/mysql's ownership and drops to mysql
 #   ghcr.io/astral-sh/uv:<ver>  /uv and /uvx from the `uv` wheel on PyPI
 #
 # Each base is `debootstrap --variant=minbase` then `docker import`; packages are added with a plain
@@ -41,7 +45,8 @@ POSTGRES_MAJOR=$(pin POSTGRES)
 REDIS_MAJOR=$(pin REDIS)
 NGINX_VERSION=$(pin NGINX)
 RABBITMQ_MAJOR=$(pin RABBITMQ)
-if [ -z "$UV_VERSION" ] || [ -z "$POSTGRES_MAJOR" ] || [ -z "$REDIS_MAJOR" ] || [ -z "$NGINX_VERSION" ] || [ -z "$RABBITMQ_MAJOR" ]; then
+MARIADB_MAJOR=$(pin MARIADB)
+if [ -z "$UV_VERSION" ] || [ -z "$POSTGRES_MAJOR" ] || [ -z "$REDIS_MAJOR" ] || [ -z "$NGINX_VERSION" ] || [ -z "$RABBITMQ_MAJOR" ] || [ -z "$MARIADB_MAJOR" ]; then
   echo "could not read the image pins from src/knowledge.rs" >&2
   exit 1
 fi
@@ -85,13 +90,15 @@ base() {
   docker import --change 'CMD ["/bin/bash"]' --change 'ENV LANG=C.UTF-8' "$tarball" "$tag" >/dev/null
 }
 
-# Builds $tag from a Dockerfile given on stdin, with the CA bundle in the context.
+# Builds $tag from a Dockerfile given on stdin, with the CA bundle and the files after the tag in the
+# context.
 build() {
   local tag=$1 ctx
   ctx=$(mktemp -d)
   cp "$ca_bundle" "$ctx/ca-certificates.crt"
   cat >"$ctx/Dockerfile"
-  [ -n "${2:-}" ] && cp "$2" "$ctx/"
+  shift
+  [ "$#" -gt 0 ] && cp "$@" "$ctx/"
   log "build $tag"
   DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$ctx" >/dev/null 2>"$ctx/err" || { cat "$ctx/err" >&2; exit 1; }
   rm -rf "$ctx"
@@ -214,6 +221,29 @@ CMD ["rabbitmq-server"]
 DOCKERFILE
 }
 
+mariadb_image() {
+  local tag="mariadb:$MARIADB_MAJOR"
+  if have "$tag"; then log "reuse $tag"; return; fi
+  base trixie
+  build "$tag" "$repo/tests/e2e/images/mariadb-entrypoint.sh" "$repo/tests/e2e/images/mariadb-healthcheck.sh" <<DOCKERFILE
+FROM dockgen-e2e/debian:trixie
+RUN apt-get update \\
+    && apt-get install -y --no-install-recommends mariadb-server mariadb-client \\
+    && rm -rf /var/lib/apt/lists/* /var/lib/mysql \\
+    && mkdir -p /var/lib/mysql /run/mysqld \\
+    && chown mysql:mysql /var/lib/mysql /run/mysqld \\
+    && printf '[mariadbd]\\nbind-address = 0.0.0.0\\nskip-name-resolve\\n' >/etc/mysql/mariadb.conf.d/99-stand-in.cnf
+$trust
+COPY mariadb-entrypoint.sh /usr/local/bin/docker-entrypoint.sh
+COPY mariadb-healthcheck.sh /usr/local/bin/healthcheck.sh
+RUN chmod 0755 /usr/local/bin/docker-entrypoint.sh /usr/local/bin/healthcheck.sh
+VOLUME /var/lib/mysql
+EXPOSE 3306
+ENTRYPOINT ["/usr/local/bin/docker-entrypoint.sh"]
+CMD ["mariadbd"]
+DOCKERFILE
+}
+
 uv_image() {
   local tag="ghcr.io/astral-sh/uv:$UV_VERSION"
   if have "$tag"; then log "reuse $tag"; return; fi
@@ -251,5 +281,6 @@ postgres_image
 redis_image
 nginx_image
 rabbitmq_image
+mariadb_image
 uv_image
-log "ready: python:3.13-slim python:3.11-slim python:3.14-slim postgres:$POSTGRES_MAJOR redis:$REDIS_MAJOR nginx:$NGINX_VERSION rabbitmq:$RABBITMQ_MAJOR ghcr.io/astral-sh/uv:$UV_VERSION"
+log "ready: python:3.13-slim python:3.11-slim python:3.14-slim postgres:$POSTGRES_MAJOR redis:$REDIS_MAJOR nginx:$NGINX_VERSION rabbitmq:$RABBITMQ_MAJOR mariadb:$MARIADB_MAJOR ghcr.io/astral-sh/uv:$UV_VERSION"
