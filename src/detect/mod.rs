@@ -152,7 +152,10 @@ pub struct Project {
     pub python_version: crate::base::python::PythonVersion,
     pub app_dir: RelDir,
     pub entrypoint: String,
-    pub django_settings_module: Option<String>,
+    /// The framework's settings module (Django's), serialised under each registered framework's own
+    /// key (`django_settings_module`: the module, or null).
+    #[serde(flatten)]
+    pub settings_module: SettingsModule,
     pub services: Vec<Service>,
     /// The task queues whose workers the project runs.
     pub workers: Vec<TaskQueue>,
@@ -263,10 +266,39 @@ impl Project {
             .map_or(&NONE, |(_, f)| f)
     }
 
+    /// The framework's settings module (Django's), if it has one.
+    pub fn settings_module(&self) -> Option<&str> {
+        self.settings_module.module.as_deref()
+    }
+
     /// The app of the queue the app answer names (`--celery-app`), as detection found it.
     pub fn answered_queue_app(&self) -> Option<&str> {
         let (_, f) = self.queues.0.iter().find(|(q, _)| q.takes_app_answer())?;
         f.app.as_deref()
+    }
+}
+
+/// The chosen framework's settings module, serialised as every registered framework's key for one
+/// (the chosen framework's with the module, the others null), so the `--json` keys do not depend on
+/// the framework.
+#[derive(Debug, Clone, Default)]
+pub struct SettingsModule {
+    pub module: Option<String>,
+    /// The chosen framework's key.
+    pub key: Option<&'static str>,
+    /// Every registered framework's key.
+    pub keys: Vec<&'static str>,
+}
+
+impl Serialize for SettingsModule {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for k in &self.keys {
+            let value = self.module.as_ref().filter(|_| self.key == Some(*k));
+            map.serialize_entry(k, &value)?;
+        }
+        map.end()
     }
 }
 
@@ -412,7 +444,15 @@ fn steps(
         python_version: python.version,
         app_dir: chosen.app_dir,
         entrypoint: chosen.entrypoint,
-        django_settings_module: chosen.analysis.settings_module.clone(),
+        settings_module: SettingsModule {
+            module: chosen.analysis.settings_module.clone(),
+            key: chosen.framework.settings_module_key(),
+            keys: reg
+                .frameworks
+                .iter()
+                .filter_map(|f| f.settings_module_key())
+                .collect(),
+        },
         services: needs.services,
         workers: needs.workers,
         warnings: dedup(warnings.take()),

@@ -144,14 +144,14 @@ pub struct DataDir {
     /// Relative to the app directory (`staticfiles`), or absolute in the image (`/srv/media`).
     pub path: String,
     pub evidence: Evidence,
-    /// The URL path the files are served under, `/static/`, when the configuration fixes it as a
-    /// local path (Django's `STATIC_URL`; none for a CDN's URL). Not part of the detection report.
-    #[serde(skip)]
-    pub url: Option<String>,
     /// What the framework calls it, in the plan's reasons (`Django's MEDIA_ROOT`); empty for a
     /// directory the app's own code makes.
     #[serde(skip)]
     pub label: &'static str,
+    /// The URL path the files are served under, `/static/`, when the configuration fixes it as a
+    /// local path (Django's `STATIC_URL`; none for a CDN's URL). Not part of the detection report.
+    #[serde(skip)]
+    pub url: Option<String>,
 }
 
 /// What a framework found out about the chosen app.
@@ -299,6 +299,11 @@ pub trait FrameworkSpec: Sync {
     /// setuptools then breaks them: see [`crate::knowledge::PkgResourcesUser`]).
     fn pkg_resources_users(&self) -> &'static [crate::knowledge::PkgResourcesUser] {
         &[]
+    }
+    /// The `--json` and evidence key of its settings module, for a framework configured by one
+    /// (`django_settings_module`).
+    fn settings_module_key(&self) -> Option<&'static str> {
+        None
     }
     /// Values of its own settings that select PostgreSQL when a switch is compared against them
     /// (Django's engine names, `DB_ENGINE == "django.db.backends.postgresql"`).

@@ -143,8 +143,8 @@ fn decisions(out: &mut Table, p: &Project) {
         &format!("{} ({})", p.entrypoint, p.interface),
         e(Key::Entrypoint),
     );
-    if let Some(s) = &p.django_settings_module {
-        row(out, "settings", s, e(Key::Fact("django_settings_module")));
+    if let (Some(s), Some(k)) = (p.settings_module(), p.framework.settings_module_key()) {
+        row(out, "settings", s, e(Key::Fact(k)));
     }
     if let Some(sr) = p.static_root {
         row(

@@ -492,7 +492,7 @@ fn app_view<'a>(p: &'a Project, port: u16, alembic_dir: Option<&'a str>) -> AppV
         facts: &p.framework_facts,
         entrypoint: &p.entrypoint,
         interface: p.interface,
-        settings_module: p.django_settings_module.as_deref(),
+        settings_module: p.settings_module(),
         static_root: p.static_root,
         deps: &p.dependencies,
         port,

@@ -172,7 +172,7 @@ fn fixtures_detect_what_their_readme_says() {
                     ("entrypoint", p.entrypoint.clone(), f.entrypoint.to_string()),
                     (
                         "settings",
-                        format!("{:?}", p.django_settings_module),
+                        format!("{:?}", p.settings_module()),
                         format!("{:?}", f.settings.map(String::from)),
                     ),
                     ("services", services.join(","), f.services.join(",")),

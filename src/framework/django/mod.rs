@@ -22,6 +22,9 @@ pub const ASGI_PACKAGES: &[&str] = &["channels", "daphne", "uvicorn"];
 
 pub struct Django;
 
+/// The `--json` and evidence key of the settings module.
+const SETTINGS_MODULE_KEY: &str = "django_settings_module";
+
 /// The analysis fact for `COMPRESS_OFFLINE = True`.
 const COMPRESS_OFFLINE: &str = "compress-offline";
 /// The fact that `django.contrib.auth` is installed.
@@ -108,6 +111,9 @@ fn data_dirs(d: &settings::Django, cx: &AnalyzeCx, warnings: &mut Diagnostics) -
 }
 
 impl FrameworkSpec for Django {
+    fn settings_module_key(&self) -> Option<&'static str> {
+        Some(SETTINGS_MODULE_KEY)
+    }
     fn postgres_values(&self) -> &'static [&'static str] {
         &[
             "django.db.backends.postgresql",
@@ -181,10 +187,7 @@ impl FrameworkSpec for Django {
         let d = settings::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
         let (interface, entrypoint, ep_evidence) = Django::entrypoint(&d, cx)?;
         let mut evidence = vec![
-            (
-                Key::Fact("django_settings_module"),
-                d.settings_evidence.clone(),
-            ),
+            (Key::Fact(SETTINGS_MODULE_KEY), d.settings_evidence.clone()),
             (Key::Entrypoint, ep_evidence.clone()),
         ];
         if let Some(e) = &d.static_root {
