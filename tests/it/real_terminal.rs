@@ -118,6 +118,13 @@ impl Tmux {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+    /// Keeps the default (Enter) at each of `prompts`, in order.
+    fn keep_defaults(&self, prompts: &[&str]) {
+        for q in prompts {
+            self.wait_prompt(q);
+            self.keys(&["Enter"]);
+        }
+    }
     fn wait_prompt(&self, what: &str) -> String {
         let start = Instant::now();
         loop {
@@ -297,19 +304,7 @@ fn the_conflict_diff_is_coloured() {
         let dir = copy_fixture("flask-flaskenv");
         std::fs::write(dir.path().join(".dockerignore"), ".git\nmine\n").unwrap();
         let tmux = Tmux::start(tag, dir.path(), env, "");
-        for q in [
-            "Framework (",
-            "App directory (",
-            "Entrypoint (",
-            "Python version (",
-            "Port (",
-            "Postgres service (",
-            "Redis service (",
-            "Front proxy (",
-        ] {
-            tmux.wait_prompt(q);
-            tmux.keys(&["Enter"]);
-        }
+        tmux.keep_defaults(&PROMPTS);
         // The conflict view is drawn before the keep/overwrite/stop-managing question.
         tmux.wait_prompt("keep");
         let styled = tmux.capture(true);
@@ -424,15 +419,7 @@ fn a_refused_answer_is_never_marked_done() {
     ] {
         let dir = copy_fixture("flask-flaskenv");
         let tmux = Tmux::start(tag, dir.path(), env, "");
-        for q in [
-            "Framework (",
-            "App directory (",
-            "Entrypoint (",
-            "Python version (",
-        ] {
-            tmux.wait_prompt(q);
-            tmux.keys(&["Enter"]);
-        }
+        tmux.keep_defaults(&PROMPTS[..4]);
         tmux.wait_prompt("Port (");
         tmux.keys(&["-l", "70000"]);
         tmux.keys(&["Enter"]);
@@ -475,10 +462,7 @@ fn guided_flow_in(tag: &str, columns: u16) -> String {
     // A hand-edited file, so the flow ends with the conflict menu (a select with a long question).
     std::fs::write(dir.path().join(".dockerignore"), ".git\nmine\n").unwrap();
     let tmux = Tmux::start_sized(tag, dir.path(), "-u CI NO_COLOR=1", "", (columns, 24));
-    for q in PROMPTS {
-        tmux.wait_prompt(q);
-        tmux.keys(&["Enter"]);
-    }
+    tmux.keep_defaults(&PROMPTS);
     tmux.wait_prompt("keep yours");
     tmux.keys(&["Enter"]);
     let pane = tmux.wait_exit();
@@ -538,15 +522,7 @@ fn the_guided_flow_leaves_no_duplicate_lines_at_80_columns_and_narrower() {
 fn an_answer_that_wraps_is_edited_in_place() {
     let dir = copy_fixture("flask-flaskenv");
     let tmux = Tmux::start_sized("wrapped-edit", dir.path(), "-u CI NO_COLOR=1", "", (30, 24));
-    for q in [
-        "Framework (",
-        "App directory (",
-        "Entrypoint (",
-        "Python version (",
-    ] {
-        tmux.wait_prompt(q);
-        tmux.keys(&["Enter"]);
-    }
+    tmux.keep_defaults(&PROMPTS[..4]);
     tmux.wait_prompt("Port (");
     tmux.keys(&["-l", "1234567890"]);
     tmux.keys(&["Home"]);
@@ -558,10 +534,7 @@ fn an_answer_that_wraps_is_edited_in_place() {
             .any(|l| l.contains("Port (") && l.trim_end().ends_with("]: 7890"))
     });
     tmux.keys(&["Enter"]);
-    for q in ["Postgres service (", "Redis service (", "Front proxy ("] {
-        tmux.wait_prompt(q);
-        tmux.keys(&["Enter"]);
-    }
+    tmux.keep_defaults(&PROMPTS[5..]);
     let pane = tmux.wait_exit();
     assert!(pane.contains("DOCKGEN-EXIT=0"), "{pane}");
     let saved = std::fs::read_to_string(dir.path().join("dockgen.toml")).unwrap();
