@@ -633,3 +633,19 @@ fn the_issues_examples_at_every_place() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The single pieces that are names of their own (`.`, `..`, a dash, an underscore, a plain word) at
+/// every place: the random cases draw them alone only now and then, and `.` as an app directory (the
+/// project's root) once failed CI that way.
+#[test]
+fn path_like_pieces_alone_at_every_place() {
+    let mut failures = Vec::new();
+    for place in PLACES {
+        for v in [".", "..", "-", "_", "app", "x1", "é"] {
+            if let Err(e) = check(*place, v) {
+                failures.push(format!("{place:?} {v:?}: {e}"));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
