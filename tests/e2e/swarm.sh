@@ -247,8 +247,10 @@ checks() {
 teardown() {
   local deadline
   if [ -n "$stack" ] && [ "$swarm_up" = 1 ]; then
+    # Bounded: on Engine 20.10 `docker service logs` can wait forever for the logs of a task that was
+    # replaced (seen after the rolling update and the scale down: CI hung on web's logs for 17 minutes).
     for s in $(docker stack services "$stack" --format '{{.Name}}' 2>/dev/null); do
-      docker service logs --no-task-ids --tail 100 "$s" >"$out/$s.log" 2>&1 || true
+      timeout 20 docker service logs --no-task-ids --tail 100 "$s" >"$out/$s.log" 2>&1 || true
     done
     docker stack rm "$stack" >/dev/null 2>&1 || true
     deadline=$(($(date +%s) + 60))
