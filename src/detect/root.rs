@@ -234,7 +234,12 @@ mod tests {
         let start = d.path().join(rel);
         let search = Search {
             extra_markers: &["dockgen.toml"],
-            ceilings: &[d.path().join("home")],
+            // The temporary directory's parent is a ceiling too: a marker left in /tmp by anything else
+            // must not decide these tests.
+            ceilings: &[
+                d.path().join("home"),
+                d.path().parent().unwrap().to_path_buf(),
+            ],
         };
         let root = find_root(&start, &search);
         Root {

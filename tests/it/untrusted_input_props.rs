@@ -487,7 +487,9 @@ fn shape(files: &BTreeMap<String, String>) -> Result<Shape, String> {
 fn generate(place: Place, v: &str) -> Result<BTreeMap<String, String>, dockgen::Error> {
     let (files, dir) = project_files(place, v);
     let tmp = tempfile::tempdir().unwrap();
-    let root: PathBuf = tmp.path().join(&dir);
+    // Two levels down, so a directory named `..` (or an app directory `..` above it) stays inside the
+    // temporary directory instead of writing the project into its parent.
+    let root: PathBuf = tmp.path().join("in/project").join(&dir);
     for (rel, bytes) in &files {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
