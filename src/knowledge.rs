@@ -179,11 +179,16 @@ pub const PACKAGES: &[PackageFacts] = &[
         native: Some(&COMPILER),
         ..row("uwsgi")
     },
-    // MySQL: no service is generated for it, but a source build needs the client library.
+    // MySQL/MariaDB drivers: compose runs MariaDB for them (when no PostgreSQL driver is there too);
+    // mysqlclient's source build needs the client library.
     PackageFacts {
         native: Some(&MYSQL),
-        ..row("mysqlclient")
+        ..service("mysqlclient", Service::Mariadb)
     },
+    service("pymysql", Service::Mariadb),
+    service("mysql-connector-python", Service::Mariadb),
+    service("aiomysql", Service::Mariadb),
+    service("asyncmy", Service::Mariadb),
     // Packages that commonly build from source: always (no Linux wheels), or when no wheel fits.
     PackageFacts {
         native: Some(&LDAP),
@@ -298,15 +303,14 @@ pub fn release_before(version: &str, bound: &str) -> bool {
     v < b
 }
 
-/// MySQL/MariaDB drivers (normalised names): a project whose database settings come from the environment
-/// and whose only database driver is one of these needs a MySQL or MariaDB server, which dockgen does not
-/// generate yet.
-pub const MYSQL_DRIVERS: &[&str] = &[
-    "mysqlclient",
-    "pymysql",
-    "mysql-connector-python",
-    "aiomysql",
-    "asyncmy",
+/// The SQLAlchemy dialect+driver of each MySQL/MariaDB driver package (normalised names), the scheme of a
+/// URL SQLAlchemy hands to it; the first the project depends on is used.
+pub const MYSQL_SQLALCHEMY_SCHEMES: &[(&str, &str)] = &[
+    ("mysqlclient", "mysql+mysqldb"),
+    ("pymysql", "mysql+pymysql"),
+    ("mysql-connector-python", "mysql+mysqlconnector"),
+    ("aiomysql", "mysql+aiomysql"),
+    ("asyncmy", "mysql+asyncmy"),
 ];
 
 /// What building `package` from source needs: its row's `from_source` or `native` entry, else a C compiler.

@@ -36,7 +36,7 @@ macro_rules! vocabulary {
 
 vocabulary!(
     /// A backing service the app talks to.
-    Service { Postgres = "postgres", Rabbitmq = "rabbitmq", Redis = "redis" }
+    Service { Mariadb = "mariadb", Postgres = "postgres", Rabbitmq = "rabbitmq", Redis = "redis" }
 );
 vocabulary!(
     /// An application server that can run the app in production.
@@ -65,10 +65,12 @@ pub enum EnvRole {
     },
     /// A libpq connection string (`dbname=app host=db ...`).
     DatabaseConninfo,
-    /// A database engine setting (Django's `DATABASES` `ENGINE`), with the value that selects PostgreSQL,
-    /// given by the framework that traced it.
+    /// A database engine setting (Django's `DATABASES` `ENGINE`), with the values that select PostgreSQL
+    /// and MySQL/MariaDB, given by the framework that traced it.
     DatabaseEngine {
         postgres: String,
+        /// The value that selects MySQL/MariaDB, for a project the generated MariaDB serves.
+        mysql: String,
     },
     DatabaseHost,
     DatabasePort,

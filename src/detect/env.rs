@@ -7,7 +7,7 @@
 
 use super::EnvVar;
 use crate::base::evidence::Evidence;
-use crate::base::kinds::EnvRole;
+use crate::base::kinds::{EnvRole, Service};
 use crate::framework::{EnvRoleCx, Traced};
 use crate::knowledge::{ENV_CONVENTIONS, EnvSource, SIGNING_KEYS};
 use crate::parse::deps::DepSet;
@@ -51,7 +51,24 @@ pub(super) struct Consumer<'a> {
     /// The registered task queues, whose settings name their brokers.
     pub queues: &'a [crate::queue::TaskQueue],
     pub framework_scheme: Option<&'static str>,
+    /// The database the generated stack runs for the app ([`database_of`] its dependencies).
+    pub database: Service,
     pub deps: &'a DepSet,
+}
+
+/// The database the app's drivers ask for: MariaDB when its only database drivers are MySQL's
+/// (mysqlclient, PyMySQL, ...), else PostgreSQL (also when it names no driver: the default).
+pub(super) fn database_of(deps: &DepSet) -> Service {
+    let drives = |s: Service| {
+        crate::knowledge::PACKAGES
+            .iter()
+            .any(|r| r.service == Some(s) && r.extra.is_none() && deps.has(r.package))
+    };
+    if drives(Service::Mariadb) && !drives(Service::Postgres) {
+        Service::Mariadb
+    } else {
+        Service::Postgres
+    }
 }
 
 /// Assigns a role to every variable it can trace; returns a warning for each role refused because a
@@ -262,9 +279,13 @@ fn url_role(v: &EnvVar, c: &Consumer) -> Option<EnvRole> {
 /// installed driver: `postgresql+asyncpg` (async engine), `postgresql+psycopg` (psycopg 3),
 /// `postgresql+psycopg2`, `postgresql+pg8000`.
 pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
+    let family = match c.database {
+        Service::Mariadb => "mysql",
+        _ => "postgres",
+    };
     // The code's own default URL says what its consumer accepts.
     if let Some((scheme, _)) = v.read.default.as_deref().and_then(|d| d.split_once("://"))
-        && scheme.starts_with("postgres")
+        && scheme.starts_with(family)
     {
         return scheme.to_string();
     }
@@ -278,7 +299,15 @@ pub(super) fn url_scheme(v: &EnvVar, c: &Consumer) -> String {
         .iter()
         .any(|p| c.deps.has(p));
     if !sqlalchemy && !sqlalchemy_app {
-        return "postgres".into();
+        return family.into();
+    }
+    if c.database == Service::Mariadb {
+        // SQLAlchemy's dialect with the installed driver (plain `mysql://` means mysqlclient).
+        return crate::knowledge::MYSQL_SQLALCHEMY_SCHEMES
+            .iter()
+            .find(|(p, _)| c.deps.has(p))
+            .map_or("mysql", |(_, s)| s)
+            .into();
     }
     let has = |p: &str| c.deps.has(p);
     let psycopg3 = has("psycopg") || has("psycopg-binary") || has("psycopg-c");
@@ -342,6 +371,7 @@ mod tests {
                 frameworks: crate::framework::ALL,
                 queues: crate::queue::ALL,
                 framework_scheme: scheme,
+                database: database_of(&d),
                 deps: &d,
             },
         );
@@ -380,7 +410,8 @@ mod tests {
         assert_eq!(
             get("SQL_ENGINE"),
             Some(EnvRole::DatabaseEngine {
-                postgres: "django.db.backends.postgresql".into()
+                postgres: "django.db.backends.postgresql".into(),
+                mysql: "django.db.backends.mysql".into(),
             })
         );
         assert_eq!(get("SQL_DATABASE"), Some(EnvRole::DatabaseName));
@@ -459,6 +490,47 @@ mod tests {
         assert_eq!(get("CELERY_BROKER_URL"), Some(EnvRole::AmqpUrl));
         assert_eq!(get("BROKER"), Some(EnvRole::AmqpUrl));
         assert_eq!(get("CELERY_RESULT_BACKEND"), Some(EnvRole::RedisUrl));
+    }
+
+    /// With only MySQL drivers the database is MariaDB, and a URL is written in the scheme its consumer
+    /// takes: dj-database-url's `mysql`, SQLAlchemy's dialect with the installed driver; a PostgreSQL
+    /// driver beside them keeps PostgreSQL.
+    #[test]
+    fn mysql_drivers_make_mariadb_urls_in_their_consumers_scheme() {
+        assert_eq!(
+            database_of(&deps(&["django", "mysqlclient"])),
+            Service::Mariadb
+        );
+        assert_eq!(
+            database_of(&deps(&["django", "mysqlclient", "psycopg"])),
+            Service::Postgres
+        );
+        assert_eq!(database_of(&deps(&["flask"])), Service::Postgres);
+        let url = |src: &str, scheme, ds: &[&str]| {
+            let r = roles(src, scheme, ds);
+            r.into_iter()
+                .find(|(n, _)| n == "DATABASE_URL")
+                .map(|(_, r)| r)
+        };
+        let django = "import os\nimport dj_database_url\nDATABASES = {'default': dj_database_url.parse(os.environ['DATABASE_URL'])}\n";
+        let sqlalchemy = "import os\nfrom sqlalchemy import create_engine\nengine = create_engine(os.environ['DATABASE_URL'])\n";
+        let scheme = |s: &str| Some(EnvRole::DatabaseUrl { scheme: s.into() });
+        assert_eq!(
+            url(django, Some("mysql"), &["django", "mysqlclient"]),
+            scheme("mysql")
+        );
+        assert_eq!(
+            url(sqlalchemy, None, &["sqlalchemy", "pymysql"]),
+            scheme("mysql+pymysql")
+        );
+        assert_eq!(
+            url(sqlalchemy, None, &["sqlalchemy", "aiomysql"]),
+            scheme("mysql+aiomysql")
+        );
+        assert_eq!(
+            url(sqlalchemy, None, &["sqlalchemy", "mysqlclient"]),
+            scheme("mysql+mysqldb")
+        );
     }
 
     #[test]

@@ -577,7 +577,8 @@ fn environment(
     let consumer = env::Consumer {
         frameworks: reg.frameworks,
         queues: reg.queues,
-        framework_scheme: chosen.framework.database_url_scheme(),
+        framework_scheme: chosen.framework.database_url_scheme(env::database_of(deps)),
+        database: env::database_of(deps),
         deps,
     };
     warnings.extend(env::trace(&mut env_vars, &comparisons, &consumer));

@@ -289,10 +289,10 @@ pub trait FrameworkSpec: Sync {
     fn env_role(&self, _read: &EnvRead, _cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
         None
     }
-    /// The scheme its own configuration tools accept in a database URL (Django's dj-database-url and
-    /// django-environ take `postgres`); `None` when the app hands URLs to SQLAlchemy or a driver, whose
-    /// scheme detection works out from the installed driver.
-    fn database_url_scheme(&self) -> Option<&'static str> {
+    /// The scheme its own configuration tools accept in a URL of `database` (Django's dj-database-url and
+    /// django-environ take `postgres` and `mysql`); `None` when the app hands URLs to SQLAlchemy or a
+    /// driver, whose scheme detection works out from the installed driver.
+    fn database_url_scheme(&self, _database: Service) -> Option<&'static str> {
         None
     }
     /// Releases of its own package that import `pkg_resources` at run time (a venv without

@@ -113,20 +113,29 @@ pub struct Output {
 }
 
 /// The files the orchestrator targets add for this plan, with their contexts. A plan with a service
-/// the orchestrator files do not generate (RabbitMQ) is refused for them, rather than given files whose
-/// workers have no broker.
+/// the orchestrator files do not generate (RabbitMQ, MariaDB) is refused for them, rather than given
+/// files whose app has no broker or database.
 pub fn outputs(plan: &Plan, o: &Orchestration) -> crate::base::error::Result<Vec<Output>> {
+    use crate::base::kinds::Service;
     let asked = [
         ("kubernetes", o.targets.kubernetes),
         ("swarm", o.targets.swarm),
     ];
-    if plan.runs(crate::base::kinds::Service::Rabbitmq)
+    let missing = [
+        (
+            Service::Rabbitmq,
+            "a RabbitMQ broker yet, and the app's broker URL defaults to `amqp://` (compose runs RabbitMQ for it); generate the compose target only, or point the broker URL at Redis",
+        ),
+        (
+            Service::Mariadb,
+            "a MariaDB database yet, and the app's database drivers are MySQL's (compose runs MariaDB for it); generate the compose target only, or move the app to PostgreSQL (psycopg)",
+        ),
+    ];
+    if let Some((_, why)) = missing.iter().find(|(s, _)| plan.runs(*s))
         && let Some((target, _)) = asked.iter().find(|(_, on)| *on)
     {
         return Err(crate::base::error::Error::Usage {
-            message: format!(
-                "the {target} target does not generate a RabbitMQ broker yet, and the app's broker URL defaults to `amqp://` (compose runs RabbitMQ for it); generate the compose target only, or point the broker URL at Redis"
-            ),
+            message: format!("the {target} target does not generate {why}"),
         });
     }
     let mut out = Vec::new();

@@ -113,6 +113,9 @@ pub struct ComposeContext {
     pub redis: bool,
     /// Whether compose has a RabbitMQ service (`rabbitmq`), the broker of the app's `amqp://` URL.
     pub rabbitmq: bool,
+    /// Whether compose's `db` service is MariaDB instead of Postgres (the app's database drivers are
+    /// MySQL's), and the app gets a `mysql` `DATABASE_URL`. At most one of `postgres` and `mariadb`.
+    pub mariadb: bool,
     /// The migration command, exec form, run by the one-shot `migrate` service.
     pub migrate_command: Option<Vec<String>>,
     /// The directory the migration runs from when it is not the image's workdir (the one holding
@@ -161,6 +164,8 @@ pub struct ComposeImages {
     pub redis: String,
     /// The RabbitMQ image with its pinned major version (`rabbitmq:4`).
     pub rabbitmq: String,
+    /// The MariaDB image with its pinned major version (`mariadb:11`).
+    pub mariadb: String,
 }
 
 /// The context of `entrypoint.sh.tera`.
@@ -238,11 +243,13 @@ impl ComposeContext {
                 postgres: plan.images.postgres.clone(),
                 redis: plan.images.redis.clone(),
                 rabbitmq: plan.images.rabbitmq.clone(),
+                mariadb: plan.images.mariadb.clone(),
             },
             postgres: plan.runs(Service::Postgres),
             postgres_data_dir: plan.postgres_data_dir.clone(),
             redis: plan.runs(Service::Redis),
             rabbitmq: plan.runs(Service::Rabbitmq),
+            mariadb: plan.runs(Service::Mariadb),
             migrate_command: migration.map(|m| m.command.clone()),
             migrate_workdir: migration.and_then(|m| m.workdir.clone()),
             workers: plan.workers.clone(),

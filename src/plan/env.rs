@@ -13,6 +13,9 @@ use crate::knowledge::{PLACEHOLDER_MARKERS, SECRET_MARKERS};
 const PG_USER: &str = "${POSTGRES_USER:-app}";
 const PG_DB: &str = "${POSTGRES_DB:-app}";
 const PG_PASSWORD: &str = "${POSTGRES_PASSWORD:?set POSTGRES_PASSWORD in .env}";
+const MARIADB_USER: &str = "${MARIADB_USER:-app}";
+const MARIADB_DB: &str = "${MARIADB_DATABASE:-app}";
+const MARIADB_PASSWORD: &str = "${MARIADB_PASSWORD:?set MARIADB_PASSWORD in .env}";
 const REDIS_URL: &str = "redis://redis:6379/0";
 /// The generated RabbitMQ's URL, its default virtual host `/` spelled as kombu reads it (`//`).
 const AMQP_URL: &str = "amqp://${RABBITMQ_DEFAULT_USER:-app}:${RABBITMQ_DEFAULT_PASS:?set RABBITMQ_DEFAULT_PASS in .env}@rabbitmq:5672//";
@@ -22,6 +25,8 @@ pub(super) struct Switches {
     /// Server worker processes by default (`WEB_CONCURRENCY`).
     pub workers: u32,
     pub postgres: bool,
+    /// MariaDB runs as `db` instead of Postgres (the app's database drivers are MySQL's).
+    pub mariadb: bool,
     pub redis: bool,
     pub rabbitmq: bool,
     pub port: u16,
@@ -41,6 +46,21 @@ fn pg_url(scheme: &str) -> String {
     format!("{scheme}://{PG_USER}:{PG_PASSWORD}@db:5432/{PG_DB}")
 }
 
+fn mariadb_url(scheme: &str) -> String {
+    format!("{scheme}://{MARIADB_USER}:{MARIADB_PASSWORD}@db:3306/{MARIADB_DB}")
+}
+
+/// The `DATABASE_URL` of the generated database, in `scheme`.
+fn db_url(s: &Switches, scheme: &str) -> Option<String> {
+    if s.postgres {
+        Some(pg_url(scheme))
+    } else if s.mariadb {
+        Some(mariadb_url(scheme))
+    } else {
+        None
+    }
+}
+
 /// The scheme of the `DATABASE_URL` compose sets: the one its consumer accepts when the app reads it.
 fn database_url_scheme(p: &Project) -> String {
     p.env_vars
@@ -50,7 +70,14 @@ fn database_url_scheme(p: &Project) -> String {
             Some(EnvRole::DatabaseUrl { scheme }) => Some(scheme.clone()),
             _ => None,
         })
-        .unwrap_or_else(|| "postgres".into())
+        .unwrap_or_else(|| default_scheme(p))
+}
+
+/// The scheme of a `DATABASE_URL` nothing in the app reads: what dj-database-url accepts.
+fn default_scheme(p: &Project) -> String {
+    let mysql = p.services.contains(&crate::base::kinds::Service::Mariadb)
+        && !p.services.contains(&crate::base::kinds::Service::Postgres);
+    if mysql { "mysql" } else { "postgres" }.into()
 }
 
 fn push(env: &mut Vec<EnvPair>, name: &str, value: String) {
@@ -88,9 +115,14 @@ const LOCAL_HOSTS: &[&str] = &["localhost", "127.0.0.1"];
 fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
     let role = &v.role.as_ref()?.role;
     let pg = s.postgres;
+    if s.mariadb
+        && let Some(value) = mariadb_value(role)
+    {
+        return Some(value);
+    }
     Some(match role {
         EnvRole::DatabaseUrl { scheme } if pg => pg_url(scheme),
-        EnvRole::DatabaseEngine { postgres } if pg => postgres.clone(),
+        EnvRole::DatabaseEngine { postgres, .. } if pg => postgres.clone(),
         EnvRole::DatabaseConninfo if pg => {
             format!("host=db port=5432 dbname={PG_DB} user={PG_USER} password={PG_PASSWORD}")
         }
@@ -120,6 +152,21 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
     })
 }
 
+/// The compose value of a database role when the generated database is MariaDB. A libpq connection
+/// string and a switch compared with a PostgreSQL value have none: the app's own defaults apply.
+fn mariadb_value(role: &EnvRole) -> Option<String> {
+    Some(match role {
+        EnvRole::DatabaseUrl { scheme } => mariadb_url(scheme),
+        EnvRole::DatabaseEngine { mysql, .. } => mysql.clone(),
+        EnvRole::DatabaseHost => "db".into(),
+        EnvRole::DatabasePort => "3306".into(),
+        EnvRole::DatabaseName => MARIADB_DB.into(),
+        EnvRole::DatabaseUser => MARIADB_USER.into(),
+        EnvRole::DatabasePassword => MARIADB_PASSWORD.into(),
+        _ => return None,
+    })
+}
+
 /// Plans the app services' environment and `.env.example`.
 pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     let mut out = EnvPlan {
@@ -128,12 +175,8 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
         passthrough: Vec::new(),
         example: Vec::new(),
     };
-    if s.postgres {
-        push(
-            &mut out.app_env,
-            "DATABASE_URL",
-            pg_url(&database_url_scheme(p)),
-        );
+    if let Some(url) = db_url(s, &database_url_scheme(p)) {
+        push(&mut out.app_env, "DATABASE_URL", url);
     }
     if s.redis {
         push(&mut out.app_env, "REDIS_URL", REDIS_URL.into());
@@ -153,6 +196,9 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
     }
     if s.postgres {
         out.example.extend(postgres_examples());
+    }
+    if s.mariadb {
+        out.example.extend(mariadb_examples());
     }
     if s.rabbitmq {
         out.example.extend(rabbitmq_examples());
@@ -335,6 +381,28 @@ fn postgres_examples() -> Vec<EnvExample> {
     ]
 }
 
+fn mariadb_examples() -> Vec<EnvExample> {
+    vec![
+        example(
+            "MARIADB_USER",
+            "app",
+            "MariaDB credentials, used by the db service and to build DATABASE_URL.",
+            false,
+        ),
+        example("MARIADB_DATABASE", "app", "", false),
+        secret(
+            "MARIADB_PASSWORD",
+            "Required: a strong password (dockgen init puts a random one in .env); it never leaves .env.",
+            false,
+        ),
+        secret(
+            "MARIADB_ROOT_PASSWORD",
+            "Required by the db service for MariaDB's root account, which the app never uses (dockgen init puts a random one in .env).",
+            false,
+        ),
+    ]
+}
+
 fn rabbitmq_examples() -> Vec<EnvExample> {
     vec![
         example(
@@ -384,7 +452,7 @@ fn server_examples(port: u16, workers: u32) -> Vec<EnvExample> {
 /// Variables entrypoint.sh reads: passed through from .env when set, documented in the example.
 fn entrypoint_vars(s: &Switches, out: &mut EnvPlan) {
     let mut vars = Vec::new();
-    if s.postgres {
+    if s.postgres || s.mariadb {
         vars.push((
             "WAIT_FOR_DB",
             "1",
@@ -458,6 +526,7 @@ pub fn names_a_service(value: &str) -> bool {
         || value == REDIS_URL
         || value == AMQP_URL
         || value.contains("@db:5432/")
+        || value.contains("@db:3306/")
         || value.starts_with("host=db ")
 }
 

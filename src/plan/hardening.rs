@@ -31,6 +31,10 @@ const REDIS_CAPS: &[&str] = &["CHOWN", "SETGID", "SETUID"];
 /// -user rabbitmq -exec chown rabbitmq` through directories rabbitmq made private (DAC_OVERRIDE,
 /// CHOWN), then gosu to rabbitmq (SETUID, SETGID).
 const RABBITMQ_CAPS: &[&str] = &["CHOWN", "DAC_OVERRIDE", "SETGID", "SETUID"];
+/// Capabilities the official mariadb image's entrypoint needs as root: `find /var/lib/mysql \! -user
+/// mysql -exec chown mysql:` through directories mysql made private (DAC_OVERRIDE, CHOWN), and the
+/// socket directory, then gosu to mysql (SETUID, SETGID).
+const MARIADB_CAPS: &[&str] = &["CHOWN", "DAC_OVERRIDE", "SETGID", "SETUID"];
 
 /// The least-privilege settings of the compose services.
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -57,6 +61,9 @@ pub struct Hardening {
     /// Capabilities the `rabbitmq` service gets back: what the official rabbitmq entrypoint needs as
     /// root.
     pub rabbitmq_cap_add: Vec<String>,
+    /// Capabilities the `db` service gets back when it runs MariaDB: what the official mariadb
+    /// entrypoint needs as root.
+    pub mariadb_cap_add: Vec<String>,
 }
 
 /// One service's health-check timing, in compose duration syntax.
@@ -102,6 +109,7 @@ fn limits(memory: Option<&str>, cpus: Option<&str>) -> Hardening {
         postgres_cap_add: words(POSTGRES_CAPS),
         redis_cap_add: words(REDIS_CAPS),
         rabbitmq_cap_add: words(RABBITMQ_CAPS),
+        mariadb_cap_add: words(MARIADB_CAPS),
     }
 }
 

@@ -204,6 +204,8 @@ pub struct Images {
     pub redis: String,
     /// The RabbitMQ image with its pinned major version (`rabbitmq:4`).
     pub rabbitmq: String,
+    /// The MariaDB image with its pinned major version (`mariadb:11`).
+    pub mariadb: String,
 }
 
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
@@ -296,7 +298,8 @@ pub struct MigrationStep {
 /// A backing service compose runs (its image is in [`Images`]).
 #[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ServiceDecision {
-    /// `postgres`, `redis` or `rabbitmq` (the compose services are `db`, `redis` and `rabbitmq`).
+    /// `postgres`, `mariadb`, `redis` or `rabbitmq` (the compose services are `db` for either database,
+    /// `redis` and `rabbitmq`).
     pub name: String,
     /// Why it is there: the evidence detection found, or the answer that asked for it.
     pub why: String,
@@ -397,6 +400,13 @@ fn workers_on(p: &Project, opts: &PlanOptions, broker: Service) -> bool {
 /// Whether RabbitMQ is added: the app's broker URL defaults to `amqp://`.
 pub fn default_rabbitmq(p: &Project) -> bool {
     p.services.contains(&Service::Rabbitmq)
+}
+
+/// Whether MariaDB is added (when Postgres is not): the app's database drivers are MySQL's (or its
+/// settings name a MySQL engine) and it takes its database from the environment. A MySQL driver the
+/// settings never point at (SQLite in DATABASES) starts nothing.
+pub fn default_mariadb(p: &Project) -> bool {
+    p.services.contains(&Service::Mariadb) && reads_database(p)
 }
 
 /// Whether Postgres is added when no answer says: a Postgres driver or URL parser among the dependencies.
@@ -596,6 +606,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let postgres = opts.postgres.unwrap_or(default_postgres(p));
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
     let rabbitmq = default_rabbitmq(p);
+    let mariadb = !postgres && default_mariadb(p);
     let alembic_dir = alembic_workdir(p, &p.project_dir);
     let view = app_view(p, port, alembic_dir.as_deref());
     let mut notes = Diagnostics::new();
@@ -609,6 +620,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let switches = env::Switches {
         workers: web_concurrency,
         postgres,
+        mariadb,
         redis,
         rabbitmq,
         port,
@@ -662,7 +674,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres_data_dir: postgres_data_dir(),
         uid: APP_UID,
         venv: VENV.into(),
-        services: services(p, postgres, redis, rabbitmq),
+        services: services(p, [postgres, mariadb, redis, rabbitmq]),
         images,
         server: server.data,
         install,
@@ -673,7 +685,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         bytecode: bytecode::plan(APP_DIR),
         build_command,
         dev_command,
-        schema_command: schema(p, migration.is_some(), postgres, &mut notes),
+        schema_command: schema(p, migration.is_some(), postgres || mariadb, &mut notes),
         one_off: p
             .framework
             .one_off_commands(&view)
@@ -683,7 +695,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         migration,
         blockers: blockers(
             p,
-            postgres,
+            [postgres, mariadb],
             redis && workers_on(p, opts, Service::Redis),
             compose_file,
         ),
@@ -729,13 +741,11 @@ fn compose_file(p: &Project, opts: &PlanOptions, notes: &mut Diagnostics) -> Str
     name
 }
 
-/// What is known to break the stack: a database compose starts that the app never reads, a compose file
-/// that docker compose prefers to ours, workers whose Redis broker they have no client for.
-/// (Called before `workers` moves into the plan: `redis_broker` says whether any run on Redis.)
-fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<Blocker> {
+/// Whether the app takes its database from the environment (a URL, a host, an engine or a switch that
+/// compose can set).
+fn reads_database(p: &Project) -> bool {
     use crate::base::kinds::EnvRole::*;
-    let mut out = Vec::new();
-    let reads_database = p.env_vars.iter().any(|v| {
+    p.env_vars.iter().any(|v| {
         matches!(
             v.role.as_ref().map(|t| &t.role),
             Some(
@@ -746,7 +756,15 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<
                     | DatabaseConninfo
             )
         )
-    });
+    })
+}
+
+/// What is known to break the stack: a database compose starts that the app never reads, a compose file
+/// that docker compose prefers to ours, workers whose Redis broker they have no client for.
+/// (Called before `workers` moves into the plan: `redis_broker` says whether any run on Redis.)
+fn blockers(p: &Project, databases: [bool; 2], redis_broker: bool, ours: &str) -> Vec<Blocker> {
+    let mut out = Vec::new();
+    let reads_database = reads_database(p);
     let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
     for file in &p.compose_files {
         let name = file.rsplit('/').next().unwrap_or(file);
@@ -763,14 +781,18 @@ fn blockers(p: &Project, postgres: bool, redis_broker: bool, ours: &str) -> Vec<
         });
     }
     out.extend(broker_blocker(p, redis_broker));
-    if reads_database && !postgres {
-        out.extend(mysql_blocker(p));
-    }
-    if postgres && !reads_database {
+    let database = match databases {
+        [true, _] => Some(("Postgres", "; or pass --no-postgres")),
+        [_, true] => Some(("MariaDB", "")),
+        _ => None,
+    };
+    if let Some((name, or_no)) = database
+        && !reads_database
+    {
         out.push(Blocker {
-            problem: "compose starts Postgres, but nothing in the app reads a database setting from the environment, so the app would keep its own database (SQLite, or localhost) and Postgres would stay empty".into(),
+            problem: format!("compose starts {name}, but nothing in the app reads a database setting from the environment, so the app would keep its own database (SQLite, or localhost) and {name} would stay empty"),
             fix: format!(
-                "read the database from the environment ({}), then run dockgen init again; or pass --no-postgres",
+                "read the database from the environment ({}), then run dockgen init again{or_no}",
                 crate::framework::ALL
                     .iter()
                     .filter_map(|f| f.database_from_env())
@@ -793,50 +815,6 @@ fn broker_blocker(p: &Project, redis_broker: bool) -> Option<Blocker> {
     Some(Blocker {
         problem: "the worker services use the generated Redis service as their broker, but no Redis client (`redis`, or the task queue's redis extra) is among the dependencies, so they cannot connect to it (a broker URL that defaults to `amqp://` gets a RabbitMQ service instead)".into(),
         fix: "add the task queue's Redis extra or the `redis` package to the dependencies and lock them, then run dockgen init again; or run your own broker and set its URL in .env".into(),
-    })
-}
-
-/// A project whose database settings come from the environment and whose database driver is MySQL's
-/// (no Postgres driver, so no Postgres service): compose would start no database, and the settings it
-/// reads stay unset (their defaults point at localhost), issue 17.
-fn mysql_blocker(p: &Project) -> Option<Blocker> {
-    use crate::base::kinds::EnvRole::*;
-    let driver = knowledge::MYSQL_DRIVERS
-        .iter()
-        .find_map(|d| p.dependencies.get(d))?;
-    let at = match (&driver.evidence.file, driver.evidence.line) {
-        (Some(f), Some(l)) => format!(" ({f}:{l})"),
-        (Some(f), None) => format!(" ({f})"),
-        _ => String::new(),
-    };
-    let names: Vec<&str> = p
-        .env_vars
-        .iter()
-        .filter(|v| {
-            matches!(
-                v.role.as_ref().map(|t| &t.role),
-                Some(
-                    DatabaseUrl { .. }
-                        | DatabaseHost
-                        | DatabaseName
-                        | DatabaseUser
-                        | DatabasePassword
-                        | DatabasePort
-                        | DatabaseSwitch { .. }
-                        | DatabaseEngine { .. }
-                        | DatabaseConninfo
-                )
-            )
-        })
-        .map(|v| v.name.as_str())
-        .collect();
-    Some(Blocker {
-        problem: format!(
-            "the app's database is MySQL or MariaDB: its database driver is `{}`{at}, and dockgen generates no MySQL/MariaDB service yet, so compose starts no database and the settings the app reads ({}) stay unset (it would connect to its defaults)",
-            driver.name,
-            names.join(", ")
-        ),
-        fix: "run a MySQL or MariaDB server the containers can reach and set its host and credentials in .env; or move the project to PostgreSQL (psycopg), which dockgen runs for you".into(),
     })
 }
 
@@ -947,13 +925,16 @@ fn postgres_data_dir() -> String {
 }
 
 /// The services compose runs, each with the evidence for it (or "asked for" when an answer added it).
-fn services(p: &Project, postgres: bool, redis: bool, rabbitmq: bool) -> Vec<ServiceDecision> {
+/// `on` says whether Postgres, MariaDB, Redis and RabbitMQ run, in that order.
+fn services(p: &Project, on: [bool; 4]) -> Vec<ServiceDecision> {
     [
-        (Service::Postgres, postgres),
-        (Service::Redis, redis),
-        (Service::Rabbitmq, rabbitmq),
+        Service::Postgres,
+        Service::Mariadb,
+        Service::Redis,
+        Service::Rabbitmq,
     ]
     .into_iter()
+    .zip(on)
     .filter(|(_, on)| *on)
     .map(|(s, _)| ServiceDecision {
         name: s.to_string(),
@@ -974,6 +955,7 @@ fn images(p: &Project) -> Images {
         postgres: format!("postgres:{}", pins::POSTGRES),
         redis: format!("redis:{}", pins::REDIS),
         rabbitmq: format!("rabbitmq:{}", pins::RABBITMQ),
+        mariadb: format!("mariadb:{}", pins::MARIADB),
     }
 }
 /// A Docker image name from the project name (or the build context's directory name).

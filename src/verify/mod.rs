@@ -103,8 +103,9 @@ pub struct Expect {
     pub health_path: Option<String>,
     /// The uid the app runs as.
     pub uid: u32,
-    /// Postgres is planned: its tables must exist after the migration.
-    pub postgres: bool,
+    /// The database compose runs as `db` (Postgres or MariaDB), whose tables must exist after the
+    /// migration.
+    pub database: Option<Service>,
     /// Each worker service with how to probe it.
     pub workers: Vec<(String, Option<WorkerProbe>)>,
     /// The app's own schema command, run once in web after the stack is up.
@@ -131,7 +132,7 @@ impl Expect {
         }
         // The compose services of Postgres, Redis and RabbitMQ are `db`, `redis` and `rabbitmq`
         // (docker-compose.yml.tera).
-        if plan.runs(Service::Postgres) {
+        if plan.runs(Service::Postgres) || plan.runs(Service::Mariadb) {
             long_running.push(("db".into(), true));
         }
         if plan.runs(Service::Redis) {
@@ -164,7 +165,9 @@ impl Expect {
             migrate: plan.migration.is_some(),
             health_path: plan.health.path.clone(),
             uid: plan.uid,
-            postgres: plan.runs(Service::Postgres),
+            database: [Service::Postgres, Service::Mariadb]
+                .into_iter()
+                .find(|s| plan.runs(*s)),
             workers: plan
                 .workers
                 .iter()

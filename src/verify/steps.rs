@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use super::{Found, Run, Status, diagnose};
+use crate::base::kinds::Service;
 use crate::plan::WorkerProbe;
 
 const SHORT: Duration = Duration::from_secs(30);
@@ -71,11 +72,14 @@ fn checks(run: &mut Run) {
         || states
             .get("migrate")
             .is_some_and(|s| s.state == "exited" && s.exit_code == 0);
-    if run.expect.postgres {
-        run.step("tables in Postgres", |r| match (up("db"), migrated) {
-            (true, true) => tables(r),
-            (true, false) => Found::skip("the migration did not complete"),
-            (false, _) => Found::skip("db is not running"),
+    if let Some(database) = run.expect.database {
+        let title = database_title(database);
+        run.step(&format!("tables in {title}"), |r| {
+            match (up("db"), migrated) {
+                (true, true) => tables(r, database),
+                (true, false) => Found::skip("the migration did not complete"),
+                (false, _) => Found::skip("db is not running"),
+            }
         });
     }
     for (name, probe) in run.expect.workers.clone() {
@@ -335,7 +339,18 @@ fn number(text: &str) -> Option<i64> {
     text.lines().rev().find_map(|l| l.trim().parse().ok())
 }
 
-fn tables(run: &mut Run) -> Found {
+/// The database's name in the report.
+fn database_title(database: Service) -> &'static str {
+    match database {
+        Service::Mariadb => "MariaDB",
+        _ => "Postgres",
+    }
+}
+
+fn tables(run: &mut Run, database: Service) -> Found {
+    if database == Service::Mariadb {
+        return mariadb_tables(run);
+    }
     let user = run
         .env
         .value("POSTGRES_USER")
@@ -356,16 +371,44 @@ fn tables(run: &mut Run) -> Found {
         SHORT,
     );
     let out = run.runner.run(&cmd);
+    counted(run, out, &db, database)
+}
+
+/// MariaDB's tables, counted by its client in the db service as the app's user: the credentials are
+/// the service's own environment, so no password is on a command line outside the container.
+fn mariadb_tables(run: &mut Run) -> Found {
+    let db = run
+        .env
+        .value("MARIADB_DATABASE")
+        .filter(|v| !v.is_empty())
+        .unwrap_or("app")
+        .to_string();
+    let script = "MYSQL_PWD=\"$MARIADB_PASSWORD\" exec mariadb -u\"$MARIADB_USER\" -D\"$MARIADB_DATABASE\" -N -e 'select count(*) from information_schema.tables where table_schema = database()'";
+    let cmd = run.compose(&["exec", "-T", "db", "sh", "-c", script], SHORT);
+    let out = run.runner.run(&cmd);
+    counted(run, out, &db, Service::Mariadb)
+}
+
+/// The verdict on a table count the database's client printed.
+fn counted(run: &mut Run, out: super::Output, db: &str, database: Service) -> Found {
+    let title = database_title(database);
     match (out.ok(), number(&out.stdout)) {
         (true, Some(n)) if n > 0 => Found::pass(format!("{n} tables in database `{db}`")),
         (true, Some(_)) => {
             let mut f = Found::fail(format!(
-                "no tables in database `{db}`: nothing the app ran created its schema in the generated Postgres"
+                "no tables in database `{db}`: nothing the app ran created its schema in the generated {title}"
             ));
-            f.hints.push("the app does not use the generated Postgres: it probably falls back to SQLite (or another database) when the variable compose sets is not the one it reads; point its database setting at DATABASE_URL".into());
+            f.hints.push(format!("the app does not use the generated {title}: it probably falls back to SQLite (or another database) when the variable compose sets is not the one it reads; point its database setting at DATABASE_URL"));
             with_log(run, f, if run.expect.migrate { "migrate" } else { "web" })
         }
-        _ => failed(run, "psql in the db service failed".into(), &out),
+        _ => {
+            let client = if database == Service::Mariadb {
+                "mariadb"
+            } else {
+                "psql"
+            };
+            failed(run, format!("{client} in the db service failed"), &out)
+        }
     }
 }
 

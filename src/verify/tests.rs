@@ -105,7 +105,7 @@ fn expect() -> Expect {
         migrate: true,
         health_path: Some("/healthz".into()),
         uid: 10001,
-        postgres: true,
+        database: Some(Service::Postgres),
         workers: vec![(
             "worker".into(),
             Some(WorkerProbe::Exec(vec!["queue".into(), "ping".into()])),
@@ -302,6 +302,26 @@ fn the_log_shown_is_of_the_service_that_stopped_not_of_one_that_waited() {
         "{}",
         s.detail
     );
+}
+
+/// MariaDB's tables are counted by its own client in the db service, with the credentials of the
+/// service's environment (no password on the host's command line).
+#[test]
+fn a_mariadb_database_is_counted_by_its_own_client() {
+    let mut r = Scripted::healthy().with("exec -T db sh -c MYSQL_PWD=", ok("7\n"));
+    let env = EnvFile::parse("MARIADB_PASSWORD=s3cret\nMARIADB_DATABASE=shop\n");
+    let expect = Expect {
+        database: Some(Service::Mariadb),
+        ..expect()
+    };
+    let cancel = AtomicBool::new(false);
+    let report = verify(&setup(false), &expect, &env, &mut r, &mut |_| {}, &cancel);
+    let t = step(&report, "tables in MariaDB");
+    assert_eq!(t.status, Status::Passed, "{t:#?}");
+    assert_eq!(t.detail, "7 tables in database `shop`");
+    let lines: Vec<String> = r.ran.iter().map(|c| c.line()).collect();
+    assert!(!lines.iter().any(|c| c.contains("s3cret")), "{lines:?}");
+    assert!(!lines.iter().any(|c| c.contains("psql")), "{lines:?}");
 }
 
 #[test]

@@ -54,6 +54,7 @@ const PG: &[&str] = &["postgres"];
 const PG_REDIS: &[&str] = &["postgres", "redis"];
 const REDIS: &[&str] = &["redis"];
 const RABBITMQ: &[&str] = &["rabbitmq"];
+const MARIADB: &[&str] = &["mariadb"];
 const NONE: &[&str] = &[];
 
 #[rustfmt::skip]
@@ -67,7 +68,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "django-db-url-merge-pip", outcome: ok("django", "pip", "3.12", ".", "mysite.wsgi:application", Some("mysite.settings.production"), PG, NONE,
         &["the image runs `mysite.settings.production`"]) },
     Expect { fixture: "django-env-writes-pip", outcome: ok("django", "pip", "3.12", ".", "archive.wsgi:application", Some("archive.settings"), PG, NONE, NONE) },
-    Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), NONE, NONE,
+    Expect { fixture: "django-hostile-settings", outcome: ok("django", "pip", "3.13", ".", "blog.wsgi:application", Some("blog.settings"), MARIADB, NONE,
         &["DEBUG = True", "ALLOWED_HOSTS = []", "only database is SQLite", "STATIC_ROOT is not set", "no Python version is pinned"]) },
     Expect { fixture: "django-media-app", outcome: ok("django", "pip", "3.13", ".", "gallery.wsgi:application", Some("gallery.settings"), PG, NONE, NONE) },
     Expect { fixture: "django-optional-env-pip", outcome: ok("django", "pip", "3.12", ".", "newsroom.wsgi:application", Some("newsroom.settings"), PG, NONE, NONE) },
@@ -92,6 +93,7 @@ const EXPECTED: &[Expect] = &[
     Expect { fixture: "flask-old-pdm-lock", outcome: ok("flask", "pdm", "3.13", ".", "app:app", None, REDIS, NONE, &["run `pdm lock --update-reuse --strategy inherit_metadata`"]) },
     Expect { fixture: "flask-old-pins-uv", outcome: ok("flask", "uv", "3.11", ".", "wsgi:app", None, PG, NONE, &["no Python version is pinned (.python-version, requires-python, Pipfile); the image uses 3.11"]) },
     Expect { fixture: "flask-pkg-resources-pip", outcome: ok("flask", "pip", "3.10", ".", "notes:app", None, PG, NONE, NONE) },
+    Expect { fixture: "flask-pymysql-pip", outcome: ok("flask", "pip", "3.12", ".", "app:app", None, MARIADB, NONE, NONE) },
     Expect { fixture: "lock-and-requirements", outcome: ok("fastapi", "poetry", "3.13", ".", "main:app", None, PG, NONE, &["the lockfile wins and `requirements.txt` is ignored"]) },
     Expect { fixture: "monorepo", outcome: ok("fastapi", "uv", "3.13", "backend", "app.main:app", None, NONE, NONE, NONE) },
     Expect { fixture: "pdm-backend-requirements", outcome: ok("flask", "pip", "3.13", ".", "app:app", None, NONE, NONE, NONE) },

@@ -808,18 +808,19 @@ fn a_daphne_app_behind_the_proxy_is_told_it_trusts_no_forwarded_headers() {
     assert!(!with(Proxy::None).notes.iter().any(|n| n.contains(note)));
 }
 
-/// A Django project on MySQL (mysqlclient, `django.db.backends.mysql`, its settings from the environment)
-/// gets no database service yet: init says the stack will not work, naming the driver and the settings
-/// left unset, instead of "Next:" (issue 17). A mysqlclient the settings never use (SQLite), or a
-/// project that also has a Postgres driver (so compose runs Postgres), is no such case.
+/// A Django project on MySQL (mysqlclient or PyMySQL, `django.db.backends.mysql`, its settings from the
+/// environment) gets MariaDB as `db`, each DATABASES key pointed at it (issue 17; it was a blocker while
+/// no service existed). A mysqlclient the settings never use (SQLite), or a project that also has a
+/// Postgres driver (so compose runs Postgres), gets no MariaDB.
 #[test]
-fn a_mysql_project_is_a_blocker_until_a_service_exists() {
+fn a_mysql_project_gets_a_mariadb_service() {
+    use dockgen::knowledge::Service;
     let settings = |engine: &str| {
         format!(
             "import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\nALLOWED_HOSTS = [\"localhost\"]\nROOT_URLCONF = \"mysite.urls\"\nWSGI_APPLICATION = \"mysite.wsgi.application\"\nDATABASES = {{\"default\": {{\"ENGINE\": \"django.db.backends.{engine}\", \"NAME\": os.environ.get(\"MYSQL_DATABASE\", \"app\"), \"USER\": os.environ.get(\"MYSQL_USER\", \"app\"), \"PASSWORD\": os.environ.get(\"MYSQL_PASSWORD\", \"\"), \"HOST\": os.environ.get(\"MYSQL_HOST\", \"localhost\")}}}}\nSTATIC_URL = \"static/\"\nSTATIC_ROOT = \"staticfiles\"\n"
         )
     };
-    let blockers = |requirements: &[u8], engine: &str| {
+    let planned = |requirements: &[u8], engine: &str| {
         let settings = settings(engine);
         let dir = project(&[
             ("requirements.txt", requirements),
@@ -837,42 +838,49 @@ fn a_mysql_project_is_a_blocker_until_a_service_exists() {
             ),
         ]);
         let p = detect(dir.path(), &Options::default()).unwrap();
-        plan(&p, &PlanOptions::default()).unwrap().blockers
+        plan(&p, &PlanOptions::default()).unwrap()
     };
-    let mysql = blockers(
-        b"Django==5.2.9\nmysqlclient==2.2.7\ngunicorn==23.0.0\n",
-        "mysql",
-    );
-    assert_eq!(mysql.len(), 1, "{mysql:?}");
-    assert!(
-        mysql[0]
-            .problem
-            .contains("`mysqlclient` (requirements.txt:2)")
-            && mysql[0].problem.contains("MYSQL_HOST")
-            && mysql[0].problem.contains("no MySQL/MariaDB service"),
-        "{mysql:?}"
-    );
-    let pymysql = blockers(b"Django==5.2.9\nPyMySQL==1.1.1\n", "mysql");
-    assert!(
-        pymysql.iter().any(|b| b.problem.contains("`pymysql`")),
-        "{pymysql:?}"
-    );
-    let both = blockers(
+    let env = |plan: &dockgen::plan::Plan, name: &str| {
+        plan.app_env
+            .iter()
+            .find(|e| e.name == name)
+            .map(|e| e.value.clone())
+    };
+    for requirements in [
+        &b"Django==5.2.9\nmysqlclient==2.2.7\ngunicorn==23.0.0\n"[..],
+        b"Django==5.2.9\nPyMySQL==1.1.1\n",
+    ] {
+        let mysql = planned(requirements, "mysql");
+        assert!(mysql.blockers.is_empty(), "{:?}", mysql.blockers);
+        assert!(mysql.runs(Service::Mariadb) && !mysql.runs(Service::Postgres));
+        assert_eq!(env(&mysql, "MYSQL_HOST").as_deref(), Some("db"));
+        assert_eq!(
+            env(&mysql, "MYSQL_PASSWORD").as_deref(),
+            Some("${MARIADB_PASSWORD:?set MARIADB_PASSWORD in .env}")
+        );
+        assert_eq!(
+            env(&mysql, "MYSQL_DATABASE").as_deref(),
+            Some("${MARIADB_DATABASE:-app}")
+        );
+        let compose = dockgen::output::render::render(&mysql).unwrap();
+        let compose = &compose["docker-compose.yml"];
+        assert!(
+            compose.contains("healthcheck.sh\", \"--connect\""),
+            "{compose}"
+        );
+        assert!(compose.contains("mariadb-data:/var/lib/mysql"), "{compose}");
+        assert!(!compose.contains("postgres"), "{compose}");
+    }
+    let both = planned(
         b"Django==5.2.9\nmysqlclient==2.2.7\npsycopg[binary]==3.2.3\n",
         "postgresql",
     );
-    assert!(
-        both.iter().all(|b| !b.problem.contains("MySQL")),
-        "{both:?}"
-    );
+    assert!(both.runs(Service::Postgres) && !both.runs(Service::Mariadb));
     let p = detect(
         &fixtures().join("django-hostile-settings"),
         &Options::default(),
     )
     .unwrap();
-    let unused = plan(&p, &PlanOptions::default()).unwrap().blockers;
-    assert!(
-        unused.iter().all(|b| !b.problem.contains("MySQL")),
-        "{unused:?}"
-    );
+    let unused = plan(&p, &PlanOptions::default()).unwrap();
+    assert!(!unused.runs(Service::Mariadb), "{:?}", unused.services);
 }

@@ -45,9 +45,14 @@ fn orchestrated(fixture: &str) -> Option<(Plan, BTreeMap<String, String>)> {
     let plan = planned(fixture)?;
     let all = match render_targets(&plan, &all(), &Templates::default()) {
         Ok(all) => all,
-        // The orchestrator targets refuse a RabbitMQ broker
-        // (`a_rabbitmq_broker_is_refused_for_the_orchestrator_targets`).
-        Err(_) if plan.runs(dockgen::knowledge::Service::Rabbitmq) => return None,
+        // The orchestrator targets refuse a RabbitMQ broker and a MariaDB database
+        // (`a_rabbitmq_broker_is_refused_for_the_orchestrator_targets`, `a_mariadb_...`).
+        Err(_)
+            if plan.runs(dockgen::knowledge::Service::Rabbitmq)
+                || plan.runs(dockgen::knowledge::Service::Mariadb) =>
+        {
+            return None;
+        }
         Err(e) => panic!("{fixture}: {e}"),
     };
     let compose_only = dockgen::output::render::render(&plan).unwrap();
@@ -495,6 +500,28 @@ fn a_rabbitmq_broker_is_refused_for_the_orchestrator_targets() {
     assert_eq!(code, 0, "{err}");
     let compose = std::fs::read_to_string(d.path().join("docker-compose.yml")).unwrap();
     assert!(compose.contains("rabbitmq-diagnostics"), "{compose}");
+}
+
+/// A MariaDB database is not generated for Kubernetes or Swarm yet: each target is refused with the
+/// reason, and compose alone runs MariaDB as `db`.
+#[test]
+fn a_mariadb_database_is_refused_for_the_orchestrator_targets() {
+    use crate::cli::{copy_fixture, dockgen, run};
+    let d = copy_fixture("flask-pymysql-pip");
+    for target in ["kubernetes", "swarm"] {
+        let (code, _, err) = run(dockgen(d.path()).args(["init", "--yes", "--target", target]));
+        assert_eq!(code, 2, "{target}: {err}");
+        assert!(
+            err.contains("does not generate a MariaDB database yet"),
+            "{target}: {err}"
+        );
+        assert!(!d.path().join("stack.yml").exists(), "{target}");
+        assert!(!d.path().join("deploy").exists(), "{target}");
+    }
+    let (code, _, err) = run(dockgen(d.path()).args(["init", "--yes"]));
+    assert_eq!(code, 0, "{err}");
+    let compose = std::fs::read_to_string(d.path().join("docker-compose.yml")).unwrap();
+    assert!(compose.contains("image: \"mariadb:11\""), "{compose}");
 }
 
 /// Every fixture's stack file is one `docker stack deploy` takes (the CLI's own schema and

@@ -259,3 +259,24 @@ fn environment_writes_and_self_checked_reads_are_not_asked_for() {
     assert_eq!(secrets, ["POSTGRES_PASSWORD", "DJANGO_SECRET_KEY"]);
     assert!(left_empty(&env).is_empty(), "{env}");
 }
+
+/// A project whose only database driver is MySQL's gets MariaDB as `db` instead of Postgres, every
+/// database URL it reads in its driver's SQLAlchemy scheme pointing at it, and generated credentials for
+/// both of MariaDB's accounts: nothing for the user to type (issue 17; before, it got only a blocker).
+#[test]
+fn a_mysql_driver_gets_a_mariadb_service_and_urls_in_its_scheme() {
+    use dockgen::base::kinds::Service;
+    let (_, plan) = planned("flask-pymysql-pip");
+    assert!(plan.runs(Service::Mariadb));
+    assert!(!plan.runs(Service::Postgres));
+    assert!(plan.blockers.is_empty(), "{:?}", plan.blockers);
+    let url = "mysql+pymysql://${MARIADB_USER:-app}:${MARIADB_PASSWORD:?set MARIADB_PASSWORD in .env}@db:3306/${MARIADB_DATABASE:-app}";
+    for name in ["DATABASE_URL", "ORDERS_DB_URL"] {
+        let e = plan.app_env.iter().find(|e| e.name == name).unwrap();
+        assert_eq!(e.value, url, "{name}");
+    }
+    assert!(plan.must_set.is_empty(), "{:?}", plan.must_set);
+    let (env, secrets) = dotenv(&plan);
+    assert_eq!(secrets, ["MARIADB_PASSWORD", "MARIADB_ROOT_PASSWORD"]);
+    assert_eq!(left_empty(&env), Vec::<&str>::new(), "{env}");
+}

@@ -19,6 +19,7 @@ pub(super) fn role(v: &EnvRead, cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
         let role = match key {
             "ENGINE" => EnvRole::DatabaseEngine {
                 postgres: "django.db.backends.postgresql".into(),
+                mysql: "django.db.backends.mysql".into(),
             },
             "HOST" => EnvRole::DatabaseHost,
             "PORT" => EnvRole::DatabasePort,

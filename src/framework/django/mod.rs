@@ -201,10 +201,14 @@ impl FrameworkSpec for Django {
         if d.auth {
             facts.insert(AUTH);
         }
-        let services = [(Service::Postgres, &d.postgres), (Service::Redis, &d.redis)]
-            .into_iter()
-            .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
-            .collect();
+        let services = [
+            (Service::Mariadb, &d.mysql),
+            (Service::Postgres, &d.postgres),
+            (Service::Redis, &d.redis),
+        ]
+        .into_iter()
+        .filter_map(|(s, e)| e.clone().map(|e| (s, e)))
+        .collect();
         let mut warnings = d.warnings.clone();
         let data_dirs = data_dirs(&d, cx, &mut warnings);
         Ok(Analysis {
@@ -234,8 +238,12 @@ impl FrameworkSpec for Django {
     fn env_role(&self, read: &EnvRead, cx: &EnvRoleCx) -> Option<(EnvRole, Evidence)> {
         env::role(read, cx)
     }
-    fn database_url_scheme(&self) -> Option<&'static str> {
-        Some("postgres")
+    fn database_url_scheme(&self, database: Service) -> Option<&'static str> {
+        // dj-database-url and django-environ: `postgres://`, `mysql://`.
+        match database {
+            Service::Mariadb => Some("mysql"),
+            _ => Some("postgres"),
+        }
     }
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn, Server::Daphne]

@@ -30,6 +30,8 @@ pub struct Django {
     /// MEDIA_ROOT: where uploads go (the path when the settings fix it), with its evidence.
     pub media_root: Option<(Option<String>, Evidence)>,
     pub postgres: Option<Evidence>,
+    /// A MySQL engine (`django.db.backends.mysql`) or a `mysql://` URL: the generated MariaDB's.
+    pub mysql: Option<Evidence>,
     pub redis: Option<Evidence>,
     /// Where each top-level setting is assigned (file, line), across the merged settings modules.
     pub assigned: BTreeMap<String, (String, usize)>,
@@ -626,6 +628,9 @@ fn databases(merged: &Merged, d: &mut Django) {
             {
                 d.postgres = Some(at(a, f, &format!("DATABASES ENGINE `{e}`")));
             }
+            if let Some(e) = engines.iter().find(|e| e.ends_with(".mysql")) {
+                d.mysql = Some(at(a, f, &format!("DATABASES ENGINE `{e}`")));
+            }
         }
         // Assigned inside a conditional that reads the environment (`if DB == "postgres":`): the
         // switch is traced and set by compose, so there is nothing to warn about.
@@ -644,6 +649,9 @@ fn service_urls(merged: &Merged, d: &mut Django) {
         if d.postgres.is_none() && (s.starts_with("postgres://") || s.starts_with("postgresql://"))
         {
             d.postgres = Some(Evidence::at(file, *line, "a postgres:// URL in settings"));
+        }
+        if d.mysql.is_none() && s.starts_with("mysql://") {
+            d.mysql = Some(Evidence::at(file, *line, "a mysql:// URL in settings"));
         }
         if d.redis.is_none() && (s.starts_with("redis://") || s.starts_with("rediss://")) {
             d.redis = Some(Evidence::at(file, *line, "a redis:// URL in settings"));
