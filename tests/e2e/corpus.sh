@@ -9,8 +9,9 @@
 # features, as its spec tests/e2e/corpus/<app>.check.sh describes:
 #   - a page answers 200 and shows a Redis-backed counter that grows between two requests;
 #   - a row created through the web app shows up on a page (database round trip);
-#   - migrations (or the app's own table creation) landed in Postgres: tables in schema `public`,
-#     counted with psql inside the db container;
+#   - migrations (or the app's own table creation) landed in the generated database: tables in
+#     Postgres's schema `public` counted with psql inside the db container (MariaDB's, with its client,
+#     for an app on MySQL);
 #   - a task enqueued through the web app is executed by the worker (Celery, RQ);
 #   - a static file is served;
 #   - DEBUG is off: an unknown path answers 404 without a debug page;
@@ -249,15 +250,22 @@ checks() {
     esac
   fi
 
-  # Migrations (or the app's own table creation) in Postgres.
-  if grep -qE '^  db:' docker-compose.yml; then
+  # Migrations (or the app's own table creation) in the generated database: Postgres, or MariaDB for
+  # an app whose database drivers are MySQL's (counted by the service's own client as the app's user).
+  if grep -qE '^    image: "?mariadb:' docker-compose.yml; then
+    db=$(sed -n 's/^MARIADB_DATABASE=//p' .env)
+    # shellcheck disable=SC2016 # expanded by the db container's shell, from its own environment
+    tables=$("$compose" exec -T db sh -c 'MYSQL_PWD="$MARIADB_PASSWORD" exec mariadb -u"$MARIADB_USER" -D"$MARIADB_DATABASE" -N -e "select count(*) from information_schema.tables where table_schema = database()"' 2>&1 | tr -d '\r' | tail -1)
+    [ "$tables" -gt 0 ] 2>/dev/null && ok "$tables tables in MariaDB (database ${db:-app})" ||
+      fail "no tables in MariaDB database ${db:-app} ($tables): the app did not migrate into the generated database"
+  elif grep -qE '^  db:' docker-compose.yml; then
     user=$(sed -n 's/^POSTGRES_USER=//p' .env); db=$(sed -n 's/^POSTGRES_DB=//p' .env)
     tables=$("$compose" exec -T db psql -U "${user:-app}" -d "${db:-app}" -tAc \
       "select count(*) from information_schema.tables where table_schema = 'public'" 2>&1 | tr -d '\r' | tail -1)
     [ "$tables" -gt 0 ] 2>/dev/null && ok "$tables tables in Postgres (schema public)" ||
       fail "no tables in Postgres schema public ($tables): the app did not migrate into the generated database"
   else
-    fail "no Postgres service was generated"
+    fail "no database service was generated"
   fi
 
   # Static files.

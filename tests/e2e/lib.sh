@@ -260,8 +260,13 @@ env_file_checks() {
   if [ ! -f .env ]; then fail "dockgen init wrote no .env"; return; fi
   mode=$(stat -c %a .env)
   [ "$mode" = 600 ] && ok ".env written by dockgen init, mode 600" || fail ".env has mode $mode, not 600"
-  grep -qE '^POSTGRES_PASSWORD=[A-Za-z0-9_-]{40,}$' .env && ok ".env has a generated POSTGRES_PASSWORD" ||
-    fail ".env has no generated POSTGRES_PASSWORD"
+  # The generated database's password: Postgres's, or MariaDB's two (the app's user and root).
+  local names=(POSTGRES_PASSWORD) name
+  if grep -qE '^    image: "?mariadb:' docker-compose.yml; then names=(MARIADB_PASSWORD MARIADB_ROOT_PASSWORD); fi
+  for name in "${names[@]}"; do
+    grep -qE "^$name=[A-Za-z0-9_-]{40,}\$" .env && ok ".env has a generated $name" ||
+      fail ".env has no generated $name"
+  done
   if grep -E '^[A-Z_]*(PASSWORD|SECRET|_KEY|TOKEN)[A-Z_]*=.' .env.example >/dev/null; then
     fail ".env.example carries secret values: $(grep -E '^[A-Z_]*(PASSWORD|SECRET|_KEY|TOKEN)[A-Z_]*=.' .env.example | cut -d= -f1 | tr '\n' ' ')"
   else
