@@ -532,6 +532,34 @@ fn fit_wheels(
     source_builds(&locked, choice.version, listed, warnings)
 }
 
+/// What to say of a package with no Linux x86_64 wheel for Python `v`: what the builder gets for its
+/// source build (the table's system packages, else a C compiler), and a Python to pin only when some
+/// supported Python has a wheel (`with`); a package that publishes none for Linux (mysqlclient's wheels
+/// are Windows-only) builds from source on every Python.
+fn no_wheel_warning(
+    shown: &str,
+    name: &str,
+    file: &str,
+    v: PythonVersion,
+    with: &[String],
+) -> String {
+    let needs = knowledge::source_build_needs(name);
+    let gets = if *needs == knowledge::COMPILER {
+        "a C compiler; it may need more".to_string()
+    } else {
+        format!("{}: {}", needs.why, needs.build.join(", "))
+    };
+    if with.is_empty() {
+        return format!(
+            "`{shown}` in {file} publishes no wheel for Linux x86_64: the image builds it from source on any Python (the builder gets {gets})"
+        );
+    }
+    format!(
+        "`{shown}` in {file} has no wheel for Python {v} on Linux x86_64 (it has wheels for {}): the image builds it from source (the builder gets {gets}); pin a Python it has wheels for, or upgrade it",
+        with.join(", ")
+    )
+}
+
 /// The locked packages pip would build from source for Python `v` (sdist only, or no wheel for it),
 /// each warned about when it has no wheel for `v`.
 fn source_builds(
@@ -558,15 +586,7 @@ fn source_builds(
                     .filter(|s| files.iter().any(|f| wheels::wheel_fits(f, **s)))
                     .map(|s| s.to_string())
                     .collect();
-                warnings.warn(format!(
-                    "`{shown}` in {file} has no wheel for Python {} on Linux x86_64{}: the image builds it from source (the builder gets a C compiler; it may need more); pin a Python it has wheels for, or upgrade it",
-                    v,
-                    if with.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" (it has wheels for {})", with.join(", "))
-                    },
-                ));
+                warnings.warn(no_wheel_warning(&shown, name, file, v, &with));
                 format!("{lister} lists no wheel of {shown} for Python {}", v)
             }
         };
@@ -576,4 +596,38 @@ fn source_builds(
         });
     }
     builds
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A package whose only wheels are for another platform builds from source on every Python: no
+    /// Python is offered to pin, and the builder's packages from the table are named; a package with
+    /// wheels for other Pythons is offered those.
+    #[test]
+    fn a_source_build_warning_names_what_the_builder_gets() {
+        let v = PythonVersion::new(3, 13);
+        let w = no_wheel_warning(
+            "mysqlclient 2.3.2",
+            "mysqlclient",
+            "requirements.txt",
+            v,
+            &[],
+        );
+        assert!(w.contains("publishes no wheel for Linux x86_64"), "{w}");
+        assert!(w.contains("default-libmysqlclient-dev"), "{w}");
+        assert!(!w.contains("pin a Python"), "{w}");
+        let with = ["3.11".to_string()];
+        let w = no_wheel_warning("greenlet 3.0.1", "greenlet", "uv.lock", v, &with);
+        assert!(
+            w.starts_with("`greenlet 3.0.1` in uv.lock has no wheel for Python 3.13 on Linux x86_64 (it has wheels for 3.11)"),
+            "{w}"
+        );
+        assert!(w.contains("a C compiler; it may need more"), "{w}");
+        assert!(
+            w.ends_with("pin a Python it has wheels for, or upgrade it"),
+            "{w}"
+        );
+    }
 }
