@@ -16,6 +16,8 @@ use crate::parse::pysrc::Comparison;
 /// Values that select PostgreSQL when a switch is compared against them (beside the frameworks' own,
 /// [`crate::framework::FrameworkSpec::postgres_values`]).
 const POSTGRES_VALUES: &[&str] = &["postgres", "postgresql", "psql", "pg"];
+/// Values a switch is compared with to select MySQL/MariaDB (lower-cased), beside the frameworks' own.
+const MYSQL_VALUES: &[&str] = &["mysql", "mariadb"];
 
 /// Statement targets whose value is a database URL.
 const URL_TARGETS: &[&str] = &[
@@ -221,7 +223,8 @@ fn signing_key(v: &EnvVar) -> Option<(EnvRole, Evidence)> {
     Some((EnvRole::SigningKey, because(v, rule)))
 }
 
-/// A switch: the variable (or the name it is assigned to) compared against a PostgreSQL value.
+/// A switch: the variable (or the name it is assigned to) compared against a value that selects the
+/// generated database (PostgreSQL's, or MySQL's when the app's drivers are MySQL's).
 fn switch(
     v: &EnvVar,
     comparisons: &[(Comparison, String)],
@@ -235,10 +238,21 @@ fn switch(
             Some(cmp.name.as_str()) == assigned
         };
         let value = cmp.value.to_ascii_lowercase();
-        let own = |f: &crate::framework::Framework| f.postgres_values().contains(&value.as_str());
-        same && (POSTGRES_VALUES.contains(&value.as_str()) || c.frameworks.iter().any(own))
+        let own = |f: &crate::framework::Framework| match c.database {
+            Service::Mariadb => f.mysql_values().contains(&value.as_str()),
+            _ => f.postgres_values().contains(&value.as_str()),
+        };
+        let common = match c.database {
+            Service::Mariadb => MYSQL_VALUES,
+            _ => POSTGRES_VALUES,
+        };
+        same && (common.contains(&value.as_str()) || c.frameworks.iter().any(own))
     })?;
-    let rule = format!("compared with `{}` to select PostgreSQL", cmp.value);
+    let database = match c.database {
+        Service::Mariadb => "MySQL/MariaDB",
+        _ => "PostgreSQL",
+    };
+    let rule = format!("compared with `{}` to select {database}", cmp.value);
     Some((
         EnvRole::DatabaseSwitch {
             value: cmp.value.clone(),
@@ -490,6 +504,26 @@ mod tests {
         assert_eq!(get("CELERY_BROKER_URL"), Some(EnvRole::AmqpUrl));
         assert_eq!(get("BROKER"), Some(EnvRole::AmqpUrl));
         assert_eq!(get("CELERY_RESULT_BACKEND"), Some(EnvRole::RedisUrl));
+    }
+
+    /// A switch compared with a MySQL value selects the generated database when the app's drivers are
+    /// MySQL's (and is left alone when they are PostgreSQL's, whose values it is not compared with).
+    #[test]
+    fn a_switch_compared_with_mysql_selects_mariadb() {
+        let src = "import os\nDB_ENGINE = os.getenv('DB_ENGINE', 'sqlite')\nif DB_ENGINE == 'mysql':\n    DATABASES = {'default': {'ENGINE': 'django.db.backends.mysql', 'HOST': os.getenv('DB_HOST')}}\n";
+        let get = |ds: &[&str]| {
+            let r = roles(src, Some("postgres"), ds);
+            r.into_iter()
+                .find(|(n, _)| n == "DB_ENGINE")
+                .map(|(_, r)| r)
+        };
+        assert_eq!(
+            get(&["django", "mysqlclient"]),
+            Some(EnvRole::DatabaseSwitch {
+                value: "mysql".into()
+            })
+        );
+        assert_eq!(get(&["django", "psycopg"]), None);
     }
 
     /// With only MySQL drivers the database is MariaDB, and a URL is written in the scheme its consumer

@@ -310,6 +310,11 @@ pub trait FrameworkSpec: Sync {
     fn postgres_values(&self) -> &'static [&'static str] {
         &[]
     }
+    /// Values of its own settings that select MySQL/MariaDB when a switch is compared against them
+    /// (Django's `django.db.backends.mysql`).
+    fn mysql_values(&self) -> &'static [&'static str] {
+        &[]
+    }
     /// How its apps usually read the database from the environment, in the fix offered when nothing in
     /// the app does (`DATABASE_URL with dj-database-url in Django settings`).
     fn database_from_env(&self) -> Option<&'static str> {

@@ -153,11 +153,13 @@ fn role_value(v: &EnvVar, s: &Switches) -> Option<String> {
 }
 
 /// The compose value of a database role when the generated database is MariaDB. A libpq connection
-/// string and a switch compared with a PostgreSQL value have none: the app's own defaults apply.
+/// string has none: the app's own default applies.
 fn mariadb_value(role: &EnvRole) -> Option<String> {
     Some(match role {
         EnvRole::DatabaseUrl { scheme } => mariadb_url(scheme),
         EnvRole::DatabaseEngine { mysql, .. } => mysql.clone(),
+        // Traced only against a value that selects MySQL/MariaDB (the app's drivers are MySQL's).
+        EnvRole::DatabaseSwitch { value } => compose_literal(value),
         EnvRole::DatabaseHost => "db".into(),
         EnvRole::DatabasePort => "3306".into(),
         EnvRole::DatabaseName => MARIADB_DB.into(),

@@ -120,6 +120,9 @@ impl FrameworkSpec for Django {
             "django.db.backends.postgresql_psycopg2",
         ]
     }
+    fn mysql_values(&self) -> &'static [&'static str] {
+        &["django.db.backends.mysql"]
+    }
     fn database_from_env(&self) -> Option<&'static str> {
         Some("DATABASE_URL with dj-database-url in Django settings")
     }
