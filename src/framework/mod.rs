@@ -350,11 +350,6 @@ pub trait FrameworkSpec: Sync {
     fn runtime_env(&self, _app: &AppView) -> Vec<(&'static str, String)> {
         Vec::new()
     }
-    /// A worker command of the framework's own for the task queue named `queue`, when it has one
-    /// (Django's `manage.py rqworker` with django-rq).
-    fn worker_command(&self, _queue: &str, _app: &AppView) -> Option<Vec<String>> {
-        None
-    }
 }
 
 crate::registry_handle!(

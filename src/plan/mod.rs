@@ -615,7 +615,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let dev_command = p.framework.dev_command(&view, &server.fixed_command);
     let migration = migration(p, opts, &view);
     let broker = redis || rabbitmq;
-    let workers = workers::plan(p, opts, broker, &view, &mut notes)?;
+    let workers = workers::plan(p, opts, broker, &mut notes)?;
     let web_concurrency = web_concurrency(p, opts, migration.is_some(), &mut notes);
     let switches = env::Switches {
         workers: web_concurrency,

@@ -7,7 +7,6 @@ use crate::base::diag::Diagnostics;
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Key;
 use crate::detect::Project;
-use crate::framework::AppView;
 
 /// The worker services: the answer's, else detection's; in compose's stable order. `broker` says
 /// whether compose runs a broker for them (Redis or RabbitMQ).
@@ -15,7 +14,6 @@ pub(super) fn plan(
     p: &Project,
     opts: &PlanOptions,
     broker: bool,
-    view: &AppView,
     notes: &mut Diagnostics,
 ) -> Result<Vec<WorkerService>> {
     let chosen = match &opts.workers {
@@ -49,7 +47,7 @@ pub(super) fn plan(
     queues.sort();
     let mut workers: Vec<WorkerService> = chosen
         .iter()
-        .filter_map(|k| service(*k, p, view, queues.first() == Some(&k.queue)))
+        .filter_map(|k| service(*k, p, queues.first() == Some(&k.queue)))
         .collect();
     workers.sort_by_key(|w| match w.name.as_str() {
         "worker" => 0,
@@ -71,7 +69,7 @@ pub(super) fn plan(
     Ok(workers)
 }
 
-fn service(kind: WorkerKind, p: &Project, view: &AppView, first: bool) -> Option<WorkerService> {
+fn service(kind: WorkerKind, p: &Project, first: bool) -> Option<WorkerService> {
     let q = kind.queue;
     let facts = p.queue(q);
     let (name, planned, key) = match (kind.scheduler, q.scheduler()) {
@@ -82,7 +80,15 @@ fn service(kind: WorkerKind, p: &Project, view: &AppView, first: bool) -> Option
         ),
         (true, None) => return None,
         (false, _) => {
-            let own = p.framework.worker_command(q.as_str(), view);
+            // The framework's CLI runs the command an integration package gives it (django-rq).
+            let own = q
+                .framework_worker_command(&p.dependencies)
+                .and_then(|words| {
+                    let (name, args) = words.split_first()?;
+                    let mut c = p.framework.cli_invocation(name)?;
+                    c.extend(args.iter().map(|a| a.to_string()));
+                    Some(c)
+                });
             let name = if first {
                 "worker".to_string()
             } else {

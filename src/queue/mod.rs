@@ -128,6 +128,12 @@ pub trait QueueSpec: Sync {
     fn services(&self) -> &'static [(&'static str, Option<&'static str>, Service)] {
         &[]
     }
+    /// The framework command that runs its worker, when an integration package among `deps` gives the
+    /// framework one (django-rq's `rqworker default`): the command's name, then its arguments. The
+    /// framework's CLI runs it ([`crate::framework::FrameworkSpec::cli_invocation`]).
+    fn framework_worker_command(&self, _deps: &DepSet) -> Option<&'static [&'static str]> {
+        None
+    }
     /// Whether its services need an app found for them (Celery's `-A`): without one, none is planned.
     fn needs_app(&self) -> bool {
         false
@@ -179,8 +185,8 @@ pub trait QueueSpec: Sync {
     fn scheduler(&self) -> Option<Scheduler> {
         None
     }
-    /// Its worker service. `own` is the command the framework has for it (Django's `manage.py
-    /// rqworker`), if any. `None`: it cannot run (no app).
+    /// Its worker service. `own` is the framework's CLI running its [`QueueSpec::framework_worker_command`]
+    /// (Django's `manage.py rqworker`), if any. `None`: it cannot run (no app).
     fn worker_service(&self, facts: &QueueFacts, own: Option<Vec<String>>) -> Option<QueueService>;
     /// Its scheduler's service, for a queue with a [`QueueSpec::scheduler`].
     fn scheduler_service(&self, _facts: &QueueFacts) -> Option<QueueService> {

@@ -372,7 +372,6 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("base/error.rs", &["pip", "poetry", "uv"]),
     ("detect/mod.rs", &["celery"]),
-    ("framework/django/mod.rs", &["rq"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
     ("knowledge.rs", &["django"]),

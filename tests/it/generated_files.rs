@@ -884,3 +884,44 @@ fn a_mysql_project_gets_a_mariadb_service() {
     let unused = plan(&p, &PlanOptions::default()).unwrap();
     assert!(!unused.runs(Service::Mariadb), "{:?}", unused.services);
 }
+
+/// django-rq gives Django a management command for RQ's worker: the worker runs it through the
+/// framework's CLI (`python manage.py rqworker default`), not the bare `rq worker`; plain rq keeps
+/// `rq worker`.
+#[test]
+fn django_rq_runs_its_worker_through_manage_py() {
+    let worker = |requirements: &[u8]| {
+        let dir = project(&[
+            ("requirements.txt", requirements),
+            (".python-version", b"3.12\n"),
+            (
+                "manage.py",
+                b"import os\nos.environ.setdefault(\"DJANGO_SETTINGS_MODULE\", \"mysite.settings\")\n",
+            ),
+            ("mysite/__init__.py", b""),
+            (
+                "mysite/settings.py",
+                b"import os\nSECRET_KEY = os.environ[\"SECRET_KEY\"]\nROOT_URLCONF = \"mysite.urls\"\nWSGI_APPLICATION = \"mysite.wsgi.application\"\nSTATIC_URL = \"static/\"\nSTATIC_ROOT = \"staticfiles\"\n",
+            ),
+            ("mysite/urls.py", b"urlpatterns = []\n"),
+            (
+                "mysite/wsgi.py",
+                b"from django.core.wsgi import get_wsgi_application\napplication = get_wsgi_application()\n",
+            ),
+        ]);
+        let p = detect(dir.path(), &Options::default()).unwrap();
+        let plan = plan(&p, &PlanOptions::default()).unwrap();
+        plan.workers
+            .iter()
+            .find(|w| w.name == "worker")
+            .map(|w| w.command.join(" "))
+    };
+    assert_eq!(
+        worker(b"Django==5.2.9\ndjango-rq==3.1\n").as_deref(),
+        Some("python manage.py rqworker default")
+    );
+    assert_eq!(
+        worker(b"Django==5.2.9\nrq==2.6.0\n").as_deref(),
+        Some("rq worker --url redis://redis:6379/0")
+    );
+}

@@ -299,8 +299,7 @@ impl FrameworkSpec for Django {
             .into_iter()
             .collect()
     }
-    fn worker_command(&self, queue: &str, app: &AppView) -> Option<Vec<String>> {
-        (queue == "rq" && app.deps.has("django-rq"))
-            .then(|| words(&["python", "manage.py", "rqworker", "default"]))
+    fn cli_invocation(&self, command: &str) -> Option<Vec<String>> {
+        Some(words(&["python", "manage.py", command]))
     }
 }

@@ -5,6 +5,7 @@ use super::{FindCx, ProcfileRun, QueueFacts, QueueService, QueueSpec, WorkerProb
 use crate::base::diag::Diagnostics;
 use crate::base::evidence::{Evidence, Key};
 use crate::base::kinds::Service;
+use crate::parse::deps::DepSet;
 use crate::parse::procfile::Process;
 
 pub struct Rq;
@@ -49,6 +50,11 @@ impl QueueSpec for Rq {
             queues: cx.procfile_queues.clone(),
             ..QueueFacts::default()
         }
+    }
+    fn framework_worker_command(&self, deps: &DepSet) -> Option<&'static [&'static str]> {
+        // django-rq's management command, with its default queue.
+        deps.has("django-rq")
+            .then_some(&["rqworker", "default"][..])
     }
     fn worker_service(&self, facts: &QueueFacts, own: Option<Vec<String>>) -> Option<QueueService> {
         let mut command = own.unwrap_or_else(worker_command);
