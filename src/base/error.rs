@@ -231,7 +231,7 @@ impl Error {
     pub fn hint(&self) -> Option<String> {
         match self {
             Error::Hinted { hint, .. } => Some(terminal_lines(hint)),
-            Error::Parse { .. } => Some("fix the file at that position: pip, uv and Poetry would reject it too".into()),
+            Error::Parse { .. } => Some("fix the file at that position: Python's packaging tools would reject it too".into()),
             Error::Requirement { .. } => {
                 Some("each line must be a PEP 508 requirement, an option such as `-r other.txt`, or a comment".into())
             }
@@ -266,7 +266,7 @@ impl Error {
                 Some("pass the project directory, or a directory inside it (`.` by default)".into())
             }
             Error::NotUtf8 { .. } => Some(
-                "dockgen reads project files as UTF-8, as pip, uv and Python do: save the file as UTF-8".into(),
+                "dockgen reads project files as UTF-8, as Python and its packaging tools do: save the file as UTF-8".into(),
             ),
             _ => None,
         }

@@ -255,7 +255,7 @@ fn non_utf8_manifest_is_an_error_naming_it() {
     assert_eq!(
         err,
         "error: `pyproject.toml` is not valid UTF-8 text (first bad byte at line 2, column 12)\n\
-         hint: dockgen reads project files as UTF-8, as pip, uv and Python do: save the file as UTF-8\n"
+         hint: dockgen reads project files as UTF-8, as Python and its packaging tools do: save the file as UTF-8\n"
     );
 }
 

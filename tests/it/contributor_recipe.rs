@@ -370,7 +370,6 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// `django` and `flask` in the queues' modules are their integration packages (`django-rq`, `flask-rq2`,
 /// `django-celery-beat`), which mean the queue.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
-    ("base/error.rs", &["pip", "poetry", "uv"]),
     ("detect/mod.rs", &["celery"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
