@@ -379,6 +379,22 @@ const TABLE: &[AnswerSpec] = &[
     },
 ];
 
+// One row per key, at the key's index (what `spec` relies on): checked when the crate compiles.
+const _: () = {
+    assert!(
+        TABLE.len() == Key::ALL.len(),
+        "answers::TABLE needs one row per Key"
+    );
+    let mut i = 0;
+    while i < TABLE.len() {
+        assert!(
+            TABLE[i].key.index() == i,
+            "answers::TABLE's rows follow Key's order"
+        );
+        i += 1;
+    }
+};
+
 const NAME_LIST: [&str; TABLE.len()] = {
     let mut out = [""; TABLE.len()];
     let mut i = 0;
@@ -1668,6 +1684,71 @@ mod tests {
             }
         }
         assert_eq!(NAMES, Key::ALL.iter().map(|k| k.name()).collect::<Vec<_>>());
+    }
+
+    /// Each [`Key`] has exactly one row, at its own index (so `spec(key)` is its row), and no two rows
+    /// share a name, counting the earlier names.
+    #[test]
+    fn every_key_has_one_row_and_every_name_one_key() {
+        assert_eq!(
+            ANSWERS.len(),
+            Key::ALL.len(),
+            "a key without a row, or a row too many"
+        );
+        for (i, key) in Key::ALL.iter().enumerate() {
+            assert_eq!(
+                ANSWERS[i].key, *key,
+                "row {i} is not `{key}`'s: keep the table in Key's order"
+            );
+            assert_eq!(spec(*key).key, *key);
+        }
+        let mut names = std::collections::BTreeMap::new();
+        for spec in ANSWERS {
+            for name in std::iter::once(spec.key.name()).chain(spec.alias) {
+                let before = names.insert(name, spec.key);
+                assert!(
+                    before.is_none(),
+                    "`{name}` names both {before:?} and `{}`",
+                    spec.key
+                );
+            }
+        }
+    }
+
+    /// The flag, the variable and the saved name of each answer (and of its earlier name) lead back to
+    /// its key, through the edges that read them.
+    #[test]
+    fn every_flag_variable_and_saved_name_parses_back_to_its_key() {
+        for spec in ANSWERS {
+            let key = spec.key;
+            let flag = spec.flag();
+            assert_eq!(
+                named(flag.trim_start_matches("--")).map(|s| s.key),
+                Some(key)
+            );
+            let var = spec.env_var();
+            let from_var = var
+                .trim_start_matches(ENV_PREFIX)
+                .to_ascii_lowercase()
+                .replace('_', "-");
+            assert_eq!(Key::from_name(&from_var), Some(key), "{var}");
+            assert_eq!(named(spec.saved_name()).map(|s| s.key), Some(key));
+            let mut warnings = Vec::new();
+            let layer =
+                from_env([(var.clone(), example(spec).to_string())], &mut warnings).unwrap();
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(layer.origins.get(&key), Some(&Origin::Env { var }));
+            let saved = parse_saved(&render_saved(&layer.answers)).unwrap();
+            assert_eq!(saved.answers.get(key), layer.answers.get(key), "`{key}`");
+            if let Some(alias) = spec.alias {
+                assert_eq!(named(alias).map(|s| s.key), Some(key));
+                assert_eq!(
+                    Key::from_name(alias),
+                    None,
+                    "`{alias}` is only an earlier name"
+                );
+            }
+        }
     }
 
     #[test]
