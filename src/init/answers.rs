@@ -6,10 +6,11 @@
 //! flags produces the same files.
 //!
 //! Every answer is declared once, as a [`Key`] variant (its name, which is also its `dockgen.toml` name,
-//! its flag `--KEY` and its variable `DOCKGEN_KEY`) and its row of [`ANSWERS`]: its kind of value (which decides how it is parsed,
-//! shown, saved and offered as a flag), its help, and its prompt label. Everything else here (the layers,
-//! the variables, the saved file) and the flags in the binary's `cli.rs` work over that table, so a new
-//! answer is one new row plus the code that uses its value.
+//! its flag `--KEY` and its variable `DOCKGEN_KEY`) and its row of [`ANSWERS`]: its kind of value (which
+//! decides how it is parsed, shown, saved and offered as a flag), its help, and its prompt label.
+//! Everything else here (the layers, the variables, the saved file) and the flags in the binary's `cli.rs`
+//! work over that table, so a new answer is one new variant and row plus the code that uses its value.
+//! Code asks for an answer by its [`Key`]; a name is parsed only where text comes in ([`named`]).
 //!
 //! This module parses, validates, merges and renders answers; it reads only the files and variables it is
 //! handed. It does not know about clap (the binary builds the flags from the table) nor about prompts
