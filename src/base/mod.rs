@@ -1,5 +1,6 @@
 //! The leaf of the crate: vocabulary every stage shares, importing nothing from the rest of the crate.
 //!
+//! - [`answer`]: [`Key`](answer::Key), the names of the answers (`--port`, `DOCKGEN_PORT`, `port =`).
 //! - [`error`]: the one error type; each owner attaches its own hint ([`Error::hint`] / [`Error::with_hint`]).
 //! - [`evidence`]: where a decision came from, keyed by a typed [`Key`](evidence::Key).
 //! - [`relpath`]: [`RelDir`](relpath::RelDir), a directory relative to the project (`.` or `a/b`).
@@ -15,6 +16,7 @@
 //! Stages depend on this module and on each other downward only; nothing here knows about detection,
 //! plans or templates.
 
+pub mod answer;
 pub mod child;
 pub mod diag;
 pub mod error;

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::candidates::Cand;
 use super::{AppCandidate, Options};
+use crate::base::answer::Key as Answer;
 use crate::base::error::{Error, Result};
 use crate::base::evidence::{Evidence, EvidenceMap, Key};
 use crate::base::kinds::Interface;
@@ -49,15 +50,15 @@ pub(super) fn resolve(
     if let Some(e) = &opts.entrypoint {
         let app_dir = opts.app_dir().unwrap_or_else(|| chosen.app_dir.clone());
         check_given_entrypoint(root, &[&app_dir, project_dir], e)
-            .map_err(|m| given_entrypoint_error(e, &opts.evidence("entrypoint"), m))?;
+            .map_err(|m| given_entrypoint_error(e, &opts.evidence(Answer::Entrypoint), m))?;
         chosen.entrypoint = e.clone();
-        ev.insert(Key::Entrypoint, opts.evidence("entrypoint"));
+        ev.insert(Key::Entrypoint, opts.evidence(Answer::Entrypoint));
         if let Some(i) = chosen.framework.interface_of_entrypoint(e) {
             chosen.interface = i;
         }
     }
     if opts.app_dir.is_some() {
-        ev.insert(Key::AppDir, opts.evidence("app-dir"));
+        ev.insert(Key::AppDir, opts.evidence(Answer::AppDir));
     }
     chosen.candidates = cands.iter().map(|c| c.app.clone()).collect();
     if let (Some(first), Some(c)) = (chosen.candidates.first_mut(), cands.first())
@@ -201,7 +202,7 @@ fn from_candidate(
     let package = framework.package();
     let (framework_rule, app_dir_rule) = rules(c, deps);
     let framework_rule = match opts.framework {
-        Some(_) => opts.evidence("framework").to_string(),
+        Some(_) => opts.evidence(Answer::Framework).to_string(),
         None => framework_rule,
     };
     ev.insert(Key::Framework, c.app.evidence.with_rule(framework_rule));
@@ -302,11 +303,11 @@ fn from_options(opts: &Options, ev: &mut EvidenceMap) -> Result<Chosen> {
         message: "no app was found to tell the framework; pass --framework with --entrypoint"
             .into(),
     })?;
-    ev.insert(Key::Framework, opts.evidence("framework"));
+    ev.insert(Key::Framework, opts.evidence(Answer::Framework));
     ev.insert(
         Key::AppDir,
         if opts.app_dir.is_some() {
-            opts.evidence("app-dir")
+            opts.evidence(Answer::AppDir)
         } else {
             Evidence::rule("the project root (no app directory was given)")
         },

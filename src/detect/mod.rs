@@ -28,6 +28,7 @@ use std::path::Path;
 
 use serde::{Serialize, Serializer};
 
+use crate::base::answer::Key as Answer;
 use crate::base::error::{Error, Result};
 pub use crate::base::evidence::{Evidence, EvidenceMap, Key};
 pub use crate::base::kinds::Interface;
@@ -99,24 +100,24 @@ pub struct Options {
     /// How the package index may be asked which wheels the requirements' exact pins have; `None` (the
     /// default, and `--offline`) asks nothing.
     pub index: Option<crate::pkgindex::Access>,
-    /// Where each given option came from, by answer key (`framework`, `package-manager`, `python`,
+    /// Where each given option came from, by answer (`framework`, `package-manager`, `python`,
     /// `app-dir`, `entrypoint`); an option without an entry is reported as its command-line flag.
-    pub origins: BTreeMap<String, Evidence>,
+    pub origins: BTreeMap<Answer, Evidence>,
 }
 
 impl Options {
     /// The evidence for an explicit choice of `key` (recorded origin, else the `--key` flag).
-    pub fn evidence(&self, key: &str) -> Evidence {
+    pub fn evidence(&self, key: Answer) -> Evidence {
         self.origins
-            .get(key)
+            .get(&key)
             .cloned()
-            .unwrap_or_else(|| Evidence::rule(&format!("--{key} flag")))
+            .unwrap_or_else(|| Evidence::rule(&format!("{} flag", key.flag())))
     }
 
     /// The app the app answer names for the task queue that takes it, with its evidence.
     pub(super) fn queue_app(&self) -> Option<(String, Evidence)> {
         let app = self.celery_app.clone()?;
-        Some((app, self.evidence("celery-app")))
+        Some((app, self.evidence(Answer::CeleryApp)))
     }
 
     /// `--app-dir` normalised.
@@ -618,7 +619,7 @@ fn choose_manager(
     warnings: &mut Diagnostics,
 ) -> (PackageManager, Evidence) {
     match opts.package_manager {
-        Some(pm) => (pm, opts.evidence("package-manager")),
+        Some(pm) => (pm, opts.evidence(Answer::PackageManager)),
         None => crate::manager::choose(reg.managers, m, warnings),
     }
 }

@@ -7,6 +7,7 @@ use crate::base::python::PythonVersion;
 use std::path::Path;
 
 use super::Options;
+use crate::base::answer::Key as Answer;
 use crate::base::error::{Error, Position, Result};
 use crate::base::evidence::{Evidence, EvidenceMap, Key};
 use crate::base::fs::{self as files, limit};
@@ -139,7 +140,7 @@ fn explicit(p: &str, opts: &Options) -> Result<(PythonVersion, Evidence)> {
     let v = pv::major_minor(p).ok_or_else(|| Error::Usage {
         message: format!("invalid --python `{p}`: expected a version such as 3.12"),
     })?;
-    Ok((v, opts.evidence("python")))
+    Ok((v, opts.evidence(Answer::Python)))
 }
 
 /// Warns about a pinned version dockgen has no images for, or one outside the declared range.

@@ -5,11 +5,12 @@
 //! differ from detection (and keeps the ones saved before), so a later `dockgen init --check` with no
 //! flags produces the same files.
 //!
-//! Every answer is declared once, as a row of [`ANSWERS`]: its key (which is also its `dockgen.toml` name,
-//! its flag `--KEY` and its variable `DOCKGEN_KEY`), its kind of value (which decides how it is parsed,
-//! shown, saved and offered as a flag), its help, and its prompt label. Everything else here (the layers,
-//! the variables, the saved file) and the flags in the binary's `cli.rs` work over that table, so a new
-//! answer is one new row plus the code that uses its value.
+//! Every answer is declared once, as a [`Key`] variant (its name, which is also its `dockgen.toml` name,
+//! its flag `--KEY` and its variable `DOCKGEN_KEY`) and its row of [`ANSWERS`]: its kind of value (which
+//! decides how it is parsed, shown, saved and offered as a flag), its help, and its prompt label.
+//! Everything else here (the layers, the variables, the saved file) and the flags in the binary's `cli.rs`
+//! work over that table, so a new answer is one new variant and row plus the code that uses its value.
+//! Code asks for an answer by its [`Key`]; a name is parsed only where text comes in ([`named`]).
 //!
 //! This module parses, validates, merges and renders answers; it reads only the files and variables it is
 //! handed. It does not know about clap (the binary builds the flags from the table) nor about prompts
@@ -22,6 +23,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+pub use crate::base::answer::Key;
 use crate::base::error::{Error, Result, position_of};
 use crate::detect::{Evidence, Framework, Options};
 use crate::manager::PackageManager;
@@ -73,8 +75,8 @@ pub enum Commands {
 /// `-`), and the name in `dockgen.toml` is the key itself.
 #[derive(Debug)]
 pub struct AnswerSpec {
-    /// The answer's name: kebab-case, as in `dockgen.toml` and the `init` report.
-    pub key: &'static str,
+    /// The answer; its name ([`Key::name`]) is kebab-case, as in `dockgen.toml` and the `init` report.
+    pub key: Key,
     pub kind: Kind,
     /// Which commands have the flag.
     pub commands: Commands,
@@ -94,12 +96,12 @@ pub struct AnswerSpec {
 }
 
 /// Every answer, in the order they are asked, saved and listed (`init --help` shows the `init`-only
-/// flags first).
+/// flags first): [`Key::ALL`]'s order, one row per key, so a key's row is `ANSWERS[key.index()]`.
 pub static ANSWERS: &[AnswerSpec] = TABLE;
 
 const TABLE: &[AnswerSpec] = &[
     AnswerSpec {
-        key: "framework",
+        key: Key::Framework,
         kind: Kind::Framework,
         commands: Commands::DetectAndInit,
         help: "Use this framework instead of detecting it",
@@ -109,7 +111,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "package-manager",
+        key: Key::PackageManager,
         kind: Kind::PackageManager,
         commands: Commands::DetectAndInit,
         help: "Use this package manager instead of detecting it from lockfiles",
@@ -119,7 +121,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "python",
+        key: Key::Python,
         kind: Kind::Text(check_python),
         commands: Commands::DetectAndInit,
         help: "Python version for the image, as major.minor (e.g. 3.12)",
@@ -129,7 +131,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "app-dir",
+        key: Key::AppDir,
         kind: Kind::Text(check_app_dir),
         commands: Commands::DetectAndInit,
         help: "The directory (relative to PATH) holding manage.py or the app module; picks one of several apps",
@@ -139,7 +141,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "entrypoint",
+        key: Key::Entrypoint,
         kind: Kind::Text(check_entrypoint),
         commands: Commands::DetectAndInit,
         help: "What the server serves, as module:attribute (e.g. config.wsgi:application, main:app)",
@@ -149,7 +151,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "celery-app",
+        key: Key::CeleryApp,
         kind: Kind::Text(check_celery_app),
         commands: Commands::DetectAndInit,
         help: "The Celery app the worker services run, as `celery -A` takes it (e.g. proj, proj.celery:app)",
@@ -159,7 +161,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "port",
+        key: Key::Port,
         kind: Kind::Port,
         commands: Commands::InitOnly,
         help: "Port the server listens on (EXPOSE, bind address, compose port)",
@@ -169,7 +171,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "postgres",
+        key: Key::Postgres,
         kind: Kind::Bool,
         commands: Commands::InitOnly,
         help: "Add a Postgres service even if the project shows no sign of needing one",
@@ -179,7 +181,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "redis",
+        key: Key::Redis,
         kind: Kind::Bool,
         commands: Commands::InitOnly,
         help: "Add a Redis service even if the project shows no sign of needing one",
@@ -189,7 +191,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "task-workers",
+        key: Key::TaskWorkers,
         kind: Kind::Workers,
         commands: Commands::InitOnly,
         help: "Task-queue worker services to generate, comma-separated (server processes are --server-workers)",
@@ -201,7 +203,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: Some("workers"),
     },
     AnswerSpec {
-        key: "health-path",
+        key: Key::HealthPath,
         kind: Kind::TextOrNone(check_url_path),
         commands: Commands::InitOnly,
         help: "The path the web healthcheck requests; no answer, a 404 or a 5xx is unhealthy (detected from the app's routes, e.g. /healthz)",
@@ -211,7 +213,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "server-workers",
+        key: Key::ServerWorkers,
         kind: Kind::Number { min: 1, max: 256 },
         commands: Commands::InitOnly,
         help: "Server processes (the default of WEB_CONCURRENCY in the image and compose)",
@@ -221,7 +223,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "server-timeout",
+        key: Key::ServerTimeout,
         kind: Kind::Number { min: 1, max: 86400 },
         commands: Commands::InitOnly,
         help: "Seconds a gunicorn worker may spend on one request before it is restarted (gunicorn --timeout, 30 by default)",
@@ -231,7 +233,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "worker-class",
+        key: Key::WorkerClass,
         kind: Kind::Text(check_worker_class),
         commands: Commands::InitOnly,
         help: "gunicorn's worker class (sync, gthread, gevent, eventlet, or a dotted path such as uvicorn.workers.UvicornWorker, which serves an ASGI app through gunicorn)",
@@ -241,7 +243,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "max-requests",
+        key: Key::MaxRequests,
         kind: Kind::Number {
             min: 1,
             max: 10_000_000,
@@ -254,7 +256,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "max-requests-jitter",
+        key: Key::MaxRequestsJitter,
         kind: Kind::Number {
             min: 0,
             max: 10_000_000,
@@ -267,7 +269,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "forwarded-allow-ips",
+        key: Key::ForwardedAllowIps,
         kind: Kind::Text(check_forwarded_ips),
         commands: Commands::InitOnly,
         help: "Proxies whose X-Forwarded-* headers the server trusts: comma-separated addresses or networks, or * (--forwarded-allow-ips)",
@@ -277,7 +279,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "migrate-command",
+        key: Key::MigrateCommand,
         kind: Kind::TextOrNone(check_command),
         commands: Commands::InitOnly,
         help: "The command that migrates the database (the migrate service and RUN_MIGRATIONS=1), e.g. \"flask db upgrade\"",
@@ -287,7 +289,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "compose-file",
+        key: Key::ComposeFile,
         kind: Kind::Text(check_compose_file),
         commands: Commands::InitOnly,
         help: "The name of the generated compose file: docker-compose.yml, compose.yaml, compose.yml or docker-compose.yaml (by default the project's own compose file's name, when it has one)",
@@ -297,7 +299,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "memory",
+        key: Key::Memory,
         kind: Kind::Text(check_memory),
         commands: Commands::InitOnly,
         help: "Memory limit of each app service (web, workers, migrate), as Docker takes it: 512m, 1g",
@@ -307,7 +309,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "cpus",
+        key: Key::Cpus,
         kind: Kind::Text(check_cpus),
         commands: Commands::InitOnly,
         help: "CPU limit of each app service, in cores (e.g. 1 or 0.5)",
@@ -317,7 +319,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "system-packages",
+        key: Key::SystemPackages,
         kind: Kind::TextOrNone(check_packages),
         commands: Commands::InitOnly,
         help: "Debian packages the app needs at run time, comma-separated (e.g. gettext,libmagic1); by default the ones the project's own Dockerfile installs",
@@ -327,7 +329,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "target",
+        key: Key::Target,
         kind: Kind::Text(crate::orchestrate::check_targets),
         commands: Commands::InitOnly,
         help: "Where the app runs, comma-separated: compose (docker-compose.yml), kubernetes (a Kustomize tree in deploy/kubernetes/), swarm (stack.yml for docker stack deploy)",
@@ -337,7 +339,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "ingress-host",
+        key: Key::IngressHost,
         kind: Kind::Text(crate::orchestrate::check_host),
         commands: Commands::InitOnly,
         help: "A host name the Kubernetes prod overlay routes to web through an Ingress (with --target kubernetes), e.g. app.example.com",
@@ -347,7 +349,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "proxy",
+        key: Key::Proxy,
         kind: Kind::Text(crate::plan::proxy::check),
         commands: Commands::InitOnly,
         help: "A front proxy in the compose file: nginx (it publishes the port, balances over web's replicas so `docker compose up --scale web=3` works, and serves the collected static files) or none (web publishes the port)",
@@ -357,7 +359,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "templates",
+        key: Key::Templates,
         kind: Kind::Path,
         commands: Commands::InitOnly,
         help: "A directory of forked templates overlaid on the built-in ones (see `dockgen templates export`)",
@@ -367,7 +369,7 @@ const TABLE: &[AnswerSpec] = &[
         alias: None,
     },
     AnswerSpec {
-        key: "unmanaged",
+        key: Key::Unmanaged,
         kind: Kind::Files,
         commands: Commands::InitOnly,
         help: "Generated files dockgen leaves alone (init does not write them, --check does not compare them), comma-separated paths relative to PATH",
@@ -378,66 +380,80 @@ const TABLE: &[AnswerSpec] = &[
     },
 ];
 
-const KEY_LIST: [&str; TABLE.len()] = {
+// One row per key, at the key's index (what `spec` relies on): checked when the crate compiles.
+const _: () = {
+    assert!(
+        TABLE.len() == Key::ALL.len(),
+        "answers::TABLE needs one row per Key"
+    );
+    let mut i = 0;
+    while i < TABLE.len() {
+        assert!(
+            TABLE[i].key.index() == i,
+            "answers::TABLE's rows follow Key's order"
+        );
+        i += 1;
+    }
+};
+
+const NAME_LIST: [&str; TABLE.len()] = {
     let mut out = [""; TABLE.len()];
     let mut i = 0;
     while i < TABLE.len() {
-        out[i] = TABLE[i].key;
+        out[i] = TABLE[i].key.name();
         i += 1;
     }
     out
 };
 
-/// Every answer key, in [`ANSWERS`]' order.
-pub static KEYS: &[&str] = &KEY_LIST;
+/// Every answer's name, in [`ANSWERS`]' order (the keys a hint lists).
+static NAMES: &[&str] = &NAME_LIST;
 
 /// The row for `key`.
-pub fn spec(key: &str) -> Option<&'static AnswerSpec> {
-    ANSWERS.iter().find(|s| s.key == key)
+pub fn spec(key: Key) -> &'static AnswerSpec {
+    &ANSWERS[key.index()]
 }
 
 /// The row named `name` in a flag, a variable or `dockgen.toml`: its key, or its earlier name
-/// ([`AnswerSpec::alias`]).
+/// ([`AnswerSpec::alias`]). The one place an answer's name is parsed.
 pub fn named(name: &str) -> Option<&'static AnswerSpec> {
-    ANSWERS
-        .iter()
-        .find(|s| s.key == name || s.alias == Some(name))
+    Key::from_name(name)
+        .map(spec)
+        .or_else(|| ANSWERS.iter().find(|s| s.alias == Some(name)))
 }
 
-/// The row for `key`, which the caller knows is in the table.
-fn known(key: &str) -> &'static AnswerSpec {
-    spec(key).unwrap_or_else(|| panic!("`{key}` is not in answers::ANSWERS"))
-}
-
-/// The environment variable for an answer key.
-pub fn env_var(key: &str) -> String {
-    format!("{ENV_PREFIX}{}", key.to_ascii_uppercase().replace('-', "_"))
+/// The environment variable for an answer's name (or earlier name).
+fn env_name(name: &str) -> String {
+    format!(
+        "{ENV_PREFIX}{}",
+        name.to_ascii_uppercase().replace('-', "_")
+    )
 }
 
 impl AnswerSpec {
     /// `--KEY`.
     pub fn flag(&self) -> String {
-        format!("--{}", self.key)
+        self.key.flag()
     }
 
     /// `--no-KEY`, for the answers that can be turned off.
     pub fn negation_flag(&self) -> Option<String> {
-        self.negation.map(|_| format!("--no-{}", self.key))
+        self.negation.map(|_| format!("--no-{}", self.key.name()))
     }
 
     /// `DOCKGEN_KEY`.
     pub fn env_var(&self) -> String {
-        env_var(self.key)
+        env_name(self.key.name())
     }
 
     /// The earlier name's variable, `DOCKGEN_ALIAS`.
     pub fn alias_env_var(&self) -> Option<String> {
-        self.alias.map(env_var)
+        self.alias.map(env_name)
     }
 
     /// The name in `dockgen.toml`: the key.
     pub fn saved_name(&self) -> &'static str {
-        self.key
+        self.key.name()
     }
 
     /// The flag's full help: [`AnswerSpec::help`], plus the names a worker list can hold.
@@ -603,28 +619,24 @@ pub fn show_workers(w: &[WorkerKind]) -> String {
 /// One value for each choice; a key without a value is "not given at this layer".
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Answers {
-    values: BTreeMap<&'static str, Value>,
+    values: BTreeMap<Key, Value>,
 }
 
 /// A map from key to value, in [`ANSWERS`]' order (the `saved` object of the `init --json` report).
 impl Serialize for Answers {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_map(
-            ANSWERS
-                .iter()
-                .filter_map(|spec| self.values.get(spec.key).map(|v| (spec.key, v))),
-        )
+        s.collect_map(self.values.iter().map(|(k, v)| (k.name(), v)))
     }
 }
 
 impl Answers {
     /// The value of `key`, if given.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.values.get(known(key).key)
+    pub fn get(&self, key: Key) -> Option<&Value> {
+        self.values.get(&key)
     }
 
     /// Whether `key` has a value.
-    pub fn has(&self, key: &str) -> bool {
+    pub fn has(&self, key: Key) -> bool {
         self.get(key).is_some()
     }
 
@@ -634,8 +646,8 @@ impl Answers {
     }
 
     /// Gives `key` a value. Panics when the value is not of the key's kind (a bug in the caller).
-    pub fn insert(&mut self, key: &str, value: Value) {
-        let spec = known(key);
+    pub fn insert(&mut self, key: Key, value: Value) {
+        let spec = spec(key);
         let fits = matches!(
             (spec.kind, &value),
             (Kind::Text(_) | Kind::Path, Value::Text(_))
@@ -649,38 +661,36 @@ impl Answers {
                 | (Kind::PackageManager, Value::PackageManager(_))
         );
         assert!(fits, "`{key}` cannot hold {value:?}");
-        self.values.insert(spec.key, value);
+        self.values.insert(key, value);
     }
 
     /// Sets `key` from text, validating it.
-    pub fn set(&mut self, key: &str, text: &str) -> std::result::Result<(), String> {
-        let spec = spec(key).ok_or_else(|| format!("unknown answer `{key}`"))?;
-        self.values.insert(spec.key, spec.parse(text)?);
+    pub fn set(&mut self, key: Key, text: &str) -> std::result::Result<(), String> {
+        self.values.insert(key, spec(key).parse(text)?);
         Ok(())
     }
 
     /// Copies `key` from `other` into `self` (removing it when `other` has none).
-    pub fn take(&mut self, key: &str, other: &Answers) {
-        let key = known(key).key;
-        match other.values.get(key) {
+    pub fn take(&mut self, key: Key, other: &Answers) {
+        match other.values.get(&key) {
             Some(v) => self.values.insert(key, v.clone()),
-            None => self.values.remove(key),
+            None => self.values.remove(&key),
         };
     }
 
     /// A short display of `key`'s value ("" when unset).
-    pub fn show(&self, key: &str) -> String {
+    pub fn show(&self, key: Key) -> String {
         self.get(key).map(Value::show).unwrap_or_default()
     }
 
-    fn text(&self, key: &str) -> Option<&str> {
+    fn text(&self, key: Key) -> Option<&str> {
         match self.get(key) {
             Some(Value::Text(s)) => Some(s),
             _ => None,
         }
     }
 
-    fn flag(&self, key: &str) -> Option<bool> {
+    fn flag(&self, key: Key) -> Option<bool> {
         match self.get(key) {
             Some(Value::Bool(b)) => Some(*b),
             _ => None,
@@ -688,14 +698,14 @@ impl Answers {
     }
 
     pub fn framework(&self) -> Option<Framework> {
-        match self.get("framework") {
+        match self.get(Key::Framework) {
             Some(Value::Framework(f)) => Some(*f),
             _ => None,
         }
     }
 
     pub fn package_manager(&self) -> Option<PackageManager> {
-        match self.get("package-manager") {
+        match self.get(Key::PackageManager) {
             Some(Value::PackageManager(p)) => Some(*p),
             _ => None,
         }
@@ -703,26 +713,26 @@ impl Answers {
 
     /// The Python version as given (`3.12.1` is valid; detection reduces it to 3.12).
     pub fn python(&self) -> Option<&str> {
-        self.text("python")
+        self.text(Key::Python)
     }
 
     pub fn app_dir(&self) -> Option<&str> {
-        self.text("app-dir")
+        self.text(Key::AppDir)
     }
 
     pub fn entrypoint(&self) -> Option<&str> {
-        self.text("entrypoint")
+        self.text(Key::Entrypoint)
     }
 
     pub fn port(&self) -> Option<u16> {
-        match self.get("port") {
+        match self.get(Key::Port) {
             Some(Value::Port(p)) => Some(*p),
             _ => None,
         }
     }
 
     /// A [`Kind::Number`] answer.
-    pub fn number(&self, key: &str) -> Option<u32> {
+    pub fn number(&self, key: Key) -> Option<u32> {
         match self.get(key) {
             Some(Value::Number(n)) => Some(*n),
             _ => None,
@@ -730,7 +740,7 @@ impl Answers {
     }
 
     /// A [`Kind::TextOrNone`] answer: `Some(None)` when it is turned off.
-    fn text_or_none(&self, key: &str) -> Option<Option<&str>> {
+    fn text_or_none(&self, key: Key) -> Option<Option<&str>> {
         match self.get(key) {
             Some(Value::Text(s)) => Some(Some(s)),
             Some(Value::Off) => Some(None),
@@ -739,45 +749,45 @@ impl Answers {
     }
 
     pub fn celery_app(&self) -> Option<&str> {
-        self.text("celery-app")
+        self.text(Key::CeleryApp)
     }
 
     /// The health path: `Some(None)` for "no health route".
     pub fn health_path(&self) -> Option<Option<&str>> {
-        self.text_or_none("health-path")
+        self.text_or_none(Key::HealthPath)
     }
 
     /// The migration command as typed: `Some(None)` for "no migration step".
     pub fn migrate_command(&self) -> Option<Option<&str>> {
-        self.text_or_none("migrate-command")
+        self.text_or_none(Key::MigrateCommand)
     }
 
     pub fn compose_file(&self) -> Option<&str> {
-        self.text("compose-file")
+        self.text(Key::ComposeFile)
     }
 
     /// The server's settings from their answers.
     pub fn server(&self) -> ServerAnswers {
         ServerAnswers {
-            workers: self.number("server-workers"),
-            timeout: self.number("server-timeout"),
-            worker_class: self.text("worker-class").map(str::to_string),
-            max_requests: self.number("max-requests"),
-            max_requests_jitter: self.number("max-requests-jitter"),
-            forwarded_allow_ips: self.text("forwarded-allow-ips").map(str::to_string),
+            workers: self.number(Key::ServerWorkers),
+            timeout: self.number(Key::ServerTimeout),
+            worker_class: self.text(Key::WorkerClass).map(str::to_string),
+            max_requests: self.number(Key::MaxRequests),
+            max_requests_jitter: self.number(Key::MaxRequestsJitter),
+            forwarded_allow_ips: self.text(Key::ForwardedAllowIps).map(str::to_string),
         }
     }
 
     pub fn postgres(&self) -> Option<bool> {
-        self.flag("postgres")
+        self.flag(Key::Postgres)
     }
 
     pub fn redis(&self) -> Option<bool> {
-        self.flag("redis")
+        self.flag(Key::Redis)
     }
 
     pub fn workers(&self) -> Option<&[WorkerKind]> {
-        match self.get("task-workers") {
+        match self.get(Key::TaskWorkers) {
             Some(Value::Workers(w)) => Some(w),
             _ => None,
         }
@@ -785,30 +795,30 @@ impl Answers {
 
     /// The memory limit of each app service (`512m`).
     pub fn memory(&self) -> Option<&str> {
-        self.text("memory")
+        self.text(Key::Memory)
     }
 
     /// The CPU limit of each app service, in cores (`1`, `0.5`).
     pub fn cpus(&self) -> Option<&str> {
-        self.text("cpus")
+        self.text(Key::Cpus)
     }
 
     /// The system packages the app runs with: `Some(empty)` for none.
     pub fn system_packages(&self) -> Option<Vec<String>> {
-        self.text_or_none("system-packages")
+        self.text_or_none(Key::SystemPackages)
             .map(|p| p.map(packages).unwrap_or_default())
     }
 
     /// Where the app runs (`target`): compose unless the answer says otherwise.
     pub fn targets(&self) -> crate::orchestrate::Targets {
-        self.text("target")
+        self.text(Key::Target)
             .and_then(|t| crate::orchestrate::Targets::parse(t).ok())
             .unwrap_or_default()
     }
 
     /// The front proxy (`proxy`): none unless the answer says otherwise.
     pub fn proxy(&self) -> crate::plan::proxy::Proxy {
-        self.text("proxy")
+        self.text(Key::Proxy)
             .and_then(|t| crate::plan::proxy::Proxy::parse(t).ok())
             .unwrap_or_default()
     }
@@ -817,18 +827,18 @@ impl Answers {
     pub fn orchestration(&self) -> crate::orchestrate::Orchestration {
         crate::orchestrate::Orchestration {
             targets: self.targets(),
-            ingress_host: self.text("ingress-host").map(str::to_string),
+            ingress_host: self.text(Key::IngressHost).map(str::to_string),
         }
     }
 
     /// A directory of forked templates (relative to the project root when saved).
     pub fn templates(&self) -> Option<&str> {
-        self.text("templates")
+        self.text(Key::Templates)
     }
 
     /// The generated files dockgen leaves alone, relative to the project root.
     pub fn unmanaged(&self) -> &[String] {
-        match self.get("unmanaged") {
+        match self.get(Key::Unmanaged) {
             Some(Value::Files(f)) => f,
             _ => &[],
         }
@@ -840,16 +850,16 @@ impl Answers {
         if !files.iter().any(|f| f == path) {
             files.push(path.to_string());
         }
-        self.insert("unmanaged", Value::Files(files));
+        self.insert(Key::Unmanaged, Value::Files(files));
     }
 
     /// Removes `key`'s value.
-    pub fn remove(&mut self, key: &str) {
-        self.values.remove(known(key).key);
+    pub fn remove(&mut self, key: Key) {
+        self.values.remove(&key);
     }
 
     /// Detection's options from these answers, with the origins as evidence.
-    pub fn detect_options(&self, origins: &BTreeMap<String, Origin>) -> Options {
+    pub fn detect_options(&self, origins: &BTreeMap<Key, Origin>) -> Options {
         Options {
             framework: self.framework(),
             package_manager: self.package_manager(),
@@ -858,10 +868,7 @@ impl Answers {
             entrypoint: self.entrypoint().map(str::to_string),
             celery_app: self.celery_app().map(str::to_string),
             index: None,
-            origins: origins
-                .iter()
-                .map(|(k, o)| (k.clone(), o.evidence()))
-                .collect(),
+            origins: origins.iter().map(|(k, o)| (*k, o.evidence())).collect(),
         }
     }
 
@@ -920,7 +927,7 @@ impl fmt::Display for Origin {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layer {
     pub answers: Answers,
-    pub origins: BTreeMap<String, Origin>,
+    pub origins: BTreeMap<Key, Origin>,
     /// In a saved file, its `[detected]` table: what dockgen detected for each question when it was
     /// last answered in the guided flow (a re-run asks again only when detection now differs).
     pub detected: Answers,
@@ -932,11 +939,11 @@ pub const DETECTED: &str = "detected";
 impl Layer {
     /// `self` over `lower`: each key from the first layer that has it.
     pub fn over(mut self, lower: &Layer) -> Layer {
-        for key in KEYS {
+        for &key in Key::ALL {
             if !self.answers.has(key) && lower.answers.has(key) {
                 self.answers.take(key, &lower.answers);
-                if let Some(o) = lower.origins.get(*key) {
-                    self.origins.insert(key.to_string(), o.clone());
+                if let Some(o) = lower.origins.get(&key) {
+                    self.origins.insert(key, o.clone());
                 }
             }
         }
@@ -944,9 +951,9 @@ impl Layer {
     }
 
     /// Records `key` as given by `origin` in this layer (for layers built from flags).
-    pub fn mark(&mut self, key: &str, origin: Origin) {
+    pub fn mark(&mut self, key: Key, origin: Origin) {
         if self.answers.has(key) {
-            self.origins.insert(key.into(), origin);
+            self.origins.insert(key, origin);
         }
     }
 }
@@ -954,9 +961,8 @@ impl Layer {
 // ---------------------------------------------------------------- parsing and validation
 
 /// Checks a text value for `key`: parses it as that answer would be.
-pub fn validate(key: &str, value: &str) -> std::result::Result<(), String> {
-    let spec = spec(key).ok_or_else(|| format!("unknown answer `{key}`"))?;
-    spec.parse(value).map(drop)
+pub fn validate(key: Key, value: &str) -> std::result::Result<(), String> {
+    spec(key).parse(value).map(drop)
 }
 
 /// A Python version: `3.12`, or `3.12.1` (detection reduces it to 3.12).
@@ -1253,7 +1259,7 @@ pub fn from_env(
     warnings: &mut Vec<String>,
 ) -> Result<Layer> {
     let mut layer = Layer::default();
-    let known: BTreeMap<String, &str> = ANSWERS
+    let known: BTreeMap<String, Key> = ANSWERS
         .iter()
         .flat_map(|s| [Some(s.env_var()), s.alias_env_var()].map(|v| v.map(|v| (v, s.key))))
         .flatten()
@@ -1282,10 +1288,8 @@ pub fn from_env(
         let bad = |message: String| Error::Usage {
             message: format!("invalid environment variable `{var}={value}`: {message}"),
         };
-        layer.answers.set(key, value.trim()).map_err(bad)?;
-        layer
-            .origins
-            .insert(key.to_string(), Origin::Env { var: var.clone() });
+        layer.answers.set(*key, value.trim()).map_err(bad)?;
+        layer.origins.insert(*key, Origin::Env { var: var.clone() });
     }
     Ok(layer)
 }
@@ -1389,7 +1393,7 @@ pub fn parse_saved(text: &str) -> Result<Layer> {
     parse_saved_answers(text).map_err(|e| {
         e.with_hint(format!(
             "fix the saved answer at that position (keys: {}), or delete the file to start from detection",
-            KEYS.join(", ")
+            NAMES.join(", ")
         ))
     })
 }
@@ -1409,7 +1413,7 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
     // First, in the file's order, the key names and the shape of each value.
     let mut entries: Vec<(Spanned<String>, Spanned<Raw>)> = file.into_iter().collect();
     entries.sort_by_key(|(k, _)| k.span().start);
-    let mut found: BTreeMap<&'static str, (usize, Raw, String)> = BTreeMap::new();
+    let mut found: BTreeMap<Key, (usize, Raw, String)> = BTreeMap::new();
     let mut detected = Answers::default();
     for (key, value) in entries {
         if key.get_ref() == DETECTED {
@@ -1417,8 +1421,9 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
             continue;
         }
         let Some(spec) = named(key.get_ref()) else {
-            let unknown = <toml::de::Error as serde::de::Error>::unknown_field(key.get_ref(), KEYS);
-            let close = crate::base::lookup::suggest(key.get_ref(), KEYS.iter().copied());
+            let unknown =
+                <toml::de::Error as serde::de::Error>::unknown_field(key.get_ref(), NAMES);
+            let close = crate::base::lookup::suggest(key.get_ref(), NAMES.iter().copied());
             return Err(err(
                 key.span().start,
                 format!("{}{close}", unknown.message()),
@@ -1428,14 +1433,14 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
         let raw = value.into_inner();
         check_shape(spec, &raw).map_err(|(offset, m)| err(offset.unwrap_or(start), m))?;
         // The current name wins over an earlier one, wherever each is in the file.
-        if key.get_ref() == spec.key || !found.contains_key(spec.key) {
+        if key.get_ref() == spec.key.name() || !found.contains_key(&spec.key) {
             found.insert(spec.key, (start, raw, key.into_inner()));
         }
     }
     // Then, in the table's order, each value.
     let mut layer = Layer::default();
     for spec in ANSWERS {
-        let Some((start, raw, name)) = found.remove(spec.key) else {
+        let Some((start, raw, name)) = found.remove(&spec.key) else {
             continue;
         };
         let key = spec.key;
@@ -1448,7 +1453,7 @@ fn parse_saved_answers(text: &str) -> Result<Layer> {
             file: FILE.into(),
             line,
         };
-        layer.origins.insert(key.into(), origin);
+        layer.origins.insert(key, origin);
     }
     layer.detected = detected;
     Ok(layer)
@@ -1571,7 +1576,7 @@ pub fn render_saved_with(answers: &Answers, detected: &Answers) -> String {
         "# dockgen's saved answers: the choices that differ from what dockgen detects.\n\
          # `dockgen init` and `dockgen init --check` read them; flags and DOCKGEN_* variables override them.\n\
          # Keys: {}.\n\n{body}",
-        KEYS.join(", ")
+        NAMES.join(", ")
     )
 }
 
@@ -1591,31 +1596,31 @@ mod tests {
     fn example(spec: &AnswerSpec) -> &'static str {
         match spec.kind {
             Kind::Text(_) => match spec.key {
-                "python" => "3.12",
-                "app-dir" => "services/api",
-                "entrypoint" => "config.wsgi:application",
-                "celery-app" => "proj.celery:app",
-                "worker-class" => "gthread",
-                "forwarded-allow-ips" => "10.0.0.0/8,127.0.0.1",
-                "compose-file" => "compose.yaml",
-                "memory" => "768m",
-                "cpus" => "1.5",
-                "target" => "compose,kubernetes",
-                "ingress-host" => "app.example.com",
-                "proxy" => "nginx",
+                Key::Python => "3.12",
+                Key::AppDir => "services/api",
+                Key::Entrypoint => "config.wsgi:application",
+                Key::CeleryApp => "proj.celery:app",
+                Key::WorkerClass => "gthread",
+                Key::ForwardedAllowIps => "10.0.0.0/8,127.0.0.1",
+                Key::ComposeFile => "compose.yaml",
+                Key::Memory => "768m",
+                Key::Cpus => "1.5",
+                Key::Target => "compose,kubernetes",
+                Key::IngressHost => "app.example.com",
+                Key::Proxy => "nginx",
                 other => panic!("no example text for `{other}`: add one here"),
             },
             Kind::TextOrNone(_) => match spec.key {
-                "health-path" => "/healthz",
-                "system-packages" => "gettext,libmagic1",
-                "migrate-command" => "flask db upgrade",
+                Key::HealthPath => "/healthz",
+                Key::SystemPackages => "gettext,libmagic1",
+                Key::MigrateCommand => "flask db upgrade",
                 other => panic!("no example text for `{other}`: add one here"),
             },
             Kind::Number { .. } => match spec.key {
-                "server-workers" => "4",
-                "server-timeout" => "120",
-                "max-requests" => "1000",
-                "max-requests-jitter" => "50",
+                Key::ServerWorkers => "4",
+                Key::ServerTimeout => "120",
+                Key::MaxRequests => "1000",
+                Key::MaxRequestsJitter => "50",
                 other => panic!("no example number for `{other}`: add one here"),
             },
             Kind::Path => "ops/templates",
@@ -1640,7 +1645,7 @@ mod tests {
     fn the_table_is_complete() {
         let mut seen = std::collections::BTreeSet::new();
         for spec in ANSWERS {
-            let key = spec.key;
+            let key = spec.key.name();
             assert!(seen.insert(key), "`{key}` is declared twice");
             assert!(
                 !key.is_empty() && key.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
@@ -1679,7 +1684,72 @@ mod tests {
                 assert_eq!(spec.parse(&off.show()), Ok(off), "`{key}`");
             }
         }
-        assert_eq!(KEYS, ANSWERS.iter().map(|s| s.key).collect::<Vec<_>>());
+        assert_eq!(NAMES, Key::ALL.iter().map(|k| k.name()).collect::<Vec<_>>());
+    }
+
+    /// Each [`Key`] has exactly one row, at its own index (so `spec(key)` is its row), and no two rows
+    /// share a name, counting the earlier names.
+    #[test]
+    fn every_key_has_one_row_and_every_name_one_key() {
+        assert_eq!(
+            ANSWERS.len(),
+            Key::ALL.len(),
+            "a key without a row, or a row too many"
+        );
+        for (i, key) in Key::ALL.iter().enumerate() {
+            assert_eq!(
+                ANSWERS[i].key, *key,
+                "row {i} is not `{key}`'s: keep the table in Key's order"
+            );
+            assert_eq!(spec(*key).key, *key);
+        }
+        let mut names = std::collections::BTreeMap::new();
+        for spec in ANSWERS {
+            for name in std::iter::once(spec.key.name()).chain(spec.alias) {
+                let before = names.insert(name, spec.key);
+                assert!(
+                    before.is_none(),
+                    "`{name}` names both {before:?} and `{}`",
+                    spec.key
+                );
+            }
+        }
+    }
+
+    /// The flag, the variable and the saved name of each answer (and of its earlier name) lead back to
+    /// its key, through the edges that read them.
+    #[test]
+    fn every_flag_variable_and_saved_name_parses_back_to_its_key() {
+        for spec in ANSWERS {
+            let key = spec.key;
+            let flag = spec.flag();
+            assert_eq!(
+                named(flag.trim_start_matches("--")).map(|s| s.key),
+                Some(key)
+            );
+            let var = spec.env_var();
+            let from_var = var
+                .trim_start_matches(ENV_PREFIX)
+                .to_ascii_lowercase()
+                .replace('_', "-");
+            assert_eq!(Key::from_name(&from_var), Some(key), "{var}");
+            assert_eq!(named(spec.saved_name()).map(|s| s.key), Some(key));
+            let mut warnings = Vec::new();
+            let layer =
+                from_env([(var.clone(), example(spec).to_string())], &mut warnings).unwrap();
+            assert!(warnings.is_empty(), "{warnings:?}");
+            assert_eq!(layer.origins.get(&key), Some(&Origin::Env { var }));
+            let saved = parse_saved(&render_saved(&layer.answers)).unwrap();
+            assert_eq!(saved.answers.get(key), layer.answers.get(key), "`{key}`");
+            if let Some(alias) = spec.alias {
+                assert_eq!(named(alias).map(|s| s.key), Some(key));
+                assert_eq!(
+                    Key::from_name(alias),
+                    None,
+                    "`{alias}` is only an earlier name"
+                );
+            }
+        }
     }
 
     #[test]
@@ -1694,7 +1764,7 @@ mod tests {
                 .position(|l| l.starts_with(&format!("{} = ", spec.saved_name())))
                 .unwrap_or_else(|| panic!("`{}` is not saved:\n{text}", spec.key));
             assert_eq!(
-                layer.origins[spec.key],
+                layer.origins[&spec.key],
                 Origin::Saved {
                     file: FILE.into(),
                     line: line + 1
@@ -1725,11 +1795,11 @@ mod tests {
     #[test]
     fn saved_answers_round_trip_and_carry_lines() {
         let mut a = Answers::default();
-        a.insert("python", Value::Text("3.12".into()));
-        a.insert("port", Value::Port(8080));
-        a.insert("redis", Value::Bool(false));
-        a.insert("task-workers", Value::Workers(vec![celery()]));
-        a.insert("templates", Value::Text("ops/templates".into()));
+        a.insert(Key::Python, Value::Text("3.12".into()));
+        a.insert(Key::Port, Value::Port(8080));
+        a.insert(Key::Redis, Value::Bool(false));
+        a.insert(Key::TaskWorkers, Value::Workers(vec![celery()]));
+        a.insert(Key::Templates, Value::Text("ops/templates".into()));
         let text = render_saved(&a);
         assert!(
             text.ends_with(
@@ -1741,7 +1811,7 @@ mod tests {
         assert_eq!(layer.answers, a);
         let line_of = |needle: &str| text.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
         assert_eq!(
-            layer.origins["port"],
+            layer.origins[&Key::Port],
             Origin::Saved {
                 file: FILE.into(),
                 line: line_of("port")
@@ -1751,9 +1821,9 @@ mod tests {
 
     #[test]
     fn an_earlier_name_is_still_read_and_the_current_one_wins() {
-        let spec = spec("task-workers").unwrap();
+        let spec = spec(Key::TaskWorkers);
         assert_eq!(spec.alias, Some("workers"));
-        assert_eq!(named("workers").map(|s| s.key), Some("task-workers"));
+        assert_eq!(named("workers").map(|s| s.key), Some(Key::TaskWorkers));
         assert_eq!(spec.alias_env_var().as_deref(), Some("DOCKGEN_WORKERS"));
         // dockgen.toml: the earlier name alone, then both (in either order).
         let layer = parse_saved("workers = [\"celery-beat\"]\n").unwrap();
@@ -1783,7 +1853,7 @@ mod tests {
         let layer = env(&[("DOCKGEN_WORKERS", "celery-beat")]);
         assert_eq!(layer.answers.workers(), Some(&[beat()][..]));
         assert_eq!(
-            layer.origins["task-workers"],
+            layer.origins[&Key::TaskWorkers],
             Origin::Env {
                 var: "DOCKGEN_WORKERS".into()
             }
@@ -1890,9 +1960,9 @@ mod tests {
     #[test]
     fn layers_take_each_key_from_the_highest_that_has_it() {
         let mut flags = Layer::default();
-        flags.answers.insert("port", Value::Port(1));
+        flags.answers.insert(Key::Port, Value::Port(1));
         flags.mark(
-            "port",
+            Key::Port,
             Origin::Flag {
                 flag: "--port".into(),
             },
@@ -1917,19 +1987,19 @@ mod tests {
         assert_eq!(merged.answers.python(), Some("3.11"));
         assert_eq!(merged.answers.redis(), Some(false));
         assert_eq!(
-            merged.origins["python"],
+            merged.origins[&Key::Python],
             Origin::Env {
                 var: "DOCKGEN_PYTHON".into()
             }
         );
         assert_eq!(
-            merged.origins["redis"],
+            merged.origins[&Key::Redis],
             Origin::Saved {
                 file: FILE.into(),
                 line: 3
             }
         );
-        assert!(matches!(merged.origins["port"], Origin::Flag { .. }));
+        assert!(matches!(merged.origins[&Key::Port], Origin::Flag { .. }));
     }
 
     #[test]
@@ -1944,55 +2014,54 @@ mod tests {
 
     #[test]
     fn validation() {
-        assert!(validate("entrypoint", "config.wsgi:application").is_ok());
-        assert!(validate("entrypoint", "app:create_app()").is_ok());
-        assert!(validate("entrypoint", "main").is_err());
-        assert!(validate("entrypoint", "a b:c").is_err());
-        assert!(validate("app-dir", "../x").is_err());
-        assert!(validate("python", "3.12").is_ok());
-        assert!(validate("python", "3.12.1").is_ok());
-        assert!(validate("python", "3").is_err());
-        assert!(validate("nonsense", "x").is_err());
+        assert!(validate(Key::Entrypoint, "config.wsgi:application").is_ok());
+        assert!(validate(Key::Entrypoint, "app:create_app()").is_ok());
+        assert!(validate(Key::Entrypoint, "main").is_err());
+        assert!(validate(Key::Entrypoint, "a b:c").is_err());
+        assert!(validate(Key::AppDir, "../x").is_err());
+        assert!(validate(Key::Python, "3.12").is_ok());
+        assert!(validate(Key::Python, "3.12.1").is_ok());
+        assert!(validate(Key::Python, "3").is_err());
         assert_eq!(parse_workers("none").unwrap(), vec![]);
         assert!(parse_workers("celery,bogus").is_err());
         assert!(parse_port("0").is_err());
-        assert!(validate("celery-app", "proj").is_ok());
-        assert!(validate("celery-app", "proj.celery:app").is_ok());
-        assert!(validate("celery-app", "proj:").is_err());
-        assert!(validate("celery-app", "celery -A proj").is_err());
-        assert!(validate("health-path", "/healthz").is_ok());
-        assert!(validate("health-path", "/api/health/").is_ok());
-        assert!(validate("health-path", "none").is_ok());
-        assert!(validate("health-path", "healthz").is_err());
-        assert!(validate("health-path", "/a b").is_err());
-        assert!(validate("health-path", "/x'y").is_err());
-        assert!(validate("server-workers", "0").is_err());
-        assert!(validate("server-workers", "4").is_ok());
-        assert!(validate("server-timeout", "-1").is_err());
-        assert!(validate("server-timeout", "2.5").is_err());
-        assert!(validate("max-requests-jitter", "0").is_ok());
-        assert!(validate("worker-class", "gthread").is_ok());
-        assert!(validate("worker-class", "uvicorn.workers.UvicornWorker").is_ok());
-        assert!(validate("worker-class", "threads").is_err());
-        assert!(validate("forwarded-allow-ips", "*").is_ok());
-        assert!(validate("forwarded-allow-ips", "10.0.0.0/8, ::1").is_ok());
-        assert!(validate("forwarded-allow-ips", "10.0.0.0/33").is_err());
-        assert!(validate("forwarded-allow-ips", "proxy.local").is_err());
-        assert!(validate("migrate-command", "alembic upgrade head").is_ok());
-        assert!(validate("migrate-command", "none").is_ok());
-        assert!(validate("migrate-command", "a && b").is_err());
-        assert!(validate("migrate-command", "flask db upgrade; rm -rf /").is_err());
-        assert!(validate("compose-file", "compose.yaml").is_ok());
-        assert!(validate("compose-file", "compose.yml.bak").is_err());
+        assert!(validate(Key::CeleryApp, "proj").is_ok());
+        assert!(validate(Key::CeleryApp, "proj.celery:app").is_ok());
+        assert!(validate(Key::CeleryApp, "proj:").is_err());
+        assert!(validate(Key::CeleryApp, "celery -A proj").is_err());
+        assert!(validate(Key::HealthPath, "/healthz").is_ok());
+        assert!(validate(Key::HealthPath, "/api/health/").is_ok());
+        assert!(validate(Key::HealthPath, "none").is_ok());
+        assert!(validate(Key::HealthPath, "healthz").is_err());
+        assert!(validate(Key::HealthPath, "/a b").is_err());
+        assert!(validate(Key::HealthPath, "/x'y").is_err());
+        assert!(validate(Key::ServerWorkers, "0").is_err());
+        assert!(validate(Key::ServerWorkers, "4").is_ok());
+        assert!(validate(Key::ServerTimeout, "-1").is_err());
+        assert!(validate(Key::ServerTimeout, "2.5").is_err());
+        assert!(validate(Key::MaxRequestsJitter, "0").is_ok());
+        assert!(validate(Key::WorkerClass, "gthread").is_ok());
+        assert!(validate(Key::WorkerClass, "uvicorn.workers.UvicornWorker").is_ok());
+        assert!(validate(Key::WorkerClass, "threads").is_err());
+        assert!(validate(Key::ForwardedAllowIps, "*").is_ok());
+        assert!(validate(Key::ForwardedAllowIps, "10.0.0.0/8, ::1").is_ok());
+        assert!(validate(Key::ForwardedAllowIps, "10.0.0.0/33").is_err());
+        assert!(validate(Key::ForwardedAllowIps, "proxy.local").is_err());
+        assert!(validate(Key::MigrateCommand, "alembic upgrade head").is_ok());
+        assert!(validate(Key::MigrateCommand, "none").is_ok());
+        assert!(validate(Key::MigrateCommand, "a && b").is_err());
+        assert!(validate(Key::MigrateCommand, "flask db upgrade; rm -rf /").is_err());
+        assert!(validate(Key::ComposeFile, "compose.yaml").is_ok());
+        assert!(validate(Key::ComposeFile, "compose.yml.bak").is_err());
     }
 
     #[test]
     fn turning_an_answer_off_is_saved_as_none() {
-        let spec = spec("health-path").unwrap();
+        let spec = spec(Key::HealthPath);
         assert_eq!(spec.off(), Some(Value::Off));
         let mut a = Answers::default();
-        a.insert("health-path", Value::Off);
-        a.insert("server-timeout", Value::Number(90));
+        a.insert(Key::HealthPath, Value::Off);
+        a.insert(Key::ServerTimeout, Value::Number(90));
         let text = render_saved(&a);
         assert!(
             text.contains("\nhealth-path = \"none\"\nserver-timeout = 90\n"),
@@ -2000,23 +2069,23 @@ mod tests {
         );
         let layer = parse_saved(&text).unwrap();
         assert_eq!(layer.answers.health_path(), Some(None));
-        assert_eq!(layer.answers.number("server-timeout"), Some(90));
+        assert_eq!(layer.answers.number(Key::ServerTimeout), Some(90));
         let err = parse_saved("server-timeout = \"soon\"\n").unwrap_err();
         assert!(
             err.to_string().contains("not a number from 1 to 86400"),
             "{err}"
         );
         for ok in ["512m", "1g", "1G", "768MB", "6291456"] {
-            assert!(validate("memory", ok).is_ok(), "{ok}");
+            assert!(validate(Key::Memory, ok).is_ok(), "{ok}");
         }
         for bad in ["", "m", "512x", "1.5g", "-1g", "4m", "512 m"] {
-            assert!(validate("memory", bad).is_err(), "{bad}");
+            assert!(validate(Key::Memory, bad).is_err(), "{bad}");
         }
         for ok in ["1", "0.5", "2.25", "16"] {
-            assert!(validate("cpus", ok).is_ok(), "{ok}");
+            assert!(validate(Key::Cpus, ok).is_ok(), "{ok}");
         }
         for bad in ["", "0", "0.001", ".5", "1.", "-1", "1e3", "one", "NaN"] {
-            assert!(validate("cpus", bad).is_err(), "{bad}");
+            assert!(validate(Key::Cpus, bad).is_err(), "{bad}");
         }
     }
 
@@ -2033,16 +2102,16 @@ mod tests {
     #[test]
     fn the_detected_table_round_trips_and_is_checked() {
         let mut answers = Answers::default();
-        answers.insert("port", Value::Port(8088));
+        answers.insert(Key::Port, Value::Port(8088));
         let mut detected = Answers::default();
-        detected.insert("port", Value::Port(8000));
-        detected.insert("redis", Value::Bool(true));
-        detected.insert("task-workers", Value::Workers(vec![]));
+        detected.insert(Key::Port, Value::Port(8000));
+        detected.insert(Key::Redis, Value::Bool(true));
+        detected.insert(Key::TaskWorkers, Value::Workers(vec![]));
         let text = render_saved_with(&answers, &detected);
         let layer = parse_saved(&text).unwrap();
         assert_eq!(layer.answers, answers, "{text}");
         assert_eq!(layer.detected, detected, "{text}");
-        assert!(!layer.origins.contains_key("redis"));
+        assert!(!layer.origins.contains_key(&Key::Redis));
         assert_eq!(
             render_saved(&answers),
             render_saved_with(&answers, &Answers::default())

@@ -17,14 +17,14 @@ use serde::Serialize;
 
 use crate::base::error::{Error, Result};
 use crate::base::kinds::Service;
-use crate::detect::{self, Evidence, Framework, Key, PackageManager, Project};
+use crate::detect::{self, Evidence, Framework, PackageManager, Project};
 use crate::init::prompt::Prompter;
 use crate::output::dotenv::{self, EnvFileReport, EnvStatus};
 use crate::output::render::{self, Templates};
 use crate::output::write::{self, FileReport, Mode, OutFile, Resolution, Status};
 use crate::parse::python_version as pv;
 use crate::plan::{self, Plan, WorkerKind};
-use answers::{Answers, Layer, Origin, Value};
+use answers::{Answers, Key, Layer, Origin, Value};
 
 /// What `init` is asked to do.
 #[derive(Debug, Clone)]
@@ -399,7 +399,7 @@ fn env_file(req: &Request, plan: &Plan) -> Result<(EnvFileReport, Option<(PathBu
 }
 
 /// The keys given as flags or variables: never asked.
-fn fixed(req: &Request) -> BTreeSet<String> {
+fn fixed(req: &Request) -> BTreeSet<Key> {
     req.flags
         .origins
         .keys()
@@ -414,7 +414,10 @@ fn templates(req: &Request, merged: &Layer, warnings: &mut Diagnostics) -> Resul
     let Some(dir) = merged.answers.templates() else {
         return Ok(Templates::default());
     };
-    let saved = matches!(merged.origins.get("templates"), Some(Origin::Saved { .. }));
+    let saved = matches!(
+        merged.origins.get(&Key::Templates),
+        Some(Origin::Saved { .. })
+    );
     let base = if saved {
         req.root.clone()
     } else {
@@ -450,9 +453,9 @@ fn to_save(
     let mut saved = saved_before
         .map(|(l, _)| l.answers.clone())
         .unwrap_or_default();
-    for key in answers::KEYS {
+    for &key in Key::ALL {
         let chosen_here = matches!(
-            merged.origins.get(*key),
+            merged.origins.get(&key),
             Some(Origin::Flag { .. } | Origin::Prompt)
         );
         if chosen_here && (saved.has(key) || baseline.get().differs(key, &merged.answers)) {
@@ -460,14 +463,17 @@ fn to_save(
         }
     }
     // `--no-unmanaged` manages every file again: nothing left to save.
-    if saved.has("unmanaged") && saved.unmanaged().is_empty() {
-        saved.remove("unmanaged");
+    if saved.has(Key::Unmanaged) && saved.unmanaged().is_empty() {
+        saved.remove(Key::Unmanaged);
     }
     if let Some(dir) = saved.templates().map(str::to_string)
-        && !matches!(merged.origins.get("templates"), Some(Origin::Saved { .. }))
+        && !matches!(
+            merged.origins.get(&Key::Templates),
+            Some(Origin::Saved { .. })
+        )
     {
         let rel = root_relative(root, &req.cwd.join(dir));
-        saved.insert("templates", Value::Text(rel));
+        saved.insert(Key::Templates, Value::Text(rel));
     }
     saved
 }
@@ -482,17 +488,17 @@ fn keep_own_dockerfile(saved: &mut Answers, merged: &Layer, project: &Project) {
         .evidence
         .get(&detect::Key::PythonVersion)
         .is_some_and(|e| e.file.as_deref() == Some(own.file.as_str()));
-    if python_from_it && !merged.answers.has("python") {
-        saved.insert("python", Value::Text(project.python_version.to_string()));
+    if python_from_it && !merged.answers.has(Key::Python) {
+        saved.insert(Key::Python, Value::Text(project.python_version.to_string()));
     }
     if let Some(port) = plan::own_port(project)
-        && !merged.answers.has("port")
+        && !merged.answers.has(Key::Port)
     {
-        saved.insert("port", Value::Port(port));
+        saved.insert(Key::Port, Value::Port(port));
     }
     let packages = plan::own_packages(project);
-    if !packages.is_empty() && !merged.answers.has("system-packages") {
-        saved.insert("system-packages", Value::Text(packages.join(",")));
+    if !packages.is_empty() && !merged.answers.has(Key::SystemPackages) {
+        saved.insert(Key::SystemPackages, Value::Text(packages.join(",")));
     }
 }
 
@@ -542,8 +548,8 @@ fn unknown_unmanaged(unmanaged: &[String], files: &[OutFile]) -> Vec<String> {
 /// Every answer that decided something, in the table's order, with where it came from.
 fn answer_report(merged: &Layer) -> BTreeMap<String, AnswerReport> {
     let mut report = BTreeMap::new();
-    for key in answers::KEYS {
-        if let Some(origin) = merged.origins.get(*key) {
+    for &key in Key::ALL {
+        if let Some(origin) = merged.origins.get(&key) {
             report.insert(
                 key.to_string(),
                 AnswerReport {
@@ -652,76 +658,80 @@ impl Baseline {
 
     /// What detection alone gives for a question of the guided flow (`None` for other keys, or when
     /// detection alone fails): what `[detected]` in dockgen.toml records.
-    fn detected(&self, key: &str) -> Option<Value> {
+    fn detected(&self, key: Key) -> Option<Value> {
         let (p, plan) = (self.project.as_ref()?, self.plan.as_ref()?);
         Some(match key {
-            "framework" => Value::Framework(p.framework),
-            "app-dir" => Value::Text(p.app_dir.to_string()),
-            "entrypoint" => Value::Text(p.entrypoint.clone()),
-            "python" => Value::Text(p.python_version.to_string()),
-            "port" => Value::Port(plan.port),
-            "health-path" => p.health_path.clone().map_or(Value::Off, Value::Text),
-            "postgres" => Value::Bool(plan.runs(Service::Postgres)),
-            "redis" => Value::Bool(plan.runs(Service::Redis)),
-            "task-workers" => Value::Workers(plan::detected_workers(p)),
+            Key::Framework => Value::Framework(p.framework),
+            Key::AppDir => Value::Text(p.app_dir.to_string()),
+            Key::Entrypoint => Value::Text(p.entrypoint.clone()),
+            Key::Python => Value::Text(p.python_version.to_string()),
+            Key::Port => Value::Port(plan.port),
+            Key::HealthPath => p.health_path.clone().map_or(Value::Off, Value::Text),
+            Key::Postgres => Value::Bool(plan.runs(Service::Postgres)),
+            Key::Redis => Value::Bool(plan.runs(Service::Redis)),
+            Key::TaskWorkers => Value::Workers(plan::detected_workers(p)),
             // Detection never puts a proxy in front: its default is the first choice, none.
-            "proxy" => Value::Text(plan::proxy::PROXIES[0].to_string()),
+            Key::Proxy => Value::Text(plan::proxy::PROXIES[0].to_string()),
             _ => return None,
         })
     }
 
     /// Whether the answer for `key` differs from what detection alone gives (`true` when detection
-    /// alone fails, as in a project with two apps). Every key of [`answers::ANSWERS`] needs an arm: a
-    /// new answer panics here (and fails `every_answer_has_a_baseline`) until it is given one.
-    fn differs(&self, key: &str, a: &Answers) -> bool {
+    /// alone fails, as in a project with two apps). The match is exhaustive: a new [`Key`] does not
+    /// compile until it is given an arm.
+    fn differs(&self, key: Key, a: &Answers) -> bool {
         let (Some(p), Some(plan)) = (&self.project, &self.plan) else {
             return true;
         };
         // Frameworks and package managers compare by name.
         let name = |v: Option<String>, detected: String| v != Some(detected);
         match key {
-            "framework" => name(
+            Key::Framework => name(
                 a.framework().map(|f| f.to_string()),
                 p.framework.to_string(),
             ),
-            "package-manager" => name(
+            Key::PackageManager => name(
                 a.package_manager().map(|m| m.to_string()),
                 p.package_manager.to_string(),
             ),
-            "python" => a.python().and_then(pv::major_minor) != Some(p.python_version),
-            "app-dir" => a.app_dir().map(normalize_dir) != Some(p.app_dir.to_string()),
-            "entrypoint" => a.entrypoint() != Some(p.entrypoint.as_str()),
-            "celery-app" => a.celery_app() != p.answered_queue_app() || a.celery_app().is_none(),
-            "port" => a.port() != Some(plan.port),
-            "health-path" => a.health_path() != Some(plan.health.path.as_deref()),
-            "server-workers" => a.number(key) != Some(plan.web_concurrency),
-            "server-timeout" => a.number(key) != Some(plan::DEFAULT_TIMEOUT),
-            "migrate-command" => {
+            Key::Python => a.python().and_then(pv::major_minor) != Some(p.python_version),
+            Key::AppDir => a.app_dir().map(normalize_dir) != Some(p.app_dir.to_string()),
+            Key::Entrypoint => a.entrypoint() != Some(p.entrypoint.as_str()),
+            Key::CeleryApp => a.celery_app() != p.answered_queue_app() || a.celery_app().is_none(),
+            Key::Port => a.port() != Some(plan.port),
+            Key::HealthPath => a.health_path() != Some(plan.health.path.as_deref()),
+            Key::ServerWorkers => a.number(key) != Some(plan.web_concurrency),
+            Key::ServerTimeout => a.number(key) != Some(plan::DEFAULT_TIMEOUT),
+            Key::MigrateCommand => {
                 let words = |c: &str| c.split_whitespace().collect::<Vec<_>>().join(" ");
                 a.migrate_command().map(|c| c.map(words))
                     != Some(plan.migration.as_ref().map(|m| m.command.join(" ")))
             }
-            "compose-file" => a.compose_file() != Some(plan.compose_file.as_str()),
+            Key::ComposeFile => a.compose_file() != Some(plan.compose_file.as_str()),
             // Detection never sets these: the server's own defaults apply.
-            "worker-class" | "max-requests" | "max-requests-jitter" | "forwarded-allow-ips" => true,
-            "postgres" => a.postgres() != Some(plan.runs(Service::Postgres)),
-            "redis" => a.redis() != Some(plan.runs(Service::Redis)),
-            "task-workers" => a.workers() != Some(plan::detected_workers(p).as_slice()),
-            "memory" => a.memory() != Some(plan.hardening.memory.as_str()),
-            "cpus" => a.cpus() != Some(plan.hardening.cpus.as_str()),
-            "system-packages" => a.system_packages() != Some(plan::own_packages(p)),
+            Key::WorkerClass
+            | Key::MaxRequests
+            | Key::MaxRequestsJitter
+            | Key::ForwardedAllowIps => true,
+            Key::Postgres => a.postgres() != Some(plan.runs(Service::Postgres)),
+            Key::Redis => a.redis() != Some(plan.runs(Service::Redis)),
+            Key::TaskWorkers => a.workers() != Some(plan::detected_workers(p).as_slice()),
+            Key::Memory => a.memory() != Some(plan.hardening.memory.as_str()),
+            Key::Cpus => a.cpus() != Some(plan.hardening.cpus.as_str()),
+            Key::SystemPackages => a.system_packages() != Some(plan::own_packages(p)),
             // Detection never picks a fork of the templates.
-            "templates" => true,
+            Key::Templates => true,
             // Detection never names a public host.
-            "ingress-host" => true,
-            "target" => {
+            Key::IngressHost => true,
+            Key::Target => {
                 a.get(key).is_none() || a.targets() != crate::orchestrate::Targets::default()
             }
             // Detection never puts a proxy in front: none unless asked.
-            "proxy" => a.get(key).is_none() || a.proxy() != crate::plan::proxy::Proxy::None,
+            Key::Proxy => a.get(key).is_none() || a.proxy() != crate::plan::proxy::Proxy::None,
             // Detection leaves every generated file managed.
-            "unmanaged" => !matches!(a.get("unmanaged"), Some(Value::Files(f)) if f.is_empty()),
-            other => panic!("init::Baseline::differs does not know the answer `{other}`"),
+            Key::Unmanaged => {
+                !matches!(a.get(Key::Unmanaged), Some(Value::Files(f)) if f.is_empty())
+            }
         }
     }
 }
@@ -743,29 +753,29 @@ fn why(e: Option<&Evidence>) -> String {
 }
 
 /// Where the current value of `key` came from: an earlier answer, or detection's evidence.
-fn source(merged: &Layer, key: &str, detected: Option<&Evidence>) -> String {
-    match merged.origins.get(key) {
+fn source(merged: &Layer, key: Key, detected: Option<&Evidence>) -> String {
+    match merged.origins.get(&key) {
         Some(o) => why(Some(&o.evidence())),
         None => why(detected),
     }
 }
 
 /// `key`'s question: its label from the table, and where the current value came from.
-fn question(key: &str, source: &str) -> String {
-    let spec = answers::spec(key).expect("an answer in answers::ANSWERS");
+fn question(key: Key, source: &str) -> String {
+    let spec = answers::spec(key);
     format!("{} ({source})", spec.prompt)
 }
 
-fn set_prompt(merged: &mut Layer, key: &str, value: &str) -> std::result::Result<(), String> {
+fn set_prompt(merged: &mut Layer, key: Key, value: &str) -> std::result::Result<(), String> {
     merged.answers.set(key, value)?;
-    merged.origins.insert(key.into(), Origin::Prompt);
+    merged.origins.insert(key, Origin::Prompt);
     Ok(())
 }
 
 /// What a guided session starts from besides the answers: the keys fixed by flags or variables, what
 /// `[detected]` recorded, and whether to ask everything again.
 struct Session<'a> {
-    fixed: BTreeSet<String>,
+    fixed: BTreeSet<Key>,
     recorded: &'a Answers,
     ask_all: bool,
     name_hint: Option<String>,
@@ -857,13 +867,13 @@ fn which_app(
             candidates,
             app_dirs,
             ..
-        }) if !session.fixed.contains("app-dir") => {
+        }) if !session.fixed.contains(&Key::AppDir) => {
             let i = p.select(
                 "Several apps were found; which one should the image run?",
                 &candidates,
                 0,
             )?;
-            apply_answer(root, merged, "app-dir", &app_dirs[i]).map_err(usage)
+            apply_answer(root, merged, Key::AppDir, &app_dirs[i]).map_err(usage)
         }
         other => other,
     }
@@ -872,8 +882,8 @@ fn which_app(
 impl Guide<'_> {
     /// Whether to ask about `key`: not when a flag or variable fixed it, nor when it was answered
     /// against what detection still gives (unless `--ask-all`). Records what detection gives now.
-    fn ask(&mut self, key: &'static str) -> bool {
-        if self.session.fixed.contains(key) {
+    fn ask(&mut self, key: Key) -> bool {
+        if self.session.fixed.contains(&key) {
             return false;
         }
         let now = self.baseline.detected(key);
@@ -882,14 +892,14 @@ impl Guide<'_> {
             self.detected.insert(key, v);
         }
         if unchanged && !self.session.ask_all {
-            self.kept.push(key);
+            self.kept.push(key.name());
             return false;
         }
         true
     }
 
     fn framework(&mut self, project: &mut Project) -> Result<()> {
-        if !self.ask("framework") {
+        if !self.ask(Key::Framework) {
             return Ok(());
         }
         let items: Vec<String> = Framework::ALL.iter().map(|f| f.to_string()).collect();
@@ -897,14 +907,14 @@ impl Guide<'_> {
         let default = items.iter().position(|f| *f == detected).unwrap_or(0);
         let from = source(
             self.merged,
-            "framework",
-            project.evidence.get(&Key::Framework),
+            Key::Framework,
+            project.evidence.get(&detect::Key::Framework),
         );
         let i = self
             .p
-            .select(&question("framework", &from), &items, default)?;
+            .select(&question(Key::Framework, &from), &items, default)?;
         if i != default {
-            match apply_answer(self.root, self.merged, "framework", &items[i]) {
+            match apply_answer(self.root, self.merged, Key::Framework, &items[i]) {
                 Ok(pr) => *project = pr,
                 Err(m) => self.p.show(&format!("{m}; keeping {}", project.framework)),
             }
@@ -915,16 +925,16 @@ impl Guide<'_> {
     /// The answers detection finds as text: app directory, entrypoint, Python version.
     fn detected_texts(&mut self, project: &mut Project) -> Result<()> {
         for (key, ev_key) in [
-            ("app-dir", Key::AppDir),
-            ("entrypoint", Key::Entrypoint),
-            ("python", Key::PythonVersion),
+            (Key::AppDir, detect::Key::AppDir),
+            (Key::Entrypoint, detect::Key::Entrypoint),
+            (Key::Python, detect::Key::PythonVersion),
         ] {
             if !self.ask(key) {
                 continue;
             }
             let current = match key {
-                "app-dir" => project.app_dir.to_string(),
-                "entrypoint" => project.entrypoint.clone(),
+                Key::AppDir => project.app_dir.to_string(),
+                Key::Entrypoint => project.entrypoint.clone(),
                 _ => project.python_version.to_string(),
             };
             let detected = project.evidence.get(&ev_key).cloned();
@@ -939,7 +949,7 @@ impl Guide<'_> {
     /// detection when the answer changed something.
     fn text(
         &mut self,
-        key: &str,
+        key: Key,
         current: &str,
         detected: Option<&Evidence>,
     ) -> Result<Option<Project>> {
@@ -957,7 +967,7 @@ impl Guide<'_> {
     }
 
     fn port(&mut self, name_hint: Option<String>) -> Result<()> {
-        if !self.ask("port") {
+        if !self.ask(Key::Port) {
             return Ok(());
         }
         let opts = self.merged.answers.plan_options(name_hint);
@@ -965,17 +975,17 @@ impl Guide<'_> {
         let from = self
             .merged
             .origins
-            .get("port")
+            .get(&Key::Port)
             .map_or("the usual one for a Python web server".to_string(), |o| {
                 why(Some(&o.evidence()))
             });
         let merged = &mut *self.merged;
         self.p
-            .input(&question("port", &from), &current, &mut |answer| {
+            .input(&question(Key::Port, &from), &current, &mut |answer| {
                 if answer == current {
                     return Ok(());
                 }
-                set_prompt(merged, "port", answer)
+                set_prompt(merged, Key::Port, answer)
             })?;
         Ok(())
     }
@@ -985,58 +995,58 @@ impl Guide<'_> {
         let Some(detected) = project.health_path.as_deref() else {
             return Ok(());
         };
-        if !self.ask("health-path") {
+        if !self.ask(Key::HealthPath) {
             return Ok(());
         }
         let from = source(
             self.merged,
-            "health-path",
-            project.evidence.get(&Key::HealthPath),
+            Key::HealthPath,
+            project.evidence.get(&detect::Key::HealthPath),
         );
         let merged = &mut *self.merged;
         self.p
-            .input(&question("health-path", &from), detected, &mut |answer| {
+            .input(&question(Key::HealthPath, &from), detected, &mut |answer| {
                 if answer == detected {
                     return Ok(());
                 }
-                set_prompt(merged, "health-path", answer)
+                set_prompt(merged, Key::HealthPath, answer)
             })?;
         Ok(())
     }
 
     /// Postgres, then Redis (whose default depends on the workers).
     fn services(&mut self, project: &Project) -> Result<()> {
-        if self.ask("postgres") {
+        if self.ask(Key::Postgres) {
             let opts = self.merged.answers.plan_options(None);
             let current = opts.postgres.unwrap_or(plan::default_postgres(project));
             let detected = project
                 .evidence
-                .get(&Key::Service(Service::Postgres))
+                .get(&detect::Key::Service(Service::Postgres))
                 .map_or_else(
                     || "no Postgres driver among the dependencies".to_string(),
                     |e| format!("from {e}"),
                 );
-            self.yes_no("postgres", current, detected)?;
+            self.yes_no(Key::Postgres, current, detected)?;
         }
-        if self.ask("redis") {
+        if self.ask(Key::Redis) {
             let opts = self.merged.answers.plan_options(None);
             let current = opts.redis.unwrap_or(plan::default_redis(project, &opts));
-            let detected = match project.evidence.get(&Key::Service(Service::Redis)) {
+            let detected = match project.evidence.get(&detect::Key::Service(Service::Redis)) {
                 Some(e) => format!("from {e}"),
                 None if current => "the workers need a broker".into(),
                 None => "no Redis client among the dependencies".into(),
             };
-            self.yes_no("redis", current, detected)?;
+            self.yes_no(Key::Redis, current, detected)?;
         }
         Ok(())
     }
 
     /// A yes/no decision: the source is the earlier answer's origin, else what detection found.
-    fn yes_no(&mut self, key: &str, current: bool, detected: String) -> Result<()> {
+    fn yes_no(&mut self, key: Key, current: bool, detected: String) -> Result<()> {
         let from = self
             .merged
             .origins
-            .get(key)
+            .get(&key)
             .map_or(detected, |o| why(Some(&o.evidence())));
         let answer = self.p.confirm(&question(key, &from), current)?;
         if answer != current {
@@ -1047,7 +1057,7 @@ impl Guide<'_> {
 
     /// The front proxy: none (web publishes the port) or nginx (it does, and web scales behind it).
     fn proxy(&mut self) -> Result<()> {
-        if !self.ask("proxy") {
+        if !self.ask(Key::Proxy) {
             return Ok(());
         }
         let items: Vec<String> = plan::proxy::PROXIES.iter().map(|p| p.to_string()).collect();
@@ -1056,20 +1066,22 @@ impl Guide<'_> {
             plan::proxy::Proxy::None => 0,
             plan::proxy::Proxy::Nginx => 1,
         };
-        let from = self.merged.origins.get("proxy").map_or_else(
+        let from = self.merged.origins.get(&Key::Proxy).map_or_else(
             || "none: web publishes the port; nginx: web scales behind it".to_string(),
             |o| why(Some(&o.evidence())),
         );
-        let i = self.p.select(&question("proxy", &from), &items, default)?;
+        let i = self
+            .p
+            .select(&question(Key::Proxy, &from), &items, default)?;
         if i != default {
-            set_prompt(self.merged, "proxy", &items[i]).map_err(usage)?;
+            set_prompt(self.merged, Key::Proxy, &items[i]).map_err(usage)?;
         }
         Ok(())
     }
 
     /// One yes/no question per worker the project can run.
     fn workers(&mut self, project: &Project) -> Result<()> {
-        if !self.ask("task-workers") {
+        if !self.ask(Key::TaskWorkers) {
             return Ok(());
         }
         let detected = plan::detected_workers(project);
@@ -1078,12 +1090,10 @@ impl Guide<'_> {
             .answers
             .workers()
             .map_or_else(|| detected.clone(), <[WorkerKind]>::to_vec);
-        let label = answers::spec("task-workers")
-            .expect("task-workers is an answer")
-            .prompt;
+        let label = answers::spec(Key::TaskWorkers).prompt;
         let mut chosen = Vec::new();
         for (k, ev) in plan::available_workers(project) {
-            let detail = match self.merged.origins.get("task-workers") {
+            let detail = match self.merged.origins.get(&Key::TaskWorkers) {
                 Some(o) => why(Some(&o.evidence())),
                 None if k.scheduler && ev.is_none() => "no beat schedule was found".into(),
                 None => why(ev),
@@ -1096,10 +1106,8 @@ impl Guide<'_> {
         if chosen != current {
             self.merged
                 .answers
-                .insert("task-workers", Value::Workers(chosen));
-            self.merged
-                .origins
-                .insert("task-workers".into(), Origin::Prompt);
+                .insert(Key::TaskWorkers, Value::Workers(chosen));
+            self.merged.origins.insert(Key::TaskWorkers, Origin::Prompt);
         }
         Ok(())
     }
@@ -1114,7 +1122,7 @@ fn usage(message: String) -> Error {
 fn apply_answer(
     root: &Path,
     merged: &mut Layer,
-    key: &str,
+    key: Key,
     value: &str,
 ) -> std::result::Result<Project, String> {
     let before = merged.clone();

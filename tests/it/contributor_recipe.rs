@@ -368,8 +368,10 @@ fn a_registered_managers_build_backend_table_does_not_claim_the_project() {
 /// when a name appears anywhere new, and when one of these is moved home (shrink the list then).
 /// `uv` and `pip` in the managers' modules are the installer every manager's image uses, not the managers;
 /// `django` and `flask` in the queues' modules are their integration packages (`django-rq`, `flask-rq2`,
-/// `django-celery-beat`), which mean the queue.
+/// `django-celery-beat`), which mean the queue. `celery` in `base/answer.rs` is the `celery-app` answer's
+/// name, declared there since detection keys the evidence of its options by the answer.
 const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
+    ("base/answer.rs", &["celery"]),
     ("detect/mod.rs", &["celery"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),

@@ -4,7 +4,7 @@
 
 use std::path::Path;
 
-use dockgen::init::answers::{Layer, Origin};
+use dockgen::init::answers::{Key, Layer, Origin};
 use dockgen::init::prompt::{Reply, Scripted};
 use dockgen::init::{KEEP, OVERWRITE, Outcome, Request, run};
 use dockgen::output::write::{Mode, Status};
@@ -83,7 +83,7 @@ fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
     assert!(o.files.iter().all(|f| f.status == Status::Created));
     let saved = dockgen::init::answers::parse_saved(&read(dir.path(), "dockgen.toml")).unwrap();
     assert!(saved.answers.is_empty(), "{:?}", saved.answers);
-    assert_eq!(saved.detected.show("port"), "8000");
+    assert_eq!(saved.detected.show(Key::Port), "8000");
     let fresh = copy_fixture("django-celery-pip");
     run(&request(fresh.path()), None).unwrap();
     for f in ["Dockerfile", "docker-compose.yml", ".env.example"] {
@@ -95,16 +95,16 @@ fn guided_flow_asks_each_decision_with_the_detected_default_and_its_source() {
 fn answers_given_as_flags_or_variables_are_not_asked() {
     let dir = copy_fixture("django-celery-pip");
     let mut req = request(dir.path());
-    req.flags.answers.set("port", "9000").unwrap();
+    req.flags.answers.set(Key::Port, "9000").unwrap();
     req.flags.mark(
-        "port",
+        Key::Port,
         Origin::Flag {
             flag: "--port".into(),
         },
     );
-    req.flags.answers.set("python", "3.12").unwrap();
+    req.flags.answers.set(Key::Python, "3.12").unwrap();
     req.flags.mark(
-        "python",
+        Key::Python,
         Origin::Flag {
             flag: "--python".into(),
         },

@@ -20,7 +20,7 @@ use proptest::test_runner::{Config, TestRunner};
 use dockgen::Error;
 use dockgen::base::quote::has_hostile_char;
 use dockgen::detect::detect;
-use dockgen::init::answers::{self, Layer};
+use dockgen::init::answers::{self, Key, Layer};
 use dockgen::output::render::render;
 use dockgen::plan::{PlanOptions, plan};
 
@@ -87,9 +87,9 @@ enum Place {
     /// `DEBUG = os.environ.get(...) == v`.
     DebugValue,
     /// An answer given as a flag or variable (the layer they share).
-    Answer(&'static str),
+    Answer(Key),
     /// An answer saved in `dockgen.toml`.
-    Saved(&'static str),
+    Saved(Key),
 }
 
 const PLACES: &[Place] = &[
@@ -105,22 +105,22 @@ const PLACES: &[Place] = &[
     Place::ProjectDirName,
     Place::HostsSeparator,
     Place::DebugValue,
-    Place::Answer("migrate-command"),
-    Place::Answer("health-path"),
-    Place::Answer("forwarded-allow-ips"),
-    Place::Answer("worker-class"),
-    Place::Answer("memory"),
-    Place::Saved("migrate-command"),
-    Place::Saved("health-path"),
-    Place::Saved("entrypoint"),
+    Place::Answer(Key::MigrateCommand),
+    Place::Answer(Key::HealthPath),
+    Place::Answer(Key::ForwardedAllowIps),
+    Place::Answer(Key::WorkerClass),
+    Place::Answer(Key::Memory),
+    Place::Saved(Key::MigrateCommand),
+    Place::Saved(Key::HealthPath),
+    Place::Saved(Key::Entrypoint),
 ];
 
 /// The answer at `place` and the text it is given: `v` where the answer takes any text, `v` after a
 /// valid start where its form needs one (a URL path starts with `/`).
-fn answer_value(place: Place, v: &str) -> Option<(&'static str, String)> {
+fn answer_value(place: Place, v: &str) -> Option<(Key, String)> {
     match place {
-        Place::Answer("health-path") | Place::Saved("health-path") => {
-            Some(("health-path", format!("/{v}")))
+        Place::Answer(Key::HealthPath) | Place::Saved(Key::HealthPath) => {
+            Some((Key::HealthPath, format!("/{v}")))
         }
         Place::Answer(key) | Place::Saved(key) => Some((key, v.to_string())),
         _ => None,
@@ -130,10 +130,10 @@ fn answer_value(place: Place, v: &str) -> Option<(&'static str, String)> {
 /// The harmless value the run with `v` is compared with.
 fn harmless(place: Place) -> &'static str {
     match place {
-        Place::Answer("forwarded-allow-ips") => "127.0.0.1",
-        Place::Answer("worker-class") => "sync",
-        Place::Answer("memory") => "512m",
-        Place::Saved("entrypoint") => "app:app",
+        Place::Answer(Key::ForwardedAllowIps) => "127.0.0.1",
+        Place::Answer(Key::WorkerClass) => "sync",
+        Place::Answer(Key::Memory) => "512m",
+        Place::Saved(Key::Entrypoint) => "app:app",
         Place::HostsSeparator => ",",
         _ => "safe1",
     }

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Arg, ArgAction, ArgMatches, Args, FromArgMatches, Parser, Subcommand, ValueHint};
 
-use dockgen::init::answers::{ANSWERS, AnswerSpec, Commands, Kind, Layer, Origin};
+use dockgen::init::answers::{ANSWERS, AnswerSpec, Commands, Key, Kind, Layer, Origin};
 use dockgen::output::write::Mode;
 use dockgen::plan::WorkerKind;
 
@@ -331,7 +331,7 @@ fn rows(init: bool) -> Vec<&'static AnswerSpec> {
 
 /// clap's id of `--KEY` (the field name clap derive would give it).
 fn id(spec: &AnswerSpec) -> String {
-    spec.key.replace('-', "_")
+    spec.key.name().replace('-', "_")
 }
 
 /// clap's id of `--no-KEY`.
@@ -347,7 +347,7 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
         _ => spec.help_text(),
     };
     let arg = Arg::new(id(spec))
-        .long(spec.key)
+        .long(spec.key.name())
         .help(help)
         .help_heading("Overrides");
     // An earlier name still works, hidden from --help and completions.
@@ -363,7 +363,7 @@ fn flags_of(spec: &'static AnswerSpec) -> Vec<Arg> {
     let arg = match spec.kind {
         Kind::Bool => arg,
         Kind::Path => arg.value_hint(ValueHint::DirPath),
-        Kind::Text(_) if spec.key == "app-dir" => arg.value_hint(ValueHint::DirPath),
+        Kind::Text(_) if spec.key == Key::AppDir => arg.value_hint(ValueHint::DirPath),
         _ => arg.value_hint(ValueHint::Other),
     };
     let mut out = vec![value_parser(spec, arg)];
@@ -495,7 +495,7 @@ impl<const INIT: bool> FromArgMatches for AnswerFlags<INIT> {
                 .answers
                 .set(spec.key, &text)
                 .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, e))?;
-            layer.origins.insert(spec.key.into(), Origin::Flag { flag });
+            layer.origins.insert(spec.key, Origin::Flag { flag });
         }
         Ok(AnswerFlags { layer })
     }
@@ -595,16 +595,16 @@ mod tests {
         assert_eq!(layer.answers.port(), Some(8080));
         assert_eq!(layer.answers.redis(), Some(false));
         assert_eq!(layer.answers.postgres(), Some(true));
-        assert_eq!(layer.answers.show("task-workers"), "celery, rq");
-        assert_eq!(layer.answers.show("framework"), "flask");
+        assert_eq!(layer.answers.show(Key::TaskWorkers), "celery, rq");
+        assert_eq!(layer.answers.show(Key::Framework), "flask");
         assert_eq!(layer.answers.templates(), Some("ops/t"));
-        let flag = |k: &str| match &layer.origins[k] {
+        let flag = |k: Key| match &layer.origins[&k] {
             Origin::Flag { flag } => flag.clone(),
             other => panic!("{other:?}"),
         };
-        assert_eq!(flag("redis"), "--no-redis");
-        assert_eq!(flag("postgres"), "--postgres");
-        assert_eq!(flag("task-workers"), "--task-workers");
+        assert_eq!(flag(Key::Redis), "--no-redis");
+        assert_eq!(flag(Key::Postgres), "--postgres");
+        assert_eq!(flag(Key::TaskWorkers), "--task-workers");
         assert_eq!(layer.origins.len(), 6);
 
         for no in ["--no-task-workers", "--no-workers"] {
@@ -619,7 +619,7 @@ mod tests {
         let Command::Init(args) = cli.command else {
             panic!("not init")
         };
-        assert_eq!(args.flags().answers.show("task-workers"), "rq");
+        assert_eq!(args.flags().answers.show(Key::TaskWorkers), "rq");
         assert!(Cli::try_parse_from(["dockgen", "detect", "--port", "1"]).is_err());
         assert!(Cli::try_parse_from(["dockgen", "init", "--port", "0"]).is_err());
         assert!(Cli::try_parse_from(["dockgen", "init", "--python", "2"]).is_err());
