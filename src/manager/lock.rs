@@ -153,7 +153,7 @@ impl FileEntry {
 pub fn artifacts(text: &str, shown: &Path) -> Result<Artifacts> {
     let lock: FilesLock = parse(text, shown)?;
     let mut out = Artifacts::new();
-    let old_poetry = lock.metadata.unwrap_or_default().files;
+    let metadata_files = lock.metadata.unwrap_or_default().files;
     for p in lock.package {
         let name = normalize(p.name.split('[').next().unwrap_or(&p.name));
         let mut names: Vec<String> = p
@@ -163,7 +163,10 @@ pub fn artifacts(text: &str, shown: &Path) -> Result<Artifacts> {
             .chain(&p.sdist)
             .filter_map(FileEntry::name)
             .collect();
-        if let Some(old) = old_poetry.get(&p.name).or_else(|| old_poetry.get(&name)) {
+        if let Some(old) = metadata_files
+            .get(&p.name)
+            .or_else(|| metadata_files.get(&name))
+        {
             names.extend(old.iter().filter_map(FileEntry::name));
         }
         let entry = out
@@ -176,6 +179,37 @@ pub fn artifacts(text: &str, shown: &Path) -> Result<Artifacts> {
         }
     }
     Ok(out)
+}
+
+/// Reads a lock that records the dependency graph (`[[package]]` entries with their dependencies,
+/// as poetry.lock and pdm.lock do): the closure of the direct dependencies, plus the direct ones; a warning when
+/// `stale` finds the lock out of date with the pyproject.
+pub(super) fn read_graph_lock(
+    cx: &mut super::ReadCx,
+    lockfile: &str,
+    parse: fn(&str, &Path) -> Result<Graph>,
+    stale: fn(&str, &crate::parse::pyproject::Loaded, &str) -> Option<String>,
+) -> Result<super::Reading> {
+    let m = cx.manifests;
+    let mut reading = super::Reading::default();
+    reading.facts.files.extend(m.pyproject_file());
+    let Some((text, shown)) = m.read_lock(cx.root, lockfile)? else {
+        reading.deps = cx.direct.clone();
+        return Ok(reading);
+    };
+    let graph = parse(&text, Path::new(&shown))?;
+    if let Some(p) = &m.pyproject
+        && let Some(w) = stale(&text, p, &shown)
+    {
+        cx.warnings.warn(w);
+    }
+    reading.artifacts = Some((artifacts(&text, Path::new(&shown))?, shown.clone()));
+    let in_context = m.in_context(&shown);
+    reading.facts.files.push(in_context.clone());
+    reading.facts.lockfile = Some(in_context);
+    let rule = format!("locked dependency in {lockfile}");
+    reading.deps = super::merge_direct(graph.closure(&cx.roots(), &shown, &rule), &cx.direct);
+    Ok(reading)
 }
 
 #[cfg(test)]

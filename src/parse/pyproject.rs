@@ -170,7 +170,7 @@ impl Loaded {
                     continue;
                 }
                 let line = line_of(&self.text, spec.span());
-                let extras = poetry_extras(spec.get_ref());
+                let extras = table_extras(spec.get_ref());
                 set.add(
                     name,
                     extras,
@@ -208,8 +208,9 @@ impl Loaded {
     }
 }
 
-/// Extras from a Poetry dependency value: `{ version = "^3", extras = ["redis"] }` (or a list of such).
-pub fn poetry_extras(v: &toml::Value) -> Vec<String> {
+/// Extras from a dependency given as a TOML table (Poetry's and Pipenv's form): `{ version = "^3",
+/// extras = ["redis"] }`, or a list of such.
+pub fn table_extras(v: &toml::Value) -> Vec<String> {
     match v {
         toml::Value::Table(t) => t
             .get("extras")
@@ -220,7 +221,7 @@ pub fn poetry_extras(v: &toml::Value) -> Vec<String> {
                     .collect()
             })
             .unwrap_or_default(),
-        toml::Value::Array(a) => a.iter().flat_map(poetry_extras).collect(),
+        toml::Value::Array(a) => a.iter().flat_map(table_extras).collect(),
         _ => vec![],
     }
 }

@@ -7,7 +7,6 @@
 pub mod lockfile;
 mod stale;
 use super::install::{copy_pairs, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv};
-use super::poetry::read_graph_lock;
 use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading};
 use crate::base::error::Result;
 
@@ -59,7 +58,8 @@ impl ManagerSpec for Pdm {
         &["build", "version"]
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        let mut reading = read_graph_lock(cx, "pdm.lock", lockfile::parse_pdm, stale::check)?;
+        let mut reading =
+            super::lock::read_graph_lock(cx, "pdm.lock", lockfile::parse_pdm, stale::check)?;
         if let Some((text, shown)) = cx.manifests.read_lock(cx.root, "pdm.lock")?
             && !inherits_metadata(&text)
         {

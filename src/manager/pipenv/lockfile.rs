@@ -83,7 +83,7 @@ pub fn parse_pipfile(text: &str, shown: &Path) -> Result<(DepSet, Option<(String
         let line = find_key_line(text, section, name);
         set.add(
             name,
-            crate::parse::pyproject::poetry_extras(spec),
+            crate::parse::pyproject::table_extras(spec),
             true,
             Evidence::at(&shown_s, line, "[packages] in Pipfile"),
         );

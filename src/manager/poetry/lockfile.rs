@@ -63,7 +63,7 @@ pub fn parse_poetry(text: &str, shown: &Path) -> Result<Graph> {
                 }
                 edges.push(Edge {
                     name: name.clone(),
-                    extras: crate::parse::pyproject::poetry_extras(s),
+                    extras: crate::parse::pyproject::table_extras(s),
                     gate: if optional {
                         gates
                             .get(&normalize(name))

@@ -6,13 +6,12 @@
 
 pub mod lockfile;
 mod stale;
-use std::path::Path;
 
 use super::install::{
     copy_pairs, pair, tool_setup, uv_env, uv_image, uv_install_exported, uv_venv,
 };
 use super::lock;
-use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading, merge_direct};
+use super::{Install, InstallCx, ManagerSpec, ReadCx, Reading};
 use crate::base::error::Result;
 
 /// The Poetry version the image installs.
@@ -21,36 +20,6 @@ pub const PIN: &str = "2.5.1";
 pub const EXPORT_PIN: &str = "1.10.1";
 
 pub struct Poetry;
-
-/// Reads a Poetry or PDM lock: the closure of the direct dependencies, plus the direct ones; a warning when
-/// `stale` finds the lock out of date with the pyproject.
-pub(super) fn read_graph_lock(
-    cx: &mut ReadCx,
-    lockfile: &str,
-    parse: fn(&str, &Path) -> Result<lock::Graph>,
-    stale: fn(&str, &crate::parse::pyproject::Loaded, &str) -> Option<String>,
-) -> Result<Reading> {
-    let m = cx.manifests;
-    let mut reading = Reading::default();
-    reading.facts.files.extend(m.pyproject_file());
-    let Some((text, shown)) = m.read_lock(cx.root, lockfile)? else {
-        reading.deps = cx.direct.clone();
-        return Ok(reading);
-    };
-    let graph = parse(&text, Path::new(&shown))?;
-    if let Some(p) = &m.pyproject
-        && let Some(w) = stale(&text, p, &shown)
-    {
-        cx.warnings.warn(w);
-    }
-    reading.artifacts = Some((lock::artifacts(&text, Path::new(&shown))?, shown.clone()));
-    let in_context = m.in_context(&shown);
-    reading.facts.files.push(in_context.clone());
-    reading.facts.lockfile = Some(in_context);
-    let rule = format!("locked dependency in {lockfile}");
-    reading.deps = merge_direct(graph.closure(&cx.roots(), &shown, &rule), &cx.direct);
-    Ok(reading)
-}
 
 impl ManagerSpec for Poetry {
     fn python_range(
@@ -78,7 +47,7 @@ impl ManagerSpec for Poetry {
         Some("tool.poetry")
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
-        read_graph_lock(cx, "poetry.lock", lockfile::parse_poetry, stale::check)
+        lock::read_graph_lock(cx, "poetry.lock", lockfile::parse_poetry, stale::check)
     }
     fn install(&self, cx: &InstallCx) -> Result<Install> {
         let mut env = uv_env(cx.venv);
