@@ -353,7 +353,7 @@ pub(super) fn env_reads(chosen: &Chosen, sources: &[Source], project_dir: &RelDi
                 None => note(EnvVar::new(r, &s.file, "read by the app")),
             }
         }
-        for v in prefixed_env_reads(s) {
+        for v in prefixed_env_reads(s, chosen.framework.prefixed_env_default()) {
             note(v);
         }
         for (callee, r) in &s.summary.name_calls {
@@ -388,9 +388,13 @@ fn through_helper(
 }
 
 /// Flask's `config.from_prefixed_env()`: every config key the module sets in code can be overridden by
-/// `FLASK_<KEY>` (`FLASK_<KEY>__<nested>` for a key of a dict value).
-fn prefixed_env_reads(s: &Source) -> Vec<EnvVar> {
-    let Some((prefix, line)) = &s.summary.prefixed_env else {
+/// `<PREFIX>_<KEY>` (`<PREFIX>_<KEY>__<nested>` for a key of a dict value); the prefix is the call's
+/// argument, else the framework's default (`FLASK`).
+fn prefixed_env_reads(s: &Source, default: Option<&str>) -> Vec<EnvVar> {
+    let Some((given, line)) = &s.summary.prefixed_env else {
+        return Vec::new();
+    };
+    let Some(prefix) = given.as_deref().or(default) else {
         return Vec::new();
     };
     let keys = &s.summary.config_keys;

@@ -305,6 +305,11 @@ pub trait FrameworkSpec: Sync {
     fn settings_module_key(&self) -> Option<&'static str> {
         None
     }
+    /// The prefix its `config.from_prefixed_env()` reads variables with when the call names none
+    /// (Flask's `FLASK`).
+    fn prefixed_env_default(&self) -> Option<&'static str> {
+        None
+    }
     /// Values of its own settings that select PostgreSQL when a switch is compared against them
     /// (Django's engine names, `DB_ENGINE == "django.db.backends.postgresql"`).
     fn postgres_values(&self) -> &'static [&'static str] {

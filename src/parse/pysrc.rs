@@ -327,8 +327,9 @@ pub struct Module {
     /// Click commands: `@click.command("init-db")` and `@app.cli.command(...)` (Flask's CLI), by the
     /// name they are run with and the decorator's line.
     pub cli_commands: Vec<(String, usize)>,
-    /// `config.from_prefixed_env()` (Flask): its prefix (`FLASK` by default) and line.
-    pub prefixed_env: Option<(String, usize)>,
+    /// `config.from_prefixed_env()` (Flask): the prefix it is given (none: the framework's default) and
+    /// its line.
+    pub prefixed_env: Option<(Option<String>, usize)>,
     /// Config keys the module sets through `config.from_mapping(KEY=...)` or `config.update(KEY=...)`:
     /// (key, nested key of a dict value, literal default, line).
     pub config_keys: Vec<ConfigKey>,
@@ -579,7 +580,7 @@ pub struct ConfigKey {
 }
 
 /// `from_prefixed_env(...)` and `from_mapping(...)` / `update(...)` keyword arguments in a line.
-fn flask_config(m: &mut Module, line: &Line) {
+fn config_calls(m: &mut Module, line: &Line) {
     let toks = &line.toks;
     for (k, t) in toks.iter().enumerate() {
         let Tok::Name(n) = t else { continue };
@@ -589,8 +590,8 @@ fn flask_config(m: &mut Module, line: &Line) {
         match n.as_str() {
             "from_prefixed_env" => {
                 let prefix = match toks.get(k + 2) {
-                    Some(Tok::Str(p)) => p.clone(),
-                    _ => "FLASK".into(),
+                    Some(Tok::Str(p)) => Some(p.clone()),
+                    _ => None,
                 };
                 m.prefixed_env = Some((prefix, line.tok_lines[k]));
             }
@@ -1334,7 +1335,7 @@ pub fn summarize(src: &str) -> Module {
         guards.except(&line, &mut m);
         m.calls.extend(calls_of(&line));
         m.comparisons.extend(comparisons(&line));
-        flask_config(&mut m, &line);
+        config_calls(&mut m, &line);
         if line.indent == 0 {
             top_level(&mut m, &line);
         } else {
@@ -2430,7 +2431,7 @@ x = "app = Flask(__name__)"
         let m = summarize(
             "def create_app():\n    app = Flask(__name__)\n    app.config.from_mapping(\n        CELERY=dict(broker_url='redis://localhost', task_ignore_result=True),\n        SQLALCHEMY_DATABASE_URI='sqlite:///orders.db',\n        DATABASE='dbname=flaskr',\n    )\n    app.config.from_prefixed_env()\n",
         );
-        assert_eq!(m.prefixed_env, Some(("FLASK".into(), 8)));
+        assert_eq!(m.prefixed_env, Some((None, 8)));
         let keys: Vec<(&str, Option<&str>, Option<&str>)> = m
             .config_keys
             .iter()

@@ -385,7 +385,6 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("manager/uv/mod.rs", &["pip"]),
     ("output/contexts.rs", &["uv"]),
     ("parse/pyproject.rs", &["poetry", "uv"]),
-    ("parse/pysrc.rs", &["flask"]),
     ("plan/mod.rs", &["uv"]),
     ("queue/celery/mod.rs", &["django"]),
     ("queue/rq/mod.rs", &["django", "flask"]),

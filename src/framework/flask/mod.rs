@@ -176,6 +176,9 @@ impl FrameworkSpec for Flask {
     fn asgi_servers(&self) -> &'static [Server] {
         &[Server::Uvicorn]
     }
+    fn prefixed_env_default(&self) -> Option<&'static str> {
+        Some("FLASK")
+    }
     fn cli_invocation(&self, command: &str) -> Option<Vec<String>> {
         Some(vec!["flask".into(), command.into()])
     }
