@@ -925,3 +925,36 @@ fn django_rq_runs_its_worker_through_manage_py() {
         Some("rq worker --url redis://redis:6379/0")
     );
 }
+
+/// Flask's `config.from_prefixed_env()` makes every key the app sets in code a variable: `FLASK_<KEY>`
+/// by default (Flask's own prefix), `<PREFIX>_<KEY>` with the prefix the call gives.
+#[test]
+fn from_prefixed_env_reads_flask_prefixed_variables() {
+    let names = |call: &str| {
+        let app = format!(
+            "from flask import Flask\n\ndef create_app():\n    app = Flask(__name__)\n    app.config.from_mapping(SECRET_KEY=\"dev\", CELERY=dict(broker_url=\"redis://localhost\"))\n    app.config.{call}\n    return app\n"
+        );
+        let dir = project(&[
+            ("requirements.txt", b"Flask==3.1.2\n"),
+            (".python-version", b"3.12\n"),
+            ("shop/__init__.py", app.as_bytes()),
+        ]);
+        let p = detect(dir.path(), &Options::default()).unwrap();
+        p.env_vars
+            .iter()
+            .map(|v| v.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let default = names("from_prefixed_env()");
+    assert!(
+        default.contains(&"FLASK_SECRET_KEY".to_string()),
+        "{default:?}"
+    );
+    assert!(
+        default.contains(&"FLASK_CELERY__broker_url".to_string()),
+        "{default:?}"
+    );
+    let own = names("from_prefixed_env(\"SHOP\")");
+    assert!(own.contains(&"SHOP_SECRET_KEY".to_string()), "{own:?}");
+    assert!(!own.iter().any(|n| n.starts_with("FLASK_")), "{own:?}");
+}
