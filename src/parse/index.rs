@@ -78,6 +78,7 @@ impl SourceIndex {
         }
         let m = Arc::new(pysrc::summarize(text));
         self.tokenised.set(self.tokenised.get() + 1);
+        tally::summarised(rel);
         if let Some(Entry::Read { summary, .. }) = self.files.borrow_mut().get_mut(rel) {
             *summary = Some(m.clone());
         }
@@ -120,6 +121,32 @@ fn again(e: &Error) -> Error {
     }
 }
 
+/// The paths every index on this thread tokenised, for tests that check a run tokenises each file
+/// once; nothing outside tests.
+#[cfg(test)]
+pub(crate) mod tally {
+    use std::cell::RefCell;
+
+    thread_local! {
+        static SUMMARISED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    pub fn summarised(rel: &str) {
+        SUMMARISED.with(|s| s.borrow_mut().push(rel.to_string()));
+    }
+
+    /// The paths tokenised since the last call, in order.
+    pub fn take_summarised() -> Vec<String> {
+        SUMMARISED.with(|s| std::mem::take(&mut *s.borrow_mut()))
+    }
+}
+
+#[cfg(not(test))]
+mod tally {
+    #[inline(always)]
+    pub fn summarised(_rel: &str) {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -143,6 +170,34 @@ mod tests {
         assert!(!index.text(dir.path(), "app.py").unwrap().is_empty());
         assert!(index.text(dir.path(), "missing.py").is_err());
         assert_eq!(index.tokenised(), 1);
+    }
+
+    /// Issue 16: a detection tokenises each Python file once, Django's settings included (they were
+    /// tokenised again by the settings reader, outside the index).
+    #[test]
+    fn a_detection_tokenises_each_python_file_once() {
+        for (fixture, settings) in [
+            ("django-media-app", &["gallery/settings.py"][..]),
+            (
+                "django-settings-package",
+                &["mysite/settings/production.py", "mysite/settings/base.py"],
+            ),
+        ] {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures")
+                .join(fixture);
+            tally::take_summarised();
+            let before = pysrc::tally::passes();
+            crate::detect::detect(&root, &Default::default()).unwrap();
+            let passes = pysrc::tally::passes() - before;
+            let files = tally::take_summarised();
+            let distinct: std::collections::BTreeSet<&String> = files.iter().collect();
+            assert_eq!(distinct.len(), files.len(), "{fixture}: {files:?}");
+            assert_eq!(passes, files.len(), "{fixture}: passes over {files:?}");
+            for s in settings {
+                assert!(files.iter().any(|f| f == s), "{fixture}: {s} in {files:?}");
+            }
+        }
     }
 
     #[test]
