@@ -13,6 +13,15 @@ use crate::base::kinds::Interface;
 use crate::base::relpath::RelDir;
 use crate::framework::{Analysis, AnalyzeCx, Framework};
 use crate::parse::deps::DepSet;
+use crate::parse::index::SourceIndex;
+
+/// The project as detection reads it: its root, and the run's index of the files read so far (each is
+/// read and tokenised once, whichever step asks first).
+#[derive(Clone, Copy)]
+pub(super) struct Tree<'a> {
+    pub root: &'a Path,
+    pub sources: &'a SourceIndex,
+}
 
 /// What resolving the app decided.
 pub(super) struct Chosen {
@@ -28,7 +37,7 @@ pub(super) struct Chosen {
 /// Resolves the best candidate (or, with none, the explicit options alone), then applies
 /// `--entrypoint` and `--app-dir`.
 pub(super) fn resolve(
-    root: &Path,
+    tree: Tree,
     cands: &mut [Cand],
     deps: &DepSet,
     opts: &Options,
@@ -44,12 +53,12 @@ pub(super) fn resolve(
         cands.sort_by_key(|c| rank(c, deps));
     }
     let mut chosen = match cands.is_empty() {
-        false => first_that_explains(root, cands, deps, opts, project_dir, ev, warnings)?,
+        false => first_that_explains(tree, cands, deps, opts, project_dir, ev, warnings)?,
         true => from_options(opts, ev)?,
     };
     if let Some(e) = &opts.entrypoint {
         let app_dir = opts.app_dir().unwrap_or_else(|| chosen.app_dir.clone());
-        check_given_entrypoint(root, &[&app_dir, project_dir], e)
+        check_given_entrypoint(tree, &[&app_dir, project_dir], e)
             .map_err(|m| given_entrypoint_error(e, &opts.evidence(Answer::Entrypoint), m))?;
         chosen.entrypoint = e.clone();
         ev.insert(Key::Entrypoint, opts.evidence(Answer::Entrypoint));
@@ -83,7 +92,7 @@ fn rank(c: &Cand, deps: &DepSet) -> u8 {
 /// that names no settings) gives way to the next, and is named in a warning with why; with none, the
 /// first one's error. The chosen candidate is moved to the front.
 fn first_that_explains(
-    root: &Path,
+    tree: Tree,
     cands: &mut [Cand],
     deps: &DepSet,
     opts: &Options,
@@ -96,7 +105,7 @@ fn first_that_explains(
     for i in 0..cands.len() {
         let (mut ev_i, mut warnings_i) = (ev.clone(), Diagnostics::new());
         match from_candidate(
-            root,
+            tree,
             &cands[i],
             deps,
             opts,
@@ -190,7 +199,7 @@ fn rules(c: &Cand, deps: &DepSet) -> (String, String) {
 }
 
 fn from_candidate(
-    root: &Path,
+    tree: Tree,
     c: &Cand,
     deps: &DepSet,
     opts: &Options,
@@ -213,7 +222,8 @@ fn from_candidate(
         ));
     }
     let analysis = framework.analyze(&AnalyzeCx {
-        root,
+        root: tree.root,
+        sources: tree.sources,
         app_dir: &c.app.app_dir,
         marker: c.marker.as_deref().unwrap_or_default(),
         entrypoint: &c.app.entrypoint,
@@ -243,7 +253,7 @@ fn from_candidate(
 /// An entrypoint the user gave must name a module of the project (in the app directory, the project
 /// directory or its `src/`) that mentions the attribute; `Err` says which part is missing.
 fn check_given_entrypoint(
-    root: &Path,
+    tree: Tree,
     dirs: &[&RelDir],
     entrypoint: &str,
 ) -> std::result::Result<(), String> {
@@ -256,7 +266,7 @@ fn check_given_entrypoint(
         .iter()
         .flat_map(|d| [(*d).clone(), d.child("src")])
         .flat_map(|d| files.iter().map(move |f| d.join(f)))
-        .find(|f| crate::base::fs::is_file(&crate::base::fs::join(root, f)));
+        .find(|f| crate::base::fs::is_file(&crate::base::fs::join(tree.root, f)));
     let Some(file) = found else {
         return Err(format!(
             "no module `{module}`: neither `{}` nor `{}` exists in `{}`",
@@ -264,10 +274,7 @@ fn check_given_entrypoint(
         ));
     };
     let name = attr.split('(').next().unwrap_or(attr).trim();
-    let path = crate::base::fs::join(root, &file);
-    let Ok(text) =
-        crate::base::fs::read_text(&path, Path::new(&file), crate::base::fs::limit::SOURCE)
-    else {
+    let Ok(text) = tree.sources.text(tree.root, &file) else {
         return Ok(());
     };
     // A star import may bring the name from elsewhere: only a module that cannot hold it is refused.

@@ -390,7 +390,10 @@ fn steps(
         read_dependencies(root, &manifests, manager, warnings)?;
     let mut evidence = EvidenceMap::from([(Key::PackageManager, manager_evidence)]);
     let chosen = app::resolve(
-        root,
+        app::Tree {
+            root,
+            sources: &scan.sources,
+        },
         &mut found,
         &dependencies,
         opts,

@@ -64,6 +64,9 @@ pub struct Named {
 /// What a framework's analysis is given about the chosen app.
 pub struct AnalyzeCx<'a> {
     pub root: &'a Path,
+    /// The run's index of the project's files: the analysis reads and tokenises through it, so a file
+    /// another step read (settings.py, scanned for environment reads) is not read again.
+    pub sources: &'a crate::parse::index::SourceIndex,
     pub app_dir: &'a RelDir,
     /// The marker file the app was found by (empty for app objects).
     pub marker: &'a str,

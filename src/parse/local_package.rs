@@ -68,6 +68,10 @@ pub fn read(root: &Path, dir: &str, extras: &[String]) -> Result<LocalPackage> {
             Err(w) => out.warnings.push(w),
         }
     }
+    // Read and tokenised here, not through the run's SourceIndex: setup.py is read as a manifest, with
+    // the manifest size limit (the index reads a Python file with the source one, each file with one
+    // limit) and relative to the package's directory, by the package managers' readers, which are not
+    // given the index; it is tokenised only for its top-level `install_requires`.
     if let Some(text) = read_opt(root, &rel("setup.py"))? {
         match from_setup_py(&text, &rel("setup.py")) {
             Ok(Some(found)) => {

@@ -187,7 +187,7 @@ impl FrameworkSpec for Django {
         entrypoint.contains("asgi").then_some(Interface::Asgi)
     }
     fn analyze(&self, cx: &AnalyzeCx) -> Result<Analysis> {
-        let d = settings::analyze(cx.root, cx.app_dir.as_str(), cx.marker)?;
+        let d = settings::analyze(cx.root, cx.sources, cx.app_dir.as_str(), cx.marker)?;
         let (interface, entrypoint, ep_evidence) = Django::entrypoint(&d, cx)?;
         let mut evidence = vec![
             (Key::Fact(SETTINGS_MODULE_KEY), d.settings_evidence.clone()),

@@ -8,10 +8,12 @@
 use crate::base::diag::Diagnostics;
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::base::error::{Error, Result};
 use crate::base::evidence::Evidence;
 use crate::base::fs::{self as files, limit};
+use crate::parse::index::SourceIndex;
 use crate::parse::pysrc::{self, Assign, Module, Value};
 
 /// What the settings say, for `detect` to turn into decisions.
@@ -85,13 +87,16 @@ fn module_file(root: &Path, app_dir: &str, module: &str) -> Option<(String, bool
     files::is_file(&files::join(root, &pkg)).then_some((pkg, true))
 }
 
-fn read_module(root: &Path, rel: &str) -> Result<Module> {
-    let text = files::read_text(&files::join(root, rel), Path::new(rel), limit::SOURCE)?;
-    Ok(pysrc::summarize(&text))
+/// The summary of `rel` (manage.py, a settings module), read and tokenised through the run's index: a
+/// file another step read (settings.py, scanned for environment reads) is not read or tokenised again.
+fn read_module(index: &SourceIndex, root: &Path, rel: &str) -> Result<Arc<Module>> {
+    let text = index.read(root, rel, limit::SOURCE)?;
+    Ok(index.summary(rel, &text))
 }
 
 fn merge(
     root: &Path,
+    index: &SourceIndex,
     app_dir: &str,
     module: &str,
     out: &mut Merged,
@@ -105,7 +110,7 @@ fn merge(
     let Some((file, is_pkg)) = module_file(root, app_dir, module) else {
         return;
     };
-    let m = match read_module(root, &file) {
+    let m = match read_module(index, root, &file) {
         Ok(m) => m,
         Err(e) => {
             out.unreadable.push(format!(
@@ -124,7 +129,7 @@ fn merge(
     };
     for (level, target) in &m.star_imports {
         let abs = star_import_module(&package, *level, target);
-        merge(root, app_dir, &abs, out, depth + 1, seen);
+        merge(root, index, app_dir, &abs, out, depth + 1, seen);
     }
     absorb(out, &m, &file);
 }
@@ -167,27 +172,29 @@ fn dotted_to_entrypoint(v: &str) -> Option<String> {
     (!m.is_empty() && !attr.is_empty()).then(|| format!("{m}:{attr}"))
 }
 
-/// Finds the settings module for `manage.py` at `manage_rel` and reads it.
-pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
-    let manage = read_module(root, manage_rel)?;
+/// Finds the settings module for `manage.py` at `manage_rel` and reads it, reading and tokenising the
+/// files through `index`, the run's.
+pub fn analyze(
+    root: &Path,
+    index: &SourceIndex,
+    app_dir: &str,
+    manage_rel: &str,
+) -> Result<Django> {
     let mut d = Django::default();
-    let (settings, ev) = settings_module(root, app_dir, manage_rel, &manage)?;
-    let (settings, ev) =
-        prefer_production(root, app_dir, manage_rel, settings, ev, &mut d.warnings);
-    // It reaches `ENV DJANGO_SETTINGS_MODULE` and commands: a dotted Python module path or an error.
-    crate::base::valid::module_path("the settings module", &settings).map_err(|message| {
-        Error::Parse {
-            path: ev.file.clone().unwrap_or(manage_rel.to_string()).into(),
-            pos: ev.line.map(|line| crate::base::error::Position { line, column: 1 }),
-            message,
-        }
-        .with_hint("Django imports its settings by module path: rename the settings package, or fix DJANGO_SETTINGS_MODULE in manage.py")
-    })?;
+    let (settings, ev) = chosen_settings(root, index, app_dir, manage_rel, &mut d.warnings)?;
     d.settings_module = settings.clone();
     d.settings_evidence = ev;
 
     let mut merged = Merged::default();
-    merge(root, app_dir, &settings, &mut merged, 0, &mut Vec::new());
+    merge(
+        root,
+        index,
+        app_dir,
+        &settings,
+        &mut merged,
+        0,
+        &mut Vec::new(),
+    );
     entrypoints(root, app_dir, &merged, &mut d);
     container_checks(&merged, &mut d);
     dir_settings(&merged, app_dir, &mut d);
@@ -214,6 +221,31 @@ pub fn analyze(root: &Path, app_dir: &str, manage_rel: &str) -> Result<Django> {
     d.env_reads.extend(merged.env_reads);
     d.comparisons = merged.comparisons;
     Ok(d)
+}
+
+/// The settings module the image runs, named by `manage.py` (or beside it), production's preferred
+/// to a dev one; an error when there is none or it is no module path.
+fn chosen_settings(
+    root: &Path,
+    index: &SourceIndex,
+    app_dir: &str,
+    manage_rel: &str,
+    warnings: &mut Diagnostics,
+) -> Result<(String, Evidence)> {
+    let manage = read_module(index, root, manage_rel)?;
+    let (settings, ev) = settings_module(root, app_dir, manage_rel, &manage)?;
+    let (settings, ev) =
+        prefer_production(root, index, app_dir, manage_rel, settings, ev, warnings);
+    // It reaches `ENV DJANGO_SETTINGS_MODULE` and commands: a dotted Python module path or an error.
+    crate::base::valid::module_path("the settings module", &settings).map_err(|message| {
+        Error::Parse {
+            path: ev.file.clone().unwrap_or(manage_rel.to_string()).into(),
+            pos: ev.line.map(|line| crate::base::error::Position { line, column: 1 }),
+            message,
+        }
+        .with_hint("Django imports its settings by module path: rename the settings package, or fix DJANGO_SETTINGS_MODULE in manage.py")
+    })?;
+    Ok((settings, ev))
 }
 
 /// The settings modules in `app_dir`: each `<pkg>/settings.py` or `<pkg>/settings/` package, as
@@ -287,6 +319,7 @@ fn settings_module(
 /// image runs production, and says so.
 fn prefer_production(
     root: &Path,
+    index: &SourceIndex,
     app_dir: &str,
     manage_rel: &str,
     mut settings: String,
@@ -306,7 +339,7 @@ fn prefer_production(
             }
         };
         let empty_init = is_pkg
-            && read_module(root, &file)
+            && read_module(index, root, &file)
                 .map(|m| m.assigns.is_empty() && m.star_imports.is_empty())
                 .unwrap_or(false);
         if (DEV_NAMES.contains(&last.as_str()) && !is_pkg) || empty_init {
@@ -687,7 +720,7 @@ mod tests {
             ("sub/mysite/__init__.py", ""),
             ("sub/mysite/settings.py", text),
         ]);
-        let dj = analyze(d.path(), "sub", "sub/manage.py").unwrap();
+        let dj = analyze(d.path(), &SourceIndex::default(), "sub", "sub/manage.py").unwrap();
         (
             dj.static_root_path,
             dj.media_root.map(|(p, _)| p),
@@ -764,7 +797,7 @@ mod tests {
                 "from .base import *\nDEBUG = False\n",
             ),
         ]);
-        let dj = analyze(d.path(), ".", "manage.py").unwrap();
+        let dj = analyze(d.path(), &SourceIndex::default(), ".", "manage.py").unwrap();
         assert_eq!(dj.settings_module, "mysite.settings.production");
         assert_eq!(dj.entrypoint.as_ref().unwrap().0, "mysite.wsgi:application");
         assert_eq!(
@@ -810,7 +843,7 @@ mod tests {
                  DATABASES['default'].update(db_from_env)\n",
             ),
         ]);
-        let dj = analyze(d.path(), ".", "manage.py").unwrap();
+        let dj = analyze(d.path(), &SourceIndex::default(), ".", "manage.py").unwrap();
         assert_eq!(dj.settings_module, "mysite.settings.production");
         let (read, file) = dj
             .env_reads
@@ -843,7 +876,7 @@ mod tests {
                 "DEBUG = True\nALLOWED_HOSTS = []\nDATABASES = {\n 'default': {'ENGINE': 'django.db.backends.sqlite3', 'NAME': 'db.sqlite3'}\n}\n",
             ),
         ]);
-        let dj = analyze(d.path(), ".", "manage.py").unwrap();
+        let dj = analyze(d.path(), &SourceIndex::default(), ".", "manage.py").unwrap();
         assert_eq!(dj.settings_module, "blog.settings");
         assert_eq!(dj.settings_evidence.line, Some(2));
         assert_eq!(dj.entrypoint.unwrap().0, "blog.wsgi:application");
@@ -870,7 +903,7 @@ mod tests {
                 ("blog/wsgi.py", "application = None\n"),
                 ("blog/settings.py", &format!("STATIC_ROOT = 'x'\n{body}")),
             ]);
-            let dj = analyze(d.path(), ".", "manage.py").unwrap();
+            let dj = analyze(d.path(), &SourceIndex::default(), ".", "manage.py").unwrap();
             dj.warnings
                 .into_iter()
                 .filter(|w| w.contains("SECRET_KEY"))
@@ -931,7 +964,7 @@ mod tests {
                 "ASGI_APPLICATION = \"chat.asgi.application\"\nWSGI_APPLICATION = 'chat.wsgi.application'\nSTATIC_ROOT = 'x'\nCACHES = {'default': {'LOCATION': 'redis://redis:6379/1'}}\n",
             ),
         ]);
-        let dj = analyze(d.path(), ".", "manage.py").unwrap();
+        let dj = analyze(d.path(), &SourceIndex::default(), ".", "manage.py").unwrap();
         assert_eq!(dj.asgi_entrypoint.unwrap().0, "chat.asgi:application");
         assert_eq!(dj.redis.unwrap().line, Some(4));
     }
