@@ -221,7 +221,6 @@ pub const PACKAGES: &[PackageFacts] = &[
     // Redis clients and everything that talks to Redis (the task queues' packages: `crate::queue`).
     service("redis", Service::Redis),
     service("hiredis", Service::Redis),
-    service("django-redis", Service::Redis),
     service("channels-redis", Service::Redis),
     service("aioredis", Service::Redis),
     // Application servers.

@@ -68,6 +68,7 @@ pub(super) fn collect(from: From, ev: &mut EvidenceMap, warnings: &mut Diagnosti
     from_dependencies(
         deps,
         queues,
+        chosen.framework.services(),
         &mut services,
         &mut servers,
         &mut needs.native,
@@ -170,10 +171,11 @@ fn answered_app(
 }
 
 /// Every row of the package table that a dependency (with the row's extra, if any) matches, then the
-/// registered queues' own (`celery[redis]` and `rq` mean Redis).
+/// registered queues' own (`celery[redis]` and `rq` mean Redis) and the framework's (`django-redis`).
 fn from_dependencies(
     deps: &DepSet,
     queues: &[TaskQueue],
+    framework: &[(&str, Option<&str>, Service)],
     services: &mut BTreeMap<Service, Evidence>,
     servers: &mut BTreeSet<Server>,
     native: &mut Vec<NativeDeps>,
@@ -209,7 +211,8 @@ fn from_dependencies(
                     .or_insert_with(|| with(what));
             }
         }
-        for (package, extra, s) in queues.iter().flat_map(|q| q.services()) {
+        let own = queues.iter().flat_map(|q| q.services()).chain(framework);
+        for (package, extra, s) in own {
             if *package == d.name && !extra.is_some_and(|x| !d.extras.contains(x)) {
                 services
                     .entry(*s)

@@ -308,6 +308,11 @@ pub trait FrameworkSpec: Sync {
     fn settings_module_key(&self) -> Option<&'static str> {
         None
     }
+    /// Its integration packages (with the extra that counts, if any) that mean a backing service:
+    /// Django's `django-redis` cache backend means Redis.
+    fn services(&self) -> &'static [(&'static str, Option<&'static str>, Service)] {
+        &[]
+    }
     /// The prefix its `config.from_prefixed_env()` reads variables with when the call names none
     /// (Flask's `FLASK`).
     fn prefixed_env_default(&self) -> Option<&'static str> {

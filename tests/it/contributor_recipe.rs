@@ -375,7 +375,6 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("detect/mod.rs", &["celery"]),
     ("init/answers.rs", &["celery", "flask"]),
     ("init/mod.rs", &["celery"]),
-    ("knowledge.rs", &["django"]),
     ("manager/install.rs", &["pip", "uv"]),
     ("manager/mod.rs", &["pip", "uv"]),
     ("manager/pdm/mod.rs", &["pip", "uv"]),

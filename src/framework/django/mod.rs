@@ -120,6 +120,9 @@ impl FrameworkSpec for Django {
             "django.db.backends.postgresql_psycopg2",
         ]
     }
+    fn services(&self) -> &'static [(&'static str, Option<&'static str>, Service)] {
+        &[("django-redis", None, Service::Redis)]
+    }
     fn mysql_values(&self) -> &'static [&'static str] {
         &["django.db.backends.mysql"]
     }
