@@ -387,7 +387,7 @@ fn steps(
     let manifests = Manifests::load(root, &project_dir, &scan, reg.managers)?;
     let (manager, manager_evidence) = choose_manager(&manifests, opts, &reg, warnings);
     let (dependencies, install, artifacts) =
-        read_dependencies(root, &manifests, manager, warnings)?;
+        read_dependencies(root, &manifests, (manager, reg.managers), warnings)?;
     let mut evidence = EvidenceMap::from([(Key::PackageManager, manager_evidence)]);
     let chosen = app::resolve(
         app::Tree {
@@ -465,7 +465,7 @@ fn steps(
         interface: chosen.interface,
         servers: needs.servers,
         installable: manifests.installable(),
-        project_name: manifests.pyproject.as_ref().and_then(|p| p.name()),
+        project_name: manifests.project_name(reg.managers)?,
         install,
         static_root: chosen.analysis.static_root,
         data_dirs,
@@ -631,13 +631,10 @@ fn choose_manager(
 fn read_dependencies(
     root: &Path,
     m: &Manifests,
-    manager: PackageManager,
+    (manager, all): (PackageManager, &[PackageManager]),
     warnings: &mut Diagnostics,
 ) -> Result<(DepSet, InstallFacts, Option<LockArtifacts>)> {
-    let direct = match &m.pyproject {
-        Some(p) => p.runtime_deps()?,
-        None => DepSet::default(),
-    };
+    let direct = m.runtime_deps(all)?;
     let mut cx = ReadCx {
         root,
         manifests: m,

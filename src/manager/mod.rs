@@ -42,6 +42,13 @@ pub static ALL: &[PackageManager] = &[
     PackageManager(&pip::Pip),
 ];
 
+/// What a manager's own pyproject table declares (see [`ManagerSpec::tool_manifest`]).
+#[derive(Debug, Default)]
+pub struct ToolManifest {
+    pub name: Option<String>,
+    pub deps: DepSet,
+}
+
 /// The manifests of the chosen project, parsed once.
 pub struct Manifests {
     /// The project directory, relative to the root.
@@ -103,6 +110,34 @@ impl Manifests {
             present,
             lock_present,
         })
+    }
+
+    /// The project's name: PEP 621's, else the first a manager's own table gives.
+    pub fn project_name(&self, all: &[PackageManager]) -> Result<Option<String>> {
+        let Some(p) = &self.pyproject else {
+            return Ok(None);
+        };
+        let mut name = p.name();
+        for m in all {
+            // Each table is read (and its name checked) even when PEP 621 names the project.
+            let own = m.tool_manifest(p)?.name;
+            name = name.or(own);
+        }
+        Ok(name)
+    }
+
+    /// The runtime dependencies the pyproject declares: PEP 621's, then each manager's own table's.
+    pub fn runtime_deps(&self, all: &[PackageManager]) -> Result<DepSet> {
+        let Some(p) = &self.pyproject else {
+            return Ok(DepSet::default());
+        };
+        let mut set = p.runtime_deps()?;
+        for m in all {
+            for d in m.tool_manifest(p)?.deps.iter() {
+                set.add(&d.name, d.extras.clone(), true, d.evidence.clone());
+            }
+        }
+        Ok(set)
     }
 
     /// `name` in the project directory, relative to the root.
@@ -280,6 +315,11 @@ pub trait ManagerSpec: Sync {
     /// Its `[tool.*]` table in pyproject.toml (`tool.poetry`).
     fn tool_table(&self) -> Option<&'static str> {
         None
+    }
+    /// What its own table in the pyproject declares beside PEP 621's `[project]`: a name and runtime
+    /// dependencies (Poetry 1's `[tool.poetry]`).
+    fn tool_manifest(&self, _pyproject: &pyproject::Loaded) -> Result<ToolManifest> {
+        Ok(ToolManifest::default())
     }
     /// Keys of that table that configure its build backend only (pdm-backend's `build`): a table
     /// holding nothing else is not evidence that this manager manages the dependencies.

@@ -1,4 +1,5 @@
-//! `pyproject.toml`: PEP 621 metadata, `[build-system]`, and the `[tool.*]` tables that name a package manager.
+//! `pyproject.toml`: PEP 621 metadata, `[build-system]`, and which `[tool.*]` tables it has with their keys
+//! (a package manager's own table is read by its registry module).
 //!
 //! Only the fields detection uses are modelled; unknown keys are ignored, but a field we read with the wrong
 //! type is an error with its position (it would break the package manager too). Spans are kept so each
@@ -37,12 +38,8 @@ pub struct Project {
 
 #[derive(Debug, Default, Deserialize)]
 pub struct Tool {
-    pub uv: Option<UvTool>,
-    pub poetry: Option<PoetryTool>,
-    /// Every other `[tool.*]` table, by name (read only for its presence).
-    #[serde(flatten)]
-    pub other: BTreeMap<String, toml::Value>,
-    /// The keys of every `[tool.*]` table (the typed ones included), by table name: what each configures.
+    /// The keys of every `[tool.*]` table, by table name: what each configures (the package managers'
+    /// own tables are read by their registry modules).
     #[serde(skip)]
     pub keys: BTreeMap<String, Vec<String>>,
 }
@@ -53,29 +50,6 @@ pub struct Tool {
 struct ToolKeys {
     #[serde(default)]
     tool: BTreeMap<String, toml::Value>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct UvTool {
-    pub workspace: Option<UvWorkspace>,
-    pub package: Option<bool>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct UvWorkspace {
-    #[serde(default)]
-    pub members: Vec<String>,
-    #[serde(default)]
-    pub exclude: Vec<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-pub struct PoetryTool {
-    pub name: Option<Spanned<String>>,
-    #[serde(default)]
-    pub dependencies: BTreeMap<String, Spanned<toml::Value>>,
-    #[serde(rename = "package-mode")]
-    pub package_mode: Option<bool>,
 }
 
 /// A parsed pyproject with its text (for line numbers) and shown path.
@@ -97,12 +71,8 @@ pub fn load(text: String, shown: &Path) -> Result<Loaded> {
             (name, keys.unwrap_or_default())
         })
         .collect();
-    let names = [
-        data.project.as_ref().and_then(|p| p.name.as_ref()),
-        data.tool.poetry.as_ref().and_then(|p| p.name.as_ref()),
-    ];
     // The name reaches the image name, commands and messages: refused here if it could break a line.
-    for name in names.into_iter().flatten() {
+    if let Some(name) = data.project.as_ref().and_then(|p| p.name.as_ref()) {
         crate::base::valid::text("the project name", name.get_ref()).map_err(|message| {
             Error::Parse {
                 path: shown.to_path_buf(),
@@ -133,17 +103,18 @@ impl Loaded {
         self.data.build_system.is_some()
     }
 
+    /// The PEP 621 name (`[project].name`); a manager's own table may give one too
+    /// ([`crate::manager::Manifests::project_name`]).
     pub fn name(&self) -> Option<String> {
         self.data
             .project
             .as_ref()
             .and_then(|p| p.name.as_ref())
-            .or_else(|| self.data.tool.poetry.as_ref().and_then(|p| p.name.as_ref()))
             .map(|n| n.get_ref().clone())
     }
 
-    /// The project's runtime dependencies: PEP 621 `[project].dependencies` plus Poetry's main group
-    /// (`[tool.poetry.dependencies]`, `python` excluded). Dev groups are not read.
+    /// The project's PEP 621 runtime dependencies (`[project].dependencies`); the managers' own tables
+    /// add theirs ([`crate::manager::Manifests::runtime_deps`]).
     pub fn runtime_deps(&self) -> Result<DepSet> {
         let mut set = DepSet::default();
         if let Some(p) = &self.data.project {
@@ -164,29 +135,7 @@ impl Loaded {
                 }
             }
         }
-        if let Some(poetry) = &self.data.tool.poetry {
-            for (name, spec) in &poetry.dependencies {
-                if name.eq_ignore_ascii_case("python") {
-                    continue;
-                }
-                let line = line_of(&self.text, spec.span());
-                let extras = table_extras(spec.get_ref());
-                set.add(
-                    name,
-                    extras,
-                    true,
-                    Evidence::at(&self.shown, line, "[tool.poetry.dependencies]"),
-                );
-            }
-        }
         Ok(set)
-    }
-
-    /// Poetry's `python = "^3.12"` constraint, with its line.
-    pub fn poetry_python(&self) -> Option<(String, usize)> {
-        let spec = self.data.tool.poetry.as_ref()?.dependencies.get("python")?;
-        let s = spec.get_ref().as_str()?.to_string();
-        Some((s, line_of(&self.text, spec.span())))
     }
 
     pub fn requires_python(&self) -> Option<(String, usize)> {
@@ -235,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn reads_pep621_and_poetry_dependencies_with_lines() {
+    fn reads_pep621_dependencies_with_lines() {
         let p = load_str(
             "[project]\nname = \"x\"\nrequires-python = \">=3.12\"\ndependencies = [\n  \"Django>=5.2\",\n  \"psycopg[binary]\",\n]\n\
              [tool.poetry.dependencies]\npython = \"^3.11\"\nCelery = { version = \"^5\", extras = [\"redis\"] }\n\
@@ -245,11 +194,10 @@ mod tests {
         let d = p.runtime_deps().unwrap();
         assert_eq!(d.get("django").unwrap().evidence.line, Some(5));
         assert!(d.get("psycopg").unwrap().extras.contains("binary"));
-        assert!(d.get("celery").unwrap().extras.contains("redis"));
+        // Poetry's table is the Poetry module's to read.
+        assert!(!d.has("celery"));
         assert!(!d.has("pytest"));
-        assert!(!d.has("python"));
         assert_eq!(p.requires_python(), Some((">=3.12".into(), 3)));
-        assert_eq!(p.poetry_python(), Some(("^3.11".into(), 9)));
         assert_eq!(p.line_of_table("tool.poetry"), Some(8));
     }
 

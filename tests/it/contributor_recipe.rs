@@ -383,7 +383,6 @@ const NAMED_OUTSIDE_THEIR_MODULE: &[(&str, &[&str])] = &[
     ("manager/poetry/mod.rs", &["pip", "uv"]),
     ("manager/uv/mod.rs", &["pip"]),
     ("output/contexts.rs", &["uv"]),
-    ("parse/pyproject.rs", &["poetry", "uv"]),
     ("plan/mod.rs", &["uv"]),
     ("queue/celery/mod.rs", &["django"]),
     ("queue/rq/mod.rs", &["django", "flask"]),

@@ -5,6 +5,7 @@
 //! proxies do not always serve.
 
 pub mod lockfile;
+mod manifest;
 mod stale;
 
 use super::install::{
@@ -26,7 +27,7 @@ impl ManagerSpec for Poetry {
         &self,
         pyproject: &crate::parse::pyproject::Loaded,
     ) -> Option<(crate::parse::python_version::PythonRange, &'static str)> {
-        let (spec, line) = pyproject.poetry_python()?;
+        let (spec, line) = manifest::python(pyproject)?;
         let syntax = crate::parse::python_version::RangeSyntax::CaretTilde;
         let range = crate::parse::python_version::PythonRange { spec, line, syntax };
         Some((range, "Poetry python"))
@@ -45,6 +46,12 @@ impl ManagerSpec for Poetry {
     }
     fn tool_table(&self) -> Option<&'static str> {
         Some("tool.poetry")
+    }
+    fn tool_manifest(
+        &self,
+        pyproject: &crate::parse::pyproject::Loaded,
+    ) -> Result<super::ToolManifest> {
+        manifest::read(pyproject)
     }
     fn read(&self, cx: &mut ReadCx) -> Result<Reading> {
         lock::read_graph_lock(cx, "poetry.lock", lockfile::parse_poetry, stale::check)

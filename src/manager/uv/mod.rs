@@ -65,9 +65,9 @@ impl ManagerSpec for Uv {
                 && let Some(p) = load_pyproject(root, &parent)?
                 && p.data
                     .tool
-                    .uv
-                    .as_ref()
-                    .is_some_and(|u| u.workspace.is_some())
+                    .keys
+                    .get("uv")
+                    .is_some_and(|keys| keys.iter().any(|k| k == "workspace"))
             {
                 return Ok(Some((parent, p)));
             }
@@ -94,6 +94,7 @@ impl ManagerSpec for Uv {
         let in_context = m.in_context(&shown);
         reading.facts.files.push(in_context.clone());
         reading.facts.lockfile = Some(in_context);
+        // uv reads `[project]` only.
         let name = m.pyproject.as_ref().and_then(|p| p.name());
         if m.workspace_root.is_some() {
             // Every member's manifest: uv resolves the whole workspace.
