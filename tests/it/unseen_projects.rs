@@ -261,7 +261,8 @@ fn environment_writes_and_self_checked_reads_are_not_asked_for() {
 }
 
 /// Django settings that read `REDIS_URL` twice: with a default for the cache, then without one for a
-/// client built at import (`redis.from_url(os.environ.get("REDIS_URL"))`, which fails on `None`).
+/// client built at import (`redis.from_url(os.environ.get("REDIS_URL"))`, which fails on `None`), and
+/// a DEBUG switch compared after `.lower()`.
 const TWO_REDIS_READS: &[(&str, &[u8])] = &[
     (
         "requirements.txt",
@@ -293,4 +294,7 @@ fn a_url_read_again_without_a_default_at_import_gets_a_build_value() {
         plan.build_command.as_deref(),
         Some("REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput")
     );
+    // `.lower() == 'true'`: the dev profile turns DEBUG on with `true`, not `1`.
+    let debug = plan.dev_env.iter().find(|e| e.name == "DEBUG").unwrap();
+    assert_eq!(debug.value, "true");
 }
