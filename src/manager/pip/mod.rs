@@ -72,6 +72,12 @@ impl ManagerSpec for Pip {
         let r = requirements::read(&m.dir.on(cx.root), req)?;
         cx.warnings
             .extend(r.warnings.iter().map(|w| in_dir(&m.dir, w)));
+        // pip joins `name==1.0 \` + `; marker`; `uv pip` refuses it, and the build would fail there.
+        cx.warnings.extend(r.continued.iter().map(|(file, line)| {
+            in_dir(&m.dir, &format!(
+                "`{file}` line {line}: the requirement goes on after a `\\` onto the next line; pip joins it, but `uv pip`, which the image installs with, refuses it (astral-sh/uv#20744): put it on one line"
+            ))
+        }));
         let mut set = DepSet::default();
         for d in r.deps.iter() {
             let mut e = d.evidence.clone();
