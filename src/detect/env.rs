@@ -406,6 +406,11 @@ mod tests {
             get("import os\nDEBUG = bool(os.environ.get('DEBUG', default=0))\n"),
             [("DEBUG".to_string(), on("1"))]
         );
+        // Compared after `.lower()`: the compared value, not `1`, turns it on.
+        assert_eq!(
+            get("import os\nDEBUG = os.environ.get('DEBUG', 'false').lower() == 'true'\n"),
+            [("DEBUG".to_string(), on("true"))]
+        );
         // Another setting that reads a variable named DEBUG is not the switch.
         assert_eq!(get("import os\nVERBOSE = os.getenv('DEBUG')\n"), []);
     }

@@ -334,10 +334,17 @@ pub(super) fn brokers_from_env(vars: &[EnvVar], needs: &mut Needs, ev: &mut Evid
 /// Environment variables read by the framework's configuration, then by the project's modules.
 pub(super) fn env_reads(chosen: &Chosen, sources: &[Source], project_dir: &RelDir) -> Vec<EnvVar> {
     let mut vars: BTreeMap<String, EnvVar> = BTreeMap::new();
+    // The first read of a variable stands for it; a later read that has no default (and is not guarded)
+    // takes the default away, since the code fails there when it is unset (`CACHES` with a default, then
+    // `redis.from_url(os.environ.get("REDIS_URL"))` at import: issue 17).
     let mut note = |v: EnvVar| {
-        let required = v.required;
+        let (required, bare) = (v.required, !(v.read.has_default || v.read.guarded));
         let e = vars.entry(v.name.clone()).or_insert(v);
         e.required |= required;
+        if bare {
+            e.read.has_default = false;
+            e.read.guarded = false;
+        }
     };
     for r in &chosen.analysis.env_reads {
         note(r.clone());

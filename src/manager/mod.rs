@@ -225,6 +225,11 @@ pub struct InstallFacts {
     /// The lock was written in an older format than the manager's export needs (a PDM lock without the
     /// `inherit_metadata` strategy), so the install goes through the manager's own sync instead.
     pub legacy_lock: bool,
+    /// Requirements files, relative to the build context, with a requirement continued by a `\\` before
+    /// its version or marker: pip joins such lines, `uv pip` refuses them (astral-sh/uv#20744), so the
+    /// build joins them first, as pip reads them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub continued: Vec<String>,
 }
 
 /// A requirements line that installs a package of the project by path, and what that package declares.

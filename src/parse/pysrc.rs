@@ -1546,9 +1546,9 @@ fn value_kind(
     }
 }
 
-/// The literal values the value ending at `close` is compared with, after `.lower()`-like calls:
-/// `== "x"`, `in ("a", "b")`.
-fn compared_with(toks: &[Tok], close: usize) -> Option<Vec<String>> {
+/// The index just after the `.lower()`-like calls (no arguments) that follow the token at `close`;
+/// `None` when another method is called there.
+fn after_normalising_calls(toks: &[Tok], close: usize) -> Option<usize> {
     let mut j = close + 1;
     while let [Tok::Op("."), Tok::Name(m), Tok::Op("("), Tok::Op(")"), ..] =
         &toks[j.min(toks.len())..]
@@ -1558,6 +1558,13 @@ fn compared_with(toks: &[Tok], close: usize) -> Option<Vec<String>> {
         }
         j += 4;
     }
+    Some(j)
+}
+
+/// The literal values the value ending at `close` is compared with, after `.lower()`-like calls:
+/// `== "x"`, `in ("a", "b")`.
+fn compared_with(toks: &[Tok], close: usize) -> Option<Vec<String>> {
+    let j = after_normalising_calls(toks, close)?;
     match (toks.get(j), toks.get(j + 1)) {
         (Some(Tok::Op("==" | "!=")), Some(Tok::Str(v))) => Some(vec![v.clone()]),
         (Some(Tok::Name(op)), Some(Tok::Op("(" | "[" | "{"))) if op == "in" => {
@@ -1624,16 +1631,17 @@ fn closing(toks: &[Tok], k: usize) -> Option<usize> {
     })
 }
 
-/// `os.getenv("DB") == "postgres"`: the read at `k` compared in place.
+/// `os.getenv("DB") == "postgres"`: the read at `k` compared in place, also after `.lower()`-like calls
+/// (`os.getenv("DEBUG", "false").lower() == "true"`: `true` is the value that turns it on).
 fn compared_read(line: &Line, k: usize, name: &str) -> Option<Comparison> {
     let toks = &line.toks;
-    let close = closing(toks, k)?;
-    match (toks.get(close + 1), toks.get(close + 2)) {
+    let j = after_normalising_calls(toks, closing(toks, k)?)?;
+    match (toks.get(j), toks.get(j + 1)) {
         (Some(Tok::Op("==")), Some(Tok::Str(v))) => Some(Comparison {
             name: name.to_string(),
             env: true,
             value: v.clone(),
-            line: line.tok_lines[close + 1],
+            line: line.tok_lines[j],
         }),
         _ => None,
     }

@@ -52,6 +52,9 @@ pub struct Requirements {
     pub extra_index_urls: Vec<String>,
     /// Packages installed by path (`-e .`, `./libs/core[extra]`), in reading order.
     pub local: Vec<LocalReq>,
+    /// Requirements continued with a `\\` before their version or marker (the next line is no
+    /// `--option`), as (file relative to the root, line): valid for pip, refused by some installers.
+    pub continued: Vec<(String, usize)>,
 }
 
 /// A requirement that installs a package from a directory of the project.
@@ -137,10 +140,13 @@ impl Reader<'_> {
         self.out.files.push(shown.clone());
         self.stack.push(canon);
         let dir = path.parent().unwrap_or(self.root).to_path_buf();
-        for (line_no, line) in logical_lines(&text) {
-            let line = line.trim();
+        for logical in logical_lines(&text) {
+            let (line_no, line) = (logical.line, logical.text.trim());
             if line.is_empty() {
                 continue;
+            }
+            if logical.continues_requirement && split_option(line).is_none() {
+                self.out.continued.push((shown.clone(), line_no));
             }
             if let Some((opt, arg)) = split_option(line) {
                 self.option(&dir, &shown, line_no, installs, opt, arg)?;
@@ -338,26 +344,49 @@ fn split_option(line: &str) -> Option<(&str, Option<&str>)> {
     Some((name, if arg.is_empty() { None } else { Some(arg) }))
 }
 
-/// Joins backslash continuations and strips comments; yields (first line number, text).
-fn logical_lines(text: &str) -> Vec<(usize, String)> {
+/// A line of a requirements file as pip reads it, backslash continuations joined.
+struct Logical {
+    /// The number of its first physical line.
+    line: usize,
+    text: String,
+    /// Whether a continuation carries on its requirement (a version or a marker on the next line) rather
+    /// than only its options (`--hash=...`): pip joins it, uv refuses it (astral-sh/uv#20744).
+    continues_requirement: bool,
+}
+
+/// Joins backslash continuations and strips comments.
+fn logical_lines(text: &str) -> Vec<Logical> {
     let mut out = Vec::new();
     let mut buf = String::new();
-    let mut start = 0;
+    let (mut start, mut continued, mut continues_requirement) = (0, false, false);
     for (i, raw) in text.lines().enumerate() {
         if buf.is_empty() {
             start = i + 1;
         }
         let line = strip_comment(raw);
+        if continued && !line.trim_start().starts_with('-') && !line.trim().is_empty() {
+            continues_requirement = true;
+        }
         if let Some(cont) = line.strip_suffix('\\') {
             buf.push_str(cont);
             buf.push(' ');
+            continued = true;
             continue;
         }
         buf.push_str(line);
-        out.push((start, std::mem::take(&mut buf)));
+        out.push(Logical {
+            line: start,
+            text: std::mem::take(&mut buf),
+            continues_requirement,
+        });
+        (continued, continues_requirement) = (false, false);
     }
     if !buf.is_empty() {
-        out.push((start, buf));
+        out.push(Logical {
+            line: start,
+            text: buf,
+            continues_requirement,
+        });
     }
     out
 }
@@ -436,6 +465,20 @@ mod tests {
             (Some("requirements/production.txt"), Some(3))
         );
         assert!(r.warnings.is_empty());
+    }
+
+    /// A requirement continued before its marker or version is recorded with its line (pip joins it,
+    /// some installers refuse it); a continuation before `--hash` options is not.
+    #[test]
+    fn a_requirement_continued_before_its_marker_is_recorded() {
+        let d = project(&[(
+            "requirements.txt",
+            "Psycopg[binary]==3.2.3 \\\n    ; python_version >= \"3.8\"\nflask==3.1.3 \\\n    --hash=sha256:abc \\\n    --hash=sha256:def\nredis==8.2.0\n",
+        )]);
+        let r = read(d.path(), "requirements.txt").unwrap();
+        let names: Vec<&str> = r.deps.iter().map(|d| d.name.as_str()).collect();
+        assert_eq!(names, vec!["flask", "psycopg", "redis"]);
+        assert_eq!(r.continued, vec![("requirements.txt".to_string(), 1)]);
     }
 
     #[test]

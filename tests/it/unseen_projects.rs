@@ -279,4 +279,41 @@ fn a_mysql_driver_gets_a_mariadb_service_and_urls_in_its_scheme() {
     let (env, secrets) = dotenv(&plan);
     assert_eq!(secrets, ["MARIADB_PASSWORD", "MARIADB_ROOT_PASSWORD"]);
     assert_eq!(left_empty(&env), Vec::<&str>::new(), "{env}");
+/// Django settings that read `REDIS_URL` twice: with a default for the cache, then without one for a
+/// client built at import (`redis.from_url(os.environ.get("REDIS_URL"))`, which fails on `None`), and
+/// a DEBUG switch compared after `.lower()`.
+const TWO_REDIS_READS: &[(&str, &[u8])] = &[
+    (
+        "requirements.txt",
+        b"Django==5.2.20\ndjango-redis==7.0.0\nredis==8.2.0\npsycopg[binary]==3.3.9\n",
+    ),
+    (
+        "manage.py",
+        b"import os\nimport sys\n\n\ndef main():\n    os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\n    from django.core.management import execute_from_command_line\n    execute_from_command_line(sys.argv)\n\n\nif __name__ == '__main__':\n    main()\n",
+    ),
+    ("shop/__init__.py", b""),
+    (
+        "shop/settings.py",
+        b"import os\nfrom pathlib import Path\n\nimport redis\n\nBASE_DIR = Path(__file__).resolve().parent.parent\nSECRET_KEY = os.environ.get('SECRET_KEY', 'dev')\nDEBUG = os.environ.get('DEBUG', 'false').lower() == 'true'\nROOT_URLCONF = 'shop.urls'\nWSGI_APPLICATION = 'shop.wsgi.application'\nCACHES = {\n    'default': {\n        'BACKEND': 'django_redis.cache.RedisCache',\n        'LOCATION': os.environ.get('REDIS_URL', 'redis://127.0.0.1:6379/1'),\n    }\n}\nREDIS = redis.from_url(os.environ.get('REDIS_URL'))\nSTATIC_URL = 'static/'\nSTATIC_ROOT = BASE_DIR / 'staticfiles'\n",
+    ),
+    ("shop/urls.py", b"urlpatterns = []\n"),
+    (
+        "shop/wsgi.py",
+        b"import os\n\nfrom django.core.wsgi import get_wsgi_application\n\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'shop.settings')\napplication = get_wsgi_application()\n",
+    ),
+];
+
+#[test]
+fn a_url_read_again_without_a_default_at_import_gets_a_build_value() {
+    let dir = crate::support::project(TWO_REDIS_READS);
+    let p = detect(dir.path(), &Options::default()).unwrap();
+    let plan = plan(&p, &PlanOptions::default()).unwrap();
+    // collectstatic imports the settings, where the second read hands `None` to redis.from_url.
+    assert_eq!(
+        plan.build_command.as_deref(),
+        Some("REDIS_URL=redis://localhost:6379/0 python manage.py collectstatic --noinput")
+    );
+    // `.lower() == 'true'`: the dev profile turns DEBUG on with `true`, not `1`.
+    let debug = plan.dev_env.iter().find(|e| e.name == "DEBUG").unwrap();
+    assert_eq!(debug.value, "true");
 }

@@ -91,6 +91,11 @@ impl ManagerSpec for Pip {
         reading.facts.extra_index = r.extra_index;
         reading.facts.index_url = r.index_url;
         reading.facts.extra_index_urls = r.extra_index_urls;
+        for (file, _) in r.continued {
+            if !reading.facts.continued.contains(&file) {
+                reading.facts.continued.push(file);
+            }
+        }
         Ok(reading)
     }
     /// uv installs the requirements (`uv pip install -r`), or `[project].dependencies` of a pyproject
@@ -108,13 +113,18 @@ impl ManagerSpec for Pip {
             ""
         };
         let mut after_source = vec![];
+        let join = join_continuations(&cx.facts.continued);
+        let then = |command: String| match &join {
+            Some(j) => format!("{j} && {command}"),
+            None => command,
+        };
         let command = match (&cx.facts.requirements, &cx.facts.pyproject) {
             (Some(r), _) if !cx.facts.local_packages.is_empty() => {
                 let full = format!("uv pip install{index} -r {}", sh_quote(r));
-                after_source.push(full.clone());
-                without_local_lines(&cx.facts.local_packages, &full)
+                after_source.push(then(full.clone()));
+                without_local_lines(&cx.facts.local_packages, join.as_deref(), &full)
             }
-            (Some(r), _) => format!("uv pip install{index} -r {}", sh_quote(r)),
+            (Some(r), _) => then(format!("uv pip install{index} -r {}", sh_quote(r))),
             (None, Some(p)) => format!("uv pip install -r {}", sh_quote(p)),
             (None, None) => "true".into(),
         };
@@ -172,7 +182,20 @@ fn local_dependencies(
 /// The dependency layer's install when requirements name local packages: their lines deleted from the
 /// copies in the builder (by line number, one `sed` per file; `COPY . .` restores the files later), then
 /// `install` with the packages' declared requirements added.
-fn without_local_lines(locals: &[LocalInstall], install: &str) -> String {
+/// pip's reading of a continued line (`name==1.0 \` + `    ; marker`) written into the builder's copy of
+/// the files, for `uv pip`, which refuses it (astral-sh/uv#20744): each backslash-newline removed, as
+/// pip joins them.
+fn join_continuations(files: &[String]) -> Option<String> {
+    (!files.is_empty()).then(|| {
+        let quoted: Vec<String> = files.iter().map(|f| sh_quote(f)).collect();
+        format!(
+            "sed -i -e ':a' -e '/\\\\$/{{N;s/\\\\\\n//;ba}}' {}",
+            quoted.join(" ")
+        )
+    })
+}
+
+fn without_local_lines(locals: &[LocalInstall], join: Option<&str>, install: &str) -> String {
     let mut by_file: Vec<(&str, Vec<usize>)> = Vec::new();
     for l in locals {
         match by_file.iter_mut().find(|(f, _)| *f == l.file) {
@@ -187,6 +210,8 @@ fn without_local_lines(locals: &[LocalInstall], install: &str) -> String {
             format!("sed -i {} {}", deletes.join(" "), sh_quote(f))
         })
         .collect();
+    // The local lines go by their line numbers, before joining moves them.
+    parts.extend(join.map(str::to_string));
     let mut command = install.to_string();
     for r in locals.iter().flat_map(|l| &l.requires) {
         command.push(' ');
@@ -234,5 +259,32 @@ mod tests {
             ..InstallFacts::default()
         };
         assert_eq!(command(pyproject), "uv pip install -r pyproject.toml");
+    }
+
+    /// A requirement continued before its marker is joined in the builder's copy first, as pip reads
+    /// it (uv refuses it: astral-sh/uv#20744); with a local package, after its line is taken out.
+    #[test]
+    fn continued_requirements_are_joined_before_uv_reads_them() {
+        let mut facts = InstallFacts {
+            requirements: Some("requirements.txt".into()),
+            continued: vec!["requirements/base.txt".into()],
+            ..InstallFacts::default()
+        };
+        let join = r"sed -i -e ':a' -e '/\\$/{N;s/\\\n//;ba}' requirements/base.txt";
+        assert_eq!(
+            command(facts.clone()),
+            format!("{join} && uv pip install -r requirements.txt")
+        );
+        facts.local_packages = vec![LocalInstall {
+            file: "requirements/base.txt".into(),
+            line: 1,
+            requires: vec![],
+        }];
+        assert_eq!(
+            command(facts),
+            format!(
+                "sed -i -e 1d requirements/base.txt && {join} && uv pip install -r requirements.txt"
+            )
+        );
     }
 }

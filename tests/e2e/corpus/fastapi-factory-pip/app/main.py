@@ -1,0 +1,3 @@
+from app.core.factory import get_application
+
+app = get_application()
