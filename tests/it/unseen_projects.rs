@@ -279,6 +279,8 @@ fn a_mysql_driver_gets_a_mariadb_service_and_urls_in_its_scheme() {
     let (env, secrets) = dotenv(&plan);
     assert_eq!(secrets, ["MARIADB_PASSWORD", "MARIADB_ROOT_PASSWORD"]);
     assert_eq!(left_empty(&env), Vec::<&str>::new(), "{env}");
+}
+
 /// Django settings that read `REDIS_URL` twice: with a default for the cache, then without one for a
 /// client built at import (`redis.from_url(os.environ.get("REDIS_URL"))`, which fails on `None`), and
 /// a DEBUG switch compared after `.lower()`.
