@@ -282,7 +282,7 @@ const TABLE: &[AnswerSpec] = &[
         key: Key::MigrateCommand,
         kind: Kind::TextOrNone(check_command),
         commands: Commands::InitOnly,
-        help: "The command that migrates the database (the migrate service and RUN_MIGRATIONS=1), e.g. \"flask db upgrade\"",
+        help: "The command that migrates the database (the migrate service and RUN_MIGRATIONS=1), e.g. \"alembic upgrade head\"",
         value_name: Some("COMMAND"),
         negation: Some("Generate no migration step"),
         prompt: "Migration command",
