@@ -344,6 +344,12 @@ pub trait FrameworkSpec: Sync {
     fn dev_command(&self, app: &AppView, server: &[String]) -> Vec<String>;
     /// The migration step, when the app has a migration tool.
     fn migration(&self, app: &AppView) -> Option<Migration>;
+    /// When the app collects static files at build time but nothing of its own serves them with its
+    /// debug mode off: why, and what to add to the app (Django without WhiteNoise). The plan then says
+    /// so, unless the front proxy serves them.
+    fn unserved_static(&self, _app: &AppView) -> Option<(&'static str, &'static str)> {
+        None
+    }
     /// The steps to run at image build time, in order (Django's `collectstatic`, then `compress` for
     /// offline compression), each as words.
     fn build_commands(&self, _app: &AppView) -> Vec<Vec<String>> {

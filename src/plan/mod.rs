@@ -582,6 +582,18 @@ fn native_packages(p: &Project, opts: &PlanOptions) -> (Vec<String>, Vec<String>
     (build, runtime)
 }
 
+/// What to say when the app collects static files that nothing in the stack serves (no front proxy,
+/// and the framework's app serves none with its debug mode off).
+fn static_note(p: &Project, proxy: proxy::Proxy, view: &AppView, notes: &mut Diagnostics) {
+    if proxy == proxy::Proxy::None
+        && let Some((why, fix)) = p.framework.unserved_static(view)
+    {
+        notes.warn(format!(
+            "nothing in the generated stack serves the collected static files ({why}): pass --proxy nginx, whose nginx serves them, or {fix}"
+        ));
+    }
+}
+
 /// The system packages the project's own Dockerfile installs.
 pub fn own_packages(p: &Project) -> Vec<String> {
     p.own_dockerfile
@@ -642,6 +654,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         APP_DIR,
     );
     let image_name = image_name(p, opts.name_hint.as_deref());
+    static_note(p, opts.proxy, &view, &mut notes);
     if opts.proxy != proxy::Proxy::None && server.data.program == "daphne" {
         notes.warn(
             "daphne does not read FORWARDED_ALLOW_IPS, so behind the proxy the app sees the proxy's address and plain http; add --proxy-headers to the Dockerfile's CMD to trust its X-Forwarded-* headers",

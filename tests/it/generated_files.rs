@@ -958,3 +958,43 @@ fn from_prefixed_env_reads_flask_prefixed_variables() {
     assert!(own.contains(&"SHOP_SECRET_KEY".to_string()), "{own:?}");
     assert!(!own.iter().any(|n| n.starts_with("FLASK_")), "{own:?}");
 }
+
+/// A Django app that collects static files but has nothing to serve them with DEBUG off (no WhiteNoise,
+/// no django-storages) is told so at init, with both fixes; not with the front proxy, which serves them,
+/// and not when WhiteNoise is a dependency.
+#[test]
+fn unserved_django_static_files_are_named_unless_the_proxy_serves_them() {
+    let note = "nothing in the generated stack serves the collected static files";
+    let notes = |fixture: &str, proxy| {
+        let p = detect(&fixtures().join(fixture), &Options::default()).unwrap();
+        let opts = PlanOptions {
+            proxy,
+            ..PlanOptions::default()
+        };
+        plan(&p, &opts).unwrap().notes
+    };
+    let bare = notes("django-media-app", Proxy::None);
+    let n = bare.iter().find(|n| n.contains(note)).expect("the note");
+    assert!(
+        n.contains("--proxy nginx") && n.contains("add WhiteNoise"),
+        "{n}"
+    );
+    assert!(
+        !notes("django-media-app", Proxy::Nginx)
+            .iter()
+            .any(|n| n.contains(note))
+    );
+    let corpus = |app: &str| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/e2e/corpus")
+            .join(app);
+        let p = detect(&dir, &Options::default()).unwrap();
+        plan(&p, &PlanOptions::default()).unwrap().notes
+    };
+    // Its settings use WhiteNoise's middleware, and whitenoise is pinned.
+    assert!(
+        !corpus("django-startproject-pip")
+            .iter()
+            .any(|n| n.contains(note))
+    );
+}

@@ -302,6 +302,17 @@ impl FrameworkSpec for Django {
             .into_iter()
             .collect()
     }
+    fn unserved_static(&self, app: &AppView) -> Option<(&'static str, &'static str)> {
+        // Django serves static files only with DEBUG on; WhiteNoise serves them from the app, and
+        // django-storages puts them in object storage.
+        let served = ["whitenoise", "django-storages"]
+            .iter()
+            .any(|p| app.deps.has(p));
+        (app.static_root == Some(true) && !served).then_some((
+            "Django serves static files only with DEBUG on, and neither WhiteNoise nor django-storages is a dependency",
+            "add WhiteNoise to the app (its middleware serves STATIC_ROOT)",
+        ))
+    }
     fn cli_invocation(&self, command: &str) -> Option<Vec<String>> {
         Some(words(&["python", "manage.py", command]))
     }
