@@ -387,7 +387,7 @@ fn steps(
     let manifests = Manifests::load(root, &project_dir, &scan, reg.managers)?;
     let (manager, manager_evidence) = choose_manager(&manifests, opts, &reg, warnings);
     let (dependencies, install, artifacts) =
-        read_dependencies(root, &manifests, (manager, reg.managers), warnings)?;
+        read_dependencies(root, &manifests, manager, warnings)?;
     let mut evidence = EvidenceMap::from([(Key::PackageManager, manager_evidence)]);
     let chosen = app::resolve(
         app::Tree {
@@ -465,7 +465,7 @@ fn steps(
         interface: chosen.interface,
         servers: needs.servers,
         installable: manifests.installable(),
-        project_name: manifests.project_name(reg.managers)?,
+        project_name: manifests.project_name(),
         install,
         static_root: chosen.analysis.static_root,
         data_dirs,
@@ -578,11 +578,12 @@ fn environment(
 ) -> Vec<EnvVar> {
     let mut env_vars = needs::env_reads(chosen, sources, context);
     let comparisons = needs::comparisons(chosen, sources, context);
+    let database = env::database_of(deps);
     let consumer = env::Consumer {
         frameworks: reg.frameworks,
         queues: reg.queues,
-        framework_scheme: chosen.framework.database_url_scheme(env::database_of(deps)),
-        database: env::database_of(deps),
+        framework_scheme: chosen.framework.database_url_scheme(database),
+        database,
         deps,
     };
     warnings.extend(env::trace(&mut env_vars, &comparisons, &consumer));
@@ -631,10 +632,10 @@ fn choose_manager(
 fn read_dependencies(
     root: &Path,
     m: &Manifests,
-    (manager, all): (PackageManager, &[PackageManager]),
+    manager: PackageManager,
     warnings: &mut Diagnostics,
 ) -> Result<(DepSet, InstallFacts, Option<LockArtifacts>)> {
-    let direct = m.runtime_deps(all)?;
+    let direct = m.runtime_deps()?;
     let mut cx = ReadCx {
         root,
         manifests: m,

@@ -63,6 +63,8 @@ pub struct Manifests {
     pub lock_present: BTreeSet<String>,
     /// The production requirements file in `dir`, if any.
     pub requirements: Option<&'static str>,
+    /// What the managers' own tables in the pyproject declare, in the registry's order (read once).
+    tool: Vec<ToolManifest>,
 }
 
 impl Manifests {
@@ -82,6 +84,13 @@ impl Manifests {
             .cloned()
             .unwrap_or_default();
         let pyproject = load_pyproject(root, dir)?;
+        let tool = match &pyproject {
+            Some(p) => all
+                .iter()
+                .map(|m| m.tool_manifest(p))
+                .collect::<Result<_>>()?,
+            None => Vec::new(),
+        };
         let has_lock = all
             .iter()
             .any(|m| m.lockfile().is_some_and(|l| present.contains(l)));
@@ -109,33 +118,24 @@ impl Manifests {
             workspace_root,
             present,
             lock_present,
+            tool,
         })
     }
 
     /// The project's name: PEP 621's, else the first a manager's own table gives.
-    pub fn project_name(&self, all: &[PackageManager]) -> Result<Option<String>> {
-        let Some(p) = &self.pyproject else {
-            return Ok(None);
-        };
-        let mut name = p.name();
-        for m in all {
-            // Each table is read (and its name checked) even when PEP 621 names the project.
-            let own = m.tool_manifest(p)?.name;
-            name = name.or(own);
-        }
-        Ok(name)
+    pub fn project_name(&self) -> Option<String> {
+        let own = || self.tool.iter().find_map(|t| t.name.clone());
+        self.pyproject.as_ref().and_then(|p| p.name()).or_else(own)
     }
 
     /// The runtime dependencies the pyproject declares: PEP 621's, then each manager's own table's.
-    pub fn runtime_deps(&self, all: &[PackageManager]) -> Result<DepSet> {
+    pub fn runtime_deps(&self) -> Result<DepSet> {
         let Some(p) = &self.pyproject else {
             return Ok(DepSet::default());
         };
         let mut set = p.runtime_deps()?;
-        for m in all {
-            for d in m.tool_manifest(p)?.deps.iter() {
-                set.add(&d.name, d.extras.clone(), true, d.evidence.clone());
-            }
+        for d in self.tool.iter().flat_map(|t| t.deps.iter()) {
+            set.add(&d.name, d.extras.clone(), true, d.evidence.clone());
         }
         Ok(set)
     }

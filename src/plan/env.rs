@@ -62,7 +62,7 @@ fn db_url(s: &Switches, scheme: &str) -> Option<String> {
 }
 
 /// The scheme of the `DATABASE_URL` compose sets: the one its consumer accepts when the app reads it.
-fn database_url_scheme(p: &Project) -> String {
+fn database_url_scheme(p: &Project, s: &Switches) -> String {
     p.env_vars
         .iter()
         .filter(|v| v.name == "DATABASE_URL")
@@ -70,14 +70,8 @@ fn database_url_scheme(p: &Project) -> String {
             Some(EnvRole::DatabaseUrl { scheme }) => Some(scheme.clone()),
             _ => None,
         })
-        .unwrap_or_else(|| default_scheme(p))
-}
-
-/// The scheme of a `DATABASE_URL` nothing in the app reads: what dj-database-url accepts.
-fn default_scheme(p: &Project) -> String {
-    let mysql = p.services.contains(&crate::base::kinds::Service::Mariadb)
-        && !p.services.contains(&crate::base::kinds::Service::Postgres);
-    if mysql { "mysql" } else { "postgres" }.into()
+        // Nothing in the app reads it: the scheme dj-database-url takes for the generated database.
+        .unwrap_or_else(|| if s.mariadb { "mysql" } else { "postgres" }.into())
 }
 
 fn push(env: &mut Vec<EnvPair>, name: &str, value: String) {
@@ -177,7 +171,7 @@ pub(super) fn plan(p: &Project, s: &Switches) -> EnvPlan {
         passthrough: Vec::new(),
         example: Vec::new(),
     };
-    if let Some(url) = db_url(s, &database_url_scheme(p)) {
+    if let Some(url) = db_url(s, &database_url_scheme(p, s)) {
         push(&mut out.app_env, "DATABASE_URL", url);
     }
     if s.redis {

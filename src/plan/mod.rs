@@ -619,6 +619,16 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
     let redis = opts.redis.unwrap_or(default_redis(p, opts));
     let rabbitmq = default_rabbitmq(p);
     let mariadb = !postgres && default_mariadb(p);
+    // Compose's backing services, in its order.
+    let running: Vec<Service> = [
+        (Service::Postgres, postgres),
+        (Service::Mariadb, mariadb),
+        (Service::Redis, redis),
+        (Service::Rabbitmq, rabbitmq),
+    ]
+    .into_iter()
+    .filter_map(|(s, on)| on.then_some(s))
+    .collect();
     let alembic_dir = alembic_workdir(p, &p.project_dir);
     let view = app_view(p, port, alembic_dir.as_deref());
     let mut notes = Diagnostics::new();
@@ -687,7 +697,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         postgres_data_dir: postgres_data_dir(),
         uid: APP_UID,
         venv: VENV.into(),
-        services: services(p, [postgres, mariadb, redis, rabbitmq]),
+        services: services(p, &running),
         images,
         server: server.data,
         install,
@@ -708,7 +718,7 @@ pub fn plan(p: &Project, opts: &PlanOptions) -> Result<Plan> {
         migration,
         blockers: blockers(
             p,
-            [postgres, mariadb],
+            &running,
             redis && workers_on(p, opts, Service::Redis),
             compose_file,
         ),
@@ -775,7 +785,7 @@ fn reads_database(p: &Project) -> bool {
 /// What is known to break the stack: a database compose starts that the app never reads, a compose file
 /// that docker compose prefers to ours, workers whose Redis broker they have no client for.
 /// (Called before `workers` moves into the plan: `redis_broker` says whether any run on Redis.)
-fn blockers(p: &Project, databases: [bool; 2], redis_broker: bool, ours: &str) -> Vec<Blocker> {
+fn blockers(p: &Project, running: &[Service], redis_broker: bool, ours: &str) -> Vec<Blocker> {
     let mut out = Vec::new();
     let reads_database = reads_database(p);
     let rank = |name: &str| COMPOSE_FILES.iter().position(|f| *f == name);
@@ -794,11 +804,11 @@ fn blockers(p: &Project, databases: [bool; 2], redis_broker: bool, ours: &str) -
         });
     }
     out.extend(broker_blocker(p, redis_broker));
-    let database = match databases {
-        [true, _] => Some(("Postgres", "; or pass --no-postgres")),
-        [_, true] => Some(("MariaDB", "")),
+    let database = running.iter().find_map(|s| match s {
+        Service::Postgres => Some(("Postgres", "; or pass --no-postgres")),
+        Service::Mariadb => Some(("MariaDB", "")),
         _ => None,
-    };
+    });
     if let Some((name, or_no)) = database
         && !reads_database
     {
@@ -938,28 +948,20 @@ fn postgres_data_dir() -> String {
 }
 
 /// The services compose runs, each with the evidence for it (or "asked for" when an answer added it).
-/// `on` says whether Postgres, MariaDB, Redis and RabbitMQ run, in that order.
-fn services(p: &Project, on: [bool; 4]) -> Vec<ServiceDecision> {
-    [
-        Service::Postgres,
-        Service::Mariadb,
-        Service::Redis,
-        Service::Rabbitmq,
-    ]
-    .into_iter()
-    .zip(on)
-    .filter(|(_, on)| *on)
-    .map(|(s, _)| ServiceDecision {
-        name: s.to_string(),
-        why: p
-            .evidence
-            .get(&crate::base::evidence::Key::Service(s))
-            .map_or_else(
-                || "asked for (an answer or the workers' broker)".into(),
-                |e| e.to_string(),
-            ),
-    })
-    .collect()
+fn services(p: &Project, running: &[Service]) -> Vec<ServiceDecision> {
+    running
+        .iter()
+        .map(|&s| ServiceDecision {
+            name: s.to_string(),
+            why: p
+                .evidence
+                .get(&crate::base::evidence::Key::Service(s))
+                .map_or_else(
+                    || "asked for (an answer or the workers' broker)".into(),
+                    |e| e.to_string(),
+                ),
+        })
+        .collect()
 }
 
 fn images(p: &Project) -> Images {
